@@ -1,0 +1,288 @@
+"""The one data model every stage shares.
+
+Records are frozen dataclasses: a stage returns new records, it never mutates
+another stage's output. The store's schema (``eventwire.store.schema``) follows
+these records field by field; ``to_dict``/``from_dict`` give the JSON form used
+by exports and the store's JSON columns.
+
+Flow: Article -> (spaCy Doc) -> EventMention (with Evidence, Place, Claim)
+-> Event / Story -> FigureSummary (claims stage) -> exports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import typing
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+SCHEMA_VERSION = 1
+
+T = TypeVar("T")
+
+
+def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
+    """Deterministic id from parts: re-running on the same input gives the same id."""
+    h = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    return f"{prefix}_{h.hexdigest()[:length]}"
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedSpan:
+    """A span of the raw text removed as boilerplate, with the reason."""
+
+    start: int
+    end: int
+    reason: str
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as ingested: cleaned text plus honest metadata.
+
+    ``id`` is the input's own id when given, else derived from the cleaned text,
+    so the same article from two files gets the same id. ``raw`` keeps the input
+    exactly as read (text or HTML) so nothing is lost.
+    """
+
+    id: str
+    text: str
+    source: str  # input path, URL, or archive path + "!" + member
+    raw: str = ""
+    raw_format: str = "text"  # text | html | json | csv | feed | warc
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: dt.date | None = None
+    published_from: str = "unknown"  # input | html-meta | dateline | warc | unknown
+    language: str | None = None
+    removed: tuple[RemovedSpan, ...] = ()
+    credits: str | None = None  # wire credit line kept as metadata, not event text
+    content_hash: str = ""
+    version: int = 1
+    duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InputFailure:
+    """An input that could not be read; stored in quarantine, never stops a batch."""
+
+    source: str
+    reason: str
+    code: str = "E000"
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence (or phrase) of an article, with character offsets into ``Article.text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A geocoded place. ``name`` is the words used in the text; ``gazetteer_name`` the record's."""
+
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+    admin1: str | None = None
+    country: str | None = None
+    iso3: str | None = None
+    geo_precision: int = 3  # ACLED: 1 town, 2 near town / part of region, 3 region/admin1
+    gazetteer_name: str | None = None
+    geonameid: int | None = None
+    feature: str = "unknown"  # city | admin1 | region | country | landmark
+    evidence: str = ""  # the words used to decide
+    alt_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One figure (or statement) as one source gives it, traced to its sentence.
+
+    value_low/value_high give the range the words allow ("dozens" = 24..99);
+    ``value_best`` is ACLED's conservative single figure ("dozens" = 12).
+    """
+
+    field: str  # fatalities | injured | displaced | evacuated | arrested | abducted | other
+    text: str  # the exact phrase
+    evidence: Evidence
+    value_low: int | None = None
+    value_high: int | None = None
+    value_best: int | None = None
+    qualifier: str | None = None  # "at least", "more than", "up to", ...
+    category: str | None = None  # civilians, children, soldiers, ...
+    speaker: str | None = None  # normalised speaker; "the outlet" when unattributed
+    speaker_role: str | None = None
+    hedge: str = "asserted"  # confirmed | asserted | reported | claimed | unverified | denied
+    flags: tuple[str, ...] = ()  # e.g. "ambiguous-casualties"
+    article_id: str = ""
+    outlet: str | None = None
+
+    @property
+    def id(self) -> str:
+        return stable_id("c", self.article_id, self.field, self.evidence.start, self.text)
+
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One event as one article reports it (no cross-article merging)."""
+
+    article_id: str
+    event_type: str
+    sub_event_type: str
+    evidence: tuple[Evidence, ...]
+    event_date: dt.date | None = None
+    date_end: dt.date | None = None
+    time_precision: int = 3  # ACLED: 1 day, 2 week, 3 month
+    date_evidence: str = ""
+    code: str = ""  # CASE-style code, e.g. ARMED_CLASH
+    actor1: str | None = None
+    actor2: str | None = None
+    assoc_actor1: str | None = None
+    assoc_actor2: str | None = None
+    inter1: int | None = None
+    inter2: int | None = None
+    place: Place | None = None
+    fatalities: int | None = None
+    claims: tuple[Claim, ...] = ()
+    salience: float = 0.0
+    rank: int = 0  # 0 = the article's main event
+    status: str = "occurred"  # occurred | planned | background | denied | opinion
+    confidence: float = 0.0
+    plover: str | None = None
+    cameo: str | None = None
+
+    @property
+    def id(self) -> str:
+        first = self.evidence[0].start if self.evidence else -1
+        return stable_id("m", self.article_id, first, self.sub_event_type, self.event_date)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSummary:
+    """All claims about one figure of one event: low/best/high and whether sources disagree."""
+
+    field: str
+    low: int | None
+    best: int | None
+    high: int | None
+    disputed: bool
+    claim_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-world event merged from the mentions of one or more articles."""
+
+    id: str
+    event_type: str
+    sub_event_type: str
+    mention_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    event_date: dt.date | None = None
+    date_end: dt.date | None = None
+    time_precision: int = 3
+    actor1: str | None = None
+    actor2: str | None = None
+    inter1: int | None = None
+    inter2: int | None = None
+    place: Place | None = None
+    fatalities: int | None = None
+    fatalities_low: int | None = None
+    fatalities_high: int | None = None
+    sources: tuple[str, ...] = ()
+    story_id: str | None = None
+    status: str = "occurred"
+    notes: str = ""
+    figures: tuple[FigureSummary, ...] = ()
+    plover: str | None = None
+    cameo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles reporting the same story (copies and rewrites included)."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    title: str | None = None
+    event_ids: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- (de)serialisation
+
+
+def to_dict(record: Any) -> Any:
+    """JSON-ready form of a record (dates as ISO strings, tuples as lists)."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (list, tuple)):
+        return [to_dict(x) for x in record]
+    if isinstance(record, (dt.date, dt.datetime)):
+        return record.isoformat()
+    return record
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Union or str(origin) == "<class 'types.UnionType'>" or (
+        origin is not None and getattr(origin, "__name__", "") == "UnionType"
+    ):
+        non_none = [a for a in args if a is not type(None)]
+        return _convert(non_none[0], value) if non_none else value
+    if origin is tuple:
+        inner = args[0] if args else Any
+        return tuple(_convert(inner, v) for v in value)
+    if dataclasses.is_dataclass(tp):
+        return from_dict(tp, value)
+    if tp is dt.date and isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild a record from ``to_dict`` output (unknown keys are ignored)."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in data:
+            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Article",
+    "Claim",
+    "Event",
+    "EventMention",
+    "Evidence",
+    "FigureSummary",
+    "InputFailure",
+    "Place",
+    "RemovedSpan",
+    "Story",
+    "from_dict",
+    "stable_id",
+    "to_dict",
+]

