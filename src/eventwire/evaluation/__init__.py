@@ -1,0 +1,1 @@
+"""Evaluation harnesses behind `eventwire eval`."""
