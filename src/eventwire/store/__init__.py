@@ -1,1 +1,305 @@
-"""Stage package."""
+"""Store stage: the embedded DuckDB file that holds every record.
+
+Needs: records from the other stages. Provides: idempotent writes (same input,
+same ids, same rows), resumable extraction bookkeeping, and reads back into the
+data model. Each article's extraction is written in one transaction, so an
+interrupted run loses at most the article in flight and resumes after it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from eventwire import model
+from eventwire.errors import StoreError
+from eventwire.model import (
+    SCHEMA_VERSION,
+    Article,
+    Claim,
+    Event,
+    EventMention,
+    InputFailure,
+    Story,
+    from_dict,
+    to_dict,
+)
+from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
+
+T = TypeVar("T")
+
+
+def _db_value(sql_type: str, value: Any) -> Any:
+    if sql_type == "JSON":
+        return None if value is None else json.dumps(to_dict(value), ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _record_value(sql_type: str, value: Any) -> Any:
+    if sql_type == "JSON" and isinstance(value, str):
+        return json.loads(value)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+class Store:
+    """A DuckDB file holding articles, mentions, claims, events and stories."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(
+                f"No store at {self.path}. Run 'eventwire run PATH...' first, or pass --db PATH.",
+                code="E301",
+            )
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"Cannot open store {self.path}: {exc}", code="E302") from exc
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+
+    # ------------------------------------------------------------------ schema
+
+    def schema_version(self) -> int:
+        """The store's schema version (0 for a new file)."""
+        try:
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except duckdb.CatalogException:
+            return 0
+        return int(row[0]) if row else 0
+
+    def _check_version(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"Store {self.path} has schema version {version}, newer than this eventwire "
+                f"({SCHEMA_VERSION}). Upgrade eventwire.",
+                code="E303",
+            )
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self.schema_version()
+        with self.transaction():
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[target](self.con)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
+                )
+            additive_columns(self.con)
+
+    def close(self) -> None:
+        """Close the connection (a checkpoint makes the file self-contained)."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    class _Tx:
+        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+            self.con = con
+
+        def __enter__(self) -> None:
+            self.con.execute("BEGIN TRANSACTION")
+
+        def __exit__(self, exc_type: object, *rest: object) -> None:
+            self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def transaction(self) -> Store._Tx:
+        """All-or-nothing block of writes."""
+        return Store._Tx(self.con)
+
+    # ------------------------------------------------------------------ generic rows
+
+    def _insert(self, table: str, record: Any, extra: dict[str, Any] | None = None,
+                *, replace: bool = False) -> None:
+        cols = columns(TABLES[table])
+        values = []
+        for name, sql_type in cols:
+            if extra and name in extra:
+                values.append(_db_value(sql_type, extra[name]))
+            else:
+                values.append(_db_value(sql_type, getattr(record, name, None)))
+        names = ", ".join(f'"{c}"' for c, _ in cols)
+        marks = ", ".join("?" for _ in cols)
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+        self.con.execute(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
+
+    def _records(self, table: str, cls: type[T], where: str = "", params: Sequence[Any] = (),
+                 order: str = "") -> Iterator[T]:
+        cols = columns(TABLES[table])
+        names = ", ".join(f'"{c}"' for c, _ in cols)
+        sql = f'SELECT {names} FROM "{table}" {where} {order}'
+        field_names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        for row in self.con.execute(sql, list(params)).fetchall():
+            data = {c: _record_value(t, v) for (c, t), v in zip(cols, row, strict=True) if c in field_names}
+            yield from_dict(cls, data)
+
+    def count(self, table: str) -> int:
+        """Row count of one table."""
+        return int(self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every table (used to check that re-runs change nothing)."""
+        names = [*TABLES, "article_sources", "extracted"]
+        return {name: self.count(name) for name in names}
+
+    # ------------------------------------------------------------------ articles
+
+    def add_article(self, article: Article) -> str:
+        """Store an article; returns 'new', 'duplicate' (linked to an existing one) or 'seen'.
+
+        Exact duplicates (same content hash) are linked to the stored article, not
+        stored twice. A changed text at an already stored URL becomes a new version.
+        """
+        existing = self.con.execute(
+            "SELECT id FROM articles WHERE id = ? OR (content_hash = ? AND content_hash <> '') "
+            "ORDER BY id = ? DESC LIMIT 1",
+            [article.id, article.content_hash, article.id],
+        ).fetchone()
+        if existing:
+            self.con.execute(
+                "INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [existing[0], article.source]
+            )
+            return "seen" if existing[0] == article.id else "duplicate"
+        if article.url:
+            prev = self.con.execute(
+                "SELECT id, version FROM articles WHERE url = ? ORDER BY version DESC LIMIT 1",
+                [article.url],
+            ).fetchone()
+            if prev:
+                article = dataclasses.replace(article, version=int(prev[1] or 1) + 1)
+        with self.transaction():
+            self._insert("articles", article, {"ingested_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
+            self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
+            # an input that failed before and now reads fine leaves quarantine
+            self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
+        return "new"
+
+    def add_failure(self, failure: InputFailure) -> None:
+        """Record a failed input in quarantine (re-recording the same one changes nothing)."""
+        row = self.con.execute(
+            "SELECT code, reason FROM quarantine WHERE source = ?", [failure.source]
+        ).fetchone()
+        if row and (row[0], row[1]) == (failure.code, failure.reason):
+            return
+        self._insert("quarantine", failure, {"seen_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)},
+                     replace=True)
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """Stored articles (all, or the given ids), in id order."""
+        if ids is None:
+            return list(self._records("articles", Article, order="ORDER BY id"))
+        id_list = list(ids)
+        if not id_list:
+            return []
+        return list(self._records("articles", Article, "WHERE id IN (SELECT unnest(?))", [id_list],
+                                  "ORDER BY id"))
+
+    def article_sources(self) -> dict[str, list[str]]:
+        """article id -> every input it was seen in."""
+        out: dict[str, list[str]] = {}
+        for aid, src in self.con.execute(
+            "SELECT article_id, source FROM article_sources ORDER BY article_id, source"
+        ).fetchall():
+            out.setdefault(aid, []).append(src)
+        return out
+
+    def quarantine(self) -> list[InputFailure]:
+        """Inputs that failed, with path and reason."""
+        return list(self._records("quarantine", InputFailure, order="ORDER BY source"))
+
+    # ------------------------------------------------------------------ extraction
+
+    def pending_extraction(self, extractor: str) -> list[str]:
+        """Ids of articles not yet extracted by this extractor version (resume point)."""
+        rows = self.con.execute(
+            "SELECT a.id FROM articles a LEFT JOIN extracted x ON x.article_id = a.id "
+            "WHERE x.article_id IS NULL OR x.extractor <> ? ORDER BY a.id",
+            [extractor],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def save_extraction(self, article_id: str, mentions: Sequence[EventMention], extractor: str,
+                        status: str = "ok") -> None:
+        """Replace one article's mentions and claims in one transaction."""
+        with self.transaction():
+            self.con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
+            self.con.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            for i, m in enumerate(mentions):
+                self._insert("mentions", m, {"id": m.id, "mention_index": i}, replace=True)
+                for c in m.claims:
+                    self._insert("claims", c, {"id": c.id, "mention_id": m.id}, replace=True)
+            self.con.execute(
+                "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?, ?)",
+                [article_id, extractor, status, len(mentions)],
+            )
+
+    def mentions(self, article_ids: Iterable[str] | None = None) -> list[EventMention]:
+        """Stored mentions, per article in salience order."""
+        if article_ids is None:
+            return list(self._records("mentions", EventMention, order="ORDER BY article_id, mention_index"))
+        ids = list(article_ids)
+        return list(self._records("mentions", EventMention, "WHERE article_id IN (SELECT unnest(?))",
+                                  [ids], "ORDER BY article_id, mention_index"))
+
+    def extraction_status(self) -> dict[str, str]:
+        """article id -> extraction status (ok, skipped-language, ...)."""
+        return dict(self.con.execute("SELECT article_id, status FROM extracted").fetchall())
+
+    # ------------------------------------------------------------------ events and stories
+
+    def replace_events(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
+        """Replace the merged layer (events, stories) in one transaction.
+
+        The merged layer is recomputed from all mentions, so ids are deterministic
+        and a re-run writes identical rows.
+        """
+        with self.transaction():
+            self.con.execute("DELETE FROM events")
+            self.con.execute("DELETE FROM stories")
+            for e in events:
+                self._insert("events", e)
+            for s in stories:
+                self._insert("stories", s)
+
+    def events(self) -> list[Event]:
+        """Stored events, by date then id."""
+        return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
+
+    def event(self, event_id: str) -> Event | None:
+        """One event by id (or unique id prefix)."""
+        found = list(self._records("events", Event, "WHERE id = ? OR id LIKE ?", [event_id, event_id + "%"]))
+        return found[0] if len(found) == 1 else None
+
+    def stories(self) -> list[Story]:
+        """Stored stories."""
+        return list(self._records("stories", Story, order="ORDER BY id"))
+
+    def claims(self, mention_ids: Iterable[str] | None = None) -> list[Claim]:
+        """Stored claims (all, or those of the given mentions)."""
+        if mention_ids is None:
+            return list(self._records("claims", Claim, order="ORDER BY article_id, id"))
+        return list(self._records("claims", Claim, "WHERE mention_id IN (SELECT unnest(?))",
+                                  [list(mention_ids)], "ORDER BY article_id, id"))
+
+
+def open_store(path: Path | str, *, read_only: bool = False) -> Store:
+    """Open (and create or migrate) the store at ``path``."""
+    return Store(path, read_only=read_only)
+
+
+__all__ = ["Store", "open_store", "model"]

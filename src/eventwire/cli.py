@@ -1,0 +1,295 @@
+"""The ``eventwire`` command: each command is a thin call to the library function of the same name.
+
+Exit codes: 0 every input read, 1 some inputs failed (each named), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from eventwire import __version__, export, pipeline
+from eventwire.errors import EventwireError, UsageError, choice_error
+from eventwire.model import Article, InputFailure
+from eventwire.settings import Settings
+from eventwire.store import Store
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+eval_app = typer.Typer(no_args_is_help=True, help="Score eventwire against gold data.")
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file.", envvar="EVENTWIRE_DB")]
+PathsArg = Annotated[list[str], typer.Argument(help="Files, directories, globs, or - for stdin.")]
+FieldOpt = Annotated[list[str] | None, typer.Option("--field", help="Field mapping, e.g. text=body.")]
+FetchOpt = Annotated[bool, typer.Option("--fetch", help="Fetch URLs and feeds' linked pages.")]
+DEFAULT_DB = Path("eventwire.duckdb")
+
+
+def _fields(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UsageError(f"--field {pair!r} must look like NAME=SOURCE_FIELD, e.g. text=body", code="E203")
+        k, v = pair.split("=", 1)
+        mapping[k.strip()] = v.strip()
+    return mapping
+
+
+def _stdin(paths: list[str]) -> object | None:
+    return sys.stdin.buffer if "-" in paths else None
+
+
+def _report_failures(failures: list[InputFailure]) -> None:
+    for f in failures:
+        err.print(f"[red]failed[/red] {f.source}: {f.reason}", markup=True, highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[pipeline.Progress]:
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    with bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int, _what: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+    """Run the whole pipeline on PATHS into the store, then print a summary."""
+    settings = Settings.from_env(db=db)
+    with _progress("extracting") as progress:
+        summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
+                               stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
+    _report_failures(summary.failures)
+    t = Table(title=f"eventwire run -> {db}", show_header=False)
+    for name, value in [
+        ("articles new", summary.articles_new),
+        ("articles already stored", summary.articles_seen),
+        ("duplicates linked", summary.articles_duplicate),
+        ("inputs failed", len(summary.failures)),
+        ("skipped (language)", len(summary.skipped_language)),
+        ("articles extracted", summary.extracted),
+        ("event mentions", summary.mentions),
+        ("events", summary.events),
+        ("stories", summary.stories),
+        ("claims", summary.claims),
+    ]:
+        t.add_row(name, str(value))
+    out.print(t)
+    with Store(db, read_only=True) as store:
+        _print_events(store, limit=15)
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+def _print_events(store: Store, limit: int = 15) -> None:
+    events = [e for e in store.events() if e.status == "occurred"]
+    t = Table(title=f"events ({len(events)} occurred; first {min(limit, len(events))})")
+    for col in ("id", "date", "type / sub-type", "place", "actor1", "fatal.", "sources"):
+        t.add_column(col, overflow="fold")
+    for e in events[:limit]:
+        p = e.place
+        fat = "" if e.fatalities is None else (
+            f"{e.fatalities}" + (f" ({e.fatalities_low}-{e.fatalities_high or '?'})" if e.fatalities_low else ""))
+        t.add_row(e.id, str(e.event_date or "?"), f"{e.event_type} / {e.sub_event_type}",
+                  f"{p.name}, {p.country}" if p else "?", e.actor1 or "", fat, str(len(e.article_ids)))
+    out.print(t)
+
+
+@app.command()
+def extract(paths: PathsArg, output: Annotated[Path, typer.Option("-o", "--output", help="JSON lines file, - for stdout.")] = Path("-"),
+            field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+    """Per-article event mentions as JSON lines: no store, no cross-article merging."""
+    settings = Settings.from_env()
+    failures: list[InputFailure] = []
+    rows = []
+    for item in pipeline.extract(paths, settings, fields=_fields(field), fetch=fetch, stdin=_stdin(paths)):  # type: ignore[arg-type]
+        if isinstance(item, InputFailure):
+            failures.append(item)
+        elif isinstance(item, Article):
+            err.print(f"skipped {item.source}: language {item.language!r} is not extracted "
+                      f"(supported: {', '.join(settings.languages)})", highlight=False)
+        else:
+            rows.extend(export.mention_row(m) for m in item[1])
+    export.write_rows(rows, "jsonl", None if str(output) == "-" else output, export.MENTION_COLUMNS)
+    _report_failures(failures)
+    if str(output) != "-":
+        err.print(f"{len(rows)} event mentions -> {output}")
+    raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+    """Ingest only: store articles (raw input kept) and quarantine failing inputs."""
+    settings = Settings.from_env(db=db)
+    with Store(db) as store:
+        summary = pipeline.ingest(paths, store, settings, fields=_fields(field), fetch=fetch, stdin=_stdin(paths))  # type: ignore[arg-type]
+    _report_failures(summary.failures)
+    out.print(f"{summary.articles_new} new, {summary.articles_seen} already stored, "
+              f"{summary.articles_duplicate} duplicates linked, {len(summary.failures)} failed")
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command("export")
+def export_(
+    db: DbOpt = DEFAULT_DB,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(export.FORMATS)}.")] = "csv",
+    output: Annotated[str, typer.Option("-o", "--output", help="Output file, - for stdout.")] = "-",
+    what: Annotated[str, typer.Option("--what", help=f"One of {', '.join(export.WHATS)}.")] = "events",
+) -> None:
+    """Export events (ACLED-compatible columns), mentions or articles from the store."""
+    if what not in export.WHATS:
+        raise choice_error("--what", what, export.WHATS)
+    with Store(db, read_only=True) as store:
+        if what == "events":
+            rows, cols = [export.event_row(e) for e in store.events()], export.EVENT_COLUMNS
+        elif what == "mentions":
+            rows, cols = [export.mention_row(m) for m in store.mentions()], export.MENTION_COLUMNS
+        elif what == "claims":
+            from eventwire.model import to_dict
+
+            rows = [to_dict(c) | {"id": c.id} for c in store.claims()]
+            cols = ["id", *rows[0].keys()] if rows else ["id"]
+        else:
+            rows, cols = [export.article_row(a) for a in store.articles()], export.ARTICLE_COLUMNS
+    n = export.write_rows(rows, fmt, None if output == "-" else output, cols)
+    if output != "-":
+        err.print(f"{n} {what} -> {output}")
+
+
+@app.command()
+def show(event_id: Annotated[str, typer.Argument(help="Event id (or a unique prefix).")], db: DbOpt = DEFAULT_DB) -> None:
+    """One event with its sources, claims and evidence sentences."""
+    with Store(db, read_only=True) as store:
+        event = store.event(event_id)
+        if event is None:
+            raise UsageError(f"No event {event_id!r} in {db}. List events with 'eventwire export'.", code="E204")
+        mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
+        articles = {a.id: a for a in store.articles(event.article_ids)}
+    p = event.place
+    out.print(f"[bold]{event.id}[/bold]  {event.event_date} (precision {event.time_precision})  "
+              f"{event.event_type} / {event.sub_event_type}  [{event.status}]")
+    if p:
+        alias = f" (gazetteer: {p.gazetteer_name})" if p.gazetteer_name and p.gazetteer_name != p.name else ""
+        out.print(f"place: {p.name}{alias}, {p.admin1}, {p.country} ({p.latitude}, {p.longitude}), "
+                  f"geo_precision {p.geo_precision}", highlight=False)
+    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False)
+    for f in event.figures:
+        out.print(f"{f.field}: low {f.low}, best {f.best}, high {f.high}" + ("  [red]DISPUTED[/red]" if f.disputed else ""))
+    for m in mentions:
+        a = articles.get(m.article_id)
+        out.print(f"\n[bold]source[/bold] {a.outlet if a else '?'} ({a.published if a else '?'}) {m.article_id}", highlight=False)
+        for ev in m.evidence:
+            out.print(f"  > {ev.text}  [dim][{ev.start}:{ev.end}][/dim]", highlight=False)
+        for c in m.claims:
+            rng = f"{c.value_low}-{c.value_high if c.value_high is not None else '?'}"
+            out.print(f"  claim {c.field} {rng} (best {c.value_best}) \"{c.text}\" -- {c.speaker}, {c.hedge}"
+                      + (f" {list(c.flags)}" if c.flags else ""), highlight=False)
+
+
+@app.command()
+def quarantine(db: DbOpt = DEFAULT_DB) -> None:
+    """List the inputs that failed, with path and reason."""
+    with Store(db, read_only=True) as store:
+        failures = store.quarantine()
+    for f in failures:
+        out.print(f"{f.code}\t{f.source}\t{f.reason}", highlight=False, soft_wrap=True)
+    err.print(f"{len(failures)} failed inputs")
+
+
+@app.command()
+def settings() -> None:
+    """List every setting with its default and help (override with EVENTWIRE_<NAME>)."""
+    for name, default, help_ in Settings.describe():
+        out.print(f"{name} = {default!r}\n    {help_}", highlight=False)
+
+
+@eval_app.command("case")
+def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, EventSnippet, SubType.")],
+              cv: Annotated[int, typer.Option(help="k-fold cross-validation (retrains per fold).")] = 0) -> None:
+    """Weighted/macro F1 over ACLED sub-types of labelled snippets, with confusions."""
+    from eventwire.evaluation.case import evaluate_case
+
+    report = evaluate_case(path, cv=cv) if cv else evaluate_case(path)
+    out.print(report.to_text(), highlight=False)
+
+
+@eval_app.command("geo")
+def eval_geo(data: Annotated[Path, typer.Argument(help="The shared data folder.")] = Path("../shared/data"),
+             limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None) -> None:
+    """Geocoding: share within 25 km, admin1 and country correct, precision codes."""
+    from eventwire.evaluation.geo import evaluate_geo
+
+    out.print(evaluate_geo(data, limit=limit).to_text(), highlight=False)
+
+
+@eval_app.command("boilerplate")
+def eval_boilerplate(data: Annotated[Path, typer.Argument(help="The shared data folder.")] = Path("../shared/data"),
+                     limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None) -> None:
+    """Boilerplate removal vs human-marked gold text, next to trafilatura alone."""
+    from eventwire.evaluation.boilerplate import evaluate_boilerplate
+
+    out.print(evaluate_boilerplate(data, limit=limit).to_text(), highlight=False)
+
+
+@eval_app.command("articles")
+def eval_articles(
+    gold: Annotated[Path, typer.Argument(help="gold_events.jsonl (one coded article per line).")],
+    docs: Annotated[Path | None, typer.Option(help="Article texts: a folder of files or a docs.jsonl.")] = None,
+) -> None:
+    """Full articles coded event by event: main event, event recall/precision, claims, background."""
+    from eventwire.evaluation.articles import evaluate_articles
+
+    out.print(evaluate_articles(gold, docs).to_text(), highlight=False)
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False) -> None:
+    if version:
+        out.print(__version__)
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    """Entry point: run the app, turning eventwire's errors into one clear line and exit code."""
+    try:
+        app(standalone_mode=False)
+    except EventwireError as exc:
+        err.print(f"error: {exc}", highlight=False)
+        sys.exit(2 if isinstance(exc, UsageError) else 1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.BadParameter, typer.Abort) as exc:
+        err.print(f"error: {exc}")
+        sys.exit(2)
+    except Exception as exc:  # click usage errors arrive as ClickException in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

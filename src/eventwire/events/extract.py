@@ -1,0 +1,206 @@
+"""Event-mention stage: one annotated article -> its event mentions, main event first.
+
+Needs: Article, its spaCy Doc, the geocoder. Provides: EventMention records with
+date, place, actors, type, claims and evidence sentences. No cross-article work.
+
+Per sentence: classify (taxonomy/classify), decide status (status), resolve the
+date (dates), find figures with speaker and hedge (figures/attribution), locate
+(geo), name actors (actors). Background sentences never become events; plans,
+denials and opinions are kept with their status so a reviewer sees them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span
+
+from eventwire.events.actors import find_actors
+from eventwire.events.classify import Classification, classify_many
+from eventwire.events.dates import resolve_date
+from eventwire.events.figures import find_claims
+from eventwire.events.status import sentence_status
+from eventwire.events.taxonomy import CODES
+from eventwire.geo import Geocoder, get_geocoder
+from eventwire.model import Article, Claim, EventMention, Evidence, Place
+
+EXTRACTOR_VERSION = "1"
+
+NONE_CODE = "NONE"
+# fields that imply something violent happened even when the sentence's wording
+# classified as no event ("... reported a minimum of 200 casualties")
+VIOLENT_FIELDS = {"fatalities", "injured"}
+# classes that never take over orphan casualty figures
+NON_VIOLENT_TYPES = {"Protests", "Strategic developments", "Not ACLED", "Not an event"}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Candidate:
+    index: int  # sentence index
+    sent: Span
+    cls: Classification
+    status: str
+    claims: tuple[Claim, ...]
+
+
+def _evidence(sent: Span) -> Evidence:
+    return Evidence(text=sent.text, start=sent.start_char, end=sent.end_char)
+
+
+def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
+    """ACLED's conservative single figure: the best total of the fatality claims."""
+    totals = [c for c in claims if c.field == "fatalities" and not c.category and c.value_best is not None]
+    if not totals:
+        totals = [c for c in claims if c.field == "fatalities" and c.value_best is not None]
+    if not totals:
+        return None
+    # several sources in one article: keep the most conservative figure
+    return min(c.value_best for c in totals if c.value_best is not None)
+
+
+def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = None) -> list[EventMention]:
+    """Event mentions of one article, ordered by salience (main event first)."""
+    if not article.text.strip():
+        return []
+    geocoder = geocoder or get_geocoder()
+    context = geocoder.article_context(doc)
+    sents = [s for s in doc.sents if s.text.strip()]
+    if not sents:
+        return []
+    classes = classify_many([s.text for s in sents])
+    candidates: list[_Candidate] = []
+    orphans: list[_Candidate] = []
+    for i, (sent, cls) in enumerate(zip(sents, classes, strict=True)):
+        status = sentence_status(sent, article.published)
+        if status == "background":
+            continue
+        claims = tuple(find_claims(sent, article_id=article.id, outlet=article.outlet,
+                                   published=article.published))
+        cand = _Candidate(i, sent, cls, status, claims)
+        if cls.code != NONE_CODE:
+            candidates.append(cand)
+        elif any(c.field in VIOLENT_FIELDS for c in claims):
+            orphans.append(cand)
+    # figures in a sentence that names no event belong to the nearest violent
+    # mention before them (else after): "X reported a minimum of 200 casualties"
+    attached: dict[int, list[Claim]] = {}
+    for orphan in orphans:
+        host = _nearest_violent(candidates, orphan.index)
+        if host is not None:
+            attached.setdefault(host.index, []).extend(orphan.claims)
+        else:
+            candidates.append(orphan)
+    candidates.sort(key=lambda c: c.index)
+
+    focus = geocoder.focus_place(context)
+    mentions: list[EventMention] = []
+    n = len(sents)
+    for cand in candidates:
+        code = cand.cls.code
+        if code == NONE_CODE:  # an orphan figure with no host: a violent event of unknown kind
+            code = "ARMED_CLASH"
+        ec = CODES[code]
+        date = resolve_date(cand.sent, article.published, default=article.published)
+        place = geocoder.locate(cand.sent, context)
+        if place is None and focus is not None:
+            # the sentence names no place: the article's focus, honestly imprecise
+            place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
+                                        evidence=f"article focus: {focus.evidence or focus.name}")
+        actors = find_actors(cand.sent, code, country=place.country if place else None)
+        claims = cand.claims + tuple(attached.get(cand.index, ()))
+        salience = _salience(cand, n, article, ec.acled)
+        mentions.append(EventMention(
+            article_id=article.id,
+            event_type=ec.event_type,
+            sub_event_type=ec.sub_event_type,
+            code=code,
+            evidence=(_evidence(cand.sent),),
+            event_date=date.date,
+            date_end=date.date_end,
+            time_precision=date.precision,
+            date_evidence=date.evidence,
+            actor1=actors.actor1,
+            actor2=actors.actor2,
+            assoc_actor1=actors.assoc_actor1,
+            assoc_actor2=actors.assoc_actor2,
+            inter1=actors.inter1,
+            inter2=actors.inter2,
+            place=place,
+            fatalities=_mention_fatalities(claims),
+            claims=claims,
+            salience=salience,
+            status=cand.status,
+            confidence=cand.cls.confidence,
+            plover=ec.plover,
+            cameo=ec.cameo,
+        ))
+    merged = _merge_within_article(mentions)
+    merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
+    return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
+
+
+def _nearest_violent(candidates: Sequence[_Candidate], index: int) -> _Candidate | None:
+    violent = [c for c in candidates if CODES[c.cls.code].event_type not in NON_VIOLENT_TYPES
+               and c.status == "occurred"]
+    before = [c for c in violent if c.index < index and index - c.index <= 3]
+    if before:
+        return before[-1]
+    after = [c for c in violent if c.index > index and c.index - index <= 2]
+    return after[0] if after else None
+
+
+def _salience(cand: _Candidate, n_sents: int, article: Article, acled: bool) -> float:
+    """Main-event score: the lead and the headline carry the story; events beat non-events."""
+    position = 1.0 - cand.index / max(n_sents, 1)
+    score = position + (0.5 if cand.index <= 1 else 0.0) + 0.4 * cand.cls.confidence
+    if cand.status != "occurred":
+        score -= 0.6
+    if acled:
+        score += 0.2
+    if article.title and _overlap(article.title, cand.sent.text) >= 0.3:
+        score += 0.3
+    return round(score, 4)
+
+
+def _overlap(a: str, b: str) -> float:
+    wa = {w.lower().strip(".,'\"") for w in a.split() if len(w) > 3}
+    wb = {w.lower().strip(".,'\"") for w in b.split() if len(w) > 3}
+    return len(wa & wb) / max(len(wa), 1)
+
+
+def _same_place(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.gazetteer_name or a.name) == (b.gazetteer_name or b.name)
+
+
+def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
+    """One article often describes one event in several sentences: merge them.
+
+    Same sub-type, same date and same place (or one of them placeless) make one
+    mention carrying every evidence sentence and every claim.
+    """
+    out: list[EventMention] = []
+    for m in mentions:
+        host = next((o for o in out if o.sub_event_type == m.sub_event_type
+                     and o.event_date == m.event_date and o.status == m.status
+                     and _same_place(o.place, m.place)), None)
+        if host is None:
+            out.append(m)
+            continue
+        claims = host.claims + m.claims
+        merged = dataclasses.replace(
+            host,
+            evidence=host.evidence + m.evidence,
+            claims=claims,
+            fatalities=_mention_fatalities(claims),
+            salience=max(host.salience, m.salience) + 0.1,
+            actor1=host.actor1 or m.actor1,
+            actor2=host.actor2 or m.actor2,
+            inter1=host.inter1 if host.actor1 else m.inter1,
+            inter2=host.inter2 if host.actor2 else m.inter2,
+            time_precision=min(host.time_precision, m.time_precision),
+        )
+        out[out.index(host)] = merged
+    return out

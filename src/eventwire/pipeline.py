@@ -1,0 +1,189 @@
+"""The pipeline: composes the stages, data flowing one way.
+
+ingest -> annotate -> mentions -> stories/events -> claims -> (export)
+
+Each stage is declared in ``STAGES`` with what it needs and provides; the
+functions here are the only place that wires them, so the CLI, tests and any
+other entry point call these rather than wiring stages themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from eventwire.claims import attach_figures
+from eventwire.events.extract import EXTRACTOR_VERSION, extract_mentions
+from eventwire.ingest import read_inputs
+from eventwire.model import Article, Event, EventMention, InputFailure, Story
+from eventwire.nlp import annotate
+from eventwire.settings import Settings
+from eventwire.store import Store
+from eventwire.stories import group_stories, merge_events
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    """A stage's contract: the records it reads and the records it writes."""
+
+    name: str
+    module: str
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+
+
+STAGES: tuple[StageInfo, ...] = (
+    StageInfo("ingest", "eventwire.ingest", ("paths",), ("Article", "InputFailure")),
+    StageInfo("annotate", "eventwire.nlp", ("Article",), ("Doc",)),
+    StageInfo("mentions", "eventwire.events", ("Article", "Doc", "Place"), ("EventMention", "Claim", "Evidence")),
+    StageInfo("geocode", "eventwire.geo", ("Doc",), ("Place",)),
+    StageInfo("stories", "eventwire.stories", ("Article", "EventMention"), ("Story", "Event")),
+    StageInfo("claims", "eventwire.claims", ("Event", "EventMention"), ("FigureSummary",)),
+    StageInfo("store", "eventwire.store", ("*",), ("*",)),
+    StageInfo("export", "eventwire.export", ("Event", "EventMention", "Article"), ("files",)),
+)
+
+# (done, total, label) -> None; the CLI passes a rich progress bar, tests pass nothing
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI's summary and for tests."""
+
+    articles_new: int = 0
+    articles_seen: int = 0
+    articles_duplicate: int = 0
+    failures: list[InputFailure] = field(default_factory=list)
+    extracted: int = 0
+    skipped_language: list[str] = field(default_factory=list)
+    mentions: int = 0
+    events: int = 0
+    stories: int = 0
+    claims: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when every input was read."""
+        return not self.failures
+
+
+def _is_supported(article: Article, settings: Settings) -> bool:
+    return article.language is None or article.language in settings.languages
+
+
+def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: RunSummary | None = None,
+           fields: Mapping[str, str] | None = None, fetch: bool = False,
+           stdin: BinaryIO | None = None) -> RunSummary:
+    """Ingest stage into the store: articles stored (duplicates linked), failures quarantined."""
+    summary = summary or RunSummary()
+    for rec in read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin):
+        if isinstance(rec, InputFailure):
+            store.add_failure(rec)
+            summary.failures.append(rec)
+            continue
+        outcome = store.add_article(rec)
+        if outcome == "new":
+            summary.articles_new += 1
+        elif outcome == "duplicate":
+            summary.articles_duplicate += 1
+        else:
+            summary.articles_seen += 1
+    return summary
+
+
+def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | None = None,
+                    progress: Progress | None = None) -> RunSummary:
+    """Annotate and extract every stored article not yet extracted (resumable per article)."""
+    summary = summary or RunSummary()
+    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION))
+    supported = []
+    for article in pending:
+        if _is_supported(article, settings):
+            supported.append(article)
+        else:
+            store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
+            summary.skipped_language.append(article.id)
+    total = len(supported)
+    for done, (article, doc) in enumerate(
+        annotate(supported, model=settings.spacy_model, n_process=settings.n_process,
+                 batch_size=settings.batch_size), start=1):
+        mentions = extract_mentions(article, doc)
+        store.save_extraction(article.id, mentions, EXTRACTOR_VERSION)
+        summary.extracted += 1
+        if progress:
+            progress(done, total, article.title or article.source)
+    return summary
+
+
+def build_events(articles: Sequence[Article], mentions: Sequence[EventMention]
+                 ) -> tuple[list[Event], list[Story]]:
+    """Stories and events stage, then the claims stage, over a set of articles."""
+    stories = group_stories(articles, mentions)
+    events = merge_events(mentions, stories)
+    outlet = {a.id: a.outlet or a.source for a in articles}
+    events = [dataclasses.replace(e, sources=tuple(sorted({outlet.get(a, a) for a in e.article_ids})))
+              for e in events]
+    events = attach_figures(events, mentions)
+    by_story: dict[str, list[str]] = {}
+    for e in events:
+        if e.story_id:
+            by_story.setdefault(e.story_id, []).append(e.id)
+    stories = [dataclasses.replace(s, event_ids=tuple(sorted(by_story.get(s.id, [])))) for s in stories]
+    return events, stories
+
+
+def rebuild_events(store: Store, *, summary: RunSummary | None = None) -> RunSummary:
+    """Recompute the merged layer (stories, events, figures) from every stored mention."""
+    summary = summary or RunSummary()
+    articles = store.articles()
+    mentions = store.mentions()
+    events, stories = build_events(articles, mentions)
+    store.replace_events(events, stories)
+    summary.mentions = len(mentions)
+    summary.events = len(events)
+    summary.stories = len(stories)
+    summary.claims = sum(len(m.claims) for m in mentions)
+    return summary
+
+
+def run(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] | None = None,
+        fetch: bool = False, stdin: BinaryIO | None = None, progress: Progress | None = None) -> RunSummary:
+    """The whole pipeline into the store at ``settings.db``; returns a summary."""
+    with Store(settings.db) as store:
+        summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
+        extract_pending(store, settings, summary=summary, progress=progress)
+        rebuild_events(store, summary=summary)
+    return summary
+
+
+def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] | None = None,
+            fetch: bool = False, stdin: BinaryIO | None = None
+            ) -> Iterator[Article | InputFailure | tuple[Article, list[EventMention]]]:
+    """Per-article event mentions, no store and no cross-article merging.
+
+    Yields InputFailure for unreadable inputs, a bare Article for one skipped
+    (unsupported language), and (article, mentions) for each extracted article.
+    """
+    articles: list[Article] = []
+    for rec in read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin):
+        if isinstance(rec, InputFailure):
+            yield rec
+        elif not _is_supported(rec, settings):
+            yield rec
+        else:
+            articles.append(rec)
+    for article, doc in annotate(articles, model=settings.spacy_model, n_process=settings.n_process,
+                                 batch_size=settings.batch_size):
+        yield article, extract_mentions(article, doc)
+
+
+def extract_texts(articles: Iterable[Article], settings: Settings | None = None
+                  ) -> Iterator[tuple[Article, list[EventMention]]]:
+    """Extract mentions from Article records already in memory (used by evaluations)."""
+    settings = settings or Settings()
+    for article, doc in annotate(list(articles), model=settings.spacy_model, n_process=settings.n_process,
+                                 batch_size=settings.batch_size):
+        yield article, extract_mentions(article, doc)

@@ -1,0 +1,116 @@
+"""The store's schema, derived from the data model so the two cannot drift.
+
+Each stored record type maps to one table: scalar fields become typed columns,
+nested records and tuples become JSON columns. ``MIGRATIONS`` holds the
+versioned steps; columns added to a record later are added to old stores by
+``additive_columns`` (new fields always have defaults, see model.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+from eventwire import model
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table stored from one record type, plus the extra columns the store adds."""
+
+    name: str
+    record: type
+    key: tuple[str, ...]
+    extra: tuple[tuple[str, str], ...] = ()  # (column, SQL type) not in the record
+
+
+def _sql_type(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _sql_type(args[0]) if len(args) == 1 else "JSON"
+    if tp is str:
+        return "VARCHAR"
+    if tp is bool:
+        return "BOOLEAN"
+    if tp is int:
+        return "BIGINT"
+    if tp is float:
+        return "DOUBLE"
+    if tp is dt.date:
+        return "DATE"
+    return "JSON"
+
+
+def columns(table: Table) -> list[tuple[str, str]]:
+    """(column, SQL type) for every field of the table's record, then the extras."""
+    hints = typing.get_type_hints(table.record)
+    cols = [(f.name, _sql_type(hints[f.name])) for f in dataclasses.fields(table.record)]
+    return cols + list(table.extra)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("articles", model.Article, ("id",), (("ingested_at", "TIMESTAMP"),)),
+        Table("quarantine", model.InputFailure, ("source",), (("seen_at", "TIMESTAMP"),)),
+        Table(
+            "mentions",
+            model.EventMention,
+            ("id",),
+            (("id", "VARCHAR"), ("mention_index", "INTEGER")),
+        ),
+        Table(
+            "claims",
+            model.Claim,
+            ("id",),
+            (("id", "VARCHAR"), ("mention_id", "VARCHAR")),
+        ),
+        Table("events", model.Event, ("id",)),
+        Table("stories", model.Story, ("id",)),
+    )
+}
+
+# Tables that are not a record: links and run bookkeeping.
+LINK_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    # every input an article was seen in (exact duplicates are linked, not stored twice)
+    "CREATE TABLE IF NOT EXISTS article_sources (article_id VARCHAR, source VARCHAR, "
+    "PRIMARY KEY (article_id, source))",
+    # extraction done per article and extractor version: an interrupted run resumes here
+    "CREATE TABLE IF NOT EXISTS extracted (article_id VARCHAR PRIMARY KEY, extractor VARCHAR, "
+    "status VARCHAR, mention_count INTEGER)",
+]
+
+
+def create_table_sql(table: Table) -> str:
+    """CREATE TABLE statement for a record table."""
+    cols = ", ".join(f'"{c}" {t}' for c, t in columns(table))
+    key = ", ".join(f'"{k}"' for k in table.key)
+    return f'CREATE TABLE IF NOT EXISTS "{table.name}" ({cols}, PRIMARY KEY ({key}))'
+
+
+def _v1(con: Any) -> None:
+    for sql in LINK_DDL:
+        con.execute(sql)
+    for table in TABLES.values():
+        con.execute(create_table_sql(table))
+
+
+# version -> step that brings a store from version-1 to version
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1}
+
+
+def additive_columns(con: Any) -> None:
+    """Add columns for record fields newer than the store (fields only ever get added)."""
+    for table in TABLES.values():
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table.name]
+        ).fetchall()}
+        for col, sql_type in columns(table):
+            if col not in have:
+                con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{col}" {sql_type}')
