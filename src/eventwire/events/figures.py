@@ -1,0 +1,537 @@
+"""Casualty and other counts in a sentence, as claims with range, qualifier and source.
+
+Needs: a sentence ``Span`` of a parsed spaCy Doc (the article's text). Provides:
+``parse_quantity`` (words -> range) and ``find_claims`` (sentence -> ``model.Claim`` list).
+
+Range rules (value_low..value_high, and ACLED's conservative single figure ``best``):
+
+=========================  ================  =====  ======================================
+words                      low..high         best   why
+=========================  ================  =====  ======================================
+"200", "two hundred"       200..200          200    exact
+"at least / a minimum of"  N..None           N      open upper bound
+"more than / over N"       N+1..None         N+1    strictly more (gold codes "over 400" as 401)
+"up to / as many as N"     None..N           None   no lower bound: no safe single figure
+"nearly / almost N"        0.9N..N-1         0.9N   just under N
+"about / around N"         0.9N..1.1N        N      +-10% (rounded)
+"N or M", "between N & M"  N..M              N      the lower end
+"a few"                    2..5              2
+"several"                  3..9              10     ACLED codes "several"/"many" as 10
+"dozens"                   24..99            12     ACLED: "dozens" = 12
+"scores"                   40..99            40     a score is 20
+"hundreds"                 200..999          100    ACLED: "hundreds" = 100
+"several/a few hundred"    300..900/200..500 low
+"thousands"                2000..9999        1000   ACLED-style: the unit
+"tens of thousands"        20000..99999      10000
+"a dozen", "three dozen"   12, 36            exact
+=========================  ================  =====  ======================================
+
+Fields: killed/died/dead -> fatalities, injured/wounded -> injured, displaced/fled ->
+displaced, evacuated/rescued -> evacuated, arrested/detained/captured -> arrested,
+abducted/kidnapped/hostage -> abducted, any other count -> other. "casualties" is
+fatalities with the flag "ambiguous-casualties" (it means killed, or killed and injured).
+"including 10 civilians" is a sub-count claim with the category and the flag "sub-count".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Span, Token
+from text_to_num import text2num
+
+from eventwire import model
+from eventwire.events.attribution import attribution
+
+# --------------------------------------------------------------------------- quantities
+
+_UNITS = {
+    "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_NUMWORD = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+            r"seventy|eighty|ninety|hundred|thousand|million)")
+# Digits with thousands separators, also as tokenised text ("20 , 000").
+_DIGITS = r"\d{1,3}(?:(?:,|\s,\s)\d{3})+(?![\d,])|\d+(?:\.\d+)?"
+_WORDS = rf"(?:an?\s+)?{_NUMWORD}(?:(?:\s+and\s+|[\s-]+){_NUMWORD})*"
+_NUMBER = rf"(?:(?:{_DIGITS})(?:\s+(?:hundred|thousand|million))?|{_WORDS})"
+_VAGUE = (r"(?:tens\s+of\s+thousands|hundreds\s+of\s+thousands"
+          r"|(?:several|a\s+few)\s+(?:dozen|hundred|thousand)"
+          r"|dozens|scores|hundreds|thousands|several|a\s+few|a\s+handful)")
+_DOZEN = rf"(?:(?:{_NUMBER})\s+|a\s+)?dozen"
+_QUAL = (r"(?:at\s+least|a\s+minimum\s+of|no\s+(?:fewer|less)\s+than|not\s+less\s+than|more\s+than|over|"
+         r"upwards\s+of|in\s+excess\s+of|nearly|almost|close\s+to|just\s+under|fewer\s+than|less\s+than|"
+         r"up\s+to|as\s+many\s+as|at\s+most|no\s+more\s+than|about|around|approximately|"
+         r"an?\s+estimated|an?\s+approximate|roughly|some)")
+_CORE = rf"(?:{_VAGUE}|{_DOZEN}|{_NUMBER})"
+QUANTITY_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?:between\s+(?P<a>{_NUMBER})\s+and\s+(?P<b>{_NUMBER})"
+    rf"|(?P<c>{_NUMBER})\s+(?:or|to|-|–)\s+(?P<d>{_NUMBER})(?=\s+[a-z]|\s*$|\s*[,.;])"
+    rf"|(?P<core>{_CORE}))(?![\w-])",
+    re.IGNORECASE,
+)
+
+_QUAL_NORMAL = {
+    "a minimum of": "at least", "no fewer than": "at least", "no less than": "at least",
+    "not less than": "at least", "over": "more than", "upwards of": "more than",
+    "in excess of": "more than", "almost": "nearly", "close to": "nearly", "just under": "nearly",
+    "fewer than": "fewer than", "less than": "fewer than", "as many as": "up to",
+    "at most": "up to", "no more than": "up to", "around": "about", "approximately": "about",
+    "an estimated": "about", "a estimated": "about", "an approximate": "about",
+    "a approximate": "about", "roughly": "about", "some": "about",
+}
+
+# (low, high, best) of the vague words.
+_VAGUE_RANGES: dict[str, tuple[int, int, int]] = {
+    "a few": (2, 5, 2), "a handful": (2, 5, 2), "several": (3, 9, 10), "dozens": (24, 99, 12),
+    "scores": (40, 99, 40), "hundreds": (200, 999, 100), "several hundred": (300, 900, 300),
+    "a few hundred": (200, 500, 200), "several dozen": (36, 108, 36), "a few dozen": (24, 60, 24),
+    "thousands": (2000, 9999, 1000), "several thousand": (3000, 9000, 3000),
+    "a few thousand": (2000, 5000, 2000), "tens of thousands": (20000, 99999, 10000),
+    "hundreds of thousands": (200000, 999999, 100000),
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A count as the words allow it: range, ACLED-style best figure, qualifier, the words."""
+
+    low: int | None
+    high: int | None
+    best: int | None
+    qualifier: str | None
+    text: str
+
+
+def _number(text: str) -> int | None:
+    """Digits or number words -> int ("3,100", "20 , 000", "two hundred", "2 million")."""
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    m = re.fullmatch(r"([\d.,\s]+?)\s*(hundred|thousand|million)?", t)
+    if m and re.search(r"\d", m.group(1)):
+        digits = re.sub(r"[,\s]", "", m.group(1))
+        try:
+            val = float(digits)
+        except ValueError:
+            return None
+        mult = {"hundred": 100, "thousand": 1000, "million": 1_000_000}.get(m.group(2) or "", 1)
+        return int(round(val * mult))
+    t = re.sub(r"^an?\s+", "one ", t).replace("-", " ")
+    if t in _UNITS:
+        return _UNITS[t]
+    try:
+        return int(text2num(t, "en"))
+    except ValueError:
+        # text2num rejects "a hundred and five"-style oddities; fall back to a small parser.
+        total, cur = 0, 0
+        for w in t.split():
+            if w == "and":
+                continue
+            if w in _UNITS:
+                cur += _UNITS[w]
+            elif w == "hundred":
+                cur = max(cur, 1) * 100
+            elif w in {"thousand", "million"}:
+                total += max(cur, 1) * (1000 if w == "thousand" else 1_000_000)
+                cur = 0
+            else:
+                return None
+        return total + cur
+
+
+def _core_range(core: str) -> tuple[int, int, int] | None:
+    c = re.sub(r"\s+", " ", core.strip().lower())
+    if c in _VAGUE_RANGES:
+        return _VAGUE_RANGES[c]
+    m = re.fullmatch(r"(?:(.+) )?dozen", c)
+    if m:
+        k = 1 if m.group(1) in (None, "a") else _number(m.group(1))
+        if k is None:
+            return None
+        return 12 * k, 12 * k, 12 * k
+    n = _number(c)
+    return None if n is None else (n, n, n)
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """Parse a count phrase ("more than 6,700", "dozens", "a minimum of 200") into a Quantity.
+
+    Returns None when the text holds no count. See the module docstring for the rules.
+    """
+    m = QUANTITY_RE.search(text)
+    if m is None:
+        return None
+    return _quantity_from_match(m)
+
+
+def _quantity_from_match(m: re.Match[str]) -> Quantity | None:
+    qual_raw = (m.group("qual") or "").lower()
+    qual_raw = re.sub(r"\s+", " ", qual_raw)
+    qualifier = _QUAL_NORMAL.get(qual_raw, qual_raw) or None
+    text = m.group(0)
+    if m.group("a") or m.group("c"):
+        a = _number(m.group("a") or m.group("c"))
+        b = _number(m.group("b") or m.group("d"))
+        if a is None or b is None or b < a:
+            return None
+        return Quantity(a, b, a, qualifier or "between", text)
+    rng = _core_range(m.group("core"))
+    if rng is None:
+        return None
+    low, high, best = rng
+    exact = low == high
+    if qualifier == "at least":
+        return Quantity(low, None, low, qualifier, text)
+    if qualifier == "more than":
+        base = low if exact else low
+        return Quantity(base + 1 if exact else base, None, base + 1 if exact else best, qualifier, text)
+    if qualifier in {"up to", "fewer than"}:
+        top = high if qualifier == "up to" else high - 1
+        return Quantity(None, top, None, qualifier, text)
+    if qualifier == "nearly" and exact:
+        return Quantity(int(round(low * 0.9)), low - 1, int(round(low * 0.9)), qualifier, text)
+    if qualifier == "about" and exact:
+        if low >= 10:
+            return Quantity(int(round(low * 0.9)), int(round(low * 1.1)), low, qualifier, text)
+        return Quantity(low, low, low, qualifier, text)
+    return Quantity(low, high, best, qualifier, text)
+
+
+# --------------------------------------------------------------------------- fields
+
+_FIELD_LEMMAS: dict[str, str] = {}
+for _field, _words in {
+    "fatalities": "kill die dead death fatality slay murder perish execute massacre behead "
+                  "suffocate drown fatal fatally body corpse",
+    "injured": "injure wound hurt injury wounded injured",
+    "displaced": "displace flee refugee uproot homeless displaced",
+    "evacuated": "evacuate rescue evacuee evacuated",
+    "arrested": "arrest detain capture apprehend nab jail imprison detention custody detainee "
+                "arrested detained",
+    "abducted": "abduct kidnap hostage abduction kidnapping abducted kidnapped",
+}.items():
+    for _w in _words.split():
+        _FIELD_LEMMAS[_w] = _field
+
+_CATEGORIES = {
+    "civilian": "civilians", "child": "children", "kid": "children", "minor": "children",
+    "boy": "children", "girl": "children", "woman": "women", "soldier": "soldiers",
+    "troop": "soldiers", "serviceman": "soldiers", "servicemen": "soldiers", "trooper": "soldiers",
+    "peacekeeper": "peacekeepers", "police": "police", "policeman": "police",
+    "policemen": "police", "officer": "police", "cop": "police", "protester": "protesters",
+    "protestor": "protesters", "demonstrator": "protesters", "journalist": "journalists",
+    "militant": "militants", "fighter": "militants", "rebel": "militants", "insurgent": "militants",
+    "pirate": "pirates", "student": "students", "worker": "workers", "employee": "workers",
+    "resident": "civilians", "villager": "civilians", "migrant": "migrants", "refugee": "refugees",
+    "prisoner": "prisoners", "suspect": "suspects",
+}
+# Units that make a number not a count of people or things (ages, durations, money, ...).
+_NOT_COUNT_NOUNS = frozenset(
+    [
+        "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minute",
+        "minutes", "second", "seconds", "percent", "per", "cent", "%", "km", "kilometre", "kilometres",
+        "kilometer", "kilometers", "mile", "miles", "metre", "metres", "meter", "meters", "dollar",
+        "dollars", "euro", "euros", "pound", "pounds", "$", "am", "pm", "a.m.", "p.m.", "o'clock",
+        "caliber", "calibre", "mm", "degree", "degrees", "point", "points", "time", "times", "decade",
+        "decades", "century", "centuries"
+    ]
+)
+_SKIP_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+
+
+def _field_of_word(t: Token) -> str | None:
+    for w in (t.lemma_.lower(), t.lower_):
+        if w == "casualty" or w == "casualties":
+            return "casualties"
+        if w in _FIELD_LEMMAS:
+            return _FIELD_LEMMAS[w]
+    return None
+
+
+def _field_near(noun: Token, qty_tokens: list[Token]) -> tuple[str | None, Token | None]:
+    """The field word governing a counted noun: the noun itself, its modifiers, or the verbs above it."""
+    f = _field_of_word(noun)
+    if f:
+        return f, noun
+    for c in noun.children:  # "people killed", "400 others injured", "injured people"
+        if c.dep_ in {"acl", "amod", "relcl", "pcomp", "oprd"} and _field_of_word(c):
+            return _field_of_word(c), c
+    if noun.head.dep_ == "prep" and noun.head.head.pos_ == "NOUN":
+        # "the death of three workers", "casualties among its peacekeeping contingent"
+        f = _field_of_word(noun.head.head)
+        if f:
+            return f, noun.head.head
+    # Walk up through verbs: "Dozens of people are confirmed to have been killed".
+    t = noun
+    for _ in range(4):
+        if t.dep_ in {"pobj", "prep"} and t.head.dep_ == "prep" and t.head.lower_ not in {"of", "among"}:
+            break
+        t = t.head
+        f = _field_of_word(t)
+        if f:
+            return f, t
+        if t.pos_ in {"VERB", "AUX"}:
+            for c in t.children:
+                if c.dep_ in {"xcomp", "oprd", "acomp", "dobj"} and c.i > noun.i and _field_of_word(c):
+                    # "lost their lives": only with the dobj "lives"
+                    return _field_of_word(c), c
+            if t.lemma_ == "lose" and any(c.lower_ in {"lives", "life"} for c in t.children):
+                return "fatalities", t
+            break
+        if t.dep_ == "ROOT" or t.head == t:
+            break
+    # "hundreds wounded" (elided auxiliary): the noun is the subject of a conjoined verb
+    if noun.dep_ == "nsubj" and _field_of_word(noun.head):
+        return _field_of_word(noun.head), noun.head
+    return None, None
+
+
+def _counted_noun(q_tokens: list[Token]) -> Token | None:
+    """The noun a quantity counts ("200 casualties" -> casualties, "dozens of people" -> people)."""
+    last = q_tokens[-1]
+    head = last.head
+    if last.dep_ in {"nummod", "quantmod", "amod", "compound", "det"} and head.i > last.i and head.pos_ in {
+        "NOUN", "PROPN", "PRON", "ADJ", "NUM"
+    }:
+        return head
+    # "dozens of people", "several of their peacekeepers", "23 of them"
+    for c in last.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            pobj = [p for p in c.children if p.dep_ == "pobj"]
+            if pobj:
+                return pobj[0]
+    if last.pos_ in {"NOUN", "NUM", "ADJ", "PRON"}:
+        return last  # "hundreds wounded", "46 were arrested", "Dozens gathered"
+    return None
+
+
+def _category(noun: Token) -> str | None:
+    cat = _CATEGORIES.get(noun.lemma_.lower()) or _CATEGORIES.get(noun.lower_)
+    if cat is None:
+        return None
+    side = [c.text for c in noun.children if c.dep_ in {"amod", "compound"} and c.ent_type_ == "NORP"]
+    return f"{cat} ({side[0]})" if side else cat
+
+
+def _phrase(sent: Span, toks: list[Token]) -> tuple[int, int]:
+    lo = min(t.i for t in toks)
+    hi = max(t.i for t in toks)
+    return sent.doc[lo].idx, sent.doc[hi].idx + len(sent.doc[hi].text)
+
+
+def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
+                published: date | None = None) -> list[model.Claim]:
+    """Every count in a sentence as a ``model.Claim`` (see the module docstring for fields).
+
+    Background figures are returned too; the caller decides with ``status.sentence_status``.
+    ``published`` is accepted for interface symmetry; counts do not depend on it.
+    """
+    del published
+    doc = sent.doc
+    text = sent.text
+    base = sent.start_char
+    att = attribution(sent)
+    evidence = model.Evidence(text=text, start=sent.start_char, end=sent.end_char)
+    claims: list[model.Claim] = []
+    parent: model.Claim | None = None
+    for m in QUANTITY_RE.finditer(text):
+        q = _quantity_from_match(m)
+        if q is None:
+            continue
+        span = doc.char_span(base + m.start(), base + m.end(), alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        toks = list(span)
+        if any(t.ent_type_ in _SKIP_ENTS for t in toks if t.like_num) and not any(
+            t.lower_ in {"dozens", "hundreds", "thousands", "several"} for t in toks
+        ):
+            continue  # dates, times, money, percentages, ordinals
+        if _is_year_or_age(span):
+            continue
+        core = [t for t in toks if t.like_num or t.lower_ in {
+            "dozens", "dozen", "hundreds", "thousands", "several", "scores", "few", "handful"}]
+        if not core:
+            continue
+        if len(core) == 1 and core[0].lower_ in {"one", "a", "an"}:
+            continue  # "one of their vehicles" is seldom a reported figure
+        noun = _counted_noun(toks)
+        if noun is None or noun.lower_ in _NOT_COUNT_NOUNS or noun.lemma_.lower() in _NOT_COUNT_NOUNS:
+            continue
+        field, fword = _field_near(noun, toks)
+        flags: list[str] = []
+        category = _category(noun)
+        # "including 10 civilians": a part of the figure just before it.
+        prep = noun.head if noun.dep_ == "pobj" else None
+        is_sub = prep is not None and prep.lower_ in {"including", "among"} and parent is not None
+        if is_sub and parent is not None:
+            field = field or parent.field
+            flags.append("sub-count")
+            flags.extend(f for f in parent.flags if f == "ambiguous-casualties")
+        if field == "casualties":
+            field = "fatalities"
+            flags.append("ambiguous-casualties")
+        flags = list(dict.fromkeys(flags))
+        phrase_toks = [*toks, noun] + ([fword] if fword is not None and not is_sub else [])
+        if is_sub and prep is not None:
+            phrase_toks.append(prep)
+        start, end = _phrase(sent, phrase_toks)
+        claim = model.Claim(
+            field=field or "other",
+            text=doc.text[start:end],
+            evidence=evidence,
+            value_low=q.low,
+            value_high=q.high,
+            value_best=q.best,
+            qualifier=q.qualifier,
+            category=category,
+            speaker=att.speaker,
+            speaker_role=att.role,
+            hedge=att.hedge,
+            flags=tuple(flags),
+            article_id=article_id,
+            outlet=outlet,
+        )
+        claims.append(claim)
+        if not is_sub:
+            parent = claim
+    return claims
+
+
+def _is_year_or_age(span: Span) -> bool:
+    t = span[-1]
+    if re.fullmatch(r"(1[89]|20)\d\d", t.text):
+        # a bare four-digit 18xx-20xx number is a year unless it counts a following plural noun
+        nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+        return not (nxt is not None and nxt.tag_ == "NNS")
+    units = {"year", "month", "week", "day"}
+    if t.i + 2 < len(t.doc) and t.nbor(1).text == "-" and t.nbor(2).lower_ in units:
+        return True  # "16 - year - old" in tokenised text
+    return t.i + 1 < len(t.doc) and t.nbor(1).lower_ in {"-year-old", "year-old"}
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _default_shared() -> Path:
+    # The development data sits beside the repository: <repo>/../shared
+    return Path(__file__).resolve().parents[4] / "shared"
+
+
+def _gold_docs(shared: Path) -> list[tuple[str, str, date | None, list[dict[str, Any]]]]:
+    """(doc_id, text, published, gold claims) for the seeds and the ECB+ gold."""
+    out: list[tuple[str, str, date | None, list[dict[str, Any]]]] = []
+    seeds = shared / "seeds" / "gold_events.jsonl"
+    if seeds.exists():
+        for line in seeds.read_text(encoding="utf-8").splitlines():
+            g = json.loads(line)
+            text = (shared / "seeds" / g["doc_id"]).read_text(encoding="utf-8")
+            out.append((g["doc_id"], text, date.fromisoformat(g["published"]),
+                        [c for e in g["events"] for c in e["claims"]]))
+    ecb = shared / "data" / "ecbplus-dev"
+    if (ecb / "gold_events.jsonl").exists():
+        texts = {}
+        for line in (ecb / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+            d = json.loads(line)
+            texts[d["doc_id"]] = d["text"]
+        for line in (ecb / "gold_events.jsonl").read_text(encoding="utf-8").splitlines():
+            g = json.loads(line)
+            pub = date.fromisoformat(g["published"]) if g.get("published") else None
+            out.append((g["doc_id"], texts[g["doc_id"]], pub, [c for e in g["events"] for c in e["claims"]]))
+    return out
+
+
+def speaker_matches(pred: str | None, gold: str | None) -> bool:
+    """Lenient speaker match: "the outlet (navy release)" ~ "the outlet", "X (role)" ~ "X"."""
+    from rapidfuzz import fuzz
+
+    from eventwire.events.attribution import normalise_speaker
+
+    if not pred or not gold:
+        return pred == gold
+    g = normalise_speaker(re.sub(r"\s*\(.*\)\s*$", "", gold)).lower()
+    p = normalise_speaker(pred).lower()
+    if g in {"outlet", "the outlet"} or p in {"outlet", "the outlet"}:
+        return g.removeprefix("the ") == p.removeprefix("the ")
+    return g == p or g in p or p in g or fuzz.token_set_ratio(g, p) >= 80
+
+
+def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
+    """Claim recall on the gold files: found, right value range, right speaker, right hedge."""
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp()
+    counts = dict.fromkeys(("gold", "gold_numeric", "found", "value", "speaker", "hedge", "field",
+                            "value_speaker_hedge", "predicted"), 0)
+    for doc_id, text, published, gold in _gold_docs(shared or _default_shared()):
+        doc = nlp(text)
+        pred = [c for s in doc.sents for c in find_claims(s, article_id=doc_id, published=published)]
+        counts["predicted"] += len(pred)
+        for g in gold:
+            counts["gold"] += 1
+            if g.get("value_low") is None and g.get("value_high") is None:
+                continue  # statements without a count ("pointed a gun") are not figures
+            counts["gold_numeric"] += 1
+            start = text.find(g["text"])
+            if start < 0:
+                start = text.lower().find(g["text"].lower())
+            if start < 0:
+                continue
+            end = start + len(g["text"])
+            cands = [c for c in pred if c.evidence.start <= start < c.evidence.end or
+                     c.evidence.start < end <= c.evidence.end]
+            cands = [c for c in cands if _overlap(c, text, start, end)]
+            if not cands:
+                continue
+            counts["found"] += 1
+            best = max(cands, key=lambda c: (
+                c.value_low == g["value_low"] and c.value_high == g["value_high"],
+                _overlap(c, text, start, end)))
+            v = best.value_low == g["value_low"] and best.value_high == g["value_high"]
+            sp = speaker_matches(best.speaker, g.get("speaker"))
+            h = best.hedge == g.get("hedge")
+            counts["value"] += v
+            counts["speaker"] += sp
+            counts["hedge"] += h
+            counts["field"] += best.field == g["field"] or (
+                g["field"] == "other" and "ambiguous-casualties" in best.flags)
+            counts["value_speaker_hedge"] += v and sp and h
+    return counts
+
+
+def _overlap(c: model.Claim, text: str, start: int, end: int) -> int:
+    cs = text.find(c.text, c.evidence.start)
+    if cs < 0:
+        return 0
+    return max(0, min(end, cs + len(c.text)) - max(start, cs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m eventwire.events.figures --eval [SHARED_DIR]``: print claim recall on the gold files."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m eventwire.events.figures")
+    ap.add_argument("--eval", action="store_true", help="score find_claims against the gold claims")
+    ap.add_argument("shared", nargs="?", type=Path, default=None, help="the shared/ folder")
+    args = ap.parse_args(argv)
+    if not args.eval:
+        ap.print_help()
+        return 2
+    c = evaluate_gold(args.shared)
+    n = c["gold_numeric"] or 1
+    print(f"gold claims: {c['gold']} (with a count: {c['gold_numeric']}); predicted claims: {c['predicted']}")
+    for k in ("found", "value", "speaker", "hedge", "field", "value_speaker_hedge"):
+        print(f"{k:>20}: {c[k]:4d} / {c['gold_numeric']}  ({c[k] / n:.1%})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
