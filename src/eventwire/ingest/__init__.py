@@ -1,1 +1,282 @@
-"""Stage package."""
+"""Ingest stage: every format news arrives in -> cleaned Articles with honest metadata.
+
+Needs: paths (files, directories, globs, "-" for stdin, URLs with ``fetch``).
+Provides: ``read_inputs`` yielding ``model.Article`` per article found and
+``model.InputFailure`` per input that could not be read; a failure never stops
+the batch. Formats are detected from content (magic bytes, markup), the
+extension only breaks ties; each format has one reader module, registered in
+``READERS``.
+"""
+
+from __future__ import annotations
+
+import glob as globlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from eventwire.errors import E_EMPTY, E_FETCH, E_FORMAT, E_MISSING, E_TOO_LARGE, InputError
+from eventwire.ingest.context import Context
+from eventwire.ingest.decode import decode_bytes
+from eventwire.ingest.html import read_html
+from eventwire.ingest.meta import build_article
+from eventwire.ingest.records import read_csv, read_json, read_jsonl
+from eventwire.model import Article, InputFailure
+from eventwire.settings import Settings
+
+SIDECAR_NAME = "eventwire-meta.jsonl"
+STDIN_SOURCE = "<stdin>"
+
+# Extensions picked up when walking a directory (explicit paths are read whatever their name).
+DIRECTORY_SUFFIXES = {
+    ".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".jsonl", ".ndjson", ".json", ".csv", ".tsv",
+    ".xml", ".rss", ".atom", ".feed", ".warc", ".gz", ".tgz", ".zip", ".tar", ".arc",
+}
+
+Result = Article | InputFailure
+Reader = Callable[[bytes, str, Context, Mapping[str, Any]], Iterator[Result]]
+
+
+def read_inputs(
+    paths: Sequence[str],
+    settings: Settings | None = None,
+    *,
+    fields: Mapping[str, str] | None = None,
+    fetch: bool = False,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Article | InputFailure]:
+    """Yield an Article per article found in ``paths`` and an InputFailure per failing input.
+
+    ``paths`` may hold files, directories (recursive), globs, ``-`` (stdin) and, with
+    ``fetch=True``, http(s) URLs. ``fields`` maps contract field names to the input's
+    column names for JSON/CSV (``{"text": "body"}``).
+    """
+    ctx = Context(settings=settings or Settings(), fields=fields, fetch=fetch)
+    for p in paths:
+        yield from _read_path(str(p), ctx, stdin)
+
+
+def _read_path(p: str, ctx: Context, stdin: BinaryIO | None) -> Iterator[Result]:
+    if p == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(ctx.settings.max_file_bytes + 1)
+        if len(data) > ctx.settings.max_file_bytes:
+            yield _too_large(STDIN_SOURCE, ctx)
+            return
+        yield from read_bytes(data, STDIN_SOURCE, ctx)
+        return
+    if p.startswith(("http://", "https://")):
+        if not ctx.fetch:
+            yield InputFailure(p, f"[{E_FETCH}] {p}: URLs are only fetched with --fetch (fetch=True).",
+                               E_FETCH)
+            return
+        from eventwire.ingest.fetch import read_url
+
+        yield from read_url(p, ctx)
+        return
+    path = Path(p)
+    if path.is_dir():
+        for f in _walk(path):
+            yield from read_file(f, ctx)
+        return
+    if path.exists():
+        yield from read_file(path, ctx)
+        return
+    if any(c in p for c in "*?["):
+        matches = sorted(globlib.glob(p, recursive=True))
+        if not matches:
+            yield InputFailure(p, f"[{E_MISSING}] {p}: the pattern matches no file. Check the pattern.",
+                               E_MISSING)
+        for m in matches:
+            yield from _read_path(m, ctx, stdin)
+        return
+    yield InputFailure(p, f"[{E_MISSING}] {p}: no such file or directory. Check the path.", E_MISSING)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name == SIDECAR_NAME:
+                continue
+            suffix = Path(name).suffix.lower()
+            if suffix in DIRECTORY_SUFFIXES or not suffix:
+                yield Path(dirpath) / name
+
+
+def _too_large(source: str, ctx: Context) -> InputFailure:
+    return InputFailure(
+        source,
+        f"[{E_TOO_LARGE}] {source}: larger than max_file_bytes ({ctx.settings.max_file_bytes} bytes). "
+        f"Split it or raise EVENTWIRE_MAX_FILE_BYTES.",
+        E_TOO_LARGE,
+    )
+
+
+def read_file(path: Path, ctx: Context) -> Iterator[Result]:
+    """Read one file (with its directory's sidecar metadata, if any)."""
+    source = str(path)
+    if path.name == SIDECAR_NAME:
+        return
+    try:
+        size = path.stat().st_size
+        if size > ctx.settings.max_file_bytes:
+            yield _too_large(source, ctx)
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputFailure(source, f"[{E_MISSING}] {source}: cannot be read ({exc.strerror}). Check the "
+                                   f"path and permissions.", E_MISSING)
+        return
+    side, failures = _sidecar_for(path, ctx)
+    yield from failures
+    yield from read_bytes(data, source, ctx, side)
+
+
+def _sidecar_for(path: Path, ctx: Context) -> tuple[dict[str, Any], list[InputFailure]]:
+    """Sidecar fields for ``path`` from ``eventwire-meta.jsonl`` in its directory or an ancestor's."""
+    failures: list[InputFailure] = []
+    for folder in [path.parent, *path.parent.parents][:4]:
+        key = str(folder.resolve())
+        if key not in ctx.sidecars:
+            ctx.sidecars[key] = {}
+            side = folder / SIDECAR_NAME
+            if side.is_file():
+                failures.extend(_load_sidecar(side, ctx.sidecars[key]))
+        entries = ctx.sidecars[key]
+        if entries:
+            rel = path.resolve().relative_to(folder.resolve()).as_posix()
+            return entries.get(rel, {}), failures
+    return {}, failures
+
+
+def _load_sidecar(side: Path, into: dict[str, dict[str, Any]]) -> list[InputFailure]:
+    failures: list[InputFailure] = []
+    for lineno, line in enumerate(side.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        src = f"{side}:{lineno}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            failures.append(InputFailure(src, f"[{E_FORMAT}] {src}: invalid JSON in the sidecar ({exc.msg}). "
+                                              f"Fix the line.", E_FORMAT))
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("path"), str):
+            failures.append(InputFailure(src, f"[{E_FORMAT}] {src}: sidecar lines need a 'path' string.",
+                                         E_FORMAT))
+            continue
+        into[Path(rec["path"]).as_posix()] = {
+            k: v for k, v in rec.items() if k != "path"
+        }
+    return failures
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def detect_format(data: bytes, name: str = "") -> str:
+    """Format of input bytes from magic bytes and markup; the name's extension breaks ties."""
+    head = data[:4096]
+    lname = name.lower()
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if len(data) > 262 and data[257:262] == b"ustar":
+        return "tar"
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        stripped = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    else:
+        stripped = head.lstrip()
+    if stripped.startswith(b"WARC/"):
+        return "warc"
+    low = stripped[:2048].lower()
+    if low.startswith(b"<"):
+        if (b"<rss" in low or b"<rdf:rdf" in low or b"<feed" in low) and b"<html" not in low:
+            return "feed"
+        if b"<urlset" in low or b"<sitemapindex" in low:
+            return "sitemap"
+        return "html"
+    if low.startswith(b"{"):
+        if b"jsonfeed.org/version" in low:
+            return "feed"
+        first = stripped.split(b"\n", 1)[0].strip()
+        if lname.endswith((".jsonl", ".ndjson")) or (first.endswith(b"}") and b"\n{" in stripped.rstrip()):
+            return "jsonl"
+        return "json"
+    if low.startswith(b"["):
+        return "json"
+    if lname.endswith((".csv", ".tsv")):
+        return "csv"
+    if lname.endswith((".html", ".htm", ".xhtml")) and b"<" in low:
+        return "html"
+    return "text"
+
+
+def read_bytes(
+    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None
+) -> Iterator[Result]:
+    """Detect the format of ``data`` and run its reader; ``meta`` are sidecar fields."""
+    if not data.strip():
+        yield InputFailure(source, f"[{E_EMPTY}] {source}: the input is empty. Remove it or re-export it.",
+                           E_EMPTY)
+        return
+    fmt = detect_format(data, source.rsplit("!", 1)[-1])
+    reader = READERS.get(fmt)
+    if reader is None:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: {fmt} files are not read by eventwire. "
+                                   f"Supported: {', '.join(sorted(READERS))}.", E_FORMAT)
+        return
+    try:
+        yield from reader(data, source, ctx, meta or {})
+    except InputError as exc:
+        yield InputFailure(source, str(exc), exc.code)
+
+
+def _decoded(reader: Callable[[str, str, Context], Iterator[Result]], html: bool = False) -> Reader:
+    def run(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Iterator[Result]:
+        yield from reader(decode_bytes(data, source, html=html), source, ctx)
+
+    return run
+
+
+def _read_text(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Iterator[Result]:
+    text = decode_bytes(data, source)
+    yield build_article(source=source, body=text, raw=text, raw_format="text", meta=meta,
+                        meta_origin="sidecar", settings=ctx.settings, outlets=ctx.outlets)
+
+
+def _read_html(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Iterator[Result]:
+    html = decode_bytes(data, source, html=True)
+    yield from read_html(html, source, ctx.settings, ctx.outlets, meta=meta, meta_origin="sidecar")
+
+
+def _lazy(module: str, func: str) -> Reader:
+    # feeds, WARC, archives pull in heavier libraries: import them on first use
+    def run(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Iterator[Result]:
+        import importlib
+
+        read = getattr(importlib.import_module(f"eventwire.ingest.{module}"), func)
+        yield from read(data, source, ctx, meta)
+
+    return run
+
+
+READERS: dict[str, Reader] = {
+    "text": _read_text,
+    "html": _read_html,
+    "jsonl": _decoded(read_jsonl),
+    "json": _decoded(read_json),
+    "csv": _decoded(read_csv),
+    "feed": _lazy("feeds", "read_feed"),
+    "warc": _lazy("warc", "read_warc"),
+    "gzip": _lazy("archives", "read_gzip"),
+    "zip": _lazy("archives", "read_zip"),
+    "tar": _lazy("archives", "read_tar"),
+}
+
+__all__ = ["READERS", "SIDECAR_NAME", "detect_format", "read_bytes", "read_file", "read_inputs"]

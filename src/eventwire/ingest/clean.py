@@ -1,0 +1,324 @@
+"""Boilerplate cleaning of article text (text dumps and text extracted from HTML).
+
+The text is cut into lines (a text dump's paragraphs), each line is classified as
+news or as one kind of boilerplate by general rules about what page furniture
+looks like (calls to action, section headings such as "You may also like",
+reader comments with their dates, link lists, captions, copyright lines, site
+self-descriptions, editorial disclaimers, wire credit lines). Removed lines are
+returned as spans of the input with their reason, so nothing is lost.
+
+Rules are deliberately conservative in the middle of an article and aggressive
+in its head (before the first prose paragraph) and tail (after an end-of-article
+marker), because that is where page furniture sits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from eventwire.model import RemovedSpan
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|Jun(?:e)?|Jul(?:y)?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+)
+_TIME = r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)"
+
+# A reader comment's header: a user name followed by the comment's date (and time).
+_COMMENT_HEADER = re.compile(
+    rf"^\s*(?:@?[\w.\-']+(?:\s+[\w.\-']+){{0,3}})\s*(?:says:?|wrote:?|said:?)?\s*[|,\-–—]?\s*(?:on\s+)?{_DATE}"
+    rf"(?:\s*(?:[-–—|,@]|at)?\s*{_TIME})?\s*(?:says:?|wrote:?)?\s*$",
+    re.IGNORECASE,
+)
+
+# Section headings that open page furniture. "terminal" ones end the article:
+# whatever follows them (in the tail) is furniture too.
+_TERMINAL_HEADINGS = re.compile(
+    r"^\s*(?:you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|"
+    r"(?:leave|post|add|write) a (?:comment|reply|response)|"
+    r"(?:\d+\s+)?(?:reader\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?|"
+    r"(?:show|view|read|load) (?:all )?(?:\d+ )?comments|join the (?:discussion|conversation)|"
+    r"frequently asked questions\b.*|faqs?\b.*|"
+    r"editors?['’]?s?['’]? (?:picks?|choice)|"
+    r"(?:most|top) (?:read|popular|viewed|shared|emailed)(?: (?:stories|articles|news))?|"
+    r"(?:trending|popular) (?:now|stories|articles|news)|"
+    r"(?:related|recommended|more|similar) (?:articles|stories|posts|reading|content|news)|"
+    r"(?:read|see) (?:also|next|more)(?: stories)?|"
+    r"(?:latest|recent) (?:news|posts|articles|stories|headlines)|"
+    r"more (?:about|on|from) .{1,80}|share (?:this|the) (?:article|story|post)|"
+    r"about the author|sign up for .{1,60}|newsletter)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Headings whose section is a short list of headlines inside the article.
+_INLINE_HEADINGS = re.compile(
+    r"^\s*(?:related(?: coverage| content| stories| articles| news| links| topics)?|"
+    r"see also|further reading|read more|also read|more coverage|advertisement|"
+    r"story continues below(?: advertisement)?|continue reading(?: below)?|"
+    r"click here (?:to|for) .{1,60}|tags?|filed under|topics?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:become|join|support|donate|subscribe|sign up|contribute|chip in|help (?:us|fund)|"
+    r"consider (?:becoming|supporting|donating|subscribing)|make a (?:donation|contribution)|"
+    r"join today|donate now|subscribe now)\b",
+    re.IGNORECASE,
+)
+_APPEAL_OBJECT = re.compile(
+    r"\b(?:member(?:ship)?s?|journalism|media (?:outlets?|organi[sz]ations?)|newsroom|fundrais\w*|"
+    r"donat\w*|subscri\w*|patreon|reader-funded|reader support|independent (?:media|news|journalism)|"
+    r"our (?:work|reporting|mission)|newsletter|premium)\b",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"(?:\b(?:photos?|images?|pictures?|credit|source|video|file photo)\s*(?::|by\b|credit:)|"
+    r"\((?:photo|image|picture)[^)]{0,80}\)|\b(?:getty images|afp|ap photo|reuters|epa|shutterstock)"
+    r"\s*(?:/|$|\))|\b(?:ap|afp|reuters|getty)\s+photo\b)",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"^\s*(?:©|\(c\)\s*\d{4}|copyright\b)|\ball rights reserved\b|©\s*\d{4}", re.IGNORECASE
+)
+_SELF_DESCRIPTION = re.compile(
+    r"^\s*[\w\s.&'’–\-]{2,60}?\s+(?:is|are)\s+(?:a|an|the|your)\s+(?:[\w\-]+\s+){0,4}?"
+    r"(?:news|media|information)\s+(?:portal|site|website|outlet|platform|source|service|agency|"
+    r"publication|organi[sz]ation|company|network|aggregator|magazine)\b",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"\b(?:for ease of reading|does not imply (?:a|any) position|we (?:choose|have chosen|do) not to use"
+    r"|the views (?:and opinions )?expressed (?:in this|here)|do(?:es)? not necessarily reflect the views"
+    r"|this (?:article|story|post) (?:contains|may contain) affiliate links"
+    r"|this (?:article|story) (?:was|has been) (?:updated|corrected) to)\b",
+    re.IGNORECASE,
+)
+_LINK_LINE = re.compile(
+    r"^\s*(?:[•*\-–·»›]\s*)?(?:\[[^\]]{1,200}\]\([^)]*\)|.{0,200}\((?:insert|add) link\))\s*$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*[•*\-–·»›]\s+\S")
+_BYLINE = re.compile(
+    r"^\s*(?:by|written by|words by|reporting by)\s+((?:[A-Z][\w.'’\-]*\s*){1,4}"
+    r"(?:(?:and|&|,)\s+(?:[A-Z][\w.'’\-]*\s*){1,4})*)\s*(?:[,|\-–—].{0,60})?$",
+)
+_CONTRIBUTED = re.compile(
+    r"\b(?:contributed(?: to)?(?: this)?(?: report(?:ing)?| story| article)?|"
+    r"(?:also )?contributed)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+# One credit segment: names followed by "in|at|from <Place>".
+_NAME = r"[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}"
+_CREDIT_SEGMENT = re.compile(
+    rf"^\s*(?:(?:the\s+)?(?:associated press|ap|reuters|afp)\s+(?:writers?|reporters?|journalists?)\s+)?"
+    rf"{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?\s+(?:in|at|from|reporting from)\s+"
+    rf"(?:the\s+)?[A-Z][\w.'’\-]+(?:[\s,]+[A-Z][\w.'’\-]+){{0,4}}\s*\.?\s*$"
+)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class Cleaned:
+    """Result of cleaning: the kept text, the removed spans and extracted metadata."""
+
+    text: str
+    removed: list[RemovedSpan] = field(default_factory=list)
+    credits: str | None = None
+    byline: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    gap_before: bool  # a blank line precedes it (paragraph break)
+    reason: str | None = None
+
+    @property
+    def words(self) -> int:
+        return len(_WORD.findall(self.text))
+
+
+def _lines(raw: str) -> list[_Line]:
+    out: list[_Line] = []
+    gap = True
+    for m in re.finditer(r"[^\n]*", raw):
+        s = m.group(0)
+        if not s.strip():
+            if m.start() != m.end() or m.start() < len(raw):
+                gap = gap or (m.end() < len(raw))
+            continue
+        lead = len(s) - len(s.lstrip())
+        trail = len(s) - len(s.rstrip())
+        out.append(_Line(m.start() + lead, m.end() - trail, s.strip(), gap))
+        gap = False
+    return out
+
+
+def _is_prose(line: _Line) -> bool:
+    """A news paragraph: several words ending like a sentence."""
+    return line.words >= 12 and bool(_SENTENCE_END.search(line.text))
+
+
+def _is_heading_like(line: _Line) -> bool:
+    return line.words <= 20 and not _SENTENCE_END.search(line.text)
+
+
+def _appeal(line: _Line) -> bool:
+    if line.words > 60:
+        return False
+    return bool(_CALL_TO_ACTION.search(line.text) and _APPEAL_OBJECT.search(line.text))
+
+
+def _credit_line(text: str) -> bool:
+    """A wire credit line: reporters' names with their cities, '... contributed'."""
+    words = len(_WORD.findall(text))
+    if words > 70 or words < 3:
+        return False
+    body = _CONTRIBUTED.sub("", text).strip().rstrip(".")
+    segments = [s for s in re.split(r";\s*(?:and\s+)?", body) if s.strip()]
+    matched = sum(1 for s in segments if _CREDIT_SEGMENT.match(s))
+    lead = rf"^\s*(?:the\s+)?(?:associated press\s+)?(?:writers?\s+)?{_NAME}"
+    if _CONTRIBUTED.search(text) and re.match(lead, text):
+        return matched >= 1 or words <= 25
+    return len(segments) >= 2 and matched == len(segments)
+
+
+def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
+    """Remove page furniture from article text; spans index into ``raw``.
+
+    With ``strip_title`` a text dump's first heading-like line becomes the title
+    (as for HTML, where the title is metadata and not body text).
+    """
+    lines = _lines(raw)
+    if not lines:
+        return Cleaned(text="")
+    result = Cleaned(text="")
+    n = len(lines)
+
+    # ---- whole-text rules, line by line
+    for ln in lines:
+        t = ln.text
+        if _LINK_LINE.match(t):
+            ln.reason = "link-list"
+        elif _COMMENT_HEADER.match(t):
+            ln.reason = "reader-comment"
+        elif _appeal(ln):
+            ln.reason = "appeal"
+        elif ln.words <= 40 and _COPYRIGHT.search(t):
+            ln.reason = "copyright"
+        elif ln.words <= 80 and _DISCLAIMER.search(t):
+            ln.reason = "disclaimer"
+        elif ln.words <= 80 and _SELF_DESCRIPTION.match(t):
+            ln.reason = "site-description"
+        elif ln.words <= 40 and _CAPTION.search(t) and not _is_prose_without_caption(t):
+            ln.reason = "photo-caption"
+        elif _credit_line(t):
+            ln.reason = "credit-line"
+            result.credits = t if result.credits is None else f"{result.credits} {t}"
+
+    # reader comments: the header's following lines are the comment body, up to the next
+    # header or heading-like line
+    for i, ln in enumerate(lines):
+        if ln.reason == "reader-comment" and _COMMENT_HEADER.match(ln.text):
+            j = i + 1
+            while j < n and lines[j].reason is None and not _TERMINAL_HEADINGS.match(lines[j].text):
+                if _is_heading_like(lines[j]) and lines[j].words <= 4:
+                    break
+                lines[j].reason = "reader-comment"
+                j += 1
+
+    # ---- head: before the first prose line everything short is furniture, except the title
+    first_prose = next((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), n)
+    title_taken = False
+    for ln in lines[:first_prose]:
+        if ln.reason is not None:
+            continue
+        m = _BYLINE.match(ln.text)
+        if m:
+            ln.reason = "byline"
+            result.byline = m.group(1).strip()
+            continue
+        if not title_taken and strip_title and _is_heading_like(ln) and ln.words >= 2:
+            ln.reason = "title"
+            result.title = ln.text
+            title_taken = True
+            continue
+        if _is_heading_like(ln) and ln.words <= 8:
+            ln.reason = "navigation"
+
+    # ---- inline sections: "Related Coverage" plus the headlines listed under it
+    for i, ln in enumerate(lines):
+        if ln.reason is None and _INLINE_HEADINGS.match(ln.text):
+            ln.reason = "related-links"
+            j = i + 1
+            while j < n and lines[j].reason is None and _is_heading_like(lines[j]) and j - i <= 6:
+                lines[j].reason = "related-links"
+                j += 1
+        elif ln.reason == "link-list" and i > 0 and lines[i - 1].reason is None and _is_heading_like(
+            lines[i - 1]
+        ) and lines[i - 1].words <= 12:
+            lines[i - 1].reason = "link-list"  # the list's heading ("More about X")
+
+    # ---- tail: from an end-of-article marker on, everything is furniture, provided
+    # enough article text precedes it (so a marker cannot eat a short article)
+    words_before = 0
+    for i, ln in enumerate(lines):
+        if ln.reason is None and _TERMINAL_HEADINGS.match(ln.text) and words_before >= 80:
+            reason = _tail_reason(ln.text)
+            for rest in lines[i:]:
+                if rest.reason is None:
+                    if _TERMINAL_HEADINGS.match(rest.text):
+                        reason = _tail_reason(rest.text)  # each section keeps its own reason
+                    rest.reason = reason
+            break
+        if ln.reason is None:
+            words_before += ln.words
+
+    # trailing short heading-like lines after the last prose line (nav, "Latest News")
+    last_prose = max((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), default=-1)
+    for ln in lines[last_prose + 1:]:
+        if ln.reason is None and _is_heading_like(ln) and ln.words <= 8:
+            ln.reason = "navigation"
+
+    # ---- assemble
+    kept: list[str] = []
+    prev_kept = False
+    for ln in lines:
+        if ln.reason is None:
+            if kept:
+                kept.append("\n\n" if (ln.gap_before or not prev_kept) else "\n")
+            kept.append(ln.text)
+            prev_kept = True
+        else:
+            result.removed.append(RemovedSpan(ln.start, ln.end, ln.reason, ln.text))
+            prev_kept = False
+    result.text = "".join(kept)
+    return result
+
+
+def _is_prose_without_caption(text: str) -> bool:
+    """A long sentence that merely mentions a photo is news, not a caption."""
+    stripped = _CAPTION.split(text)[0]
+    return len(_WORD.findall(stripped)) >= 25
+
+
+def _tail_reason(heading: str) -> str:
+    h = heading.lower()
+    if "comment" in h or "repl" in h or "discussion" in h or "conversation" in h:
+        return "reader-comments"
+    if "question" in h or re.match(r"\s*faq", h):
+        return "generated-faq"
+    if "pick" in h or "latest" in h or "popular" in h or "read" in h or "trending" in h:
+        return "navigation"
+    return "related-links"
+
+
+__all__ = ["Cleaned", "clean_text"]

@@ -1,0 +1,75 @@
+"""Bytes -> text: binary detection and encoding detection (charset-normalizer)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from eventwire.errors import E_BINARY, E_ENCODING, InputError
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w\-:.]+)""", re.IGNORECASE)
+# Control bytes that do not occur in text (tab, LF, FF, CR and ESC excepted).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control bytes in the first 8 KiB, not explained by a UTF-16/32 BOM."""
+    head = data[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(head.count(bytes([c])) for c in _CONTROL)
+    return bool(head) and ctrl / len(head) > 0.05
+
+
+def decode_bytes(data: bytes, source: str, *, html: bool = False) -> str:
+    """Decode input bytes: UTF-8 (with or without BOM) first, then a declared HTML charset,
+    then charset-normalizer's best guess. Raises InputError E103/E104 when it is not text."""
+    if looks_binary(data):
+        raise InputError(
+            f"{source}: binary content, not text (NUL or control bytes). Pass text, HTML, JSON, CSV, "
+            f"feed, WARC or archive files.",
+            code=E_BINARY,
+        )
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if html:
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            enc = m.group(1).decode("ascii", "replace")
+            try:
+                return data.decode(enc)
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong declaration is common; fall through to detection
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None or (len(data) >= 200 and best.coherence == 0.0 and not _mostly_ascii(data)):
+        # no encoding at all, or only ones that give text in no known language
+        raise InputError(
+            f"{source}: the bytes are not readable text in any encoding charset-normalizer knows. "
+            f"Re-save the file as UTF-8.",
+            code=E_ENCODING,
+        )
+    # Short Western texts tie between several single-byte code pages; the web's most common
+    # one (cp1252, a superset of Latin-1) is the better guess then.
+    for m in matches:
+        if m.encoding in _WESTERN and m.chaos <= best.chaos and m.coherence >= best.coherence - 0.01:
+            return str(m)
+    return str(best)
+
+
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _mostly_ascii(data: bytes) -> bool:
+    return sum(1 for b in data if b < 128) / max(len(data), 1) > 0.9
+
+
+__all__ = ["decode_bytes", "looks_binary"]

