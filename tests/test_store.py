@@ -1,0 +1,133 @@
+"""The DuckDB store: schema follows the model, writes are idempotent, migrations are versioned."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from eventwire.errors import StoreError
+from eventwire.model import (
+    SCHEMA_VERSION,
+    Article,
+    Claim,
+    EventMention,
+    Evidence,
+    InputFailure,
+    Place,
+    RemovedSpan,
+)
+from eventwire.store import Store
+from eventwire.store.schema import TABLES, columns
+
+
+def _article(text: str = "Shelling hit the town on Tuesday.", **kw: object) -> Article:
+    base = dict(id="a_1", text=text, source="in/a.txt", raw=text + "\nLeave a Comment", content_hash="h1",
+                published=dt.date(2023, 9, 20), published_from="sidecar",
+                removed=(RemovedSpan(len(text) + 1, len(text) + 16, "comments"),))
+    base.update(kw)
+    return Article(**base)  # type: ignore[arg-type]
+
+
+def test_new_store_has_schema_version_and_model_columns(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+    con = duckdb.connect(str(db))
+    for table in TABLES.values():
+        have = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table.name]).fetchall()]
+        assert have == [c for c, _ in columns(table)]
+    con.close()
+
+
+def test_added_model_field_is_migrated_into_an_old_store(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    con.execute('ALTER TABLE articles DROP COLUMN "credits"')  # a store from before the field existed
+    con.close()
+    with Store(db) as store:
+        store.add_article(_article(credits="AP contributed"))
+        assert store.articles()[0].credits == "AP contributed"
+
+
+def test_store_newer_than_code_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "new.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    con.close()
+    with pytest.raises(StoreError, match="E303"):
+        Store(db)
+
+
+def test_articles_round_trip_and_reingest_is_a_no_op(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        a = _article()
+        assert store.add_article(a) == "new"
+        before = store.counts()
+        assert store.add_article(a) == "seen"
+        assert store.counts() == before
+        assert store.articles() == [a]
+
+
+def test_exact_duplicate_from_another_file_is_linked_not_stored_twice(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_article(_article())
+        dup = _article(id="a_2", source="other/copy.txt")
+        assert store.add_article(dup) == "duplicate"
+        assert store.count("articles") == 1
+        assert store.article_sources() == {"a_1": ["in/a.txt", "other/copy.txt"]}
+
+
+def test_changed_text_at_same_url_is_a_new_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_article(_article(url="https://x.example/story"))
+        store.add_article(_article(id="a_2", text="Updated: shelling hit the town.", content_hash="h2",
+                                   url="https://x.example/story"))
+        versions = sorted((a.id, a.version) for a in store.articles())
+        assert versions == [("a_1", 1), ("a_2", 2)]
+
+
+def test_quarantine_is_idempotent_and_cleared_when_input_reads(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        f = InputFailure("in/a.txt", "in/a.txt is empty; nothing to read", "E102")
+        store.add_failure(f)
+        store.add_failure(f)
+        assert store.quarantine() == [f]
+        store.add_article(_article())
+        assert store.quarantine() == []
+
+
+def test_extraction_is_replaced_per_article_and_tracked_for_resume(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_article(_article())
+        assert store.pending_extraction("1") == ["a_1"]
+        ev = Evidence("Shelling hit the town on Tuesday.", 0, 33)
+        claim = Claim(field="fatalities", text="2 killed", evidence=ev, value_low=2, value_high=2,
+                      value_best=2, article_id="a_1")
+        m = EventMention(article_id="a_1", event_type="Explosions/Remote violence",
+                         sub_event_type="Shelling/artillery/missile attack", evidence=(ev,),
+                         event_date=dt.date(2023, 9, 19), time_precision=1, claims=(claim,),
+                         place=Place("the town", 1.0, 2.0))
+        store.save_extraction("a_1", [m], "1")
+        store.save_extraction("a_1", [m], "1")
+        assert store.mentions() == [m]
+        assert [c.id for c in store.claims()] == [claim.id]
+        assert store.pending_extraction("1") == []
+        assert store.pending_extraction("2") == ["a_1"]  # a new extractor re-extracts
+
+
+def test_failed_write_rolls_back(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_article(_article())
+        bad = dataclasses.replace(_article(), id="a_3")
+        with pytest.raises(ZeroDivisionError), store.transaction():
+            store._insert("articles", bad)
+            raise ZeroDivisionError
+        assert [a.id for a in store.articles()] == ["a_1"]
