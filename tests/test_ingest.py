@@ -219,3 +219,17 @@ def test_real_l3s_pages_text_and_metadata() -> None:
             hits += 1
     assert hits >= 0.8 * len(arts)
     assert sum(1 for a in arts if a.title) >= 0.9 * len(arts)
+
+
+def test_boilerplate_score_not_below_trafilatura() -> None:
+    if not (DATA / "l3s-gn1").exists():
+        pytest.skip("shared development data (../shared/data) is absent")
+    from eventwire.evaluation.boilerplate import evaluate_boilerplate, shingles
+
+    assert shingles("a b c d e") == {("a", "b", "c", "d"), ("b", "c", "d", "e")}
+    rep = evaluate_boilerplate(DATA, limit=60)
+    d = rep.to_dict()
+    assert d["eventwire"]["pages"] == 60 == d["trafilatura"]["pages"]
+    assert d["eventwire"]["f1"] >= d["trafilatura"]["f1"]
+    assert d["eventwire"]["f1"] > 0.8
+    assert "eventwire" in rep.to_text() and "trafilatura" in rep.to_text()

@@ -29,10 +29,14 @@ _DATE = (
 )
 _TIME = r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)"
 
-# A reader comment's header: a user name followed by the comment's date (and time).
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\.?,?"
+# A reader comment's header: a user name followed by the comment's date and time
+# ("NewsJunkie22 September 21, 2023 - 6:10 am"). The time is required: a bare date
+# line is a dateline, not a comment.
 _COMMENT_HEADER = re.compile(
-    rf"^\s*(?:@?[\w.\-']+(?:\s+[\w.\-']+){{0,3}})\s*(?:says:?|wrote:?|said:?)?\s*[|,\-–—]?\s*(?:on\s+)?{_DATE}"
-    rf"(?:\s*(?:[-–—|,@]|at)?\s*{_TIME})?\s*(?:says:?|wrote:?)?\s*$",
+    rf"^\s*(?!{_WEEKDAY}\s)(?!(?:posted|published|updated|by)\b)(?:@?[\w.\-']+(?:\s+[\w.\-']+){{0,3}})\s*"
+    rf"(?:says:?|wrote:?|said:?)?\s*[|,\-–—]?\s*(?:on\s+)?{_DATE}"
+    rf"\s*(?:[-–—|,@]|at)?\s*{_TIME}\s*(?:says:?|wrote:?)?\s*$",
     re.IGNORECASE,
 )
 
@@ -63,8 +67,11 @@ _INLINE_HEADINGS = re.compile(
     re.IGNORECASE,
 )
 
+# A call to action: an imperative at the start of a sentence ("Become a member", "Support
+# independent journalism", "... ? Consider becoming a member").
 _CALL_TO_ACTION = re.compile(
-    r"\b(?:become|join|support|donate|subscribe|sign up|contribute|chip in|help (?:us|fund)|"
+    r"(?:^|[.!?:]\s+|\s[–—|]\s+)(?:please\s+)?"
+    r"(?:become|join|support|donate|subscribe|sign up|contribute|chip in|help (?:us|fund)|"
     r"consider (?:becoming|supporting|donating|subscribing)|make a (?:donation|contribution)|"
     r"join today|donate now|subscribe now)\b",
     re.IGNORECASE,
@@ -76,9 +83,9 @@ _APPEAL_OBJECT = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
-    r"(?:\b(?:photos?|images?|pictures?|credit|source|video|file photo)\s*(?::|by\b|credit:)|"
+    r"(?:\b(?:photos?|images?|pictures?|credit|video|file photo)\s*(?::|by\b|credit:)|"
     r"\((?:photo|image|picture)[^)]{0,80}\)|\b(?:getty images|afp|ap photo|reuters|epa|shutterstock)"
-    r"\s*(?:/|$|\))|\b(?:ap|afp|reuters|getty)\s+photo\b)",
+    r"\s*(?:/\s*\w|$)|\b(?:ap|afp|reuters|getty)\s+photo\b)",
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(
@@ -208,8 +215,6 @@ def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
         t = ln.text
         if _LINK_LINE.match(t):
             ln.reason = "link-list"
-        elif _COMMENT_HEADER.match(t):
-            ln.reason = "reader-comment"
         elif _appeal(ln):
             ln.reason = "appeal"
         elif ln.words <= 40 and _COPYRIGHT.search(t):
@@ -224,8 +229,15 @@ def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
             ln.reason = "credit-line"
             result.credits = t if result.credits is None else f"{result.credits} {t}"
 
-    # reader comments: the header's following lines are the comment body, up to the next
-    # header or heading-like line
+    # reader comments: a header (user, date, time) after the article's opening; its following
+    # lines are the comment body, up to the next header or heading-like line. In the opening
+    # such a line is a dateline ("Associated Press - January 8, 2008 4:33 PM ET"), kept.
+    words_before = 0
+    for ln in lines:
+        if ln.reason is None and _COMMENT_HEADER.match(ln.text) and words_before >= 80:
+            ln.reason = "reader-comment"
+        if ln.reason is None:
+            words_before += ln.words
     for i, ln in enumerate(lines):
         if ln.reason == "reader-comment" and _COMMENT_HEADER.match(ln.text):
             j = i + 1
