@@ -1,0 +1,438 @@
+"""Sentence/snippet classification into the event taxonomy (``eventwire.events.taxonomy``).
+
+A small linear model over TF-IDF features: word 1-2-grams, character 3-5-grams inside words
+(so "shelled", "shelling" and "shells" share evidence) and *cue* features, transparent regular
+expressions written from ACLED's codebook definitions ("airstrike", "roadside bomb", "tear gas",
+"claimed responsibility"...). The cues carry the codebook's knowledge; the learned weights decide
+how much each cue and word counts.
+
+The model is stored as plain arrays (``data/classifier/model.npz``: vocabulary, idf, weights;
+no pickle) and rebuilt by ``scripts/train_classifier.py``. Scoring is a sparse dot product,
+cheap next to spaCy's parse.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from eventwire.errors import UsageError
+from eventwire.events.taxonomy import CODES
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "classifier"
+MODEL_PATH = DATA_DIR / "model.npz"
+FEATURE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The best code for a text, its ACLED names, a confidence in [0, 1] and the top scores."""
+
+    code: str
+    event_type: str
+    sub_event_type: str
+    confidence: float
+    scores: tuple[tuple[str, float], ...]
+
+
+# --------------------------------------------------------------------------- features
+
+# Codebook cues: (name, pattern). Patterns are matched on lower-cased text. They name the
+# evidence a human coder looks for; they are features, not decisions.
+_CUE_TABLE: list[tuple[str, str]] = [
+    # explosions / remote violence
+    ("air", r"\b(air ?strikes?|air[- ]raids?|airstrik\w*|warplanes?|war planes?|fighter jets?|jets?\b|"
+            r"bombers?|helicopter gunships?|gunships?|aerial (?:bombardment|attack|bombing)s?|"
+            r"air force|drone strikes?|drones?|uavs?|unmanned aerial|barrel bombs?|"
+            r"coalition aircraft|aircraft|sorties?|airpower|bombed from the air)\b"),
+    ("artillery", r"\b(shell(?:s|ed|ing)?|artillery|mortars?|rockets?|missiles?|howitzers?|"
+                  r"grad|katyusha|projectiles?|cannon|ballistic|rocket[- ]propelled|"
+                  r"bombard(?:ed|ment|ing)?|mlrs|multiple rocket)\b"),
+    ("suicide", r"\b(suicide|self[- ]?detonat\w*|blew (?:himself|herself|themselves) up|"
+                r"explosive (?:vest|belt)s?|suicide vest|svbied?s?|martyrdom operation)\b"),
+    ("ied", r"\b(ieds?|improvised explosive|roadside bombs?|landmines?|land mines?|mines?\b|"
+            r"car bombs?|vbieds?|bomb (?:blast|explo\w+)|explosive device|booby[- ]trap\w*|"
+            r"remote[- ]controlled|planted (?:a )?bombs?|magnetic bomb|sticky bomb|time bomb|"
+            r"detonat\w+|explosion|blast|exploded|bomb went off|unexploded)\b"),
+    ("grenade", r"\b(grenades?|hand[- ]grenades?|petrol bombs?|molotov|hurled (?:a|an) "
+                r"(?:explosive|bomb)|lobbed|threw (?:a|an) (?:explosive|bomb)|crude bombs?|"
+                r"country[- ]made bombs?|rpg)\b"),
+    ("chemical", r"\b(chemical|chlorine|sarin|mustard gas|toxic gas|poison(?:ous)? gas|"
+                 r"nerve agent|gas attack|asphyxia\w*|suffocat\w+|choking|opcw|white phosphorus)\b"),
+    # battles / territory
+    ("clash", r"\b(clash(?:es|ed)?|fighting|fought|gunfights?|firefights?|exchange of fire|"
+              r"exchanged fire|battles?|skirmish\w*|engaged|ambush\w*|offensive|assault|"
+              r"repelled|repulsed|counter[- ]?attack\w*|attacked (?:a |an |the )?"
+              r"(?:military|army|security|police) (?:post|base|checkpoint|convoy|positions?)|"
+              r"checkpoints?|infiltrat\w+|encounter)\b"),
+    ("capture", r"\b(recaptur\w+|retook|retake\w*|regain\w*|re-?took|liberat\w+|reclaim\w*|"
+                r"cleared|back under (?:government|army) control|restored control)\b"),
+    ("seize_territory", r"\b(seiz\w+ (?:control|the (?:town|city|village|district|base))|"
+                        r"captur\w+|overr[au]n\w*|took control|taken control|takes control|"
+                        r"fell to|seized|under (?:their|its|the group's) control|stormed)\b"),
+    ("withdraw", r"\b(withdr[ae]w\w*|withdrawal|pull(?:ed|s|ing)? out|handed over|hand(?:ed|s|ing)? "
+                 r"over control|without (?:a )?(?:fight|resistance)|unopposed|evacuated their|"
+                 r"took over .{0,30}after .{0,20}withdr|handover|deployed to|moved into|"
+                 r"entered the (?:town|city)|retreat\w*|abandon\w+)\b"),
+    ("gov_forces", r"\b(army|soldiers?|troops|military|security forces|government forces|"
+                   r"armed forces|regime|police|forces loyal|pro-government|national guard|"
+                   r"syrian arab army|saa|afghan forces|iraqi forces|ansf|sdf)\b"),
+    ("rebels", r"\b(rebels?|insurgents?|militants?|jihadists?|terrorists?|islamic state|isis|isil|"
+               r"daesh|taliban|al[- ]shabaa?b|boko haram|al[- ]qaeda|maoists?|naxal\w*|"
+               r"militia\w*|fighters|armed group|gunmen|separatists?|guerrillas?|hts|houthis?)\b"),
+    # violence against civilians
+    ("sexual", r"\b(rap(?:e|ed|es|ing|ist)|gang[- ]?rap\w*|sexual(?:ly)? (?:assault|abuse|violence|"
+               r"harass)\w*|molest\w*|sexually)\b"),
+    ("abduct", r"\b(abduct\w*|kidnap\w*|hostages?|taken captive|missing|disappear\w*|"
+               r"whereabouts|seized (?:\w+ )?(?:civilians|villagers|people|students|girls|men))\b"),
+    ("kill_civ", r"\b(civilians?|villagers?|residents|unarmed|women|children|farmers|worshippers|"
+                 r"passengers|students|journalists?|shot dead|gunned down|massacre\w*|"
+                 r"executed|beheaded|hacked|killed)\b"),
+    ("gunmen", r"\b(gunmen|unidentified (?:armed )?(?:men|assailants|attackers)|assailants|"
+               r"opened fire|shot|stabb\w+|attacked|armed men|suspected (?:militants|herdsmen)|"
+               r"herdsmen|bandits)\b"),
+    # protests and riots
+    ("protest", r"\b(protest\w*|demonstrat\w+|rall(?:y|ies|ied)|march(?:ed|es)?|sit-?ins?|"
+                r"strikes? (?:by|of)|went on strike|on strike|picket\w*|vigil|slogans|placards|"
+                r"banners|chanting|chanted|agitat\w+|dharna|hunger strike|gathered|staged|"
+                r"boycott\w*|walkout|petition)\b"),
+    ("peaceful", r"\b(peaceful(?:ly)?|silent|candlelight|candle[- ]light|symbolic|no incidents?|"
+                 r"without incident|memorandum|submitted|demanding|demanded|against the)\b"),
+    ("disperse", r"\b(dispers\w+|tear ?gas|water cannons?|baton[- ]?charg\w*|lathi[- ]?charg\w*|"
+                 r"rubber bullets|detained (?:several|some|dozens|\d+) (?:protesters|demonstrators)|"
+                 r"broke up|broken up|pepper spray|stun grenades|cordon\w*|blocked the (?:march|protesters)|"
+                 r"prevented|stopped the)\b"),
+    ("excessive", r"\b(opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
+                  r"live (?:ammunition|rounds|fire)|fired on (?:the )?(?:protesters|demonstrators|crowd)|"
+                  r"killed (?:\w+ )?(?:protesters|demonstrators)|protesters? (?:were |was )?killed|"
+                  r"brutal\w*|beat(?:en|ing)? (?:up )?(?:the )?(?:protesters|demonstrators|students)|"
+                  r"crackdown|shot dead .{0,30}protest)\b"),
+    ("riot", r"\b(riot\w*|violent (?:protest|demonstration)s?|pelt\w*|stones?|stone[- ]?pelting|"
+             r"throwing stones|hurled stones|rocks|torched|set (?:on )?fire|set ablaze|vandali\w+|"
+             r"ransacked|burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars)|clashed with (?:the )?police|"
+             r"angry (?:crowd|mob|protesters)|turned violent|damaged)\b"),
+    ("mob", r"\b(mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|crowd (?:beat|attacked|"
+            r"lynched)|beaten to death|communal|sectarian clash\w*|rival (?:groups|supporters))\b"),
+    # strategic developments
+    ("agree", r"\b(agree\w*|agreement|ceasefire|cease-fire|truce|peace (?:deal|accord|treaty|talks)|"
+              r"signed|sign|accord|memorandum of understanding|mou|deal|pact|prisoner (?:swap|exchange)|"
+              r"reconcil\w+|negotiated|surrender\w*)\b"),
+    ("arrest", r"\b(arrest\w*|detain\w*|detention|taken into custody|in custody|nabbed|apprehend\w*|"
+               r"held|nab|rounded up|custody|remand\w*|picked up|booked|charged)\b"),
+    ("disrupt", r"\b(defus\w+|seiz\w+ (?:weapons|arms|explosives|ammunition)|weapons cache|arms cache|"
+                r"caches?|recovered|confiscat\w+|found (?:an? )?(?:ied|bomb|explosive)|bomb disposal|"
+                r"intercept\w*|shot down|downed|foiled|thwarted|dismantled|bomb squad|"
+                r"explosives were found|seized|haul|ammunition|rounds of)\b"),
+    ("hq", r"\b(headquarters|set up (?:a |an )?(?:base|camp|office|checkpoint)|established (?:a |an )?"
+           r"(?:base|camp|office|outpost|headquarters)|new base|military base|outpost|"
+           r"opened (?:a |an )?(?:office|base)|camp)\b"),
+    ("loot", r"\b(loot\w*|plunder\w*|pillag\w*|ransack\w*|torched|burn(?:ed|t) down|destroy\w*|"
+             r"demolish\w*|razed|vandal\w+|set fire to|set ablaze|arson|bulldoz\w+)\b"),
+    ("change_group", r"\b(join(?:ed|s)?|defect\w*|merg\w+|split|recruit\w*|new (?:group|leader|commander)|"
+                     r"appointed|announced (?:the )?(?:formation|creation)|formed|disband\w*|"
+                     r"curfew|deploy\w*|reinforcements?|mobiliz\w+|launched (?:a )?(?:campaign|operation)|"
+                     r"pledged allegiance|ban(?:ned)?|state of emergency|relocat\w+|training)\b"),
+    # non-ACLED
+    ("diplo", r"\b(talks|met with|meeting|visit\w*|summit|minister|ambassador|diplomat\w*|envoy|"
+              r"foreign ministry|condemn\w*|urged|called on|calls? for|sanction\w*|statement|"
+              r"spokes(?:man|woman|person)|president|prime minister|bilateral|relations|"
+              r"discussed|expressed|welcomed|warned|un security council|united nations|negotiat\w+)\b"),
+    ("attrib", r"\b(claimed responsibility|claim(?:ed|s)? (?:of )?responsibility|responsib\w+|"
+               r"blam\w+|accus\w+|attribut\w+|behind the (?:attack|bombing|blast)|held responsible|"
+               r"denied (?:any )?(?:involvement|responsibility)|claimed the attack|"
+               r"took responsibility|owned up)\b"),
+    ("crime", r"\b(drugs?|narcotic\w*|cocaine|heroin|cartel\w*|traffick\w+|smuggl\w+|gang\w*|"
+              r"robbery|robbers|robbed|theft|thieves|extortion|mafia|criminal\w*|money laundering|"
+              r"contraband|fraud|poaching|poachers|cattle rustl\w+|dacoit\w*|murder\w*|"
+              r"crime|cybercrime|illegal)\b"),
+    ("natural", r"\b(earthquakes?|quakes?|tremors?|magnitude|floods?|flooding|flash floods?|cyclones?|"
+                r"hurricanes?|typhoons?|storms?|tornado\w*|tsunami|landslides?|mudslides?|drought|"
+                r"heavy rain\w*|rainfall|monsoon|volcan\w+|eruption|wildfires?|forest fires?|"
+                r"bushfires?|heatwave|heat wave|cold wave|snow\w*|avalanche|epidemic|pandemic|"
+                r"outbreak|covid\w*|coronavirus|cholera|ebola|virus|infections?|cases|dengue|locusts?)\b"),
+    ("manmade", r"\b(accident\w*|crash\w*|collided|collision|derail\w*|capsiz\w+|sank|sinking|"
+                r"fire broke out|blaze|caught fire|gas leak|leak\w*|cylinder|boiler|factory|"
+                r"chemical plant|refinery|collaps\w+|stampede|short circuit|spill\w*|"
+                r"explosion at|building|bridge|mine (?:collapse|accident)|train|bus|plane|"
+                r"ferry|boat|stampede|poisoning|hooch|electrocut\w+)\b"),
+    # what the sentence is, not what happened: statements, plans, history
+    ("speech", r"\b(said|says|told|stated|according to|added|noted|argued|believes?|thinks?|"
+               r"claimed|reported|announced)\b"),
+    ("future", r"\b(will|would|plans? to|planned|to be held|expected to|could|may|might|"
+               r"intends?|threaten\w*|vowed|pledged|promised)\b"),
+    ("history", r"\b(since (?:the )?\d{4}s?|in \d{4}|last year|years ago|decades?|history|"
+                r"previous(?:ly)?|former|formerly|used to|has been|have been|long[- ]running)\b"),
+    ("number_killed", r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|scores|"
+                      r"hundreds?) (?:\w+ ){0,3}(?:killed|dead|died|injured|wounded)\b"),
+]
+_CUES: list[tuple[str, re.Pattern[str]]] = [(n, re.compile(p)) for n, p in _CUE_TABLE]
+
+_WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]|\d+(?:[.,]\d+)*")
+_DIGITS = re.compile(r"\d")
+
+
+def features(text: str) -> list[str]:
+    """The feature strings of a text: words, word pairs, in-word character n-grams and cues."""
+    low = text.lower()
+    words = [_DIGITS.sub("0", w) for w in _WORD.findall(low)]
+    out: list[str] = [f"w:{w}" for w in words]
+    out.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    for w in set(words):
+        if len(w) < 3 or w[0] == "0":
+            continue
+        padded = f"<{w}>"
+        for n in (3, 4, 5):
+            out.extend(f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1))
+    for name, pattern in _CUES:
+        hits = len(pattern.findall(low))
+        if hits:
+            # A cue is the same feature however it was said; repeat it (capped) so tf counts it.
+            out.extend([f"q:{name}"] * min(hits, 3))
+    return out
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """TF-IDF weights and one weight row per class: score = W @ tfidf(text) + b."""
+
+    vocab: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    coef: np.ndarray  # (n_classes, n_features)
+    intercept: np.ndarray  # (n_classes,)
+    classes: tuple[str, ...]
+    meta: dict[str, str]
+
+    def vectorize(self, texts: Sequence[str]):  # -> scipy.sparse.csr_matrix
+        """Sublinear-tf TF-IDF rows, L2-normalised, as a CSR matrix."""
+        from scipy.sparse import csr_matrix
+
+        indptr = [0]
+        indices: list[int] = []
+        values: list[float] = []
+        for text in texts:
+            counts = Counter(f for f in features(text) if f in self.vocab)
+            row_idx = [self.vocab[f] for f in counts]
+            row_val = [(1.0 + math.log(c)) * float(self.idf[i]) for i, c in zip(row_idx, counts.values(),
+                                                                                    strict=True)]
+            norm = math.sqrt(sum(v * v for v in row_val)) or 1.0
+            indices.extend(row_idx)
+            values.extend(v / norm for v in row_val)
+            indptr.append(len(indices))
+        return csr_matrix((np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int64),
+                           np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocab)))
+
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw class scores, shape (len(texts), n_classes)."""
+        x = self.vectorize(texts)
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+    def save(self, path: Path) -> None:
+        """Write the model as plain arrays (loadable with ``allow_pickle=False``)."""
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        np.savez_compressed(
+            path,
+            terms=np.asarray(terms, dtype=str),
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+            classes=np.asarray(self.classes, dtype=str),
+            meta_keys=np.asarray(list(self.meta), dtype=str),
+            meta_values=np.asarray(list(self.meta.values()), dtype=str),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        """Read a model written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as z:
+            terms = [str(t) for t in z["terms"]]
+            meta = dict(zip((str(k) for k in z["meta_keys"]), (str(v) for v in z["meta_values"]),
+                            strict=True))
+            return cls(vocab={t: i for i, t in enumerate(terms)}, idf=z["idf"].astype(np.float32),
+                       coef=z["coef"].astype(np.float32), intercept=z["intercept"].astype(np.float32),
+                       classes=tuple(str(c) for c in z["classes"]), meta=meta)
+
+
+def train(texts: Sequence[str], labels: Sequence[str], *, weights: Sequence[float] | None = None,
+          c: float = 1.0, min_df: int = 2, max_features: int = 60000) -> LinearModel:
+    """Fit the TF-IDF + linear SVM model (one-vs-rest) on labelled texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    vec = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=min_df, max_features=max_features,
+                          dtype=np.float32)
+    x = vec.fit_transform(texts)
+    clf = LinearSVC(C=c, class_weight="balanced", max_iter=5000)
+    clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
+    vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
+    return LinearModel(vocab=vocab, idf=vec.idf_.astype(np.float32), coef=clf.coef_.astype(np.float32),
+                       intercept=np.asarray(clf.intercept_, dtype=np.float32),
+                       classes=tuple(str(x) for x in clf.classes_),
+                       meta={"feature_version": str(FEATURE_VERSION), "c": str(c)})
+
+
+# --------------------------------------------------------------------------- training data
+
+WRITTEN_PATH = DATA_DIR / "written.txt"
+SLOTS_PATH = DATA_DIR / "slots.txt"
+_SLOT = re.compile(r"\{([A-Z]+)\}")
+# PLOVER verbal-interaction codes: these sentences are diplomacy/statements in our taxonomy.
+_PLOVER_DIPLO = {"DEMAND", "REJECT", "THREATEN", "DISAPPROVE", "SUPPORT", "CONSULT", "INVESTIGATE",
+                 "COOPERATE", "AID", "CONCEDE"}
+_BBC_NEGATIVE_TOPICS = ("business", "entertainment", "sport", "tech", "politics")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def _read_pairs(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, value = line.partition(" | ")
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def written_examples(variants: int = 4, seed: int = 13) -> list[tuple[str, str]]:
+    """(code, text) pairs from the developers' templates, each filled ``variants`` times."""
+    import random
+
+    rng = random.Random(seed)
+    slots: dict[str, list[str]] = {}
+    for key, value in _read_pairs(SLOTS_PATH):
+        slots.setdefault(key, []).append(value)
+    out = []
+    for code, template in _read_pairs(WRITTEN_PATH):
+        if code not in CODES:
+            raise UsageError(f"{WRITTEN_PATH}: unknown code {code!r}", code="E203")
+        seen = set()
+        for _ in range(variants):
+            text = _SLOT.sub(lambda m: rng.choice(slots[m.group(1)]), template)
+            text = text[0].upper() + text[1:]
+            if text not in seen:
+                seen.add(text)
+                out.append((code, text))
+    return out
+
+
+def bbc_negatives(bbc_dir: Path, n: int = 1500, seed: int = 7) -> list[tuple[str, str]]:
+    """NONE examples: sentences from BBC business/sport/entertainment/tech/politics stories."""
+    import random
+
+    sentences = []
+    for topic in _BBC_NEGATIVE_TOPICS:
+        for path in sorted((bbc_dir / topic).glob("*.txt")):
+            body = path.read_text(encoding="latin-1").split("\n", 1)[-1]
+            sentences.extend(s.strip() for s in _SENT_SPLIT.split(body.replace("\n", " "))
+                             if 40 <= len(s.strip()) <= 400)
+    rng = random.Random(seed)
+    return [("NONE", s) for s in rng.sample(sentences, min(n, len(sentences)))]
+
+
+def plover_examples(path: Path) -> list[tuple[str, str]]:
+    """DIPLO examples: PLOVER gold-standard sentences with verbal-interaction codes."""
+    import json
+
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return [("DIPLO", r["text"]) for r in records if r.get("event") in _PLOVER_DIPLO and r.get("text")]
+
+
+def read_case_tsv(path: Path) -> list[tuple[str, str, str]]:
+    """(id, snippet, code) rows of a CASE-style TSV with header ``id, EventSnippet, SubType``."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = {"EventSnippet", "SubType"} - set(reader.fieldnames or ())
+        if missing:
+            raise UsageError(f"{path}: CASE TSV needs columns id, EventSnippet, SubType; "
+                             f"missing {sorted(missing)}", code="E204")
+        return [(row.get("id") or str(i), row["EventSnippet"], row["SubType"].strip())
+                for i, row in enumerate(reader, 1)]
+
+
+def base_corpus(data_root: Path | None) -> tuple[list[str], list[str], list[float]]:
+    """Training texts that are not CASE snippets: written templates, plus BBC negatives and
+    PLOVER diplomacy sentences when the shared data folder ``data_root`` exists."""
+    pairs: list[tuple[str, str]] = written_examples()
+    weights = [0.5] * len(pairs)
+    if data_root is not None:
+        extra: list[tuple[str, str]] = []
+        if (data_root / "bbc-news" / "bbc").is_dir():
+            extra += bbc_negatives(data_root / "bbc-news" / "bbc")
+        plover = data_root / "plover-gsr" / "PLOVER_GSR_CAMEO.txt"
+        if plover.exists():
+            extra += plover_examples(plover)
+        pairs += extra
+        weights += [0.5] * len(extra)
+    return [t for _, t in pairs], [c for c, _ in pairs], weights
+
+
+# --------------------------------------------------------------------------- classify
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_PATH) -> LinearModel:
+    """The packaged model, loaded once per process."""
+    if not path.exists():
+        raise UsageError(f"Classifier model {path} is missing; rebuild it with "
+                         f"'python scripts/train_classifier.py'.", code="E203")
+    model = LinearModel.load(path)
+    if model.meta.get("feature_version") != str(FEATURE_VERSION):
+        raise UsageError(f"Classifier model {path} was built for other features; rebuild it with "
+                         f"'python scripts/train_classifier.py'.", code="E203")
+    return model
+
+
+def _softmax(row: np.ndarray, temperature: float = 0.5) -> np.ndarray:
+    # SVM margins are roughly in [-1.5, 1.5]; a temperature spreads them into usable confidences.
+    z = (row - row.max()) / temperature
+    e = np.exp(z)
+    return e / e.sum()
+
+
+def _to_classification(model: LinearModel, row: np.ndarray, allowed: np.ndarray | None,
+                       top: int) -> Classification:
+    probs = _softmax(np.where(allowed, row, -np.inf) if allowed is not None else row)
+    order = np.argsort(-probs)
+    best = model.classes[int(order[0])]
+    entry = CODES[best]
+    scores = tuple((model.classes[int(i)], round(float(probs[i]), 4)) for i in order[:top])
+    return Classification(best, entry.event_type, entry.sub_event_type, float(probs[order[0]]), scores)
+
+
+def classify_many(texts: Sequence[str], *, allow: Iterable[str] | None = None, top: int = 5,
+                  model: LinearModel | None = None) -> list[Classification]:
+    """Classify many sentences or snippets at once (one sparse product for the batch).
+
+    ``allow`` restricts the answer to some codes, e.g. ``taxonomy.CASE_CODES`` for data where
+    every text is known to report an event.
+    """
+    model = model or load_model()
+    if not texts:
+        return []
+    allowed = None
+    if allow is not None:
+        keep = set(allow)
+        allowed = np.array([c in keep for c in model.classes])
+    scores = model.decision(texts)
+    return [_to_classification(model, scores[i], allowed, top) for i in range(len(texts))]
+
+
+def classify_text(text: str, *, allow: Iterable[str] | None = None) -> Classification:
+    """Classify one sentence or short snippet; NONE when it reports no codable event."""
+    return classify_many([text], allow=allow)[0]
+
+
+__all__ = ["Classification", "LinearModel", "base_corpus", "bbc_negatives", "plover_examples",
+           "read_case_tsv", "written_examples", "classify_many", "classify_text", "features", "load_model",
+           "train"]

@@ -1,0 +1,102 @@
+"""ACLED-style actor names and inter codes from real sentences, with the real spaCy model."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from eventwire.events.actors import Actors, country_of, find_actors
+from eventwire.nlp import load_nlp
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def _demo(pattern: str) -> str:
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for sent in re.split(r"(?<=[.!?])\s+", line):
+                if pattern in sent:
+                    return sent.strip()
+    raise AssertionError(pattern)
+
+
+def _actors(nlp: Language, text: str, code: str, country: str | None = None) -> Actors:
+    return find_actors(nlp(text)[:], code, country=country)
+
+
+def test_country_of_demonyms_and_names() -> None:
+    assert country_of("Azerbaijani") == "Azerbaijan"
+    assert country_of("Armenians") == "Armenia"
+    assert country_of("the United States") == "United States"
+    assert country_of("Nagorno-Karabakh") == "Nagorno-Karabakh"
+    assert country_of("Ruritanian") is None
+
+
+def test_demo_shelling_by_azerbaijani_troops(nlp: Language) -> None:
+    a = _actors(nlp, _demo("came under artillery fire"), "ART_MISS_ATTACK", "Azerbaijan")
+    assert a.actor1 == "Military Forces of Azerbaijan" and a.inter1 == 1
+
+
+def test_demo_protest_in_yerevan(nlp: Language) -> None:
+    a = _actors(nlp, _demo("thousands of people gathered in Yerevan"), "PEACE_PROTEST", "Armenia")
+    assert (a.actor1, a.inter1, a.actor2) == ("Protesters (Armenia)", 6, None)
+
+
+def test_demo_peacekeepers_killed_by_unknown_attackers(nlp: Language) -> None:
+    sent = _demo("several of their peacekeepers were killed")
+    a = _actors(nlp, sent, "ARMED_CLASH", "Azerbaijan")
+    assert a.actor2 == "Military Forces of Russia" and a.inter2 == 1
+    assert a.actor1 == "Unidentified Armed Group (Azerbaijan)" and a.inter1 == 3
+
+
+def test_demo_offensive_names_state_forces_without_country_hint(nlp: Language) -> None:
+    a = _actors(nlp, _demo("Azerbaijani forces launched a massive assault"), "ARMED_CLASH")
+    assert a.actor1 == "Military Forces of Azerbaijan"
+
+
+def test_named_rebels_against_army_convoy(nlp: Language) -> None:
+    a = _actors(nlp, "Taliban militants ambushed an Afghan army convoy in Helmand on Monday.", "ARMED_CLASH",
+                "Afghanistan")
+    assert (a.actor1, a.inter1) == ("Taliban", 2)
+    assert (a.actor2, a.inter2) == ("Military Forces of Afghanistan", 1)
+
+
+def test_gunmen_attack_on_villagers(nlp: Language) -> None:
+    a = _actors(nlp, "Gunmen killed 12 villagers in an attack on a village in Zamfara State.", "ATTACK",
+                "Nigeria")
+    assert a == Actors("Unidentified Armed Group (Nigeria)", "Civilians (Nigeria)", None, None, 3, 7)
+
+
+def test_identity_militia_and_associated_actor(nlp: Language) -> None:
+    a = _actors(nlp, "Fulani herdsmen attacked farmers in Benue State, killing eight people.", "ATTACK",
+                "Nigeria")
+    assert (a.actor1, a.inter1) == ("Fulani Ethnic Militia (Nigeria)", 4)
+    assert (a.actor2, a.assoc_actor2, a.inter2) == ("Civilians (Nigeria)", "Farmers (Nigeria)", 7)
+
+
+def test_protest_with_intervention_and_riot(nlp: Language) -> None:
+    a = _actors(nlp, "Police fired tear gas at students protesting in Athens.", "PROTEST_WITH_INTER",
+                "Greece")
+    assert a == Actors("Protesters (Greece)", "Police Forces of Greece", "Students (Greece)", None, 6, 1)
+    r = _actors(nlp, "Rioters torched cars and clashed with police in Athens.", "VIOL_DEMONSTR", "Greece")
+    assert (r.actor1, r.inter1, r.actor2, r.inter2) == ("Rioters (Greece)", 5, "Police Forces of Greece", 1)
+
+
+def test_arrest_and_the_united_states(nlp: Language) -> None:
+    a = _actors(nlp, "Police arrested 20 protesters in Oakland.", "ARREST", "United States")
+    assert a.actor1 == "Police Forces of the United States"
+    assert (a.actor2, a.inter2) == ("Protesters (United States)", 6)
+
+
+def test_pirates_captured_by_navy(nlp: Language) -> None:
+    a = _actors(nlp, "The Indian navy captured 23 Somali pirates in the Gulf of Aden.", "ARREST")
+    assert a.actor1 == "Military Forces of India"
+    assert a.actor2 == "Pirates (Somalia)"
