@@ -202,7 +202,7 @@ def detect_format(data: bytes, name: str = "") -> str:
             return "sitemap"
         return "html"
     if low.startswith(b"{"):
-        if b"jsonfeed.org/version" in low:
+        if b"jsonfeed.org" in low:
             return "feed"
         first = stripped.split(b"\n", 1)[0].strip()
         if lname.endswith((".jsonl", ".ndjson")) or (first.endswith(b"}") and b"\n{" in stripped.rstrip()):
@@ -218,14 +218,19 @@ def detect_format(data: bytes, name: str = "") -> str:
 
 
 def read_bytes(
-    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None
+    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None, *, name: str | None = None
 ) -> Iterator[Result]:
-    """Detect the format of ``data`` and run its reader; ``meta`` are sidecar fields."""
+    """Detect the format of ``data`` and run its reader.
+
+    ``meta`` are contract fields known from outside the bytes (sidecar, feed entry);
+    its ``_origin`` key says where they came from (default "sidecar"). ``name`` is the
+    file name used to break format ties (default: the source's last member).
+    """
     if not data.strip():
         yield InputFailure(source, f"[{E_EMPTY}] {source}: the input is empty. Remove it or re-export it.",
                            E_EMPTY)
         return
-    fmt = detect_format(data, source.rsplit("!", 1)[-1])
+    fmt = detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
     reader = READERS.get(fmt)
     if reader is None:
         yield InputFailure(source, f"[{E_FORMAT}] {source}: {fmt} files are not read by eventwire. "
@@ -247,12 +252,14 @@ def _decoded(reader: Callable[[str, str, Context], Iterator[Result]], html: bool
 def _read_text(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Iterator[Result]:
     text = decode_bytes(data, source)
     yield build_article(source=source, body=text, raw=text, raw_format="text", meta=meta,
-                        meta_origin="sidecar", settings=ctx.settings, outlets=ctx.outlets)
+                        meta_origin=meta.get("_origin", "sidecar"), settings=ctx.settings,
+                        outlets=ctx.outlets)
 
 
 def _read_html(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Iterator[Result]:
     html = decode_bytes(data, source, html=True)
-    yield from read_html(html, source, ctx.settings, ctx.outlets, meta=meta, meta_origin="sidecar")
+    yield from read_html(html, source, ctx.settings, ctx.outlets, meta=meta,
+                         meta_origin=meta.get("_origin", "sidecar"))
 
 
 def _lazy(module: str, func: str) -> Reader:

@@ -19,6 +19,7 @@ class Context:
     fetch: bool = False
     outlets: OutletBook = field(default_factory=OutletBook)
     sidecars: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    depth: int = 0  # archive nesting depth (archives inside archives)
 
 
 __all__ = ["Context"]

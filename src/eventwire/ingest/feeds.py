@@ -1,0 +1,133 @@
+"""Feeds: RSS 2.0 / Atom (feedparser) and JSON Feed (plain JSON).
+
+Each entry becomes an article from its content (or summary when there is no
+content); with ``fetch=True`` the entry's linked page is fetched instead and read
+as HTML, the entry giving title, date and outlet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import feedparser
+import lxml.html
+
+from eventwire.errors import E_EMPTY, E_FORMAT
+from eventwire.ingest.context import Context
+from eventwire.ingest.decode import decode_bytes
+from eventwire.ingest.meta import build_article
+from eventwire.model import Article, InputFailure
+
+_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+
+
+def fragment_text(html: str) -> str:
+    """Text of an HTML fragment (a feed entry's content), one paragraph per block element."""
+    if "<" not in html:
+        return html.strip()
+    try:
+        root = lxml.html.fromstring(f"<div>{html}</div>")
+    except (ValueError, lxml.etree.ParserError):
+        return re.sub(r"<[^>]+>", " ", html).strip()
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for el in root.iter(*_BLOCKS):
+        el.tail = "\n\n" + (el.tail or "")
+    text = root.text_content()
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
+
+
+def _entry_text(entry: Mapping[str, Any]) -> str:
+    contents = entry.get("content") or []
+    for c in contents:
+        value = c.get("value") if isinstance(c, Mapping) else None
+        if value and value.strip():
+            return fragment_text(value)
+    return fragment_text(entry.get("summary") or entry.get("description") or "")
+
+
+def _struct_date(st: Any) -> dt.date | None:
+    if not st:
+        return None
+    try:
+        return dt.date(st.tm_year, st.tm_mon, st.tm_mday)
+    except (AttributeError, ValueError):
+        return None
+
+
+def read_feed(
+    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]
+) -> Iterator[Article | InputFailure]:
+    """All entries of an RSS/Atom/JSON feed."""
+    head = data[:4096].lstrip().lower()
+    if head.startswith(b"{"):
+        yield from _read_json_feed(decode_bytes(data, source), source, ctx)
+        return
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        why = f" ({parsed.bozo_exception})" if parsed.bozo else ""
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: no feed entries found{why}. Check the feed file.",
+                           E_FORMAT)
+        return
+    outlet = parsed.feed.get("title")
+    for i, e in enumerate(parsed.entries):
+        rec = {
+            "id": None,
+            "url": e.get("link"),
+            "title": e.get("title"),
+            "published": _struct_date(e.get("published_parsed") or e.get("updated_parsed")),
+            "outlet": outlet,
+            "byline": e.get("author"),
+            "_origin": "input",
+        }
+        yield from _entry(f"{source}#{i}", _entry_text(e), rec, ctx)
+
+
+def _read_json_feed(text: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: invalid JSON Feed ({exc.msg}).", E_FORMAT)
+        return
+    items = doc.get("items") if isinstance(doc, Mapping) else None
+    if not isinstance(items, list) or not items:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: JSON Feed without items.", E_FORMAT)
+        return
+    for i, it in enumerate(items):
+        if not isinstance(it, Mapping):
+            continue
+        author = it.get("author") or (it.get("authors") or [None])[0]
+        body = it.get("content_html") or it.get("content_text") or it.get("summary") or ""
+        rec = {
+            "url": it.get("url"),
+            "title": it.get("title"),
+            "published": it.get("date_published"),
+            "outlet": doc.get("title"),
+            "byline": author.get("name") if isinstance(author, Mapping) else None,
+            "_origin": "input",
+        }
+        yield from _entry(f"{source}#{i}", fragment_text(str(body)), rec, ctx)
+
+
+def _entry(src: str, text: str, rec: dict[str, Any], ctx: Context) -> Iterator[Article | InputFailure]:
+    if ctx.fetch and rec.get("url"):
+        from eventwire.ingest.fetch import read_url
+
+        yield from read_url(str(rec["url"]), ctx, {k: v for k, v in rec.items() if k != "url" and v})
+        return
+    if len(text) < ctx.settings.min_text_chars:
+        yield InputFailure(src, f"[{E_EMPTY}] {src}: the feed entry has only {len(text)} characters of "
+                                f"text. Use --fetch to read the linked page.", E_EMPTY)
+        return
+    yield build_article(source=src, body=text, raw=text, raw_format="feed", meta=rec, settings=ctx.settings,
+                        outlets=ctx.outlets, strip_title=False)
+
+
+__all__ = ["fragment_text", "read_feed"]

@@ -1,0 +1,78 @@
+"""WARC / WARC.gz (warcio): HTML response records become articles with the record's URL
+and date; the WARC date is only a fallback for the publication date (marked "warc")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from eventwire.errors import E_EMPTY, E_FORMAT, E_TRUNCATED, InputError
+from eventwire.ingest.context import Context
+from eventwire.ingest.decode import decode_bytes
+from eventwire.ingest.html import read_html
+from eventwire.model import Article, InputFailure
+
+Results = Iterator[Article | InputFailure]
+
+
+def _warc_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def read_warc(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Results:
+    """HTML ``response`` (and ``resource``) records of a WARC file."""
+    found = 0
+    try:
+        for record in ArchiveIterator(io.BytesIO(data)):
+            if record.rec_type not in ("response", "resource"):
+                continue
+            headers = record.http_headers
+            ctype = (headers.get_header("Content-Type") if headers else None) or (
+                record.rec_headers.get_header("Content-Type") or ""
+            )
+            if "html" not in ctype.lower():
+                continue
+            status = headers.get_statuscode() if headers is not None else None
+            if status and not status.startswith("2"):
+                continue  # redirects and errors are not articles
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            rid = record.rec_headers.get_header("WARC-Record-ID") or str(found)
+            member = f"{source}!{url or rid}"
+            body = record.content_stream().read()
+            declared = record.rec_headers.get_header("Content-Length")
+            found += 1
+            if declared and declared.isdigit() and record.length is not None \
+                    and record.length < int(declared):
+                yield InputFailure(member, f"[{E_TRUNCATED}] {member}: truncated WARC record.", E_TRUNCATED)
+                continue
+            if not body.strip():
+                yield InputFailure(member, f"[{E_EMPTY}] {member}: empty HTML response record.", E_EMPTY)
+                continue
+            try:
+                html = decode_bytes(body, member, html=True)
+            except InputError as exc:
+                yield InputFailure(member, str(exc), exc.code)
+                continue
+            yield from read_html(
+                html, member, ctx.settings, ctx.outlets, meta={"url": url}, raw_format="warc",
+                fallback_date=_warc_date(record.rec_headers.get_header("WARC-Date")), fallback_from="warc",
+            )
+    except ArchiveLoadFailed as exc:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: unreadable WARC ({exc}). Check the file.",
+                           E_FORMAT)
+        return
+    if found == 0:
+        yield InputFailure(source, f"[{E_EMPTY}] {source}: no HTML response records in the WARC.", E_EMPTY)
+
+
+__all__ = ["read_warc"]
