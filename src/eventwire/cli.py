@@ -273,7 +273,8 @@ def main() -> None:
         app(standalone_mode=False)
     except EventwireError as exc:
         err.print(f"error: {exc}", highlight=False)
-        sys.exit(2 if isinstance(exc, UsageError) else 1)
+        # a missing store is a usage error: the user pointed --db at the wrong place
+        sys.exit(2 if isinstance(exc, UsageError) or exc.code == "E301" else 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.BadParameter, typer.Abort) as exc:
