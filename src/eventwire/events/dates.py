@@ -1,0 +1,307 @@
+"""When did it happen: a sentence's date against the publication date and the tense.
+
+Needs: a sentence ``Span`` and the article's publication date. Provides
+``DateResolution`` (date, date_end, ACLED time_precision, the words used, tense).
+
+Rules:
+- Weekday names: in a past or present sentence "on Tuesday" is the latest Tuesday on or
+  before publication; in a future sentence ("will be held on Thursday", "talks would
+  commence on Thursday") it is the next Thursday on or after publication. Precision 1.
+- "yesterday" / "today" / "tonight" / "tomorrow" -> publication -1 / 0 / 0 / +1 (precision 1).
+  "the previous day" / "the preceding day" / "the day before" -> one day before ``default``
+  (the date of the sentence the caller relates it to), or before publication.
+- Explicit dates ("19 September", "September 19, 2023", "March 9") are parsed with
+  dateparser (RELATIVE_BASE = publication, PREFER_DATES_FROM past or future by tense).
+  Day given -> precision 1; month only ("in September", "earlier this month") -> precision 3.
+- "last week" / "this week" / "over the past N days" -> a range, precision 2.
+- A year alone ("in 2020", "the 1990s") -> the whole year/decade as a range, precision 3:
+  it marks history, which ``status`` uses.
+- Ranges: "from Monday to Wednesday", "between 1 and 3 May", "19-20 September".
+- No date in the sentence: ``date = default``; precision 2 when a default is given (the
+  event is near the reference date, but its day is not stated), else date None, precision 3.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+from spacy.tokens import Span
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_WD = "|".join(WEEKDAYS)
+
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|'ll|going\s+to|plans?\s+to|planned|planning\s+to|scheduled|is\s+set\s+to|"
+    r"are\s+set\s+to|set\s+to\s+(?:begin|start|meet|take|hold|be)|is\s+to|are\s+to|due\s+to\s+(?:be|begin|start|"
+    r"meet|take|hold)|expected\s+to|intends?\s+to|would\s+(?:be\s+held|commence|begin|start|take\s+place|"
+    r"meet|be\s+discussed|resume|open|hold))\b",
+    re.IGNORECASE,
+)
+_RANGE_WD_RE = re.compile(rf"\bfrom\s+({_WD})\s+(?:to|until|till|through)\s+({_WD})\b", re.IGNORECASE)
+_RANGE_DAYS_RE = re.compile(
+    rf"\b(?:between\s+|from\s+)?(\d{{1,2}})\s*(?:and|to|-|–|until)\s*(\d{{1,2}})\s+({_MONTHS})\b(?:\s+(\d{{4}}))?",
+    re.IGNORECASE,
+)
+_RANGE_DAYS_MD_RE = re.compile(
+    rf"\b(?:between\s+|from\s+)?({_MONTHS})\s+(\d{{1,2}})\s*(?:and|to|-|–|until)\s*(\d{{1,2}})\b"
+    rf"(?:,?\s+(\d{{4}}))?",
+    re.IGNORECASE,
+)
+_WEEKDAY_RE = re.compile(rf"\b({_WD})(?:'s|’s)?\b", re.IGNORECASE)
+_RELATIVE_RE = re.compile(
+    r"\b(yesterday|today|tonight|tomorrow|this\s+morning|this\s+afternoon|this\s+evening|"
+    r"the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+next\s+day|the\s+following\s+day|"
+    r"last\s+week|this\s+week|earlier\s+this\s+week|last\s+weekend|this\s+weekend|next\s+week|"
+    r"earlier\s+this\s+month|this\s+month|last\s+month|next\s+month|"
+    r"(?:over\s+|in\s+|during\s+)?the\s+(?:past|last)\s+(\w+)\s+days)\b",
+    re.IGNORECASE,
+)
+_EXPLICIT_RE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    re.IGNORECASE,
+)
+_MONTH_ONLY_RE = re.compile(
+    rf"\b(?:in|since|during|until|by|early|late|mid-?)\s+({_MONTHS})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?<![\d,.])(?:the\s+)?(?:early\s+|late\s+|mid-?)?((?:1[89]|20)\d\d)(s)?(?!\d|,\d)",
+                      re.IGNORECASE)
+_WORD_NUMS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+              "ten": 10, "few": 3, "several": 5}
+
+
+@dataclass(frozen=True)
+class DateResolution:
+    """A sentence's date: day (or range start), range end, ACLED precision, the words, the tense."""
+
+    date: date | None
+    date_end: date | None
+    precision: int
+    evidence: str
+    tense: str  # past | present | future
+
+
+def sentence_tense(sent: Span) -> str:
+    """past | present | future, from the main verbs and future/plan cues ("will", "would be held")."""
+    if _FUTURE_RE.search(sent.text):
+        return "future"
+    root = sent.root
+    verbs = [root, *[c for c in root.children if c.dep_ in {"aux", "auxpass", "conj", "ccomp"}]]
+    tags = {t.tag_ for t in verbs}
+    if tags & {"VBD", "VBN"}:
+        return "past"
+    if "MD" in tags and any(t.lower_ in {"will", "shall", "'ll"} for t in verbs):
+        return "future"
+    if tags & {"VBZ", "VBP", "VBG"}:
+        # present perfect ("has killed") is past for dating purposes
+        if any(t.lemma_ == "have" and t.dep_ == "aux" for t in verbs):
+            return "past"
+        return "present"
+    return "past"
+
+
+def weekday_date(name: str, published: date, tense: str) -> date:
+    """The date of a weekday name seen from ``published``: on/before it, or on/after it in the future."""
+    wd = WEEKDAYS.index(name.lower())
+    if tense == "future":
+        return published + timedelta(days=(wd - published.weekday()) % 7)
+    return published - timedelta(days=(published.weekday() - wd) % 7)
+
+
+def _parse_explicit(text: str, published: date | None, tense: str) -> date | None:
+    settings: dict[str, object] = {
+        "PREFER_DATES_FROM": "future" if tense == "future" else "past",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "REQUIRE_PARTS": ["day", "month"],
+    }
+    if published is not None:
+        settings["RELATIVE_BASE"] = datetime(published.year, published.month, published.day, 12)
+    d = dateparser.parse(text, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return d.date() if d is not None else None
+
+
+def _month_index(name: str) -> int:
+    n = name.lower()[:3]
+    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(n) + 1
+
+
+def _year_for(month: int, day: int, published: date | None, tense: str, year: str | None) -> int | None:
+    if year:
+        return int(year)
+    if published is None:
+        return None
+    y = published.year
+    candidate = date(y, month, min(day, 28))
+    if tense != "future" and candidate > published + timedelta(days=1):
+        y -= 1
+    elif tense == "future" and candidate < published - timedelta(days=1):
+        y += 1
+    return y
+
+
+def resolve_date(sent: Span, published: date | None, *, default: date | None = None) -> DateResolution:
+    """Resolve the date a sentence reports (see the module docstring for the rules).
+
+    When the sentence holds several dates, one in the main clause wins over one in a
+    subordinate clause ("On Wednesday, thousands gathered ..., following a protest the
+    previous day" -> Wednesday); among equals, the first in the text.
+    """
+    found = all_dates(sent, published, default=default)
+    if found:
+        return found[0]
+    tense = sentence_tense(sent)
+    if default is not None:
+        return DateResolution(default, None, 2, "", tense)
+    return DateResolution(None, None, 3, "", tense)
+
+
+def all_dates(sent: Span, published: date | None, *, default: date | None = None) -> list[DateResolution]:
+    """Every date expression of a sentence, resolved; main-clause dates first, then by position."""
+    tense = sentence_tense(sent)
+    text = sent.text
+    out: list[tuple[tuple[int, int], DateResolution]] = []
+    while True:
+        r = _resolve_one(sent, text, published, default, tense)
+        if r is None:
+            break
+        (day, end, precision), m = r
+        res = DateResolution(day, end, precision, m.group(0), tense)
+        a, b = m.span()
+        out.append(((_subordinate_rank(sent, a, b), a), res))
+        # blank out what was used so the next pass finds the next expression
+        text = text[:a] + " " * (b - a) + text[b:]
+    out.sort(key=lambda x: x[0])
+    return [r for _, r in out]
+
+
+_SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp"})
+
+
+def _subordinate_rank(sent: Span, a: int, b: int) -> int:
+    """0 when the date words hang off the main clause, 1 inside a subordinate clause."""
+    span = sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return 1
+    t = span.root
+    while t.head != t:
+        if t.dep_ in _SUBORDINATE:
+            return 1
+        if t.dep_ == "prep" and t.lower_ in {"following", "after", "before", "since"}:
+            return 1
+        t = t.head
+    return 0
+
+
+def _resolve_one(sent: Span, text: str, published: date | None, default: date | None,
+                 tense: str) -> tuple[tuple[date | None, date | None, int], re.Match[str]] | None:
+    """The first date expression left in ``text`` (checked in order of specificity)."""
+
+    # Ranges first: they contain single dates.
+    m = _RANGE_WD_RE.search(text)
+    if m and published is not None:
+        a = weekday_date(m.group(1), published, tense)
+        b = weekday_date(m.group(2), published, tense)
+        if b < a:
+            a -= timedelta(days=7) if tense != "future" else timedelta(0)
+            b = b if b >= a else b + timedelta(days=7)
+        return (a, b, 1), m
+    for rx, order in ((_RANGE_DAYS_RE, "dm"), (_RANGE_DAYS_MD_RE, "md")):
+        m = rx.search(text)
+        if m:
+            if order == "dm":
+                d1, d2, mon, yr = int(m.group(1)), int(m.group(2)), _month_index(m.group(3)), m.group(4)
+            else:
+                mon, d1, d2, yr = _month_index(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
+            y = _year_for(mon, d1, published, tense, yr)
+            if y is not None and 1 <= d1 <= d2 <= 31:
+                try:
+                    return (date(y, mon, d1), date(y, mon, d2), 1), m
+                except ValueError:
+                    pass  # "31 February": not a date, keep looking
+
+    m = _EXPLICIT_RE.search(text)
+    if m:
+        d = _parse_explicit(m.group(0), published, tense)
+        if d is not None:
+            return (d, None, 1), m
+
+    m = _RELATIVE_RE.search(text)
+    if m and published is not None:
+        w = re.sub(r"\s+", " ", m.group(1).lower())
+        day = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "this morning": 0,
+               "this afternoon": 0, "this evening": 0}
+        if w in day:
+            return (published + timedelta(days=day[w]), None, 1), m
+        if w in {"the previous day", "the preceding day", "the day before"}:
+            return ((default or published) - timedelta(days=1), None, 1), m
+        if w in {"the next day", "the following day"}:
+            return ((default or published) + timedelta(days=1), None, 1), m
+        monday = published - timedelta(days=published.weekday())
+        if w in {"last week"}:
+            return (monday - timedelta(days=7), monday - timedelta(days=1), 2), m
+        if w in {"this week", "earlier this week"}:
+            return (monday, published, 2), m
+        if w == "next week":
+            return (monday + timedelta(days=7), monday + timedelta(days=13), 2), m
+        if w in {"last weekend", "this weekend"}:
+            sat = published - timedelta(days=(published.weekday() - 5) % 7)
+            if w == "this weekend" and tense == "future":
+                sat = published + timedelta(days=(5 - published.weekday()) % 7)
+            return (sat, sat + timedelta(days=1), 2), m
+        first = published.replace(day=1)
+        if w in {"earlier this month", "this month"}:
+            return (first, published, 3), m
+        if w == "last month":
+            prev_last = first - timedelta(days=1)
+            return (prev_last.replace(day=1), prev_last, 3), m
+        if w == "next month":
+            nxt = (first + timedelta(days=32)).replace(day=1)
+            return (nxt, (nxt + timedelta(days=32)).replace(day=1) - timedelta(days=1), 3,
+                                  m.group(0), tense), m.span()
+        if m.group(2):
+            n = _WORD_NUMS.get(m.group(2).lower())
+            if n is None and m.group(2).isdigit():
+                n = int(m.group(2))
+            if n:
+                return DateResolution(published - timedelta(days=n), published, 2), m
+
+    m = _WEEKDAY_RE.search(text)
+    if m and published is not None:
+        return (weekday_date(m.group(1), published, tense), None, 1), m
+
+    m = _MONTH_ONLY_RE.search(text)
+    if m:
+        mon = _month_index(m.group(1))
+        y = _year_for(mon, 1, published, tense, m.group(2))
+        if y is not None:
+            start = date(y, mon, 1)
+            end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            return (start, end, 3), m
+
+    m = _YEAR_RE.search(text)
+    if m and _is_year_token(sent, m):
+        y = int(m.group(1))
+        if m.group(2):  # "the 1990s": the decade
+            return (date(y, 1, 1), date(y + 9, 12, 31), 3), m
+        return (date(y, 1, 1), date(y, 12, 31), 3), m
+
+    return None
+
+
+def _is_year_token(sent: Span, m: re.Match[str]) -> bool:
+    """A 4-digit number is a year when spaCy calls it a DATE/EVENT or nothing counted follows it."""
+    base = sent.start_char
+    span = sent.doc.char_span(base + m.start(1), base + m.end(1), alignment_mode="expand")
+    if span is None:
+        return False
+    t = span[-1]
+    if t.ent_type_ in {"DATE", "EVENT"}:
+        return True
+    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+    return not (nxt is not None and nxt.tag_ == "NNS")

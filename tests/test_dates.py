@@ -1,0 +1,93 @@
+"""Date resolution against the publication date and the tense, on the demo articles."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc, Span
+
+from eventwire.events.dates import resolve_date, weekday_date
+from eventwire.nlp import load_nlp
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+OC_PUBLISHED = date(2023, 9, 20)  # a Wednesday
+AP_PUBLISHED = date(2023, 9, 21)
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Doc]:
+    nlp = load_nlp(places=False)
+    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
+
+
+def sentence(doc: Doc, words: str) -> Span:
+    return next(s for s in doc.sents if words in s.text)
+
+
+def first_sentence(text: str) -> Span:
+    return next(iter(load_nlp(places=False)(text).sents))
+
+
+def test_weekday_arithmetic() -> None:
+    assert weekday_date("Tuesday", OC_PUBLISHED, "past") == date(2023, 9, 19)
+    assert weekday_date("Wednesday", OC_PUBLISHED, "past") == date(2023, 9, 20)
+    assert weekday_date("Thursday", OC_PUBLISHED, "future") == date(2023, 9, 21)
+    assert weekday_date("Thursday", OC_PUBLISHED, "past") == date(2023, 9, 14)
+
+
+@pytest.mark.parametrize(
+    ("words", "day", "tense"),
+    [
+        ("Azerbaijani forces launched a massive assault", date(2023, 9, 19), "past"),
+        ("would be discussed at a meeting in the central Azerbaijani city", date(2023, 9, 21), "future"),
+        ("The Russian Defence Ministry said on Wednesday evening", date(2023, 9, 20), "past"),
+        ("ready for tomorrow’s ‘initial contact’", date(2023, 9, 21), "future"),
+        ("On Wednesday afternoon, thousands of people gathered in Yerevan", date(2023, 9, 20), "past"),
+    ],
+)
+def test_oc_media_dates(docs: dict[str, Doc], words: str, day: date, tense: str) -> None:
+    r = resolve_date(sentence(docs["000_c271fdd144f74993.txt"], words), OC_PUBLISHED)
+    assert (r.date, r.precision, r.tense) == (day, 1, tense)
+
+
+def test_ap_future_thursday_and_previous_day(docs: dict[str, Doc]) -> None:
+    doc = docs["002_97d02d094a504605.txt"]
+    talks = resolve_date(sentence(doc, "negotiations would commence on Thursday"), AP_PUBLISHED)
+    assert talks.date == date(2023, 9, 21) and talks.tense == "future"
+    # "On the preceding day" relative to the main event (Wednesday 20 Sept) given as default
+    strike = resolve_date(sentence(doc, "On the preceding day"), AP_PUBLISHED, default=date(2023, 9, 20))
+    assert strike.date == date(2023, 9, 19) and strike.evidence == "the preceding day"
+
+
+def test_history_years_are_ranges(docs: dict[str, Doc]) -> None:
+    r = resolve_date(sentence(docs["002_97d02d094a504605.txt"], "since hostilities first erupted"),
+                     AP_PUBLISHED)
+    assert (r.date, r.date_end, r.precision) == (date(1990, 1, 1), date(1999, 12, 31), 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("Clashes continued from Monday to Wednesday in the north.", date(2023, 9, 18), date(2023, 9, 20), 1),
+        ("Protests were held between 1 and 3 May in the capital.", date(2023, 5, 1), date(2023, 5, 3), 1),
+        ("Gunmen attacked a village on 19 September.", date(2023, 9, 19), None, 1),
+        ("Gunmen attacked a village on September 19, 2022.", date(2022, 9, 19), None, 1),
+        ("Troops shelled the town yesterday.", date(2023, 9, 19), None, 1),
+        ("Dozens were arrested last week.", date(2023, 9, 11), date(2023, 9, 17), 2),
+        ("Fighting broke out earlier this month.", date(2023, 9, 1), date(2023, 9, 20), 3),
+    ],
+)
+def test_written_sentences(text: str, start: date, end: date | None, precision: int) -> None:
+    r = resolve_date(first_sentence(text), OC_PUBLISHED)
+    assert (r.date, r.date_end, r.precision) == (start, end, precision)
+
+
+def test_no_date_falls_back_to_default() -> None:
+    s = first_sentence("Rebels attacked an army post.")
+    assert resolve_date(s, OC_PUBLISHED, default=date(2023, 9, 19)) == resolve_date(
+        s, OC_PUBLISHED, default=date(2023, 9, 19))
+    r = resolve_date(s, OC_PUBLISHED, default=date(2023, 9, 19))
+    assert (r.date, r.precision, r.evidence) == (date(2023, 9, 19), 2, "")
+    assert resolve_date(s, OC_PUBLISHED).date is None

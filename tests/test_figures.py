@@ -1,0 +1,134 @@
+"""Figures: count phrases -> ranges, and sentences -> claims, on the real demo articles."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc, Span
+
+from eventwire.events.figures import Quantity, evaluate_gold, find_claims, parse_quantity
+from eventwire.nlp import load_nlp
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Doc]:
+    nlp = load_nlp(places=False)
+    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
+
+
+def sentence(doc: Doc, words: str) -> Span:
+    for s in doc.sents:
+        if words in s.text:
+            return s
+    raise AssertionError(f"no sentence with {words!r}")
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "best", "qualifier"),
+    [
+        ("dozens", 24, 99, 12, None),
+        ("hundreds", 200, 999, 100, None),
+        ("thousands", 2000, 9999, 1000, None),
+        ("tens of thousands", 20000, 99999, 10000, None),
+        ("several", 3, 9, 10, None),
+        ("a minimum of 200", 200, None, 200, "at least"),
+        ("at least 70", 70, None, 70, "at least"),
+        ("over 400", 401, None, 401, "more than"),
+        ("more than 6,700", 6701, None, 6701, "more than"),
+        ("more than a hundred", 101, None, 101, "more than"),
+        ("up to 50", None, 50, None, "up to"),
+        ("as many as 20 , 000", None, 20000, None, "up to"),
+        ("two hundred", 200, 200, 200, None),
+        ("twenty-three", 23, 23, 23, None),
+        ("about 200", 180, 220, 200, "about"),
+        ("nearly 100", 90, 99, 90, "nearly"),
+        ("between 60 and 100", 60, 100, 60, "between"),
+        ("40 or 50", 40, 50, 40, "between"),
+        ("at least three dozen", 36, None, 36, "at least"),
+        ("several hundred", 300, 900, 300, None),
+    ],
+)
+def test_parse_quantity_ranges(text: str, low: int | None, high: int | None, best: int | None,
+                               qualifier: str | None) -> None:
+    q = parse_quantity(text)
+    assert q == Quantity(low, high, best, qualifier, text)
+
+
+def test_parse_quantity_none_without_count() -> None:
+    assert parse_quantity("the ceasefire held") is None
+
+
+def test_oc_media_casualties_confirmed(docs: dict[str, Doc]) -> None:
+    doc = docs["000_c271fdd144f74993.txt"]
+    s = sentence(doc, "Dozens of people are confirmed")
+    claims = find_claims(s, article_id="a1", outlet="OC Media")
+    by_field = {c.field: c for c in claims}
+    killed, wounded = by_field["fatalities"], by_field["injured"]
+    assert (killed.value_low, killed.value_high, killed.value_best) == (24, 99, 12)
+    assert killed.text == "Dozens of people are confirmed to have been killed"
+    assert (wounded.value_low, wounded.value_high, wounded.value_best) == (200, 999, 100)
+    assert wounded.text == "hundreds wounded"
+    for c in claims:
+        assert c.speaker == "the outlet"
+        assert c.hedge == "confirmed"
+        assert c.outlet == "OC Media" and c.article_id == "a1"
+        # evidence is the sentence, with offsets into the article text
+        assert doc.text[c.evidence.start:c.evidence.end] == c.evidence.text == s.text
+
+
+def test_ombudsman_figures_unverified_by_next_sentence(docs: dict[str, Doc]) -> None:
+    doc = docs["002_97d02d094a504605.txt"]
+    s = sentence(doc, "a minimum of 200 casualties")
+    claims = find_claims(s)
+    assert [(c.field, c.value_low, c.value_high) for c in claims] == [
+        ("fatalities", 200, None), ("fatalities", 10, 10), ("injured", 401, None)]
+    total, civilians, injured = claims
+    assert "ambiguous-casualties" in total.flags and total.qualifier == "at least"
+    assert civilians.category == "civilians" and "sub-count" in civilians.flags
+    assert civilians.text.startswith("including 10 civilians")
+    assert injured.text == "over 400 others injured"
+    for c in claims:
+        assert c.speaker == "Gegham Stepanyan"
+        assert c.speaker_role == "human rights ombudsman for Nagorno-Karabakh"
+        assert c.hedge == "unverified"  # "His data has not yet been independently corroborated."
+
+
+def test_ministry_evacuation_and_background_figure(docs: dict[str, Doc]) -> None:
+    doc = docs["002_97d02d094a504605.txt"]
+    evac = find_claims(sentence(doc, "3,100 civilians"))
+    assert len(evac) == 1
+    assert (evac[0].field, evac[0].value_low, evac[0].category) == ("evacuated", 3101, "civilians")
+    assert evac[0].speaker == "Russian Defence Ministry"
+    history = find_claims(sentence(doc, "6,700 deaths"))
+    assert [(c.field, c.value_low, c.qualifier) for c in history][0] == ("fatalities", 6701, "more than")
+
+
+def test_peacekeepers_killed_pronoun_speaker(docs: dict[str, Doc]) -> None:
+    doc = docs["000_c271fdd144f74993.txt"]
+    claims = find_claims(sentence(doc, "several of their peacekeepers were killed"))
+    assert [(c.field, c.category, c.value_low, c.value_high, c.speaker) for c in claims] == [
+        ("fatalities", "peacekeepers", 3, 9, "Russian Defence Ministry")]
+
+
+def test_years_dates_and_ages_are_not_counts() -> None:
+    nlp = load_nlp(places=False)
+    doc = nlp("Police said a 16-year-old was shot on March 9, 2013 at 11:30 p.m. and 46 people were "
+              "arrested in 2013.")
+    claims = [c for s in doc.sents for c in find_claims(s, published=date(2013, 3, 12))]
+    assert [(c.field, c.value_low) for c in claims] == [("arrested", 46)]
+    assert claims[0].speaker == "Police"
+
+
+def test_gold_claim_recall(shared_seeds: Path, shared_data: Path) -> None:
+    counts = evaluate_gold(shared_seeds.parent)
+    seeds = [json.loads(x) for x in (shared_seeds / "gold_events.jsonl").read_text().splitlines()]
+    assert len(seeds) == 2
+    assert counts["gold_numeric"] > 200
+    # measured 0.63 when written; a drop below 0.55 is a regression
+    assert counts["value_speaker_hedge"] / counts["gold_numeric"] >= 0.55
+    assert counts["value"] / counts["gold_numeric"] >= 0.7

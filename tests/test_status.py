@@ -1,0 +1,64 @@
+"""Event status (occurred/background/planned/denied/opinion) on the demo articles."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+
+from eventwire.events.status import sentence_status, status_cues
+from eventwire.nlp import load_nlp
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PUBLISHED = {"000_c271fdd144f74993.txt": date(2023, 9, 20), "002_97d02d094a504605.txt": date(2023, 9, 21)}
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Doc]:
+    nlp = load_nlp(places=False)
+    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
+
+
+def status_of(docs: dict[str, Doc], name: str, words: str) -> str:
+    s = next(s for s in docs[name].sents if words in s.text)
+    return sentence_status(s, PUBLISHED[name])
+
+
+OC = "000_c271fdd144f74993.txt"
+AP = "002_97d02d094a504605.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "words", "expected"),
+    [
+        (OC, "Azerbaijani forces launched a massive assault", "occurred"),
+        (OC, "Dozens of people are confirmed", "occurred"),
+        (OC, "thousands of people gathered in Yerevan", "occurred"),
+        (OC, "would be discussed at a meeting", "planned"),
+        (OC, "Armenia has denied any military presence", "denied"),
+        (OC, "9-month blockade", "background"),
+        (OC, "have warned that Azerbaijan may attempt", "opinion"),
+        (OC, "was ‘unnecessary’", "opinion"),
+        (AP, "During a six-week conflict in 2020", "background"),
+        (AP, "That conflict resulted in more than 6,700 deaths", "background"),
+        (AP, "since hostilities first erupted in the early 1990s", "background"),
+        (AP, "scheduled an emergency meeting on Thursday", "planned"),
+        (AP, "Gegham Stepanyan", "occurred"),
+        (AP, "3,100 civilians had been evacuated", "occurred"),
+    ],
+)
+def test_demo_statuses(docs: dict[str, Doc], name: str, words: str, expected: str) -> None:
+    assert status_of(docs, name, words) == expected
+
+
+def test_denial_of_history_has_both_cues(docs: dict[str, Doc]) -> None:
+    s = next(s for s in docs[OC].sents if "Armenia has denied" in s.text)
+    assert status_cues(s, PUBLISHED[OC]) == {"denied", "background"}
+
+
+def test_recent_date_keeps_event_despite_old_year() -> None:
+    nlp = load_nlp(places=False)
+    s = next(iter(nlp("Fighting on Tuesday was the worst since the 2020 war.").sents))
+    assert sentence_status(s, date(2023, 9, 20)) == "occurred"
