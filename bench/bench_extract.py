@@ -1,0 +1,166 @@
+"""Extract speed: eventwire extraction against the spaCy pipeline alone, same texts, one run.
+
+(a) spaCy alone: ``load_nlp()`` then ``list(nlp.pipe(texts, n_process=P, batch_size=B))``.
+(b) eventwire extract: the same pipe, plus ``extract_mentions(article, doc)`` for each doc
+    as it arrives (same P, so the comparison is fair).
+
+Prints both wall times, docs/s, the ratio (b)/(a) (goal: at most 1.25), the time inside
+``extract_mentions`` alone, and a per-stage cProfile of extraction (classify, status,
+claims, dates, locate, actors) with the top 15 functions by cumulative time.
+
+Articles: BBC News (../shared/data/bbc-news/bbc), first line is the title; taken
+round-robin over the five sections so every kind of story is in the sample.
+
+    python bench/bench_extract.py [--n 300] [--n-process 2] [--batch-size 32] [--data DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+from eventwire.model import Article
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+
+# Stage name -> (module path suffix, function names) as extract_mentions calls them.
+STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "classify": ("events/classify.py", ("classify_many",)),
+    "status": ("events/status.py", ("sentence_status",)),
+    "claims": ("events/figures.py", ("find_claims",)),
+    "dates": ("events/dates.py", ("resolve_date",)),
+    "locate": ("geo/geocoder.py", ("article_context", "locate", "focus_place")),
+    "actors": ("events/actors.py", ("find_actors",)),
+}
+
+
+def load_bbc(data: Path, n: int) -> list[Article]:
+    """N BBC articles, round-robin over the sections, title = first line."""
+    root = data / "bbc-news" / "bbc"
+    sections = sorted(p for p in root.iterdir() if p.is_dir())
+    files = [sorted(s.glob("*.txt")) for s in sections]
+    picked = [f for f in itertools.chain.from_iterable(itertools.zip_longest(*files)) if f is not None][:n]
+    articles = []
+    for f in picked:
+        # the BBC files are Latin-1, not UTF-8 (pound signs)
+        raw = f.read_bytes().decode("latin-1")
+        title, _, body = raw.strip().partition("\n")
+        articles.append(Article(id=f"{f.parent.name}/{f.stem}", text=raw.strip(), source=str(f),
+                                title=title.strip(), outlet="BBC News"))
+    return articles
+
+
+def stage_times(stats: pstats.Stats) -> dict[str, float]:
+    """Cumulative seconds per extraction stage, read from a cProfile run."""
+    raw = stats.stats  # type: ignore[attr-defined]
+    out = dict.fromkeys(STAGES, 0.0)
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in raw.items():
+        for stage, (suffix, names) in STAGES.items():
+            if filename.replace(os.sep, "/").endswith(suffix) and func in names:
+                out[stage] += ct
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its figures; 0 also when the data is absent (skipped)."""
+    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    p.add_argument("--n", type=int, default=300, help="number of articles")
+    p.add_argument("--n-process", type=int, default=os.cpu_count() or 1, help="spaCy processes (all cores)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    p.add_argument("--ruler-cost", action="store_true",
+                   help="also time the spaCy model without eventwire's gazetteer entity ruler")
+    a = p.parse_args(argv)
+    if not (a.data / "bbc-news" / "bbc").is_dir():
+        print(f"SKIP: {a.data / 'bbc-news' / 'bbc'} is absent (development data only); nothing measured")
+        return 0
+
+    from eventwire.events.extract import extract_mentions
+    from eventwire.geo import get_geocoder
+    from eventwire.nlp import load_nlp
+
+    articles = load_bbc(a.data, a.n)
+    texts = [x.text for x in articles]
+    chars = sum(len(t) for t in texts)
+
+    # one-off loads are not per-document cost: measure them apart, before the timed runs
+    t0 = time.perf_counter()
+    nlp = load_nlp()
+    t_load_nlp = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    get_geocoder()
+    t_load_geo = time.perf_counter() - t0
+    # warm caches (vocab, lexeme tables, classifier) in this process on a few docs
+    for art, doc in zip(articles[:5], nlp.pipe(texts[:5]), strict=True):
+        extract_mentions(art, doc)
+
+    t0 = time.perf_counter()
+    docs_a = list(nlp.pipe(texts, n_process=a.n_process, batch_size=a.batch_size))
+    t_spacy = time.perf_counter() - t0
+
+    t_plain = None
+    if a.ruler_cost:
+        import spacy
+
+        plain = spacy.load(nlp.meta["lang"] + "_" + nlp.meta["name"])
+        t0 = time.perf_counter()
+        list(plain.pipe(texts, n_process=a.n_process, batch_size=a.batch_size))
+        t_plain = time.perf_counter() - t0
+
+    t_extract = 0.0
+    pairs = []
+    n_mentions = 0
+    t0 = time.perf_counter()
+    for doc, art in nlp.pipe(((x.text, x) for x in articles), as_tuples=True, n_process=a.n_process,
+                             batch_size=a.batch_size):
+        t1 = time.perf_counter()
+        n_mentions += len(extract_mentions(art, doc))
+        t_extract += time.perf_counter() - t1
+        pairs.append((art, doc))
+    t_total = time.perf_counter() - t0
+    assert len(docs_a) == len(pairs) == len(articles)
+
+    n = len(articles)
+    print(f"articles: {n} BBC News ({chars / 1000:.0f}k chars), n_process={a.n_process}, "
+          f"batch_size={a.batch_size}, cpus={os.cpu_count()}")
+    print(f"one-off loads (not in the timings): spaCy+ruler {t_load_nlp:.2f} s, geocoder {t_load_geo:.2f} s")
+    if t_plain is not None:
+        print(f"(a0) spaCy model without the gazetteer ruler {t_plain:.2f} s  {n / t_plain:.1f} docs/s"
+              f"  (the ruler costs {t_spacy / t_plain:.1f}x)")
+    print(f"(a) spaCy alone        {t_spacy:8.2f} s  {n / t_spacy:7.1f} docs/s")
+    print(f"(b) eventwire extract  {t_total:8.2f} s  {n / t_total:7.1f} docs/s  ({n_mentions} mentions)")
+    print(f"    extract_mentions alone {t_extract:.2f} s ({1000 * t_extract / n:.1f} ms/doc, "
+          f"{100 * t_extract / t_total:.0f}% of (b) wall time)")
+    ratio = t_total / t_spacy
+    print(f"ratio (b)/(a) = {ratio:.3f}  (goal <= 1.25: {'met' if ratio <= 1.25 else 'NOT met'})")
+
+    # profile extraction alone on the docs already parsed (profiling slows it; shares matter here)
+    prof = cProfile.Profile()
+    prof.enable()
+    for art, doc in pairs:
+        extract_mentions(art, doc)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = sum(ct for (f, _l, fn), (_c, _n, _t, ct, _k) in stats.stats.items()  # type: ignore[attr-defined]
+                if fn == "extract_mentions" and f.endswith("events/extract.py"))
+    print(f"\nper-stage cumulative time under cProfile (extract_mentions total {total:.2f} s):")
+    for stage, secs in sorted(stage_times(stats).items(), key=lambda kv: -kv[1]):
+        share = 100 * secs / total if total else 0.0
+        print(f"  {stage:<9} {secs:7.2f} s  {share:5.1f}%")
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(15)
+    print("\ncProfile, top 15 by cumulative time:")
+    print("\n".join(line for line in buf.getvalue().splitlines() if line.strip()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
