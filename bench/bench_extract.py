@@ -108,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t_plain = None
     if a.ruler_cost:
-        import spacy
-
-        plain = spacy.load(nlp.meta["lang"] + "_" + nlp.meta["name"])
+        plain = load_nlp(places=False)
         t0 = time.perf_counter()
         list(plain.pipe(texts, n_process=a.n_process, batch_size=a.batch_size))
         t_plain = time.perf_counter() - t0
