@@ -40,6 +40,9 @@ Rules, stated once (the report repeats the ones that shape its numbers):
 - admin1: case, accents, apostrophes and unit words ("Oblast", "Province",
   "Region", "Prefecture", ...) dropped; transliteration variants within a
   fuzzy ratio of 85 ("Donets'ka" ~ "Donetsk"); "Kiev" ~ "Kyiv".
+- Dates: ``event_date`` is exact against ACLED's event_date or GED's date_start,
+  scored only where the gold is one day (GED date_start == date_end);
+  ``event_date_in_range`` (GED) accepts any day in [date_start, date_end].
 - Fatalities: no figure found counts as 0 (ACLED's convention). ``fatalities``
   is exact against ACLED's fatalities or GED's best; ``fatalities_range`` (GED)
   is within [low, high].
@@ -543,9 +546,11 @@ def score_record(report: EventsCsvReport, gold: GoldRecord, mentions: Sequence[E
         report.add("sub_event_type", bool(main) and main.sub_event_type == gold.sub_event_type)
     if gold.event_date is not None:
         got = main.event_date if main else None
-        report.add("event_date", got == gold.event_date)
+        end = gold.date_end or gold.event_date
+        # a gold range (GED date_prec > 1) has no exact day to hit: only the range is scored
+        if end == gold.event_date:
+            report.add("event_date", got == gold.event_date)
         if report.style == GED:
-            end = gold.date_end or gold.event_date
             report.add("event_date_in_range", got is not None and gold.event_date <= got <= end)
     if gold.admin1:
         report.add("admin1", bool(main and main.place) and admin1_match(gold.admin1, main.place.admin1))  # type: ignore[union-attr]
