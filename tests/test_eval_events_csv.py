@@ -111,6 +111,9 @@ def test_detect_style_and_errors(tmp_path: Path) -> None:
                    "2024-01-01,Battles,Armed clash,X,0\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"\[E224\].*notes"):
         load_records(bad)
+    # the command line reports the coded message and exits 2, no traceback
+    assert main([str(bad)]) == 2
+    assert main([str(tmp_path / "missing.csv")]) == 2
 
 
 def test_hxl_tag_row_skipped_and_published_rule(tmp_path: Path) -> None:
@@ -214,7 +217,7 @@ def test_acled_csv_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert d["accuracy"]["sub_event_type"] == 0.5
     assert d["accuracy"]["actor1"] == 0.5
     assert d["accuracy"]["fatalities"] == 0.5  # 0 coded, no figure found; 7 coded, none found
-    main([str(path), "--json"])
+    assert main([str(path), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["accuracy"] == d["accuracy"]
 

@@ -589,8 +589,8 @@ def evaluate_events_csv(path: Path, *, text_column: str | None = None, limit: in
     return report
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """CLI: print the report (text, or JSON with --json)."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: print the report (text, or JSON with --json); 2 with the coded message on a usage error."""
     p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     p.add_argument("path", type=Path, help="ACLED-style CSV, or GED-style CSV/GeoJSON")
     p.add_argument("--text-column", default=None, help="text column (ACLED default: notes; GED: headlines)")
@@ -600,10 +600,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     a = p.parse_args(argv)
     settings = Settings(n_process=a.n_process)
-    r = evaluate_events_csv(a.path, text_column=a.text_column, limit=a.limit, with_where=a.with_where,
-                            settings=settings)
+    try:
+        r = evaluate_events_csv(a.path, text_column=a.text_column, limit=a.limit, with_where=a.with_where,
+                                settings=settings)
+    except UsageError as exc:  # a bad file or column: the coded message is the whole story
+        sys.stderr.write(f"{exc}\n")
+        return 2
     sys.stdout.write((json.dumps(r.to_dict(), indent=2) if a.json else r.to_text()) + "\n")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
