@@ -153,20 +153,46 @@ class _Line:
         return len(_WORD.findall(self.text))
 
 
-def _lines(raw: str) -> list[_Line]:
+def _lines(raw: str, join_wrapped: bool = True) -> list[_Line]:
     out: list[_Line] = []
     gap = True
-    for m in re.finditer(r"[^\n]*", raw):
-        s = m.group(0)
+    pos = 0
+    for s in raw.split("\n"):
+        start, pos = pos, pos + len(s) + 1
         if not s.strip():
-            if m.start() != m.end() or m.start() < len(raw):
-                gap = gap or (m.end() < len(raw))
+            gap = True  # a blank line: paragraph break
             continue
         lead = len(s) - len(s.lstrip())
         trail = len(s) - len(s.rstrip())
-        out.append(_Line(m.start() + lead, m.end() - trail, s.strip(), gap))
+        line = _Line(start + lead, start + len(s) - trail, s.strip(), gap)
+        if join_wrapped and out and not gap and _continues(out[-1].text, line.text):
+            # a hard-wrapped paragraph: one unit, so short wrapped pieces are not taken for headings
+            prev = out[-1]
+            out[-1] = _Line(prev.start, line.end, f"{prev.text} {line.text}", prev.gap_before)
+        else:
+            out.append(line)
         gap = False
     return out
+
+
+_FUNCTION_WORDS = {"a", "an", "the", "of", "to", "in", "and", "or", "for", "with", "at", "by", "from",
+                   "on", "that", "as", "is", "was", "were", "are", "be", "his", "her", "their", "its", "who",
+                   "which"}
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Does ``nxt`` continue ``prev``'s sentence (a line break inside a paragraph)?"""
+    if _SENTENCE_END.search(prev) or _LINK_LINE.match(nxt) or _BULLET.match(nxt) or _BYLINE.match(nxt):
+        return False
+    if _TERMINAL_HEADINGS.match(nxt) or _INLINE_HEADINGS.match(nxt) or _COMMENT_HEADER.match(nxt):
+        return False
+    if nxt[:1].islower():
+        return True
+    last = prev.rsplit(None, 1)[-1]
+    if prev.endswith((",", ";", "-", "–", "(")) or last.lower() in _FUNCTION_WORDS:
+        return True
+    # a long unfinished line followed by more words: wrapped prose, not a heading
+    return len(prev.split()) >= 7 and len(nxt.split()) >= 3
 
 
 def _is_prose(line: _Line) -> bool:
@@ -198,13 +224,15 @@ def _credit_line(text: str) -> bool:
     return len(segments) >= 2 and matched == len(segments)
 
 
-def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
+def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True) -> Cleaned:
     """Remove page furniture from article text; spans index into ``raw``.
 
     With ``strip_title`` a text dump's first heading-like line becomes the title
-    (as for HTML, where the title is metadata and not body text).
+    (as for HTML, where the title is metadata and not body text). ``join_wrapped``
+    treats a line break inside an unfinished sentence as a wrapped paragraph; an HTML
+    extractor's output has one paragraph per line and is cleaned with it off.
     """
-    lines = _lines(raw)
+    lines = _lines(raw, join_wrapped)
     if not lines:
         return Cleaned(text="")
     result = Cleaned(text="")
@@ -232,12 +260,21 @@ def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
     # reader comments: a header (user, date, time) after the article's opening; its following
     # lines are the comment body, up to the next header or heading-like line. In the opening
     # such a line is a dateline ("Associated Press - January 8, 2008 4:33 PM ET"), kept.
+    # Headers count only in a run (two or more) or under a comments heading: a lone
+    # "Agency - date time" line is a dateline.
     words_before = 0
+    headers: list[_Line] = []
+    under_heading = False
     for ln in lines:
+        if ln.reason is None and _TERMINAL_HEADINGS.match(ln.text) and "comment" in ln.text.lower():
+            under_heading = True
         if ln.reason is None and _COMMENT_HEADER.match(ln.text) and words_before >= 80:
-            ln.reason = "reader-comment"
+            headers.append(ln)
         if ln.reason is None:
             words_before += ln.words
+    if len(headers) >= 2 or (headers and under_heading):
+        for ln in headers:
+            ln.reason = "reader-comment"
     for i, ln in enumerate(lines):
         if ln.reason == "reader-comment" and _COMMENT_HEADER.match(ln.text):
             j = i + 1
@@ -281,9 +318,13 @@ def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
 
     # ---- tail: from an end-of-article marker on, everything is furniture, provided
     # enough article text precedes it (so a marker cannot eat a short article)
-    words_before = 0
+    # ... and more article prose before the marker than after it (on a whole-page dump a
+    # sidebar's "Most read" can come before the story).
+    prose_after = sum(ln.words for ln in lines if ln.reason is None and _is_prose(ln))
+    words_before = prose_before = 0
     for i, ln in enumerate(lines):
-        if ln.reason is None and _TERMINAL_HEADINGS.match(ln.text) and words_before >= 80:
+        if (ln.reason is None and _TERMINAL_HEADINGS.match(ln.text) and words_before >= 80
+                and prose_before >= prose_after):
             reason = _tail_reason(ln.text)
             for rest in lines[i:]:
                 if rest.reason is None:
@@ -293,6 +334,9 @@ def clean_text(raw: str, *, strip_title: bool = True) -> Cleaned:
             break
         if ln.reason is None:
             words_before += ln.words
+            if _is_prose(ln):
+                prose_before += ln.words
+                prose_after -= ln.words
 
     # trailing short heading-like lines after the last prose line (nav, "Latest News")
     last_prose = max((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), default=-1)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import lxml.html
 import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElement
@@ -58,6 +59,18 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
         found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
         out["date"] = found
     return out
+
+
+def page_dump(html: str) -> str:
+    """All visible text of a page, one block per paragraph: what a "save as text" dump holds."""
+    from eventwire.ingest.feeds import fragment_text
+
+    tree = load_html(html)
+    if tree is None:
+        return ""
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    return fragment_text(lxml.html.tostring(root, encoding="unicode"))
 
 
 def extract_html(html: str, source: str) -> tuple[str, dict[str, Any]]:
@@ -110,7 +123,8 @@ def read_html(
         fallback_date=fallback_date,
         fallback_from=fallback_from,
         strip_title=False,
+        join_wrapped=False,
     )
 
 
-__all__ = ["extract_html", "page_metadata", "read_html"]
+__all__ = ["extract_html", "page_dump", "page_metadata", "read_html"]

@@ -195,6 +195,7 @@ def build_article(
     fallback_from: str = "unknown",
     clean: bool = True,
     strip_title: bool = True,
+    join_wrapped: bool = True,
 ) -> Article | InputFailure:
     """Clean ``body`` and assemble an Article with honest metadata.
 
@@ -203,7 +204,10 @@ def build_article(
     is silent. ``removed`` spans index into ``body``, which is ``raw`` for text.
     """
     page_meta = page_meta or {}
-    cleaned = clean_text(body, strip_title=strip_title) if clean else Cleaned(text=body.strip())
+    if clean:
+        cleaned = clean_text(body, strip_title=strip_title, join_wrapped=join_wrapped)
+    else:
+        cleaned = Cleaned(text=body.strip())
     text = cleaned.text
     if len(text) < settings.min_text_chars:
         return InputFailure(
