@@ -186,6 +186,52 @@ def hedge_of(sent: Span) -> str:
     return "reported"
 
 
+_SCOPE_CHILD_DEPS = frozenset({"relcl", "advcl", "acl", "ccomp", "parataxis", "conj", "prep", "xcomp"})
+
+
+def _scope(sent: Span, token: Token) -> tuple[list[Token], list[Token]]:
+    """The words that can hedge ``token``: its clause (without unrelated sub-clauses) and,
+    above the clause, the governing verbs with their adverbs and auxiliaries."""
+    anc = [token, *token.ancestors]
+    clause = next((t for t in anc if t.pos_ in {"VERB", "AUX"}), sent.root)
+    drop: set[int] = set()
+    for c in clause.children:
+        if c.dep_ in _SCOPE_CHILD_DEPS and not (c.left_edge.i <= token.i <= c.right_edge.i):
+            drop |= {t.i for t in c.subtree}
+    scope = {t.i: t for t in clause.subtree if t.i not in drop}
+    for a in anc:
+        if a.i in scope:
+            continue
+        scope[a.i] = a
+        for c in a.children:
+            if c.dep_ in {"advmod", "neg", "aux", "auxpass", "nsubjpass", "expl", "agent"}:
+                scope[c.i] = c
+    return anc, [scope[i] for i in sorted(scope)]
+
+
+def hedge_for(sent: Span, token: Token) -> str:
+    """The hedge on one word of a sentence (a figure's noun): only cues that govern it count,
+    so "allegedly pointing a gun" does not hedge "nearly 100 mourners clashed"."""
+    anc, scope = _scope(sent, token)
+    text = " ".join(t.text for t in scope)
+    lemmas = {a.lemma_.lower() for a in anc[1:]}
+    negated = any(c.dep_ == "neg" for a in anc[1:] for c in a.children)
+    passive = {a.lemma_.lower() for a in anc[1:] if any(c.dep_ == "auxpass" for c in a.children)}
+    if lemmas & _DENY or _DENIED_RE.search(text):
+        return "denied"
+    if _UNVERIFIED_RE.search(text) or passive & {"believe", "fear", "think", "feel"}:
+        return "unverified"
+    if lemmas & _CLAIM or _CLAIMED_RE.search(text):
+        return "claimed"
+    if _REPORTED_RE.search(text):
+        return "reported"
+    if ("confirm" in lemmas or _CONFIRMED_RE.search(text)) and not negated:
+        return "confirmed"
+    if lemmas & _ASSERT:
+        return "asserted"
+    return "reported"
+
+
 def hedge_of_following(sent: Span) -> str | None:
     """A hedge that ``sent`` puts on the sentence BEFORE it ("His data has not yet been
     independently corroborated" -> "unverified"); None when it says nothing about it."""
@@ -207,14 +253,18 @@ def _neighbour(sent: Span, step: int) -> Span | None:
     return sent.doc[i].sent
 
 
-def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = None) -> Attribution:  # noqa: A002
-    """Speaker (normalised), speaker role and hedge of a sentence.
+def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = None,  # noqa: A002
+                token: Token | None = None) -> Attribution:
+    """Speaker (normalised), speaker role and hedge of a sentence, or of one ``token`` in it.
 
     ``prev``/``next`` default to the neighbouring sentences of ``sent`` in its Doc:
     ``prev`` resolves pronoun speakers, ``next`` can mark the sentence "unverified".
+    With ``token`` (e.g. a figure's noun) only the speech verbs and hedges that govern
+    it count.
     """
-    speaker, role = _speaker(sent, prev, depth=6)
-    hedge = hedge_of(sent)
+    verb = _governing_speech_verb(sent, token) if token is not None else None
+    speaker, role = _speaker(sent, prev, depth=6, verb=verb, local=token is not None)
+    hedge = hedge_for(sent, token) if token is not None else hedge_of(sent)
     nxt = next if next is not None else _neighbour(sent, +1)
     if nxt is not None and nxt.start != sent.start and hedge != "denied":
         follow = hedge_of_following(nxt)
@@ -223,12 +273,32 @@ def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = Non
     return Attribution(speaker=speaker or OUTLET, role=role, hedge=hedge)
 
 
-def _speaker(sent: Span, prev: Span | None, *, depth: int) -> tuple[str | None, str | None]:
-    """Normalised speaker and role of a sentence; ``depth`` bounds pronoun look-back."""
+def _governing_speech_verb(sent: Span, token: Token) -> Token | None:
+    """The speech verb above ``token`` ("X said that [token] ..."), or a trailing
+    "..., a spokesman said" attached to a verb above it."""
+    for a in token.ancestors:
+        if a.lemma_.lower() in SPEECH_VERBS and a.pos_ in {"VERB", "AUX"}:
+            return a
+        for c in a.children:
+            # only a bare tag ("..., a spokesman said"), not an aside with its own content
+            # ("(the Post says three people were injured)")
+            if c.dep_ in {"parataxis"} and c.lemma_.lower() in SPEECH_VERBS and not (
+                    c.left_edge.i <= token.i <= c.right_edge.i) and not any(
+                    k.dep_ in {"ccomp", "dobj", "xcomp"} for k in c.children):
+                return c
+    return None
+
+
+def _speaker(sent: Span, prev: Span | None, *, depth: int, verb: Token | None = None,
+             local: bool = False) -> tuple[str | None, str | None]:
+    """Normalised speaker and role of a sentence; ``depth`` bounds pronoun look-back.
+
+    With ``local`` only ``verb`` (the speech verb governing a token) or "according to" counts."""
     speaker: str | None = None
     role: str | None = None
-    acc = _according_to(sent)
-    verb = _speech_verb(sent) if acc is None else None
+    acc = _according_to(sent) if verb is None else None
+    if verb is None and acc is None and not local:
+        verb = _speech_verb(sent)
     if acc is not None:
         speaker, role = _speaker_from_noun(acc)
     elif verb is not None:

@@ -42,7 +42,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
 from eventwire import model
@@ -208,6 +208,11 @@ def _quantity_from_match(m: re.Match[str]) -> Quantity | None:
 
 # --------------------------------------------------------------------------- fields
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _FIELD_LEMMAS: dict[str, str] = {}
 for _field, _words in {
     "fatalities": "kill die dead death fatality slay murder perish execute massacre behead "
@@ -245,7 +250,30 @@ _NOT_COUNT_NOUNS = frozenset(
         "decades", "century", "centuries"
     ]
 )
-_SKIP_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+_SKIP_ENTS = frozenset({"PERCENT", "MONEY", "ORDINAL", "QUANTITY"})
+_DATE_WORDS_RE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|year|month|week|day|"
+    r"hour|minute|second|night|morning|evening|afternoon|decade|century|:|\b(?:1[89]|20)\d\d\b|"
+    r"a\.m|p\.m|\bam\b|\bpm\b)",
+    re.IGNORECASE,
+)
+
+
+def _non_count_entity(t: Token) -> bool:
+    """A number inside a money/percent/ordinal entity, or a DATE/TIME entity that reads as one.
+
+    The small model also tags plain counts as DATE ("46 were arrested Wednesday night",
+    "Between 60 and 100 rioters"), so a DATE/TIME only counts when its words are date words."""
+    if t.ent_type_ in _SKIP_ENTS:
+        return True
+    if t.ent_type_ in {"DATE", "TIME"}:
+        ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+        if ent is None:
+            return False
+        # only the entity's words up to the number's own phrase: "46" + "Wednesday night" are two
+        words = t.doc[ent.start: min(ent.end, t.i + 3)].text
+        return bool(_DATE_WORDS_RE.search(words))
+    return False
 
 
 def _field_of_word(t: Token) -> str | None:
@@ -332,18 +360,65 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
                 published: date | None = None) -> list[model.Claim]:
     """Every count in a sentence as a ``model.Claim`` (see the module docstring for fields).
 
+    Numbers and quantity words come first; then counts the words imply without a number
+    ("killed a police officer and a technician" = 2, "Gray was shot and killed" = 1,
+    "no injuries" = 0). "12 Somalis and 11 Yemenis" is one claim of 23.
     Background figures are returned too; the caller decides with ``status.sentence_status``.
     ``published`` is accepted for interface symmetry; counts do not depend on it.
     """
     del published
     doc = sent.doc
-    text = sent.text
-    base = sent.start_char
-    att = attribution(sent)
-    evidence = model.Evidence(text=text, start=sent.start_char, end=sent.end_char)
+    evidence = model.Evidence(text=sent.text, start=sent.start_char, end=sent.end_char)
+    found = _numeric_counts(sent)
+    found = _merge_sums(doc, found)
+    used = {t.i for f in found for t in f.tokens}
+    used |= {f.noun.i for f in found}
+    found.extend(_implicit_counts(sent, used))
+    found.sort(key=lambda f: f.start)
     claims: list[model.Claim] = []
-    parent: model.Claim | None = None
-    for m in QUANTITY_RE.finditer(text):
+    for f in found:
+        att = attribution(sent, token=f.noun)
+        claims.append(model.Claim(
+            field=f.field or "other",
+            text=doc.text[f.start:f.end],
+            evidence=evidence,
+            value_low=f.q.low,
+            value_high=f.q.high,
+            value_best=f.q.best,
+            qualifier=f.q.qualifier,
+            category=f.category,
+            speaker=att.speaker,
+            speaker_role=att.role,
+            hedge=att.hedge,
+            flags=f.flags,
+            article_id=article_id,
+            outlet=outlet,
+        ))
+    return claims
+
+
+@dataclass
+class _Found:
+    """A count found in a sentence, before attribution."""
+
+    q: Quantity
+    noun: Token
+    tokens: list[Token]
+    field: str | None
+    category: str | None
+    flags: tuple[str, ...]
+    start: int
+    end: int
+    q_start: int
+    q_end: int
+
+
+def _numeric_counts(sent: Span) -> list[_Found]:
+    doc = sent.doc
+    base = sent.start_char
+    out: list[_Found] = []
+    parent: _Found | None = None
+    for m in QUANTITY_RE.finditer(sent.text):
         q = _quantity_from_match(m)
         if q is None:
             continue
@@ -351,7 +426,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
         if span is None or len(span) == 0:
             continue
         toks = list(span)
-        if any(t.ent_type_ in _SKIP_ENTS for t in toks if t.like_num) and not any(
+        if any(_non_count_entity(t) for t in toks if t.like_num) and not any(
             t.lower_ in {"dozens", "hundreds", "thousands", "several"} for t in toks
         ):
             continue  # dates, times, money, percentages, ordinals
@@ -361,14 +436,21 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
             "dozens", "dozen", "hundreds", "thousands", "several", "scores", "few", "handful"}]
         if not core:
             continue
-        if len(core) == 1 and core[0].lower_ in {"one", "a", "an"}:
-            continue  # "one of their vehicles" is seldom a reported figure
         noun = _counted_noun(toks)
         if noun is None or noun.lower_ in _NOT_COUNT_NOUNS or noun.lemma_.lower() in _NOT_COUNT_NOUNS:
             continue
+        if len(core) == 1 and core[0].lower_ in {"one", "a", "an"} and (
+                noun.i == core[0].i or any(c.lower_ == "of" for c in core[0].children)):
+            continue  # "one of their vehicles", a lone "one": seldom a reported figure
         field, fword = _field_near(noun, toks)
         flags: list[str] = []
-        category = _category(noun)
+        extra = [c for c in noun.conjuncts if c.i > noun.i and c.tag_ in {"NN", "NNP"} and _is_person(c)
+                 and not any(k.dep_ == "nummod" for k in c.children)]
+        if extra and q.low is not None and q.low == q.high and not q.qualifier:
+            n = q.low + len(extra)
+            q = Quantity(n, n, n, None, q.text)
+            toks = [*toks, *extra]
+            flags.append("sum")
         # "including 10 civilians": a part of the figure just before it.
         prep = noun.head if noun.dep_ == "pobj" else None
         is_sub = prep is not None and prep.lower_ in {"including", "among"} and parent is not None
@@ -379,35 +461,182 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
         if field == "casualties":
             field = "fatalities"
             flags.append("ambiguous-casualties")
-        flags = list(dict.fromkeys(flags))
         phrase_toks = [*toks, noun] + ([fword] if fword is not None and not is_sub else [])
         if is_sub and prep is not None:
             phrase_toks.append(prep)
         start, end = _phrase(sent, phrase_toks)
-        claim = model.Claim(
-            field=field or "other",
-            text=doc.text[start:end],
-            evidence=evidence,
-            value_low=q.low,
-            value_high=q.high,
-            value_best=q.best,
-            qualifier=q.qualifier,
-            category=category,
-            speaker=att.speaker,
-            speaker_role=att.role,
-            hedge=att.hedge,
-            flags=tuple(flags),
-            article_id=article_id,
-            outlet=outlet,
-        )
-        claims.append(claim)
+        f = _Found(q, noun, toks, field, _category(noun), tuple(dict.fromkeys(flags)), start, end,
+                   base + m.start(), base + m.end())
+        out.append(f)
         if not is_sub:
-            parent = claim
-    return claims
+            parent = f
+    return out
+
+
+_SUM_GAP_RE = re.compile(r"^\s+(?:[\w'-]+\s+){0,2}and\s+$")
+
+
+def _merge_sums(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """"12 Somali and 11 Yemeni pirates", "two women and one man died": one count, the sum."""
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.q.low is not None and prev.q.low == prev.q.high
+                and f.q.low is not None and f.q.low == f.q.high and not prev.q.qualifier and not f.q.qualifier
+                and "sub-count" not in f.flags
+                and _SUM_GAP_RE.match(doc.text[prev.q_end:f.q_start])):
+            total = prev.q.low + f.q.low
+            field = prev.field or f.field
+            noun = f.noun if f.field or not prev.field else prev.noun
+            out[-1] = _Found(Quantity(total, total, total, None, doc.text[prev.q_start:f.q_end]), noun,
+                             prev.tokens + f.tokens, field, prev.category or f.category,
+                             tuple(dict.fromkeys(prev.flags + f.flags + ("sum",))),
+                             min(prev.start, f.start), max(prev.end, f.end), prev.q_start, f.q_end)
+            continue
+        out.append(f)
+    return out
+
+
+_PERSON_NOUNS = frozenset(_words(
+    "person man woman boy girl child teen teenager youth officer policeman policewoman cop "
+    "technician chief employee worker customer resident student soldier civilian journalist "
+    "activist protester demonstrator driver passenger guard trooper sergeant captain commander "
+    "leader official suspect victim pilot doctor nurse teacher farmer villager pastor priest "
+    "imam lawyer judge mayor governor minister peacekeeper fighter militant rebel gunman "
+    "year-old old member manager owner shopkeeper bystander pedestrian father mother son daughter "
+    "brother sister husband wife baby infant toddler"
+))
+_IMPLICIT_VERBS = frozenset({
+    "kill", "die", "murder", "slay", "execute", "behead", "injure", "wound", "hurt", "arrest", "detain",
+    "capture", "apprehend", "abduct", "kidnap", "evacuate", "rescue", "shoot", "stab", "hospitalize",
+    "hospitalise",
+})
+
+
+def _is_person(t: Token) -> bool:
+    if t.pos_ == "PROPN" and t.ent_type_ not in {"GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "DATE"}:
+        return True  # the small model often misses PERSON on victims' names ("Gray was killed")
+    return (t.ent_type_ == "PERSON" or t.lemma_.lower() in _PERSON_NOUNS or t.lower_ in _PERSON_NOUNS
+            or t.lemma_.lower() in _CATEGORIES or t.lower_ in {"he", "she", "him", "her"})
+
+
+def _victims(w: Token) -> Token | None:
+    """The person a kill/injure/arrest word is about: object, passive subject, or the noun it modifies."""
+    lemma = w.lemma_.lower()
+    kids = list(w.children)
+    if lemma in {"die", "perish"} or (w.pos_ == "ADJ" and lemma in {"dead", "injured", "wounded", "hurt"}):
+        subj = next((c for c in kids if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is None and w.dep_ in {"acomp", "oprd"}:
+            subj = next((c for c in w.head.children if c.dep_ in {"nsubj", "nsubjpass", "dobj"}), None)
+        return subj
+    if lemma in {"suffer", "sustain", "receive", "list", "be", "remain", "treat"}:
+        return next((c for c in kids if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    passive = next((c for c in kids if c.dep_ == "nsubjpass"), None)
+    if passive is not None:
+        return passive
+    obj = next((c for c in kids if c.dep_ == "dobj"), None)
+    if obj is not None:
+        return obj
+    if w.dep_ == "conj":  # "shot and killed a 16-year-old": the object hangs off the first verb
+        obj = next((c for c in w.head.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+        if obj is not None:
+            return obj
+    if w.dep_ == "acl" and w.tag_ == "VBN":  # "Kimani Gray, 16, killed by police"
+        return w.head
+    return None
+
+
+def _contextual_field(w: Token) -> str | None:
+    """Field words that need their context: "fatally shot", "shot dead", "the fatal shooting",
+    "suffered injuries", "in critical condition", "treated at a hospital"."""
+    lemma = w.lemma_.lower()
+    kids = {c.lower_ for c in w.children}
+    if lemma == "shoot" and w.pos_ == "VERB" and (kids & {"fatally", "dead"}):
+        return "fatalities"
+    if lemma in {"shooting", "stabbing", "beating"} and w.pos_ == "NOUN" and kids & {"fatal", "deadly"}:
+        return "fatalities"
+    if lemma in {"suffer", "sustain", "receive"} and any(
+            _field_of_word(c) == "injured" or c.lemma_.lower() in {"gash", "wound", "injury", "burn"}
+            for c in w.children if c.dep_ == "dobj"):
+        return "injured"
+    if lemma in {"list", "be", "remain"} and any(
+            c.lower_ == "condition" or any(k.lower_ == "condition" for k in c.subtree)
+            for c in w.children if c.dep_ in {"prep", "attr", "acomp"}) and any(
+            k.lower_ in {"critical", "serious"} for k in w.subtree):
+        return "injured"
+    if lemma == "treat" and any(k.lower_ in {"hospital", "hospitals"} for k in w.subtree):
+        return "injured"
+    return None
+
+
+def _noun_victim(w: Token) -> Token | None:
+    """ "the fatal shooting of Alexis Grigoropoulos", "the arrest of a 19-year-old" """
+    of = next((c for c in w.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return None
+    return next((c for c in of.children if c.dep_ == "pobj"), None)
+
+
+def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
+    """Counts without a number: singular victims, coordinated victims, "no injuries"."""
+    out: list[_Found] = []
+    seen: set[int] = set()
+    for w in sent:
+        lemma = w.lemma_.lower()
+        field = _field_of_word(w)
+        if field is None:
+            field = _contextual_field(w)
+        if field is None:
+            continue
+        # "no injuries", "no casualties were reported"
+        has_no = any(c.lower_ == "no" and c.dep_ == "det" for c in w.children)
+        if w.pos_ == "NOUN" and has_no and w.i not in used:
+            fld = "fatalities" if field == "casualties" else field
+            flags = ("ambiguous-casualties",) if field == "casualties" else ()
+            start, end = _phrase(sent, [w, *[c for c in w.children if c.lower_ == "no"]])
+            zero = Quantity(0, 0, 0, None, "no")
+            out.append(_Found(zero, w, [w], fld, None, flags, start, end, start, end))
+            seen.add(w.i)
+            continue
+        if field == "casualties" or not (lemma in _IMPLICIT_VERBS or w.pos_ == "ADJ" or w.pos_ == "NOUN"):
+            continue
+        v = _victims(w)
+        if w.pos_ == "NOUN":
+            v = _noun_victim(w)
+        if v is None or v.i in used or v.i in seen:
+            continue
+        conj = [v, *[c for c in v.conjuncts if c.i > v.i]]
+        if any(c.i in used or any(k.dep_ == "nummod" for k in c.children) for c in conj):
+            continue
+        if any(c.tag_ in {"NNS", "NNPS"} or c.lower_ in {"they", "them"} for c in conj):
+            continue  # plural without a number: the count is unknown
+        if not all(_is_person(c) for c in conj):
+            continue
+        n = len(conj)
+        seen |= {c.i for c in conj}
+        toks = [w, *[t for c in conj for t in (c.left_edge, c)]]
+        for c in conj:
+            toks.append(sent.doc[c.right_edge.i] if c.right_edge.i - c.i < 8 else c)
+        start, end = _phrase(sent, toks)
+        out.append(_Found(Quantity(n, n, n, None, sent.doc.text[start:end]), v, [], field, _category(v),
+                          ("implicit",), start, end, start, end))
+    return out
+
+
+_MONTH_NAMES = frozenset(_words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+))
 
 
 def _is_year_or_age(span: Span) -> bool:
     t = span[-1]
+    first = span[0]
+    if first.i > 0 and first.nbor(-1).lower_.rstrip(".") in _MONTH_NAMES:
+        return True  # "September 21, 2023": a day of the month
+    nxt = t.nbor(1).lower_.rstrip(".") if t.i + 1 < len(t.doc) else ""
+    if nxt in _MONTH_NAMES and t.like_num and len(span) == 1:
+        return True  # "19 September"
     if re.fullmatch(r"(1[89]|20)\d\d", t.text):
         # a bare four-digit 18xx-20xx number is a year unless it counts a following plural noun
         nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
