@@ -104,6 +104,18 @@ def test_demo_metadata_from_sidecar_and_credit_line() -> None:
                                                "copyright", "site-description"}
 
 
+def test_sidecar_in_parent_folder_and_bad_sidecar_line(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    shutil.copy(OC, tmp_path / "sub" / "oc.txt")
+    (tmp_path / "eventwire-meta.jsonl").write_text(
+        '{"path": "sub/oc.txt", "outlet": "OC Media", "published": "2023-09-20", "id": "oc-1"}\n{oops\n',
+        encoding="utf-8")
+    res = list(read_inputs([str(tmp_path)]))
+    arts, fails = _articles(res), _failures(res)
+    assert [a.id for a in arts] == ["oc-1"] and arts[0].published_from == "sidecar"
+    assert len(fails) == 1 and fails[0].code == "E105" and fails[0].source.endswith("eventwire-meta.jsonl:2")
+
+
 def test_same_text_same_id_and_hash(tmp_path: Path) -> None:
     a = tmp_path / "a.txt"
     b = tmp_path / "b.txt"

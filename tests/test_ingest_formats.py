@@ -66,6 +66,20 @@ def test_json_array_and_csv_with_field_mapping(tmp_path: Path) -> None:
     assert [f.code for f in fails] == ["E105"] and fails[0].source.endswith("export.csv:3")
 
 
+def test_news_api_shape_without_mapping(tmp_path: Path) -> None:
+    # NewsAPI-style export: fields named differently, read through common aliases
+    rec = {"source": {"id": None, "name": "OC Media"}, "author": "OC Media",
+           "title": "Nagorno-Karabakh surrenders",
+           "url": "https://oc-media.org/x", "publishedAt": "2023-09-20T14:00:00Z",
+           "content": OC.read_text(encoding="utf-8")}
+    f = tmp_path / "newsapi.json"
+    f.write_text(json.dumps({"status": "ok", "totalResults": 1, "articles": [rec]}), encoding="utf-8")
+    [a] = list(read_inputs([str(f)]))
+    assert isinstance(a, Article)
+    assert (a.outlet, str(a.published), a.published_from) == ("OC Media", "2023-09-20", "input")
+    assert a.source == f"{f}#0" and "Become a member" not in a.text and "Yevlakh" in a.text
+
+
 def test_html_record_and_non_english(tmp_path: Path) -> None:
     page = _pages(1)[0]
     recs = [
@@ -152,6 +166,16 @@ def test_truncated_warc_gz_keeps_complete_records(tmp_path: Path) -> None:
     arts, fails = _split(list(read_inputs([str(tmp_path / "cut.warc.gz")])))
     assert 1 <= len(arts) < 4
     assert [f.code for f in fails] == ["E107"] and "truncated" in fails[0].reason
+
+
+def test_truncated_plain_warc_record(tmp_path: Path) -> None:
+    pages = _pages(3)
+    data = _warc(pages, gz=False)
+    cut = data.index(b"http://news.example.com/moved") - 2000  # inside the third page's record
+    (tmp_path / "cut.warc").write_bytes(data[:cut])
+    arts, fails = _split(list(read_inputs([str(tmp_path / "cut.warc")])))
+    assert [a.url for a in arts] == [f"http://news.example.com/{p.stem}" for p in pages[:2]]
+    assert [f.code for f in fails] == ["E107"] and fails[0].source.endswith(pages[2].stem)
 
 
 # --------------------------------------------------------------------------- archives

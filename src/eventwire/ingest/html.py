@@ -27,21 +27,29 @@ from eventwire.settings import Settings
 _TITLE_SPLIT = re.compile(r"\s+(?:\||::|»|–|—|-)\s+")
 
 
-def _meta(tree: HtmlElement, *names: str) -> str | None:
-    for name in names:
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """First non-empty content of each <meta> name/property/itemprop, keys lower-cased (one pass)."""
+    out: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        content = (el.get("content") or "").strip()
+        if not content:
+            continue
         for attr in ("property", "name", "itemprop"):
-            vals = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-            for v in vals:
-                v = str(v).strip()
-                if v:
-                    return v
-    return None
+            key = el.get(attr)
+            if key:
+                out.setdefault(key.strip().lower(), content)
+    return out
+
+
+def _pick(tags: Mapping[str, str], *names: str) -> str | None:
+    return next((tags[n] for n in names if n in tags), None)
 
 
 def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
     """Title, site name, canonical URL, author and date from the page head."""
     out: dict[str, Any] = {}
-    title = _meta(tree, "og:title", "twitter:title", "headline")
+    tags = _meta_tags(tree)
+    title = _pick(tags, "og:title", "twitter:title", "headline")
     if not title:
         t = tree.findtext(".//title")
         if t and t.strip():
@@ -49,11 +57,11 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
             # "Headline | Site" / "Site :: Section :: Headline": the headline is the longest part
             title = max(parts, key=len) if parts else t.strip()
     out["title"] = re.sub(r"\s+", " ", title).strip() if title else None
-    out["sitename"] = _meta(tree, "og:site_name", "application-name", "publisher")
+    out["sitename"] = _pick(tags, "og:site_name", "application-name", "publisher")
     canon = tree.xpath('//link[@rel="canonical"]/@href')
-    url = (str(canon[0]).strip() if canon else None) or _meta(tree, "og:url")
+    url = (str(canon[0]).strip() if canon else None) or _pick(tags, "og:url")
     out["url"] = url if url and url.startswith(("http://", "https://")) else None
-    author = _meta(tree, "author", "article:author", "byl", "dc.creator", "DC.creator", "sailthru.author")
+    author = _pick(tags, "author", "article:author", "byl", "dc.creator", "sailthru.author")
     out["author"] = author if author and not author.startswith("http") else None
     if date:
         found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")

@@ -19,9 +19,24 @@ from eventwire.ingest.html import read_html
 from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
 from eventwire.model import Article, InputFailure
 
+# Names common news-API and scraper exports use for contract fields (NewsAPI, GDELT
+# full-text, news-please, Common Crawl derived sets), tried when the record has no
+# field of the contract's own name and the user mapped none.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("body", "content", "full_text", "fulltext", "maintext", "article_text", "article", "story"),
+    "html": ("raw_html", "page_html"),
+    "published": ("publishedAt", "published_at", "pubDate", "date_publish", "date", "datePublished",
+                  "publish_date", "pub_date"),
+    "url": ("link", "source_url", "article_url"),
+    "outlet": ("source.name", "source_domain", "site", "site_name", "publisher", "source"),
+    "title": ("headline",),
+    "byline": ("author", "authors"),
+    "language": ("lang",),
+}
+
 
 def map_fields(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> dict[str, Any]:
-    """The record in contract names: mapped columns first, then same-named ones."""
+    """The record in contract names: mapped columns first, then same-named ones, then common aliases."""
     out: dict[str, Any] = {}
     fields = fields or {}
     for name in CONTRACT_FIELDS:
@@ -29,7 +44,15 @@ def map_fields(record: Mapping[str, Any], fields: Mapping[str, str] | None) -> d
         value = _lookup(record, col)
         if value is None and col != name:
             value = record.get(name)
-        if value is not None:
+        if value is None and name not in fields:
+            for alias in ALIASES.get(name, ()):
+                value = _lookup(record, alias)
+                if value is not None and not isinstance(value, Mapping):
+                    break
+                value = None
+        if isinstance(value, list) and name == "byline":
+            value = ", ".join(str(v) for v in value if v)
+        if value is not None and value != "":
             out[name] = value
     return out
 

@@ -49,11 +49,11 @@ def read_warc(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -
             rid = record.rec_headers.get_header("WARC-Record-ID") or str(found)
             member = f"{source}!{url or rid}"
             body = record.content_stream().read()
-            declared = record.rec_headers.get_header("Content-Length")
             found += 1
-            if declared and declared.isdigit() and record.length is not None \
-                    and record.length < int(declared):
-                yield InputFailure(member, f"[{E_TRUNCATED}] {member}: truncated WARC record.", E_TRUNCATED)
+            # the record's reader counts down its Content-Length: bytes still owed at EOF = truncated
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                why = "the WARC record is truncated (the file ends inside it). Re-download the WARC."
+                yield InputFailure(member, f"[{E_TRUNCATED}] {member}: {why}", E_TRUNCATED)
                 continue
             if not body.strip():
                 yield InputFailure(member, f"[{E_EMPTY}] {member}: empty HTML response record.", E_EMPTY)
