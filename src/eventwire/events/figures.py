@@ -209,7 +209,7 @@ def _quantity_from_match(m: re.Match[str]) -> Quantity | None:
 # --------------------------------------------------------------------------- fields
 
 
-def _words(text: str) -> list[str]:
+def _wordset(text: str) -> list[str]:
     return text.split()
 
 
@@ -497,7 +497,7 @@ def _merge_sums(doc: Doc, found: list[_Found]) -> list[_Found]:
     return out
 
 
-_PERSON_NOUNS = frozenset(_words(
+_PERSON_NOUNS = frozenset(_wordset(
     "person man woman boy girl child teen teenager youth officer policeman policewoman cop "
     "technician chief employee worker customer resident student soldier civilian journalist "
     "activist protester demonstrator driver passenger guard trooper sergeant captain commander "
@@ -623,7 +623,7 @@ def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
     return out
 
 
-_MONTH_NAMES = frozenset(_words(
+_MONTH_NAMES = frozenset(_wordset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ))
