@@ -105,7 +105,8 @@ class GeoReport:
         lines = [
             f"UCDP GED locations: n={u['n']}",
             f"  within 25 km     {u['within_25km']:.3f}   (goal >= 0.85)",
-            f"  admin1 correct   {u['admin1_correct']:.3f}   (goal >= 0.90; n={u['admin1_scored']} with gold admin1)",
+            f"  admin1 correct   {u['admin1_correct']:.3f}   (goal >= 0.90; "
+            f"n={u['admin1_scored']} with gold admin1)",
             f"  country correct  {u['country_correct']:.3f}   (goal >= 0.99)",
             f"  resolved         {u['resolved']:.3f}",
             f"  precision equal  {u['precision_exact']:.3f}   gold->pred {u['precision_pairs']}",
@@ -253,7 +254,8 @@ def evaluate_geo(data_dir: Path, limit: int | None = None) -> GeoReport:
         if rec.admin1:
             report.admin1_scored += 1
             c["admin1_scored"] += 1
-            if admin1_matches(rec.admin1, place, admin1_names.get((place.country or "", place.admin1 or ""), [])):
+            unit_names = admin1_names.get((place.country or "", place.admin1 or ""), [])
+            if admin1_matches(rec.admin1, place, unit_names):
                 report.admin1_correct += 1
                 c["admin1_correct"] += 1
         if country_matches(rec.country or "", place):

@@ -20,6 +20,7 @@ from eventwire.geo.gazetteer import (
     Gazetteer,
     cache_dir,
     data_file,
+    data_fingerprint,
     get_gazetteer,
     index_path,
     load_aliases,
@@ -44,7 +45,8 @@ def entity_patterns() -> list[dict]:
     100,000+ inhabitants, leaving out everyday English words and person-like names (curated
     stoplist). Built once per index version and cached as JSON next to the index.
     """
-    path = cache_dir() / f"{index_path().stem}.patterns.json"
+    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv")
+    path = cache_dir() / f"{index_path().stem}.patterns-{fp}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             return json.load(fh)
@@ -66,8 +68,8 @@ def build_patterns(gaz: Gazetteer) -> list[dict]:
     english = _english_words()
     stop = {line.strip() for line in data_file("place_stoplist.txt").read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")}
-    demonyms = {line.split("\t")[0] for line in data_file("demonyms.tsv").read_text(encoding="utf-8").splitlines()
-                if "\t" in line and not line.startswith("#")}
+    demonym_lines = data_file("demonyms.tsv").read_text(encoding="utf-8").splitlines()
+    demonyms = {line.split("\t")[0] for line in demonym_lines if "\t" in line and not line.startswith("#")}
     out: dict[tuple[str, ...], str] = {}
 
     def add(name: str, label: str, *, allow_words: bool = False) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import json
 import math
 import os
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -92,9 +93,20 @@ def cache_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "eventwire"
 
 
+def data_fingerprint(*names: str) -> str:
+    """Short hash of curated data files, so editing one rebuilds what depends on it."""
+    h = hashlib.sha1(INDEX_VERSION.encode())
+    for name in names:
+        path = data_file(name)
+        if path.exists():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def index_path() -> Path:
-    """Path of the gazetteer index for this version of the build code."""
-    return cache_dir() / f"geo-index-v{INDEX_VERSION}.sqlite"
+    """Path of the gazetteer index for this version of the build code and curated data."""
+    fp = data_fingerprint("aliases.json", "country_names.tsv")
+    return cache_dir() / f"geo-index-v{INDEX_VERSION}-{fp}.sqlite"
 
 
 def data_file(name: str) -> Path:
@@ -437,12 +449,13 @@ class Gazetteer:
             return bool(self._cache[norm])
         return self._con.execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)).fetchone() is not None
 
-    def names_in_country(self, cc: str, min_population: int = 0) -> list[tuple[str, int]]:
-        """(normalised name, pid) of every city and admin unit in one country (for fuzzy matching)."""
+    def names_in_country(self, cc: str, *, admin_only: bool = False) -> list[tuple[str, int]]:
+        """(normalised name, pid) of every place (or admin unit) in one country, for fuzzy matching."""
+        features = "('admin1', 'admin2', 'region'" + (")" if admin_only else ", 'city')")
         return list(self._con.execute(
             "SELECT n.norm, n.pid FROM names n JOIN places p ON p.pid = n.pid "
-            "WHERE p.cc = ? AND p.population >= ? AND n.kind != 3",
-            (cc, min_population),
+            f"WHERE p.cc = ? AND n.kind != 3 AND p.feature IN {features}",
+            (cc,),
         ))
 
     def record(self, pid: int) -> GazRecord:
@@ -476,6 +489,9 @@ def ensure_index() -> Path:
     path = index_path()
     if not path.exists():
         build_index(path)
+        for stale in path.parent.glob("geo-index-v*"):
+            if not stale.name.startswith(path.stem):
+                stale.unlink(missing_ok=True)  # older builds: 50 MB each
     return path
 
 

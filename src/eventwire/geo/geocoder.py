@@ -49,7 +49,8 @@ ADMIN_WORDS = {
 }
 ADMIN2_WORDS = {"district", "raion", "rayon", "county", "sub-prefecture", "subprefecture", "commune",
                 "municipality", "districts"}
-SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "hamlet", "capital", "township", "suburb",
+SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "area", "hamlet", "capital", "township",
+                    "suburb",
                     "neighbourhood", "neighborhood", "camp", "locality", "villages", "towns", "cities",
                     "outskirts", "port", "airport", "base"}
 LOC_PREPS = {"in", "at", "near", "outside", "around", "inside", "into", "across", "throughout", "from",
@@ -87,7 +88,12 @@ def is_credit_line(text: str) -> bool:
 
 
 SKIP_ENT_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP",
-                   "LANGUAGE", "LAW", "WORK_OF_ART", "EVENT", "PRODUCT"}
+                   "LANGUAGE"}
+# Single words that are names of some admin unit somewhere but in text are directions or types.
+GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
+                 "central", "region", "province", "district", "capital", "city", "town", "village",
+                 "northern", "southern", "eastern", "western", "the", "axis", "road", "route", "km",
+                 "human", "national", "republic", "state", "security", "report", "incident"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FEATURE_RANK = {COUNTRY: 0, REGION: 1, ADMIN1: 2, ADMIN2: 3, CITY: 4, LANDMARK: 5}
 CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
@@ -107,7 +113,7 @@ class GeoContext:
 
     def top_country(self) -> str | None:
         """The ISO2 code the article is most about, if any."""
-        return self.countries.most_common(1)[0][0] if self.countries else None
+        return max(self.countries.items(), key=lambda kv: kv[1])[0] if self.countries else None
 
     def country_share(self, cc: str) -> float:
         """Share of the article's country weight on one country (0..1)."""
@@ -128,6 +134,8 @@ class Mention:
     from_ner: bool = True
     fallback_precision: int | None = None  # set when a missing village falls back to its unit
     label: str = ""  # NER label when found by the NER
+    sent: Span | None = None  # the sentence (or text unit) the mention was found in
+    known: bool = True  # False for a cued name the gazetteer lacks (a village): container fallback
 
 
 @dataclass
@@ -162,23 +170,50 @@ class Geocoder:
                    country_hint: str | None = None, container: GazRecord | None = None,
                    fuzzy: bool = True) -> list[Candidate]:
         """Scored gazetteer candidates for a name, best first."""
-        norm = normalize(re.sub(r"^(the|The)\s+", "", name))
-        matches = list(self.gaz.lookup(norm))
-        bare = strip_type_words(norm)
-        if bare != norm:
-            want = want or ("admin2" if set(norm.split()) & ADMIN2_WORDS else "admin")
-            matches += [m for m in self.gaz.lookup(bare) if m.record.pid not in {x.record.pid for x in matches}]
+        name = re.sub(r"^(the|The)\s+", "", name.strip())
+        parts = [p for p in re.split(r"\s*/\s*", name) if p] if "/" in name else [name]
+        matches: list[Match] = []
+        seen: set[int] = set()
+        keys: list[str] = []
+        for part in parts:
+            norm = normalize(part)
+            words = norm.split()
+            # Type words at either end: "Kramatorsk town", "village Stepanivka", "Donetsk region".
+            ends = [w for w in (words[:1] + words[-1:]) if w in ADMIN_WORDS | SETTLEMENT_WORDS]
+            if ends and len(words) > 1:
+                want = want or _want_from_words(ends)
+            while len(words) > 1 and words[-1] in ADMIN_WORDS | SETTLEMENT_WORDS | {"area"}:
+                words = words[:-1]
+            while len(words) > 1 and words[0] in ADMIN_WORDS | SETTLEMENT_WORDS | {"of"}:
+                words = words[1:]
+            bare = strip_type_words(norm)
+            if bare != norm:
+                want = want or ("admin2" if set(norm.split()) & ADMIN2_WORDS else "admin")
+            keys += [norm, " ".join(words), bare]
+        for key in dict.fromkeys(keys):
+            for m in self.gaz.lookup(key):
+                if m.record.pid not in seen:
+                    seen.add(m.record.pid)
+                    matches.append(m)
         # Abbreviations ("CAR", "DRC") count only when the text writes them in capitals.
         matches = [m for m in matches if m.kind != ABBREVIATION or name.replace(".", "").strip().isupper()]
-        fuzzy_used = False
-        if not matches and fuzzy and len(norm) >= 5:
-            matches = self._fuzzy(norm, context, container, country_hint)
-            fuzzy_used = True
+        fuzzy_pids: set[int] = set()
+        if fuzzy:
+            stem_key = " ".join(_stem(w) for w in (keys[1] if len(keys) > 1 else keys[0]).split())
+            need_admin = want in ("admin", "admin2") and not any(
+                m.record.feature in (ADMIN1, ADMIN2, REGION) for m in matches)
+            if (not matches or need_admin) and len(stem_key) >= 4:
+                for m in self._fuzzy(stem_key, context, container, country_hint,
+                                     admin_only=bool(matches)):
+                    if m.record.pid not in seen:
+                        seen.add(m.record.pid)
+                        fuzzy_pids.add(m.record.pid)
+                        matches.append(m)
         out = []
         for m in matches:
             score = self._score(m, context, want=want, country_hint=country_hint, container=container)
-            if fuzzy_used:
-                score -= 4.0
+            if m.record.pid in fuzzy_pids:
+                score -= 3.0
             if score > -50:
                 out.append(Candidate(m.record, score, m.kind))
         out.sort(key=lambda c: -c.score)
@@ -190,11 +225,13 @@ class Geocoder:
             return None
         best = cands[0]
         top = context.top_country()
-        # Never a wrong same-name village: a small place outside every country the article is
-        # about, found only by name, is rejected rather than guessed.
-        if (top and best.record.feature == CITY and best.record.population < 20000
-                and context.country_share(best.record.country) == 0 and context.country_share(top) >= 0.5
-                and kw.get("country_hint") is None):
+        r = best.record
+        # Never a wrong same-name place: when the article is clearly about some country, a town
+        # outside every country it names, found by an alternate spelling or small, is rejected
+        # rather than guessed ("Mann" in a CAR report is not the Isle of Man).
+        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.15
+                and context.country_share(top) >= 0.5 and kw.get("country_hint") is None
+                and (best.kind == ALTERNATE or r.population < 50000 or r.feature in (ADMIN1, ADMIN2))):
             return None
         return best
 
@@ -211,8 +248,8 @@ class Geocoder:
         elif r.feature == ADMIN2:
             score = 7.0
         else:
-            score = 9.0 + math.log10(pop)
-        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -2.5, ABBREVIATION: 0.0}.get(m.kind, 0.0)
+            score = 9.0 + 1.3 * math.log10(pop)
+        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -1.5, ABBREVIATION: 0.0}.get(m.kind, 0.0)
         if want in ("admin", "admin2"):
             if r.feature == ADMIN1:
                 score += 14.0 if want == "admin" else 6.0
@@ -246,32 +283,56 @@ class Geocoder:
         if country_hint:
             score += 15.0 if r.country == country_hint else -25.0
         if container is not None:
-            score += 20.0 if _inside(r, container) else -60.0
+            score += 20.0 if _inside(r, container) else -1000.0  # a named container is a hard constraint
         return score
 
-    def _fuzzy(self, norm: str, context: GeoContext, container: GazRecord | None,
-               country_hint: str | None) -> list[Match]:
-        # Transliteration variants ("Starobeshevo" / "Starobesheve") within the countries the text
-        # is about; never world-wide, where a near-spelling is usually another place.
+    def _fuzzy(self, stem_key: str, context: GeoContext, container: GazRecord | None,
+               country_hint: str | None, *, admin_only: bool = False) -> list[Match]:
+        # Transliteration variants ("Starobeshevo" / "Starobesheve", "Lugansk" / "Luhansk") within
+        # the countries the text is about; never world-wide for towns, where a near-spelling is
+        # usually another place. Compared on stems without adjectival endings ("Amvrosievsky").
         from rapidfuzz import fuzz, process
 
         countries = [c for c in (country_hint, container.country if container else None,
                                  context.top_country()) if c]
         out: list[Match] = []
         for cc in dict.fromkeys(countries):
-            names = self._fuzzy_names(cc)
-            keys = [n for n, _ in names]
-            for _, _score, idx in process.extract(norm, keys, scorer=fuzz.ratio, limit=5, score_cutoff=85):
-                rec = self.gaz.record(names[idx][1])
-                out.append(Match(rec, ALTERNATE, keys[idx]))
+            entries = self._fuzzy_entries(cc, admin_only)
+            keys = [k for k, _ in entries]
+            for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=5,
+                                                  score_cutoff=85):
+                out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
             if out:
                 break
+        if not out and not countries and not admin_only:
+            # No country context at all: only well-known cities, spelt a little differently.
+            entries = self._fuzzy_entries("big", False)
+            keys = [k for k, _ in entries]
+            for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=3,
+                                                  score_cutoff=88):
+                out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
+        if not out and admin_only:
+            entries = self._fuzzy_entries("*", True)
+            keys = [k for k, _ in entries]
+            for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=3,
+                                                  score_cutoff=90):
+                out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
         return out
 
-    def _fuzzy_names(self, cc: str) -> list[tuple[str, int]]:
-        if cc not in self._fuzzy_cache:
-            self._fuzzy_cache[cc] = self.gaz.names_in_country(cc)
-        return self._fuzzy_cache[cc]
+    def _fuzzy_entries(self, cc: str, admin_only: bool) -> list[tuple[str, int]]:
+        key = f"{cc}:{admin_only}"
+        if key not in self._fuzzy_cache:
+            if cc == "big":
+                rows = [(normalize(n), r.pid) for r in self.gaz.cities_by_population(50_000)
+                        for n in self.gaz.names_of(r.pid)]
+            elif cc == "*":
+                rows = [(n, r.pid) for r in self.gaz.admin1.values() for n in self.gaz.names_of(r.pid)]
+                rows = [(normalize(n), pid) for n, pid in rows]
+            else:
+                rows = self.gaz.names_in_country(cc, admin_only=admin_only)
+            self._fuzzy_cache[key] = list({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
+                                           for n, pid in rows})
+        return self._fuzzy_cache[key]
 
     def _to_place(self, text: str, cand: Candidate, *, evidence: str, near: bool,
                   precision: int | None = None) -> Place:
@@ -312,32 +373,50 @@ class Geocoder:
         for ent in sent.ents:
             if ent.label_ in PLACE_LABELS:
                 span = _trim_the(ent)
-                if span is None or not any(t.is_alpha for t in span):
+                if span is None or not any(t.is_alpha for t in span) or normalize(span.text) in GENERIC_NAMES:
                     continue
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
         blocked = {i for ent in sent.ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
+        if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
+            blocked.update(range(sent.start, sent.end))  # a Title Case headline: capitals say nothing
         i = sent.start
         while i < sent.end:
             tok = doc[i]
-            if i in taken or i in blocked or not _cap(tok):
+            if i in taken or i in blocked or not _cap(tok) or _type_word(tok):
                 i += 1
                 continue
             found = None
-            for j in range(min(sent.end, i + 5), i, -1):
-                if any(k in taken or k in blocked for k in range(i, j)) or not _cap(doc[j - 1]):
+            run_end = i + 1
+            while run_end < sent.end and run_end - i < 5 and run_end not in taken and run_end not in blocked \
+                    and not _type_word(doc[run_end]) \
+                    and (_cap(doc[run_end]) or (doc[run_end].lower_ in CONNECTORS and run_end + 1 < sent.end
+                                                and _cap(doc[run_end + 1]))):
+                run_end += 1
+            for j in range(run_end, i, -1):
+                if not _cap(doc[j - 1]):
                     continue
-                if j - i > 1 and not all(_cap(doc[k]) or doc[k].lower_ in CONNECTORS for k in range(i, j)):
+                if normalize(doc[i:j].text) in GENERIC_NAMES:
                     continue
                 if self.gaz.has_name(normalize(doc[i:j].text)):
                     found = doc[i:j]
                     break
+            known = found is not None
+            partial = found is not None and found.end < run_end and doc[found.end].lower_ in CONNECTORS
+            if (found is None or partial) and _strong_cue(doc[i:run_end], sent) and \
+                    normalize(doc[i:run_end].text) not in GENERIC_NAMES:
+                # "Nana-Gribizi prefecture": the whole cued name, not its known first word; a
+                # village the gazetteer lacks is kept for the container fallback.
+                known = known and found is not None and found.end == run_end
+                found = doc[i:run_end]
             if found is None:
                 i += 1
                 continue
-            if _locative_cue(found) or (found.start == sent.start and _followed_by_comma_place(found)):
-                inside = next((e.label_ for e in sent.ents if e.start <= found.start and found.end <= e.end), "")
-                out.append(Mention(found, found.text, from_ner=False, label=inside))
+            if _locative_cue(found, sent) or (found.start == sent.start
+                                              and _followed_by_comma_place(found, sent)):
+                inside = next((e.label_ for e in sent.ents
+                               if e.start <= found.start and found.end <= e.end), "")
+                out.append(Mention(found, found.text, from_ner=False, label=inside, known=known))
                 taken.update(range(found.start, found.end))
                 i = found.end
             else:
@@ -351,6 +430,7 @@ class Geocoder:
                     span = doc[tok.i - 1 : tok.i + 1]
                     out.append(Mention(span, span.text, capital_of=cc, evidence=f"the {span.text}"))
         for m in out:
+            m.sent = sent
             self._describe(m)
         out.sort(key=lambda m: m.span.start)
         return out
@@ -358,12 +438,14 @@ class Geocoder:
     def _describe(self, m: Mention) -> None:
         """Fill want / country_hint / evidence from the words around a mention."""
         doc = m.span.doc
-        sent = m.span.sent
+        sent = m.sent if m.sent is not None else m.span.sent
         nxt = doc[m.span.end] if m.span.end < sent.end else None
         words = []
         if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
             words.append(nxt.lower_)
-            m.text = doc[m.span.start : m.span.end + 1].text
+        prev = doc[m.span.start - 1] if m.span.start > sent.start else None
+        if prev is not None and set(prev.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS):
+            words.extend(prev.lower_.split("/"))  # "village Stepanivka", "Town/City Slavyansk"
         # "the (central) Azerbaijani city of Yevlakh", "the town of Marinka"
         k = m.span.start - 1
         if k >= sent.start and doc[k].lower_ == "of":
@@ -378,7 +460,8 @@ class Geocoder:
                     if doc[b].lower_ in {"the", "a", "an"} or doc[b].is_punct:
                         break
                 start = j
-                while start > sent.start and (doc[start - 1].is_alpha and doc[start - 1].lower_ not in LOC_PREPS):
+                while start > sent.start and doc[start - 1].is_alpha and \
+                        doc[start - 1].lower_ not in LOC_PREPS:
                     start -= 1
                 m.evidence = doc[start : m.span.end].text
         if words:
@@ -404,10 +487,18 @@ class Geocoder:
         first = GeoContext(countries=Counter(ctx.countries), demonyms=ctx.demonyms)
         for _, mentions in per_sent:
             for m in mentions:
+                if not m.known:
+                    continue
                 cand = self._resolve_mention(m, first)
                 if cand is None:
                     continue
-                w = 2.0 if cand.record.feature in (COUNTRY, REGION) else 1.0
+                r = cand.record
+                if r.feature in (COUNTRY, REGION):
+                    w = 2.0
+                elif r.feature == ADMIN1 or (cand.kind in (PRIMARY, ALIAS) and r.population >= 100_000):
+                    w = 1.0
+                else:
+                    w = 0.3  # a small town or a spelling variant is weak evidence of the country
                 if _speech_location(m.span):
                     w *= 0.3
                 ctx.countries[cand.record.country] += w
@@ -416,6 +507,8 @@ class Geocoder:
         by_key: dict[str, Place] = {}
         for _, mentions in per_sent:
             for m in mentions:
+                if not m.known:
+                    continue
                 cand = self._resolve_mention(m, ctx)
                 if cand is None:
                     continue
@@ -463,7 +556,8 @@ class Geocoder:
         if m.capital_of:
             return self._capital(m.capital_of)
         best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container)
-        if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind not in (PRIMARY, ALIAS):
+        if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
+                and not m.want:
             return None  # "White House" is not Casablanca (Dar el Beida) by an alternate name
         return best
 
@@ -494,7 +588,14 @@ class Geocoder:
         resolved: list[tuple[Mention, Candidate]] = []
         for idx, m in enumerate(mentions):
             container = self._container(mentions, idx, context)
-            cand = self._resolve_mention(m, context, container=container)
+            cand = None
+            if True:
+                plain = self._resolve_mention(m, context)
+                if container is not None and plain is not None and \
+                        FEATURE_RANK[plain.record.feature] < FEATURE_RANK[CITY] and \
+                        FEATURE_RANK[plain.record.feature] <= FEATURE_RANK[container.feature]:
+                    container = None  # "Kpokpo (CAR), Haute-Kotto": the country is no village
+                cand = plain if container is None else self._resolve_mention(m, context, container=container)
             if cand is None and container is not None:
                 # Unknown village in a named unit: fall back to the unit (precision 2 or 3),
                 # never to a same-name town elsewhere.
@@ -507,25 +608,41 @@ class Geocoder:
             return None
         best = max(resolved, key=lambda mc: self._event_score(mc[0], mc[1], resolved))
         m, cand = best
-        if self._event_score(m, cand, resolved) < -5:
+        if self._event_score(m, cand, resolved) < -3:
             return None
         near = bool(NEAR_CUES.search(_window(m, sent)))
         return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
                               precision=m.fallback_precision)
 
     def _container(self, mentions: list[Mention], idx: int, context: GeoContext) -> GazRecord | None:
-        """The unit a mention is said to lie in: "X, Y region", "X (Y)", "the Y city of X"."""
+        """The unit a mention is said to lie in: "X, Y region", "X (Y)", "the Y city of X".
+
+        Along a chain "X village, Y district, Z region, Country" the most specific unit wins.
+        """
         m = mentions[idx]
         doc = m.span.doc
-        for other in mentions[idx + 1 : idx + 4]:
-            gap = doc[m.span.end : other.span.start]
-            gap_words = [t for t in gap if not t.is_punct and t.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS]
-            if len(gap) <= 6 and not [t for t in gap_words if t.lower_ not in {"in", "the", "of"}] and \
-                    any(t.text in {",", "(", "in"} for t in gap):
-                cand = self._resolve_mention(other, context)
-                if cand and FEATURE_RANK[cand.record.feature] < FEATURE_RANK[CITY]:
-                    return cand.record
-                return None
+        best: GazRecord | None = None
+        end = m.span.end
+        for other in mentions[idx + 1 : idx + 5]:
+            gap = doc[end : other.span.start]
+            ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | {"in", "the", "of", "and"}
+                     or t.text[:1].isupper() for t in gap)
+            if not (len(gap) <= 6 and ok and (any(t.text in {",", "(", "in", ")"} for t in gap) or
+                                               other.want in ("admin", "admin2"))):
+                break
+            end = other.span.end
+            cand = self._resolve_mention(other, context)
+            if cand is None:
+                continue  # an unknown district between village and region: look further
+            r = cand.record
+            as_unit = FEATURE_RANK[r.feature] < FEATURE_RANK[CITY] or (
+                r.feature == CITY and other.want in ("admin", "admin2"))  # "Amvrosievsky region"
+            if not as_unit:
+                break
+            if best is None or (FEATURE_RANK[r.feature] > FEATURE_RANK[best.feature] and _inside(r, best)):
+                best = r
+        if best is not None:
+            return best
         # "the West Bank city of Nablus": container before, joined by "city/town of".
         if idx > 0:
             prev = mentions[idx - 1]
@@ -539,6 +656,8 @@ class Geocoder:
     def _event_score(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]]) -> float:
         r = cand.record
         score = float(FEATURE_RANK[r.feature])  # more specific places first
+        if m.fallback_precision is not None:
+            score += 0.5  # the village the text names, placed at its unit
         head = _governing_prep(m.span)
         if head in {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into",
                     "on", "within", "over", "along", "between", "outskirts", "vicinity", "of"}:
@@ -567,13 +686,23 @@ class Geocoder:
                 continue
             if FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature] and _inside(oc.record, r):
                 score -= 6.0
-        if m.span.start == m.span.sent.start and m.span.end < m.span.sent.end and \
+        unit = m.sent if m.sent is not None else m.span.sent
+        if m.span.start == unit.start and m.span.end < unit.end and \
                 m.span.doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span):
             score -= 3.0
         return score
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+_STEM_RE = re.compile(
+    r"(?:s'?k(?:aya|iy|yi|yy|ij|a|e|y|o|i)?|ivka|ovka|evka|ivske|ove|eve|ka|yy|iy|aya|e|o|a|i|y)$")
+
+
+def _stem(word: str) -> str:
+    """Drop Slavic adjectival and common endings: "amvrosievsky" -> "amvrosiev"."""
+    return _STEM_RE.sub("", word) if len(word) > 5 else word
 
 
 def _want_from_words(words: list[str]) -> str | None:
@@ -597,7 +726,8 @@ def _inside(r: GazRecord, container: GazRecord) -> bool:
     if container.feature == ADMIN2:
         return r.admin1 == container.admin1 and haversine_km(r.latitude, r.longitude, container.latitude,
                                                             container.longitude) < 80
-    return haversine_km(r.latitude, r.longitude, container.latitude, container.longitude) < 30
+    # A town standing for its district ("Amvrosievsky region"): its surroundings.
+    return haversine_km(r.latitude, r.longitude, container.latitude, container.longitude) < 40
 
 
 def _cap(tok: Token) -> bool:
@@ -616,14 +746,18 @@ def _trim_the(ent: Span) -> Span | None:
     return ent.doc[start:end] if end > start else None
 
 
-def _locative_cue(span: Span) -> bool:
+def _locative_cue(span: Span, sent: Span) -> bool:
     doc = span.doc
-    sent = span.sent
     prev = doc[span.start - 1] if span.start > sent.start else None
     nxt = doc[span.end] if span.end < sent.end else None
     if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
         return True
-    if prev is not None and prev.lower_ in LOC_PREPS:
+    if all(not t.is_alpha for t in sent if not (span.start <= t.i < span.end)):
+        return True  # the sentence is just the name ("Gorlivka.")
+    if prev is not None and re.search(r"(held|controlled|occupied|based)$", prev.lower_):
+        return True  # "rebel-held Donetsk"
+    if prev is not None and (prev.lower_ in LOC_PREPS or
+                             set(prev.lower_.split("/")) & (SETTLEMENT_WORDS | ADMIN_WORDS)):
         return True
     if prev is not None and prev.lower_ in {"the"} and span.start - 2 >= sent.start and \
             doc[span.start - 2].lower_ in LOC_PREPS:
@@ -633,8 +767,29 @@ def _locative_cue(span: Span) -> bool:
     return bool(nxt is not None and nxt.text in {",", "("} and span.start == sent.start)
 
 
-def _followed_by_comma_place(span: Span) -> bool:
-    return span.end < span.sent.end and span.doc[span.end].text in {",", "("}
+def _type_word(tok: Token) -> bool:
+    """ "Village", "Region", "Town/City": a type word, never part of a name run."""
+    return bool(set(tok.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS))
+
+
+def _strong_cue(span: Span, sent: Span) -> bool:
+    """Words that make an unknown capitalised name a place: "X village", "village of X", "X (Y)"."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < sent.end else None
+    prev = doc[span.start - 1] if span.start > sent.start else None
+    prev2 = doc[span.start - 2] if span.start - 1 > sent.start else None
+    if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+        return True
+    if prev is not None and set(prev.lower_.split("/")) & SETTLEMENT_WORDS:
+        return True
+    if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in SETTLEMENT_WORDS:
+        return True
+    return span.start == sent.start and nxt is not None and nxt.text in {",", "("} and any(
+        t.text[:1].isupper() for t in doc[span.end : sent.end])
+
+
+def _followed_by_comma_place(span: Span, sent: Span) -> bool:
+    return span.end < sent.end and span.doc[span.end].text in {",", "("}
 
 
 def _governing_prep(span: Span) -> str | None:
@@ -644,7 +799,7 @@ def _governing_prep(span: Span) -> str | None:
         if head is tok:
             return None
         if tok.dep_ == "pobj" or head.pos_ == "ADP":
-            if head.lower_ == "of" and head.head.lower_ in SETTLEMENT_WORDS | ADMIN_WORDS | {"outskirts", "area"}:
+            if head.lower_ == "of" and head.head.lower_ in SETTLEMENT_WORDS | ADMIN_WORDS | {"outskirts"}:
                 tok = head.head
                 continue
             return head.lower_
@@ -670,7 +825,7 @@ def _speech_location(span: Span) -> bool:
 
 
 def _is_dateline(span: Span) -> bool:
-    text = span.sent.text[:80]
+    text = span.doc[span.start :].text[:80]
     return bool(re.match(r"^[A-Z][A-Z .'-]+,", text)) or "(AP)" in text or "(Reuters)" in text
 
 

