@@ -91,3 +91,15 @@ def test_no_date_falls_back_to_default() -> None:
     r = resolve_date(s, OC_PUBLISHED, default=date(2023, 9, 19))
     assert (r.date, r.precision, r.evidence) == (date(2023, 9, 19), 2, "")
     assert resolve_date(s, OC_PUBLISHED).date is None
+
+
+def test_previous_day_counts_from_the_story_day(docs: dict[str, Doc]) -> None:
+    # "On the preceding day" in the AP rewrite: the story's Wednesday (20 Sept) is named two
+    # sentences earlier; the planned Thursday talks in between are no anchor.
+    doc = docs["002_97d02d094a504605.txt"]
+    r = resolve_date(sentence(doc, "On the preceding day"), AP_PUBLISHED, default=AP_PUBLISHED)
+    assert r.date == date(2023, 9, 19)
+    nlp = load_nlp(places=False)
+    doc2 = nlp("Protesters marched on Monday. The previous day, police arrested 12 people.")
+    second = list(doc2.sents)[1]
+    assert resolve_date(second, OC_PUBLISHED).date == date(2023, 9, 17)

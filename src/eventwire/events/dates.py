@@ -8,8 +8,10 @@ Rules:
   before publication; in a future sentence ("will be held on Thursday", "talks would
   commence on Thursday") it is the next Thursday on or after publication. Precision 1.
 - "yesterday" / "today" / "tonight" / "tomorrow" -> publication -1 / 0 / 0 / +1 (precision 1).
-  "the previous day" / "the preceding day" / "the day before" -> one day before ``default``
-  (the date of the sentence the caller relates it to), or before publication.
+  "the previous day" / "the preceding day" / "the day before" / "the next day" -> one day
+  before/after an anchor: another day named in the same sentence, else the last day
+  named in the previous few sentences (the story's "Wednesday"), else ``default``, else
+  the publication date.
 - Explicit dates ("19 September", "September 19, 2023", "March 9") are parsed with
   dateparser (RELATIVE_BASE = publication, PREFER_DATES_FROM past or future by tense).
   Day given -> precision 1; month only ("in September", "earlier this month") -> precision 3.
@@ -166,8 +168,9 @@ def all_dates(sent: Span, published: date | None, *, default: date | None = None
     tense = sentence_tense(sent)
     text = sent.text
     out: list[tuple[tuple[int, int], DateResolution]] = []
+    anchor = _anchor(sent, published, tense) or default
     while True:
-        r = _resolve_one(sent, text, published, default, tense)
+        r = _resolve_one(sent, text, published, anchor, tense)
         if r is None:
             break
         (day, end, precision), m = r
@@ -178,6 +181,36 @@ def all_dates(sent: Span, published: date | None, *, default: date | None = None
         text = text[:a] + " " * (b - a) + text[b:]
     out.sort(key=lambda x: x[0])
     return [r for _, r in out]
+
+
+_RELATIVE_DAY_RE = re.compile(
+    r"\bthe\s+(?:previous|preceding|next|following)\s+day\b|\bthe\s+day\s+(?:before|after)\b", re.IGNORECASE)
+ANCHOR_LOOKBACK = 6  # sentences searched back for the day "the previous day" counts from
+
+
+def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
+    """The day a relative day ("the previous day") counts from: see the module docstring."""
+    if published is None or not _RELATIVE_DAY_RE.search(sent.text):
+        return None
+    own = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
+    r = _resolve_one(sent, own, published, None, tense)
+    if r is not None and r[0][2] == 1 and r[0][0] is not None:
+        return r[0][0]
+    doc = sent.doc
+    i = sent.start - 1
+    for _ in range(ANCHOR_LOOKBACK):
+        if i < 0:
+            break
+        prev = doc[i].sent
+        text = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), prev.text)
+        prev_tense = sentence_tense(prev)
+        r = _resolve_one(prev, text, published, None, prev_tense)
+        # a plan ("talks would commence on Thursday") is no anchor for what already happened
+        if r is not None and prev_tense != "future" and r[0][2] == 1 and r[0][0] is not None \
+                and r[0][0] <= published:
+            return r[0][0]
+        i = prev.start - 1
+    return None
 
 
 _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp"})

@@ -309,8 +309,7 @@ def _field_near(noun: Token, qty_tokens: list[Token]) -> tuple[str | None, Token
             return f, t
         if t.pos_ in {"VERB", "AUX"}:
             for c in t.children:
-                if c.dep_ in {"xcomp", "oprd", "acomp", "dobj"} and c.i > noun.i and _field_of_word(c):
-                    # "lost their lives": only with the dobj "lives"
+                if c.dep_ in {"xcomp", "oprd", "acomp"} and c.i > noun.i and _field_of_word(c):
                     return _field_of_word(c), c
             if t.lemma_ == "lose" and any(c.lower_ in {"lives", "life"} for c in t.children):
                 return "fatalities", t
@@ -474,6 +473,7 @@ def _numeric_counts(sent: Span) -> list[_Found]:
 
 
 _SUM_GAP_RE = re.compile(r"^\s+(?:[\w'-]+\s+){0,2}and\s+$")
+_LIST_GAP_RE = re.compile(r"^\s+(?:[\w'-]+\s*){1,2},\s+$")  # "Five troops, 19 civilians, killed"
 
 
 def _merge_sums(doc: Doc, found: list[_Found]) -> list[_Found]:
@@ -484,7 +484,10 @@ def _merge_sums(doc: Doc, found: list[_Found]) -> list[_Found]:
         if (prev is not None and prev.q.low is not None and prev.q.low == prev.q.high
                 and f.q.low is not None and f.q.low == f.q.high and not prev.q.qualifier and not f.q.qualifier
                 and "sub-count" not in f.flags
-                and _SUM_GAP_RE.match(doc.text[prev.q_end:f.q_start])):
+                and (_SUM_GAP_RE.match(doc.text[prev.q_end:f.q_start])
+                     or (_LIST_GAP_RE.match(doc.text[prev.q_end:f.q_start]) and (prev.field or f.field)
+                         and (prev.field is None or f.field is None or prev.field == f.field)
+                         and _is_person(prev.noun) and _is_person(f.noun)))):
             total = prev.q.low + f.q.low
             field = prev.field or f.field
             noun = f.noun if f.field or not prev.field else prev.noun
@@ -504,7 +507,8 @@ _PERSON_NOUNS = frozenset(_wordset(
     "leader official suspect victim pilot doctor nurse teacher farmer villager pastor priest "
     "imam lawyer judge mayor governor minister peacekeeper fighter militant rebel gunman "
     "year-old old member manager owner shopkeeper bystander pedestrian father mother son daughter "
-    "brother sister husband wife baby infant toddler"
+    "brother sister husband wife baby infant toddler militia militiaman serviceman monk nun "
+    "crewman sailor seaman hostage"
 ))
 _IMPLICIT_VERBS = frozenset({
     "kill", "die", "murder", "slay", "execute", "behead", "injure", "wound", "hurt", "arrest", "detain",
@@ -584,8 +588,10 @@ def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
     for w in sent:
         lemma = w.lemma_.lower()
         field = _field_of_word(w)
+        contextual = False
         if field is None:
             field = _contextual_field(w)
+            contextual = field is not None
         if field is None:
             continue
         # "no injuries", "no casualties were reported"
@@ -598,7 +604,7 @@ def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
             out.append(_Found(zero, w, [w], fld, None, flags, start, end, start, end))
             seen.add(w.i)
             continue
-        if field == "casualties" or not (lemma in _IMPLICIT_VERBS or w.pos_ == "ADJ" or w.pos_ == "NOUN"):
+        if field == "casualties" or not (contextual or lemma in _IMPLICIT_VERBS or w.pos_ in {"ADJ", "NOUN"}):
             continue
         v = _victims(w)
         if w.pos_ == "NOUN":
@@ -608,7 +614,8 @@ def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
         conj = [v, *[c for c in v.conjuncts if c.i > v.i]]
         if any(c.i in used or any(k.dep_ == "nummod" for k in c.children) for c in conj):
             continue
-        if any(c.tag_ in {"NNS", "NNPS"} or c.lower_ in {"they", "them"} for c in conj):
+        if any(c.tag_ in {"NNS", "NNPS"} or c.lower_ in {"they", "them"} or c.morph.get("Number") == ["Plur"]
+               or (c.lower_.endswith("men") and c.lemma_.lower() != c.lower_) for c in conj):
             continue  # plural without a number: the count is unknown
         if not all(_is_person(c) for c in conj):
             continue
@@ -632,6 +639,15 @@ _MONTH_NAMES = frozenset(_wordset(
 def _is_year_or_age(span: Span) -> bool:
     t = span[-1]
     first = span[0]
+    doc = t.doc
+    # "Alexis Grigoropoulos , 15 , was killed", "both 51 , died", "aged 15": an age
+    before = doc[first.i - 1] if first.i > 0 else None
+    after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+    if before is not None and before.lower_ in {"aged", "age", "both"}:
+        return True
+    if (before is not None and before.text == "," and first.i > 1 and doc[first.i - 2].pos_ == "PROPN"
+            and after is not None and after.text in {",", ")"}):
+        return True
     if first.i > 0 and first.nbor(-1).lower_.rstrip(".") in _MONTH_NAMES:
         return True  # "September 21, 2023": a day of the month
     nxt = t.nbor(1).lower_.rstrip(".") if t.i + 1 < len(t.doc) else ""
@@ -737,6 +753,61 @@ def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
     return counts
 
 
+def _ged_headlines(shared: Path) -> list[tuple[str, int, int, int]]:
+    """(headline, best, low, high) of UCDP GED records citing one headline that no other record cites."""
+    import csv
+
+    out: list[tuple[str, int, int, int]] = []
+    ged = shared / "data" / "ucdp-ged"
+    ukr = ged / "conflict_data_ukr.csv"
+    if ukr.exists():
+        with ukr.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if not row["best"].isdigit():
+                    continue  # the HXL tag row
+                out.append((row["source_headline"], int(row["best"]), int(row["low"]), int(row["high"])))
+    car = ged / "GEDEvent_v23_1.geojson"
+    if car.exists():
+        for f in json.loads(car.read_text(encoding="utf-8"))["features"]:
+            p = f["properties"]
+            out.append((p["source_headline"] or "", int(p["best"]), int(p["low"]), int(p["high"])))
+    # A headline shared by several GED events (one report split by place or day) cannot be
+    # compared figure for figure: keep headlines that belong to exactly one record.
+    seen: dict[str, int] = {}
+    for h, *_ in out:
+        seen[h.strip()] = seen.get(h.strip(), 0) + 1
+    return [(h.strip(), b, lo, hi) for h, b, lo, hi in out
+            if h.strip() and ";" not in h and seen[h.strip()] == 1]
+
+
+def evaluate_ged(shared: Path | None = None) -> dict[str, int]:
+    """Headline fatality figures against UCDP GED deaths (records citing one headline).
+
+    ``contains_best``: GED's best estimate lies in the claim's range; ``within``: the
+    ranges overlap GED's low..high; ``exact``: the claim's best equals GED's best.
+    """
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp(places=False)
+    rows = _ged_headlines(shared or _default_shared())
+    counts = dict.fromkeys(("records", "with_figure", "contains_best", "within", "exact"), 0)
+    docs = nlp.pipe([h for h, *_ in rows], batch_size=256)
+    for (_, best, low, high), doc in zip(rows, docs, strict=True):
+        counts["records"] += 1
+        claims = [c for s in doc.sents for c in find_claims(s) if c.field == "fatalities"
+                  and "sub-count" not in c.flags]
+        if not claims:
+            continue
+        c = max(claims, key=lambda c: c.value_best if c.value_best is not None else -1)
+        counts["with_figure"] += 1
+        lo = c.value_low if c.value_low is not None else 0
+        hi = c.value_high if c.value_high is not None else 10**9
+        counts["contains_best"] += lo <= best <= hi
+        counts["within"] += lo <= high and low <= hi
+        counts["exact"] += c.value_best == best
+    return counts
+
+
 def _overlap(c: model.Claim, text: str, start: int, end: int) -> int:
     cs = text.find(c.text, c.evidence.start)
     if cs < 0:
@@ -751,10 +822,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eventwire.events.figures")
     ap.add_argument("--eval", action="store_true", help="score find_claims against the gold claims")
     ap.add_argument("shared", nargs="?", type=Path, default=None, help="the shared/ folder")
+    ap.add_argument("--ged", action="store_true", help="score headline fatality figures against UCDP GED")
     args = ap.parse_args(argv)
-    if not args.eval:
+    if not args.eval and not args.ged:
         ap.print_help()
         return 2
+    if args.ged:
+        g = evaluate_ged(args.shared)
+        w = g["with_figure"] or 1
+        print(f"GED records with their own single headline: {g['records']}; with a fatality figure: "
+              f"{g['with_figure']}")
+        for k in ("contains_best", "within", "exact"):
+            print(f"{k:>20}: {g[k]:4d} / {g['with_figure']}  ({g[k] / w:.1%})")
+        if not args.eval:
+            return 0
     c = evaluate_gold(args.shared)
     n = c["gold_numeric"] or 1
     print(f"gold claims: {c['gold']} (with a count: {c['gold_numeric']}); predicted claims: {c['predicted']}")
