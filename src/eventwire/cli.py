@@ -270,7 +270,8 @@ def _root(version: Annotated[bool, typer.Option("--version", help="Print the ver
 def main() -> None:
     """Entry point: run the app, turning eventwire's errors into one clear line and exit code."""
     try:
-        app(standalone_mode=False)
+        # non-standalone mode returns typer.Exit's code instead of exiting
+        rc = app(standalone_mode=False)
     except EventwireError as exc:
         err.print(f"error: {exc}", highlight=False)
         # a missing store is a usage error: the user pointed --db at the wrong place
@@ -290,6 +291,7 @@ def main() -> None:
             exc.show()
             sys.exit(1)
         raise
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":
