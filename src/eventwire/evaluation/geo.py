@@ -200,8 +200,12 @@ def admin1_matches(gold: str, place: Place, names: list[str]) -> bool:
     return False
 
 
+_EXTRA_TYPE_WORDS = re.compile(r"\b(special|republican|city|autonomous|capital|metropolitan|of)\b")
+
+
 def _bare(name: str) -> str:
-    return strip_type_words(normalize(re.sub(r"\(.*?\)", "", name)))
+    bare = strip_type_words(normalize(re.sub(r"\(.*?\)", "", name)))
+    return " ".join(_EXTRA_TYPE_WORDS.sub(" ", bare).split())
 
 
 def country_matches(gold: str, place: Place) -> bool:
@@ -319,10 +323,15 @@ def _admin1_name_index(geo) -> dict[tuple[str, str], list[str]]:
     """(country name, admin1 display name) -> every name of that admin1 unit."""
     out: dict[tuple[str, str], list[str]] = {}
     gaz = geo.gaz
+    from eventwire.geo.gazetteer import data_file
+
+    with data_file("aliases.json").open(encoding="utf-8") as fh:
+        predecessors = json.load(fh).get("admin1_predecessors", {})
     for rec in gaz.admin1.values():
         country = gaz.countries.get(rec.country)
         key = (country.name if country else rec.country, gaz.admin1_name(rec) or rec.name)
-        out.setdefault(key, []).extend(gaz.names_of(rec.pid))
+        # Records coded before a reform name the unit it replaced (CAR 2020: Ouham-Fafa from Ouham).
+        out.setdefault(key, []).extend([*gaz.names_of(rec.pid), *predecessors.get(rec.admin1, [])])
     return out
 
 

@@ -110,6 +110,7 @@ class GeoContext:
     demonyms: Counter = field(default_factory=Counter)  # ISO2 -> count of "Azerbaijani forces" etc.
     points: list[tuple[float, float]] = field(default_factory=list)
     focus: Place | None = None
+    focus_record: GazRecord | None = None  # gazetteer record behind ``focus``
 
     def top_country(self) -> str | None:
         """The ISO2 code the article is most about, if any."""
@@ -299,37 +300,18 @@ class Geocoder:
         for cc in dict.fromkeys(countries):
             entries = self._fuzzy_entries(cc, admin_only)
             keys = [k for k, _ in entries]
+            cutoff = 85 if len(stem_key) >= 7 else 100  # short folded keys: exact only
             for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=5,
-                                                  score_cutoff=85):
+                                                  score_cutoff=cutoff):
                 out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
             if out:
                 break
-        if not out and not countries and not admin_only:
-            # No country context at all: only well-known cities, spelt a little differently.
-            entries = self._fuzzy_entries("big", False)
-            keys = [k for k, _ in entries]
-            for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=3,
-                                                  score_cutoff=88):
-                out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
-        if not out and admin_only:
-            entries = self._fuzzy_entries("*", True)
-            keys = [k for k, _ in entries]
-            for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=3,
-                                                  score_cutoff=90):
-                out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
         return out
 
     def _fuzzy_entries(self, cc: str, admin_only: bool) -> list[tuple[str, int]]:
         key = f"{cc}:{admin_only}"
         if key not in self._fuzzy_cache:
-            if cc == "big":
-                rows = [(normalize(n), r.pid) for r in self.gaz.cities_by_population(50_000)
-                        for n in self.gaz.names_of(r.pid)]
-            elif cc == "*":
-                rows = [(n, r.pid) for r in self.gaz.admin1.values() for n in self.gaz.names_of(r.pid)]
-                rows = [(normalize(n), pid) for n, pid in rows]
-            else:
-                rows = self.gaz.names_in_country(cc, admin_only=admin_only)
+            rows = self.gaz.names_in_country(cc, admin_only=admin_only)
             self._fuzzy_cache[key] = list({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
                                            for n, pid in rows})
         return self._fuzzy_cache[key]
@@ -489,7 +471,8 @@ class Geocoder:
             for m in mentions:
                 if not m.known:
                     continue
-                cand = self._resolve_mention(m, first)
+                # Exact names only: a spelling guess must not set the article's country.
+                cand = self._resolve_mention(m, first, fuzzy=False)
                 if cand is None:
                     continue
                 r = cand.record
@@ -505,6 +488,7 @@ class Geocoder:
         # Pass 2: resolve again with the focus; collect places, admin units and points.
         seen: Counter = Counter()
         by_key: dict[str, Place] = {}
+        records: dict[str, GazRecord] = {}
         for _, mentions in per_sent:
             for m in mentions:
                 if not m.known:
@@ -525,10 +509,12 @@ class Geocoder:
                     key = f"{r.pid}"
                     seen[key] += 1
                     by_key.setdefault(key, place)
-        ctx.focus = self._pick_focus(ctx, seen, by_key)
+                    records[key] = r
+        ctx.focus = self._pick_focus(ctx, seen, by_key, records)
         return ctx
 
-    def _pick_focus(self, ctx: GeoContext, seen: Counter, by_key: dict[str, Place]) -> Place | None:
+    def _pick_focus(self, ctx: GeoContext, seen: Counter, by_key: dict[str, Place],
+                    records: dict[str, GazRecord]) -> Place | None:
         top = ctx.top_country()
         best: tuple[float, Place] | None = None
         for key, n in seen.items():
@@ -539,6 +525,7 @@ class Geocoder:
             score = n + (1.0 if iso2 == top else -1.0)
             if best is None or score > best[0]:
                 best = (score, p)
+                ctx.focus_record = records[key]
         if best is not None:
             return best[1]
         if top and top in self.gaz.countries:
@@ -551,11 +538,12 @@ class Geocoder:
         """The article's main place, for sentences that name none."""
         return context.focus
 
-    def _resolve_mention(self, m: Mention, context: GeoContext,
-                         container: GazRecord | None = None) -> Candidate | None:
+    def _resolve_mention(self, m: Mention, context: GeoContext, container: GazRecord | None = None,
+                         fuzzy: bool = True) -> Candidate | None:
         if m.capital_of:
             return self._capital(m.capital_of)
-        best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container)
+        best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container,
+                          fuzzy=fuzzy)
         if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
                 and not m.want:
             return None  # "White House" is not Casablanca (Dar el Beida) by an alternate name
@@ -586,6 +574,7 @@ class Geocoder:
         if not mentions:
             return None
         resolved: list[tuple[Mention, Candidate]] = []
+        unresolved: list[Mention] = []
         for idx, m in enumerate(mentions):
             container = self._container(mentions, idx, context)
             cand = None
@@ -604,6 +593,9 @@ class Geocoder:
                 continue
             if cand is not None:
                 resolved.append((m, cand))
+            elif _locative_cue(m.span, sent) or not m.known:
+                unresolved.append(m)
+        resolved += self._anchor_unresolved(unresolved, resolved, context)
         if not resolved:
             return None
         best = max(resolved, key=lambda mc: self._event_score(mc[0], mc[1], resolved))
@@ -613,6 +605,30 @@ class Geocoder:
         near = bool(NEAR_CUES.search(_window(m, sent)))
         return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
                               precision=m.fallback_precision)
+
+    def _anchor_unresolved(self, unresolved: list[Mention], resolved: list[tuple[Mention, Candidate]],
+                           context: GeoContext) -> list[tuple[Mention, Candidate]]:
+        """Places the gazetteer lacks ("the Balata refugee camp near Nablus"): anchored to the
+        nearest place of the sentence (precision 2 near a town, 3 in a unit) or, when the sentence
+        has none, to the article's focus unit (precision 3)."""
+        out: list[tuple[Mention, Candidate]] = []
+        for m in unresolved:
+            if normalize(m.text) in GENERIC_NAMES:
+                continue
+            near = [(abs(om.span.start - m.span.start), oc) for om, oc in resolved
+                    if oc.record.feature != COUNTRY and om.fallback_precision is None]
+            near = [x for x in near if x[0] <= 12]
+            if near:
+                rec = min(near, key=lambda x: x[0])[1].record
+                m.fallback_precision = 2 if rec.feature in (CITY, LANDMARK, ADMIN2) else 3
+            elif context.focus_record is not None and \
+                    context.focus_record.feature in (ADMIN1, REGION, ADMIN2):
+                rec = context.focus_record
+                m.fallback_precision = 3
+            else:
+                continue
+            out.append((m, Candidate(rec, -1.0, PRIMARY)))
+        return out
 
     def _container(self, mentions: list[Mention], idx: int, context: GeoContext) -> GazRecord | None:
         """The unit a mention is said to lie in: "X, Y region", "X (Y)", "the Y city of X".
@@ -696,13 +712,21 @@ class Geocoder:
 # --------------------------------------------------------------------------- helpers
 
 
-_STEM_RE = re.compile(
-    r"(?:s'?k(?:aya|iy|yi|yy|ij|a|e|y|o|i)?|ivka|ovka|evka|ivske|ove|eve|ka|yy|iy|aya|e|o|a|i|y)$")
+_STEM_RE = re.compile(r"(?:s'?k(?:aya|iy|yi|yy|ij|a|e|y|o|i)?|yy|iy|aya|[aeiouy])$")
+_FOLD = [("kh", "h"), ("zh", "j"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("g", "h"), ("w", "v"), ("ph", "f"),
+         ("dj", "j"), ("ou", "u")]
 
 
 def _stem(word: str) -> str:
-    """Drop Slavic adjectival and common endings: "amvrosievsky" -> "amvrosiev"."""
-    return _STEM_RE.sub("", word) if len(word) > 5 else word
+    """Fuzzy key of a word: Slavic adjectival endings dropped, transliteration variants folded.
+
+    "Amvrosievsky" and "Amvrosiivka", "Gorlovka" and "Horlivka", "Djemah" and "Djema" come close.
+    """
+    w = _STEM_RE.sub("", word) if len(word) > 5 else word
+    for a, b in _FOLD:
+        w = w.replace(a, b)
+    w = re.sub(r"[aeiouy]+", "a", w)  # Russian o / Ukrainian i / French ou: vowels differ most
+    return re.sub(r"(.)\1+", r"\1", w)
 
 
 def _want_from_words(words: list[str]) -> str | None:
