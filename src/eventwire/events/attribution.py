@@ -189,14 +189,37 @@ def hedge_of(sent: Span) -> str:
 _SCOPE_CHILD_DEPS = frozenset({"relcl", "advcl", "acl", "ccomp", "parataxis", "conj", "prep", "xcomp"})
 
 
+_CLAUSE_DEPS = frozenset({"relcl", "advcl", "acl", "ccomp", "parataxis", "conj"})
+
+
+def _governors(token: Token) -> list[Token]:
+    """``token`` and the words above it, stopping at an independent coordinated main clause:
+    in "One person is believed to have been arrested, and no injuries were reported" the
+    second clause is not under "believed"; the elliptical "... confirmed to have been
+    killed and hundreds wounded" is."""
+    out = [token]
+    t = token
+    while t.head != t:
+        if t.dep_ == "conj" and t.pos_ in {"VERB", "AUX"} and t.head.dep_ == "ROOT" and any(
+                c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in t.children) and (
+                any(c.dep_ in {"aux", "auxpass"} for c in t.children) or t.tag_ in {"VBD", "VBZ", "VBP"}):
+            break
+        t = t.head
+        out.append(t)
+    return out
+
+
 def _scope(sent: Span, token: Token) -> tuple[list[Token], list[Token]]:
-    """The words that can hedge ``token``: its clause (without unrelated sub-clauses) and,
-    above the clause, the governing verbs with their adverbs and auxiliaries."""
-    anc = [token, *token.ancestors]
-    clause = next((t for t in anc if t.pos_ in {"VERB", "AUX"}), sent.root)
+    """The words that can hedge ``token``: its clause (without sub-clauses that do not hold
+    it) and, above the clause, the governing verbs with their adverbs and auxiliaries."""
+    anc = _governors(token)
+    clause = next((t for t in anc if t.pos_ in {"VERB", "AUX"}), anc[-1])
     drop: set[int] = set()
-    for c in clause.children:
-        if c.dep_ in _SCOPE_CHILD_DEPS and not (c.left_edge.i <= token.i <= c.right_edge.i):
+    for c in clause.subtree:
+        if c.i in drop or c == clause:
+            continue
+        holds = c.left_edge.i <= token.i <= c.right_edge.i
+        if not holds and (c.dep_ in _CLAUSE_DEPS or (c.head == clause and c.dep_ in _SCOPE_CHILD_DEPS)):
             drop |= {t.i for t in c.subtree}
     scope = {t.i: t for t in clause.subtree if t.i not in drop}
     for a in anc:
@@ -274,18 +297,24 @@ def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = Non
 
 
 def _governing_speech_verb(sent: Span, token: Token) -> Token | None:
-    """The speech verb above ``token`` ("X said that [token] ..."), or a trailing
-    "..., a spokesman said" attached to a verb above it."""
-    for a in token.ancestors:
+    """The speech verb above ``token`` ("X said that [token] ..."), or a bare speech tag
+    ("..., a spokesman said") whose reach includes it."""
+    for a in _governors(token)[1:]:
         if a.lemma_.lower() in SPEECH_VERBS and a.pos_ in {"VERB", "AUX"}:
             return a
-        for c in a.children:
-            # only a bare tag ("..., a spokesman said"), not an aside with its own content
-            # ("(the Post says three people were injured)")
-            if c.dep_ in {"parataxis"} and c.lemma_.lower() in SPEECH_VERBS and not (
-                    c.left_edge.i <= token.i <= c.right_edge.i) and not any(
-                    k.dep_ in {"ccomp", "dobj", "xcomp"} for k in c.children):
-                return c
+    for tag in sent:
+        # only a bare tag, not an aside with its own content ("(the Post says three people
+        # were injured)")
+        if tag.dep_ != "parataxis" or tag.lemma_.lower() not in SPEECH_VERBS or any(
+                k.dep_ in {"ccomp", "dobj", "xcomp"} for k in tag.children):
+            continue
+        if tag.left_edge.i <= token.i <= tag.right_edge.i:
+            continue
+        after = [t for t in sent.doc[tag.right_edge.i + 1: sent.end] if not (t.is_punct or t.is_space)]
+        # "..., the military said." or "..., the military said, and ...": the whole sentence;
+        # "killed after, police say, pointing a gun": only what follows the tag
+        if not after or after[0].pos_ == "CCONJ" or token.i > tag.i:
+            return tag
     return None
 
 
