@@ -28,7 +28,8 @@ def main() -> int:
     args = ap.parse_args()
 
     root = args.data_root if args.data_root.is_dir() else None
-    texts, labels, weights = base_corpus(root)
+    corpus = base_corpus(root)
+    texts, labels, weights = corpus.texts, corpus.labels, corpus.weights
     case_files = []
     case_tsv = root / "case2021-task2" / "dev.tsv" if root else None
     if case_tsv is not None and case_tsv.exists() and not args.no_case:

@@ -28,7 +28,7 @@ from eventwire.events.taxonomy import CODES
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "classifier"
 MODEL_PATH = DATA_DIR / "model.npz"
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,32 @@ _CUE_TABLE: list[tuple[str, str]] = [
 ]
 _CUES: list[tuple[str, re.Pattern[str]]] = [(n, re.compile(p)) for n, p in _CUE_TABLE]
 
+# Who takes territory decides between the two Battles sub-types: cues pairing an actor with a
+# capture verb inside one clause (no sentence end between them).
+_GOV = (r"(?:army|troops|soldiers|government forces|regime|security forces|military|pro-government|"
+        r"national army|syrian arab army|saa|iraqi forces|afghan forces|loyalist|federal forces|"
+        r"government troops|armed forces|state forces)")
+_NONSTATE = (r"(?:rebels?|militants?|insurgents?|jihadists?|terrorists?|islamic state|isis|isil|daesh|"
+             r"taliban|al[- ]shabaa?b|boko haram|fighters|militias?|militiamen|opposition|separatists?|"
+             r"hts|houthis?|iswap|armed groups?|guerrillas?|factions?|al-nusra|nusra)")
+_TAKE = (r"(?:recaptur\w*|retook|retake\w*|regain\w*|captur\w*|seiz\w*|took (?:over|control)|"
+         r"taken (?:over|control)|takes? control|overr[au]n\w*|liberat\w*|stormed|gained ground|"
+         r"advanced|entered|pushed back|drove|ousted|expelled|cleared)")
+_CLAUSE = r"[^.;]{0,90}?"
+_PAIR_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("gov_takes", re.compile(rf"\b{_GOV}\b{_CLAUSE}\b{_TAKE}")),
+    ("nonstate_takes", re.compile(rf"\b{_NONSTATE}\b{_CLAUSE}\b{_TAKE}")),
+    ("taken_from_gov", re.compile(rf"\b{_TAKE}{_CLAUSE}\bfrom (?:the )?(?:\w+ )?{_GOV}")),
+    ("taken_from_nonstate", re.compile(rf"\b{_TAKE}{_CLAUSE}\bfrom (?:the )?(?:\w+ )?{_NONSTATE}")),
+    ("no_fight", re.compile(r"\b(?:without (?:a )?(?:fight|fighting|resistance|a shot)|unopposed|"
+                            r"peaceful(?:ly)? handover|handed over|under (?:a|an) (?:deal|agreement))")),
+    ("gov_hits_protest", re.compile(rf"\b(?:{_GOV}|police){_CLAUSE}\b(?:fired|shot|killed|beat|attacked)"
+                                    rf"{_CLAUSE}\b(?:protesters|demonstrators|crowds?|rally|march)")),
+]
+
 _WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]|\d+(?:[.,]\d+)*")
 _DIGITS = re.compile(r"\d")
+_LEAD_END = re.compile(r"(?<=[a-z0-9)\"'])[.!?]\s+(?=[A-Z\"'])|\. ")
 
 
 def features(text: str) -> list[str]:
@@ -195,6 +219,14 @@ def features(text: str) -> list[str]:
         if hits:
             # A cue is the same feature however it was said; repeat it (capped) so tf counts it.
             out.extend([f"q:{name}"] * min(hits, 3))
+    for name, pattern in _PAIR_CUES:
+        if pattern.search(low):
+            out.extend([f"p:{name}"] * 2)
+    # The reported event usually comes first: the lead clause's cues count again on their own.
+    lead = _LEAD_END.split(low, 1)[0][:250]
+    for name, pattern in _CUES:
+        if pattern.search(lead):
+            out.append(f"l:{name}")
     return out
 
 
@@ -289,6 +321,8 @@ _SLOT = re.compile(r"\{([A-Z]+)\}")
 _PLOVER_DIPLO = {"DEMAND", "REJECT", "THREATEN", "DISAPPROVE", "SUPPORT", "CONSULT", "INVESTIGATE",
                  "COOPERATE", "AID", "CONCEDE"}
 _BBC_NEGATIVE_TOPICS = ("business", "entertainment", "sport", "tech", "politics")
+WRITTEN_WEIGHT = 0.5  # a written example counts half a real snippet
+EXTRA_WEIGHT = 0.5
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
@@ -304,6 +338,11 @@ def _read_pairs(path: Path) -> list[tuple[str, str]]:
 
 def written_examples(variants: int = 4, seed: int = 13) -> list[tuple[str, str]]:
     """(code, text) pairs from the developers' templates, each filled ``variants`` times."""
+    return [(code, text) for code, text, _ in _written(variants, seed)]
+
+
+def _written(variants: int = 4, seed: int = 13) -> list[tuple[str, str, str]]:
+    """(code, text, template) triples; the template lets evaluation trace an example to its source."""
     import random
 
     rng = random.Random(seed)
@@ -320,8 +359,27 @@ def written_examples(variants: int = 4, seed: int = 13) -> list[tuple[str, str]]
             text = text[0].upper() + text[1:]
             if text not in seen:
                 seen.add(text)
-                out.append((code, text))
+                out.append((code, text, template))
     return out
+
+
+_CONTENT = re.compile(r"[a-z][a-z'-]{3,}")
+_STOP = frozenset(re.findall(r"\w+", "that this with from have were their they them into after over under "
+                             "about which while been being will would more than said says also these those "
+                             "some other such when where there what whom whose just very only near"))
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased content words (4+ letters, plural -s folded, slots and stop words removed)."""
+    text = _SLOT.sub(" ", text).lower()
+    return frozenset(w.rstrip("s") for w in _CONTENT.findall(text) if w not in _STOP)
+
+
+def resembles(template: str, text_words: frozenset[str], *, share: float = 0.6, at_least: int = 3) -> bool:
+    """Whether a written template shares most of its content words with a text (a paraphrase)."""
+    words = content_words(template)
+    common = len(words & text_words)
+    return bool(words) and common >= at_least and common / len(words) >= share
 
 
 def bbc_negatives(bbc_dir: Path, n: int = 1500, seed: int = 7) -> list[tuple[str, str]]:
@@ -360,11 +418,22 @@ def read_case_tsv(path: Path) -> list[tuple[str, str, str]]:
                 for i, row in enumerate(reader, 1)]
 
 
-def base_corpus(data_root: Path | None) -> tuple[list[str], list[str], list[float]]:
+@dataclass
+class Corpus:
+    """Training texts with labels, sample weights and, for written examples, their template."""
+
+    texts: list[str]
+    labels: list[str]
+    weights: list[float]
+    templates: list[str]  # "" for examples that are not from written.txt
+
+
+def base_corpus(data_root: Path | None) -> Corpus:
     """Training texts that are not CASE snippets: written templates, plus BBC negatives and
     PLOVER diplomacy sentences when the shared data folder ``data_root`` exists."""
-    pairs: list[tuple[str, str]] = written_examples()
-    weights = [0.5] * len(pairs)
+    written = _written()
+    corpus = Corpus([t for _, t, _ in written], [c for c, _, _ in written], [WRITTEN_WEIGHT] * len(written),
+                    [tpl for _, _, tpl in written])
     if data_root is not None:
         extra: list[tuple[str, str]] = []
         if (data_root / "bbc-news" / "bbc").is_dir():
@@ -372,9 +441,11 @@ def base_corpus(data_root: Path | None) -> tuple[list[str], list[str], list[floa
         plover = data_root / "plover-gsr" / "PLOVER_GSR_CAMEO.txt"
         if plover.exists():
             extra += plover_examples(plover)
-        pairs += extra
-        weights += [0.5] * len(extra)
-    return [t for _, t in pairs], [c for c, _ in pairs], weights
+        corpus.texts += [t for _, t in extra]
+        corpus.labels += [c for c, _ in extra]
+        corpus.weights += [EXTRA_WEIGHT] * len(extra)
+        corpus.templates += [""] * len(extra)
+    return corpus
 
 
 # --------------------------------------------------------------------------- classify
@@ -433,6 +504,6 @@ def classify_text(text: str, *, allow: Iterable[str] | None = None) -> Classific
     return classify_many([text], allow=allow)[0]
 
 
-__all__ = ["Classification", "LinearModel", "base_corpus", "bbc_negatives", "plover_examples",
-           "read_case_tsv", "written_examples", "classify_many", "classify_text", "features", "load_model",
-           "train"]
+__all__ = ["Classification", "Corpus", "LinearModel", "base_corpus", "bbc_negatives", "classify_many",
+           "classify_text", "content_words", "features", "load_model", "plover_examples", "read_case_tsv",
+           "resembles", "train", "written_examples"]
