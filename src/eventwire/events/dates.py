@@ -28,9 +28,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import dateparser
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -54,6 +55,8 @@ _RANGE_DAYS_MD_RE = re.compile(
     rf"(?:,?\s+(\d{{4}}))?",
     re.IGNORECASE,
 )
+_DAYS_AFTER_RE = re.compile(rf"\b(one|a|two|three|\d)\s+(days?)\s+(after|before)\s+({_WD})(?:'s|’s)?\b",
+                            re.IGNORECASE)
 _WEEKDAY_RE = re.compile(rf"\b({_WD})(?:'s|’s)?\b", re.IGNORECASE)
 _RELATIVE_RE = re.compile(
     r"\b(yesterday|today|tonight|tomorrow|this\s+morning|this\s+afternoon|this\s+evening|"
@@ -152,21 +155,46 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
 
     When the sentence holds several dates, one in the main clause wins over one in a
     subordinate clause ("On Wednesday, thousands gathered ..., following a protest the
-    previous day" -> Wednesday); among equals, the first in the text.
+    previous day" -> Wednesday); among equals, the first in the text. A date that only
+    says when something was SAID ("the ministry said on Wednesday that ...") bounds the
+    event without dating it: precision 2, on ``default`` when given.
     """
-    found = all_dates(sent, published, default=default)
-    if found:
-        return found[0]
+    ranked = _ranked_dates(sent, published, default=default)
     tense = sentence_tense(sent)
+    if ranked:
+        rank, best = ranked[0]
+        if rank < _SPEECH_RANK:
+            return best
+        day = default if default is not None and best.date is not None and default <= best.date else best.date
+        return DateResolution(day, None, max(best.precision, 2), best.evidence, tense)
     if default is not None:
         return DateResolution(default, None, 2, "", tense)
     return DateResolution(None, None, 3, "", tense)
 
 
 def all_dates(sent: Span, published: date | None, *, default: date | None = None) -> list[DateResolution]:
-    """Every date expression of a sentence, resolved; main-clause dates first, then by position."""
+    """Every date expression of a sentence, resolved; main-clause dates first, then those of
+    subordinate clauses, then dates of speech ("said on Wednesday"), each by position."""
+    return [r for _, r in _ranked_dates(sent, published, default=default)]
+
+
+_SPEECH_RANK = 2
+_SPEECH_LEMMAS = frozenset({"say", "tell", "report", "state", "announce", "explain", "add", "confirm",
+                            "claim", "note", "reveal", "publish", "update", "post"})
+# Timestamps and datelines say when the text was written, not when the event happened.
+_STAMP_RE = re.compile(
+    r"(?:\b(?:updated|published(?:\s+(?:time|on))?|posted|edited(?:\s+time)?|last\s+(?:updated|modified))"
+    r"\s*:?[^\n]*)"
+    r"|(?:^|\n)[A-Z][\w .'-]{1,40}\s*,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
+    r"(?:\s*,?\s*\d{4})?\s*[-–(]",
+    re.IGNORECASE,
+)
+
+
+def _ranked_dates(sent: Span, published: date | None, *,
+                  default: date | None = None) -> list[tuple[int, DateResolution]]:
     tense = sentence_tense(sent)
-    text = sent.text
+    text = _STAMP_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
     out: list[tuple[tuple[int, int], DateResolution]] = []
     anchor = _anchor(sent, published, tense) or default
     while True:
@@ -180,7 +208,7 @@ def all_dates(sent: Span, published: date | None, *, default: date | None = None
         # blank out what was used so the next pass finds the next expression
         text = text[:a] + " " * (b - a) + text[b:]
     out.sort(key=lambda x: x[0])
-    return [r for _, r in out]
+    return [(k[0], r) for k, r in out]
 
 
 _RELATIVE_DAY_RE = re.compile(
@@ -217,18 +245,30 @@ _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp"})
 
 
 def _subordinate_rank(sent: Span, a: int, b: int) -> int:
-    """0 when the date words hang off the main clause, 1 inside a subordinate clause."""
+    """0: the date words hang off the main clause; 1: inside a subordinate clause;
+    2: they date a speech verb ("officials said Saturday") rather than an event."""
     span = sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
     if span is None or len(span) == 0:
         return 1
     t = span.root
+    first_verb = True
     while t.head != t:
         if t.dep_ in _SUBORDINATE:
             return 1
         if t.dep_ == "prep" and t.lower_ in {"following", "after", "before", "since"}:
             return 1
         t = t.head
+        if first_verb and t.pos_ in {"VERB", "AUX"}:
+            first_verb = False
+            if t.lemma_.lower() in _SPEECH_LEMMAS and any(
+                    c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "dobj" and _field_like(c))
+                    for c in t.children):
+                return _SPEECH_RANK
     return 0
+
+
+def _field_like(t: Token) -> bool:
+    return t.lemma_.lower() in {"casualty", "death", "arrest", "injury", "attack", "killing"}
 
 
 def _resolve_one(sent: Span, text: str, published: date | None, default: date | None,
@@ -302,7 +342,17 @@ def _resolve_one(sent: Span, text: str, published: date | None, default: date | 
             if n is None and m.group(2).isdigit():
                 n = int(m.group(2))
             if n:
-                return DateResolution(published - timedelta(days=n), published, 2), m
+                return (published - timedelta(days=n), published, 2), m
+
+    m = _DAYS_AFTER_RE.search(text)
+    if m and published is not None:
+        n = _WORD_NUMS.get(m.group(1).lower(), 1 if m.group(1).lower() in {"one", "a"} else None)
+        if n is None and m.group(1).isdigit():
+            n = int(m.group(1))
+        if n is not None:
+            base_day = weekday_date(m.group(4), published, "past")
+            sign = 1 if m.group(3).lower() == "after" else -1
+            return (base_day + timedelta(days=sign * n), None, 1), m
 
     m = _WEEKDAY_RE.search(text)
     if m and published is not None:
@@ -338,3 +388,92 @@ def _is_year_token(sent: Span, m: re.Match[str]) -> bool:
         return True
     nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
     return not (nxt is not None and nxt.tag_ == "NNS")
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def story_date(sent: Span, published: date | None) -> date | None:
+    """The last day named in the few sentences before ``sent`` (past or present tense),
+    a better default than the publication date for a sentence that names no day."""
+    if published is None:
+        return None
+    doc = sent.doc
+    i = sent.start - 1
+    for _ in range(ANCHOR_LOOKBACK):
+        if i < 0:
+            break
+        prev = doc[i].sent
+        found = [d for d in all_dates(prev, published)
+                 if d.precision == 1 and d.date is not None and d.tense != "future" and d.date <= published]
+        if found:
+            return found[0].date
+        i = prev.start - 1
+    return None
+
+
+def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
+    """Dates of the gold events through the sentences of their claims.
+
+    For every gold claim whose sentence is found, the sentence's date is resolved with the
+    publication date as default (``pub``) and with the story's last named day as default
+    (``story``), and compared with the event's coded date and precision.
+    """
+    from eventwire.events.figures import _default_shared, _gold_docs_events
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp(places=False)
+    c = dict.fromkeys(("sentences", "pub_exact", "story_exact", "dated_sentences", "dated_exact",
+                       "precision_exact"), 0)
+    for _doc_id, text, published, events in _gold_docs_events(shared or _default_shared()):
+        doc = nlp(text)
+        for ev in events:
+            if not ev.get("event_date"):
+                continue
+            gold = date.fromisoformat(ev["event_date"])
+            for cl in ev["claims"]:
+                start = text.find(cl["text"])
+                if start < 0:
+                    continue
+                span = doc.char_span(start, start + len(cl["text"]), alignment_mode="expand")
+                if span is None:
+                    continue
+                sent = span[0].sent
+                c["sentences"] += 1
+                r = resolve_date(sent, published, default=published)
+                c["pub_exact"] += r.date == gold
+                r2 = resolve_date(sent, published, default=story_date(sent, published) or published)
+                c["story_exact"] += r2.date == gold
+                c["precision_exact"] += r2.precision == ev.get("time_precision")
+                if r.evidence:
+                    c["dated_sentences"] += 1
+                    c["dated_exact"] += r.date == gold
+    return c
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m eventwire.events.dates --eval [SHARED_DIR]``: date accuracy on the gold files."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m eventwire.events.dates")
+    ap.add_argument("--eval", action="store_true")
+    ap.add_argument("shared", nargs="?", type=Path, default=None)
+    args = ap.parse_args(argv)
+    if not args.eval:
+        ap.print_help()
+        return 2
+    c = evaluate_gold(args.shared)
+    n = c["sentences"] or 1
+    print(f"gold claim sentences with an event date: {c['sentences']}")
+    pub = c["pub_exact"]
+    print(f"  date exact, default = publication date: {pub} ({pub / n:.1%})")
+    print(f"  date exact, default = story's last day: {c['story_exact']} ({c['story_exact'] / n:.1%})")
+    print(f"  time_precision exact (story default):   {c['precision_exact']} ({c['precision_exact'] / n:.1%})")
+    d = c["dated_sentences"] or 1
+    print(f"  sentences naming a date: {c['dated_sentences']}; exact: {c['dated_exact']} "
+          f"({c['dated_exact'] / d:.1%})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -673,14 +673,18 @@ def _default_shared() -> Path:
 
 def _gold_docs(shared: Path) -> list[tuple[str, str, date | None, list[dict[str, Any]]]]:
     """(doc_id, text, published, gold claims) for the seeds and the ECB+ gold."""
+    return [(d, t, p, [c for e in evs for c in e["claims"]]) for d, t, p, evs in _gold_docs_events(shared)]
+
+
+def _gold_docs_events(shared: Path) -> list[tuple[str, str, date | None, list[dict[str, Any]]]]:
+    """(doc_id, text, published, gold events) for the seeds and the ECB+ gold."""
     out: list[tuple[str, str, date | None, list[dict[str, Any]]]] = []
     seeds = shared / "seeds" / "gold_events.jsonl"
     if seeds.exists():
         for line in seeds.read_text(encoding="utf-8").splitlines():
             g = json.loads(line)
             text = (shared / "seeds" / g["doc_id"]).read_text(encoding="utf-8")
-            out.append((g["doc_id"], text, date.fromisoformat(g["published"]),
-                        [c for e in g["events"] for c in e["claims"]]))
+            out.append((g["doc_id"], text, date.fromisoformat(g["published"]), g["events"]))
     ecb = shared / "data" / "ecbplus-dev"
     if (ecb / "gold_events.jsonl").exists():
         texts = {}
@@ -690,7 +694,7 @@ def _gold_docs(shared: Path) -> list[tuple[str, str, date | None, list[dict[str,
         for line in (ecb / "gold_events.jsonl").read_text(encoding="utf-8").splitlines():
             g = json.loads(line)
             pub = date.fromisoformat(g["published"]) if g.get("published") else None
-            out.append((g["doc_id"], texts[g["doc_id"]], pub, [c for e in g["events"] for c in e["claims"]]))
+            out.append((g["doc_id"], texts[g["doc_id"]], pub, g["events"]))
     return out
 
 
