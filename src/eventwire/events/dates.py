@@ -468,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     pub = c["pub_exact"]
     print(f"  date exact, default = publication date: {pub} ({pub / n:.1%})")
     print(f"  date exact, default = story's last day: {c['story_exact']} ({c['story_exact'] / n:.1%})")
-    print(f"  time_precision exact (story default):   {c['precision_exact']} ({c['precision_exact'] / n:.1%})")
+    prec = c["precision_exact"]
+    print(f"  time_precision exact (story default):   {prec} ({prec / n:.1%})")
     d = c["dated_sentences"] or 1
     print(f"  sentences naming a date: {c['dated_sentences']}; exact: {c['dated_exact']} "
           f"({c['dated_exact'] / d:.1%})")
