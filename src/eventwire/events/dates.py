@@ -39,7 +39,8 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _WD = "|".join(WEEKDAYS)
 
 _FUTURE_RE = re.compile(
-    r"\b(?:will|shall|'ll|going\s+to|plans?\s+to|planned|planning\s+to|scheduled|is\s+set\s+to|"
+    r"\b(?:will|shall|'ll|going\s+to|plans?\s+to|planned\s+(?:to|for)|planning\s+to|"
+    r"scheduled\s+(?:to|for|an?|the)\b|is\s+set\s+to|"
     r"are\s+set\s+to|set\s+to\s+(?:begin|start|meet|take|hold|be)|is\s+to|are\s+to|due\s+to\s+(?:be|begin|start|"
     r"meet|take|hold)|expected\s+to|intends?\s+to|would\s+(?:be\s+held|commence|begin|start|take\s+place|"
     r"meet|be\s+discussed|resume|open|hold))\b",

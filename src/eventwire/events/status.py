@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 from spacy.tokens import Span, Token
 
@@ -41,6 +42,8 @@ _EVALUATIVE = frozenset({
     "illegal", "legitimate", "justified", "unjustified", "absurd", "ridiculous", "irresponsible",
 })
 _MODALS = frozenset({"may", "might", "could", "should", "must", "ought"})
+# In a main clause "could" is mostly past ability ("investigators could be seen"), not doubt.
+_MAIN_MODALS = frozenset({"may", "might", "should", "must", "ought"})
 
 _BACKGROUND_RE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|many)"
@@ -54,7 +57,7 @@ _BACKGROUND_RE = re.compile(
     re.IGNORECASE,
 )
 _PLAN_RE = re.compile(
-    r"\b(?:will\s+(?:be\s+)?\w+|shall|plans?\s+to|planned\s+(?:to|for)|planning\s+to|scheduled|"
+    r"\b(?:will\s+(?:be\s+)?\w+|shall|plans?\s+to|planned\s+(?:to|for)|planning\s+to|scheduled\s+(?:to|for|an?|the)|"
     r"(?:is|are)\s+set\s+to|set\s+to\s+(?:begin|start|meet|take|hold|be)|(?:is|are)\s+due\s+to|"
     r"intends?\s+to|would\s+(?:be\s+held|commence|begin|start|take\s+place|meet|be\s+discussed|"
     r"resume|open|hold))\b",
@@ -91,7 +94,10 @@ def _is_planned(sent: Span, published: date | None) -> bool:
 
 def _is_opinion(sent: Span) -> bool:
     for v in _main_verbs(sent):
-        if v.lemma_.lower() in _OPINION_LEMMAS:
+        # "it is feared that ...", "is believed to have been arrested": a hedge on a reported
+        # event (see attribution), not an opinion
+        passive = any(c.dep_ == "auxpass" for c in v.children)
+        if v.lemma_.lower() in _OPINION_LEMMAS and not passive:
             return True
         for c in v.children:
             if c.dep_ == "ccomp":
@@ -102,7 +108,7 @@ def _is_opinion(sent: Span) -> bool:
                     return True
                 if c.lemma_.lower() in _OPINION_LEMMAS:
                     return True
-        if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in v.children):
+        if any(c.dep_ == "aux" and c.lower_ in _MAIN_MODALS for c in v.children):
             return True
         if any(c.dep_ == "advcl" and any(m.lower_ == "if" for m in c.children) for c in v.children):
             return True
@@ -161,3 +167,55 @@ def sentence_status(sent: Span, published: date | None) -> str:
         if s in cues:
             return s
     return "occurred"
+
+
+def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
+    """Status of the sentences that hold the gold events' claims: they report events that
+    occurred (or were claimed/denied about one), so anything but "occurred" (or "denied" for
+    a denied claim) is an event lost to a wrong status."""
+    from eventwire.events.figures import _default_shared, _gold_docs_events
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp(places=False)
+    counts: dict[str, int] = {"sentences": 0, "right": 0, **dict.fromkeys(STATUSES, 0)}
+    for _doc_id, text, published, events in _gold_docs_events(shared or _default_shared()):
+        doc = nlp(text)
+        seen: set[int] = set()
+        for ev in events:
+            for cl in ev["claims"]:
+                start = text.find(cl["text"])
+                if start < 0:
+                    continue
+                span = doc.char_span(start, start + len(cl["text"]), alignment_mode="expand")
+                if span is None or span[0].sent.start in seen:
+                    continue
+                sent = span[0].sent
+                seen.add(sent.start)
+                st = sentence_status(sent, published)
+                counts["sentences"] += 1
+                counts[st] += 1
+                counts["right"] += st == "occurred" or (st == "denied" and cl.get("hedge") == "denied")
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m eventwire.events.status --eval [SHARED_DIR]``: statuses of gold event sentences."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m eventwire.events.status")
+    ap.add_argument("--eval", action="store_true")
+    ap.add_argument("shared", nargs="?", type=Path, default=None)
+    args = ap.parse_args(argv)
+    if not args.eval:
+        ap.print_help()
+        return 2
+    c = evaluate_gold(args.shared)
+    n = c["sentences"] or 1
+    print(f"gold event sentences (with claims): {c['sentences']}; "
+          f"status right: {c['right']} ({c['right'] / n:.1%})")
+    print("  " + ", ".join(f"{s}: {c[s]}" for s in STATUSES))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
