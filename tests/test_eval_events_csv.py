@@ -203,6 +203,10 @@ def test_ged_range_and_no_event(tmp_path: Path) -> None:
     assert d["accuracy"]["event_date_in_range"] == 0.5
     assert d["accuracy"]["actor1"] == 0.0 and d["accuracy"]["actor_any_side"] == 0.0
     assert ("GED 1 state-based", "(no event)") in dict(report.top_confusions())
+    # over the one record with an event found, type and range were right
+    assert d["accuracy_when_found"]["event_type"] == 1.0
+    assert d["accuracy_when_found"]["fatalities_range"] == 1.0
+    assert "event found" in report.to_text()
 
 
 # ------------------------------------------------------------------- end to end (real spaCy + extractor)

@@ -471,14 +471,18 @@ class EventsCsvReport:
     no_mention: int = 0
     dated_by_event: int = 0  # records whose publication date had to be the gold event date
     fields: dict[str, FieldScore] = field(default_factory=dict)
+    # the same scores over the records where the extractor found an event: field accuracy
+    # apart from detection (GED headlines are often report titles that name no event)
+    found: dict[str, FieldScore] = field(default_factory=dict)
     confusions: Counter = field(default_factory=Counter)  # (gold label, predicted type) -> count
     misses: list[str] = field(default_factory=list)
 
-    def add(self, name: str, ok: bool) -> None:
-        """Count one scored record for a field."""
-        fs = self.fields.setdefault(name, FieldScore())
-        fs.total += 1
-        fs.correct += bool(ok)
+    def add(self, name: str, ok: bool, *, found: bool = True) -> None:
+        """Count one scored record for a field (``found``: the extractor gave a main mention)."""
+        for table in (self.fields, self.found) if found else (self.fields,):
+            fs = table.setdefault(name, FieldScore())
+            fs.total += 1
+            fs.correct += bool(ok)
 
     def to_dict(self) -> dict[str, Any]:
         """Scores as a dict: shares rounded to 3 places with their denominators."""
@@ -494,6 +498,8 @@ class EventsCsvReport:
             "accuracy": {k: round(fs.share, 3) for k in FIELDS
                          if (fs := self.fields.get(k)) and fs.share is not None},
             "scored": {k: fs.total for k in FIELDS if (fs := self.fields.get(k))},
+            "accuracy_when_found": {k: round(fs.share, 3) for k in FIELDS
+                                    if (fs := self.found.get(k)) and fs.share is not None},
             "event_type_confusions": [
                 {"gold": g, "predicted": p, "count": c}
                 for (g, p), c in self.top_confusions()
@@ -511,10 +517,13 @@ class EventsCsvReport:
                  f" not English {self.skipped_language}"
                  f"  no event found {self.no_mention}"
                  + ("  (where_description appended)" if self.with_where else "")]
+        lines.append(f"  {'field':<20} {'all':>6}  {'(correct/scored)':<18} {'event found':>11}")
         for name in FIELDS:
             fs = self.fields.get(name)
             if fs and fs.share is not None:
-                lines.append(f"  {name:<20} {fs.share:6.3f}  ({fs.correct}/{fs.total})")
+                ff = self.found.get(name)
+                when = f"{ff.share:11.3f}" if ff and ff.share is not None else f"{'-':>11}"
+                lines.append(f"  {name:<20} {fs.share:6.3f}  {f'({fs.correct}/{fs.total})':<18} {when}")
         if self.dated_by_event:
             lines.append(f"  note: {self.dated_by_event} records had no source date; their publication date"
                          " is the gold event date, which flatters event_date")
@@ -534,42 +543,46 @@ def score_record(report: EventsCsvReport, gold: GoldRecord, mentions: Sequence[E
     main = next((m for m in mentions if m.rank == 0), mentions[0] if mentions else None)
     if main is None:
         report.no_mention += 1
+    results: dict[str, bool] = {}
     predicted_type = main.event_type if main else NO_EVENT
     if gold.event_types:
         ok = predicted_type in gold.event_types
-        report.add("event_type", ok)
+        results["event_type"] = ok
         if not ok:
             report.confusions[(gold.gold_type_label, predicted_type)] += 1
             report.misses.append(f"{gold.article.id}: {gold.gold_type_label} -> {predicted_type}: "
                                  f"{gold.article.text[:90]!r}")
     if report.style == ACLED and gold.sub_event_type:
-        report.add("sub_event_type", bool(main) and main.sub_event_type == gold.sub_event_type)
+        results["sub_event_type"] = bool(main) and main.sub_event_type == gold.sub_event_type
     if gold.event_date is not None:
         got = main.event_date if main else None
         end = gold.date_end or gold.event_date
         # a gold range (GED date_prec > 1) has no exact day to hit: only the range is scored
         if end == gold.event_date:
-            report.add("event_date", got == gold.event_date)
+            results["event_date"] = got == gold.event_date
         if report.style == GED:
-            report.add("event_date_in_range", got is not None and gold.event_date <= got <= end)
+            results["event_date_in_range"] = got is not None and gold.event_date <= got <= end
     if gold.admin1:
-        report.add("admin1", bool(main and main.place) and admin1_match(gold.admin1, main.place.admin1))  # type: ignore[union-attr]
+        place = main.place if main else None
+        results["admin1"] = place is not None and admin1_match(gold.admin1, place.admin1)
     if gold.latitude is not None and gold.longitude is not None:
         d = _km(gold.latitude, gold.longitude, main.place if main else None)
-        report.add("location_25km", d is not None and d <= LOCATION_KM)
+        results["location_25km"] = d is not None and d <= LOCATION_KM
     if gold.fatalities is not None:
         got_f = (main.fatalities if main else None) or 0  # no figure = 0, ACLED's convention
-        report.add("fatalities", got_f == gold.fatalities)
+        results["fatalities"] = got_f == gold.fatalities
         if report.style == GED:
             low = gold.fatalities_low if gold.fatalities_low is not None else gold.fatalities
             high = gold.fatalities_high if gold.fatalities_high is not None else gold.fatalities
-            report.add("fatalities_range", low <= got_f <= high)
+            results["fatalities_range"] = low <= got_f <= high
     if gold.actor1:
         a1 = main.actor1 if main else None
-        report.add("actor1", any(actors_match(g, a1) for g in gold.actor1))
+        results["actor1"] = any(actors_match(g, a1) for g in gold.actor1)
         if report.style == GED:
             sides = gold.actor1 + gold.actor2
-            report.add("actor_any_side", any(actors_match(g, a1) for g in sides))
+            results["actor_any_side"] = any(actors_match(g, a1) for g in sides)
+    for name, ok in results.items():
+        report.add(name, ok, found=main is not None)
 
 
 def evaluate_events_csv(path: Path, *, text_column: str | None = None, limit: int | None = None,
