@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc, Span
 
-from eventwire.events.dates import resolve_date, weekday_date
+from eventwire.events.dates import all_dates, resolve_date, story_date, weekday_date
 from eventwire.nlp import load_nlp
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -61,9 +61,29 @@ def test_ap_future_thursday_and_previous_day(docs: dict[str, Doc]) -> None:
 
 
 def test_history_years_are_ranges(docs: dict[str, Doc]) -> None:
-    r = resolve_date(sentence(docs["002_97d02d094a504605.txt"], "since hostilities first erupted"),
-                     AP_PUBLISHED)
+    s = sentence(docs["002_97d02d094a504605.txt"], "since hostilities first erupted")
+    (r,) = all_dates(s, AP_PUBLISHED)
     assert (r.date, r.date_end, r.precision) == (date(1990, 1, 1), date(1999, 12, 31), 3)
+    # the 1990s date the enclave's history, not what the officials proclaimed this week
+    main = resolve_date(s, AP_PUBLISHED, default=AP_PUBLISHED, context=False)
+    assert (main.date, main.precision) == (AP_PUBLISHED, 2)
+
+
+def test_date_of_a_described_noun_does_not_date_the_sentence(docs: dict[str, Doc]) -> None:
+    # "... has accepted Azerbaijan's terms ..., following an offensive ... that began on Tuesday"
+    s = sentence(docs["000_c271fdd144f74993.txt"], "has accepted Azerbaijan’s terms")
+    r = resolve_date(s, OC_PUBLISHED, default=OC_PUBLISHED, context=False)
+    assert (r.date, r.precision) == (OC_PUBLISHED, 2)
+    assert [d.date for d in all_dates(s, OC_PUBLISHED)] == [date(2023, 9, 19)]
+
+
+def test_story_day_is_the_fallback(docs: dict[str, Doc]) -> None:
+    # AP rewrite published Thursday 21 Sept; Aliyev's address names no day, the story's
+    # last named day is Wednesday (the lead sentence)
+    s = sentence(docs["002_97d02d094a504605.txt"], "In a nationally televised address")
+    assert story_date(s, AP_PUBLISHED) == date(2023, 9, 20)
+    r = resolve_date(s, AP_PUBLISHED, default=AP_PUBLISHED)
+    assert (r.date, r.precision, r.evidence) == (date(2023, 9, 20), 2, "")
 
 
 @pytest.mark.parametrize(

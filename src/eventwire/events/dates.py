@@ -19,8 +19,10 @@ Rules:
 - A year alone ("in 2020", "the 1990s") -> the whole year/decade as a range, precision 3:
   it marks history, which ``status`` uses.
 - Ranges: "from Monday to Wednesday", "between 1 and 3 May", "19-20 September".
-- No date in the sentence: ``date = default``; precision 2 when a default is given (the
-  event is near the reference date, but its day is not stated), else date None, precision 3.
+- No date in the sentence (or only one that dates something else: a speech verb, a noun's
+  relative clause): the story's last named day from the previous few sentences
+  (``story_date``, switch off with ``context=False``), else ``default``; precision 2 (the
+  event is near that day, but its day is not stated). With neither: date None, precision 3.
 """
 
 from __future__ import annotations
@@ -151,25 +153,39 @@ def _year_for(month: int, day: int, published: date | None, tense: str, year: st
     return y
 
 
-def resolve_date(sent: Span, published: date | None, *, default: date | None = None) -> DateResolution:
+def resolve_date(sent: Span, published: date | None, *, default: date | None = None,
+                 context: bool = True) -> DateResolution:
     """Resolve the date a sentence reports (see the module docstring for the rules).
 
     When the sentence holds several dates, one in the main clause wins over one in a
     subordinate clause ("On Wednesday, thousands gathered ..., following a protest the
-    previous day" -> Wednesday); among equals, the first in the text. A date that only
-    says when something was SAID ("the ministry said on Wednesday that ...") bounds the
-    event without dating it: precision 2, on ``default`` when given.
+    previous day" -> Wednesday); among equals, the first in the text. Dates that only sit
+    in a subordinate clause ("accepted the terms, following an offensive that began on
+    Tuesday") or only say when something was SAID ("the ministry said on Wednesday that
+    ...") do not date the main event: it gets the fallback date with precision 2.
+
+    Fallback when the sentence dates nothing itself: with ``context`` the last day named in
+    the few sentences before (the story's day, see ``story_date``), else ``default``;
+    precision 2. With neither: date None, precision 3.
     """
     ranked = _ranked_dates(sent, published, default=default)
     tense = sentence_tense(sent)
+    fallback = (story_date(sent, published) if context else None) or default
     if ranked:
         rank, best = ranked[0]
-        if rank < _SPEECH_RANK:
+        if rank == 0:
             return best
-        day = default if default is not None and best.date is not None and default <= best.date else best.date
-        return DateResolution(day, None, max(best.precision, 2), best.evidence, tense)
-    if default is not None:
-        return DateResolution(default, None, 2, "", tense)
+        if rank == _SPEECH_RANK:
+            day = fallback if fallback is not None and best.date is not None and fallback <= best.date \
+                else best.date
+            return DateResolution(day, None, max(best.precision, 2), best.evidence, tense)
+        # a date inside a clause that describes a noun ("an offensive that began on Tuesday")
+        # belongs to that noun's event; other subordinate dates usually date the sentence's own
+        if rank == _NOUN_CLAUSE_RANK and fallback is not None and tense != "future":
+            return DateResolution(fallback, None, 2, "", tense)
+        return best
+    if fallback is not None:
+        return DateResolution(fallback, None, 2, "", tense)
     return DateResolution(None, None, 3, "", tense)
 
 
@@ -245,27 +261,33 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
 _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp"})
 
 
+_NOUN_CLAUSE_RANK = 3
+_TEMPORAL_PREPS = frozenset({"following", "after", "before", "since"})
+
+
 def _subordinate_rank(sent: Span, a: int, b: int) -> int:
     """0: the date words hang off the main clause; 1: inside a subordinate clause;
-    2: they date a speech verb ("officials said Saturday") rather than an event."""
+    2: they date a speech verb ("officials said Saturday") rather than an event;
+    3: inside a clause describing a noun ("an offensive that began on Tuesday")."""
     span = sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
     if span is None or len(span) == 0:
         return 1
     t = span.root
     first_verb = True
+    rank = 0
     while t.head != t:
-        if t.dep_ in _SUBORDINATE:
-            return 1
-        if t.dep_ == "prep" and t.lower_ in {"following", "after", "before", "since"}:
-            return 1
+        if t.dep_ in {"relcl", "acl"} and t.pos_ in {"VERB", "AUX"}:
+            return _NOUN_CLAUSE_RANK
+        if t.dep_ in _SUBORDINATE or (t.dep_ == "prep" and t.lower_ in _TEMPORAL_PREPS):
+            rank = rank or 1
         t = t.head
         if first_verb and t.pos_ in {"VERB", "AUX"}:
             first_verb = False
-            if t.lemma_.lower() in _SPEECH_LEMMAS and any(
+            if rank == 0 and t.lemma_.lower() in _SPEECH_LEMMAS and any(
                     c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "dobj" and _field_like(c))
                     for c in t.children):
                 return _SPEECH_RANK
-    return 0
+    return rank
 
 
 def _field_like(t: Token) -> bool:
@@ -441,9 +463,9 @@ def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
                     continue
                 sent = span[0].sent
                 c["sentences"] += 1
-                r = resolve_date(sent, published, default=published)
+                r = resolve_date(sent, published, default=published, context=False)
                 c["pub_exact"] += r.date == gold
-                r2 = resolve_date(sent, published, default=story_date(sent, published) or published)
+                r2 = resolve_date(sent, published, default=published)
                 c["story_exact"] += r2.date == gold
                 c["precision_exact"] += r2.precision == ev.get("time_precision")
                 if r.evidence:
