@@ -138,6 +138,10 @@ def test_hxl_tag_row_skipped_and_published_rule(tmp_path: Path) -> None:
     assert rec.event_types == frozenset({"Violence against civilians"})
     assert (rec.fatalities, rec.fatalities_low, rec.fatalities_high) == (4, 4, 6)
     assert rec.article.text.count("\n\n") == 1 and "took place" not in rec.article.text
+    with pytest.raises(UsageError, match=r"\[E224\]"):
+        load_records(path, text_column="headline")
+    _, by_column, _ = load_records(path, text_column="where_description")
+    assert [r.article.text for r in by_column] == ["Bambari."]  # a named column is the whole text
     _, with_where, _ = load_records(path, with_where=True)
     assert with_where[0].article.text.endswith("The events took place in Bambari.")
 

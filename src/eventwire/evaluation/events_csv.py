@@ -423,9 +423,9 @@ def load_records(path: Path, *, text_column: str | None = None, limit: int | Non
     style = detect_style(first.keys())
     if style == ACLED:
         text_column = text_column or "notes"
-        if text_column not in first:
-            raise UsageError(f"{path} has no text column {text_column!r}; name it with --text-column. "
-                             f"Available: {', '.join(first.keys())}", code="E224")
+    if text_column is not None and text_column not in first:
+        raise UsageError(f"{path} has no text column {text_column!r}; name it with --text-column. "
+                         f"Available: {', '.join(first.keys())}", code="E224")
     skips = _Skips()
     records: list[GoldRecord] = []
 
