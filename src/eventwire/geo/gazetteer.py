@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -69,6 +69,23 @@ def strip_type_words(norm: str) -> str:
     """``normalize``d name without admin-type words ("donetska oblast" -> "donetska")."""
     out = " ".join(_TYPE_RE.sub(" ", norm).split())
     return out or norm
+
+
+_STEM_RE = re.compile(r"(?:s'?k(?:aya|iy|yi|yy|ij|a|e|y|o|i)?|yy|iy|aya|[aeiouy])$")
+_FOLD = [("kh", "h"), ("zh", "j"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("g", "h"), ("w", "v"), ("ph", "f"),
+         ("dj", "j"), ("ou", "u"), ("x", "h")]
+
+
+def fold_key(word: str) -> str:
+    """Fuzzy key of a word: Slavic adjectival endings dropped, transliteration variants folded.
+
+    "Amvrosievsky" and "Amvrosiivka", "Gorlovka" and "Horlivka", "Djemah" and "Djema" come close.
+    """
+    w = _STEM_RE.sub("", word) if len(word) > 5 else word
+    for a, b in _FOLD:
+        w = w.replace(a, b)
+    w = re.sub(r"[aeiouy]+", "a", w)  # Russian o / Ukrainian i / French ou: vowels differ most
+    return re.sub(r"(.)\1+", r"\1", w)
 
 
 def _is_latin(name: str) -> bool:
@@ -224,6 +241,7 @@ def _write_index(path: Path) -> None:
     # Cities (and collect points per admin1 / country for unit centroids).
     admin1_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     admin1_pop: dict[str, int] = defaultdict(int)
+    admin1_cities: dict[str, list[tuple[int, str]]] = defaultdict(list)
     country_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     city_pid_by_gid: dict[int, int] = {}
     city_by_admin1_name: dict[tuple[str, str], tuple[float, float]] = {}
@@ -238,6 +256,7 @@ def _write_index(path: Path) -> None:
             if _usable_alt_name(alt):
                 add_name(alt, pid, ALTERNATE)
         if key:
+            admin1_cities[key].append((pop, rec["name"]))
             admin1_points[key].append((lat, lon))
             admin1_pop[key] += pop
             city_by_admin1_name.setdefault((key, normalize(rec["name"])), (lat, lon))
@@ -290,7 +309,7 @@ def _write_index(path: Path) -> None:
             continue
         key = row[2]
         alts = [a for a in row[5].split("|") if a] if row[5] else []
-        display = _admin_display_name(row[0], alts)
+        display = _admin_display_name(row[0], alts, admin1_cities.get(key, []))
         admin1_name_of[key] = display
         pts = admin1_points.get(key)
         if pts:
@@ -380,11 +399,16 @@ def _find_city_point(index: dict[tuple[str, str], tuple[float, float]], cc: str,
     return None
 
 
-def _admin_display_name(name: str, alts: list[str]) -> str:
-    # Prefer an English exonym such as "Donetsk Oblast" over the local "Donetska oblast".
+def _admin_display_name(name: str, alts: list[str], cities: list[tuple[int, str]]) -> str:
+    # Prefer an English exonym such as "Donetsk Oblast" over the local "Donetska oblast"; for a
+    # city-unit ("Yevlax", "Erevan") the city's own GeoNames name ("Yevlakh", "Yerevan").
     for alt in alts:
         if _is_latin(alt) and re.search(r"\b(Oblast|Province|Region|Governorate|State|Prefecture)$", alt):
             return alt
+    keys = {fold_key(w) for n in [name, *alts] if _is_latin(n) for w in [strip_type_words(normalize(n))]}
+    for _, city in sorted(cities, reverse=True):
+        if fold_key(normalize(city)) in keys:
+            return city
     return name
 
 

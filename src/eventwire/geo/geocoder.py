@@ -40,6 +40,7 @@ from eventwire.geo.gazetteer import (
     normalize,
     strip_type_words,
 )
+from eventwire.geo.gazetteer import fold_key as _stem
 from eventwire.model import Place
 
 ADMIN_WORDS = {
@@ -58,7 +59,7 @@ LOC_PREPS = {"in", "at", "near", "outside", "around", "inside", "into", "across"
              "onto", "past", "through", "beyond", "nearby", "northeast", "northwest", "southeast",
              "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity"}
 NEAR_CUES = re.compile(
-    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area of|areas? around|"
+    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area|areas|"
     r"km|kilometers?|kilometres?|miles?|north|south|east|west|northern|southern|eastern|western|"
     r"northeast|northwest|southeast|southwest|between|direction|axis|road|highway)\b",
     re.IGNORECASE,
@@ -89,6 +90,11 @@ def is_credit_line(text: str) -> bool:
 
 SKIP_ENT_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP",
                    "LANGUAGE"}
+# Nouns that make a capitalised word part of a facility's name ("Victoria Hotel", "Taksim Square").
+FACILITY_WORDS = {"hotel", "square", "street", "avenue", "university", "hospital", "mosque", "church",
+                  "school", "college", "mall", "stadium", "palace", "park", "tower", "building", "center",
+                  "centre", "club", "institute", "academy", "boulevard", "plaza", "temple", "cathedral",
+                  "embassy"}
 # Single words that are names of some admin unit somewhere but in text are directions or types.
 GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
                  "central", "region", "province", "district", "capital", "city", "town", "village",
@@ -353,10 +359,19 @@ class Geocoder:
         taken: set[int] = set()
         out: list[Mention] = []
         for ent in sent.ents:
+            if ent.label_ in {"ORG", "NORP", "FAC", "PERSON"}:
+                span = _trim_the(ent)
+                if span is not None and len(span) > 1 and self.gaz.has_name(normalize(span.text)):
+                    # "the Donetsk People's Republic" (ORG to the model): a curated region.
+                    out.append(Mention(span, span.text, label="GPE"))
+                    taken.update(range(ent.start, ent.end))
+                continue
             if ent.label_ in PLACE_LABELS:
                 span = _trim_the(ent)
                 if span is None or not any(t.is_alpha for t in span) or normalize(span.text) in GENERIC_NAMES:
                     continue
+                if ent.end < sent.end and (doc[ent.end].is_currency or doc[ent.end].like_num):
+                    continue  # "US $1,000,000"
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
         blocked = {i for ent in sent.ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
@@ -394,10 +409,19 @@ class Geocoder:
             if found is None:
                 i += 1
                 continue
+            inside = next((e.label_ for e in sent.ents if e.start <= found.start and found.end <= e.end), "")
+            nxt = doc[found.end] if found.end < sent.end else None
+            if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in FACILITY_WORDS:
+                i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
+                continue
+            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
+            alone = all(not t.is_alpha for t in sent if not (found.start <= t.i < found.end))
+            if inside in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"} and \
+                    not _strong_cue(found, sent) and not after_prep and not alone:
+                i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
+                continue
             if _locative_cue(found, sent) or (found.start == sent.start
                                               and _followed_by_comma_place(found, sent)):
-                inside = next((e.label_ for e in sent.ents
-                               if e.start <= found.start and found.end <= e.end), "")
                 out.append(Mention(found, found.text, from_ner=False, label=inside, known=known))
                 taken.update(range(found.start, found.end))
                 i = found.end
@@ -687,6 +711,9 @@ class Geocoder:
             score -= 4.0  # "Ukraine's military": an actor, not a location
         if _speech_location(m.span):
             score -= 12.0
+        if root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and \
+                root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want:
+            score -= 3.0  # "Iraq war", "Olympic venues": a modifier, not a location
         if head in {"by", "like", "with", "against", "for", "than", "about", "as", "including", "unlike"}:
             score -= 6.0  # "facilitated by Russia", "powers like Turkey": actors
         if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS:
@@ -710,23 +737,6 @@ class Geocoder:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-_STEM_RE = re.compile(r"(?:s'?k(?:aya|iy|yi|yy|ij|a|e|y|o|i)?|yy|iy|aya|[aeiouy])$")
-_FOLD = [("kh", "h"), ("zh", "j"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("g", "h"), ("w", "v"), ("ph", "f"),
-         ("dj", "j"), ("ou", "u")]
-
-
-def _stem(word: str) -> str:
-    """Fuzzy key of a word: Slavic adjectival endings dropped, transliteration variants folded.
-
-    "Amvrosievsky" and "Amvrosiivka", "Gorlovka" and "Horlivka", "Djemah" and "Djema" come close.
-    """
-    w = _STEM_RE.sub("", word) if len(word) > 5 else word
-    for a, b in _FOLD:
-        w = w.replace(a, b)
-    w = re.sub(r"[aeiouy]+", "a", w)  # Russian o / Ukrainian i / French ou: vowels differ most
-    return re.sub(r"(.)\1+", r"\1", w)
 
 
 def _want_from_words(words: list[str]) -> str | None:
@@ -854,9 +864,14 @@ def _is_dateline(span: Span) -> bool:
 
 
 def _window(m: Mention, sent: Span) -> str:
+    """Words before the mention, plus "(near)" / "area" right after it: where "near" cues live."""
     doc = m.span.doc
     start = max(sent.start, m.span.start - 6)
-    return doc[start : m.span.start].text
+    text = doc[start : m.span.start].text
+    end = m.span.end
+    if end < sent.end and (doc[end].text == "(" or doc[end].lower_ in {"area", "outskirts", "vicinity"}):
+        text += " " + doc[end : min(sent.end, end + 4)].text
+    return text
 
 
 def _sentence_evidence(m: Mention, sent: Span) -> str:
