@@ -27,7 +27,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__,
 eval_app = typer.Typer(no_args_is_help=True, help="Score eventwire against gold data.")
 app.add_typer(eval_app, name="eval")
 
-out = Console()
+# wide enough for the events table when output goes to a file or pipe
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file.", envvar="EVENTWIRE_DB")]
@@ -113,9 +114,11 @@ def _print_events(store: Store, limit: int = 15) -> None:
     out.print(t)
 
 
+OutOpt = Annotated[Path, typer.Option("-o", "--output", help="JSON lines file, - for stdout.")]
+
+
 @app.command()
-def extract(paths: PathsArg, output: Annotated[Path, typer.Option("-o", "--output", help="JSON lines file, - for stdout.")] = Path("-"),
-            field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+def extract(paths: PathsArg, output: OutOpt = Path("-"), field: FieldOpt = None, fetch: FetchOpt = False) -> None:
     """Per-article event mentions as JSON lines: no store, no cross-article merging."""
     settings = Settings.from_env()
     failures: list[InputFailure] = []
@@ -174,8 +177,11 @@ def export_(
         err.print(f"{n} {what} -> {output}")
 
 
+EventIdArg = Annotated[str, typer.Argument(help="Event id (or a unique prefix).")]
+
+
 @app.command()
-def show(event_id: Annotated[str, typer.Argument(help="Event id (or a unique prefix).")], db: DbOpt = DEFAULT_DB) -> None:
+def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     """One event with its sources, claims and evidence sentences."""
     with Store(db, read_only=True) as store:
         event = store.event(event_id)
@@ -192,10 +198,12 @@ def show(event_id: Annotated[str, typer.Argument(help="Event id (or a unique pre
                   f"geo_precision {p.geo_precision}", highlight=False)
     out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False)
     for f in event.figures:
-        out.print(f"{f.field}: low {f.low}, best {f.best}, high {f.high}" + ("  [red]DISPUTED[/red]" if f.disputed else ""))
+        flag = "  [red]DISPUTED[/red]" if f.disputed else ""
+        out.print(f"{f.field}: low {f.low}, best {f.best}, high {f.high}{flag}")
     for m in mentions:
         a = articles.get(m.article_id)
-        out.print(f"\n[bold]source[/bold] {a.outlet if a else '?'} ({a.published if a else '?'}) {m.article_id}", highlight=False)
+        outlet, published = (a.outlet, a.published) if a else ("?", "?")
+        out.print(f"\n[bold]source[/bold] {outlet} ({published}) {m.article_id}", highlight=False)
         for ev in m.evidence:
             out.print(f"  > {ev.text}  [dim][{ev.start}:{ev.end}][/dim]", highlight=False)
         for c in m.claims:

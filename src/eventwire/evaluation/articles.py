@@ -107,9 +107,7 @@ def _event_match(g: dict[str, Any], m: EventMention) -> bool:
     if g.get("event_type") != m.event_type:
         return False
     gd = _date(g.get("event_date"))
-    if gd and m.event_date and abs((gd - m.event_date).days) > 1:
-        return False
-    return True
+    return not (gd and m.event_date and abs((gd - m.event_date).days) > 1)
 
 
 def _speaker_match(gold: str | None, pred: str | None) -> bool:

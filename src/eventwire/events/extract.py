@@ -12,6 +12,7 @@ denials and opinions are kept with their status so a reviewer sees them.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
@@ -33,6 +34,13 @@ NONE_CODE = "NONE"
 VIOLENT_FIELDS = {"fatalities", "injured"}
 # classes that never take over orphan casualty figures
 NON_VIOLENT_TYPES = {"Protests", "Strategic developments", "Not ACLED", "Not an event"}
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# protest-family classes that may carry casualties, but only when the sentence is about a crowd
+CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WITH_INTER"}
+_CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
+                    re.IGNORECASE)
+# how far (in sentences) an undated violent mention looks for a dated one of the same fighting
+DATE_INHERIT_WINDOW = 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,10 +86,13 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
         claims = tuple(find_claims(sent, article_id=article.id, outlet=article.outlet,
                                    published=article.published))
         cand = _Candidate(i, sent, cls, status, claims)
-        if cls.code != NONE_CODE:
-            candidates.append(cand)
-        elif any(c.field in VIOLENT_FIELDS for c in claims):
+        casualties = any(c.field in VIOLENT_FIELDS for c in claims)
+        if casualties and _figures_only(cand):
+            # a sentence that only reports figures ("X reported 200 casualties") belongs
+            # to the violent event around it, whatever its wording resembled
             orphans.append(cand)
+        elif cls.code != NONE_CODE:
+            candidates.append(cand)
     # figures in a sentence that names no event belong to the nearest violent
     # mention before them (else after): "X reported a minimum of 200 casualties"
     attached: dict[int, list[Claim]] = {}
@@ -106,7 +117,7 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
         if place is None and focus is not None:
             # the sentence names no place: the article's focus, honestly imprecise
             place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
-                                        evidence=f"article focus: {focus.evidence or focus.name}")
+                                        evidence=f"{FOCUS}{focus.evidence or focus.name}")
         actors = find_actors(cand.sent, code, country=place.country if place else None)
         claims = cand.claims + tuple(attached.get(cand.index, ()))
         salience = _salience(cand, n, article, ec.acled)
@@ -135,9 +146,47 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
             plover=ec.plover,
             cameo=ec.cameo,
         ))
+    mentions = _inherit_dates(mentions, {i: c.index for i, c in enumerate(candidates)})
     merged = _merge_within_article(mentions)
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
+
+
+def _figures_only(cand: _Candidate) -> bool:
+    """True when a sentence with casualty figures names no event kind of its own."""
+    ec = CODES[cand.cls.code]
+    if cand.cls.code == NONE_CODE:
+        return True
+    if ec.event_type in VIOLENT_TYPES:
+        return False
+    if cand.cls.code in CROWD_CODES:
+        return _CROWD.search(cand.sent.text) is None
+    return True
+
+
+def _inherit_dates(mentions: list[EventMention], index_of: dict[int, int]) -> list[EventMention]:
+    """An undated violent mention takes the date of the nearest dated one of the same fighting.
+
+    "Several settlements came under artillery fire" names no day; "Azerbaijani forces launched
+    a massive assault on Tuesday" two sentences on does, and both describe one offensive.
+    """
+    out = []
+    for i, m in enumerate(mentions):
+        if m.date_evidence or m.event_type not in VIOLENT_TYPES or m.status != "occurred":
+            out.append(m)
+            continue
+        here = index_of[i]
+        dated = [(abs(index_of[j] - here), j) for j, o in enumerate(mentions)
+                 if o.date_evidence and o.event_type in VIOLENT_TYPES and o.status == "occurred"
+                 and o.event_date and 0 < abs(index_of[j] - here) <= DATE_INHERIT_WINDOW]
+        if not dated:
+            out.append(m)
+            continue
+        host = mentions[min(dated)[1]]
+        out.append(dataclasses.replace(m, event_date=host.event_date, date_end=host.date_end,
+                                       time_precision=host.time_precision,
+                                       date_evidence=f"same fighting as: {host.date_evidence}"))
+    return out
 
 
 def _nearest_violent(candidates: Sequence[_Candidate], index: int) -> _Candidate | None:
@@ -169,10 +218,22 @@ def _overlap(a: str, b: str) -> float:
     return len(wa & wb) / max(len(wa), 1)
 
 
+FOCUS = "article focus: "
+
+
 def _same_place(a: Place | None, b: Place | None) -> bool:
     if a is None or b is None:
-        return a is b
+        return True  # a placeless sentence continues the story told around it
+    if a.evidence.startswith(FOCUS) or b.evidence.startswith(FOCUS):
+        return True  # a place borrowed from the article's focus is no evidence of another place
     return (a.gazetteer_name or a.name) == (b.gazetteer_name or b.name)
+
+
+def _better_place(a: Place | None, b: Place | None) -> Place | None:
+    """The place named in the text beats one borrowed from the article focus."""
+    if a is None or (a.evidence.startswith(FOCUS) and b is not None and not b.evidence.startswith(FOCUS)):
+        return b
+    return a
 
 
 def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
@@ -196,6 +257,7 @@ def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
             claims=claims,
             fatalities=_mention_fatalities(claims),
             salience=max(host.salience, m.salience) + 0.1,
+            place=_better_place(host.place, m.place),
             actor1=host.actor1 or m.actor1,
             actor2=host.actor2 or m.actor2,
             inter1=host.inter1 if host.actor1 else m.inter1,

@@ -51,7 +51,9 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
     fat = next((f for f in e.figures if f.field == "fatalities"), None)
     interaction = None
     if e.inter1 is not None:
-        interaction = int(f"{min(e.inter1, e.inter2 or 0)}{max(e.inter1, e.inter2 or 0)}") if e.inter2 else e.inter1 * 10
+        # ACLED: the two inter codes, smaller first; 10 * inter1 when there is no actor2
+        lo, hi = sorted((e.inter1, e.inter2 or 0))
+        interaction = int(f"{lo}{hi}") if e.inter2 else e.inter1 * 10
     return {
         "event_id_cnty": e.id,
         "event_date": e.event_date.isoformat() if e.event_date else None,
