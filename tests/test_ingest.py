@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -231,6 +232,14 @@ def test_real_l3s_pages_text_and_metadata() -> None:
             hits += 1
     assert hits >= 0.8 * len(arts)
     assert sum(1 for a in arts if a.title) >= 0.9 * len(arts)
+    # removed spans point into the page source: the removed words are there, between tags
+    spans = [(a, s) for a in arts for s in a.removed if re.search(r"\w{3,}", s.text)]
+    assert spans
+    anchored = [(a, s) for a, s in spans if s.start >= 0]
+    assert len(anchored) >= 0.8 * len(spans)
+    for a, s in anchored:
+        src = html.unescape(re.sub(r"<[^>]*>", "", a.raw[s.start:s.end]))
+        assert re.sub(r"[\s|]+", "", src) == re.sub(r"[\s|]+", "", s.text)
 
 
 def test_boilerplate_score_not_below_trafilatura() -> None:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from lxml.etree import LxmlError
+
 from eventwire.errors import E_EMPTY, E_FETCH, E_FORMAT, E_MISSING, E_TOO_LARGE, InputError
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
@@ -240,6 +242,14 @@ def read_bytes(
         yield from reader(data, source, ctx, meta or {})
     except InputError as exc:
         yield InputFailure(source, str(exc), exc.code)
+    except (ValueError, LookupError, RecursionError, OSError, EOFError, LxmlError) as exc:
+        # a parser library choking on malformed input: record it, the batch goes on
+        yield InputFailure(
+            source,
+            f"[{E_FORMAT}] {source}: could not be parsed as {fmt} ({type(exc).__name__}: {exc}). "
+            f"Check the file; report it if it opens in a browser or editor.",
+            E_FORMAT,
+        )
 
 
 def _decoded(reader: Callable[[str, str, Context], Iterator[Result]], html: bool = False) -> Reader:

@@ -125,7 +125,11 @@ _CREDIT_SEGMENT = re.compile(
     rf"{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?\s+(?:in|at|from|reporting from)\s+"
     rf"(?:the\s+)?[A-Z][\w.'’\-]+(?:[\s,]+[A-Z][\w.'’\-]+){{0,4}}\s*\.?\s*$"
 )
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+_LISTY = re.compile(r"\w\s*[(,]\s*\w.*\w")
+def _ends_sentence(text: str) -> bool:
+    """Ends like a sentence: . ! ? or … possibly followed by closing quotes or brackets."""
+    return text.rstrip().rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…")
+
 _WORD = re.compile(r"\w+")
 
 
@@ -147,10 +151,10 @@ class _Line:
     text: str
     gap_before: bool  # a blank line precedes it (paragraph break)
     reason: str | None = None
+    words: int = field(init=False)
 
-    @property
-    def words(self) -> int:
-        return len(_WORD.findall(self.text))
+    def __post_init__(self) -> None:
+        self.words = len(_WORD.findall(self.text))  # counted once: every rule asks for it
 
 
 def _lines(raw: str, join_wrapped: bool = True) -> list[_Line]:
@@ -182,7 +186,7 @@ _FUNCTION_WORDS = {"a", "an", "the", "of", "to", "in", "and", "or", "for", "with
 
 def _continues(prev: str, nxt: str) -> bool:
     """Does ``nxt`` continue ``prev``'s sentence (a line break inside a paragraph)?"""
-    if _SENTENCE_END.search(prev) or _LINK_LINE.match(nxt) or _BULLET.match(nxt) or _BYLINE.match(nxt):
+    if _ends_sentence(prev) or _LINK_LINE.match(nxt) or _BULLET.match(nxt) or _BYLINE.match(nxt):
         return False
     if _TERMINAL_HEADINGS.match(nxt) or _INLINE_HEADINGS.match(nxt) or _COMMENT_HEADER.match(nxt):
         return False
@@ -197,11 +201,11 @@ def _continues(prev: str, nxt: str) -> bool:
 
 def _is_prose(line: _Line) -> bool:
     """A news paragraph: several words ending like a sentence."""
-    return line.words >= 12 and bool(_SENTENCE_END.search(line.text))
+    return line.words >= 12 and _ends_sentence(line.text)
 
 
 def _is_heading_like(line: _Line) -> bool:
-    return line.words <= 20 and not _SENTENCE_END.search(line.text)
+    return line.words <= 20 and not _ends_sentence(line.text)
 
 
 def _appeal(line: _Line) -> bool:
@@ -210,9 +214,8 @@ def _appeal(line: _Line) -> bool:
     return bool(_CALL_TO_ACTION.search(line.text) and _APPEAL_OBJECT.search(line.text))
 
 
-def _credit_line(text: str) -> bool:
+def _credit_line(text: str, words: int) -> bool:
     """A wire credit line: reporters' names with their cities, '... contributed'."""
-    words = len(_WORD.findall(text))
     if words > 70 or words < 3:
         return False
     body = _CONTRIBUTED.sub("", text).strip().rstrip(".")
@@ -253,7 +256,7 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
             ln.reason = "site-description"
         elif ln.words <= 40 and _CAPTION.search(t) and not _is_prose_without_caption(t):
             ln.reason = "photo-caption"
-        elif _credit_line(t):
+        elif _credit_line(t, ln.words):
             ln.reason = "credit-line"
             result.credits = t if result.credits is None else f"{result.credits} {t}"
 
@@ -338,10 +341,11 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
                 prose_before += ln.words
                 prose_after -= ln.words
 
-    # trailing short heading-like lines after the last prose line (nav, "Latest News")
+    # trailing short heading-like lines after the last prose line ("Latest News", "Share").
+    # Lines with commas or brackets between words are a story's closing list (nominees), kept.
     last_prose = max((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), default=-1)
     for ln in lines[last_prose + 1:]:
-        if ln.reason is None and _is_heading_like(ln) and ln.words <= 8:
+        if ln.reason is None and _is_heading_like(ln) and ln.words <= 8 and not _LISTY.search(ln.text):
             ln.reason = "navigation"
 
     # ---- assemble

@@ -46,7 +46,11 @@ def _pick(tags: Mapping[str, str], *names: str) -> str | None:
 
 
 def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
-    """Title, site name, canonical URL, author and date from the page head."""
+    """Title, site name, canonical URL, author and date from the page head.
+
+    ``date`` is what the head declares; ``date_search`` a function searching the
+    whole page with htmldate, to call when nothing better is known.
+    """
     out: dict[str, Any] = {}
     tags = _meta_tags(tree)
     title = _pick(tags, "og:title", "twitter:title", "headline")
@@ -64,9 +68,44 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
     author = _pick(tags, "author", "article:author", "byl", "dc.creator", "sailthru.author")
     out["author"] = author if author and not author.startswith("http") else None
     if date:
-        found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-        out["date"] = found
+        out["date"] = _head_date(tree, tags, out["url"])
+        # htmldate's search of the page (date elements, patterns) costs a quarter of the text
+        # extraction, so it runs only when neither the head nor the text's dateline has a date
+        out["date_search"] = lambda: find_date(tree, extensive_search=False, original_date=True,
+                                               outputformat="%Y-%m-%d")
     return out
+
+_DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+              "publish-date", "publish_date", "dc.date.issued", "dc.date", "dcterms.created", "dcterms.date",
+              "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate",
+              "date", "displaydate", "dc.date.created", "eomportal-lastupdate", "last-modified")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[^\d]|$)")
+
+
+def _head_date(tree: HtmlElement, tags: Mapping[str, str], url: str | None) -> str | None:
+    """Publication date the page declares: meta tags, <time datetime>, JSON-LD, the URL."""
+    from eventwire.ingest.meta import parse_date
+
+    for key in _DATE_KEYS:
+        if key in tags:
+            d = parse_date(tags[key])
+            if d:
+                return d.isoformat()
+    for t in tree.iter("time"):
+        d = parse_date(t.get("datetime") or t.get("content"))
+        if d:
+            return d.isoformat()
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        m = re.search(r'"datePublished"\s*:\s*"([^"]+)"', str(script))
+        d = parse_date(m.group(1)) if m else None
+        if d:
+            return d.isoformat()
+    m = _URL_DATE.search(url or "")
+    if m:
+        d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+        if d:
+            return d.isoformat()
+    return None
 
 
 def page_dump(html: str) -> str:

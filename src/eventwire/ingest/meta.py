@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from eventwire.errors import E_EMPTY
 from eventwire.ingest.clean import Cleaned, clean_text
 from eventwire.model import Article, InputFailure, RemovedSpan, stable_id
@@ -201,7 +203,8 @@ def build_article(
 
     ``meta`` is what the input record (or sidecar: ``meta_origin="sidecar"``) says;
     ``page_meta`` what the page itself says (HTML metadata), used when the record
-    is silent. ``removed`` spans index into ``body``, which is ``raw`` for text.
+    is silent. ``removed`` spans index into ``raw``: for text ``body`` is ``raw``;
+    for HTML the removed text is located in the page source (-1 when markup splits it).
     """
     page_meta = page_meta or {}
     if clean:
@@ -227,6 +230,8 @@ def build_article(
         published, published_from = parse_date(page_meta.get("date")), "html-meta"
     if published is None:
         published, published_from = dateline_date(text), "dateline"
+    if published is None and callable(page_meta.get("date_search")):
+        published, published_from = parse_date(page_meta["date_search"]()), "html-meta"
     if published is None and fallback_date is not None:
         published, published_from = _sane(fallback_date), fallback_from
     if published is None:
@@ -235,7 +240,7 @@ def build_article(
     language = _str(meta.get("language")) or detect_language(text)
     chash = content_hash(text)
     art_id = _str(meta.get("id")) or stable_id("a", chash)
-    removed = tuple(cleaned.removed)
+    removed = tuple(cleaned.removed) if raw == body else _spans_in_raw(cleaned.removed, raw)
     return Article(
         id=art_id,
         text=text,
@@ -253,6 +258,68 @@ def build_article(
         credits=cleaned.credits,
         content_hash=chash,
     )
+
+
+_MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+_ENTITY = re.compile(r"&(?:nbsp|#160|#xa0);", re.I)
+_BLANKS = np.array([ord(c) for c in " \t\n\r\f\v\xa0|"], dtype=np.uint32)
+
+
+class _TextView:
+    """The page source with markup blanked out and whitespace squeezed, mapped back to offsets.
+
+    Tags, scripts and comments become spaces of the same length, so offsets are kept;
+    then all whitespace is dropped (numpy, no per-character Python loop), so extracted
+    text can be found whatever spacing or tags the source has between its words.
+    """
+
+    def __init__(self, raw: str) -> None:
+        view = _MARKUP.sub(lambda m: " " * (m.end() - m.start()), raw)
+        view = _ENTITY.sub(lambda m: " " * (m.end() - m.start()), view)
+        codes = np.frombuffer(view.encode("utf-32-le"), dtype=np.uint32)
+        self.keep = np.flatnonzero(~np.isin(codes, _BLANKS))
+        self.squeezed = codes[self.keep].tobytes().decode("utf-32-le")
+        self.raw = raw
+
+    def find(self, text: str) -> tuple[int, int]:
+        needle = _squash(text)
+        if not needle:
+            return -1, -1
+        at = self.squeezed.find(needle)
+        while at >= 0:
+            start, end = int(self.keep[at]), int(self.keep[at + len(needle) - 1]) + 1
+            # whole words only: "typhoon" must not match inside "typhoon_English"
+            if not (start > 0 and self.raw[start - 1].isalnum()) and not (
+                end < len(self.raw) and self.raw[end].isalnum() and text.rstrip()[-1:].isalnum()
+            ):
+                return start, end
+            at = self.squeezed.find(needle, at + 1)
+        return -1, -1
+
+
+def _squash(text: str) -> str:
+    # whitespace and table bars (trafilatura renders tables as "| a | b |") are not in the source text
+    return re.sub(r"[\s|]+", "", text)
+
+
+def _spans_in_raw(spans: list[RemovedSpan], raw: str) -> tuple[RemovedSpan, ...]:
+    """Re-anchor spans of extracted text (HTML) onto the raw page source: where the removed text
+    occurs verbatim, else where its words occur between tags; (-1, -1) when not found."""
+    out: list[RemovedSpan] = []
+    view: _TextView | None = None
+    for s in spans:
+        start = raw.find(s.text)
+        if start >= 0:
+            out.append(RemovedSpan(start, start + len(s.text), s.reason, s.text))
+            continue
+        if not _squash(s.text):  # an empty table row: nothing to point at
+            out.append(RemovedSpan(-1, -1, s.reason, s.text))
+            continue
+        if view is None:  # built once per page, only when needed
+            view = _TextView(raw)
+        start, end = view.find(s.text)
+        out.append(RemovedSpan(start, end, s.reason, s.text))
+    return tuple(out)
 
 
 def _str(v: Any) -> str | None:
