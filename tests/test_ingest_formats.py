@@ -66,6 +66,17 @@ def test_json_array_and_csv_with_field_mapping(tmp_path: Path) -> None:
     assert [f.code for f in fails] == ["E105"] and fails[0].source.endswith("export.csv:3")
 
 
+def test_parse_field_options() -> None:
+    from eventwire.errors import UsageError
+    from eventwire.ingest import parse_field_options
+
+    assert parse_field_options(["text=body", "published = pubDate"]) == {"text": "body", "published": "pubDate"}
+    with pytest.raises(UsageError, match=r"\[E201\].*Available: .*published"):
+        parse_field_options(["pubdate=x"])
+    with pytest.raises(UsageError, match=r"\[E203\]"):
+        parse_field_options(["text"])
+
+
 def test_news_api_shape_without_mapping(tmp_path: Path) -> None:
     # NewsAPI-style export: fields named differently, read through common aliases
     rec = {"source": {"id": None, "name": "OC Media"}, "author": "OC Media",
@@ -111,6 +122,7 @@ def test_real_feeds() -> None:
     assert str(first.published) == "2021-10-29" and first.published_from == "input"
     assert first.outlet == "Technology" or first.outlet == "NPR"
     assert "Zipline" in first.text and "<p>" not in first.text
+    assert first.raw.startswith("<p>")  # the entry's content as published
     rss = [a for a in arts if "feed2.rss#" in a.source]
     assert len(rss) == 1 and str(rss[0].published) == "2009-09-06" and rss[0].raw_format == "feed"
     # Atom entries of ten characters: quarantined as empty, with the hint to fetch the page
@@ -217,7 +229,10 @@ def test_archive_bombs_are_refused(tmp_path: Path) -> None:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
+    user_agents: list[str] = []  # class-level on purpose: what the server saw, read by the tests
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        _Handler.user_agents.append(self.headers.get("User-Agent", ""))
         if self.path == "/article":
             body = OC.read_bytes()
             self.send_response(200)
@@ -236,7 +251,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.send_response(404)
             self.end_headers()
-        self.server.user_agents.append(self.headers.get("User-Agent", ""))  # type: ignore[attr-defined]
 
     def log_message(self, format: str, *args: object) -> None:
         return  # keep test output clean
@@ -245,7 +259,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture()
 def server() -> Iterator[str]:
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.user_agents = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     try:
@@ -256,7 +269,8 @@ def server() -> Iterator[str]:
 
 
 def test_fetch_local_server(server: str) -> None:
-    allow = Settings(allow_private=True, fetch_max_redirects=3, fetch_timeout=5.0)
+    allow = Settings(allow_private=True, fetch_max_redirects=3, fetch_timeout=5.0, user_agent="eventwire-test/1")
+    _Handler.user_agents.clear()
     arts, fails = _split(list(read_inputs([f"{server}/hop", f"{server}/missing", f"{server}/loop"], allow,
                                           fetch=True)))
     assert len(arts) == 1
@@ -266,6 +280,19 @@ def test_fetch_local_server(server: str) -> None:
     assert codes == {"missing": "E108", "loop": "E108"}
     assert "404" in next(f.reason for f in fails if f.source.endswith("missing"))
     assert "redirects" in next(f.reason for f in fails if f.source.endswith("loop"))
+    assert _Handler.user_agents and set(_Handler.user_agents) == {"eventwire-test/1"}
+
+
+def test_sitemap_pages_fetched_only_with_fetch(server: str, tmp_path: Path) -> None:
+    sm = tmp_path / "sitemap.xml"
+    sm.write_text('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                  f"<url><loc>{server}/article</loc></url><url><loc>{server}/missing</loc></url></urlset>",
+                  encoding="utf-8")
+    [nofetch] = list(read_inputs([str(sm)], Settings(allow_private=True)))
+    assert isinstance(nofetch, InputFailure) and "2 page URLs" in nofetch.reason and "--fetch" in nofetch.reason
+    arts, fails = _split(list(read_inputs([str(sm)], Settings(allow_private=True), fetch=True)))
+    assert [a.source for a in arts] == [f"{server}/article"] and "Stepanakert" in arts[0].text
+    assert [f.source for f in fails] == [f"{server}/missing"]
 
 
 def test_fetch_refuses_loopback_and_caps_size(server: str) -> None:

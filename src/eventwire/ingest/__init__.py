@@ -20,11 +20,20 @@ from typing import Any, BinaryIO
 
 from lxml.etree import LxmlError
 
-from eventwire.errors import E_EMPTY, E_FETCH, E_FORMAT, E_MISSING, E_TOO_LARGE, InputError
+from eventwire.errors import (
+    E_EMPTY,
+    E_FETCH,
+    E_FORMAT,
+    E_MISSING,
+    E_TOO_LARGE,
+    InputError,
+    UsageError,
+    choice_error,
+)
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.html import read_html
-from eventwire.ingest.meta import build_article
+from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
 from eventwire.ingest.records import read_csv, read_json, read_jsonl
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
@@ -59,6 +68,20 @@ def read_inputs(
     ctx = Context(settings=settings or Settings(), fields=fields, fetch=fetch)
     for p in paths:
         yield from _read_path(str(p), ctx, stdin)
+
+
+def parse_field_options(values: Sequence[str]) -> dict[str, str]:
+    """``["text=body", "published=pubDate"]`` (the CLI's ``--field``) -> a ``fields`` mapping."""
+    fields: dict[str, str] = {}
+    for v in values:
+        name, sep, column = v.partition("=")
+        name, column = name.strip(), column.strip()
+        if not sep or not column:
+            raise UsageError(f"--field {v!r}: expected CONTRACT_FIELD=COLUMN, e.g. text=body.", code="E203")
+        if name not in CONTRACT_FIELDS:
+            raise choice_error("contract field", name, CONTRACT_FIELDS)
+        fields[name] = column
+    return fields
 
 
 def _read_path(p: str, ctx: Context, stdin: BinaryIO | None) -> Iterator[Result]:
@@ -290,10 +313,20 @@ READERS: dict[str, Reader] = {
     "json": _decoded(read_json),
     "csv": _decoded(read_csv),
     "feed": _lazy("feeds", "read_feed"),
+    "sitemap": _lazy("feeds", "read_sitemap"),
     "warc": _lazy("warc", "read_warc"),
     "gzip": _lazy("archives", "read_gzip"),
     "zip": _lazy("archives", "read_zip"),
     "tar": _lazy("archives", "read_tar"),
 }
 
-__all__ = ["READERS", "SIDECAR_NAME", "detect_format", "read_bytes", "read_file", "read_inputs"]
+__all__ = [
+    "CONTRACT_FIELDS",
+    "READERS",
+    "SIDECAR_NAME",
+    "detect_format",
+    "parse_field_options",
+    "read_bytes",
+    "read_file",
+    "read_inputs",
+]

@@ -1,4 +1,4 @@
-"""Feeds: RSS 2.0 / Atom (feedparser) and JSON Feed (plain JSON).
+"""Feeds: RSS 2.0 / Atom (feedparser), JSON Feed (plain JSON), and sitemaps (URL lists).
 
 Each entry becomes an article from its content (or summary when there is no
 content); with ``fetch=True`` the entry's linked page is fetched instead and read
@@ -8,6 +8,7 @@ as HTML, the entry giving title, date and outlet.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -16,7 +17,7 @@ from typing import Any
 import feedparser
 import lxml.html
 
-from eventwire.errors import E_EMPTY, E_FORMAT
+from eventwire.errors import E_EMPTY, E_FETCH, E_FORMAT
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.meta import build_article
@@ -44,13 +45,14 @@ def fragment_text(html: str) -> str:
     return re.sub(r"\n\s*\n\s*", "\n\n", text).strip()
 
 
-def _entry_text(entry: Mapping[str, Any]) -> str:
+def _entry_content(entry: Mapping[str, Any]) -> str:
+    """The entry's content as given (HTML or text): its content, else its summary."""
     contents = entry.get("content") or []
     for c in contents:
         value = c.get("value") if isinstance(c, Mapping) else None
         if value and value.strip():
-            return fragment_text(value)
-    return fragment_text(entry.get("summary") or entry.get("description") or "")
+            return str(value)
+    return str(entry.get("summary") or entry.get("description") or "")
 
 
 def _struct_date(st: Any) -> dt.date | None:
@@ -87,7 +89,7 @@ def read_feed(
             "byline": e.get("author"),
             "_origin": "input",
         }
-        yield from _entry(f"{source}#{i}", _entry_text(e), rec, ctx)
+        yield from _entry(f"{source}#{i}", _entry_content(e), rec, ctx)
 
 
 def _read_json_feed(text: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
@@ -113,21 +115,52 @@ def _read_json_feed(text: str, source: str, ctx: Context) -> Iterator[Article | 
             "byline": author.get("name") if isinstance(author, Mapping) else None,
             "_origin": "input",
         }
-        yield from _entry(f"{source}#{i}", fragment_text(str(body)), rec, ctx)
+        yield from _entry(f"{source}#{i}", str(body), rec, ctx)
 
 
-def _entry(src: str, text: str, rec: dict[str, Any], ctx: Context) -> Iterator[Article | InputFailure]:
+def _entry(src: str, content: str, rec: dict[str, Any], ctx: Context) -> Iterator[Article | InputFailure]:
     if ctx.fetch and rec.get("url"):
         from eventwire.ingest.fetch import read_url
 
         yield from read_url(str(rec["url"]), ctx, {k: v for k, v in rec.items() if k != "url" and v})
         return
+    text = fragment_text(content)
     if len(text) < ctx.settings.min_text_chars:
         yield InputFailure(src, f"[{E_EMPTY}] {src}: the feed entry has only {len(text)} characters of "
                                 f"text. Use --fetch to read the linked page.", E_EMPTY)
         return
-    yield build_article(source=src, body=text, raw=text, raw_format="feed", meta=rec, settings=ctx.settings,
+    # raw keeps the entry's content as published (HTML); removed spans are anchored in it
+    yield build_article(source=src, body=text, raw=content, raw_format="feed", meta=rec, settings=ctx.settings,
                         outlets=ctx.outlets, strip_title=False)
 
 
-__all__ = ["fragment_text", "read_feed"]
+__all__ = ["fragment_text", "read_feed", "read_sitemap"]
+
+
+_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.I)
+
+
+def read_sitemap(
+    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]
+) -> Iterator[Article | InputFailure]:
+    """A sitemap lists page URLs: with ``fetch=True`` each page is fetched and read, else one
+    failure says how many pages it lists and how to read them."""
+    urls = [html.unescape(m.group(1).decode("utf-8", "replace")) for m in _LOC.finditer(data)]
+    if not urls:
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: sitemap without <loc> URLs.", E_FORMAT)
+        return
+    if not ctx.fetch:
+        yield InputFailure(source, f"[{E_FETCH}] {source}: a sitemap listing {len(urls)} page URLs; pass "
+                                   f"--fetch (fetch=True) to read the pages.", E_FETCH)
+        return
+    if ctx.depth >= 3:  # a sitemap index pointing at sitemaps pointing at ... stops here
+        yield InputFailure(source, f"[{E_FORMAT}] {source}: sitemaps nested more than 3 deep.", E_FORMAT)
+        return
+    from eventwire.ingest.fetch import read_url
+
+    ctx.depth += 1
+    try:
+        for url in urls:
+            yield from read_url(url, ctx)
+    finally:
+        ctx.depth -= 1

@@ -23,8 +23,9 @@ from eventwire.model import Article, InputFailure
 # full-text, news-please, Common Crawl derived sets), tried when the record has no
 # field of the contract's own name and the user mapped none.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("body", "content", "full_text", "fulltext", "maintext", "article_text", "article", "story"),
-    "html": ("raw_html", "page_html"),
+    "text": ("body", "content", "full_text", "fulltext", "maintext", "article_text", "article", "story",
+             "content_text"),
+    "html": ("raw_html", "page_html", "content_html"),
     "published": ("publishedAt", "published_at", "pubDate", "date_publish", "date", "datePublished",
                   "publish_date", "pub_date"),
     "url": ("link", "source_url", "article_url"),
