@@ -146,6 +146,22 @@ def test_hxl_tag_row_skipped_and_published_rule(tmp_path: Path) -> None:
     assert with_where[0].article.text.endswith("The events took place in Bambari.")
 
 
+def test_document_titles_cited_for_many_events_are_not_text(tmp_path: Path) -> None:
+    title = "Report on the human rights situation in the country"
+    feats = [{"type": "Feature", "geometry": None,
+              "properties": {"id": i, "type_of_violence": 3, "side_a": "Seleka", "side_b": "Civilians",
+                             "date_start": "2014-02-01", "date_end": "2014-02-01", "best": 1,
+                             "source_article": f'"UN,2014-06-01,{title}"'
+                             + (';"AFP,2014-02-02,Gunmen kill a farmer near Bambari town"' if i == 0 else "")}}
+             for i in range(7)]
+    path = tmp_path / "titles.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), encoding="utf-8")
+    _, records, skips = load_records(path)
+    assert skips.titles == 6
+    assert [r.article.text for r in records] == ["Gunmen kill a farmer near Bambari town."]
+    assert records[0].article.published == dt.date(2014, 2, 2)  # the title's date no longer counts
+
+
 # --------------------------------------------------------------------------- scoring logic
 
 def test_scoring_one_right_one_wrong(tmp_path: Path) -> None:

@@ -24,8 +24,11 @@ Rules, stated once (the report repeats the ones that shape its numbers):
   ``source_headline``/``source_date`` split on ``;`` only as a fallback). Wire
   slugs ("UPDATE 3-", "WRAPUP 1-") are dropped, duplicates removed, and headlines
   under four words (UCDP often records a bare village name) or not in English
-  are not text. ``where_description`` is appended only with ``with_where=True``
-  since it hands the extractor the gold place.
+  are not text; nor is a headline shared by more than five records of the file
+  (UCDP cites report and document titles, "Mapping human rights violations
+  2003-2015", for dozens of events: it describes none of them).
+  ``where_description`` is appended only with ``with_where=True`` since it
+  hands the extractor the gold place.
 - Event type for GED, by ``type_of_violence``: 3 one-sided -> "Violence against
   civilians"; 1 state-based and 2 non-state -> "Battles" or "Explosions/Remote
   violence" (both accepted: GED does not split them).
@@ -99,6 +102,8 @@ STYLE_FIELDS = {
 
 NO_EVENT = "(no event)"
 MIN_HEADLINE_WORDS = 4
+# a headline cited by more records than this is a document title, not one event's headline
+MAX_RECORDS_PER_HEADLINE = 5
 LOCATION_KM = 25.0
 
 
@@ -332,10 +337,11 @@ def _sentence(text: str) -> str:
 class _Skips:
     empty: int = 0
     language: int = 0
+    titles: int = 0  # only document titles cited by many records
 
 
 def _ged_record(row: dict[str, Any], index: int, source: str, text_column: str | None,
-                with_where: bool, skips: _Skips) -> GoldRecord | None:
+                with_where: bool, skips: _Skips, cited: Counter) -> GoldRecord | None:
     rid = str(row.get("id") or index)
     date_start = parse_date(str(row.get("date_start") or ""))
     if text_column and text_column not in {"source_headline", "source_article"}:
@@ -344,9 +350,13 @@ def _ged_record(row: dict[str, Any], index: int, source: str, text_column: str |
         usable = heads
     else:
         heads = ged_headlines(row)
-        usable = [(h, d) for h, d in heads if _usable_headline(h)]
+        usable = [(h, d) for h, d in heads if cited[h.lower()] <= MAX_RECORDS_PER_HEADLINE
+                  and _usable_headline(h)]
     if not usable:
-        if any(len(h.split()) >= MIN_HEADLINE_WORDS for h, _ in heads):
+        long = [h for h, _ in heads if len(h.split()) >= MIN_HEADLINE_WORDS]
+        if long and all(cited[h.lower()] > MAX_RECORDS_PER_HEADLINE for h in long):
+            skips.titles += 1
+        elif long:
             skips.language += 1
         else:
             skips.empty += 1
@@ -429,15 +439,15 @@ def load_records(path: Path, *, text_column: str | None = None, limit: int | Non
     skips = _Skips()
     records: list[GoldRecord] = []
 
-    def all_rows() -> Iterator[dict[str, Any]]:
-        yield first
-        yield from rows
-
-    for i, row in enumerate(all_rows()):
+    all_rows = [first, *rows]
+    cited: Counter = Counter()
+    if style == GED:
+        cited.update(h.lower() for row in all_rows for h in {h for h, _ in ged_headlines(row)})
+    for i, row in enumerate(all_rows):
         if limit is not None and len(records) >= limit:
             break
         rec = (_acled_record(row, i, str(path), text_column or "notes", skips) if style == ACLED
-               else _ged_record(row, i, str(path), text_column, with_where, skips))
+               else _ged_record(row, i, str(path), text_column, with_where, skips, cited))
         if rec is not None:
             records.append(rec)
     return style, records, skips
@@ -468,6 +478,7 @@ class EventsCsvReport:
     n: int = 0
     skipped_empty: int = 0
     skipped_language: int = 0
+    skipped_titles: int = 0
     no_mention: int = 0
     dated_by_event: int = 0  # records whose publication date had to be the gold event date
     fields: dict[str, FieldScore] = field(default_factory=dict)
@@ -493,6 +504,7 @@ class EventsCsvReport:
             "n": self.n,
             "skipped_empty": self.skipped_empty,
             "skipped_language": self.skipped_language,
+            "skipped_titles": self.skipped_titles,
             "no_mention": self.no_mention,
             "dated_by_event": self.dated_by_event,
             "accuracy": {k: round(fs.share, 3) for k in FIELDS
@@ -514,7 +526,7 @@ class EventsCsvReport:
         """Human-readable report."""
         lines = [f"{self.style.upper()}-style records: {self.path}",
                  f"scored {self.n}  skipped: no text {self.skipped_empty},"
-                 f" not English {self.skipped_language}"
+                 f" not English {self.skipped_language}, only document titles {self.skipped_titles}"
                  f"  no event found {self.no_mention}"
                  + ("  (where_description appended)" if self.with_where else "")]
         lines.append(f"  {'field':<20} {'all':>6}  {'(correct/scored)':<18} {'event found':>11}")
@@ -593,7 +605,8 @@ def evaluate_events_csv(path: Path, *, text_column: str | None = None, limit: in
     style, records, skips = load_records(Path(path), text_column=text_column, limit=limit,
                                          with_where=with_where)
     report = EventsCsvReport(path=str(path), style=style, with_where=with_where,
-                             skipped_empty=skips.empty, skipped_language=skips.language)
+                             skipped_empty=skips.empty, skipped_language=skips.language,
+                             skipped_titles=skips.titles)
     by_id = {r.article.id: r for r in records}
     if len(by_id) != len(records):
         raise UsageError(f"{path}: record ids are not unique; each record needs its own id", code="E225")
