@@ -173,6 +173,15 @@ def test_bad_inputs_never_stop_the_batch(tmp_path: Path) -> None:
     assert "négociations" in arts[0].text and "Genève" in arts[0].raw
 
 
+def test_utf16_html_with_bom(tmp_path: Path) -> None:
+    page = "<html><head><title>Talks in Yevlakh</title></head><body><p>" + OC.read_text(encoding="utf-8") + "</p>"
+    f = tmp_path / "export.htm"
+    f.write_bytes(page.encode("utf-16"))  # with BOM, as Windows tools save it
+    [a] = list(read_inputs([str(f)]))
+    assert isinstance(a, Article) and a.raw_format == "html"
+    assert "Yevlakh" in a.text and "<p>" in a.raw
+
+
 def test_undecodable_bytes_fail_with_e104(tmp_path: Path) -> None:
     # bytes undefined in every single-byte code page charset-normalizer tries, and invalid UTF-8
     bad = tmp_path / "bad.txt"

@@ -10,6 +10,7 @@ extension only breaks ties; each format has one reader module, registered in
 
 from __future__ import annotations
 
+import codecs
 import glob as globlib
 import json
 import os
@@ -22,6 +23,7 @@ from lxml.etree import LxmlError
 
 from eventwire.errors import (
     E_EMPTY,
+    E_ENCODING,
     E_FETCH,
     E_FORMAT,
     E_MISSING,
@@ -255,6 +257,11 @@ def read_bytes(
         yield InputFailure(source, f"[{E_EMPTY}] {source}: the input is empty. Remove it or re-export it.",
                            E_EMPTY)
         return
+    try:
+        data = _utf16_to_utf8(data, source)
+    except InputError as exc:
+        yield InputFailure(source, str(exc), exc.code)
+        return
     fmt = detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
     reader = READERS.get(fmt)
     if reader is None:
@@ -273,6 +280,24 @@ def read_bytes(
             f"Check the file; report it if it opens in a browser or editor.",
             E_FORMAT,
         )
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _utf16_to_utf8(data: bytes, source: str) -> bytes:
+    """UTF-16/32 text with a BOM (Windows exports) re-encoded as UTF-8, so markup sniffing works."""
+    for bom, enc in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{source}: starts with a {enc} byte-order mark but is not valid {enc} "
+                                 f"({exc.reason}). Re-save it as UTF-8.", code=E_ENCODING) from exc
+    return data
 
 
 def _decoded(reader: Callable[[str, str, Context], Iterator[Result]], html: bool = False) -> Reader:
