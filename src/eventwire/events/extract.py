@@ -12,6 +12,7 @@ denials and opinions are kept with their status so a reviewer sees them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -39,6 +40,8 @@ VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civi
 CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WITH_INTER"}
 _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
                     re.IGNORECASE)
+# an event dated this long before publication is history the article recalls, not news
+BACKGROUND_DAYS = 45
 # how far (in sentences) an undated violent mention looks for a dated one of the same fighting
 DATE_INHERIT_WINDOW = 4
 
@@ -113,6 +116,8 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
             code = "ARMED_CLASH"
         ec = CODES[code]
         date = resolve_date(cand.sent, article.published, default=article.published)
+        if _is_history(date.date_end or date.date, article):
+            continue
         place = geocoder.locate(cand.sent, context)
         if place is None and focus is not None:
             # the sentence names no place: the article's focus, honestly imprecise
@@ -150,6 +155,10 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
     merged = _merge_within_article(mentions)
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
+
+
+def _is_history(day: dt.date | None, article: Article) -> bool:
+    return bool(day and article.published and (article.published - day).days > BACKGROUND_DAYS)
 
 
 def _figures_only(cand: _Candidate) -> bool:
