@@ -569,7 +569,7 @@ class Geocoder:
         best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container,
                           fuzzy=fuzzy)
         if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
-                and not m.want:
+                and not m.want and not (m.sent is not None and _strong_cue(m.span, m.sent)):
             return None  # "White House" is not Casablanca (Dar el Beida) by an alternate name
         return best
 
@@ -601,14 +601,12 @@ class Geocoder:
         unresolved: list[Mention] = []
         for idx, m in enumerate(mentions):
             container = self._container(mentions, idx, context)
-            cand = None
-            if True:
-                plain = self._resolve_mention(m, context)
-                if container is not None and plain is not None and \
-                        FEATURE_RANK[plain.record.feature] < FEATURE_RANK[CITY] and \
-                        FEATURE_RANK[plain.record.feature] <= FEATURE_RANK[container.feature]:
-                    container = None  # "Kpokpo (CAR), Haute-Kotto": the country is no village
-                cand = plain if container is None else self._resolve_mention(m, context, container=container)
+            plain = self._resolve_mention(m, context)
+            if container is not None and plain is not None and \
+                    FEATURE_RANK[plain.record.feature] < FEATURE_RANK[CITY] and \
+                    FEATURE_RANK[plain.record.feature] <= FEATURE_RANK[container.feature]:
+                container = None  # "Kpokpo (CAR), Haute-Kotto": the country is no village
+            cand = plain if container is None else self._resolve_mention(m, context, container=container)
             if cand is None and container is not None:
                 # Unknown village in a named unit: fall back to the unit (precision 2 or 3),
                 # never to a same-name town elsewhere.
@@ -818,8 +816,19 @@ def _strong_cue(span: Span, sent: Span) -> bool:
         return True
     if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in SETTLEMENT_WORDS:
         return True
+    if span.start == sent.start and (nxt is None or nxt.text in {"(", "."}) and \
+            all(not t.is_alpha for t in doc[span.end : sent.end]) or _only_parenthetical(span, sent):
+        return True  # a bare name as the whole text unit: "Krasnogorivka (outside)."
     return span.start == sent.start and nxt is not None and nxt.text in {",", "("} and any(
         t.text[:1].isupper() for t in doc[span.end : sent.end])
+
+
+def _only_parenthetical(span: Span, sent: Span) -> bool:
+    doc = span.doc
+    rest = doc[span.end : sent.end]
+    return span.start == sent.start and len(rest) > 0 and rest[0].text == "(" and ")" in {
+        t.text for t in rest} and all(not t.is_alpha for t in doc[[t.text for t in rest].index(")")
+                                                               + span.end + 1 : sent.end])
 
 
 def _followed_by_comma_place(span: Span, sent: Span) -> bool:
