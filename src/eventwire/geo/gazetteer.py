@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -182,8 +182,28 @@ def _read_tsv(path: Path) -> Iterator[list[str]]:
 
 
 def _centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
-    # Median, not mean: one far-flung island must not drag a province's point to sea.
+    # Median: one far-flung island must not drag a country's point to sea.
     return statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)
+
+
+def _extent_midpoint(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Middle of the 2nd-98th percentile extent of a unit's places: near its area's centroid.
+
+    A settlement median leans to where people live (Luhansk Oblast's south); area centroids
+    are what datasets such as UCDP and ACLED use for unit-level events.
+    """
+    if len(points) < 5:
+        return _centroid(points)
+
+    def mid(values: list[float]) -> float:
+        v = sorted(values)
+        lo, hi = v[int(0.02 * (len(v) - 1))], v[int(0.98 * (len(v) - 1))]
+        return (lo + hi) / 2
+
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    if max(lons) - min(lons) > 180:  # across the antimeridian: fall back to the median
+        return _centroid(points)
+    return mid(lats), mid(lons)
 
 
 def build_index(path: Path | None = None) -> Path:
@@ -313,7 +333,7 @@ def _write_index(path: Path) -> None:
         admin1_name_of[key] = display
         pts = admin1_points.get(key)
         if pts:
-            lat, lon = _centroid(pts)
+            lat, lon = _extent_midpoint(pts)
         else:
             cc = key.split(".")[0]
             same = city_by_admin1_name.get((key, normalize(row[0])))

@@ -46,10 +46,10 @@ from eventwire.model import Place
 ADMIN_WORDS = {
     "region", "oblast", "obl", "province", "prefecture", "governorate", "state", "district", "raion",
     "rayon", "county", "department", "municipality", "territory", "krai", "okrug", "division", "zone",
-    "sub-prefecture", "subprefecture", "commune", "wilaya", "provinces", "regions", "districts",
+    "sub-prefecture", "subprefecture", "commune", "wilaya", "provinces", "regions", "districts", "council",
 }
 ADMIN2_WORDS = {"district", "raion", "rayon", "county", "sub-prefecture", "subprefecture", "commune",
-                "municipality", "districts"}
+                "municipality", "districts", "council"}
 SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "area", "hamlet", "capital", "township",
                     "suburb",
                     "neighbourhood", "neighborhood", "camp", "locality", "villages", "towns", "cities",
@@ -205,8 +205,8 @@ class Geocoder:
         # Abbreviations ("CAR", "DRC") count only when the text writes them in capitals.
         matches = [m for m in matches if m.kind != ABBREVIATION or name.replace(".", "").strip().isupper()]
         fuzzy_pids: set[int] = set()
+        stem_key = " ".join(_stem(w) for w in (keys[1] if len(keys) > 1 else keys[0]).split())
         if fuzzy:
-            stem_key = " ".join(_stem(w) for w in (keys[1] if len(keys) > 1 else keys[0]).split())
             need_admin = want in ("admin", "admin2") and not any(
                 m.record.feature in (ADMIN1, ADMIN2, REGION) for m in matches)
             if (not matches or need_admin) and len(stem_key) >= 4:
@@ -216,6 +216,17 @@ class Geocoder:
                         seen.add(m.record.pid)
                         fuzzy_pids.add(m.record.pid)
                         matches.append(m)
+        out = self._scored(matches, fuzzy_pids, context, want, country_hint, container)
+        if not out and fuzzy and matches and not fuzzy_pids and container is not None and len(stem_key) >= 4:
+            # Every exact namesake lies outside the named unit ("Gorlovka" is also a Russian
+            # village): try the unit's own spellings.
+            extra = [m for m in self._fuzzy(stem_key, context, container, country_hint)
+                     if m.record.pid not in seen]
+            out = self._scored(extra, {m.record.pid for m in extra}, context, want, country_hint, container)
+        return out
+
+    def _scored(self, matches: list[Match], fuzzy_pids: set[int], context: GeoContext, want: str | None,
+                country_hint: str | None, container: GazRecord | None) -> list[Candidate]:
         out = []
         for m in matches:
             score = self._score(m, context, want=want, country_hint=country_hint, container=container)
@@ -285,7 +296,9 @@ class Geocoder:
             score += 6.0
         if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
             d = min(haversine_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
-            if 1.0 < d < 150.0:
+            if 1.0 < d < 50.0:
+                score += 5.0
+            elif 1.0 < d < 150.0:
                 score += 3.0
         if country_hint:
             score += 15.0 if r.country == country_hint else -25.0
@@ -306,7 +319,7 @@ class Geocoder:
         for cc in dict.fromkeys(countries):
             entries = self._fuzzy_entries(cc, admin_only)
             keys = [k for k, _ in entries]
-            cutoff = 85 if len(stem_key) >= 7 else 100  # short folded keys: exact only
+            cutoff = 88 if len(stem_key) >= 7 else 100  # short folded keys: exact only
             for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=5,
                                                   score_cutoff=cutoff):
                 out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
@@ -372,6 +385,8 @@ class Geocoder:
                     continue
                 if ent.end < sent.end and (doc[ent.end].is_currency or doc[ent.end].like_num):
                     continue  # "US $1,000,000"
+                if span.text in self.demonyms or span.text.rstrip("s") in self.demonyms:
+                    continue  # "Ukrainian" is a demonym, not a village found by spelling
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
         blocked = {i for ent in sent.ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
@@ -380,7 +395,8 @@ class Geocoder:
         i = sent.start
         while i < sent.end:
             tok = doc[i]
-            if i in taken or i in blocked or not _cap(tok) or _type_word(tok):
+            if i in taken or i in blocked or not _cap(tok) or _type_word(tok) or \
+                    tok.text in self.demonyms or tok.text.rstrip("s") in self.demonyms:
                 i += 1
                 continue
             found = None
@@ -421,7 +437,8 @@ class Geocoder:
                 i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
                 continue
             if _locative_cue(found, sent) or (found.start == sent.start
-                                              and _followed_by_comma_place(found, sent)):
+                                              and _followed_by_comma_place(found, sent)) or \
+                    (known and self._is_region_name(found.text)):
                 out.append(Mention(found, found.text, from_ner=False, label=inside, known=known))
                 taken.update(range(found.start, found.end))
                 i = found.end
@@ -440,6 +457,12 @@ class Geocoder:
             self._describe(m)
         out.sort(key=lambda m: m.span.start)
         return out
+
+    def _is_region_name(self, text: str) -> bool:
+        """A country or curated region ("DPR", "Donbas"): a place wherever it stands."""
+        return any(m.record.feature in (COUNTRY, REGION) and m.kind in (PRIMARY, ALIAS, ABBREVIATION)
+                   and (m.kind != ABBREVIATION or text.isupper())
+                   for m in self.gaz.lookup(normalize(text)))
 
     def _describe(self, m: Mention) -> None:
         """Fill want / country_hint / evidence from the words around a mention."""
@@ -676,7 +699,7 @@ class Geocoder:
             as_unit = FEATURE_RANK[r.feature] < FEATURE_RANK[CITY] or (
                 r.feature == CITY and other.want in ("admin", "admin2"))  # "Amvrosievsky region"
             if not as_unit:
-                break
+                continue  # a town named along the way is not the village's unit
             if best is None or (FEATURE_RANK[r.feature] > FEATURE_RANK[best.feature] and _inside(r, best)):
                 best = r
         if best is not None:
@@ -739,6 +762,8 @@ class Geocoder:
 
 def _want_from_words(words: list[str]) -> str | None:
     ws = set(words)
+    if "council" in ws:
+        return "admin2"  # "Shakhtersky City Council": the municipality
     if ws & SETTLEMENT_WORDS:
         return "settlement"
     if ws & ADMIN2_WORDS:
