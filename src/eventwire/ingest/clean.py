@@ -55,7 +55,7 @@ _TERMINAL_HEADINGS = re.compile(
     r"(?:read|see) (?:also|next|more)(?: stories)?|"
     r"(?:latest|recent) (?:news|posts|articles|stories|headlines)|"
     r"more (?:about|on|from) .{1,80}|share (?:this|the) (?:article|story|post)|"
-    r"about the author|sign up for .{1,60}|newsletter)\s*:?\s*$",
+    r"about the author|sign up for .{1,60}|newsletter)\s*[:.…!]*\s*$",
     re.IGNORECASE,
 )
 # Headings whose section is a short list of headlines inside the article.
@@ -125,6 +125,11 @@ _CREDIT_SEGMENT = re.compile(
     rf"{_NAME}(?:\s*,\s*{_NAME})*(?:,?\s+and\s+{_NAME})?\s+(?:in|at|from|reporting from)\s+"
     rf"(?:the\s+)?[A-Z][\w.'’\-]+(?:[\s,]+[A-Z][\w.'’\-]+){{0,4}}\s*\.?\s*$"
 )
+# A link bar: short items separated by bars or dots ("Reprints | Single Page | Send to a friend").
+_BAR_SPLIT = re.compile(r"\s+[|·•]\s+|\s*\|\s*")
+# Markup left in a dump (escaped ad scripts, raw tags).
+_MARKUP_LINE = re.compile(r"^\s*(?:<|&lt;)/?[a-zA-Z!][^>]*(?:>|&gt;)")
+_AD = re.compile(r"\bclick here\b|^\s*advertisement\s*$", re.IGNORECASE)
 _LISTY = re.compile(r"\w\s*[(,]\s*\w.*\w")
 def _ends_sentence(text: str) -> bool:
     """Ends like a sentence: . ! ? or … possibly followed by closing quotes or brackets."""
@@ -199,6 +204,16 @@ def _continues(prev: str, nxt: str) -> bool:
     return len(prev.split()) >= 7 and len(nxt.split()) >= 3
 
 
+def _link_bar(text: str) -> bool:
+    """Two or more short items between bars: a navigation bar, not a table row of figures."""
+    if "|" not in text and "·" not in text and "•" not in text:
+        return False
+    items = [i for i in _BAR_SPLIT.split(text) if i.strip()]
+    return len(items) >= 2 and all(
+        len(i.split()) <= 4 and not _ends_sentence(i) and not any(c.isdigit() for c in i) for i in items
+    )
+
+
 def _is_prose(line: _Line) -> bool:
     """A news paragraph: several words ending like a sentence."""
     return line.words >= 12 and _ends_sentence(line.text)
@@ -214,10 +229,20 @@ def _appeal(line: _Line) -> bool:
     return bool(_CALL_TO_ACTION.search(line.text) and _APPEAL_OBJECT.search(line.text))
 
 
+# Reuters style: "(Reporting by Michael Shields; editing by Rory Channing)"
+_REPORTING_BY = re.compile(
+    r"^\s*[(\[]?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|produced)(?:\s+and\s+\w+)?\s+by\s+"
+    r"[A-Z][^()]{2,300}[)\]]?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _credit_line(text: str, words: int) -> bool:
     """A wire credit line: reporters' names with their cities, '... contributed'."""
     if words > 70 or words < 3:
         return False
+    if _REPORTING_BY.match(text):
+        return True
     body = _CONTRIBUTED.sub("", text).strip().rstrip(".")
     segments = [s for s in re.split(r";\s*(?:and\s+)?", body) if s.strip()]
     matched = sum(1 for s in segments if _CREDIT_SEGMENT.match(s))
@@ -232,8 +257,9 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
 
     With ``strip_title`` a text dump's first heading-like line becomes the title
     (as for HTML, where the title is metadata and not body text). ``join_wrapped``
-    treats a line break inside an unfinished sentence as a wrapped paragraph; an HTML
-    extractor's output has one paragraph per line and is cleaned with it off.
+    says the text is a dump: a line break inside an unfinished sentence is a wrapped
+    paragraph, and runs of teaser headlines are furniture. An HTML extractor's output
+    (one paragraph per line, teasers already gone) is cleaned with it off.
     """
     lines = _lines(raw, join_wrapped)
     if not lines:
@@ -246,6 +272,12 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
         t = ln.text
         if _LINK_LINE.match(t):
             ln.reason = "link-list"
+        elif _MARKUP_LINE.match(t):
+            ln.reason = "markup"
+        elif _link_bar(t):
+            ln.reason = "navigation"
+        elif ln.words <= 30 and _AD.search(t):
+            ln.reason = "advertisement"
         elif _appeal(ln):
             ln.reason = "appeal"
         elif ln.words <= 40 and _COPYRIGHT.search(t):
@@ -318,6 +350,25 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
             lines[i - 1]
         ) and lines[i - 1].words <= 12:
             lines[i - 1].reason = "link-list"  # the list's heading ("More about X")
+
+    # ---- headline lists: three or more headline-like lines in a row (teasers of other stories);
+    # an article's own subheads stand alone between paragraphs. Only in text dumps: an HTML
+    # extractor has dropped teaser lists already, and what runs of short lines remain in its
+    # output are the article's own lists.
+    i = 0 if join_wrapped else n
+    while i < n:
+        j = i
+        while j < n and lines[j].reason is None and _is_heading_like(lines[j]) and lines[j].words >= 3:
+            j += 1
+        run = lines[i:j]
+        # a story's own list: items with commas or brackets ("Little Britain (BBC Three)"), dashes
+        # ("- targeted teenagers ..."), or introduced by the line before ("... include:")
+        own_list = any(_LISTY.search(ln.text) or ln.text.startswith(("-", "–")) for ln in run) or (
+            i > 0 and lines[i - 1].text.rstrip().endswith(":"))
+        if j - i >= 3 and not own_list:
+            for ln in lines[i:j]:
+                ln.reason = "related-links"
+        i = max(j, i + 1)
 
     # ---- tail: from an end-of-article marker on, everything is furniture, provided
     # enough article text precedes it (so a marker cannot eat a short article)
