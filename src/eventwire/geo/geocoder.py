@@ -57,7 +57,8 @@ SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "area", "hamlet", "
 LOC_PREPS = {"in", "at", "near", "outside", "around", "inside", "into", "across", "throughout", "from",
              "to", "toward", "towards", "within", "on", "over", "between", "of", "off", "by", "along",
              "onto", "past", "through", "beyond", "nearby", "northeast", "northwest", "southeast",
-             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity"}
+             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity",
+             "à", "au", "aux", "dans", "près", "vers", "en"}  # French-language headlines of wire sources
 NEAR_CUES = re.compile(
     r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area|areas|"
     r"km|kilometers?|kilometres?|miles?|north|south|east|west|northern|southern|eastern|western|"
@@ -209,7 +210,9 @@ class Geocoder:
         if fuzzy:
             need_admin = want in ("admin", "admin2") and not any(
                 m.record.feature in (ADMIN1, ADMIN2, REGION) for m in matches)
-            if (not matches or need_admin) and len(stem_key) >= 4:
+            # Short folded keys collide ("Bianga" / "Bayanga"): only inside a named unit.
+            min_len = 4 if container is not None or country_hint else 7
+            if (not matches or need_admin) and len(stem_key) >= min_len:
                 for m in self._fuzzy(stem_key, context, container, country_hint,
                                      admin_only=bool(matches)):
                     if m.record.pid not in seen:
@@ -247,6 +250,9 @@ class Geocoder:
         # Never a wrong same-name place: when the article is clearly about some country, a town
         # outside every country it names, found by an alternate spelling or small, is rejected
         # rather than guessed ("Mann" in a CAR report is not the Isle of Man).
+        if r.feature == COUNTRY and (kw.get("want") == "settlement" or (
+                best.kind == ALTERNATE and top and context.country_share(r.country) < 0.15)):
+            return None  # "Mann town" is not the Isle of Man
         if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.15
                 and context.country_share(top) >= 0.5 and kw.get("country_hint") is None
                 and (best.kind == ALTERNATE or r.population < 50000 or r.feature in (ADMIN1, ADMIN2))):
@@ -809,8 +815,8 @@ def _locative_cue(span: Span, sent: Span) -> bool:
     nxt = doc[span.end] if span.end < sent.end else None
     if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
         return True
-    if all(not t.is_alpha for t in sent if not (span.start <= t.i < span.end)):
-        return True  # the sentence is just the name ("Gorlivka.")
+    if all(not t.is_alpha for t in sent if not (span.start <= t.i < span.end)) or _alone_on_line(span):
+        return True  # the sentence (or line) is just the name ("Gorlivka.")
     if prev is not None and re.search(r"(held|controlled|occupied|based)$", prev.lower_):
         return True  # "rebel-held Donetsk"
     if prev is not None and (prev.lower_ in LOC_PREPS or
@@ -842,10 +848,21 @@ def _strong_cue(span: Span, sent: Span) -> bool:
     if prev is not None and prev.lower_ == "of" and prev2 is not None and prev2.lower_ in SETTLEMENT_WORDS:
         return True
     if span.start == sent.start and (nxt is None or nxt.text in {"(", "."}) and \
-            all(not t.is_alpha for t in doc[span.end : sent.end]) or _only_parenthetical(span, sent):
+            all(not t.is_alpha for t in doc[span.end : sent.end]) or _only_parenthetical(span, sent) or \
+            _alone_on_line(span):
         return True  # a bare name as the whole text unit: "Krasnogorivka (outside)."
     return span.start == sent.start and nxt is not None and nxt.text in {",", "("} and any(
         t.text[:1].isupper() for t in doc[span.end : sent.end])
+
+
+def _alone_on_line(span: Span) -> bool:
+    """The name is the only word on its line ("Bria." above a headline)."""
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : end if end >= 0 else len(text)]
+    rest = line[: span.start_char - start] + line[span.end_char - start :]
+    return not re.search(r"[^\W\d_]", rest)
 
 
 def _only_parenthetical(span: Span, sent: Span) -> bool:
