@@ -89,3 +89,19 @@ def test_extract_from_stdin_writes_mentions(tmp_path: Path, examples_dir: Path) 
     assert all(k in rows[0] for k in keys)
     assert rows[0]["salience"] >= rows[-1]["salience"]
     assert rows[0]["sub_event_type"] == "Agreement" and rows[0]["event_date"] == "2023-09-20"
+
+
+def test_articles_export_as_parquet_keeps_removed_spans(bad_batch) -> None:
+    import pyarrow.parquet as pq
+
+    d, db, _ = bad_batch
+    out = d / "articles.parquet"
+    r = eventwire("export", "--db", str(db), "--what", "articles", "--format", "parquet", "-o", str(out))
+    assert r.returncode == 0, r.stderr.decode()
+    rows = pq.read_table(out).to_pylist()
+    assert len(rows) == 1
+    removed = json.loads(rows[0]["removed"])
+    reasons = {x["reason"] for x in removed}
+    assert removed and "Become a member" not in rows[0]["text"]
+    assert any("appeal" in r or "member" in r for r in reasons), reasons
+    assert rows[0]["published"] == "2023-09-20" and rows[0]["published_from"] == "sidecar"
