@@ -267,3 +267,24 @@ def test_boilerplate_score_not_below_trafilatura() -> None:
     assert clean["precision"] > dump["precision"] + 0.15
     assert clean["recall"] > dump["recall"] - 0.02
     assert "eventwire" in rep.to_text() and "trafilatura" in rep.to_text()
+
+
+def test_outlet_names_and_dates() -> None:
+    import datetime as dt
+
+    from eventwire.ingest.meta import OutletBook, dateline_date, normalise_outlet, parse_date
+
+    assert normalise_outlet("BNB – Big Big News") == normalise_outlet("BNB - Big Big News") == "BNB - Big Big News"
+    assert normalise_outlet("https://www.OC-Media.org/") == normalise_outlet("oc-media.org") == "oc-media.org"
+    assert normalise_outlet("  OC Media | Home ") == "OC Media"
+    book = OutletBook()
+    assert book.resolve("OC Media", "https://oc-media.org/features/x") == "OC Media"
+    assert book.resolve(None, "https://www.oc-media.org/news/y") == "OC Media"  # one outlet, one name
+    assert book.resolve(None, "https://apnews.com/article/z") == "apnews.com"
+    assert parse_date("Thu, 21 Sep 2023 06:10:00 GMT") == dt.date(2023, 9, 21)
+    assert parse_date("2023-09-20T14:00:00+04:00") == dt.date(2023, 9, 20)
+    assert parse_date("Sept. 20, 2023") == dt.date(2023, 9, 20)
+    assert parse_date("2999-01-01") is None and parse_date("soon") is None  # never a made-up date
+    # a real AP dateline line from an L3S-GN1 page
+    assert dateline_date("Associated Press - January 8, 2008 4:33 PM ET \nGRANT TOWN, W.Va. (AP) - Relatives "
+                         "of Rich Rodriguez have been harassed") == dt.date(2008, 1, 8)
