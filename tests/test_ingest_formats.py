@@ -172,6 +172,19 @@ def test_warc_and_warc_gz_from_real_pages(tmp_path: Path) -> None:
     assert any(a.published_from != "warc" for a in plain)
 
 
+def test_warc_is_streamed_past_the_file_size_limit(tmp_path: Path) -> None:
+    pages = _pages(6)
+    biggest = max(p.stat().st_size for p in pages)
+    (tmp_path / "crawl.warc").write_bytes(_warc(pages, gz=False))
+    assert (tmp_path / "crawl.warc").stat().st_size > biggest + 2000
+    # the limit applies to each record, not to the crawl file (CC-NEWS files are ~1 GB)
+    arts, fails = _split(list(read_inputs([str(tmp_path)], Settings(max_file_bytes=biggest + 2000))))
+    assert len(arts) == 6 and not fails
+    small = Settings(max_file_bytes=min(p.stat().st_size for p in pages) + 10)
+    arts, fails = _split(list(read_inputs([str(tmp_path)], small)))
+    assert fails and {f.code for f in fails} == {"E106"} and len(arts) + len(fails) == 6
+
+
 def test_truncated_warc_gz_keeps_complete_records(tmp_path: Path) -> None:
     data = _warc(_pages(4), gz=True)
     (tmp_path / "cut.warc.gz").write_bytes(data[: int(len(data) * 0.6)])

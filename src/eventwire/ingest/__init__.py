@@ -150,6 +150,12 @@ def read_file(path: Path, ctx: Context) -> Iterator[Result]:
         return
     try:
         size = path.stat().st_size
+        if size > 0 and _is_warc(path):
+            from eventwire.ingest.warc import read_warc_stream
+
+            with path.open("rb") as fh:
+                yield from read_warc_stream(fh, source, ctx)
+            return
         if size > ctx.settings.max_file_bytes:
             yield _too_large(source, ctx)
             return
@@ -161,6 +167,15 @@ def read_file(path: Path, ctx: Context) -> Iterator[Result]:
     side, failures = _sidecar_for(path, ctx)
     yield from failures
     yield from read_bytes(data, source, ctx, side)
+
+
+def _is_warc(path: Path) -> bool:
+    name = path.name.lower()
+    if not (name.endswith((".warc", ".warc.gz", ".arc.gz")) or path.stat().st_size > 1_000_000):
+        return False  # small files of other names go the in-memory way
+    from eventwire.ingest.warc import is_warc_file
+
+    return is_warc_file(path)
 
 
 def _sidecar_for(path: Path, ctx: Context) -> tuple[dict[str, Any], list[InputFailure]]:

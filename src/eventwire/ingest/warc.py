@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zlib
 from collections.abc import Iterator, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from eventwire.errors import E_EMPTY, E_FORMAT, E_TRUNCATED, InputError
+from eventwire.errors import E_EMPTY, E_FORMAT, E_TOO_LARGE, E_TRUNCATED, InputError
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.html import read_html
@@ -30,10 +32,32 @@ def _warc_date(value: str | None) -> dt.date | None:
 
 
 def read_warc(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Results:
-    """HTML ``response`` (and ``resource``) records of a WARC file."""
+    """HTML ``response`` (and ``resource``) records of a WARC held in memory."""
+    yield from read_warc_stream(io.BytesIO(data), source, ctx)
+
+
+def is_warc_file(path: Path) -> bool:
+    """A WARC or WARC.gz on disk (by content), to be streamed rather than read whole."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip().startswith(b"WARC/")
+
+
+def read_warc_stream(stream: BinaryIO, source: str, ctx: Context) -> Results:
+    """HTML ``response`` (and ``resource``) records of a WARC stream, one at a time.
+
+    Streaming keeps memory flat on multi-gigabyte crawls (CC-NEWS files are ~1 GB);
+    each record's body is capped at ``max_file_bytes`` instead of the whole file.
+    """
     found = 0
+    limit = ctx.settings.max_file_bytes
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        for record in ArchiveIterator(stream):
             if record.rec_type not in ("response", "resource"):
                 continue
             headers = record.http_headers
@@ -48,8 +72,12 @@ def read_warc(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -
             url = record.rec_headers.get_header("WARC-Target-URI")
             rid = record.rec_headers.get_header("WARC-Record-ID") or str(found)
             member = f"{source}!{url or rid}"
-            body = record.content_stream().read()
+            body = record.content_stream().read(limit + 1)
             found += 1
+            if len(body) > limit:
+                yield InputFailure(member, f"[{E_TOO_LARGE}] {member}: HTML record larger than max_file_bytes "
+                                           f"({limit}).", E_TOO_LARGE)
+                continue
             # the record's reader counts down its Content-Length: bytes still owed at EOF = truncated
             if getattr(record.raw_stream, "limit", 0) > 0:
                 why = "the WARC record is truncated (the file ends inside it). Re-download the WARC."
@@ -71,8 +99,12 @@ def read_warc(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -
         yield InputFailure(source, f"[{E_FORMAT}] {source}: unreadable WARC ({exc}). Check the file.",
                            E_FORMAT)
         return
+    except (zlib.error, EOFError) as exc:
+        yield InputFailure(source, f"[{E_TRUNCATED}] {source}: the WARC's compressed stream is corrupt or "
+                                   f"truncated ({exc}). Re-download it.", E_TRUNCATED)
+        return
     if found == 0:
         yield InputFailure(source, f"[{E_EMPTY}] {source}: no HTML response records in the WARC.", E_EMPTY)
 
 
-__all__ = ["read_warc"]
+__all__ = ["is_warc_file", "read_warc", "read_warc_stream"]
