@@ -143,3 +143,17 @@ def test_speech_date_bounds_the_event(docs: dict[str, Doc]) -> None:
 )
 def test_timestamps_and_day_offsets(text: str, published: date, expected: date | None) -> None:
     assert resolve_date(first_sentence(text), published).date == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("Elections will be held next month.", date(2023, 10, 1), date(2023, 10, 31), 3),
+        ("Talks will resume next week.", date(2023, 9, 25), date(2023, 10, 1), 2),
+        ("At least 70 people have been hurt over the past eight days.", date(2023, 9, 12), date(2023, 9, 20), 2),
+        ("Rebels took the town last month.", date(2023, 8, 1), date(2023, 8, 31), 3),
+    ],
+)
+def test_relative_periods(text: str, start: date, end: date, precision: int) -> None:
+    r = resolve_date(first_sentence(text), OC_PUBLISHED)
+    assert (r.date, r.date_end, r.precision) == (start, end, precision)

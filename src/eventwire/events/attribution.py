@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from eventwire.events.dates import next_sentence, previous_sentence
+
 OUTLET = "the outlet"
 
 # Verbs that introduce reported speech or a source's figures.
@@ -270,10 +272,7 @@ def hedge_of_following(sent: Span) -> str | None:
 
 
 def _neighbour(sent: Span, step: int) -> Span | None:
-    i = sent.start - 1 if step < 0 else sent.end
-    if i < 0 or i >= len(sent.doc):
-        return None
-    return sent.doc[i].sent
+    return previous_sentence(sent) if step < 0 else next_sentence(sent)
 
 
 def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = None,  # noqa: A002

@@ -28,12 +28,13 @@ Rules:
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import dateparser
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -94,8 +95,63 @@ class DateResolution:
     tense: str  # past | present | future
 
 
+# Per-Doc memo: status, dates and the story-day look-back ask for the same sentences'
+# dates again and again; results die with the Doc.
+_MEMO: weakref.WeakKeyDictionary[Doc, dict[tuple[object, ...], object]] = weakref.WeakKeyDictionary()
+
+
+def _memo(doc: Doc) -> dict[tuple[object, ...], object]:
+    m = _MEMO.get(doc)
+    if m is None:
+        m = _MEMO[doc] = {}
+    return m
+
+
+def _sentence_index(doc: Doc) -> tuple[dict[int, int], list[Span]]:
+    memo = _memo(doc)
+    index = memo.get(("sent-index",))
+    if index is None:
+        sents = list(doc.sents)
+        index = memo[("sent-index",)] = ({s.start: i for i, s in enumerate(sents)}, sents)
+    return index  # type: ignore[return-value]
+
+
+def previous_sentence(sent: Span) -> Span | None:
+    """The sentence before ``sent`` in its Doc (cached: ``Token.sent`` scans the Doc)."""
+    starts, sents = _sentence_index(sent.doc)
+    i = starts.get(sent.start)
+    if i is None:  # a span that is not one of the Doc's sentences
+        return sent.doc[sent.start - 1].sent if sent.start > 0 else None
+    return sents[i - 1] if i > 0 else None
+
+
+def next_sentence(sent: Span) -> Span | None:
+    """The sentence after ``sent`` in its Doc (cached)."""
+    starts, sents = _sentence_index(sent.doc)
+    i = starts.get(sent.start)
+    if i is None:
+        return sent.doc[sent.end].sent if sent.end < len(sent.doc) else None
+    return sents[i + 1] if i + 1 < len(sents) else None
+
+
+# Nothing can be a date without one of these.
+_ANY_DATE_RE = re.compile(
+    r"\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tonight|tomorrow|week|month|\bday\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|morning|afternoon|evening|decade",
+    re.IGNORECASE,
+)
+
+
 def sentence_tense(sent: Span) -> str:
     """past | present | future, from the main verbs and future/plan cues ("will", "would be held")."""
+    memo = _memo(sent.doc)
+    key = ("tense", sent.start, sent.end)
+    if key not in memo:
+        memo[key] = _sentence_tense(sent)
+    return memo[key]  # type: ignore[return-value]
+
+
+def _sentence_tense(sent: Span) -> str:
     if _FUTURE_RE.search(sent.text):
         return "future"
     root = sent.root
@@ -210,6 +266,20 @@ _STAMP_RE = re.compile(
 
 def _ranked_dates(sent: Span, published: date | None, *,
                   default: date | None = None) -> list[tuple[int, DateResolution]]:
+    if not _ANY_DATE_RE.search(sent.text):
+        return []
+    memo = _memo(sent.doc)
+    # ``default`` only matters as the anchor of "the previous day"
+    if default is not None and not _RELATIVE_DAY_RE.search(sent.text):
+        default = None
+    key = ("dates", sent.start, sent.end, published, default)
+    if key not in memo:
+        memo[key] = _ranked_dates_uncached(sent, published, default=default)
+    return memo[key]  # type: ignore[return-value]
+
+
+def _ranked_dates_uncached(sent: Span, published: date | None, *,
+                           default: date | None = None) -> list[tuple[int, DateResolution]]:
     tense = sentence_tense(sent)
     text = _STAMP_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
     out: list[tuple[tuple[int, int], DateResolution]] = []
@@ -241,12 +311,10 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
     r = _resolve_one(sent, own, published, None, tense)
     if r is not None and r[0][2] == 1 and r[0][0] is not None:
         return r[0][0]
-    doc = sent.doc
-    i = sent.start - 1
+    prev = previous_sentence(sent)
     for _ in range(ANCHOR_LOOKBACK):
-        if i < 0:
+        if prev is None:
             break
-        prev = doc[i].sent
         text = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), prev.text)
         prev_tense = sentence_tense(prev)
         r = _resolve_one(prev, text, published, None, prev_tense)
@@ -254,7 +322,7 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
         if r is not None and prev_tense != "future" and r[0][2] == 1 and r[0][0] is not None \
                 and r[0][0] <= published:
             return r[0][0]
-        i = prev.start - 1
+        prev = previous_sentence(prev)
     return None
 
 
@@ -358,8 +426,7 @@ def _resolve_one(sent: Span, text: str, published: date | None, default: date | 
             return (prev_last.replace(day=1), prev_last, 3), m
         if w == "next month":
             nxt = (first + timedelta(days=32)).replace(day=1)
-            return (nxt, (nxt + timedelta(days=32)).replace(day=1) - timedelta(days=1), 3,
-                                  m.group(0), tense), m.span()
+            return (nxt, (nxt + timedelta(days=32)).replace(day=1) - timedelta(days=1), 3), m
         if m.group(2):
             n = _WORD_NUMS.get(m.group(2).lower())
             if n is None and m.group(2).isdigit():
@@ -421,18 +488,23 @@ def story_date(sent: Span, published: date | None) -> date | None:
     a better default than the publication date for a sentence that names no day."""
     if published is None:
         return None
-    doc = sent.doc
-    i = sent.start - 1
+    memo = _memo(sent.doc)
+    key = ("story", sent.start, published)
+    if key in memo:
+        return memo[key]  # type: ignore[return-value]
+    prev = previous_sentence(sent)
+    day: date | None = None
     for _ in range(ANCHOR_LOOKBACK):
-        if i < 0:
+        if prev is None:
             break
-        prev = doc[i].sent
         found = [d for d in all_dates(prev, published)
                  if d.precision == 1 and d.date is not None and d.tense != "future" and d.date <= published]
         if found:
-            return found[0].date
-        i = prev.start - 1
-    return None
+            day = found[0].date
+            break
+        prev = previous_sentence(prev)
+    memo[key] = day
+    return day
 
 
 def evaluate_gold(shared: Path | None = None) -> dict[str, int]:

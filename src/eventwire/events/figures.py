@@ -42,7 +42,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 from text_to_num import text2num
 
 from eventwire import model
@@ -366,20 +366,24 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
     ``published`` is accepted for interface symmetry; counts do not depend on it.
     """
     del published
-    doc = sent.doc
-    evidence = model.Evidence(text=sent.text, start=sent.start_char, end=sent.end_char)
-    found = _numeric_counts(sent)
-    found = _merge_sums(doc, found)
+    text = sent.text
+    has_number = _NUMBER_HINT_RE.search(text) is not None
+    has_field = _FIELD_HINT_RE.search(text) is not None
+    if not has_number and not has_field:
+        return []  # most sentences: nothing to count, skip the parse walks
+    evidence = model.Evidence(text=text, start=sent.start_char, end=sent.end_char)
+    found = _merge_sums(sent, _numeric_counts(sent)) if has_number else []
     used = {t.i for f in found for t in f.tokens}
     used |= {f.noun.i for f in found}
-    found.extend(_implicit_counts(sent, used))
+    if has_field:
+        found.extend(_implicit_counts(sent, used))
     found.sort(key=lambda f: f.start)
     claims: list[model.Claim] = []
     for f in found:
         att = attribution(sent, token=f.noun)
         claims.append(model.Claim(
             field=f.field or "other",
-            text=doc.text[f.start:f.end],
+            text=_chars(sent, f.start, f.end),
             evidence=evidence,
             value_low=f.q.low,
             value_high=f.q.high,
@@ -394,6 +398,24 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
             outlet=outlet,
         ))
     return claims
+
+
+def _chars(sent: Span, start: int, end: int) -> str:
+    """Article text between two Doc character offsets inside ``sent`` (``Doc.text`` is rebuilt
+    on every access, so slice the sentence's text instead)."""
+    return sent.text[start - sent.start_char:end - sent.start_char]
+
+
+# Cheap pre-checks (a plain alternation is far faster than QUANTITY_RE or a token walk).
+_NUMBER_HINT_RE = re.compile(
+    rf"\d|\b(?:{_NUMWORD[3:-1]}|dozens?|scores|hundreds|thousands|several|few|handful)\b", re.IGNORECASE)
+_FIELD_HINT_RE = re.compile(
+    r"kill|\bdie|dead|death|died|injur|wound|hurt|arrest|detain|captur|abduct|kidnap|hostage|evacuat|rescu|"
+    r"displac|\bfled\b|flee|refugee|casualt|fatal|shot|shoot|murder|slay|slain|execut|behead|suffer|sustain|"
+    r"condition|hospital|custody|jail|imprison|apprehend|\bnab|stab|massacre|perish|drown|bod(?:y|ies)|corpse|"
+    r"suffocat|lives|life",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -476,7 +498,7 @@ _SUM_GAP_RE = re.compile(r"^\s+(?:[\w'-]+\s+){0,2}and\s+$")
 _LIST_GAP_RE = re.compile(r"^\s+(?:[\w'-]+\s*){1,2},\s+$")  # "Five troops, 19 civilians, killed"
 
 
-def _merge_sums(doc: Doc, found: list[_Found]) -> list[_Found]:
+def _merge_sums(sent: Span, found: list[_Found]) -> list[_Found]:
     """"12 Somali and 11 Yemeni pirates", "two women and one man died": one count, the sum."""
     out: list[_Found] = []
     for f in found:
@@ -484,14 +506,14 @@ def _merge_sums(doc: Doc, found: list[_Found]) -> list[_Found]:
         if (prev is not None and prev.q.low is not None and prev.q.low == prev.q.high
                 and f.q.low is not None and f.q.low == f.q.high and not prev.q.qualifier and not f.q.qualifier
                 and "sub-count" not in f.flags
-                and (_SUM_GAP_RE.match(doc.text[prev.q_end:f.q_start])
-                     or (_LIST_GAP_RE.match(doc.text[prev.q_end:f.q_start]) and (prev.field or f.field)
+                and (_SUM_GAP_RE.match(_chars(sent, prev.q_end, f.q_start))
+                     or (_LIST_GAP_RE.match(_chars(sent, prev.q_end, f.q_start)) and (prev.field or f.field)
                          and (prev.field is None or f.field is None or prev.field == f.field)
                          and _is_person(prev.noun) and _is_person(f.noun)))):
             total = prev.q.low + f.q.low
             field = prev.field or f.field
             noun = f.noun if f.field or not prev.field else prev.noun
-            out[-1] = _Found(Quantity(total, total, total, None, doc.text[prev.q_start:f.q_end]), noun,
+            out[-1] = _Found(Quantity(total, total, total, None, _chars(sent, prev.q_start, f.q_end)), noun,
                              prev.tokens + f.tokens, field, prev.category or f.category,
                              tuple(dict.fromkeys(prev.flags + f.flags + ("sum",))),
                              min(prev.start, f.start), max(prev.end, f.end), prev.q_start, f.q_end)
@@ -550,10 +572,16 @@ def _victims(w: Token) -> Token | None:
     return None
 
 
+_CONTEXT_LEMMAS = frozenset({"shoot", "shooting", "stabbing", "beating", "suffer", "sustain", "receive",
+                             "list", "be", "remain", "treat"})
+
+
 def _contextual_field(w: Token) -> str | None:
     """Field words that need their context: "fatally shot", "shot dead", "the fatal shooting",
     "suffered injuries", "in critical condition", "treated at a hospital"."""
     lemma = w.lemma_.lower()
+    if lemma not in _CONTEXT_LEMMAS:
+        return None
     kids = {c.lower_ for c in w.children}
     if lemma == "shoot" and w.pos_ == "VERB" and (kids & {"fatally", "dead"}):
         return "fatalities"
@@ -625,7 +653,7 @@ def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
         for c in conj:
             toks.append(sent.doc[c.right_edge.i] if c.right_edge.i - c.i < 8 else c)
         start, end = _phrase(sent, toks)
-        out.append(_Found(Quantity(n, n, n, None, sent.doc.text[start:end]), v, [], field, _category(v),
+        out.append(_Found(Quantity(n, n, n, None, _chars(sent, start, end)), v, [], field, _category(v),
                           ("implicit",), start, end, start, end))
     return out
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from eventwire.events.dates import all_dates, sentence_tense
+from eventwire.events.dates import all_dates, previous_sentence, sentence_tense
 
 STATUSES = ("occurred", "background", "planned", "denied", "opinion")
 BACKGROUND_DAYS = 31  # dates older than this before publication are history
@@ -115,8 +115,14 @@ def _is_opinion(sent: Span) -> bool:
     return False
 
 
+_BACKGROUND_HINTS = ("year", "month", "week", "decade", "formerly", "previously", "historically",
+                     "hostilities", "the war", "the conflict", "fighting", "spanned", "lasted", "enduring",
+                     "long-standing", "longstanding", "long-running", "protracted")
+
+
 def _is_background(sent: Span, published: date | None, *, look_back: bool = True) -> bool:
-    if _BACKGROUND_RE.search(sent.text):
+    low = sent.text.lower()
+    if any(h in low for h in _BACKGROUND_HINTS) and _BACKGROUND_RE.search(sent.text):
         return True
     if published is not None:
         old = recent = False
@@ -137,7 +143,9 @@ def _is_background(sent: Span, published: date | None, *, look_back: bool = True
         subj = next((t for t in sent if t.dep_ in {"nsubj", "nsubjpass"} and t.head == sent.root), None)
         if subj is not None and subj.lemma_.lower() in _HISTORY_NOUNS and first.lower_ != "the" \
                 and not any(d.tense == "future" for d in all_dates(sent, published)):
-            prev = sent.doc[sent.start - 1].sent
+            prev = previous_sentence(sent)
+            if prev is None:
+                return False
             return _is_background(prev, published, look_back=False)
     return False
 
