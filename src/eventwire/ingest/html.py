@@ -53,14 +53,23 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     tags = _meta_tags(tree)
-    title = _pick(tags, "og:title", "twitter:title", "headline")
-    if not title:
-        t = tree.findtext(".//title")
-        if t and t.strip():
-            parts = [p.strip() for p in _TITLE_SPLIT.split(t.strip()) if p.strip()]
-            # "Headline | Site" / "Site :: Section :: Headline": the headline is the longest part
-            title = max(parts, key=len) if parts else t.strip()
-    out["title"] = re.sub(r"\s+", " ", title).strip() if title else None
+    cands: list[str] = []
+    declared = _pick(tags, "og:title", "twitter:title", "headline")
+    if declared:
+        cands.append(declared)
+    t = tree.findtext(".//title")
+    if t and t.strip():
+        # "Headline | Site" / "Site :: Section :: Headline": each part is a candidate
+        cands.extend(p.strip() for p in _TITLE_SPLIT.split(t.strip()) if p.strip())
+        cands.append(t.strip())
+    for h in tree.xpath("//h1|//h2")[:6]:
+        text = " ".join(h.text_content().split())
+        if 3 <= len(text.split()) <= 30:
+            cands.append(text)
+    cands = [" ".join(c.split()) for c in cands]
+    out["title_candidates"] = cands
+    out["title_declared"] = bool(declared)  # og:title and the like are trusted as given
+    out["title"] = declared or (max(cands, key=len) if cands else None)
     out["sitename"] = _pick(tags, "og:site_name", "application-name", "publisher")
     canon = tree.xpath('//link[@rel="canonical"]/@href')
     url = (str(canon[0]).strip() if canon else None) or _pick(tags, "og:url")
@@ -128,7 +137,25 @@ def extract_html(html: str, source: str) -> tuple[str, dict[str, Any]]:
     meta = page_metadata(tree)
     doc = trafilatura.bare_extraction(tree, with_metadata=False, include_comments=False)
     text = doc.text if doc is not None and doc.text else ""
+    if not meta["title_declared"] and meta["title_candidates"]:
+        meta["title"] = choose_title(meta["title_candidates"], text)
     return text, meta
+
+
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def choose_title(candidates: list[str], text: str) -> str:
+    """The candidate headline that best matches the story's opening (the <title> is often just
+    the site's name, the <h1> a section name): share of its words found in the first paragraphs."""
+    lede = set(w.lower() for w in _CONTENT_WORD.findall(text[:1500]))
+
+    def score(c: str) -> tuple[float, int]:
+        words = [w.lower() for w in _CONTENT_WORD.findall(c)]
+        share = sum(w in lede for w in words) / len(words) if words else 0.0
+        return share, len(words) >= 3
+
+    return max(candidates, key=score)
 
 
 def read_html(
