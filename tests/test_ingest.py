@@ -241,6 +241,13 @@ def test_real_l3s_pages_text_and_metadata() -> None:
             hits += 1
     assert hits >= 0.8 * len(arts)
     assert sum(1 for a in arts if a.title) >= 0.9 * len(arts)
+    # titles agree with the human-marked headlines (not the site name of the <title> tag)
+    from rapidfuzz import fuzz
+
+    with_gold = [a for a in arts if gold[Path(a.source).stem]["headline"]]
+    close = [a for a in with_gold if fuzz.ratio((a.title or "").lower(),
+                                                  gold[Path(a.source).stem]["headline"].lower()) >= 60]
+    assert len(close) >= 0.6 * len(with_gold)
     # removed spans point into the page source: the removed words are there, between tags
     spans = [(a, s) for a in arts for s in a.removed if re.search(r"\w{3,}", s.text)]
     assert spans
