@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -249,6 +249,15 @@ def _write_index(path: Path) -> None:
             return
         seen_names.add((norm, pid))
         names.append((norm, pid, kind, surface))
+        words = norm.split()
+        if len(words) > 1 and any(len(w) <= 3 for w in words):
+            # "Deir ez-Zor" is also written "Deir Ezzor", "Al Bab" "Albab": a joined form too.
+            for i, w in enumerate(words[:-1]):
+                if len(w) <= 3 or len(words[i + 1]) <= 3:
+                    joined = " ".join([*words[:i], w + words[i + 1], *words[i + 2 :]])
+                    if (joined, pid) not in seen_names:
+                        seen_names.add((joined, pid))
+                        names.append((joined, pid, ALTERNATE, surface))
 
     def add_place(name: str, lat: float, lon: float, cc: str, admin1: str, pop: int, feature: str,
                   geonameid: int | None, admin1_name: str | None = None, covers: Iterable[str] = (),

@@ -91,6 +91,9 @@ def is_credit_line(text: str) -> bool:
 
 SKIP_ENT_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP",
                    "LANGUAGE"}
+COMPASS_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                 "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+                 "southeastern", "southwestern", "upper", "lower", "greater"}
 # Nouns that make a capitalised word part of a facility's name ("Victoria Hotel", "Taksim Square").
 FACILITY_WORDS = {"hotel", "square", "street", "avenue", "university", "hospital", "mosque", "church",
                   "school", "college", "mall", "stadium", "palace", "park", "tower", "building", "center",
@@ -192,8 +195,8 @@ class Geocoder:
                 want = want or _want_from_words(ends)
             while len(words) > 1 and words[-1] in ADMIN_WORDS | SETTLEMENT_WORDS | {"area"}:
                 words = words[:-1]
-            while len(words) > 1 and words[0] in ADMIN_WORDS | SETTLEMENT_WORDS | {"of"}:
-                words = words[1:]
+            while len(words) > 1 and words[0] in ADMIN_WORDS | SETTLEMENT_WORDS | COMPASS_WORDS | {"of"}:
+                words = words[1:]  # "north Delhi": Delhi
             bare = strip_type_words(norm)
             if bare != norm:
                 want = want or ("admin2" if set(norm.split()) & ADMIN2_WORDS else "admin")
@@ -255,7 +258,8 @@ class Geocoder:
             return None  # "Mann town" is not the Isle of Man
         if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.15
                 and context.country_share(top) >= 0.5 and kw.get("country_hint") is None
-                and (best.kind == ALTERNATE or r.population < 50000 or r.feature in (ADMIN1, ADMIN2))):
+                and ((best.kind == ALTERNATE and r.population < 100_000) or r.population < 50_000
+                     or r.feature in (ADMIN1, ADMIN2))):
             return None
         return best
 
@@ -378,9 +382,9 @@ class Geocoder:
         taken: set[int] = set()
         out: list[Mention] = []
         for ent in sent.ents:
-            if ent.label_ in {"ORG", "NORP", "FAC", "PERSON"}:
+            if ent.label_ in {"ORG", "FAC"}:
                 span = _trim_the(ent)
-                if span is not None and len(span) > 1 and self.gaz.has_name(normalize(span.text)):
+                if span is not None and len(span) > 1 and self._is_region_name(span.text):
                     # "the Donetsk People's Republic" (ORG to the model): a curated region.
                     out.append(Mention(span, span.text, label="GPE"))
                     taken.update(range(ent.start, ent.end))
@@ -393,6 +397,8 @@ class Geocoder:
                     continue  # "US $1,000,000"
                 if span.text in self.demonyms or span.text.rstrip("s") in self.demonyms:
                     continue  # "Ukrainian" is a demonym, not a village found by spelling
+                if _org_tail(span, sent):
+                    continue  # "Islamic State of Iraq": the end of an organisation's name
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
         blocked = {i for ent in sent.ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
@@ -401,7 +407,7 @@ class Geocoder:
         i = sent.start
         while i < sent.end:
             tok = doc[i]
-            if i in taken or i in blocked or not _cap(tok) or _type_word(tok) or \
+            if i in taken or i in blocked or not _cap(tok) or _type_word(tok) or tok.is_stop or \
                     tok.text in self.demonyms or tok.text.rstrip("s") in self.demonyms:
                 i += 1
                 continue
@@ -422,7 +428,8 @@ class Geocoder:
                     break
             known = found is not None
             partial = found is not None and found.end < run_end and doc[found.end].lower_ in CONNECTORS
-            if (found is None or partial) and _strong_cue(doc[i:run_end], sent) and \
+            in_org = any(e.start <= i < e.end and e.label_ in {"ORG", "PERSON"} for e in sent.ents)
+            if (found is None or partial) and not in_org and _strong_cue(doc[i:run_end], sent) and \
                     normalize(doc[i:run_end].text) not in GENERIC_NAMES:
                 # "Nana-Gribizi prefecture": the whole cued name, not its known first word; a
                 # village the gazetteer lacks is kept for the container fallback.
@@ -436,11 +443,15 @@ class Geocoder:
             if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in FACILITY_WORDS:
                 i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
                 continue
-            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
+            # "Islamic State of Iraq": "of" inside an organisation's name is no locative cue.
+            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS - {"of"}
             alone = all(not t.is_alpha for t in sent if not (found.start <= t.i < found.end))
             if inside in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"} and \
                     not _strong_cue(found, sent) and not after_prep and not alone:
                 i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
+                continue
+            if _org_tail(found, sent):
+                i = found.end
                 continue
             if _locative_cue(found, sent) or (found.start == sent.start
                                               and _followed_by_comma_place(found, sent)) or \
@@ -653,7 +664,8 @@ class Geocoder:
         m, cand = best
         if self._event_score(m, cand, resolved) < -3:
             return None
-        near = bool(NEAR_CUES.search(_window(m, sent)))
+        near = bool(NEAR_CUES.search(_window(m, sent))) or (
+            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
         return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
                               precision=m.fallback_precision)
 
@@ -853,6 +865,13 @@ def _strong_cue(span: Span, sent: Span) -> bool:
         return True  # a bare name as the whole text unit: "Krasnogorivka (outside)."
     return span.start == sent.start and nxt is not None and nxt.text in {",", "("} and any(
         t.text[:1].isupper() for t in doc[span.end : sent.end])
+
+
+def _org_tail(span: Span, sent: Span) -> bool:
+    """ "(Islamic State) of Iraq": a place name ending an organisation's name."""
+    doc = span.doc
+    return span.start - 2 >= sent.start and doc[span.start - 1].lower_ == "of" and \
+        doc[span.start - 2].ent_type_ == "ORG"
 
 
 def _alone_on_line(span: Span) -> bool:
