@@ -100,7 +100,7 @@ def test_ombudsman_figures_unverified_by_next_sentence(docs: dict[str, Doc]) -> 
 
 def test_ministry_evacuation_and_background_figure(docs: dict[str, Doc]) -> None:
     doc = docs["002_97d02d094a504605.txt"]
-    evac = find_claims(sentence(doc, "3,100 civilians"))
+    evac = [c for c in find_claims(sentence(doc, "3,100 civilians")) if c.field == "evacuated"]
     assert len(evac) == 1
     assert (evac[0].field, evac[0].value_low, evac[0].category) == ("evacuated", 3101, "civilians")
     assert evac[0].speaker == "Russian Defence Ministry"
@@ -165,3 +165,15 @@ def test_ged_headline_figures(shared_data: Path) -> None:
     assert g["with_figure"] > 300
     # measured 0.75 when written (GED also splits reports by place/day, so 1.0 is not reachable)
     assert g["contains_best"] / g["with_figure"] >= 0.68
+
+
+def test_casualties_without_a_number(docs: dict[str, Doc]) -> None:
+    doc = docs["002_97d02d094a504605.txt"]
+    claims = find_claims(sentence(doc, "reported casualties among its peacekeeping contingent"))
+    uncounted = [c for c in claims if "no-count" in c.flags]
+    assert len(uncounted) == 1
+    c = uncounted[0]
+    assert (c.field, c.value_low, c.value_high, c.value_best) == ("fatalities", None, None, None)
+    assert c.category == "peacekeepers" and "ambiguous-casualties" in c.flags
+    assert c.text == "casualties among its peacekeeping contingent"
+    assert c.speaker == "Russian Defence Ministry" and c.hedge == "reported"

@@ -295,17 +295,32 @@ def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = Non
     return Attribution(speaker=speaker or OUTLET, role=role, hedge=hedge)
 
 
+def _line(sent: Span, token: Token) -> int:
+    """Which line of the sentence ``token`` is on: headlines and datelines glued to the first
+    sentence by the segmenter must not lend it their verbs."""
+    return sent.text.count("\n", 0, max(0, token.idx - sent.start_char))
+
+
 def _governing_speech_verb(sent: Span, token: Token) -> Token | None:
     """The speech verb above ``token`` ("X said that [token] ..."), or a bare speech tag
     ("..., a spokesman said") whose reach includes it."""
+    line = _line(sent, token)
     for a in _governors(token)[1:]:
-        if a.lemma_.lower() in SPEECH_VERBS and a.pos_ in {"VERB", "AUX"}:
+        if a.lemma_.lower() in SPEECH_VERBS and a.pos_ in {"VERB", "AUX"} and _line(sent, a) == line:
             return a
+    govs = _governors(token)
     for tag in sent:
-        # only a bare tag, not an aside with its own content ("(the Post says three people
-        # were injured)")
-        if tag.dep_ != "parataxis" or tag.lemma_.lower() not in SPEECH_VERBS or any(
-                k.dep_ in {"ccomp", "dobj", "xcomp"} for k in tag.children):
+        if tag.lemma_.lower() not in SPEECH_VERBS or tag.pos_ not in {"VERB", "AUX"} or _line(sent, tag) != line:
+            continue
+        closing = all(t.is_punct or t.is_space for t in sent.doc[tag.right_edge.i + 1: sent.end])
+        # "X killed two ..., and police had no suspects, officials said Saturday": a speech
+        # verb conjoined at the end of the sentence covers all of it
+        if tag.dep_ == "conj" and tag.head in govs and tag.i > token.i and closing and not (
+                tag.left_edge.i <= token.i <= tag.right_edge.i):
+            return tag
+        # otherwise only a bare tag, not an aside with its own content ("(the Post says
+        # three people were injured)")
+        if tag.dep_ != "parataxis" or any(k.dep_ in {"ccomp", "dobj", "xcomp"} for k in tag.children):
             continue
         if tag.left_edge.i <= token.i <= tag.right_edge.i:
             continue

@@ -343,6 +343,8 @@ def _counted_noun(q_tokens: list[Token]) -> Token | None:
 
 def _category(noun: Token) -> str | None:
     cat = _CATEGORIES.get(noun.lemma_.lower()) or _CATEGORIES.get(noun.lower_)
+    if cat is None and any(c.lower_ == "peacekeeping" for c in noun.children):
+        cat = "peacekeepers"  # "its peacekeeping contingent", "peacekeeping troops"
     if cat is None:
         return None
     side = [c.text for c in noun.children if c.dep_ in {"amod", "compound"} and c.ent_type_ == "NORP"]
@@ -539,6 +541,10 @@ _IMPLICIT_VERBS = frozenset({
 })
 
 
+_UNCOUNTED_NOUNS = frozenset({"casualty", "death", "fatality", "injury"})
+_QUANT_WORDS = frozenset({"no", "many", "several", "few", "some", "dozens", "hundreds", "thousands"})
+
+
 def _is_person(t: Token) -> bool:
     if t.pos_ == "PROPN" and t.ent_type_ not in {"GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "DATE"}:
         return True  # the small model often misses PERSON on victims' names ("Gray was killed")
@@ -632,6 +638,20 @@ def _implicit_counts(sent: Span, used: set[int]) -> list[_Found]:
             out.append(_Found(zero, w, [w], fld, None, flags, start, end, start, end))
             seen.add(w.i)
             continue
+        # "reported casualties among its peacekeeping contingent": a figure without a number
+        if (w.pos_ == "NOUN" and w.tag_ == "NNS" and lemma in _UNCOUNTED_NOUNS and w.i not in used
+                and not any(c.dep_ in {"nummod", "det", "amod"} and (c.like_num or c.lower_ in _QUANT_WORDS)
+                            for c in w.children)):
+            fld = "fatalities" if field == "casualties" else field
+            flags = ("no-count", "ambiguous-casualties") if field == "casualties" else ("no-count",)
+            among = next((c for c in w.children if c.dep_ == "prep" and c.lower_ in {"among", "of"}), None)
+            pobj = next((c for c in among.children if c.dep_ == "pobj"), None) if among is not None else None
+            toks = [w] + ([t for t in among.subtree] if among is not None and len(list(among.subtree)) <= 6 else [])
+            start, end = _phrase(sent, toks)
+            out.append(_Found(Quantity(None, None, None, None, w.text), w, [w], fld,
+                              _category(pobj) if pobj is not None else None, flags, start, end, start, end))
+            seen.add(w.i)
+            continue
         if field == "casualties" or not (contextual or lemma in _IMPLICIT_VERBS or w.pos_ in {"ADJ", "NOUN"}):
             continue
         v = _victims(w)
@@ -671,6 +691,8 @@ def _is_year_or_age(span: Span) -> bool:
     # "Alexis Grigoropoulos , 15 , was killed", "both 51 , died", "aged 15": an age
     before = doc[first.i - 1] if first.i > 0 else None
     after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+    if before is not None and before.text == ":" and first.i > 1 and doc[first.i - 2].like_num:
+        return True  # "23 : 51": a time of day
     if before is not None and before.lower_ in {"aged", "age", "both"}:
         return True
     if (before is not None and before.text == "," and first.i > 1 and doc[first.i - 2].pos_ == "PROPN"
