@@ -260,24 +260,32 @@ def build_article(
     )
 
 
-_MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
-_ENTITY = re.compile(r"&(?:nbsp|#160|#xa0);", re.I)
-_BLANKS = np.array([ord(c) for c in " \t\n\r\f\v\xa0|"], dtype=np.uint32)
 
 
 class _TextView:
     """The page source with markup blanked out and whitespace squeezed, mapped back to offsets.
 
-    Tags, scripts and comments become spaces of the same length, so offsets are kept;
-    then all whitespace is dropped (numpy, no per-character Python loop), so extracted
-    text can be found whatever spacing or tags the source has between its words.
+    Tags are blanked and whitespace dropped with numpy (no per-character Python loop),
+    keeping each remaining character's offset, so extracted text can be found whatever
+    spacing or tags the source has between its words.
     """
 
     def __init__(self, raw: str) -> None:
-        view = _MARKUP.sub(lambda m: " " * (m.end() - m.start()), raw)
-        view = _ENTITY.sub(lambda m: " " * (m.end() - m.start()), view)
+        # non-breaking space entities: same-length blanks (str.replace runs in C)
+        view = raw.replace("&nbsp;", "      ").replace("&#160;", "      ")
         codes = np.frombuffer(view.encode("utf-32-le"), dtype=np.uint32)
-        self.keep = np.flatnonzero(~np.isin(codes, _BLANKS))
+        # a tag runs from each "<" to the next ">": +1/-1 marks summed up (vectorised); a
+        # stray "<" in a script only reaches the next ">", so nothing drifts
+        n = len(codes)
+        lt = np.flatnonzero(codes == 60)
+        gt = np.flatnonzero(codes == 62)
+        nxt = np.searchsorted(gt, lt)
+        ends = np.where(nxt < len(gt), gt[np.minimum(nxt, max(len(gt) - 1, 0))] + 1 if len(gt) else n, n)
+        delta = np.bincount(lt, minlength=n + 1)[: n + 1] - np.bincount(ends, minlength=n + 1)[: n + 1]
+        in_tag = np.cumsum(delta[:n]) > 0
+        # whitespace (all controls and space), no-break space and table bars are not text
+        blank = in_tag | (codes <= 32) | (codes == 160) | (codes == 124)
+        self.keep = np.flatnonzero(~blank)
         self.squeezed = codes[self.keep].tobytes().decode("utf-32-le")
         self.raw = raw
 
