@@ -80,3 +80,20 @@ def test_hedge_of_following_only_for_verification_notes(docs: dict[str, Doc]) ->
 def test_normalise_speaker() -> None:
     assert normalise_speaker("Russia 's Defense Ministry") == "Russian Defence Ministry"
     assert normalise_speaker("the Indian Navy") == "Indian Navy"
+
+
+def test_figure_inside_a_quotation_takes_the_quote_speaker() -> None:
+    # ECB+ style tokenised quotation spanning several sentences (written for this test)
+    doc = load_nlp(places=False)(
+        "Anna Pavlidou manages a phone store in Athens .\n"
+        "`` The government should resign .\nIf it had acted , we would n't have 355 damaged shops .\n"
+        "We will not open until Christmas . '' she said .")
+    from eventwire.events.figures import find_claims
+
+    claims = [c for s in doc.sents for c in find_claims(s)]
+    assert [(c.value_low, c.speaker) for c in claims] == [(355, "Anna Pavlidou")]
+
+
+def test_honorifics_are_not_part_of_the_name() -> None:
+    assert normalise_speaker("Professor Varoufakis") == "Varoufakis"
+    assert normalise_speaker("Dr. Jane Smith") == "Jane Smith"

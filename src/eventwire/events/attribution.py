@@ -25,10 +25,11 @@ speaker of the previous sentence when it has one.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.events.dates import next_sentence, previous_sentence
 
@@ -81,6 +82,8 @@ _DEMONYMS = {
     "america": "US", "the uk": "British", "uk": "British", "palestine": "Palestinian",
     "colombia": "Colombian", "venezuela": "Venezuelan", "congo": "Congolese",
 }
+_HONORIFICS = frozenset({"professor", "prof", "dr", "mr", "mrs", "ms", "miss", "sir", "dame", "lt", "capt",
+                         "sgt", "gen", "col", "maj", "rev", "father"})
 # US -> British spelling inside organisation names, so one body has one name.
 _SPELLING = {"Defense": "Defence", "defense": "defence"}
 
@@ -102,6 +105,9 @@ def normalise_speaker(name: str) -> str:
     if m and m.group(1).lower() in _DEMONYMS:
         s = f"{_DEMONYMS[m.group(1).lower()]} {m.group(2)}"
     words = [_SPELLING.get(w, w) for w in s.split(" ")]
+    # honorifics are not part of the name ("Professor Varoufakis" = "Varoufakis")
+    while len(words) > 1 and words[0].rstrip(".").lower() in _HONORIFICS:
+        words = words[1:]
     if words and words[0].lower() == "the" and len(words) > 1 and words[1][:1].isupper():
         words = words[1:]  # "The Russian Defence Ministry" -> "Russian Defence Ministry"
     return " ".join(words)
@@ -285,7 +291,16 @@ def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = Non
     it count.
     """
     verb = _governing_speech_verb(sent, token) if token is not None else None
-    speaker, role = _speaker(sent, prev, depth=6, verb=verb, local=token is not None)
+    if verb is None and token is not None:
+        # a figure inside a quotation: the speaker is the one the quote is attributed to
+        quote_verb = _quote_speech_verb(token)
+        if quote_verb is not None:
+            speaker, role = _speaker(quote_verb.sent if quote_verb.sent.start != sent.start else sent,
+                                     None, depth=6, verb=quote_verb, local=True)
+        else:
+            speaker, role = _speaker(sent, prev, depth=6, verb=None, local=True)
+    else:
+        speaker, role = _speaker(sent, prev, depth=6, verb=verb, local=token is not None)
     hedge = hedge_for(sent, token) if token is not None else hedge_of(sent)
     nxt = next if next is not None else _neighbour(sent, +1)
     if nxt is not None and nxt.start != sent.start and hedge != "denied":
@@ -293,6 +308,55 @@ def attribution(sent: Span, *, prev: Span | None = None, next: Span | None = Non
         if follow is not None:
             hedge = follow
     return Attribution(speaker=speaker or OUTLET, role=role, hedge=hedge)
+
+
+_OPEN_QUOTES = frozenset({"``", "“"})
+_CLOSE_QUOTES = frozenset({"''", "”"})
+_QUOTE_MEMO: weakref.WeakKeyDictionary[Doc, list[tuple[int, int]]] = weakref.WeakKeyDictionary()
+QUOTE_TAG_WINDOW = 6  # tokens between a quote's end (or start) and its "she said"
+
+
+def _quote_regions(doc: Doc) -> list[tuple[int, int]]:
+    """(open, close) token indices of the quotations of a Doc (double quotes only: single
+    quotes mostly mark scare quotes such as 'restore constitutional order')."""
+    regions = _QUOTE_MEMO.get(doc)
+    if regions is not None:
+        return regions
+    regions = []
+    open_i: int | None = None
+    for t in doc:
+        txt = t.text
+        nxt = doc[t.i + 1].text if t.i + 1 < len(doc) else ""
+        if txt == "`" and nxt == "`":  # tokenised PTB quotes: `` -> ` `
+            txt = "``"
+        elif txt == "'" and nxt == "'" and open_i is not None:
+            txt = "''"
+        if txt in _OPEN_QUOTES or (txt == '"' and open_i is None):
+            open_i = t.i
+        elif (txt in _CLOSE_QUOTES or txt == '"') and open_i is not None:
+            regions.append((open_i, t.i))
+            open_i = None
+    _QUOTE_MEMO[doc] = regions
+    return regions
+
+
+def _quote_speech_verb(token: Token) -> Token | None:
+    """The speech verb a quotation holding ``token`` is attributed to: just after the closing
+    quote ('..., " she said.') or just before the opening one ('X said: "...')."""
+    doc = token.doc
+    for a, b in _quote_regions(doc):
+        if not a < token.i < b:
+            continue
+        for t in doc[b + 1: min(len(doc), b + 1 + QUOTE_TAG_WINDOW)]:
+            if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}:
+                return t
+            if t.text in _OPEN_QUOTES:
+                break
+        for t in reversed(doc[max(0, a - QUOTE_TAG_WINDOW): a]):
+            if t.lemma_.lower() in SPEECH_VERBS and t.pos_ in {"VERB", "AUX"}:
+                return t
+        return None
+    return None
 
 
 def _line(sent: Span, token: Token) -> int:
@@ -369,7 +433,7 @@ def _speaker(sent: Span, prev: Span | None, *, depth: int, verb: Token | None = 
                         speaker, role = None, None
                         # "Aliyev celebrated ...": a named person as subject is the antecedent too
                         named = _first(t for t in p if t.dep_ == "nsubj" and t.head == p.root
-                                       and t.ent_type_ == "PERSON")
+                                       and _person_like(t))
                         if named is not None:
                             speaker, role = _speaker_from_noun(named)
                     if speaker is not None:
@@ -383,8 +447,17 @@ def _speaker(sent: Span, prev: Span | None, *, depth: int, verb: Token | None = 
     return speaker, role
 
 
+def _person_like(t: Token) -> bool:
+    # the small model often tags people's names ORG ("Professor Varoufakis") or nothing
+    return t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ in {"", "ORG"}
+                                       and any(c.dep_ == "compound" for c in t.children) | t.is_title)
+
+
 def _is_person(sent: Span, speaker: str | None) -> bool:
-    return bool(speaker) and any(e.label_ == "PERSON" and e.text in speaker for e in sent.ents)
+    if not speaker:
+        return False
+    return any(e.label_ == "PERSON" and e.text in speaker for e in sent.ents) or any(
+        _person_like(t) and t.text in speaker.split() and t.dep_ in {"nsubj", "appos"} for t in sent)
 
 
 def _first(it: Iterable[Token]) -> Token | None:
