@@ -204,6 +204,11 @@ def _continues(prev: str, nxt: str) -> bool:
     return len(prev.split()) >= 7 and len(nxt.split()) >= 3
 
 
+def _may_be_copyright(text: str) -> bool:
+    low = text.lower()
+    return "©" in text or "copyright" in low or "rights reserved" in low or "(c)" in low
+
+
 def _link_bar(text: str) -> bool:
     """Two or more short items between bars: a navigation bar, not a table row of figures."""
     if "|" not in text and "·" not in text and "•" not in text:
@@ -241,6 +246,9 @@ def _credit_line(text: str, words: int) -> bool:
     """A wire credit line: reporters' names with their cities, '... contributed'."""
     if words > 70 or words < 3:
         return False
+    low = text.lower()
+    if " in " not in low and " at " not in low and "contribut" not in low and " by " not in low:
+        return False  # cheap test first: most lines are neither
     if _REPORTING_BY.match(text):
         return True
     body = _CONTRIBUTED.sub("", text).strip().rstrip(".")
@@ -280,7 +288,7 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
             ln.reason = "advertisement"
         elif _appeal(ln):
             ln.reason = "appeal"
-        elif ln.words <= 40 and _COPYRIGHT.search(t):
+        elif ln.words <= 40 and _may_be_copyright(t) and _COPYRIGHT.search(t):
             ln.reason = "copyright"
         elif ln.words <= 80 and _DISCLAIMER.search(t):
             ln.reason = "disclaimer"
