@@ -142,7 +142,6 @@ class Mention:
     country_hint: str | None = None  # ISO2 from "the Azerbaijani city of ..."
     capital_of: str | None = None  # ISO2 for "the Armenian capital"
     evidence: str = ""
-    from_ner: bool = True
     fallback_precision: int | None = None  # set when a missing village falls back to its unit
     label: str = ""  # NER label when found by the NER
     sent: Span | None = None  # the sentence (or text unit) the mention was found in
@@ -428,7 +427,10 @@ class Geocoder:
                     break
             known = found is not None
             partial = found is not None and found.end < run_end and doc[found.end].lower_ in CONNECTORS
-            in_org = any(e.start <= i < e.end and e.label_ in {"ORG", "PERSON"} for e in sent.ents)
+            # "Islamic State": an organisation named like a unit is no unknown place.
+            in_org = any(e.start <= i < e.end and e.label_ == "ORG" for e in sent.ents) and \
+                run_end < sent.end and doc[run_end].lower_ in {"state", "department", "division", "zone",
+                                                               "territory", "republic"}
             if (found is None or partial) and not in_org and _strong_cue(doc[i:run_end], sent) and \
                     normalize(doc[i:run_end].text) not in GENERIC_NAMES:
                 # "Nana-Gribizi prefecture": the whole cued name, not its known first word; a
@@ -443,8 +445,7 @@ class Geocoder:
             if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in FACILITY_WORDS:
                 i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
                 continue
-            # "Islamic State of Iraq": "of" inside an organisation's name is no locative cue.
-            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS - {"of"}
+            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
             alone = all(not t.is_alpha for t in sent if not (found.start <= t.i < found.end))
             if inside in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"} and \
                     not _strong_cue(found, sent) and not after_prep and not alone:
@@ -456,7 +457,7 @@ class Geocoder:
             if _locative_cue(found, sent) or (found.start == sent.start
                                               and _followed_by_comma_place(found, sent)) or \
                     (known and self._is_region_name(found.text)):
-                out.append(Mention(found, found.text, from_ner=False, label=inside, known=known))
+                out.append(Mention(found, found.text, label=inside, known=known))
                 taken.update(range(found.start, found.end))
                 i = found.end
             else:
@@ -520,7 +521,9 @@ class Geocoder:
         ctx = GeoContext()
         for tok in doc:
             cc = self.demonyms.get(tok.text)
-            if cc and tok.text[0].isupper():
+            # "pro-Russian rebels", "anti-Israeli protests": a stance, not where the article is.
+            stance = tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in {"pro", "anti"}
+            if cc and tok.text[0].isupper() and not stance:
                 ctx.demonyms[cc] += 1
         per_sent: list[tuple[Span, list[Mention]]] = []
         for sent in doc.sents:
@@ -540,8 +543,10 @@ class Geocoder:
                 if cand is None:
                     continue
                 r = cand.record
+                modifier = m.span.root.dep_ in {"compound", "amod", "npadvmod", "nmod", "poss"} or (
+                    m.span.end < len(doc) and doc[m.span.end].text in {"-", "’s", "'s"})
                 if r.feature in (COUNTRY, REGION):
-                    w = 2.0
+                    w = 0.7 if modifier else 2.0  # "Russia-led forces", "Ukraine's army": weaker
                 elif r.feature == ADMIN1 or (cand.kind in (PRIMARY, ALIAS) and r.population >= 100_000):
                     w = 1.0
                 else:
@@ -583,9 +588,9 @@ class Geocoder:
         best: tuple[float, Place] | None = None
         for key, n in seen.items():
             p = by_key[key]
-            iso2 = _iso2_of(p, self.gaz)
-            if p.feature == COUNTRY:
-                continue
+            iso2 = records[key].country
+            if p.feature == COUNTRY or (top and iso2 != top and n < 3):
+                continue  # a place abroad named once or twice is not what the article is about
             score = n + (1.0 if iso2 == top else -1.0)
             if best is None or score > best[0]:
                 best = (score, p)
@@ -594,6 +599,7 @@ class Geocoder:
             return best[1]
         if top and top in self.gaz.countries:
             rec = self.gaz.countries[top]
+            ctx.focus_record = rec
             return self._to_place(rec.name, Candidate(rec, 0.0, PRIMARY), evidence="article country focus",
                                   near=False, precision=3)
         return None
@@ -871,7 +877,7 @@ def _org_tail(span: Span, sent: Span) -> bool:
     """ "(Islamic State) of Iraq": a place name ending an organisation's name."""
     doc = span.doc
     return span.start - 2 >= sent.start and doc[span.start - 1].lower_ == "of" and \
-        doc[span.start - 2].ent_type_ == "ORG"
+        doc[span.start - 2].ent_type_ == "ORG" and doc[span.start - 2].text[:1].isupper()
 
 
 def _alone_on_line(span: Span) -> bool:
@@ -949,13 +955,6 @@ def _sentence_evidence(m: Mention, sent: Span) -> str:
     start = max(sent.start, m.span.start - 4)
     end = min(sent.end, m.span.end + 3)
     return doc[start:end].text
-
-
-def _iso2_of(p: Place, gaz: Gazetteer) -> str | None:
-    for iso, rec in gaz.countries.items():
-        if rec.name == p.country:
-            return iso
-    return None
 
 
 def _load_demonyms() -> dict[str, str]:
