@@ -16,10 +16,17 @@ Hedge vocabulary (one word per claim, strongest cue wins, in this order):
   ("X said", "X reported", "reportedly", "there were reports that"). This follows the
   project's gold coding, where plain statements are "reported".
 
+With ``token`` (a figure's counted noun) only what governs that word counts: the speech
+verb above it ("X said that ..."), a closing tag ("..., a spokesman said."), the speaker
+of the quotation it sits in (``..., '' she said``), and hedges in its own clause, so
+"allegedly pointing a gun" does not hedge "nearly 100 mourners clashed". Headline lines
+glued to a sentence by the segmenter never lend it their verbs.
+
 Speakers are normalised by a small rule set (``normalise_speaker``):
 "Russia's Defense Ministry" -> "Russian Defence Ministry"; a sentence with no
 speaker is "the outlet"'s. Pronoun speakers ("They stated", "He said") take the
-speaker of the previous sentence when it has one.
+speaker of the previous sentences when they have one (for he/she: a person). Honorifics
+("Professor", "Dr") are dropped from names.
 """
 
 from __future__ import annotations

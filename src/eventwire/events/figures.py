@@ -28,9 +28,23 @@ words                      low..high         best   why
 
 Fields: killed/died/dead -> fatalities, injured/wounded -> injured, displaced/fled ->
 displaced, evacuated/rescued -> evacuated, arrested/detained/captured -> arrested,
-abducted/kidnapped/hostage -> abducted, any other count -> other. "casualties" is
-fatalities with the flag "ambiguous-casualties" (it means killed, or killed and injured).
-"including 10 civilians" is a sub-count claim with the category and the flag "sub-count".
+abducted/kidnapped/hostage -> abducted, any other count -> other (crowds, shots, shops).
+
+Flags on a claim:
+
+- ``ambiguous-casualties``: "casualties" (killed, or killed and injured); field fatalities.
+- ``sub-count``: "including 10 civilians", a part of the claim before it; not a total.
+- ``sum``: "12 Somali and 11 Yemeni pirates", "two women and a man" -> one claim of the sum.
+- ``implicit``: a count the words imply without a number ("killed a police officer and a
+  bomb technician" = 2, "Gray was shot and killed" = 1); plural victims without a number
+  ("killed villagers") give no claim.
+- ``no-count``: a figure without any number ("reported casualties among its peacekeeping
+  contingent"): value_low/high/best None.
+
+"no injuries" is a claim of 0. Ages ("Gray, 16,"), years, dates, times, money and
+percentages are not counts. Speaker, role and hedge come from ``attribution`` for the
+counted noun (its governing clause, a quotation's speaker, the next sentence's
+"not independently verified").
 """
 
 from __future__ import annotations
