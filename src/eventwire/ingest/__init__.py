@@ -5,7 +5,10 @@ Provides: ``read_inputs`` yielding ``model.Article`` per article found and
 ``model.InputFailure`` per input that could not be read; a failure never stops
 the batch. Formats are detected from content (magic bytes, markup), the
 extension only breaks ties; each format has one reader module, registered in
-``READERS``.
+``READERS``: text and HTML (``html``), JSON/JSON lines/CSV in the article contract
+(``records``), RSS/Atom/JSON Feed and sitemaps (``feeds``), WARC (``warc``, streamed
+from disk), gzip/zip/tar (``archives``), URLs (``fetch``). Every article's text goes
+through the boilerplate cleaner (``clean``); metadata rules live in ``meta``.
 """
 
 from __future__ import annotations
