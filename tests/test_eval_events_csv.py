@@ -74,6 +74,7 @@ def test_actor_matching_rules() -> None:
     assert actors_match("Government of Central African Republic",
                         "Military Forces of the Central African Republic (2016-)")
     assert actors_match("Civilians", "Civilians (Central African Republic)")
+    assert actors_match("Christians (CAR)", "Christians (Central African Republic)")
     assert actors_match("anti-Balaka", "Anti Balaka")
     assert actors_match("LRA", "LRA: Lord's Resistance Army")
     # different states, different qualifiers, nothing predicted: no match

@@ -34,7 +34,8 @@ Rules, stated once (the report repeats the ones that shape its numbers):
   violence" (both accepted: GED does not split them).
 - Actors: year suffixes like "(2003-)", case, accents and hyphens dropped;
   "ACRONYM: Full name" matches either part; a country qualifier "(Ukraine)" is
-  ignored when only one side has it; GED's "Government of X" matches "Military
+  ignored when only one side has it, and UCDP's "(CAR)" reads "(Central African
+  Republic)"; GED's "Government of X" matches "Military
   Forces of X", "Police Forces of X" and "Government of X" (UCDP codes the state
   as its government, ACLED as its forces). GED sides listing several groups
   ("anti-Balaka, FPRC-AK") match any of them. ``actor1`` compares with ACLED's
@@ -120,11 +121,19 @@ _STATE = re.compile(r"^(?:government|military forces|armed forces|police forces|
                     r" of (?:the )?(.+)$")
 
 
+# country qualifiers UCDP abbreviates: "Christians (CAR)" is ACLED's "... (Central African Republic)"
+QUALIFIER_ALIASES = {"(car)": "(central african republic)", "(drc)": "(democratic republic of congo)"}
+
+
 def norm_actor(name: str | None) -> str:
     """Actor name for matching: year suffix, case, accents, hyphens and extra spaces dropped."""
     s = _YEARS.sub(" ", name or "")
     s = strip_accents(s).lower().replace("-", " ").replace("\u2019", "'")
-    return re.sub(r"\s+", " ", s).strip(" .,;")
+    s = re.sub(r"\s+", " ", s).strip(" .,;")
+    for short, full in QUALIFIER_ALIASES.items():
+        if s.endswith(short):
+            s = s[: -len(short)] + full
+    return s
 
 
 def _actor_forms(name: str) -> set[str]:
