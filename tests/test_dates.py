@@ -83,7 +83,9 @@ def test_story_day_is_the_fallback(docs: dict[str, Doc]) -> None:
     s = sentence(docs["002_97d02d094a504605.txt"], "In a nationally televised address")
     assert story_date(s, AP_PUBLISHED) == date(2023, 9, 20)
     r = resolve_date(s, AP_PUBLISHED, default=AP_PUBLISHED)
-    assert (r.date, r.precision, r.evidence) == (date(2023, 9, 20), 2, "")
+    assert (r.date, r.precision, r.evidence) == (date(2023, 9, 20), 1, "context: Wednesday")
+    off = resolve_date(s, AP_PUBLISHED, default=AP_PUBLISHED, context=False)
+    assert (off.date, off.precision, off.evidence) == (AP_PUBLISHED, 2, "")
 
 
 @pytest.mark.parametrize(

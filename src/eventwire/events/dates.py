@@ -19,10 +19,13 @@ Rules:
 - A year alone ("in 2020", "the 1990s") -> the whole year/decade as a range, precision 3:
   it marks history, which ``status`` uses.
 - Ranges: "from Monday to Wednesday", "between 1 and 3 May", "19-20 September".
-- No date in the sentence (or only one that dates something else: a speech verb, a noun's
-  relative clause): the story's last named day from the previous few sentences
-  (``story_date``, switch off with ``context=False``), else ``default``; precision 2 (the
-  event is near that day, but its day is not stated). With neither: date None, precision 3.
+- No date in the sentence: the story's last named day from the previous few sentences
+  (``story_date``; switch off with ``context=False``), precision 1, evidence "context: <words>"
+  (news reports carry the day of their lead; gold coders use precision 1 for such
+  sentences); else ``default`` with precision 2 (near that day, the day is not stated).
+  A sentence whose only date dates something else (a speech verb: "said on Wednesday that
+  ...", a noun's relative clause: "an offensive that began on Tuesday") gets the story
+  day/``default`` with precision 2. With neither: date None, precision 3.
 """
 
 from __future__ import annotations
@@ -221,8 +224,8 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
     ...") do not date the main event: it gets the fallback date with precision 2.
 
     Fallback when the sentence dates nothing itself: with ``context`` the last day named in
-    the few sentences before (the story's day, see ``story_date``), else ``default``;
-    precision 2. With neither: date None, precision 3.
+    the few sentences before (the story's day, see ``story_date``; precision 1), else
+    ``default`` (precision 2). With neither: date None, precision 3.
     """
     ranked = _ranked_dates(sent, published, default=default)
     tense = sentence_tense(sent)
@@ -240,8 +243,12 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
         if rank == _NOUN_CLAUSE_RANK and fallback is not None and tense != "future":
             return DateResolution(fallback, None, 2, "", tense)
         return best
-    if fallback is not None:
-        return DateResolution(fallback, None, 2, "", tense)
+    story = _story_day(sent, published) if context else None
+    if story is not None and story.date is not None:
+        # the story's day, named a few sentences earlier: as exact as the text gets
+        return DateResolution(story.date, None, 1, f"{CONTEXT_PREFIX}{story.evidence}", tense)
+    if default is not None:
+        return DateResolution(default, None, 2, "", tense)
     return DateResolution(None, None, 3, "", tense)
 
 
@@ -301,6 +308,7 @@ def _ranked_dates_uncached(sent: Span, published: date | None, *,
 _RELATIVE_DAY_RE = re.compile(
     r"\bthe\s+(?:previous|preceding|next|following)\s+day\b|\bthe\s+day\s+(?:before|after)\b", re.IGNORECASE)
 ANCHOR_LOOKBACK = 6  # sentences searched back for the day "the previous day" counts from
+CONTEXT_PREFIX = "context: "  # evidence of a date taken from an earlier sentence
 
 
 def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
@@ -486,6 +494,11 @@ def _is_year_token(sent: Span, m: re.Match[str]) -> bool:
 def story_date(sent: Span, published: date | None) -> date | None:
     """The last day named in the few sentences before ``sent`` (past or present tense),
     a better default than the publication date for a sentence that names no day."""
+    found = _story_day(sent, published)
+    return found.date if found is not None else None
+
+
+def _story_day(sent: Span, published: date | None) -> DateResolution | None:
     if published is None:
         return None
     memo = _memo(sent.doc)
@@ -493,14 +506,14 @@ def story_date(sent: Span, published: date | None) -> date | None:
     if key in memo:
         return memo[key]  # type: ignore[return-value]
     prev = previous_sentence(sent)
-    day: date | None = None
+    day: DateResolution | None = None
     for _ in range(ANCHOR_LOOKBACK):
         if prev is None:
             break
         found = [d for d in all_dates(prev, published)
                  if d.precision == 1 and d.date is not None and d.tense != "future" and d.date <= published]
         if found:
-            day = found[0].date
+            day = found[0]
             break
         prev = previous_sentence(prev)
     memo[key] = day
