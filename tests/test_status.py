@@ -43,7 +43,9 @@ AP = "002_97d02d094a504605.txt"
         (OC, "was ‘unnecessary’", "opinion"),
         (AP, "During a six-week conflict in 2020", "background"),
         (AP, "That conflict resulted in more than 6,700 deaths", "background"),
-        (AP, "since hostilities first erupted in the early 1990s", "background"),
+        # the AP rewrite's main event: the 1990s sit in a relative clause about the enclave
+        (AP, "since hostilities first erupted in the early 1990s", "occurred"),
+        (AP, "Pashinyan, who has formerly acknowledged", "occurred"),
         (AP, "scheduled an emergency meeting on Thursday", "planned"),
         (AP, "Gegham Stepanyan", "occurred"),
         (AP, "3,100 civilians had been evacuated", "occurred"),

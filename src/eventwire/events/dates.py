@@ -240,7 +240,7 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
             return DateResolution(day, None, max(best.precision, 2), best.evidence, tense)
         # a date inside a clause that describes a noun ("an offensive that began on Tuesday")
         # belongs to that noun's event; other subordinate dates usually date the sentence's own
-        if rank == _NOUN_CLAUSE_RANK and fallback is not None and tense != "future":
+        if rank == NOUN_CLAUSE_RANK and fallback is not None and tense != "future":
             return DateResolution(fallback, None, 2, "", tense)
         return best
     story = _story_day(sent, published) if context else None
@@ -256,6 +256,13 @@ def all_dates(sent: Span, published: date | None, *, default: date | None = None
     """Every date expression of a sentence, resolved; main-clause dates first, then those of
     subordinate clauses, then dates of speech ("said on Wednesday"), each by position."""
     return [r for _, r in _ranked_dates(sent, published, default=default)]
+
+
+def ranked_dates(sent: Span, published: date | None, *,
+                 default: date | None = None) -> list[tuple[int, DateResolution]]:
+    """``all_dates`` with each date's rank: 0 main clause, 1 subordinate clause, 2 date of a
+    speech verb, ``NOUN_CLAUSE_RANK`` (3) inside a clause describing a noun."""
+    return list(_ranked_dates(sent, published, default=default))
 
 
 _SPEECH_RANK = 2
@@ -337,7 +344,7 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
 _SUBORDINATE = frozenset({"relcl", "acl", "advcl", "pcomp"})
 
 
-_NOUN_CLAUSE_RANK = 3
+NOUN_CLAUSE_RANK = 3
 _TEMPORAL_PREPS = frozenset({"following", "after", "before", "since"})
 
 
@@ -353,7 +360,7 @@ def _subordinate_rank(sent: Span, a: int, b: int) -> int:
     rank = 0
     while t.head != t:
         if t.dep_ in {"relcl", "acl"} and t.pos_ in {"VERB", "AUX"}:
-            return _NOUN_CLAUSE_RANK
+            return NOUN_CLAUSE_RANK
         if t.dep_ in _SUBORDINATE or (t.dep_ == "prep" and t.lower_ in _TEMPORAL_PREPS):
             rank = rank or 1
         t = t.head

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from eventwire.events.dates import all_dates, previous_sentence, sentence_tense
+from eventwire.events.dates import NOUN_CLAUSE_RANK, all_dates, previous_sentence, ranked_dates, sentence_tense
 
 STATUSES = ("occurred", "background", "planned", "denied", "opinion")
 BACKGROUND_DAYS = 31  # dates older than this before publication are history
@@ -122,11 +122,15 @@ _BACKGROUND_HINTS = ("year", "month", "week", "decade", "formerly", "previously"
 
 def _is_background(sent: Span, published: date | None, *, look_back: bool = True) -> bool:
     low = sent.text.lower()
-    if any(h in low for h in _BACKGROUND_HINTS) and _BACKGROUND_RE.search(sent.text):
-        return True
+    if any(h in low for h in _BACKGROUND_HINTS):
+        for m in _BACKGROUND_RE.finditer(sent.text):
+            if not _in_noun_clause(sent, m.start(), m.end()):
+                return True
     if published is not None:
         old = recent = False
-        for d in all_dates(sent, published):
+        for rank, d in ranked_dates(sent, published):
+            if rank == NOUN_CLAUSE_RANK:
+                continue  # "the enclave, which has operated ... since the 1990s, proclaimed ..."
             end = d.date_end or d.date
             if end is None:
                 continue
@@ -147,6 +151,21 @@ def _is_background(sent: Span, published: date | None, *, look_back: bool = True
             if prev is None:
                 return False
             return _is_background(prev, published, look_back=False)
+    return False
+
+
+def _in_noun_clause(sent: Span, a: int, b: int) -> bool:
+    """Whether the characters a..b of the sentence sit in a clause that describes a noun
+    (a relative clause or apposition): history told about a participant, not the sentence's
+    own event ("Pashinyan, who has formerly acknowledged ..., reiterated ...")."""
+    span = sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    t = span.root
+    while t.head != t:
+        if t.dep_ in {"relcl", "acl", "appos"} and (t.pos_ in {"VERB", "AUX"} or t.dep_ == "appos"):
+            return True
+        t = t.head
     return False
 
 
