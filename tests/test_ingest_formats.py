@@ -317,3 +317,12 @@ def test_fetch_refuses_loopback_and_caps_size(server: str) -> None:
     assert isinstance(capped, InputFailure) and capped.code == "E106"
     [nofetch] = list(read_inputs([f"{server}/article"], Settings(allow_private=True)))
     assert isinstance(nofetch, InputFailure) and "--fetch" in nofetch.reason
+
+
+def test_short_western_and_cyrillic_legacy_encodings_decode() -> None:
+    from eventwire.ingest.decode import decode_bytes
+
+    west = "Café in Zürich: police arrested fünf protesters on Monday, officials said."
+    assert decode_bytes(west.encode("cp1252"), "west.txt") == west
+    east = "Полиция задержала пятерых протестующих в понедельник после столкновений у вокзала."
+    assert decode_bytes(east.encode("cp1251"), "east.txt") == east

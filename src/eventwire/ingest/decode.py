@@ -48,6 +48,9 @@ def decode_bytes(data: bytes, source: str, *, html: bool = False) -> str:
                 return data.decode(enc)
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong declaration is common; fall through to detection
+    western = _plausible_cp1252(data)
+    if western is not None:
+        return western
     matches = from_bytes(data)
     best = matches.best()
     if best is None or (len(data) >= 200 and best.coherence == 0.0 and not _mostly_ascii(data)):
@@ -66,6 +69,32 @@ def decode_bytes(data: bytes, source: str, *, html: bool = False) -> str:
 
 
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _plausible_char(ch: str) -> bool:
+    o = ord(ch)
+    # Latin letters with diacritics, and the typographic punctuation cp1252 adds (quotes, dashes, euro)
+    return (0xC0 <= o <= 0x17F and ch.isalpha()) or 0x2010 <= o <= 0x2026 or ch in "\u20ac\u00a0\u00b0\u00a3\u00a9"
+
+
+def _plausible_cp1252(data: bytes) -> str | None:
+    """cp1252 text when every non-ASCII character it gives is a Latin letter or typographic mark.
+
+    charset-normalizer ranks code pages by language statistics, which mislead on short
+    texts ("Caf\xe9 in Z\xfcrich" came out as Baltic cp775); cp1252 is the legacy encoding
+    of most Western news, and a decode that yields only plausible characters is strong evidence.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    letters = sum(1 for ch in text if ch.isalpha())
+    # Western languages use diacritics sparingly; a text of mostly accented "letters" is
+    # another script (Cyrillic cp1251, Greek cp1253...) seen through the wrong code page
+    if non_ascii and len(non_ascii) <= 0.25 * max(letters, 1) and all(_plausible_char(ch) for ch in non_ascii):
+        return text
+    return None
 
 
 def _mostly_ascii(data: bytes) -> bool:
