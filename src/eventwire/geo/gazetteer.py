@@ -24,6 +24,7 @@ import re
 import sqlite3
 import statistics
 import tempfile
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -465,10 +466,12 @@ class Gazetteer:
     """Read access to the built index; small tables (countries, admin1) are kept in memory."""
 
     def __init__(self, path: Path) -> None:
-        # check_same_thread=False: one read-only connection shared by threads of one process.
+        # One read-only connection shared by the threads of a process; queries are serialised by
+        # a lock because a sqlite3 connection must not run two statements at once.
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
         self.path = path
-        meta = dict(self._con.execute("SELECT key, value FROM meta"))
+        meta = dict(self._query("SELECT key, value FROM meta"))
         self.admin1_names: dict[str, str] = json.loads(meta["admin1_names"])
         self.countries: dict[str, GazRecord] = {}
         self.admin1: dict[str, GazRecord] = {}
@@ -477,8 +480,12 @@ class Gazetteer:
                 rec.country if rec.feature == COUNTRY else rec.admin1] = rec
         self._cache: dict[str, list[Match]] = {}
 
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._con.execute(sql, params).fetchall()
+
     def _records(self, sql: str, params: tuple = ()) -> list[GazRecord]:
-        return [_to_record(r) for r in self._con.execute(sql, params)]
+        return [_to_record(r) for r in self._query(sql, params)]
 
     def lookup(self, norm: str) -> list[Match]:
         """All records under a ``normalize``d name."""
@@ -487,7 +494,7 @@ class Gazetteer:
             return hit
         out = [
             Match(_to_record(r[:12]), r[12], r[13])
-            for r in self._con.execute(
+            for r in self._query(
                 "SELECT p.*, n.kind, n.surface FROM names n JOIN places p ON p.pid = n.pid WHERE n.norm = ?",
                 (norm,),
             )
@@ -501,16 +508,16 @@ class Gazetteer:
         """True when some record is known under this normalised name."""
         if norm in self._cache:
             return bool(self._cache[norm])
-        return self._con.execute("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)).fetchone() is not None
+        return bool(self._query("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)))
 
     def names_in_country(self, cc: str, *, admin_only: bool = False) -> list[tuple[str, int]]:
         """(normalised name, pid) of every place (or admin unit) in one country, for fuzzy matching."""
         features = "('admin1', 'admin2', 'region'" + (")" if admin_only else ", 'city')")
-        return list(self._con.execute(
+        return self._query(
             "SELECT n.norm, n.pid FROM names n JOIN places p ON p.pid = n.pid "
             f"WHERE p.cc = ? AND n.kind != 3 AND p.feature IN {features}",
             (cc,),
-        ))
+        )
 
     def record(self, pid: int) -> GazRecord:
         """One record by its index id."""
@@ -523,7 +530,7 @@ class Gazetteer:
 
     def names_of(self, pid: int) -> list[str]:
         """Every stored spelling of one record."""
-        return [r[0] for r in self._con.execute("SELECT surface FROM names WHERE pid = ?", (pid,))]
+        return [r[0] for r in self._query("SELECT surface FROM names WHERE pid = ?", (pid,))]
 
     def admin1_name(self, rec: GazRecord) -> str | None:
         """Display name of the admin1 unit a record lies in (curated override first)."""
