@@ -10,6 +10,13 @@ for a settlement; otherwise candidates are scored by population, the article's c
 (countries named, demonyms), admin units and places named nearby, and descriptions ("the central
 Azerbaijani city of Yevlakh", "the Armenian capital"). A container the text names ("X, Donetsk
 region") is a hard constraint: a same-name town elsewhere is never taken, the container is.
+
+Spelling variants ("Gorlovka" / "Horlivka", "Amvrosievsky" / "Amvrosiivka") are matched by a
+folded fuzzy key, only among places of the countries the text is about (or inside a named unit).
+A place the gazetteer lacks is anchored to the nearest place of its sentence (precision 2) or the
+article's focus unit (precision 3), keeping the text's own name. Places where something was only
+said ("said in Washington"), actors ("Russia has mediated") and wire credit lines are not event
+locations.
 """
 
 from __future__ import annotations
