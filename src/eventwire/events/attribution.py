@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.events.dates import next_sentence, previous_sentence
+from eventwire.events.dates import next_sentence, previous_sentence, span_text
 
 OUTLET = "the outlet"
 
@@ -183,7 +183,7 @@ def _according_to(sent: Span) -> Token | None:
 
 def hedge_of(sent: Span) -> str:
     """The hedge the sentence's own words put on its content (see the module docstring)."""
-    text = sent.text
+    text = span_text(sent)
     verb = _speech_verb(sent)
     lemma = verb.lemma_.lower() if verb is not None else ""
     if lemma in _DENY or _DENIED_RE.search(text):
@@ -273,7 +273,7 @@ def hedge_for(sent: Span, token: Token) -> str:
 def hedge_of_following(sent: Span) -> str | None:
     """A hedge that ``sent`` puts on the sentence BEFORE it ("His data has not yet been
     independently corroborated" -> "unverified"); None when it says nothing about it."""
-    text = sent.text
+    text = span_text(sent)
     if len(sent) > 25:  # a long sentence carries its own content, not a note on the previous one
         return None
     if _UNVERIFIED_RE.search(text):
@@ -369,7 +369,7 @@ def _quote_speech_verb(token: Token) -> Token | None:
 def _line(sent: Span, token: Token) -> int:
     """Which line of the sentence ``token`` is on: headlines and datelines glued to the first
     sentence by the segmenter must not lend it their verbs."""
-    return sent.text.count("\n", 0, max(0, token.idx - sent.start_char))
+    return span_text(sent).count("\n", 0, max(0, token.idx - sent.start_char))
 
 
 def _governing_speech_verb(sent: Span, token: Token) -> Token | None:

@@ -110,6 +110,17 @@ def _memo(doc: Doc) -> dict[tuple[object, ...], object]:
     return m
 
 
+def span_text(sent: Span) -> str:
+    """``sent.text``, memoised per Doc (``Span.text`` rebuilds the string from its tokens on
+    every access, and status, dates and figures all read it several times)."""
+    memo = _memo(sent.doc)
+    key = ("text", sent.start, sent.end)
+    t = memo.get(key)
+    if t is None:
+        t = memo[key] = sent.text
+    return t  # type: ignore[return-value]
+
+
 def _sentence_index(doc: Doc) -> tuple[dict[int, int], list[Span]]:
     memo = _memo(doc)
     index = memo.get(("sent-index",))
@@ -155,7 +166,7 @@ def sentence_tense(sent: Span) -> str:
 
 
 def _sentence_tense(sent: Span) -> str:
-    if _FUTURE_RE.search(sent.text):
+    if _FUTURE_RE.search(span_text(sent)):
         return "future"
     root = sent.root
     verbs = [root, *[c for c in root.children if c.dep_ in {"aux", "auxpass", "conj", "ccomp"}]]
@@ -280,11 +291,11 @@ _STAMP_RE = re.compile(
 
 def _ranked_dates(sent: Span, published: date | None, *,
                   default: date | None = None) -> list[tuple[int, DateResolution]]:
-    if not _ANY_DATE_RE.search(sent.text):
+    if not _ANY_DATE_RE.search(span_text(sent)):
         return []
     memo = _memo(sent.doc)
     # ``default`` only matters as the anchor of "the previous day"
-    if default is not None and not _RELATIVE_DAY_RE.search(sent.text):
+    if default is not None and not _RELATIVE_DAY_RE.search(span_text(sent)):
         default = None
     key = ("dates", sent.start, sent.end, published, default)
     if key not in memo:
@@ -295,7 +306,7 @@ def _ranked_dates(sent: Span, published: date | None, *,
 def _ranked_dates_uncached(sent: Span, published: date | None, *,
                            default: date | None = None) -> list[tuple[int, DateResolution]]:
     tense = sentence_tense(sent)
-    text = _STAMP_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
+    text = _STAMP_RE.sub(lambda m: " " * len(m.group(0)), span_text(sent))
     out: list[tuple[tuple[int, int], DateResolution]] = []
     anchor = _anchor(sent, published, tense) or default
     while True:
@@ -320,9 +331,9 @@ CONTEXT_PREFIX = "context: "  # evidence of a date taken from an earlier sentenc
 
 def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
     """The day a relative day ("the previous day") counts from: see the module docstring."""
-    if published is None or not _RELATIVE_DAY_RE.search(sent.text):
+    if published is None or not _RELATIVE_DAY_RE.search(span_text(sent)):
         return None
-    own = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
+    own = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), span_text(sent))
     r = _resolve_one(sent, own, published, None, tense)
     if r is not None and r[0][2] == 1 and r[0][0] is not None:
         return r[0][0]
@@ -330,7 +341,7 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
     for _ in range(ANCHOR_LOOKBACK):
         if prev is None:
             break
-        text = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), prev.text)
+        text = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), span_text(prev))
         prev_tense = sentence_tense(prev)
         r = _resolve_one(prev, text, published, None, prev_tense)
         # a plan ("talks would commence on Thursday") is no anchor for what already happened

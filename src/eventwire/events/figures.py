@@ -61,6 +61,7 @@ from text_to_num import text2num
 
 from eventwire import model
 from eventwire.events.attribution import attribution
+from eventwire.events.dates import span_text
 
 # --------------------------------------------------------------------------- quantities
 
@@ -382,7 +383,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
     ``published`` is accepted for interface symmetry; counts do not depend on it.
     """
     del published
-    text = sent.text
+    text = span_text(sent)
     has_number = _NUMBER_HINT_RE.search(text) is not None
     has_field = _FIELD_HINT_RE.search(text) is not None
     if not has_number and not has_field:
@@ -419,7 +420,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
 def _chars(sent: Span, start: int, end: int) -> str:
     """Article text between two Doc character offsets inside ``sent`` (``Doc.text`` is rebuilt
     on every access, so slice the sentence's text instead)."""
-    return sent.text[start - sent.start_char:end - sent.start_char]
+    return span_text(sent)[start - sent.start_char:end - sent.start_char]
 
 
 # Cheap pre-checks (a plain alternation is far faster than QUANTITY_RE or a token walk).
@@ -455,7 +456,7 @@ def _numeric_counts(sent: Span) -> list[_Found]:
     base = sent.start_char
     out: list[_Found] = []
     parent: _Found | None = None
-    for m in QUANTITY_RE.finditer(sent.text):
+    for m in QUANTITY_RE.finditer(span_text(sent)):
         q = _quantity_from_match(m)
         if q is None:
             continue

@@ -27,7 +27,14 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from eventwire.events.dates import NOUN_CLAUSE_RANK, all_dates, previous_sentence, ranked_dates, sentence_tense
+from eventwire.events.dates import (
+    NOUN_CLAUSE_RANK,
+    all_dates,
+    previous_sentence,
+    ranked_dates,
+    sentence_tense,
+    span_text,
+)
 
 STATUSES = ("occurred", "background", "planned", "denied", "opinion")
 BACKGROUND_DAYS = 31  # dates older than this before publication are history
@@ -78,14 +85,14 @@ def _is_denied(sent: Span) -> bool:
         for c in v.children:
             if c.dep_ in {"ccomp", "xcomp"} and c.lemma_.lower() in _DENY_LEMMAS:
                 return True
-    return bool(re.search(r"\brejected\s+(?:claims|reports|allegations|accusations)\b", sent.text, re.I))
+    return bool(re.search(r"\brejected\s+(?:claims|reports|allegations|accusations)\b", span_text(sent), re.I))
 
 
 def _is_planned(sent: Span, published: date | None) -> bool:
     tense = sentence_tense(sent)
     dates = all_dates(sent, published)
     main_future = dates and dates[0].date is not None and published is not None and dates[0].date > published
-    if tense == "future" or _PLAN_RE.search(sent.text):
+    if tense == "future" or _PLAN_RE.search(span_text(sent)):
         # "He said Azerbaijan was ready for tomorrow's contact": a plan; "fighting will not
         # stop" inside an opinion is handled by the opinion rule first when it warns.
         return True
@@ -121,9 +128,9 @@ _BACKGROUND_HINTS = ("year", "month", "week", "decade", "formerly", "previously"
 
 
 def _is_background(sent: Span, published: date | None, *, look_back: bool = True) -> bool:
-    low = sent.text.lower()
+    low = span_text(sent).lower()
     if any(h in low for h in _BACKGROUND_HINTS):
-        for m in _BACKGROUND_RE.finditer(sent.text):
+        for m in _BACKGROUND_RE.finditer(span_text(sent)):
             if not _in_noun_clause(sent, m.start(), m.end()):
                 return True
     if published is not None:
