@@ -15,6 +15,7 @@ from eventwire.events.classify import (
     LinearModel,
     classify_many,
     classify_text,
+    explain,
     features,
     written_examples,
 )
@@ -125,9 +126,15 @@ def test_demo_statement_is_not_a_violent_event() -> None:
     assert c.code in {"DIPLO", "NONE"}
 
 
-def test_demo_ceasefire_is_agreement() -> None:
-    sent = _example_sentence("said they had accepted a ceasefire proposed by the Russian")
+def test_demo_surrender_terms_are_an_agreement() -> None:
+    sent = _example_sentence("has accepted Azerbaijan’s terms and agreed to dissolve")
     assert classify_text(sent).code == "AGREEMENT"
+
+
+def test_explain_names_the_evidence() -> None:
+    sent = _example_sentence("came under artillery fire")
+    terms = [t for t, _ in explain(sent, "ART_MISS_ATTACK", top=40)]
+    assert "w:artillery" in terms and "q:artillery" in terms
 
 
 def test_boilerplate_and_sport_are_none() -> None:
@@ -168,7 +175,7 @@ def test_evaluate_case_on_tsv_and_cli(tmp_path: Path, capsys: pytest.CaptureFixt
     rows = [
         ("1", _example_sentence("came under artillery fire"), "ART_MISS_ATTACK"),
         ("2", _example_sentence("thousands of people gathered in Yerevan"), "PEACE_PROTEST"),
-        ("3", _example_sentence("said they had accepted a ceasefire proposed by the Russian"), "AGREEMENT"),
+        ("3", _example_sentence("has accepted Azerbaijan’s terms and agreed to dissolve"), "AGREEMENT"),
     ]
     tsv.write_text("id\tEventSnippet\tSubType\n" + "".join(f"{a}\t{b}\t{c}\n" for a, b, c in rows))
     report = evaluate_case(tsv)
