@@ -112,7 +112,7 @@ class GeoReport:
             f"  precision equal  {u['precision_exact']:.3f}   gold->pred {u['precision_pairs']}",
         ]
         for src, figs in u["by_source"].items():
-            lines.append(f"  [{src}] " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+            lines.append(f"  {src}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
                                                   for k, v in figs.items()))
         lines += [
             f"Event-location sentences: n={e['n_with_location']} with a marked location",
