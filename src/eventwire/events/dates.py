@@ -291,11 +291,17 @@ _STAMP_RE = re.compile(
 
 def _ranked_dates(sent: Span, published: date | None, *,
                   default: date | None = None) -> list[tuple[int, DateResolution]]:
-    if not _ANY_DATE_RE.search(span_text(sent)):
-        return []
     memo = _memo(sent.doc)
+    flags_key = ("date-flags", sent.start, sent.end)
+    flags = memo.get(flags_key)
+    if flags is None:
+        text = span_text(sent)
+        flags = memo[flags_key] = (bool(_ANY_DATE_RE.search(text)), bool(_RELATIVE_DAY_RE.search(text)))
+    any_date, relative_day = flags  # type: ignore[misc]
+    if not any_date:
+        return []
     # ``default`` only matters as the anchor of "the previous day"
-    if default is not None and not _RELATIVE_DAY_RE.search(span_text(sent)):
+    if default is not None and not relative_day:
         default = None
     key = ("dates", sent.start, sent.end, published, default)
     if key not in memo:
