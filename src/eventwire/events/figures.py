@@ -233,7 +233,7 @@ for _field, _words in {
     "fatalities": "kill die dead death fatality slay murder perish execute massacre behead "
                   "suffocate drown fatal fatally body corpse",
     "injured": "injure wound hurt injury wounded injured",
-    "displaced": "displace flee refugee uproot homeless displaced",
+    "displaced": "displace flee refugee uproot homeless displaced refuge",
     "evacuated": "evacuate rescue evacuee evacuated",
     "arrested": "arrest detain capture apprehend nab jail imprison detention custody detainee "
                 "arrested detained",
@@ -328,6 +328,9 @@ def _field_near(noun: Token, qty_tokens: list[Token]) -> tuple[str | None, Token
                     return _field_of_word(c), c
             if t.lemma_ == "lose" and any(c.lower_ in {"lives", "life"} for c in t.children):
                 return "fatalities", t
+            if t.lemma_ in {"seek", "take", "find"} and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in {"refuge", "shelter"} for c in t.children):
+                return "displaced", t  # "Thousands sought refuge with Russian peacekeepers"
             break
         if t.dep_ == "ROOT" or t.head == t:
             break
