@@ -19,8 +19,9 @@ Rules:
 - A year alone ("in 2020", "the 1990s") -> the whole year/decade as a range, precision 3:
   it marks history, which ``status`` uses.
 - Ranges: "from Monday to Wednesday", "between 1 and 3 May", "19-20 September".
-- No date in the sentence: the story's last named day from the previous few sentences
-  (``story_date``; switch off with ``context=False``), precision 1, evidence "context: <words>"
+- No date in the sentence: the story's last named day from the previous few sentences, or
+  failing that the next few (``story_date``; only days that date their own sentence's event;
+  switch off with ``context=False``), precision 1, evidence "context: <words>"
   (news reports carry the day of their lead; gold coders use precision 1 for such
   sentences); else ``default`` with precision 2 (near that day, the day is not stated).
   A sentence whose only date dates something else (a speech verb: "said on Wednesday that
@@ -332,6 +333,7 @@ def _ranked_dates_uncached(sent: Span, published: date | None, *,
 _RELATIVE_DAY_RE = re.compile(
     r"\bthe\s+(?:previous|preceding|next|following)\s+day\b|\bthe\s+day\s+(?:before|after)\b", re.IGNORECASE)
 ANCHOR_LOOKBACK = 6  # sentences searched back for the day "the previous day" counts from
+FORWARD_LOOKAHEAD = 3  # sentences searched forward when none before names a day
 CONTEXT_PREFIX = "context: "  # evidence of a date taken from an earlier sentence
 
 
@@ -516,8 +518,9 @@ def _is_year_token(sent: Span, m: re.Match[str]) -> bool:
 
 
 def story_date(sent: Span, published: date | None) -> date | None:
-    """The last day named in the few sentences before ``sent`` (past or present tense),
-    a better default than the publication date for a sentence that names no day."""
+    """The last day named in the few sentences before ``sent`` (past or present tense), else
+    the first named in the few after it: a better default than the publication date for a
+    sentence that names no day."""
     found = _story_day(sent, published)
     return found.date if found is not None else None
 
@@ -534,14 +537,32 @@ def _story_day(sent: Span, published: date | None) -> DateResolution | None:
     for _ in range(ANCHOR_LOOKBACK):
         if prev is None:
             break
-        found = [d for d in all_dates(prev, published)
-                 if d.precision == 1 and d.date is not None and d.tense != "future" and d.date <= published]
+        found = _days_named(prev, published)
         if found:
             day = found[0]
             break
         prev = previous_sentence(prev)
+    if day is None:
+        # a lead that names no day is often followed by one that does ("The explosion
+        # occurred Friday afternoon")
+        nxt = next_sentence(sent)
+        for _ in range(FORWARD_LOOKAHEAD):
+            if nxt is None:
+                break
+            found = _days_named(nxt, published)
+            if found:
+                day = found[0]
+                break
+            nxt = next_sentence(nxt)
     memo[key] = day
     return day
+
+
+def _days_named(sent: Span, published: date) -> list[DateResolution]:
+    """Exact past days a sentence names for its own event (not plans, not speech dates)."""
+    return [d for rank, d in _ranked_dates(sent, published)
+            if rank in (0, 1) and d.precision == 1 and d.date is not None and d.tense != "future"
+            and d.date <= published and not d.evidence.lower().startswith(("the previous", "the preceding"))]
 
 
 def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
