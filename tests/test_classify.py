@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -201,3 +202,18 @@ def test_cross_validated_dev_score_above_floor() -> None:
     assert report.mode == "cv-5" and report.n == 516
     assert report.weighted_f1_acled >= 0.75, report.to_text()
     assert report.weighted_f1_all >= 0.75
+
+
+def test_cue_screen_never_hides_a_match() -> None:
+    """The prefix screen that skips cue regexes must not change any feature on real text."""
+    from eventwire.events import classify as cls
+
+    texts = [s for p in sorted(EXAMPLES.glob("*.txt"))
+             for s in re.split(r"(?<=[.!?])\s+", p.read_text(encoding="utf-8"))]
+    texts += [t for _, t in written_examples()]
+    assert len(texts) > 1000
+    for text in texts:
+        low = text.lower()
+        got = Counter(f for f in features(text) if f.startswith("q:"))
+        expected = {f"q:{name}": min(len(p.findall(low)), 3) for name, p in cls._CUES if p.search(low)}
+        assert got == expected, text

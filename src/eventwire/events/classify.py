@@ -14,7 +14,6 @@ cheap next to spaCy's parse.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -173,6 +172,30 @@ _CUE_TABLE: list[tuple[str, str]] = [
                       r"hundreds?) (?:\w+ ){0,3}(?:killed|dead|died|injured|wounded)\b"),
 ]
 _CUES: list[tuple[str, re.Pattern[str]]] = [(n, re.compile(p)) for n, p in _CUE_TABLE]
+_CUE_BY_NAME = dict(_CUES)
+
+
+def _literal_prefixes(pattern: str) -> frozenset[str] | None:
+    """Word prefixes (2-3 letters) one of which any match of ``pattern`` must start with, or
+    None when that cannot be read off the pattern (then the cue is always tried).
+
+    Every alternative of every group is taken (a superset, so the screen never hides a match).
+    """
+    body = pattern.removeprefix(r"\b")
+    prefixes = set()
+    for alt in re.split(r"\||\((?:\?:)?", body):
+        alt = alt.removeprefix(r"\b")
+        if not alt:
+            continue
+        m = re.match(r"[a-z]+", alt)
+        if m is None or len(m.group(0)) < 2:
+            return None
+        prefixes.add(m.group(0)[:3])
+    return frozenset(prefixes)
+
+
+_CUE_SCREENS = [(name, pattern, _literal_prefixes(pattern.pattern)) for name, pattern in _CUES]
+_PREFIX_WORD = re.compile(r"[a-z]{2,}")
 
 # Who takes territory decides between the two Battles sub-types: cues pairing an actor with a
 # capture verb inside one clause (no sentence end between them).
@@ -209,32 +232,49 @@ _DIGITS = re.compile(r"\d")
 _LEAD_END = re.compile(r"(?<=[a-z0-9)\"'])[.!?]\s+(?=[A-Z\"'])|\. ")
 
 
+@functools.lru_cache(maxsize=200_000)
+def _char_grams(word: str) -> tuple[str, ...]:
+    # Words repeat across sentences; caching their n-grams keeps features() cheap.
+    padded = f"<{word}>"
+    return tuple(f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1))
+
+
 def features(text: str) -> list[str]:
     """The feature strings of a text: words, word pairs, in-word character n-grams and cues."""
+    out, char_words = _analyze(text)
+    for w in char_words:
+        out.extend(_char_grams(w))
+    return out
+
+
+def _analyze(text: str) -> tuple[list[str], list[str]]:
+    """Features other than character n-grams, and the distinct words whose n-grams are features."""
     low = text.lower()
     words = [_DIGITS.sub("0", w) for w in _WORD.findall(low)]
     out: list[str] = [f"w:{w}" for w in words]
     out.extend(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    for w in set(words):
-        if len(w) < 3 or w[0] == "0":
+    char_words = [w for w in dict.fromkeys(words) if len(w) >= 3 and w[0] != "0"]
+    hit_names = []
+    starts = {w[:3] for w in _PREFIX_WORD.findall(low)} | {w[:2] for w in _PREFIX_WORD.findall(low)}
+    for name, pattern, prefixes in _CUE_SCREENS:
+        # Cheap screen first: a cue can only match where a word starts with one of its prefixes.
+        if prefixes is not None and starts.isdisjoint(prefixes):
             continue
-        padded = f"<{w}>"
-        for n in (3, 4, 5):
-            out.extend(f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1))
-    for name, pattern in _CUES:
         hits = len(pattern.findall(low))
         if hits:
             # A cue is the same feature however it was said; repeat it (capped) so tf counts it.
             out.extend([f"q:{name}"] * min(hits, 3))
+            hit_names.append(name)
     for name, pattern in _PAIR_CUES:
         if pattern.search(low):
             out.extend([f"p:{name}"] * 2)
     # The reported event usually comes first: the lead clause's cues count again on their own.
     lead = _LEAD_END.split(low, 1)[0][:250]
-    for name, pattern in _CUES:
-        if pattern.search(lead):
-            out.append(f"l:{name}")
-    return out
+    if lead == low:
+        out.extend(f"l:{name}" for name in hit_names)
+    else:
+        out.extend(f"l:{name}" for name in hit_names if _CUE_BY_NAME[name].search(lead))
+    return out, char_words
 
 
 # --------------------------------------------------------------------------- model
@@ -280,18 +320,33 @@ class LinearModel:
 
         indptr = [0]
         indices: list[int] = []
-        values: list[float] = []
+        counts: list[int] = []
+        lookup = self.vocab.get
+        char_cache = self._char_index_cache
         for text in texts:
-            counts = Counter(f for f in features(text) if f in self.vocab)
-            row_idx = [self.vocab[f] for f in counts]
-            row_val = [(1.0 + math.log(c)) * float(self.idf[i]) for i, c in zip(row_idx, counts.values(),
-                                                                                    strict=True)]
-            indices.extend(row_idx)
-            values.extend(row_val)
+            row: Counter[int] = Counter()
+            other, char_words = _analyze(text)
+            for feat in other:
+                j = lookup(feat)
+                if j is not None:
+                    row[j] += 1
+            for w in char_words:
+                ids = char_cache.get(w)
+                if ids is None:  # a word's n-gram columns, looked up once per model
+                    ids = char_cache[w] = [j for j in map(lookup, _char_grams(w)) if j is not None]
+                row.update(ids)
+            indices.extend(row)
+            counts.extend(row.values())
             indptr.append(len(indices))
-        x = csr_matrix((np.asarray(values, dtype=np.float32), np.asarray(indices, dtype=np.int64),
-                        np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(self.vocab)))
+        idx = np.asarray(indices, dtype=np.int64)
+        values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * self.idf[idx]
+        x = csr_matrix((values.astype(np.float32), idx, np.asarray(indptr, dtype=np.int64)),
+                       shape=(len(texts), len(self.vocab)))
         return block_normalize(x, self.blocks, self.block_weights)
+
+    @functools.cached_property
+    def _char_index_cache(self) -> dict[str, list[int]]:
+        return {}
 
     @functools.cached_property
     def blocks(self) -> np.ndarray:
