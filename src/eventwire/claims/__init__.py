@@ -15,16 +15,20 @@ from collections.abc import Sequence
 
 from eventwire.model import Claim, Event, EventMention, FigureSummary
 
-# A sub-count ("including 10 civilians") is part of a total, not a rival figure.
+
 def _totals(claims: Sequence[Claim]) -> list[Claim]:
-    totals = [c for c in claims if not c.category]
-    return totals or list(claims)
+    # a sub-count ("including 10 civilians") is part of a total, not a rival figure;
+    # a claim without a count ("reported casualties") has no figure to compare
+    counted = [c for c in claims if "no-count" not in c.flags]
+    totals = [c for c in counted if "sub-count" not in c.flags]
+    return totals or counted
 
 
 def summarise(field: str, claims: Sequence[Claim]) -> FigureSummary:
     """low/best/high over the claims of one field of one event."""
     totals = _totals(claims)
-    lows = [c.value_low for c in totals if c.value_low is not None]
+    # ACLED's conservative reading can sit below a vague range ("dozens": 24..99, best 12)
+    lows = [v for c in totals for v in (c.value_low, c.value_best) if v is not None]
     highs = [c.value_high if c.value_high is not None else c.value_low for c in totals]
     highs = [h for h in highs if h is not None]
     bests = [c.value_best for c in totals if c.value_best is not None]

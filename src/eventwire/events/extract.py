@@ -60,14 +60,14 @@ def _evidence(sent: Span) -> Evidence:
 
 
 def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
-    """ACLED's conservative single figure: the best total of the fatality claims."""
-    totals = [c for c in claims if c.field == "fatalities" and not c.category and c.value_best is not None]
-    if not totals:
-        totals = [c for c in claims if c.field == "fatalities" and c.value_best is not None]
-    if not totals:
-        return None
-    # several sources in one article: keep the most conservative figure
-    return min(c.value_best for c in totals if c.value_best is not None)
+    """ACLED's conservative single figure: the smallest best total among the fatality claims.
+
+    Sub-counts ("including 10 civilians") are parts of a total, and claims without a count
+    ("reported casualties") carry no figure.
+    """
+    figures = [c.value_best for c in claims if c.field == "fatalities" and c.value_best is not None
+               and "sub-count" not in c.flags and "no-count" not in c.flags]
+    return min(figures) if figures else None
 
 
 def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = None) -> list[EventMention]:

@@ -1,0 +1,49 @@
+"""Claims stage: disagreeing figures give low/best/high and a dispute flag, never an average."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from eventwire.claims import attach_figures, summarise
+from eventwire.events.figures import find_claims
+from eventwire.model import Event, EventMention, Evidence
+from eventwire.nlp import load_nlp
+
+OC = "Dozens of people are confirmed to have been killed and hundreds wounded, with the true cost still being counted."
+AP = ("Gegham Stepanyan, the human rights ombudsman for Nagorno-Karabakh, reported a minimum of 200 casualties, "
+      "including 10 civilians, with over 400 others injured.")
+
+
+def _claims(text: str, article_id: str, outlet: str):
+    sent = next(load_nlp(places=False)(text).sents)
+    return find_claims(sent, article_id=article_id, outlet=outlet, published=dt.date(2023, 9, 20))
+
+
+def test_two_outlets_disagree_on_fatalities() -> None:
+    oc = [c for c in _claims(OC, "oc", "OC Media") if c.field == "fatalities"]
+    ap = [c for c in _claims(AP, "ap", "BNB") if c.field == "fatalities"]
+    s = summarise("fatalities", oc + ap)
+    assert s.disputed  # "dozens" (24..99) and "a minimum of 200" cannot both be right
+    assert s.best == 12  # ACLED counts "dozens" as 12: the conservative figure
+    assert s.low == 12 and s.high >= 200
+    assert len(s.claim_ids) == len(oc) + len(ap)
+
+
+def test_sub_count_is_not_a_rival_total() -> None:
+    ap = [c for c in _claims(AP, "ap", "BNB") if c.field == "fatalities"]
+    assert any("sub-count" in c.flags for c in ap)
+    s = summarise("fatalities", ap)
+    assert not s.disputed
+    assert s.best == 200
+
+
+def test_event_gets_figures_from_its_mentions() -> None:
+    claims = tuple(_claims(OC, "oc", "OC Media"))
+    m = EventMention(article_id="oc", event_type="Battles", sub_event_type="Armed clash",
+                     evidence=(Evidence(OC, 0, len(OC)),), claims=claims)
+    e = Event(id="e1", event_type="Battles", sub_event_type="Armed clash", mention_ids=(m.id,), article_ids=("oc",))
+    [out] = attach_figures([e], [m])
+    fields = {f.field: f for f in out.figures}
+    assert out.fatalities == 12 and out.fatalities_low == 12 and out.fatalities_high == 99
+    assert fields["injured"].best == 100  # "hundreds" counts as 100
+    assert out.sources == ("OC Media",)
