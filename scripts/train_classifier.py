@@ -1,8 +1,8 @@
 """Rebuild the packaged event classifier: src/eventwire/data/classifier/model.npz.
 
 Trains on the developers' written templates (data/classifier/written.txt), and, when the shared
-development data is present next to the repository, on CASE 2021 dev snippets, BBC sentences as
-NONE examples and PLOVER verbal-interaction sentences as DIPLO examples. Never on ACLED data.
+development data is present next to the repository, on CASE 2021 dev snippets and BBC sentences
+as NONE examples. Never on ACLED data.
 
     python scripts/train_classifier.py [--data-root ../shared/data] [--no-case]
 """

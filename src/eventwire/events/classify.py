@@ -531,9 +531,11 @@ class Corpus:
     templates: list[str]  # "" for examples that are not from written.txt
 
 
-def base_corpus(data_root: Path | None) -> Corpus:
-    """Training texts that are not CASE snippets: written templates, plus BBC negatives and
-    PLOVER diplomacy sentences when the shared data folder ``data_root`` exists."""
+def base_corpus(data_root: Path | None, *, plover: bool = False) -> Corpus:
+    """Training texts that are not CASE snippets: written templates, plus BBC negatives (and,
+    with ``plover``, PLOVER verbal-interaction sentences as DIPLO) when the shared data folder
+    ``data_root`` exists. PLOVER is off by default: it did not change the CV score and it made
+    DIPLO the default answer for conflict sentences with speech verbs."""
     written = _written()
     corpus = Corpus([t for _, t, _ in written], [c for c, _, _ in written], [WRITTEN_WEIGHT] * len(written),
                     [tpl for _, _, tpl in written])
@@ -541,9 +543,9 @@ def base_corpus(data_root: Path | None) -> Corpus:
         extra: list[tuple[str, str]] = []
         if (data_root / "bbc-news" / "bbc").is_dir():
             extra += bbc_negatives(data_root / "bbc-news" / "bbc")
-        plover = data_root / "plover-gsr" / "PLOVER_GSR_CAMEO.txt"
-        if plover.exists():
-            extra += plover_examples(plover)
+        plover_path = data_root / "plover-gsr" / "PLOVER_GSR_CAMEO.txt"
+        if plover and plover_path.exists():
+            extra += plover_examples(plover_path)
         corpus.texts += [t for _, t in extra]
         corpus.labels += [c for c, _ in extra]
         corpus.weights += [EXTRA_WEIGHT] * len(extra)
