@@ -20,7 +20,7 @@ from eventwire.events.classify import (
     features,
     written_examples,
 )
-from eventwire.events.taxonomy import ACLED_CODES, CASE_CODES, CODES, code_for, get_code
+from eventwire.events.taxonomy import ACLED_CODES, CASE_CODES, CODES, code_for, get_code, plover_cameo
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -86,6 +86,16 @@ def test_every_code_has_plover_cameo_mapping_and_definition() -> None:
             assert entry.cameo is not None and re.fullmatch(r"(0[1-9]|1[0-9]|20)", entry.cameo)
     assert CODES["AIR_STRIKE"].plover == "ASSAULT" and CODES["PEACE_PROTEST"].cameo == "14"
     assert CODES["ARREST"].plover == "COERCE"
+
+
+def test_plover_cameo_refines_statements_by_their_words() -> None:
+    condemn = _example_sentence("condemned Azerbaijan’s attack")
+    assert plover_cameo("DIPLO", condemn) == ("ACCUSE", "11")
+    assert plover_cameo("DIPLO", "The US imposed new sanctions on the junta's leaders.") == ("SANCTION", "16")
+    assert plover_cameo("DIPLO", "Azerbaijan responded to these statements with defiance.") == ("REJECT", "12")
+    assert plover_cameo("DIPLO", "The two foreign ministers held talks in Geneva.") == ("CONSULT", "04")
+    assert plover_cameo("ART_MISS_ATTACK", "anything") == ("ASSAULT", "19")
+    assert plover_cameo("NATURAL_DISASTER") == (None, None)
 
 
 # --------------------------------------------------------------------------- classifier

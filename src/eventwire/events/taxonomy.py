@@ -27,6 +27,7 @@ natural and man-made disasters and NONE are not interactions between actors, and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from eventwire.errors import choice_error
@@ -176,4 +177,37 @@ def get_code(code: str) -> EventCode:
         raise choice_error("event code", code, CODES) from None
 
 
-__all__ = ["ACLED_CODES", "CASE_CODES", "CODES", "NOT_ACLED", "EventCode", "code_for", "get_code"]
+# Verbal interactions in a DIPLO/ATTRIB sentence, by the words used: (pattern, PLOVER, CAMEO root).
+# First match wins, so the more specific acts come first.
+_VERBAL: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"\b(sanction\w*|embargo\w*|expel\w*|expuls\w+|recall\w* (?:its|their|the) ambassador|"
+                r"sever\w* (?:diplomatic )?ties|suspend\w* (?:aid|relations|talks))\b"), "SANCTION", "16"),
+    (re.compile(r"\b(threat\w*|warn\w*|ultimatum|vow\w* to retaliate)\b"), "THREATEN", "13"),
+    (re.compile(r"\b(reject\w*|refus\w+|den(?:y|ied|ies)|dismiss\w*|rebuff\w*|defian\w+)\b"), "REJECT", "12"),
+    (re.compile(r"\b(accus\w+|blam\w+|condemn\w*|criticis\w+|criticiz\w+|denounc\w+|"
+                r"responsib\w+|claimed (?:the )?(?:attack|bombing|killing))\b"), "ACCUSE", "11"),
+    (re.compile(r"\b(demand\w*|urg\w+|call\w* (?:on|for)|appeal\w*|ask\w*)\b"), "REQUEST", "10"),
+    (re.compile(r"\b(investigat\w+|inquiry|probe)\b"), "INVESTIGATE", "09"),
+    (re.compile(r"\b(aid|assistance|donat\w+|humanitarian supplies)\b"), "AID", "07"),
+    (re.compile(r"\b(agree\w*|sign\w*|deal|accord|restor\w* (?:diplomatic )?relations)\b"), "AGREE", "05"),
+    (re.compile(r"\b(support\w*|prais\w+|welcom\w+|endors\w+)\b"), "SUPPORT", "05"),
+    (re.compile(r"\b(talks|met|meet\w*|visit\w*|summit|phone call|telephone|discuss\w*|consult\w*)\b"),
+     "CONSULT", "04"),
+]
+
+
+def plover_cameo(code: str, text: str = "") -> tuple[str | None, str | None]:
+    """PLOVER root and CAMEO root code for an event code, refined by the sentence's words for
+    diplomacy/statements and attribution ("condemned" -> ACCUSE/11, "imposed sanctions" ->
+    SANCTION/16); other codes get the table's default."""
+    entry = get_code(code)
+    if entry.code in ("DIPLO", "ATTRIB") and text:
+        low = text.lower()
+        for pattern, plover, cameo in _VERBAL:
+            if pattern.search(low):
+                return plover, cameo
+    return entry.plover, entry.cameo
+
+
+__all__ = ["ACLED_CODES", "CASE_CODES", "CODES", "NOT_ACLED", "EventCode", "code_for", "get_code",
+           "plover_cameo"]
