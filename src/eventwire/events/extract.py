@@ -36,6 +36,8 @@ VIOLENT_FIELDS = {"fatalities", "injured"}
 # classes that never take over orphan casualty figures
 NON_VIOLENT_TYPES = {"Protests", "Strategic developments", "Not ACLED", "Not an event"}
 VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# classes that report speech, not a deed: their casualty figures belong to the deed nearby
+STATEMENT_CODES = {NONE_CODE, "DIPLO", "ATTRIB"}
 # protest-family classes that may carry casualties, but only when the sentence is about a crowd
 CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WITH_INTER"}
 _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
@@ -82,6 +84,7 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
     classes = classify_many([s.text for s in sents])
     candidates: list[_Candidate] = []
     orphans: list[_Candidate] = []
+    loose: list[_Candidate] = []
     for i, (sent, cls) in enumerate(zip(sents, classes, strict=True)):
         status = sentence_status(sent, article.published)
         if status == "background":
@@ -96,15 +99,22 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
             orphans.append(cand)
         elif cls.code != NONE_CODE:
             candidates.append(cand)
+        elif claims:
+            loose.append(cand)
     # figures in a sentence that names no event belong to the nearest violent
     # mention before them (else after): "X reported a minimum of 200 casualties"
     attached: dict[int, list[Claim]] = {}
     for orphan in orphans:
-        host = _nearest_violent(candidates, orphan.index)
+        host = _nearest(candidates, orphan.index, violent=True)
         if host is not None:
             attached.setdefault(host.index, []).extend(orphan.claims)
         else:
             candidates.append(orphan)
+    # other counts ("took 23 of them into custody") go to the event told next to them
+    for cand in loose:
+        host = _nearest(candidates, cand.index, violent=False)
+        if host is not None:
+            attached.setdefault(host.index, []).extend(cand.claims)
     candidates.sort(key=lambda c: c.index)
 
     focus = geocoder.focus_place(context)
@@ -112,7 +122,8 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
     n = len(sents)
     for cand in candidates:
         code = cand.cls.code
-        if code == NONE_CODE:  # an orphan figure with no host: a violent event of unknown kind
+        if code == NONE_CODE:
+            # casualty figures with no violent event around them: some violence of unknown kind
             code = "ARMED_CLASH"
         ec = CODES[code]
         date = resolve_date(cand.sent, article.published, default=article.published)
@@ -162,15 +173,18 @@ def _is_history(day: dt.date | None, article: Article) -> bool:
 
 
 def _figures_only(cand: _Candidate) -> bool:
-    """True when a sentence with casualty figures names no event kind of its own."""
-    ec = CODES[cand.cls.code]
-    if cand.cls.code == NONE_CODE:
+    """True when a sentence with casualty figures names no event kind of its own.
+
+    Statements and attributions ("X reported 200 casualties") and crowd classes without a
+    crowd in the sentence only carry figures; disasters, crime and every violent class
+    are events in their own right.
+    """
+    code = cand.cls.code
+    if code in STATEMENT_CODES:
         return True
-    if ec.event_type in VIOLENT_TYPES:
-        return False
-    if cand.cls.code in CROWD_CODES:
+    if code in CROWD_CODES:
         return _CROWD.search(cand.sent.text) is None
-    return True
+    return False
 
 
 def _inherit_dates(mentions: list[EventMention], index_of: dict[int, int]) -> list[EventMention]:
@@ -198,9 +212,11 @@ def _inherit_dates(mentions: list[EventMention], index_of: dict[int, int]) -> li
     return out
 
 
-def _nearest_violent(candidates: Sequence[_Candidate], index: int) -> _Candidate | None:
-    violent = [c for c in candidates if CODES[c.cls.code].event_type not in NON_VIOLENT_TYPES
-               and c.status == "occurred"]
+def _nearest(candidates: Sequence[_Candidate], index: int, *, violent: bool) -> _Candidate | None:
+    """The event sentence just before ``index`` (else just after) that can host its figures."""
+    violent = [c for c in candidates if c.status == "occurred" and (
+        not violent or CODES[c.cls.code].event_type not in NON_VIOLENT_TYPES)
+        and c.cls.code not in STATEMENT_CODES]
     before = [c for c in violent if c.index < index and index - c.index <= 3]
     if before:
         return before[-1]
