@@ -100,3 +100,27 @@ def test_pirates_captured_by_navy(nlp: Language) -> None:
     a = _actors(nlp, "The Indian navy captured 23 Somali pirates in the Gulf of Aden.", "ARREST")
     assert a.actor1 == "Military Forces of India"
     assert a.actor2 == "Pirates (Somalia)"
+
+
+def test_agreement_keeps_the_speaking_party(nlp: Language) -> None:
+    sent = _demo("said they had accepted a ceasefire proposed by the Russian")
+    a = _actors(nlp, sent, "AGREEMENT", "Azerbaijan")
+    # the authorities (speaker and party) first, the proposing peacekeepers second
+    assert (a.actor2, a.inter2) == ("Military Forces of Russia", 1)
+    assert a.actor1 is not None and a.actor1.startswith("Government of")
+
+
+def test_head_of_state_speaks_for_government(nlp: Language) -> None:
+    a = _actors(nlp, "French President Emmanuel Macron spoke by phone with President Aliyev.", "DIPLO")
+    assert (a.actor1, a.inter1) == ("Government of France", 1)
+
+
+def test_every_code_runs_on_every_demo_sentence(nlp: Language) -> None:
+    from eventwire.events.taxonomy import CODES
+
+    doc = nlp((EXAMPLES / "000_c271fdd144f74993.txt").read_text(encoding="utf-8"))
+    for sent in doc.sents:
+        for code in CODES:
+            a = find_actors(sent, code, country="Azerbaijan")
+            assert (a.actor1 is None) == (a.inter1 is None)
+            assert a.actor2 is None or a.actor2 != a.actor1

@@ -115,6 +115,9 @@ _MILITARY = re.compile(r"^(forces?|troops?|army|armies|soldiers?|military|milita
                        r"peacekeeping|navy|naval|air ?force|servicem[ae]n|personnel|battalions?|"
                        r"brigades?|units?|gendarmerie|commandos?|marines?|paratroopers?|warplanes?|"
                        r"jets?|drones?|artillery|tanks?|contingent|mission|guards?|coast ?guard)$")
+# Words that name state forces only together with a nationality ("the Russian contingent").
+_WEAK_MILITARY = {"mission", "contingent", "unit", "units", "personnel", "guard", "guards", "jets", "jet",
+                  "drones", "drone", "tanks", "tank", "artillery", "warplanes", "warplane", "naval"}
 _POLICE = re.compile(r"^(police|policem[ae]n|officers?|cops?|gendarmes?|riot ?police|constables?)$")
 _GOVERNMENT = re.compile(r"^(government|authorities|administration|ministry|minister|president|"
                          r"leadership|officials?|cabinet|regime|junta|state)$")
@@ -171,6 +174,8 @@ _VIOLENT = {"ARMED_CLASH", "GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER",
             "SUIC_BOMB", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "SEX_VIOL", "ATTACK", "ABDUCT_DISSAP",
             "DISR_WEAP", "HQ_ESTABLISHED", "CHANGE_TO_GROUP_ACT", "NON_VIOL_TERRIT_TRANSFER", "ARREST",
             "PROPERTY_DISTRUCT"}
+# Events made of words: the speaker is a party ("the authorities said they had accepted a ceasefire").
+_STATEMENT_CODES = {"AGREEMENT", "DIPLO", "ATTRIB"}
 _PROTEST = {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST"}
 _RIOT = {"VIOL_DEMONSTR", "MOB_VIOL"}
 _AGAINST_CIVILIANS = {"ATTACK", "SEX_VIOL", "ABDUCT_DISSAP"}
@@ -303,7 +308,10 @@ def _mentions(sent: Span, code: str, country: str | None) -> list[_Mention]:
             used.add(anchor.i)
         lemma = tok.lemma_.lower()
         if _MILITARY.match(low) or _MILITARY.match(lemma):
-            nat = _nationality(tok, sent) or _state_from_context(tok, sent, code, country)
+            nat = _nationality(tok, sent)
+            if nat is None and low in _WEAK_MILITARY:
+                continue  # "a mission", "units", "the contingent": only with a named state
+            nat = nat or _state_from_context(tok, sent, code, country)
             if nat is None:
                 continue
             prefix = "Police Forces" if any(c.lower_ == "police" for c in tok.children) else "Military Forces"
@@ -348,7 +356,15 @@ def _mentions(sent: Span, code: str, country: str | None) -> list[_Mention]:
             where = country or _nationality(tok, sent) or _first_country(sent)
             assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
             out.append(_Mention(f"Civilians ({where})" if where else "Civilians", 7, anchor, assoc))
-        elif tok.ent_type_ == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        elif tok.ent_type_ == "PERSON" and any(c.dep_ == "compound" and _GOVERNMENT.match(c.lower_)
+                                               for c in tok.children) and code in _STATEMENT_CODES:
+            # "French President Emmanuel Macron" speaks for the Government of France.
+            nat = next((country_of(_entity_text(c)) for c in tok.subtree
+                        if c.i < tok.i and c.dep_ in ("amod", "compound") and country_of(_entity_text(c))),
+                       None)
+            if nat:
+                out.append(_Mention(f"Government of {_of(nat)}", 1, anchor))
+        elif tok.ent_type_ == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "poss"):
             # A state named as the doer or target: "Azerbaijan shelled ...", "attack on Armenia".
             c = country_of(_entity_text(tok))
             if c:
@@ -420,7 +436,7 @@ def find_actors(sent: Span, code: str, *, country: str | None = None) -> Actors:
     speakers = [m for m in mentions
                 if m.token.dep_ == "nsubj" and m.token.head.lemma_.lower() in _SPEECH_VERBS
                 and any(c.dep_ in ("ccomp", "parataxis") for c in m.token.head.children)]
-    if speakers and len(speakers) < len(mentions):
+    if speakers and len(speakers) < len(mentions) and code not in _STATEMENT_CODES:
         mentions = [m for m in mentions if m not in speakers]
     agents = [m for m in mentions if _role(m.token) == "agent"]
     patients = [m for m in mentions if _role(m.token) == "patient"]
