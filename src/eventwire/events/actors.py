@@ -114,7 +114,8 @@ def _of(country: str) -> str:
 _MILITARY = re.compile(r"^(forces?|troops?|army|armies|soldiers?|military|militaries|peacekeepers?|"
                        r"peacekeeping|navy|naval|air ?force|servicem[ae]n|personnel|battalions?|"
                        r"brigades?|units?|gendarmerie|commandos?|marines?|paratroopers?|warplanes?|"
-                       r"jets?|drones?|artillery|tanks?|contingent|mission|guards?|coast ?guard)$")
+                       r"jets?|drones?|artillery|tanks?|contingent|mission|guards?|coast ?guard|"
+                       r"warships?|frigates?|destroyers?|gunboats?|corvettes?)$")
 # Words that name state forces only together with a nationality ("the Russian contingent").
 _WEAK_MILITARY = {"mission", "contingent", "unit", "units", "personnel", "guard", "guards", "jets", "jet",
                   "drones", "drone", "tanks", "tank", "artillery", "warplanes", "warplane", "naval"}
@@ -436,9 +437,16 @@ def find_actors(sent: Span, code: str, *, country: str | None = None) -> Actors:
     speakers = [m for m in mentions
                 if m.token.dep_ == "nsubj" and m.token.head.lemma_.lower() in _SPEECH_VERBS
                 and any(c.dep_ in ("ccomp", "parataxis") for c in m.token.head.children)]
+    dropped: list[_Mention] = []
     if speakers and len(speakers) < len(mentions) and code not in _STATEMENT_CODES:
+        dropped = speakers
         mentions = [m for m in mentions if m not in speakers]
     agents = [m for m in mentions if _role(m.token) == "agent"]
+    if not agents and dropped and any(t.dep_ == "nsubj" and t.lower_ in ("it", "they", "we")
+                                      for t in sent):
+        # "The Indian navy said it has captured 23 pirates": the pronoun is the speaker.
+        agents = dropped[:1]
+        mentions = dropped[:1] + mentions
     patients = [m for m in mentions if _role(m.token) == "patient"]
     rest = [m for m in mentions if m not in agents and m not in patients]
 
