@@ -44,7 +44,7 @@ def entity_patterns() -> list[dict]:
     100,000+ inhabitants, leaving out everyday English words and person-like names (curated
     stoplist). Built once per index version and cached as JSON next to the index.
     """
-    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c"  # "c": compact pattern format
+    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c2"  # "c2": compact pattern format
     path = cache_dir() / f"{index_path().stem}.patterns-{fp}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
@@ -82,6 +82,11 @@ def build_patterns(gaz: Gazetteer) -> list[dict]:
         words = tuple(t.text for t in tokenizer(name))
         if any(not w[0].isalpha() and w not in {"-", "'"} for w in words):
             return
+        # Later words of a multi-word name recombine with other names' words in the compact
+        # patterns: only unit words and words that are not English ("Karabakh") may stand there,
+        # or "Donetsk" + "People" (from "Harari People") would tag "Donetsk People".
+        if any(w.lower() in english and w.lower() not in _UNIT_WORDS for w in words[1:]):
+            return
         out.setdefault(words, label)
 
     for rec in gaz.countries.values():
@@ -99,6 +104,11 @@ def build_patterns(gaz: Gazetteer) -> list[dict]:
     for rec in gaz.cities_by_population(PATTERN_MIN_POPULATION):
         add(rec.name, "GPE")
     return _compact(out)
+
+
+_UNIT_WORDS = {"oblast", "region", "province", "city", "district", "governorate", "state", "prefecture",
+               "county", "island", "islands", "republic", "territory", "strip", "bank", "coast", "valley",
+               "de", "del", "la", "el", "al", "-", "of"}
 
 
 def _compact(names: dict[tuple[str, ...], str]) -> list[dict]:

@@ -110,7 +110,10 @@ FACILITY_WORDS = {"hotel", "square", "street", "avenue", "university", "hospital
 GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
                  "central", "region", "province", "district", "capital", "city", "town", "village",
                  "northern", "southern", "eastern", "western", "the", "axis", "road", "route", "km",
-                 "human", "national", "republic", "state", "security", "report", "incident"}
+                 "human", "national", "republic", "state", "security", "report", "incident",
+                 "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                 "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                 "saturday", "sunday", "god", "allah", "christ"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FEATURE_RANK = {COUNTRY: 0, REGION: 1, ADMIN1: 2, ADMIN2: 3, CITY: 4, LANDMARK: 5}
 CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
@@ -220,7 +223,7 @@ class Geocoder:
             need_admin = want in ("admin", "admin2") and not any(
                 m.record.feature in (ADMIN1, ADMIN2, REGION) for m in matches)
             # Short folded keys collide ("Bianga" / "Bayanga"): only inside a named unit.
-            min_len = 4 if container is not None or country_hint else 7
+            min_len = 4 if container is not None or country_hint or need_admin else 7
             if (not matches or need_admin) and len(stem_key) >= min_len:
                 for m in self._fuzzy(stem_key, context, container, country_hint,
                                      admin_only=bool(matches)):
@@ -260,9 +263,9 @@ class Geocoder:
         # outside every country it names, found by an alternate spelling or small, is rejected
         # rather than guessed ("Mann" in a CAR report is not the Isle of Man).
         if r.feature == COUNTRY and (kw.get("want") == "settlement" or (
-                best.kind == ALTERNATE and top and context.country_share(r.country) < 0.15)):
+                best.kind == ALTERNATE and top and context.country_share(r.country) < 0.05)):
             return None  # "Mann town" is not the Isle of Man
-        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.15
+        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.05
                 and context.country_share(top) >= 0.5 and kw.get("country_hint") is None
                 and ((best.kind == ALTERNATE and r.population < 100_000) or r.population < 50_000
                      or r.feature in (ADMIN1, ADMIN2))):
@@ -282,8 +285,8 @@ class Geocoder:
         elif r.feature == ADMIN2:
             score = 7.0
         else:
-            score = 9.0 + 1.3 * math.log10(pop)
-        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -1.5, ABBREVIATION: 0.0}.get(m.kind, 0.0)
+            score = 9.0 + 1.5 * math.log10(pop)
+        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -1.0, ABBREVIATION: 0.0}.get(m.kind, 0.0)
         if want in ("admin", "admin2"):
             if r.feature == ADMIN1:
                 score += 14.0 if want == "admin" else 6.0
@@ -556,8 +559,10 @@ class Geocoder:
                     w = 0.7 if modifier else 2.0  # "Russia-led forces", "Ukraine's army": weaker
                 elif r.feature == ADMIN1 or (cand.kind in (PRIMARY, ALIAS) and r.population >= 100_000):
                     w = 1.0
+                elif cand.kind in (PRIMARY, ALIAS) and r.population >= 10_000:
+                    w = 0.3  # a town is weak evidence of the country
                 else:
-                    w = 0.3  # a small town or a spelling variant is weak evidence of the country
+                    w = 0.0  # a village or a spelling variant is none: it may be a namesake abroad
                 if _speech_location(m.span):
                     w *= 0.3
                 ctx.countries[cand.record.country] += w
@@ -713,7 +718,7 @@ class Geocoder:
         """
         m = mentions[idx]
         doc = m.span.doc
-        best: GazRecord | None = None
+        chain: list[Mention] = []
         end = m.span.end
         for other in mentions[idx + 1 : idx + 5]:
             gap = doc[end : other.span.start]
@@ -722,16 +727,19 @@ class Geocoder:
             if not (len(gap) <= 6 and ok and (any(t.text in {",", "(", "in", ")"} for t in gap) or
                                                other.want in ("admin", "admin2"))):
                 break
+            chain.append(other)
             end = other.span.end
-            cand = self._resolve_mention(other, context)
+        # Resolve from the outermost unit in: "Sverdlovsk district, Luhansk region" is the
+        # Luhansk Oblast district, not Russia's Sverdlovsk Oblast.
+        best: GazRecord | None = None
+        for other in reversed(chain):
+            cand = self._resolve_mention(other, context, container=best)
             if cand is None:
                 continue  # an unknown district between village and region: look further
             r = cand.record
             as_unit = FEATURE_RANK[r.feature] < FEATURE_RANK[CITY] or (
                 r.feature == CITY and other.want in ("admin", "admin2"))  # "Amvrosievsky region"
-            if not as_unit:
-                continue  # a town named along the way is not the village's unit
-            if best is None or (FEATURE_RANK[r.feature] > FEATURE_RANK[best.feature] and _inside(r, best)):
+            if as_unit and (best is None or FEATURE_RANK[r.feature] >= FEATURE_RANK[best.feature]):
                 best = r
         if best is not None:
             return best
@@ -770,7 +778,7 @@ class Geocoder:
             score -= 6.0  # "facilitated by Russia", "powers like Turkey": actors
         if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS:
             score -= 8.0  # "Moscow refers to ...": a capital standing for its government
-        if head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj", "pobj"} and r.feature in (
+        if head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and r.feature in (
                 COUNTRY, REGION, ADMIN1) and not m.want:
             score -= 8.0  # "Russia has acted as a mediator": a country as an actor, not a location
         if m.capital_of:
