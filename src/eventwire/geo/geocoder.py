@@ -457,8 +457,11 @@ class Geocoder:
                 continue
             after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
             alone = all(not t.is_alpha for t in sent if not (found.start <= t.i < found.end))
+            well_known = known and any(
+                m.kind in (PRIMARY, ALIAS) and (m.record.feature == COUNTRY or m.record.population >= 100_000)
+                for m in self.gaz.lookup(normalize(found.text)))
             if inside in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"} and \
-                    not _strong_cue(found, sent) and not after_prep and not alone:
+                    not _strong_cue(found, sent) and not after_prep and not alone and not well_known:
                 i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
                 continue
             if _org_tail(found, sent):
