@@ -114,7 +114,7 @@ _CUE_TABLE: list[tuple[str, str]] = [
                   r"brutal\w*|beat(?:en|ing)? (?:up )?(?:the )?(?:protesters|demonstrators|students)|"
                   r"crackdown|shot dead .{0,30}protest)\b"),
     ("riot", r"\b(riot\w*|violent (?:protest|demonstration)s?|pelt\w*|stones?|stone[- ]?pelting|"
-             r"throwing stones|hurled stones|rocks|torched|set (?:on )?fire|set ablaze|vandali\w+|"
+             r"throwing stones|hurled stones|rocks|torch(?:ed|es|ing)?|set (?:on )?fire|set ablaze|vandali\w+|"
              r"ransacked|burn(?:ed|t|ing) (?:tyres|tires|vehicles|cars)|clashed with (?:the )?police|"
              r"angry (?:crowd|mob|protesters)|turned violent|damaged)\b"),
     ("mob", r"\b(mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|crowd (?:beat|attacked|"
@@ -216,10 +216,11 @@ _PAIR_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("taken_from_nonstate", re.compile(rf"\b{_TAKE}{_CLAUSE}\bfrom (?:the )?(?:\w+ )?{_NONSTATE}")),
     ("no_fight", re.compile(r"\b(?:without (?:a )?(?:fight|fighting|resistance|a shot)|unopposed|"
                             r"peaceful(?:ly)? handover|handed over|under (?:a|an) (?:deal|agreement))")),
-    ("protesters_violent", re.compile(r"\b(?:protesters|demonstrators|rioters|crowds?|youths|mob)\b"
-                                      r"[^.;]{0,60}?"
-                                      r"\b(?:threw|hurled|pelted|torched|burn\w*|set fire|smashed|vandali\w+|"
-                                      r"attacked|ransacked|looted|stormed|clashed)")),
+    ("protesters_violent", re.compile(r"\b(?:protest\w*|demonstrat\w+|rioters|crowds?|youths|mob|students|"
+                                      r"supporters|marchers)\b[^.;]{0,60}?"
+                                      r"\b(?:threw|throw\w*|hurl\w*|pelt\w*|torch\w*|burn\w*|set fire|smash\w*|"
+                                      r"vandali\w+|attack\w*|ransack\w*|loot\w*|storm\w*|clash\w*|"
+                                      r"petrol bombs?|molotov|stones?|rocks)")),
     ("police_intervene", re.compile(r"\b(?:police|officers|security forces|troops|gendarmes|authorities)\b"
                                     r"[^.;]{0,60}?\b(?:dispers\w+|detain\w+|arrest\w+|tear ?gas|water cannon|"
                                     r"broke up|cleared|removed|dragged|pepper|baton|kettl\w+)")),
@@ -569,8 +570,12 @@ def load_model(path: Path = MODEL_PATH) -> LinearModel:
     return model
 
 
-def _softmax(row: np.ndarray, temperature: float = 0.5) -> np.ndarray:
-    # SVM margins are roughly in [-1.5, 1.5]; a temperature spreads them into usable confidences.
+# Softmax temperature over SVM margins, fitted by log-loss on out-of-fold CASE dev scores
+# (5-fold, guarded): 0.15-0.2 minimise it; mean confidence then matches accuracy (~0.8).
+TEMPERATURE = 0.17
+
+
+def _softmax(row: np.ndarray, temperature: float = TEMPERATURE) -> np.ndarray:
     z = (row - row.max()) / temperature
     e = np.exp(z)
     return e / e.sum()
