@@ -168,6 +168,17 @@ def test_batch_equals_single_and_allow_restricts() -> None:
 # --------------------------------------------------------------------------- evaluation harness
 
 
+def test_leakage_guard_links_paraphrases_not_unrelated_text() -> None:
+    from eventwire.events.classify import content_words, resembles
+
+    template = "{REBEL} recaptured {TOWN} from {ARMY} hours after losing it."
+    assert "recaptured" in content_words(template) and "{town}" not in content_words(template)
+    paraphrase = content_words("Militants recaptured the coastal town hours after losing it to the army.")
+    unrelated = content_words("Thousands of people gathered in Yerevan demanding the resignation.")
+    assert resembles(template, paraphrase)
+    assert not resembles(template, unrelated)
+
+
 def test_score_reports_weighted_and_macro_f1_and_confusions() -> None:
     gold = ["AIR_STRIKE", "AIR_STRIKE", "ARMED_CLASH", "DIPLO"]
     pred = ["AIR_STRIKE", "ARMED_CLASH", "ARMED_CLASH", "DIPLO"]
