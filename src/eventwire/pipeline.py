@@ -169,9 +169,7 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
     """
     articles: list[Article] = []
     for rec in read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin):
-        if isinstance(rec, InputFailure):
-            yield rec
-        elif not _is_supported(rec, settings):
+        if isinstance(rec, InputFailure) or not _is_supported(rec, settings):
             yield rec
         else:
             articles.append(rec)
