@@ -10,6 +10,7 @@ as NONE examples. Never on ACLED data.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -37,14 +38,14 @@ def main() -> int:
         texts += [r[1] for r in rows]
         labels += [r[2] for r in rows]
         weights += [1.0] * len(rows)
-        case_files.append(case_tsv.name)
+        case_files.append(hashlib.sha256(case_tsv.read_bytes()).hexdigest())
     model = train(texts, labels, weights=weights)
     model.meta["case_files"] = ",".join(case_files)
     model.save(args.out)
     size = args.out.stat().st_size
     counts = ", ".join(f"{k}={v}" for k, v in Counter(labels).most_common())
     print(f"trained on {len(texts)} texts ({counts})")
-    print(f"CASE files seen: {case_files or 'none'}; features: {len(model.vocab)}; "
+    print(f"CASE files seen (sha256): {case_files or 'none'}; features: {len(model.vocab)}; "
           f"wrote {args.out} ({size / 1e6:.2f} MB)")
     return 0
 

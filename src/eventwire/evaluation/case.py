@@ -14,6 +14,7 @@ only the fold it never saw. Use it when the TSV is also training data (dev.tsv).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import warnings
@@ -177,7 +178,8 @@ def evaluate_case(path: Path, *, cv: int | None = None, data_root: Path | None =
     from eventwire.events.classify import load_model
 
     model = load_model()
-    seen = path.resolve().name in model.meta.get("case_files", "").split(",")
+    # The training script records the sha256 of every CASE file it trained on.
+    seen = hashlib.sha256(path.read_bytes()).hexdigest() in model.meta.get("case_files", "").split(",")
     pred = [c.code for c in classify_many(texts, allow=CASE_CODES, model=model)]
     return score(gold, pred, path=str(path), mode="model", seen=seen)
 

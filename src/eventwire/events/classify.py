@@ -407,7 +407,7 @@ def train(texts: Sequence[str], labels: Sequence[str], *, weights: Sequence[floa
     for term, i in vocab.items():
         blocks[i] = _BLOCK_OF[term[0]]
     x = block_normalize(raw, blocks, block_weights)
-    clf = LinearSVC(C=c, class_weight="balanced", max_iter=5000)
+    clf = LinearSVC(C=c, class_weight="balanced", max_iter=5000, random_state=0)  # reproducible rebuilds
     clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
     return LinearModel(vocab=vocab, idf=vec.idf_.astype(np.float32), coef=clf.coef_.astype(np.float32),
                        intercept=np.asarray(clf.intercept_, dtype=np.float32),
