@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from eventwire.events.actors import find_actors
 from eventwire.events.classify import Classification, classify_many
-from eventwire.events.dates import resolve_date
+from eventwire.events.dates import ranked_dates, resolve_date
 from eventwire.events.figures import find_claims
 from eventwire.events.status import sentence_status
 from eventwire.events.taxonomy import CODES
@@ -118,6 +118,7 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
     candidates.sort(key=lambda c: c.index)
 
     focus = geocoder.focus_place(context)
+    story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
     n = len(sents)
     for cand in candidates:
@@ -126,11 +127,16 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
             # casualty figures with no violent event around them: some violence of unknown kind
             code = "ARMED_CLASH"
         ec = CODES[code]
-        date = resolve_date(cand.sent, article.published, default=article.published)
+        date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
             continue
         place = geocoder.locate(cand.sent, context)
-        if place is None and focus is not None:
+        if (place is not None and focus is not None and place.feature == "country"
+                and focus.feature != "country" and focus.country == place.country):
+            # "the Azerbaijani military" names the country; the article says where in it
+            place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
+                                        evidence=f"{FOCUS}{focus.evidence or focus.name}; {place.evidence}")
+        elif place is None and focus is not None:
             # the sentence names no place: the article's focus, honestly imprecise
             place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
                                         evidence=f"{FOCUS}{focus.evidence or focus.name}")
@@ -166,6 +172,24 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
     merged = _merge_within_article(mentions)
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
+
+
+LEDE_SENTENCES = 3
+
+
+def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
+    """The day the lede names for its news ("... on Wednesday"), else the publication date.
+
+    Sentences that name no day are dated to this day rather than to publication: a wire
+    story published on Thursday about Wednesday's events tells Wednesday's news throughout.
+    """
+    for sent in sents[:LEDE_SENTENCES]:
+        for rank, r in ranked_dates(sent, article.published):
+            # only a main-clause day dates the news ("that began on Tuesday" dates the offensive)
+            if rank == 0 and r.date and r.precision == 1 and r.tense != "future" and (
+                    article.published is None or 0 <= (article.published - r.date).days <= 7):
+                return r.date
+    return article.published
 
 
 def _is_history(day: dt.date | None, article: Article) -> bool:
