@@ -43,7 +43,7 @@ CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WI
 _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
                     re.IGNORECASE)
 # an event dated this long before publication is history the article recalls, not news
-BACKGROUND_DAYS = 45
+BACKGROUND_DAYS = 30
 # how far (in sentences) an undated violent mention looks for a dated one of the same fighting
 DATE_INHERIT_WINDOW = 4
 
