@@ -30,7 +30,9 @@ def summarise(field: str, claims: Sequence[Claim]) -> FigureSummary:
     # ACLED's conservative reading can sit below a vague range ("dozens": 24..99, best 12)
     lows = [v for c in totals for v in (c.value_low, c.value_best) if v is not None]
     highs = [c.value_high if c.value_high is not None else c.value_low for c in totals]
-    highs = [h for h in highs if h is not None]
+    # ... and above one ("several": 3..9, but ACLED codes 10)
+    highs = [h for h in highs if h is not None] + [c.value_best for c in totals
+                                                   if c.value_best is not None and c.value_high is not None]
     bests = [c.value_best for c in totals if c.value_best is not None]
     ranges = [(c.value_low, c.value_high) for c in totals if c.value_low is not None]
     disputed = False
