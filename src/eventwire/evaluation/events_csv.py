@@ -343,14 +343,16 @@ def _sentence(text: str) -> str:
 
 
 @dataclass
-class _Skips:
+class SkipCounts:
+    """Records not scored, by reason."""
+
     empty: int = 0
     language: int = 0
     titles: int = 0  # only document titles cited by many records
 
 
 def _ged_record(row: dict[str, Any], index: int, source: str, text_column: str | None,
-                with_where: bool, skips: _Skips, cited: Counter) -> GoldRecord | None:
+                with_where: bool, skips: SkipCounts, cited: Counter) -> GoldRecord | None:
     rid = str(row.get("id") or index)
     date_start = parse_date(str(row.get("date_start") or ""))
     if text_column and text_column not in {"source_headline", "source_article"}:
@@ -397,7 +399,7 @@ def _ged_record(row: dict[str, Any], index: int, source: str, text_column: str |
 
 
 def _acled_record(row: dict[str, Any], index: int, source: str, text_column: str,
-                  skips: _Skips) -> GoldRecord | None:
+                  skips: SkipCounts) -> GoldRecord | None:
     rid = str(row.get("event_id_cnty") or row.get("data_id") or row.get("id") or index)
     text = str(row.get(text_column) or "").strip()
     if not text:
@@ -430,7 +432,7 @@ def _acled_record(row: dict[str, Any], index: int, source: str, text_column: str
 
 
 def load_records(path: Path, *, text_column: str | None = None, limit: int | None = None,
-                 with_where: bool = False) -> tuple[str, list[GoldRecord], _Skips]:
+                 with_where: bool = False) -> tuple[str, list[GoldRecord], SkipCounts]:
     """(style, records with text, skip counts) of an ACLED- or GED-style file.
 
     ``limit`` caps the records kept (those with text), not the rows read.
@@ -445,7 +447,7 @@ def load_records(path: Path, *, text_column: str | None = None, limit: int | Non
     if text_column is not None and text_column not in first:
         raise UsageError(f"{path} has no text column {text_column!r}; name it with --text-column. "
                          f"Available: {', '.join(first.keys())}", code="E224")
-    skips = _Skips()
+    skips = SkipCounts()
     records: list[GoldRecord] = []
 
     all_rows = [first, *rows]
