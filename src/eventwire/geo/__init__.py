@@ -44,7 +44,7 @@ def entity_patterns() -> list[dict]:
     100,000+ inhabitants, leaving out everyday English words and person-like names (curated
     stoplist). Built once per index version and cached as JSON next to the index.
     """
-    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c3"  # "c3": compact pattern format
+    fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c4"  # "c4": compact pattern format
     path = cache_dir() / f"{index_path().stem}.patterns-{fp}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
@@ -85,7 +85,7 @@ def build_patterns(gaz: Gazetteer) -> list[dict]:
         # Later words of a multi-word name recombine with other names' words in the compact
         # patterns: only unit words and words that are not English ("Karabakh") may stand there,
         # or "Donetsk" + "People" (from "Harari People") would tag "Donetsk People".
-        if any(w.lower() in english and w.lower() not in _UNIT_WORDS for w in words[1:]):
+        if not allow_words and any(w.lower() in english and w.lower() not in _UNIT_WORDS for w in words[1:]):
             return
         out.setdefault(words, label)
 

@@ -391,8 +391,9 @@ class Geocoder:
         taken: set[int] = set()
         out: list[Mention] = []
         for ent in sent.ents:
-            if ent.label_ in {"ORG", "FAC"}:
+            if ent.label_ in {"ORG", "FAC", "NORP"}:
                 span = _trim_the(ent)
+                # "the Donetsk People's Republic" (ORG to the model), "Central African Republic" (NORP)
                 if span is not None and len(span) > 1 and self._is_region_name(span.text):
                     # "the Donetsk People's Republic" (ORG to the model): a curated region.
                     out.append(Mention(span, span.text, label="GPE"))
