@@ -209,3 +209,17 @@ def test_dev_data_sample() -> None:
     assert d["ucdp"]["country_correct"] >= 0.8
     assert d["event_location"]["location_chosen"] >= 0.3
     assert "within 25 km" in report.to_text()
+
+
+def test_us_states_and_country_abbreviations() -> None:
+    """Regressions found on ECB+ articles: state names, admin1 of towns, 'US' in capitals."""
+    from eventwire.geo import get_geocoder
+
+    g = get_geocoder()
+    oregon = g.resolve("Oregon")
+    assert oregon is not None and oregon.feature == "admin1" and oregon.country == "United States"
+    woodburn = g.resolve("Woodburn, Oregon") or g.resolve("Woodburn")
+    assert woodburn is not None and woodburn.admin1 == "Oregon"
+    us = g.resolve("US")
+    assert us is not None and us.feature == "country" and us.country == "United States"
+    assert g.resolve("Washington").admin1 == "District of Columbia"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -437,7 +437,8 @@ def _admin_display_name(name: str, alts: list[str], cities: list[tuple[int, str]
         if _is_latin(alt) and re.search(r"\b(Oblast|Province|Region|Governorate|State|Prefecture)$", alt):
             return alt
     keys = {fold_key(w) for n in [name, *alts] if _is_latin(n) for w in [strip_type_words(normalize(n))]}
-    for _, city in sorted(cities, reverse=True):
+    # only the unit's main towns: a loose key over every town renamed Oregon after Irrigon
+    for _, city in sorted(cities, reverse=True)[:3]:
         if fold_key(normalize(city)) in keys:
             return city
     return name

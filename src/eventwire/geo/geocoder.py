@@ -243,10 +243,15 @@ class Geocoder:
     def _scored(self, matches: list[Match], fuzzy_pids: set[int], context: GeoContext, want: str | None,
                 country_hint: str | None, container: GazRecord | None) -> list[Candidate]:
         out = []
+        # a unit named like a town elsewhere: the unit is meant ("Oregon" the state, not Oregon, Ohio)
+        units = [m.record for m in matches if m.record.feature == ADMIN1 and m.kind != ALTERNATE]
         for m in matches:
             score = self._score(m, context, want=want, country_hint=country_hint, container=container)
             if m.record.pid in fuzzy_pids:
                 score -= 3.0
+            if m.record.feature == CITY and units and not any(_inside(m.record, u) for u in units) \
+                    and m.record.population < 500_000:
+                score -= 8.0
             if score > -50:
                 out.append(Candidate(m.record, score, m.kind))
         out.sort(key=lambda c: -c.score)
