@@ -904,9 +904,17 @@ def _org_tail(span: Span, sent: Span) -> bool:
         doc[span.start - 2].ent_type_ == "ORG" and doc[span.start - 2].text[:1].isupper()
 
 
+def _doc_text(doc: Doc) -> str:
+    # Doc.text joins every token on each access; place checks ask for it per mention
+    text = doc.user_data.get("eventwire.text")
+    if text is None:
+        text = doc.user_data["eventwire.text"] = doc.text
+    return text
+
+
 def _alone_on_line(span: Span) -> bool:
     """The name is the only word on its line ("Bria." above a headline)."""
-    text = span.doc.text
+    text = _doc_text(span.doc)
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
     line = text[start : end if end >= 0 else len(text)]
