@@ -392,6 +392,14 @@ class Geocoder:
 
     def mentions(self, sent: Span) -> list[Mention]:
         """Toponyms in a sentence: NER place entities plus gazetteer names in locative position."""
+        # article_context and locate both ask for a sentence's toponyms: find them once per Doc
+        memo = sent.doc.user_data.setdefault("eventwire.geo.mentions", {})
+        key = (sent.start, sent.end)
+        if key not in memo:
+            memo[key] = self._find_mentions(sent)
+        return memo[key]
+
+    def _find_mentions(self, sent: Span) -> list[Mention]:
         doc = sent.doc
         taken: set[int] = set()
         out: list[Mention] = []
