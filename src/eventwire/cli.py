@@ -257,6 +257,18 @@ def eval_boilerplate(data: Annotated[Path, typer.Argument(help="The shared data 
     out.print(evaluate_boilerplate(data, limit=limit).to_text(), highlight=False)
 
 
+@eval_app.command("csv")
+def eval_csv(
+    path: Annotated[Path, typer.Argument(help="ACLED-style CSV (with notes) or UCDP GED CSV/GeoJSON.")],
+    text_column: Annotated[str | None, typer.Option(help="Column holding the event text.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N records with text.")] = None,
+) -> None:
+    """Per-field scores on ACLED/GED-style event records (type, date, admin1, 25 km, fatalities, actor1)."""
+    from eventwire.evaluation.events_csv import evaluate_events_csv
+
+    out.print(evaluate_events_csv(path, text_column=text_column, limit=limit).to_text(), highlight=False)
+
+
 @eval_app.command("articles")
 def eval_articles(
     gold: Annotated[Path, typer.Argument(help="gold_events.jsonl (one coded article per line).")],
