@@ -35,6 +35,15 @@ def shared_seeds() -> Path:
 
 
 @pytest.fixture(scope="session")
+def docs() -> dict:
+    """The demo articles' raw text parsed by the pinned model (no gazetteer ruler), by file name."""
+    from eventwire.nlp import load_nlp
+
+    nlp = load_nlp(places=False)
+    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory):
     """The whole pipeline run once on the demo articles into a real DuckDB file."""
     from eventwire import pipeline

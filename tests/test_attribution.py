@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from eventwire.events.attribution import attribution, hedge_of_following, normalise_speaker
 from eventwire.nlp import load_nlp
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-@pytest.fixture(scope="module")
-def docs() -> dict[str, Doc]:
-    nlp = load_nlp(places=False)
-    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
-
-
-def sentence(doc: Doc, words: str) -> Span:
-    return next(s for s in doc.sents if words in s.text)
-
-
-def first_sentence(text: str) -> Span:
-    return next(iter(load_nlp(places=False)(text).sents))
+from spans import first_sentence, sentence
 
 
 def test_apposition_gives_speaker_and_role(docs: dict[str, Doc]) -> None:

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from eventwire.events.dates import all_dates, resolve_date, story_date, weekday_date
 from eventwire.nlp import load_nlp
+from spans import first_sentence, sentence
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 OC_PUBLISHED = date(2023, 9, 20)  # a Wednesday
 AP_PUBLISHED = date(2023, 9, 21)
-
-
-@pytest.fixture(scope="module")
-def docs() -> dict[str, Doc]:
-    nlp = load_nlp(places=False)
-    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
-
-
-def sentence(doc: Doc, words: str) -> Span:
-    return next(s for s in doc.sents if words in s.text)
-
-
-def first_sentence(text: str) -> Span:
-    return next(iter(load_nlp(places=False)(text).sents))
 
 
 def test_weekday_arithmetic() -> None:

@@ -7,25 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from eventwire.events.figures import Quantity, evaluate_gold, find_claims, parse_quantity
 from eventwire.nlp import load_nlp
-
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-@pytest.fixture(scope="module")
-def docs() -> dict[str, Doc]:
-    nlp = load_nlp(places=False)
-    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
-
-
-def sentence(doc: Doc, words: str) -> Span:
-    for s in doc.sents:
-        if words in s.text:
-            return s
-    raise AssertionError(f"no sentence with {words!r}")
+from spans import sentence
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from spacy.tokens import Doc
@@ -11,14 +10,7 @@ from spacy.tokens import Doc
 from eventwire.events.status import sentence_status, status_cues
 from eventwire.nlp import load_nlp
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PUBLISHED = {"000_c271fdd144f74993.txt": date(2023, 9, 20), "002_97d02d094a504605.txt": date(2023, 9, 21)}
-
-
-@pytest.fixture(scope="module")
-def docs() -> dict[str, Doc]:
-    nlp = load_nlp(places=False)
-    return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
 
 
 def status_of(docs: dict[str, Doc], name: str, words: str) -> str:
