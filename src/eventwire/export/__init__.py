@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from eventwire.errors import choice_error
-from eventwire.model import Article, Event, EventMention, to_dict
+from eventwire.model import Article, Event, EventMention, Place, to_dict
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 WHATS = ("events", "articles", "mentions", "claims")
@@ -45,6 +45,19 @@ ARTICLE_COLUMNS = [
 ]
 
 
+def _place_columns(p: Place | None, *, iso_key: str) -> dict[str, Any]:
+    """The flat place columns of a row (ACLED calls the country code ``iso``, extract ``iso3``)."""
+    return {
+        "location": p.name if p else None,
+        "admin1": p.admin1 if p else None,
+        "country": p.country if p else None,
+        iso_key: p.iso3 if p else None,
+        "latitude": p.latitude if p else None,
+        "longitude": p.longitude if p else None,
+        "geo_precision": p.geo_precision if p else None,
+    }
+
+
 def event_row(e: Event, notes: str = "") -> dict[str, Any]:
     """One ACLED-style row for an event."""
     p = e.place
@@ -68,13 +81,7 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "assoc_actor_2": None,
         "inter2": e.inter2,
         "interaction": interaction,
-        "iso": p.iso3 if p else None,
-        "country": p.country if p else None,
-        "admin1": p.admin1 if p else None,
-        "location": p.name if p else None,
-        "latitude": p.latitude if p else None,
-        "longitude": p.longitude if p else None,
-        "geo_precision": p.geo_precision if p else None,
+        **_place_columns(p, iso_key="iso"),
         "source": "; ".join(e.sources),
         "notes": notes or e.notes,
         "fatalities": e.fatalities if e.fatalities is not None else 0,
@@ -104,13 +111,7 @@ def mention_row(m: EventMention) -> dict[str, Any]:
         "sub_event_type": m.sub_event_type,
         "actor1": m.actor1,
         "actor2": m.actor2,
-        "location": p.name if p else None,
-        "admin1": p.admin1 if p else None,
-        "country": p.country if p else None,
-        "iso3": p.iso3 if p else None,
-        "latitude": p.latitude if p else None,
-        "longitude": p.longitude if p else None,
-        "geo_precision": p.geo_precision if p else None,
+        **_place_columns(p, iso_key="iso3"),
         "fatalities": m.fatalities,
         "salience": m.salience,
         "evidence": [to_dict(e) for e in m.evidence],
