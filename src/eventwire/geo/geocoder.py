@@ -403,7 +403,8 @@ class Geocoder:
         doc = sent.doc
         taken: set[int] = set()
         out: list[Mention] = []
-        for ent in sent.ents:
+        ents = list(sent.ents)  # Span.ents scans the whole Doc's entities on every access
+        for ent in ents:
             if ent.label_ in {"ORG", "FAC", "NORP"}:
                 span = _trim_the(ent)
                 # "the Donetsk People's Republic" (ORG to the model), "Central African Republic" (NORP)
@@ -424,7 +425,7 @@ class Geocoder:
                     continue  # "Islamic State of Iraq": the end of an organisation's name
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
-        blocked = {i for ent in sent.ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
+        blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
         if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
             blocked.update(range(sent.start, sent.end))  # a Title Case headline: capitals say nothing
         i = sent.start
@@ -452,7 +453,7 @@ class Geocoder:
             known = found is not None
             partial = found is not None and found.end < run_end and doc[found.end].lower_ in CONNECTORS
             # "Islamic State": an organisation named like a unit is no unknown place.
-            in_org = any(e.start <= i < e.end and e.label_ == "ORG" for e in sent.ents) and \
+            in_org = any(e.start <= i < e.end and e.label_ == "ORG" for e in ents) and \
                 run_end < sent.end and doc[run_end].lower_ in {"state", "department", "division", "zone",
                                                                "territory", "republic"}
             if (found is None or partial) and not in_org and _strong_cue(doc[i:run_end], sent) and \
@@ -464,7 +465,7 @@ class Geocoder:
             if found is None:
                 i += 1
                 continue
-            inside = next((e.label_ for e in sent.ents if e.start <= found.start and found.end <= e.end), "")
+            inside = next((e.label_ for e in ents if e.start <= found.start and found.end <= e.end), "")
             nxt = doc[found.end] if found.end < sent.end else None
             if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in FACILITY_WORDS:
                 i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
@@ -548,9 +549,11 @@ class Geocoder:
         ctx = GeoContext()
         for tok in doc:
             cc = self.demonyms.get(tok.text)
+            if not cc or not tok.text[0].isupper():
+                continue
             # "pro-Russian rebels", "anti-Israeli protests": a stance, not where the article is.
             stance = tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in {"pro", "anti"}
-            if cc and tok.text[0].isupper() and not stance:
+            if not stance:
                 ctx.demonyms[cc] += 1
         per_sent: list[tuple[Span, list[Mention]]] = []
         for sent in doc.sents:
