@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import glob as globlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -39,7 +38,7 @@ from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.html import read_html
 from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
-from eventwire.ingest.records import read_csv, read_json, read_jsonl
+from eventwire.ingest.records import json_lines, read_csv, read_json, read_jsonl
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
 
@@ -200,15 +199,9 @@ def _sidecar_for(path: Path, ctx: Context) -> tuple[dict[str, Any], list[InputFa
 
 def _load_sidecar(side: Path, into: dict[str, dict[str, Any]]) -> list[InputFailure]:
     failures: list[InputFailure] = []
-    for lineno, line in enumerate(side.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        src = f"{side}:{lineno}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            failures.append(InputFailure(src, f"[{E_FORMAT}] {src}: invalid JSON in the sidecar ({exc.msg}). "
-                                              f"Fix the line.", E_FORMAT))
+    for src, rec in json_lines(side.read_text(encoding="utf-8"), str(side)):
+        if isinstance(rec, InputFailure):
+            failures.append(rec)
             continue
         if not isinstance(rec, dict) or not isinstance(rec.get("path"), str):
             failures.append(InputFailure(src, f"[{E_FORMAT}] {src}: sidecar lines need a 'path' string.",

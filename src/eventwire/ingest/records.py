@@ -97,19 +97,26 @@ def record_article(
                         settings=ctx.settings, outlets=ctx.outlets)
 
 
-def read_jsonl(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
-    """JSON lines: one record per line; a bad line fails alone (source ``file:LINE``)."""
+def json_lines(data: str, source: str) -> Iterator[tuple[str, Any]]:
+    """(``file:LINE``, parsed value or InputFailure) per non-blank line; a bad line fails alone."""
     for lineno, line in enumerate(data.splitlines(), start=1):
         if not line.strip():
             continue
         src = f"{source}:{lineno}"
         try:
-            record = json.loads(line)
+            yield src, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputFailure(src, f"[{E_FORMAT}] {src}: invalid JSON ({exc.msg} at column {exc.colno}). "
-                                    f"Fix or remove the line.", E_FORMAT)
-            continue
-        yield from record_article(record, src, ctx, "json")
+            yield src, InputFailure(src, f"[{E_FORMAT}] {src}: invalid JSON ({exc.msg} at column {exc.colno}). "
+                                         f"Fix or remove the line.", E_FORMAT)
+
+
+def read_jsonl(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
+    """JSON lines: one record per line; a bad line fails alone (source ``file:LINE``)."""
+    for src, record in json_lines(data, source):
+        if isinstance(record, InputFailure):
+            yield record
+        else:
+            yield from record_article(record, src, ctx, "json")
 
 
 def read_json(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
