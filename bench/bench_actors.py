@@ -14,10 +14,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from eventwire.events.actors import find_actors
-from eventwire.events.classify import classify_text
-from eventwire.events.taxonomy import code_for
-from eventwire.nlp import load_nlp
+from eventwire.mentions import classify_many, code_for, find_actors
+from eventwire.pipeline import load_resources
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +43,7 @@ def _cases() -> list[tuple[str, dict, str]]:
 
 def main() -> None:
     """Print actor and code agreement over gold events with a locatable claim sentence."""
-    nlp = load_nlp()
+    nlp = load_resources().nlp
     cases = _cases()
     hits: Counter[str] = Counter()
     docs_cache: dict[str, object] = {}
@@ -57,7 +55,7 @@ def main() -> None:
         a = find_actors(sent, code, country=ev.get("country"))
         hits["actor1"] += a.actor1 == ev.get("actor1")
         hits["actor2"] += a.actor2 == ev.get("actor2")
-        pred = classify_text(sent.text)
+        pred = classify_many([sent.text])[0]
         hits["sub_event_type"] += pred.code == code
         hits["event_type"] += pred.event_type == ev["event_type"]
     n = len(cases)

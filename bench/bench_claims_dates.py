@@ -17,10 +17,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from eventwire.events.dates import resolve_date
-from eventwire.events.figures import find_claims
-from eventwire.events.status import sentence_status
-from eventwire.nlp import load_nlp
+from eventwire.mentions import find_claims, resolve_date, sentence_status
+from eventwire.pipeline import load_resources, plain_pipeline
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news" / "bbc"
 
@@ -33,7 +31,7 @@ def main() -> int:
         print(f"no BBC articles under {BBC}")
         return 1
     texts = [f.read_text(encoding="utf-8", errors="replace") for f in files]
-    nlp = load_nlp(places="--places" in sys.argv)
+    nlp = load_resources().nlp if "--places" in sys.argv else plain_pipeline()
     nlp("warm up")
     t0 = time.perf_counter()
     docs = list(nlp.pipe(texts, batch_size=32))

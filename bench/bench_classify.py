@@ -13,9 +13,8 @@ import argparse
 import time
 from pathlib import Path
 
-from eventwire.events.actors import find_actors
-from eventwire.events.classify import classify_many, load_model
-from eventwire.nlp import load_nlp
+from eventwire.mentions import classify_many, find_actors, load_model
+from eventwire.pipeline import load_resources
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-news" / "bbc"
 
@@ -29,7 +28,7 @@ def main() -> None:
         raise SystemExit(f"{DATA} not found (shared development data)")
     paths = sorted(DATA.glob("*/*.txt"))[:: max(1, 2225 // args.n)][: args.n]
     texts = [p.read_text(encoding="latin-1") for p in paths]
-    nlp = load_nlp()
+    nlp = load_resources().nlp
     load_model()
     nlp("warm up")
 

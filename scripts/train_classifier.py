@@ -15,7 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from eventwire.events.classify import MODEL_PATH, base_corpus, read_case_tsv, train
+from eventwire.evaluation.training import base_corpus, read_case_tsv, train
+from eventwire.mentions import MODEL_PATH
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -37,9 +37,9 @@ def shared_seeds() -> Path:
 @pytest.fixture(scope="session")
 def docs() -> dict:
     """The demo articles' raw text parsed by the pinned model (no gazetteer ruler), by file name."""
-    from eventwire.nlp import load_nlp
+    from eventwire.pipeline import plain_pipeline
 
-    nlp = load_nlp(places=False)
+    nlp = plain_pipeline()
     return {p.name: nlp(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from eventwire.nlp import load_nlp
+from eventwire.pipeline import plain_pipeline
 
 
 def sentence(doc: Doc, words: str) -> Span:
@@ -17,4 +17,4 @@ def sentence(doc: Doc, words: str) -> Span:
 
 def first_sentence(text: str) -> Span:
     """The first sentence of ``text`` parsed by the pinned model (no gazetteer ruler)."""
-    return next(iter(load_nlp(places=False)(text).sents))
+    return next(iter(plain_pipeline()(text).sents))

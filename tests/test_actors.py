@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from eventwire.events.actors import Actors, country_of, find_actors
-from eventwire.nlp import load_nlp
+from eventwire.mentions.actors import Actors, country_of, find_actors
+from eventwire.pipeline import load_resources
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    return load_nlp()
+    return load_resources().nlp
 
 
 def _demo(pattern: str) -> str:
@@ -116,7 +116,7 @@ def test_head_of_state_speaks_for_government(nlp: Language) -> None:
 
 
 def test_every_code_runs_on_every_demo_sentence(nlp: Language) -> None:
-    from eventwire.events.taxonomy import CODES
+    from eventwire.mentions.taxonomy import CODES
 
     doc = nlp((EXAMPLES / "000_c271fdd144f74993.txt").read_text(encoding="utf-8"))
     for sent in doc.sents:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from eventwire.events.attribution import attribution, hedge_of_following, normalise_speaker
-from eventwire.nlp import load_nlp
+from eventwire.mentions.attribution import attribution, hedge_of_following, normalise_speaker
+from eventwire.pipeline import plain_pipeline
 from spans import first_sentence, sentence
 
 
@@ -67,11 +67,11 @@ def test_normalise_speaker() -> None:
 
 def test_figure_inside_a_quotation_takes_the_quote_speaker() -> None:
     # ECB+ style tokenised quotation spanning several sentences (written for this test)
-    doc = load_nlp(places=False)(
+    doc = plain_pipeline()(
         "Anna Pavlidou manages a phone store in Athens .\n"
         "`` The government should resign .\nIf it had acted , we would n't have 355 damaged shops .\n"
         "We will not open until Christmas . '' she said .")
-    from eventwire.events.figures import find_claims
+    from eventwire.mentions.counts import find_claims
 
     claims = [c for s in doc.sents for c in find_claims(s)]
     assert [(c.value_low, c.speaker) for c in claims] == [(355, "Anna Pavlidou")]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eventwire.claims import attach_figures, summarise
-from eventwire.events.figures import find_claims
+from eventwire.mentions.counts import find_claims
 from eventwire.model import Event, EventMention, Evidence
-from eventwire.nlp import load_nlp
+from eventwire.pipeline import plain_pipeline
+from eventwire.reconcile import attach_figures, summarise
 
 OC = "Dozens of people are confirmed to have been killed and hundreds wounded, with the true cost still being counted."
 AP = ("Gegham Stepanyan, the human rights ombudsman for Nagorno-Karabakh, reported a minimum of 200 casualties, "
@@ -15,7 +15,7 @@ AP = ("Gegham Stepanyan, the human rights ombudsman for Nagorno-Karabakh, report
 
 
 def _claims(text: str, article_id: str, outlet: str):
-    sent = next(load_nlp(places=False)(text).sents)
+    sent = next(plain_pipeline()(text).sents)
     return find_claims(sent, article_id=article_id, outlet=outlet, published=dt.date(2023, 9, 20))
 
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from spacy.tokens import Doc
 
-from eventwire.events.dates import all_dates, resolve_date, story_date, weekday_date
-from eventwire.nlp import load_nlp
+from eventwire.mentions.dates import all_dates, resolve_date, story_date, weekday_date
+from eventwire.pipeline import plain_pipeline
 from spans import first_sentence, sentence
 
 OC_PUBLISHED = date(2023, 9, 20)  # a Wednesday
@@ -105,7 +105,7 @@ def test_previous_day_counts_from_the_story_day(docs: dict[str, Doc]) -> None:
     doc = docs["002_97d02d094a504605.txt"]
     r = resolve_date(sentence(doc, "On the preceding day"), AP_PUBLISHED, default=AP_PUBLISHED)
     assert r.date == date(2023, 9, 19)
-    nlp = load_nlp(places=False)
+    nlp = plain_pipeline()
     doc2 = nlp("Protesters marched on Monday. The previous day, police arrested 12 people.")
     second = list(doc2.sents)[1]
     assert resolve_date(second, OC_PUBLISHED).date == date(2023, 9, 17)

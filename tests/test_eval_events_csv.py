@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,6 @@ from eventwire.evaluation.events_csv import (
     evaluate_events_csv,
     ged_headlines,
     load_records,
-    main,
     score_record,
 )
 from eventwire.model import EventMention, Evidence, Place
@@ -50,6 +51,11 @@ ACLED_ROWS = [
      "50.45", "30.52", "0", ""],
 ]
 
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eventwire.cli", *args], capture_output=True, text=True,
+                          timeout=600)
 
 def _write_acled(path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -113,8 +119,9 @@ def test_detect_style_and_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"\[E224\].*notes"):
         load_records(bad)
     # the command line reports the coded message and exits 2, no traceback
-    assert main([str(bad)]) == 2
-    assert main([str(tmp_path / "missing.csv")]) == 2
+    for path in (bad, tmp_path / "missing.csv"):
+        r = _cli("eval", "csv", str(path))
+        assert r.returncode == 2 and "Traceback" not in r.stderr and "[E22" in r.stderr
 
 
 def test_hxl_tag_row_skipped_and_published_rule(tmp_path: Path) -> None:
@@ -232,7 +239,7 @@ def test_ged_range_and_no_event(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------- end to end (real spaCy + extractor)
 
-def test_acled_csv_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_acled_csv_end_to_end(tmp_path: Path) -> None:
     path = _write_acled(tmp_path / "acled.csv")
     report = evaluate_events_csv(path)
     d = report.to_dict()
@@ -242,8 +249,9 @@ def test_acled_csv_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert d["accuracy"]["sub_event_type"] == 0.5
     assert d["accuracy"]["actor1"] == 0.5
     assert d["accuracy"]["fatalities"] == 0.5  # 0 coded, no figure found; 7 coded, none found
-    assert main([str(path), "--json"]) == 0
-    printed = json.loads(capsys.readouterr().out)
+    r = _cli("eval", "csv", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    printed = json.loads(r.stdout)
     assert printed["accuracy"] == d["accuracy"]
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.geo import entity_patterns, get_geocoder
-from eventwire.geo.gazetteer import haversine_km, normalize, strip_type_words
+from eventwire.geo import normalize, strip_type_words
 from eventwire.geo.geocoder import GeoContext, is_credit_line
-from eventwire.nlp import load_nlp
+from eventwire.geodesy import distance_km
+from eventwire.pipeline import load_resources
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -17,12 +17,12 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 @pytest.fixture(scope="module")
 def geo():
-    return get_geocoder()
+    return load_resources().geocoder
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_nlp()
+    return load_resources().nlp
 
 
 def locate_text(nlp, geo, text: str):
@@ -52,7 +52,7 @@ def test_stepanakert_keeps_text_name_and_gazetteer_record(geo) -> None:
     assert p.gazetteer_name == "Khankendi"
     assert p.country == "Azerbaijan" and p.iso3 == "AZE"
     assert p.admin1 == "Nagorno-Karabakh"
-    assert haversine_km(p.latitude, p.longitude, 39.8153, 46.7519) < 1.0
+    assert distance_km(p.latitude, p.longitude, 39.8153, 46.7519) < 1.0
     assert p.geo_precision == 1 and p.feature == "city"
     assert "Khankendi" in p.alt_names or "Xankəndi" in p.alt_names
 
@@ -165,7 +165,12 @@ def _matches(patterns: list[dict], words: list[str]) -> str | None:
 
 
 def test_entity_patterns_are_precise_and_fast() -> None:
-    patterns = entity_patterns()
+    from eventwire.geo import entity_patterns
+    from eventwire.pipeline import gazetteer
+
+    patterns = entity_patterns(gazetteer(), lambda: set())  # built and cached by the pipeline first
+    load_resources()
+    patterns = entity_patterns(gazetteer(), lambda: set())
     assert len(patterns) < 50  # set-membership patterns: the Matcher stays fast
     assert _matches(patterns, ["Stepanakert"]) == "GPE"
     assert _matches(patterns, ["Yevlakh"]) == "GPE"
@@ -213,9 +218,7 @@ def test_dev_data_sample() -> None:
 
 def test_us_states_and_country_abbreviations() -> None:
     """Regressions found on ECB+ articles: state names, admin1 of towns, 'US' in capitals."""
-    from eventwire.geo import get_geocoder
-
-    g = get_geocoder()
+    g = load_resources().geocoder
     oregon = g.resolve("Oregon")
     assert oregon is not None and oregon.feature == "admin1" and oregon.country == "United States"
     woodburn = g.resolve("Woodburn, Oregon") or g.resolve("Woodburn")

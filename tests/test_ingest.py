@@ -114,7 +114,7 @@ def test_sidecar_in_parent_folder_and_bad_sidecar_line(tmp_path: Path) -> None:
     res = list(read_inputs([str(tmp_path)]))
     arts, fails = _articles(res), _failures(res)
     assert [a.id for a in arts] == ["oc-1"] and arts[0].published_from == "sidecar"
-    assert len(fails) == 1 and fails[0].code == "E105" and fails[0].source.endswith("eventwire-meta.jsonl:2")
+    assert len(fails) == 1 and fails[0].code == "E122" and fails[0].source.endswith("eventwire-meta.jsonl:2")
 
 
 def test_same_text_same_id_and_hash(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_jsonl_contract(tmp_path: Path) -> None:
     assert str(arts[0].published) == "2023-09-21" and arts[0].title == "Azerbaijan asserts control"
     assert "You may also like" not in arts[0].text
     assert arts[1].language == "fr"
-    assert sorted(f.code for f in fails) == ["E105", "E105"]
+    assert sorted(f.code for f in fails) == ["E121", "E122"]  # no text field; invalid JSON line
     assert all(str(f.source).startswith(str(tmp_path)) for f in fails)
 
 
@@ -200,7 +200,7 @@ def test_stdin_glob_and_small_file(tmp_path: Path) -> None:
     (tmp_path / "tiny.txt").write_text("Read more\n", encoding="utf-8")
     res = list(read_inputs([str(tmp_path / "**" / "*.txt"), str(tmp_path / "*.nomatch")]))
     assert sorted(Path(r.source).name for r in res) == ["*.nomatch", "tiny.txt", "x.txt"]
-    assert {r.code for r in _failures(res)} == {"E101", "E102"}
+    assert {r.code for r in _failures(res)} == {"E110", "E112"}  # no match; too little text
 
 
 def test_detect_format_from_content() -> None:

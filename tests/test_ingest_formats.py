@@ -63,7 +63,7 @@ def test_json_array_and_csv_with_field_mapping(tmp_path: Path) -> None:
     assert str(j.published) == "2023-09-21" and j.published_from == "input"
     assert j.outlet == "Big Big News" and c.outlet == "Big Big News"  # same domain, one name
     assert j.text == c.text and "Leave a Comment" not in j.text
-    assert [f.code for f in fails] == ["E105"] and fails[0].source.endswith("export.csv:3")
+    assert [f.code for f in fails] == ["E121"] and fails[0].source.endswith("export.csv:3")
 
 
 def test_parse_field_options() -> None:
@@ -127,7 +127,7 @@ def test_real_feeds() -> None:
     assert len(rss) == 1 and str(rss[0].published) == "2009-09-06" and rss[0].raw_format == "feed"
     # Atom entries of ten characters: quarantined as empty, with the hint to fetch the page
     atom = [f for f in fails if "feed1.atom#" in f.source]
-    assert len(atom) == 2 and all(f.code == "E102" and "--fetch" in f.reason for f in atom)
+    assert len(atom) == 2 and all(f.code == "E113" and "--fetch" in f.reason for f in atom)
 
 
 # --------------------------------------------------------------------------- WARC
@@ -182,7 +182,7 @@ def test_warc_is_streamed_past_the_file_size_limit(tmp_path: Path) -> None:
     assert len(arts) == 6 and not fails
     small = Settings(max_file_bytes=min(p.stat().st_size for p in pages) + 10)
     arts, fails = _split(list(read_inputs([str(tmp_path)], small)))
-    assert fails and {f.code for f in fails} == {"E106"} and len(arts) + len(fails) == 6
+    assert fails and {f.code for f in fails} == {"E143"} and len(arts) + len(fails) == 6
 
 
 def test_truncated_warc_gz_keeps_complete_records(tmp_path: Path) -> None:
@@ -190,7 +190,7 @@ def test_truncated_warc_gz_keeps_complete_records(tmp_path: Path) -> None:
     (tmp_path / "cut.warc.gz").write_bytes(data[: int(len(data) * 0.6)])
     arts, fails = _split(list(read_inputs([str(tmp_path / "cut.warc.gz")])))
     assert 1 <= len(arts) < 4
-    assert [f.code for f in fails] == ["E107"] and "truncated" in fails[0].reason
+    assert [f.code for f in fails] == ["E155"] and "truncated" in fails[0].reason
 
 
 def test_truncated_plain_warc_record(tmp_path: Path) -> None:
@@ -200,7 +200,7 @@ def test_truncated_plain_warc_record(tmp_path: Path) -> None:
     (tmp_path / "cut.warc").write_bytes(data[:cut])
     arts, fails = _split(list(read_inputs([str(tmp_path / "cut.warc")])))
     assert [a.url for a in arts] == [f"http://news.example.com/{p.stem}" for p in pages[:2]]
-    assert [f.code for f in fails] == ["E107"] and fails[0].source.endswith(pages[2].stem)
+    assert [f.code for f in fails] == ["E155"] and fails[0].source.endswith(pages[2].stem)
 
 
 # --------------------------------------------------------------------------- archives
@@ -233,7 +233,7 @@ def test_archive_bombs_are_refused(tmp_path: Path) -> None:
     ok = tmp_path / "ok.txt.gz"
     ok.write_bytes(gzip.compress(OC.read_bytes()))
     arts, fails = _split(list(read_inputs([str(tmp_path / "bomb.gz"), str(zpath), str(ok)], settings)))
-    assert {Path(f.source).name: f.code for f in fails} == {"bomb.gz": "E106", "bomb.zip": "E106"}
+    assert {Path(f.source).name: f.code for f in fails} == {"bomb.gz": "E140", "bomb.zip": "E140"}
     assert all("bomb" in f.reason for f in fails)
     assert len(arts) == 1 and "Stepanakert" in arts[0].text
 
@@ -290,7 +290,7 @@ def test_fetch_local_server(server: str) -> None:
     assert arts[0].source == f"{server}/hop" and arts[0].url == f"{server}/article"
     assert "Stepanakert" in arts[0].text
     codes = {f.source.rsplit("/", 1)[-1]: f.code for f in fails}
-    assert codes == {"missing": "E108", "loop": "E108"}
+    assert codes == {"missing": "E163", "loop": "E165"}
     assert "404" in next(f.reason for f in fails if f.source.endswith("missing"))
     assert "redirects" in next(f.reason for f in fails if f.source.endswith("loop"))
     assert _Handler.user_agents and set(_Handler.user_agents) == {"eventwire-test/1"}
@@ -310,11 +310,11 @@ def test_sitemap_pages_fetched_only_with_fetch(server: str, tmp_path: Path) -> N
 
 def test_fetch_refuses_loopback_and_caps_size(server: str) -> None:
     [refused] = list(read_inputs([f"{server}/article"], Settings(), fetch=True))
-    assert isinstance(refused, InputFailure) and refused.code == "E108"
-    assert "127.0.0.1" in refused.reason and "allow-private" in refused.reason
+    assert isinstance(refused, InputFailure) and refused.code == "E162"
+    assert "127.0.0.1" in refused.reason and "ALLOW_PRIVATE" in refused.reason
     [capped] = list(read_inputs([f"{server}/article"], Settings(allow_private=True, fetch_max_bytes=1000),
                                 fetch=True))
-    assert isinstance(capped, InputFailure) and capped.code == "E106"
+    assert isinstance(capped, InputFailure) and capped.code == "E142"
     [nofetch] = list(read_inputs([f"{server}/article"], Settings(allow_private=True)))
     assert isinstance(nofetch, InputFailure) and "--fetch" in nofetch.reason
 

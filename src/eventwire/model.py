@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import typing
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 SCHEMA_VERSION = 1
 
@@ -76,7 +76,7 @@ class InputFailure:
 
     source: str
     reason: str
-    code: str = "E000"
+    code: str = ""  # the error registry code (eventwire.errors)
 
 
 # --------------------------------------------------------------------------- evidence
@@ -226,6 +226,29 @@ class Story:
     event_ids: tuple[str, ...] = ()
 
 
+# --------------------------------------------------------------------------- protocols
+
+
+class Locator(Protocol):
+    """What the mentions stage needs of a geocoder (``eventwire.geo.Geocoder`` is one).
+
+    ``doc`` and ``sent`` are a spaCy ``Doc`` and sentence ``Span``; the context is whatever the
+    locator keeps about an article's places, handed back to it unchanged.
+    """
+
+    def article_context(self, doc: Any) -> Any:
+        """What an article says about where it is (countries, units, places named)."""
+        ...
+
+    def focus_place(self, context: Any) -> Place | None:
+        """The place an article is mostly about, if any."""
+        ...
+
+    def locate(self, sent: Any, context: Any) -> Place | None:
+        """Where the event of one sentence happened, if the sentence (or its context) says."""
+        ...
+
+
 # --------------------------------------------------------------------------- (de)serialisation
 
 
@@ -279,6 +302,7 @@ __all__ = [
     "Evidence",
     "FigureSummary",
     "InputFailure",
+    "Locator",
     "Place",
     "RemovedSpan",
     "Story",

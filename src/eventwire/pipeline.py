@@ -1,49 +1,70 @@
-"""The pipeline: composes the stages, data flowing one way.
+"""The pipeline: composes the stages and hands each the resources it needs.
 
-ingest -> annotate -> mentions -> stories/events -> claims -> (export)
+ingest -> annotate (nlp) -> mentions (with geo) -> stories -> merge -> reconcile -> (export)
 
-Each stage is declared in ``STAGES`` with what it needs and provides; the
-functions here are the only place that wires them, so the CLI, tests and any
-other entry point call these rather than wiring stages themselves.
+This module is the only place that wires stages together and the only one that creates the
+shared resources (the spaCy pipeline with its place-name ruler, the gazetteer and geocoder, the
+event classifier), once per process; the CLI, evaluations, scripts and benchmarks call the
+functions here rather than wiring stages themselves.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from eventwire.claims import attach_figures
-from eventwire.events.extract import EXTRACTOR_VERSION, extract_mentions
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from eventwire import geo, mentions, nlp
 from eventwire.ingest import read_inputs
+from eventwire.merge import merge_events
 from eventwire.model import Article, Event, EventMention, InputFailure, Story
-from eventwire.nlp import annotate
+from eventwire.reconcile import attach_figures
 from eventwire.settings import Settings
 from eventwire.store import Store
-from eventwire.stories import group_stories, merge_events
+from eventwire.stories import group_stories
+
+EXTRACTOR_VERSION = mentions.EXTRACTOR_VERSION
 
 
 @dataclass(frozen=True)
-class StageInfo:
-    """A stage's contract: the records it reads and the records it writes."""
+class Resources:
+    """The shared, read-only resources of the stages, created once per process."""
 
-    name: str
-    module: str
-    needs: tuple[str, ...]
-    provides: tuple[str, ...]
+    nlp: Language  # spaCy pipeline with the gazetteer's place names in an entity ruler
+    geocoder: geo.Geocoder
+    classifier: mentions.LinearModel
 
 
-STAGES: tuple[StageInfo, ...] = (
-    StageInfo("ingest", "eventwire.ingest", ("paths",), ("Article", "InputFailure")),
-    StageInfo("annotate", "eventwire.nlp", ("Article",), ("Doc",)),
-    StageInfo("mentions", "eventwire.events", ("Article", "Doc", "Place"), ("EventMention", "Claim", "Evidence")),
-    StageInfo("geocode", "eventwire.geo", ("Doc",), ("Place",)),
-    StageInfo("stories", "eventwire.stories", ("Article", "EventMention"), ("Story", "Event")),
-    StageInfo("claims", "eventwire.claims", ("Event", "EventMention"), ("FigureSummary",)),
-    StageInfo("store", "eventwire.store", ("*",), ("*",)),
-    StageInfo("export", "eventwire.export", ("Event", "EventMention", "Article"), ("files",)),
-)
+@functools.lru_cache(maxsize=2)
+def plain_pipeline(model: str = nlp.DEFAULT_MODEL) -> Language:
+    """The spaCy pipeline without the place-name ruler (sentence-level work that needs no places)."""
+    return nlp.load_pipeline(model)
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> geo.Gazetteer:
+    """The gazetteer, its index built into the cache folder on first use."""
+    return geo.open_gazetteer()
+
+
+@functools.lru_cache(maxsize=2)
+def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
+    """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier."""
+    gaz = gazetteer()
+    patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
+    return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
+                     classifier=mentions.load_model())
+
+
+def resources(settings: Settings) -> Resources:
+    """The resources for these settings (created on first use)."""
+    return load_resources(settings.spacy_model)
+
 
 # (done, total, label) -> None; the CLI passes a rich progress bar, tests pass nothing
 Progress = Callable[[int, int, str], None]
@@ -107,11 +128,8 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
     total = len(supported)
-    for done, (article, doc) in enumerate(
-        annotate(supported, model=settings.spacy_model, n_process=settings.n_process,
-                 batch_size=settings.batch_size), start=1):
-        mentions = extract_mentions(article, doc)
-        store.save_extraction(article.id, mentions, EXTRACTOR_VERSION)
+    for done, (article, found) in enumerate(_extract(supported, settings), start=1):
+        store.save_extraction(article.id, found, EXTRACTOR_VERSION)
         summary.extracted += 1
         if progress:
             progress(done, total, article.title or article.source)
@@ -173,15 +191,23 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
             yield rec
         else:
             articles.append(rec)
-    for article, doc in annotate(articles, model=settings.spacy_model, n_process=settings.n_process,
-                                 batch_size=settings.batch_size):
-        yield article, extract_mentions(article, doc)
+    yield from _extract(articles, settings)
 
 
 def extract_texts(articles: Iterable[Article], settings: Settings | None = None
                   ) -> Iterator[tuple[Article, list[EventMention]]]:
     """Extract mentions from Article records already in memory (used by evaluations)."""
-    settings = settings or Settings()
-    for article, doc in annotate(list(articles), model=settings.spacy_model, n_process=settings.n_process,
-                                 batch_size=settings.batch_size):
-        yield article, extract_mentions(article, doc)
+    yield from _extract(list(articles), settings or Settings())
+
+
+def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention]:
+    """The mentions stage on one annotated article, with the shared resources."""
+    return mentions.extract_mentions(article, doc, locator=res.geocoder, classifier=res.classifier)
+
+
+def _extract(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, list[EventMention]]]:
+    """Annotate stage, then mentions stage, each article with the shared resources."""
+    res = resources(settings)
+    for article, doc in nlp.annotate(articles, res.nlp, n_process=settings.n_process,
+                                     batch_size=settings.batch_size):
+        yield article, mentions_of(article, doc, res)

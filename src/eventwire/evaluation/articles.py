@@ -13,7 +13,6 @@ Scores: main-event accuracy per field, event recall and precision, claim recall
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import json
@@ -26,8 +25,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from eventwire.geodesy import points_km
 from eventwire.model import Article, Claim, EventMention, Place
-from eventwire.stories import km
 
 _YEARS = re.compile(r"\s*\(\d{4}-(\d{4})?\)")
 
@@ -45,7 +44,7 @@ def _within(gold: dict[str, Any], place: Place | None, limit_km: float = 25.0) -
     if place is None or gold.get("latitude") is None:
         return False
     g = Place(name="gold", latitude=gold["latitude"], longitude=gold["longitude"])
-    d = km(g, place)
+    d = points_km(g, place)
     return d is not None and d <= limit_km
 
 
@@ -214,18 +213,3 @@ def evaluate_articles(gold: Path, docs: Path | None = None) -> ArticlesReport:
     for article, mentions in extract_texts(articles):
         score_article(report, by_id[article.id], mentions)
     return report
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """CLI: print the report."""
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("gold", type=Path)
-    p.add_argument("--docs", type=Path, default=None)
-    p.add_argument("--json", action="store_true")
-    a = p.parse_args(argv)
-    r = evaluate_articles(a.gold, a.docs)
-    print(json.dumps(r.to_dict(), indent=2) if a.json else r.to_text())
-
-
-if __name__ == "__main__":
-    main()

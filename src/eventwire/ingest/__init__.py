@@ -23,21 +23,12 @@ from typing import Any, BinaryIO
 
 from lxml.etree import LxmlError
 
-from eventwire.errors import (
-    E_EMPTY,
-    E_ENCODING,
-    E_FETCH,
-    E_FORMAT,
-    E_MISSING,
-    E_TOO_LARGE,
-    InputError,
-    UsageError,
-    choice_error,
-)
+from eventwire.errors import Errors, InputError, UsageError, choice_error, failure_from, input_failure
+from eventwire.ingest.clean import clean_text
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
-from eventwire.ingest.html import read_html
-from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
+from eventwire.ingest.html import page_dump, read_html
+from eventwire.ingest.meta import CONTRACT_FIELDS, build_article, detect_language
 from eventwire.ingest.records import json_lines, read_csv, read_json, read_jsonl
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
@@ -69,7 +60,7 @@ def read_inputs(
     ``fetch=True``, http(s) URLs. ``fields`` maps contract field names to the input's
     column names for JSON/CSV (``{"text": "body"}``).
     """
-    ctx = Context(settings=settings or Settings(), fields=fields, fetch=fetch)
+    ctx = Context(settings=settings or Settings(), fields=fields, fetch=fetch, dispatch=read_bytes)
     for p in paths:
         yield from _read_path(str(p), ctx, stdin)
 
@@ -81,7 +72,7 @@ def parse_field_options(values: Sequence[str]) -> dict[str, str]:
         name, sep, column = v.partition("=")
         name, column = name.strip(), column.strip()
         if not sep or not column:
-            raise UsageError(f"--field {v!r}: expected CONTRACT_FIELD=COLUMN, e.g. text=body.", code="E203")
+            raise UsageError(Errors.E203, value=v)
         if name not in CONTRACT_FIELDS:
             raise choice_error("contract field", name, CONTRACT_FIELDS)
         fields[name] = column
@@ -99,8 +90,7 @@ def _read_path(p: str, ctx: Context, stdin: BinaryIO | None) -> Iterator[Result]
         return
     if p.startswith(("http://", "https://")):
         if not ctx.fetch:
-            yield InputFailure(p, f"[{E_FETCH}] {p}: URLs are only fetched with --fetch (fetch=True).",
-                               E_FETCH)
+            yield input_failure(p, Errors.E108)
             return
         from eventwire.ingest.fetch import read_url
 
@@ -117,12 +107,11 @@ def _read_path(p: str, ctx: Context, stdin: BinaryIO | None) -> Iterator[Result]
     if any(c in p for c in "*?["):
         matches = sorted(globlib.glob(p, recursive=True))
         if not matches:
-            yield InputFailure(p, f"[{E_MISSING}] {p}: the pattern matches no file. Check the pattern.",
-                               E_MISSING)
+            yield input_failure(p, Errors.E110)
         for m in matches:
             yield from _read_path(m, ctx, stdin)
         return
-    yield InputFailure(p, f"[{E_MISSING}] {p}: no such file or directory. Check the path.", E_MISSING)
+    yield input_failure(p, Errors.E101)
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -137,12 +126,7 @@ def _walk(root: Path) -> Iterator[Path]:
 
 
 def _too_large(source: str, ctx: Context) -> InputFailure:
-    return InputFailure(
-        source,
-        f"[{E_TOO_LARGE}] {source}: larger than max_file_bytes ({ctx.settings.max_file_bytes} bytes). "
-        f"Split it or raise EVENTWIRE_MAX_FILE_BYTES.",
-        E_TOO_LARGE,
-    )
+    return input_failure(source, Errors.E106, limit=ctx.settings.max_file_bytes)
 
 
 def read_file(path: Path, ctx: Context) -> Iterator[Result]:
@@ -163,8 +147,7 @@ def read_file(path: Path, ctx: Context) -> Iterator[Result]:
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield InputFailure(source, f"[{E_MISSING}] {source}: cannot be read ({exc.strerror}). Check the "
-                                   f"path and permissions.", E_MISSING)
+        yield input_failure(source, Errors.E111, reason=exc.strerror)
         return
     side, failures = _sidecar_for(path, ctx)
     yield from failures
@@ -204,8 +187,7 @@ def _load_sidecar(side: Path, into: dict[str, dict[str, Any]]) -> list[InputFail
             failures.append(rec)
             continue
         if not isinstance(rec, dict) or not isinstance(rec.get("path"), str):
-            failures.append(InputFailure(src, f"[{E_FORMAT}] {src}: sidecar lines need a 'path' string.",
-                                         E_FORMAT))
+            failures.append(input_failure(src, Errors.E132))
             continue
         into[Path(rec["path"]).as_posix()] = {
             k: v for k, v in rec.items() if k != "path"
@@ -265,32 +247,25 @@ def read_bytes(
     file name used to break format ties (default: the source's last member).
     """
     if not data.strip():
-        yield InputFailure(source, f"[{E_EMPTY}] {source}: the input is empty. Remove it or re-export it.",
-                           E_EMPTY)
+        yield input_failure(source, Errors.E102)
         return
     try:
         data = _utf16_to_utf8(data, source)
     except InputError as exc:
-        yield InputFailure(source, str(exc), exc.code)
+        yield failure_from(source, exc)
         return
     fmt = detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
     reader = READERS.get(fmt)
     if reader is None:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: {fmt} files are not read by eventwire. "
-                                   f"Supported: {', '.join(sorted(READERS))}.", E_FORMAT)
+        yield input_failure(source, Errors.E131, format=fmt, supported=", ".join(sorted(READERS)))
         return
     try:
         yield from reader(data, source, ctx, meta or {})
     except InputError as exc:
-        yield InputFailure(source, str(exc), exc.code)
+        yield failure_from(source, exc)
     except (ValueError, LookupError, RecursionError, OSError, EOFError, LxmlError) as exc:
         # a parser library choking on malformed input: record it, the batch goes on
-        yield InputFailure(
-            source,
-            f"[{E_FORMAT}] {source}: could not be parsed as {fmt} ({type(exc).__name__}: {exc}). "
-            f"Check the file; report it if it opens in a browser or editor.",
-            E_FORMAT,
-        )
+        yield input_failure(source, Errors.E105, format=fmt, reason=f"{type(exc).__name__}: {exc}")
 
 
 _WIDE_BOMS = (
@@ -306,8 +281,7 @@ def _utf16_to_utf8(data: bytes, source: str) -> bytes:
             try:
                 return data.decode(enc).encode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(f"{source}: starts with a {enc} byte-order mark but is not valid {enc} "
-                                 f"({exc.reason}). Re-save it as UTF-8.", code=E_ENCODING) from exc
+                raise InputError(Errors.E117, source=source, encoding=enc, reason=exc.reason) from exc
     return data
 
 
@@ -360,7 +334,11 @@ __all__ = [
     "CONTRACT_FIELDS",
     "READERS",
     "SIDECAR_NAME",
+    "clean_text",
+    "decode_bytes",
     "detect_format",
+    "detect_language",
+    "page_dump",
     "parse_field_options",
     "read_bytes",
     "read_file",

@@ -3,7 +3,7 @@
 A member's source is ``archive.zip!member.html``. The uncompressed size is capped
 by ``settings.max_archive_bytes`` and by ``settings.max_archive_ratio`` times the
 compressed size, checked against the declared sizes first and again while
-decompressing (declared sizes can lie). Truncated streams fail with E107.
+decompressing (declared sizes can lie). Truncated streams are quarantined with what was readable kept.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from eventwire.errors import E_FORMAT, E_TOO_LARGE, E_TRUNCATED, InputError
+from eventwire.errors import Errors, InputError, failure_from, input_failure
 from eventwire.ingest.context import Context
 from eventwire.model import Article, InputFailure
 
@@ -31,12 +31,8 @@ def _limit(compressed: int, ctx: Context) -> int:
 
 
 def _bomb(source: str, ctx: Context, compressed: int) -> InputError:
-    return InputError(
-        f"{source}: uncompresses to more than {_limit(compressed, ctx)} bytes (max_archive_bytes "
-        f"{ctx.settings.max_archive_bytes}, max_archive_ratio {ctx.settings.max_archive_ratio}); "
-        f"refused as a possible archive bomb. Unpack it yourself if you trust it.",
-        code=E_TOO_LARGE,
-    )
+    return InputError(Errors.E140, source=source, limit=_limit(compressed, ctx),
+                      max_bytes=ctx.settings.max_archive_bytes, max_ratio=ctx.settings.max_archive_ratio)
 
 
 def gunzip(data: bytes, source: str, ctx: Context) -> tuple[bytes, InputError | None]:
@@ -44,7 +40,7 @@ def gunzip(data: bytes, source: str, ctx: Context) -> tuple[bytes, InputError | 
 
     Returns (the content of the complete members, the truncation error if the
     stream ends early): a WARC.gz is one gzip member per record, so the records
-    before a truncation are still good. Raises InputError E106 for a bomb.
+    before a truncation are still good. Raises InputError for a bomb.
     """
     limit = _limit(len(data), ctx)
     out = bytearray()
@@ -60,13 +56,9 @@ def gunzip(data: bytes, source: str, ctx: Context) -> tuple[bytes, InputError | 
                     raise _bomb(source, ctx, len(data))
                 buf = d.unconsumed_tail
         except zlib.error as exc:
-            return bytes(out[:complete]), InputError(
-                f"{source}: corrupt gzip data after {complete} good bytes ({exc}). Re-download or re-create "
-                f"the file.", code=E_TRUNCATED)
+            return bytes(out[:complete]), InputError(Errors.E150, source=source, good=complete, reason=exc)
         if not d.eof:
-            return bytes(out[:complete]), InputError(
-                f"{source}: the gzip stream is truncated after {complete} good bytes. Re-download or "
-                f"re-create the file.", code=E_TRUNCATED)
+            return bytes(out[:complete]), InputError(Errors.E107, source=source, good=complete)
         complete = len(out)
         rest = d.unused_data
         if rest and not rest.startswith(b"\x1f\x8b"):
@@ -75,19 +67,16 @@ def gunzip(data: bytes, source: str, ctx: Context) -> tuple[bytes, InputError | 
 
 
 def _dispatch(data: bytes, source: str, ctx: Context, name: str) -> Results:
-    from eventwire.ingest import read_bytes  # dispatcher <-> archives are mutually recursive
-
     ctx.depth += 1
     try:
-        yield from read_bytes(data, source, ctx, name=name)
+        yield from ctx.read(data, source, name=name)
     finally:
         ctx.depth -= 1
 
 
 def _check_depth(source: str, ctx: Context) -> None:
     if ctx.depth >= MAX_DEPTH:
-        raise InputError(f"{source}: archives nested more than {MAX_DEPTH} deep are refused.",
-                         code=E_TOO_LARGE)
+        raise InputError(Errors.E141, source=source, depth=MAX_DEPTH)
 
 
 def read_gzip(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -> Results:
@@ -102,7 +91,7 @@ def read_gzip(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) -
     if inner.strip():
         yield from _dispatch(inner, source, ctx, name)
     if truncated is not None:
-        yield InputFailure(source, str(truncated), truncated.code)
+        yield failure_from(source, truncated)
 
 
 def _skip(name: str) -> bool:
@@ -117,8 +106,7 @@ def read_zip(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in zf.infolist() if not i.is_dir() and not _skip(i.filename)]
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise InputError(f"{source}: not a readable zip archive ({exc}); it may be truncated.",
-                         code=E_TRUNCATED) from exc
+        raise InputError(Errors.E151, source=source, reason=exc) from exc
     limit = _limit(len(data), ctx)
     if sum(i.file_size for i in infos) > limit:
         raise _bomb(source, ctx, len(data))
@@ -134,11 +122,10 @@ def read_zip(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
                     if total > limit:
                         raise _bomb(source, ctx, len(data))
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            yield InputFailure(member, f"[{E_TRUNCATED}] {member}: corrupt or truncated member ({exc}).",
-                               E_TRUNCATED)
+            yield input_failure(member, Errors.E152, reason=exc)
             continue
         except NotImplementedError as exc:
-            yield InputFailure(member, f"[{E_FORMAT}] {member}: {exc}. Re-pack with deflate.", E_FORMAT)
+            yield input_failure(member, Errors.E134, reason=exc)
             continue
         yield from _dispatch(bytes(chunks), member, ctx, info.filename)
 
@@ -158,11 +145,10 @@ def read_tar(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
                 body = fh.read() if fh is not None else b""
                 bodies.append((m.name, f"{source}!{m.name}", body if len(body) >= m.size else None))
     except (tarfile.TarError, EOFError) as exc:
-        raise InputError(f"{source}: not a readable tar archive ({exc}); it may be truncated.",
-                         code=E_TRUNCATED) from exc
+        raise InputError(Errors.E153, source=source, reason=exc) from exc
     for name, member, body in bodies:
         if body is None:
-            yield InputFailure(member, f"[{E_TRUNCATED}] {member}: truncated member.", E_TRUNCATED)
+            yield input_failure(member, Errors.E154)
             continue
         yield from _dispatch(body, member, ctx, name)
 

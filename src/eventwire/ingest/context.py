@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from eventwire.ingest.meta import OutletBook
+from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
+
+# read_bytes(data, source, ctx, meta, name=...): the format dispatcher, handed to readers that find
+# more inputs inside an input (archive members, fetched pages) so they need not import it back
+Dispatch = Callable[..., Iterator[Article | InputFailure]]
 
 
 @dataclass
@@ -20,6 +25,13 @@ class Context:
     outlets: OutletBook = field(default_factory=OutletBook)
     sidecars: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     depth: int = 0  # archive nesting depth (archives inside archives)
+    dispatch: Dispatch | None = None  # set by read_inputs: eventwire.ingest.read_bytes
+
+    def read(self, data: bytes, source: str, meta: Mapping[str, Any] | None = None, *,
+             name: str | None = None) -> Iterator[Article | InputFailure]:
+        """Read bytes found inside an input (an archive member, a fetched page) like a file."""
+        assert self.dispatch is not None, "Context.dispatch is set by read_inputs"
+        return self.dispatch(data, source, self, meta, name=name)
 
 
-__all__ = ["Context"]
+__all__ = ["Context", "Dispatch"]

@@ -7,7 +7,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from eventwire.errors import E_BINARY, E_ENCODING, InputError
+from eventwire.errors import Errors, InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w\-:.]+)""", re.IGNORECASE)
 # Control bytes that do not occur in text (tab, LF, FF, CR and ESC excepted).
@@ -27,13 +27,9 @@ def looks_binary(data: bytes) -> bool:
 
 def decode_bytes(data: bytes, source: str, *, html: bool = False) -> str:
     """Decode input bytes: UTF-8 (with or without BOM) first, then a declared HTML charset,
-    then charset-normalizer's best guess. Raises InputError E103/E104 when it is not text."""
+    then charset-normalizer's best guess. Raises InputError when it is not text."""
     if looks_binary(data):
-        raise InputError(
-            f"{source}: binary content, not text (NUL or control bytes). Pass text, HTML, JSON, CSV, "
-            f"feed, WARC or archive files.",
-            code=E_BINARY,
-        )
+        raise InputError(Errors.E103, source=source)
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     try:
@@ -55,11 +51,7 @@ def decode_bytes(data: bytes, source: str, *, html: bool = False) -> str:
     best = matches.best()
     if best is None or (len(data) >= 200 and best.coherence == 0.0 and not _mostly_ascii(data)):
         # no encoding at all, or only ones that give text in no known language
-        raise InputError(
-            f"{source}: the bytes are not readable text in any encoding charset-normalizer knows. "
-            f"Re-save the file as UTF-8.",
-            code=E_ENCODING,
-        )
+        raise InputError(Errors.E104, source=source)
     # Short Western texts tie between several single-byte code pages; the web's most common
     # one (cp1252, a superset of Latin-1) is the better guess then.
     for m in matches:

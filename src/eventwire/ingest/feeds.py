@@ -17,13 +17,16 @@ from typing import Any
 import feedparser
 import lxml.html
 
-from eventwire.errors import E_EMPTY, E_FETCH, E_FORMAT
+from eventwire.errors import Errors, input_failure
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.meta import build_article
 from eventwire.model import Article, InputFailure
 
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+
+# a sitemap index pointing at sitemaps pointing at ... stops this deep
+MAX_SITEMAP_DEPTH = 3
 
 
 def fragment_text(html: str) -> str:
@@ -75,8 +78,7 @@ def read_feed(
     parsed = feedparser.parse(data)
     if not parsed.entries:
         why = f" ({parsed.bozo_exception})" if parsed.bozo else ""
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: no feed entries found{why}. Check the feed file.",
-                           E_FORMAT)
+        yield input_failure(source, Errors.E126, why=why)
         return
     outlet = parsed.feed.get("title")
     for i, e in enumerate(parsed.entries):
@@ -96,11 +98,11 @@ def _read_json_feed(text: str, source: str, ctx: Context) -> Iterator[Article | 
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: invalid JSON Feed ({exc.msg}).", E_FORMAT)
+        yield input_failure(source, Errors.E127, reason=exc.msg)
         return
     items = doc.get("items") if isinstance(doc, Mapping) else None
     if not isinstance(items, list) or not items:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: JSON Feed without items.", E_FORMAT)
+        yield input_failure(source, Errors.E128)
         return
     for i, it in enumerate(items):
         if not isinstance(it, Mapping):
@@ -126,8 +128,7 @@ def _entry(src: str, content: str, rec: dict[str, Any], ctx: Context) -> Iterato
         return
     text = fragment_text(content)
     if len(text) < ctx.settings.min_text_chars:
-        yield InputFailure(src, f"[{E_EMPTY}] {src}: the feed entry has only {len(text)} characters of "
-                                f"text. Use --fetch to read the linked page.", E_EMPTY)
+        yield input_failure(src, Errors.E113, chars=len(text))
         return
     # raw keeps the entry's content as published (HTML); removed spans are anchored in it
     yield build_article(source=src, body=text, raw=content, raw_format="feed", meta=rec, settings=ctx.settings,
@@ -147,14 +148,13 @@ def read_sitemap(
     failure says how many pages it lists and how to read them."""
     urls = [html.unescape(m.group(1).decode("utf-8", "replace")) for m in _LOC.finditer(data)]
     if not urls:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: sitemap without <loc> URLs.", E_FORMAT)
+        yield input_failure(source, Errors.E129)
         return
     if not ctx.fetch:
-        yield InputFailure(source, f"[{E_FETCH}] {source}: a sitemap listing {len(urls)} page URLs; pass "
-                                   f"--fetch (fetch=True) to read the pages.", E_FETCH)
+        yield input_failure(source, Errors.E166, count=len(urls))
         return
-    if ctx.depth >= 3:  # a sitemap index pointing at sitemaps pointing at ... stops here
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: sitemaps nested more than 3 deep.", E_FORMAT)
+    if ctx.depth >= MAX_SITEMAP_DEPTH:
+        yield input_failure(source, Errors.E130, depth=MAX_SITEMAP_DEPTH)
         return
     from eventwire.ingest.fetch import read_url
 

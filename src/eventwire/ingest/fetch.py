@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from eventwire.errors import E_FETCH, E_TOO_LARGE, InputError
+from eventwire.errors import Errors, InputError, failure_from
 from eventwire.ingest.context import Context
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
@@ -25,28 +25,23 @@ from eventwire.settings import Settings
 def _check_host(url: str, settings: Settings) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{url}: only http(s) URLs are fetched.", code=E_FETCH)
+        raise InputError(Errors.E160, source=url)
     if settings.allow_private:
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
     except socket.gaierror as exc:
-        raise InputError(f"{url}: host {parts.hostname!r} does not resolve ({exc.strerror}).",
-                         code=E_FETCH) from exc
+        raise InputError(Errors.E161, source=url, host=parts.hostname, reason=exc.strerror) from exc
     for info in infos:
         ip = ipaddress.ip_address(info[4][0])
         if (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
                 or ip.is_unspecified):
-            raise InputError(
-                f"{url}: refused, {parts.hostname} resolves to the non-public address {ip}. Use "
-                f"--allow-private (allow_private=True) to fetch from your own network.",
-                code=E_FETCH,
-            )
+            raise InputError(Errors.E162, source=url, host=parts.hostname, ip=ip)
 
 
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
-    """GET ``url`` -> (body, final URL, content type); raises InputError E108/E106."""
+    """GET ``url`` -> (body, final URL, content type); raises InputError when refused or failing."""
     headers = {"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     with httpx.Client(timeout=settings.fetch_timeout, follow_redirects=False, headers=headers) as client:
         for _ in range(settings.fetch_max_redirects + 1):
@@ -58,7 +53,7 @@ def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
                         url = urljoin(url, location)
                         continue
                     if resp.status_code >= 400:
-                        raise InputError(f"{url}: HTTP {resp.status_code}. Check the URL.", code=E_FETCH)
+                        raise InputError(Errors.E163, source=url, status=resp.status_code)
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > settings.fetch_max_bytes:
                         raise _too_big(url, settings)
@@ -69,27 +64,24 @@ def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
                             raise _too_big(url, settings)
                     return bytes(body), url, resp.headers.get("content-type", "")
             except httpx.HTTPError as exc:
-                raise InputError(f"{url}: fetch failed ({type(exc).__name__}: {exc}).", code=E_FETCH) from exc
-    raise InputError(f"{url}: more than {settings.fetch_max_redirects} redirects.", code=E_FETCH)
+                raise InputError(Errors.E164, source=url, reason=f"{type(exc).__name__}: {exc}") from exc
+    raise InputError(Errors.E165, source=url, limit=settings.fetch_max_redirects)
 
 
 def _too_big(url: str, settings: Settings) -> InputError:
-    return InputError(f"{url}: response larger than fetch_max_bytes ({settings.fetch_max_bytes}).",
-                      code=E_TOO_LARGE)
+    return InputError(Errors.E142, source=url, limit=settings.fetch_max_bytes)
 
 
 def read_url(
     url: str, ctx: Context, meta: dict[str, object] | None = None
 ) -> Iterator[Article | InputFailure]:
     """Fetch ``url`` and read what comes back like a file (HTML page, feed, ...)."""
-    from eventwire.ingest import read_bytes  # the dispatcher imports this module lazily
-
     try:
         data, final, _ctype = fetch_url(url, ctx.settings)
     except InputError as exc:
-        yield InputFailure(url, str(exc), exc.code)
+        yield failure_from(url, exc)
         return
-    yield from read_bytes(data, url, ctx, {"url": final, **(meta or {})})
+    yield from ctx.read(data, url, {"url": final, **(meta or {})})
 
 
 __all__ = ["fetch_url", "read_url"]

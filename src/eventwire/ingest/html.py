@@ -19,7 +19,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from eventwire.errors import E_EMPTY, E_FORMAT
+from eventwire.errors import Errors, input_failure
 from eventwire.ingest.meta import OutletBook, build_article
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
@@ -174,15 +174,10 @@ def read_html(
     try:
         text, page = extract_html(html, source)
     except ValueError as exc:
-        yield InputFailure(source, f"[{E_FORMAT}] {exc}. Check the file is an HTML page.", E_FORMAT)
+        yield input_failure(source, Errors.E135, reason=exc)
         return
     if not text.strip():
-        yield InputFailure(
-            source,
-            f"[{E_EMPTY}] {source}: no main text found in the HTML page (navigation or media only). "
-            f"Check the page holds an article.",
-            E_EMPTY,
-        )
+        yield input_failure(source, Errors.E114)
         return
     yield build_article(
         source=source,

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from eventwire.errors import E_EMPTY
+from eventwire.errors import Errors, input_failure
 from eventwire.ingest.clean import Cleaned, clean_text
 from eventwire.model import Article, InputFailure, RemovedSpan, stable_id
 from eventwire.settings import Settings
@@ -213,13 +213,7 @@ def build_article(
         cleaned = Cleaned(text=body.strip())
     text = cleaned.text
     if len(text) < settings.min_text_chars:
-        return InputFailure(
-            source,
-            f"[{E_EMPTY}] {source}: no article text left after cleaning ({len(text)} characters, "
-            f"minimum {settings.min_text_chars}). Check that the file holds an article, or lower "
-            f"min_text_chars.",
-            E_EMPTY,
-        )
+        return input_failure(source, Errors.E112, chars=len(text), minimum=settings.min_text_chars)
     url = _str(meta.get("url")) or _str(page_meta.get("url"))
     title = _str(meta.get("title")) or _str(page_meta.get("title")) or cleaned.title
     byline = _str(meta.get("byline")) or _str(page_meta.get("author")) or cleaned.byline

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from eventwire.errors import E_FORMAT
+from eventwire.errors import Errors, input_failure
 from eventwire.ingest.context import Context
 from eventwire.ingest.html import read_html
 from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
@@ -73,9 +73,7 @@ def record_article(
 ) -> Iterator[Article | InputFailure]:
     """One contract record -> an Article (HTML records go through the HTML reader)."""
     if not isinstance(record, Mapping):
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: expected a JSON object, got "
-                                   f"{type(record).__name__}. Each record must be an object with "
-                                   f"'text' or 'html'.", E_FORMAT)
+        yield input_failure(source, Errors.E120, got=type(record).__name__)
         return
     rec = map_fields(record, ctx.fields)
     if rec.get("id") is not None:
@@ -86,12 +84,7 @@ def record_article(
         return
     if not isinstance(text, str) or not text.strip():
         keys = ", ".join(sorted(str(k) for k in record)[:12])
-        yield InputFailure(
-            source,
-            f"[{E_FORMAT}] {source}: record has no 'text' or 'html' field (fields: {keys}). Map the "
-            f"body column with --field text=COLUMN.",
-            E_FORMAT,
-        )
+        yield input_failure(source, Errors.E121, fields=keys)
         return
     yield build_article(source=source, body=text, raw=text, raw_format=raw_format, meta=rec,
                         settings=ctx.settings, outlets=ctx.outlets)
@@ -106,8 +99,7 @@ def json_lines(data: str, source: str) -> Iterator[tuple[str, Any]]:
         try:
             yield src, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield src, InputFailure(src, f"[{E_FORMAT}] {src}: invalid JSON ({exc.msg} at column {exc.colno}). "
-                                         f"Fix or remove the line.", E_FORMAT)
+            yield src, input_failure(src, Errors.E122, reason=exc.msg, column=exc.colno)
 
 
 def read_jsonl(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
@@ -124,8 +116,7 @@ def read_json(data: str, source: str, ctx: Context) -> Iterator[Article | InputF
     try:
         doc = json.loads(data)
     except json.JSONDecodeError as exc:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: invalid JSON ({exc.msg} at line {exc.lineno}). "
-                                   f"Fix the file or save it as JSON lines.", E_FORMAT)
+        yield input_failure(source, Errors.E123, reason=exc.msg, line=exc.lineno)
         return
     records: Any = doc
     if isinstance(doc, Mapping):
@@ -136,7 +127,7 @@ def read_json(data: str, source: str, ctx: Context) -> Iterator[Article | InputF
         else:
             records = [doc]
     if not isinstance(records, list):
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: JSON holds no list of article records.", E_FORMAT)
+        yield input_failure(source, Errors.E124)
         return
     for i, record in enumerate(records):
         yield from record_article(record, f"{source}#{i}", ctx, "json")
@@ -156,8 +147,7 @@ def read_csv(data: str, source: str, ctx: Context) -> Iterator[Article | InputFa
             rec = {k: v for k, v in row.items() if k is not None}
             yield from record_article(rec, f"{source}:{i}", ctx, "csv")
     except csv.Error as exc:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: malformed CSV at line {reader.line_num} ({exc}).",
-                           E_FORMAT)
+        yield input_failure(source, Errors.E125, line=reader.line_num, reason=exc)
 
 
 __all__ = ["map_fields", "read_csv", "read_json", "read_jsonl", "record_article"]

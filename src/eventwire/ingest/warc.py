@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from eventwire.errors import E_EMPTY, E_FORMAT, E_TOO_LARGE, E_TRUNCATED, InputError
+from eventwire.errors import Errors, InputError, failure_from, input_failure
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.html import read_html
@@ -75,36 +75,32 @@ def read_warc_stream(stream: BinaryIO, source: str, ctx: Context) -> Results:
             body = record.content_stream().read(limit + 1)
             found += 1
             if len(body) > limit:
-                yield InputFailure(member, f"[{E_TOO_LARGE}] {member}: HTML record larger than max_file_bytes "
-                                           f"({limit}).", E_TOO_LARGE)
+                yield input_failure(member, Errors.E143, limit=limit)
                 continue
             # the record's reader counts down its Content-Length: bytes still owed at EOF = truncated
             if getattr(record.raw_stream, "limit", 0) > 0:
-                why = "the WARC record is truncated (the file ends inside it). Re-download the WARC."
-                yield InputFailure(member, f"[{E_TRUNCATED}] {member}: {why}", E_TRUNCATED)
+                yield input_failure(member, Errors.E155)
                 continue
             if not body.strip():
-                yield InputFailure(member, f"[{E_EMPTY}] {member}: empty HTML response record.", E_EMPTY)
+                yield input_failure(member, Errors.E115)
                 continue
             try:
                 html = decode_bytes(body, member, html=True)
             except InputError as exc:
-                yield InputFailure(member, str(exc), exc.code)
+                yield failure_from(member, exc)
                 continue
             yield from read_html(
                 html, member, ctx.settings, ctx.outlets, meta={"url": url}, raw_format="warc",
                 fallback_date=_warc_date(record.rec_headers.get_header("WARC-Date")), fallback_from="warc",
             )
     except ArchiveLoadFailed as exc:
-        yield InputFailure(source, f"[{E_FORMAT}] {source}: unreadable WARC ({exc}). Check the file.",
-                           E_FORMAT)
+        yield input_failure(source, Errors.E133, reason=exc)
         return
     except (zlib.error, EOFError) as exc:
-        yield InputFailure(source, f"[{E_TRUNCATED}] {source}: the WARC's compressed stream is corrupt or "
-                                   f"truncated ({exc}). Re-download it.", E_TRUNCATED)
+        yield input_failure(source, Errors.E156, reason=exc)
         return
     if found == 0:
-        yield InputFailure(source, f"[{E_EMPTY}] {source}: no HTML response records in the WARC.", E_EMPTY)
+        yield input_failure(source, Errors.E116)
 
 
 __all__ = ["is_warc_file", "read_warc", "read_warc_stream"]

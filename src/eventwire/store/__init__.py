@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from eventwire import model
-from eventwire.errors import StoreError
+from eventwire.errors import Errors, StoreError
 from eventwire.model import (
     SCHEMA_VERSION,
     Article,
@@ -55,14 +55,11 @@ class Store:
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
-            raise StoreError(
-                f"No store at {self.path}. Run 'eventwire run PATH...' first, or pass --db PATH.",
-                code="E301",
-            )
+            raise StoreError(Errors.E301, path=self.path)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"Cannot open store {self.path}: {exc}", code="E302") from exc
+            raise StoreError(Errors.E302, path=self.path, reason=exc) from exc
         if not read_only:
             self._migrate()
         else:
@@ -81,11 +78,7 @@ class Store:
     def _check_version(self) -> None:
         version = self.schema_version()
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"Store {self.path} has schema version {version}, newer than this eventwire "
-                f"({SCHEMA_VERSION}). Upgrade eventwire.",
-                code="E303",
-            )
+            raise StoreError(Errors.E303, path=self.path, version=version, supported=SCHEMA_VERSION)
 
     def _migrate(self) -> None:
         self._check_version()

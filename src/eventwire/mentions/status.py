@@ -23,18 +23,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from eventwire.events.dates import (
-    NOUN_CLAUSE_RANK,
-    all_dates,
-    previous_sentence,
-    ranked_dates,
-    sentence_tense,
-    span_text,
-)
+from eventwire.mentions.dates import NOUN_CLAUSE_RANK, all_dates, ranked_dates, sentence_tense
+from eventwire.sentences import previous_sentence, span_text
 
 STATUSES = ("occurred", "background", "planned", "denied", "opinion")
 BACKGROUND_DAYS = 31  # dates older than this before publication are history
@@ -201,55 +194,3 @@ def sentence_status(sent: Span, published: date | None) -> str:
         if s in cues:
             return s
     return "occurred"
-
-
-def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
-    """Status of the sentences that hold the gold events' claims: they report events that
-    occurred (or were claimed/denied about one), so anything but "occurred" (or "denied" for
-    a denied claim) is an event lost to a wrong status."""
-    from eventwire.events.figures import _default_shared, _gold_docs_events
-    from eventwire.nlp import load_nlp
-
-    nlp = load_nlp(places=False)
-    counts: dict[str, int] = {"sentences": 0, "right": 0, **dict.fromkeys(STATUSES, 0)}
-    for _doc_id, text, published, events in _gold_docs_events(shared or _default_shared()):
-        doc = nlp(text)
-        seen: set[int] = set()
-        for ev in events:
-            for cl in ev["claims"]:
-                start = text.find(cl["text"])
-                if start < 0:
-                    continue
-                span = doc.char_span(start, start + len(cl["text"]), alignment_mode="expand")
-                if span is None or span[0].sent.start in seen:
-                    continue
-                sent = span[0].sent
-                seen.add(sent.start)
-                st = sentence_status(sent, published)
-                counts["sentences"] += 1
-                counts[st] += 1
-                counts["right"] += st == "occurred" or (st == "denied" and cl.get("hedge") == "denied")
-    return counts
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m eventwire.events.status --eval [SHARED_DIR]``: statuses of gold event sentences."""
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m eventwire.events.status")
-    ap.add_argument("--eval", action="store_true")
-    ap.add_argument("shared", nargs="?", type=Path, default=None)
-    args = ap.parse_args(argv)
-    if not args.eval:
-        ap.print_help()
-        return 2
-    c = evaluate_gold(args.shared)
-    n = c["sentences"] or 1
-    print(f"gold event sentences (with claims): {c['sentences']}; "
-          f"status right: {c['right']} ({c['right'] / n:.1%})")
-    print("  " + ", ".join(f"{s}: {c[s]}" for s in STATUSES))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,7 @@
 """Event-mention stage: one annotated article -> its event mentions, main event first.
 
-Needs: Article, its spaCy Doc, the geocoder. Provides: EventMention records with
+Needs: Article, its spaCy Doc, a locator (the geocoder) and the classifier, both handed in by the
+pipeline module. Provides: EventMention records with
 date, place, actors, type, claims and evidence sentences. No cross-article work.
 
 Per sentence: classify (taxonomy/classify), decide status (status), resolve the
@@ -18,14 +19,13 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from eventwire.events.actors import find_actors
-from eventwire.events.classify import Classification, classify_many
-from eventwire.events.dates import ranked_dates, resolve_date
-from eventwire.events.figures import find_claims
-from eventwire.events.status import sentence_status
-from eventwire.events.taxonomy import CODES
-from eventwire.geo import Geocoder, get_geocoder
-from eventwire.model import Article, Claim, EventMention, Evidence, Place
+from eventwire.mentions.actors import find_actors
+from eventwire.mentions.classify import Classification, LinearModel, classify_many
+from eventwire.mentions.counts import find_claims
+from eventwire.mentions.dates import ranked_dates, resolve_date
+from eventwire.mentions.status import sentence_status
+from eventwire.mentions.taxonomy import CODES
+from eventwire.model import Article, Claim, EventMention, Evidence, Locator, Place
 
 EXTRACTOR_VERSION = "1"
 
@@ -72,16 +72,15 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     return min(figures) if figures else None
 
 
-def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = None) -> list[EventMention]:
+def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier: LinearModel) -> list[EventMention]:
     """Event mentions of one article, ordered by salience (main event first)."""
     if not article.text.strip():
         return []
-    geocoder = geocoder or get_geocoder()
-    context = geocoder.article_context(doc)
+    context = locator.article_context(doc)
     sents = [s for s in doc.sents if s.text.strip()]
     if not sents:
         return []
-    classes = classify_many([s.text for s in sents])
+    classes = classify_many([s.text for s in sents], model=classifier)
     candidates: list[_Candidate] = []
     orphans: list[_Candidate] = []
     loose: list[_Candidate] = []
@@ -117,7 +116,7 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
             attached.setdefault(host.index, []).extend(cand.claims)
     candidates.sort(key=lambda c: c.index)
 
-    focus = geocoder.focus_place(context)
+    focus = locator.focus_place(context)
     story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
     n = len(sents)
@@ -130,7 +129,7 @@ def extract_mentions(article: Article, doc: Doc, *, geocoder: Geocoder | None = 
         date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
             continue
-        place = geocoder.locate(cand.sent, context)
+        place = locator.locate(cand.sent, context)
         if (place is not None and focus is not None and place.feature == "country"
                 and focus.feature != "country" and focus.country == place.country):
             # "the Azerbaijani military" names the country; the article says where in it

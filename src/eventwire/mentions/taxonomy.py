@@ -159,7 +159,7 @@ _BY_NAME: dict[tuple[str, str], str] = {
 def code_for(event_type: str, sub_event_type: str) -> EventCode:
     """The taxonomy entry for an ACLED (event_type, sub_event_type) pair; case-insensitive.
 
-    Raises ``UsageError`` [E201] listing valid sub-types when the pair is unknown.
+    Raises ``UsageError`` listing valid sub-types when the pair is unknown.
     """
     key = (event_type.strip().lower(), sub_event_type.strip().lower())
     code = _BY_NAME.get(key) or _ALIASES.get(key)
@@ -170,7 +170,7 @@ def code_for(event_type: str, sub_event_type: str) -> EventCode:
 
 
 def get_code(code: str) -> EventCode:
-    """The taxonomy entry for a code such as ``ARMED_CLASH``; raises [E201] when unknown."""
+    """The taxonomy entry for a code such as ``ARMED_CLASH``; raises ``UsageError`` when unknown."""
     try:
         return CODES[code.strip().upper()]
     except KeyError:

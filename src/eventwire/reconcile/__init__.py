@@ -1,4 +1,4 @@
-"""Claims stage: every figure of an event, traced to source, summarised as low/best/high.
+"""Reconcile stage: the claims of many sources about one event -> low/best/high per figure.
 
 Needs: Events and the mentions they merge (each mention carries its Claims).
 Provides: Events with ``figures`` (one FigureSummary per field) and the
@@ -70,3 +70,6 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention]) ->
             sources=sources,
         ))
     return out
+
+
+__all__ = ["attach_figures", "summarise"]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from eventwire.events.dates import next_sentence, previous_sentence, span_text
+from eventwire.sentences import next_sentence, previous_sentence, span_text
 
 OUTLET = "the outlet"
 

@@ -32,13 +32,13 @@ Rules:
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import dateparser
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
+
+from eventwire.sentences import doc_memo, next_sentence, previous_sentence, span_text
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -99,56 +99,6 @@ class DateResolution:
     tense: str  # past | present | future
 
 
-# Per-Doc memo: status, dates and the story-day look-back ask for the same sentences'
-# dates again and again; results die with the Doc.
-_MEMO: weakref.WeakKeyDictionary[Doc, dict[tuple[object, ...], object]] = weakref.WeakKeyDictionary()
-
-
-def _memo(doc: Doc) -> dict[tuple[object, ...], object]:
-    m = _MEMO.get(doc)
-    if m is None:
-        m = _MEMO[doc] = {}
-    return m
-
-
-def span_text(sent: Span) -> str:
-    """``sent.text``, memoised per Doc (``Span.text`` rebuilds the string from its tokens on
-    every access, and status, dates and figures all read it several times)."""
-    memo = _memo(sent.doc)
-    key = ("text", sent.start, sent.end)
-    t = memo.get(key)
-    if t is None:
-        t = memo[key] = sent.text
-    return t  # type: ignore[return-value]
-
-
-def _sentence_index(doc: Doc) -> tuple[dict[int, int], list[Span]]:
-    memo = _memo(doc)
-    index = memo.get(("sent-index",))
-    if index is None:
-        sents = list(doc.sents)
-        index = memo[("sent-index",)] = ({s.start: i for i, s in enumerate(sents)}, sents)
-    return index  # type: ignore[return-value]
-
-
-def previous_sentence(sent: Span) -> Span | None:
-    """The sentence before ``sent`` in its Doc (cached: ``Token.sent`` scans the Doc)."""
-    starts, sents = _sentence_index(sent.doc)
-    i = starts.get(sent.start)
-    if i is None:  # a span that is not one of the Doc's sentences
-        return sent.doc[sent.start - 1].sent if sent.start > 0 else None
-    return sents[i - 1] if i > 0 else None
-
-
-def next_sentence(sent: Span) -> Span | None:
-    """The sentence after ``sent`` in its Doc (cached)."""
-    starts, sents = _sentence_index(sent.doc)
-    i = starts.get(sent.start)
-    if i is None:
-        return sent.doc[sent.end].sent if sent.end < len(sent.doc) else None
-    return sents[i + 1] if i + 1 < len(sents) else None
-
-
 # Nothing can be a date without one of these.
 _ANY_DATE_RE = re.compile(
     r"\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today|tonight|tomorrow|week|month|\bday\b|"
@@ -159,7 +109,7 @@ _ANY_DATE_RE = re.compile(
 
 def sentence_tense(sent: Span) -> str:
     """past | present | future, from the main verbs and future/plan cues ("will", "would be held")."""
-    memo = _memo(sent.doc)
+    memo = doc_memo(sent.doc)
     key = ("tense", sent.start, sent.end)
     if key not in memo:
         memo[key] = _sentence_tense(sent)
@@ -292,7 +242,7 @@ _STAMP_RE = re.compile(
 
 def _ranked_dates(sent: Span, published: date | None, *,
                   default: date | None = None) -> list[tuple[int, DateResolution]]:
-    memo = _memo(sent.doc)
+    memo = doc_memo(sent.doc)
     flags_key = ("date-flags", sent.start, sent.end)
     flags = memo.get(flags_key)
     if flags is None:
@@ -528,7 +478,7 @@ def story_date(sent: Span, published: date | None) -> date | None:
 def _story_day(sent: Span, published: date | None) -> DateResolution | None:
     if published is None:
         return None
-    memo = _memo(sent.doc)
+    memo = doc_memo(sent.doc)
     key = ("story", sent.start, published)
     if key in memo:
         return memo[key]  # type: ignore[return-value]
@@ -563,71 +513,3 @@ def _days_named(sent: Span, published: date) -> list[DateResolution]:
     return [d for rank, d in _ranked_dates(sent, published)
             if rank in (0, 1) and d.precision == 1 and d.date is not None and d.tense != "future"
             and d.date <= published and not d.evidence.lower().startswith(("the previous", "the preceding"))]
-
-
-def evaluate_gold(shared: Path | None = None) -> dict[str, int]:
-    """Dates of the gold events through the sentences of their claims.
-
-    For every gold claim whose sentence is found, the sentence's date is resolved with the
-    publication date as default (``pub``) and with the story's last named day as default
-    (``story``), and compared with the event's coded date and precision.
-    """
-    from eventwire.events.figures import _default_shared, _gold_docs_events
-    from eventwire.nlp import load_nlp
-
-    nlp = load_nlp(places=False)
-    c = dict.fromkeys(("sentences", "pub_exact", "story_exact", "dated_sentences", "dated_exact",
-                       "precision_exact"), 0)
-    for _doc_id, text, published, events in _gold_docs_events(shared or _default_shared()):
-        doc = nlp(text)
-        for ev in events:
-            if not ev.get("event_date"):
-                continue
-            gold = date.fromisoformat(ev["event_date"])
-            for cl in ev["claims"]:
-                start = text.find(cl["text"])
-                if start < 0:
-                    continue
-                span = doc.char_span(start, start + len(cl["text"]), alignment_mode="expand")
-                if span is None:
-                    continue
-                sent = span[0].sent
-                c["sentences"] += 1
-                r = resolve_date(sent, published, default=published, context=False)
-                c["pub_exact"] += r.date == gold
-                r2 = resolve_date(sent, published, default=published)
-                c["story_exact"] += r2.date == gold
-                c["precision_exact"] += r2.precision == ev.get("time_precision")
-                if r.evidence:
-                    c["dated_sentences"] += 1
-                    c["dated_exact"] += r.date == gold
-    return c
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m eventwire.events.dates --eval [SHARED_DIR]``: date accuracy on the gold files."""
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m eventwire.events.dates")
-    ap.add_argument("--eval", action="store_true")
-    ap.add_argument("shared", nargs="?", type=Path, default=None)
-    args = ap.parse_args(argv)
-    if not args.eval:
-        ap.print_help()
-        return 2
-    c = evaluate_gold(args.shared)
-    n = c["sentences"] or 1
-    print(f"gold claim sentences with an event date: {c['sentences']}")
-    pub = c["pub_exact"]
-    print(f"  date exact, default = publication date: {pub} ({pub / n:.1%})")
-    print(f"  date exact, default = story's last day: {c['story_exact']} ({c['story_exact'] / n:.1%})")
-    prec = c["precision_exact"]
-    print(f"  time_precision exact (story default):   {prec} ({prec / n:.1%})")
-    d = c["dated_sentences"] or 1
-    print(f"  sentences naming a date: {c['dated_sentences']}; exact: {c['dated_exact']} "
-          f"({c['dated_exact'] / d:.1%})")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

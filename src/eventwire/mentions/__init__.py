@@ -1,0 +1,36 @@
+"""Mentions stage: one annotated article -> its event mentions (``model.EventMention``), main event first.
+
+Modules, one job each: ``classify`` (sentence -> event code), ``taxonomy`` (codes, ACLED names,
+PLOVER/CAMEO), ``status`` (occurred / planned / denied / opinion / background), ``dates`` (a
+sentence's event date), ``counts`` (counts of people in a sentence, as claims), ``attribution``
+(who says so, how firmly), ``actors`` (ACLED-style actor names) and ``extract`` (the article:
+sentences -> mentions). The public names below are what the rest of eventwire may use.
+"""
+
+from eventwire.mentions.actors import Actors, country_of, find_actors
+from eventwire.mentions.attribution import normalise_speaker
+from eventwire.mentions.classify import (
+    BLOCK_WEIGHTS,
+    FEATURE_VERSION,
+    MODEL_PATH,
+    Classification,
+    LinearModel,
+    block_normalize,
+    classify_many,
+    feature_blocks,
+    features,
+    load_model,
+)
+from eventwire.mentions.counts import find_claims, parse_quantity
+from eventwire.mentions.dates import DateResolution, resolve_date
+from eventwire.mentions.extract import EXTRACTOR_VERSION, extract_mentions
+from eventwire.mentions.status import STATUSES, sentence_status
+from eventwire.mentions.taxonomy import ACLED_CODES, CASE_CODES, CODES, NOT_ACLED, EventCode, code_for, get_code
+
+__all__ = [
+    "ACLED_CODES", "BLOCK_WEIGHTS", "CASE_CODES", "CODES", "EXTRACTOR_VERSION", "FEATURE_VERSION", "MODEL_PATH",
+    "NOT_ACLED", "Actors", "Classification", "DateResolution", "EventCode", "LinearModel", "block_normalize",
+    "classify_many", "code_for", "country_of", "extract_mentions", "feature_blocks", "features", "find_actors",
+    "find_claims", "get_code", "load_model", "normalise_speaker", "parse_quantity", "resolve_date",
+    "STATUSES", "sentence_status",
+]
