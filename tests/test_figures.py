@@ -165,3 +165,31 @@ def test_casualties_without_a_number(docs: dict[str, Doc]) -> None:
     assert c.category == "peacekeepers" and "ambiguous-casualties" in c.flags
     assert c.text == "casualties among its peacekeeping contingent"
     assert c.speaker == "Russian Defence Ministry" and c.hedge == "reported"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # sentences written for this test, in the forms ordinary news uses
+        ("The new law covers records held by about 80,000 public bodies.", "not-a-person"),
+        ("Officials warned that two million people could die of hunger next year.", "projection"),
+        ("More than 4,000 people have been killed in the insurgency since 2011.", "aggregate"),
+        ("Some 900 civilians were killed over the past year in the province.", "aggregate"),
+    ],
+)
+def test_counts_that_are_not_figures_of_this_event(text: str, flag: str) -> None:
+    claims = [c for s in plain_pipeline()(text).sents for c in find_claims(s)]
+    assert claims and all(flag in c.flags and not c.is_event_figure for c in claims)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police found four dead bodies near the bridge on Sunday.",
+        "Rescuers recovered 12 bodies from the rubble.",
+        "Two soldiers were killed on Tuesday, bringing the number killed since 2014 to 300.",
+    ],
+)
+def test_counts_of_this_event_stay_figures(text: str) -> None:
+    claims = [c for s in plain_pipeline()(text).sents for c in find_claims(s) if c.field == "fatalities"]
+    assert claims and claims[0].is_event_figure

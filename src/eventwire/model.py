@@ -109,6 +109,10 @@ class Place:
     alt_names: tuple[str, ...] = ()
 
 
+# Claim flags of counts that are not figures of the event their sentence reports.
+NOT_EVENT_FIGURES = frozenset({"projection", "aggregate", "not-a-person"})
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One figure (or statement) as one source gives it, traced to its sentence.
@@ -135,6 +139,11 @@ class Claim:
     @property
     def id(self) -> str:
         return stable_id("c", self.article_id, self.field, self.evidence.start, self.text)
+
+    @property
+    def is_event_figure(self) -> bool:
+        """True unless the count is a projection, an aggregate over a period, or not of people."""
+        return not (set(self.flags) & NOT_EVENT_FIGURES)
 
 
 # --------------------------------------------------------------------------- events

@@ -19,7 +19,7 @@ from eventwire.model import Claim, Event, EventMention, FigureSummary
 def _totals(claims: Sequence[Claim]) -> list[Claim]:
     # a sub-count ("including 10 civilians") is part of a total, not a rival figure;
     # a claim without a count ("reported casualties") has no figure to compare
-    counted = [c for c in claims if "no-count" not in c.flags]
+    counted = [c for c in claims if "no-count" not in c.flags and c.is_event_figure]
     totals = [c for c in counted if "sub-count" not in c.flags]
     return totals or counted
 
