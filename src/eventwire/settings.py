@@ -28,6 +28,7 @@ class Settings:
     max_file_bytes: int = _setting(50_000_000, "largest single input file read, in bytes")
     max_archive_bytes: int = _setting(500_000_000, "largest total uncompressed size of one archive")
     max_archive_ratio: int = _setting(200, "largest compression ratio before an archive is a bomb")
+    max_text_chars: int = _setting(1_000_000, "longest article text, in characters; longer texts are quarantined")
     min_text_chars: int = _setting(40, "articles with less cleaned text are quarantined as empty")
     languages: tuple[str, ...] = _setting(("en",), "languages the extractor handles; others are stored")
     fetch_timeout: float = _setting(20.0, "seconds per URL fetch")

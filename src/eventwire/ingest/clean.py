@@ -15,7 +15,10 @@ marker), because that is where page furniture sits.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+import regex
 
 from eventwire.model import RemovedSpan
 
@@ -131,11 +134,35 @@ _BAR_SPLIT = re.compile(r"\s+[|·•]\s+|\s*\|\s*")
 _MARKUP_LINE = re.compile(r"^\s*(?:<|&lt;)/?[a-zA-Z!][^>]*(?:>|&gt;)")
 _AD = re.compile(r"\bclick here\b|^\s*advertisement\s*$", re.IGNORECASE)
 _LISTY = re.compile(r"\w\s*[(,]\s*\w.*\w")
+# A sentence end in any script: Unicode's Sentence_Terminal characters (. ! ? 。 ？ ！ ؟ ۔ ։ । ...)
+# and the ellipsis.
+_SENTENCE_END = regex.compile(r"[\p{Sentence_Terminal}…]")
+
+
 def _ends_sentence(text: str) -> bool:
-    """Ends like a sentence: . ! ? or … possibly followed by closing quotes or brackets."""
-    return text.rstrip().rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…")
+    """Ends like a sentence in any script, possibly followed by closing quotes or brackets."""
+    t = text.rstrip()
+    while t and (t[-1] in "\"'" or unicodedata.category(t[-1]) in ("Pe", "Pf")):
+        t = t[:-1]
+    return bool(t) and _SENTENCE_END.match(t[-1]) is not None
+
 
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: their words are counted from characters.
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Tibetan}]")
+# Characters of an unspaced script that count as one word in the length rules (prose >= 12
+# words, headings <= 20). Chinese and Japanese words average one and a half to two characters:
+# a higher figure lets short CJK paragraphs pass for headings, a lower one CJK menus for prose.
+CHARS_PER_UNSPACED_WORD = 2
+
+
+def word_count(text: str) -> int:
+    """Words of a text in any script (unspaced scripts by characters, see CHARS_PER_UNSPACED_WORD)."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(_WORD.findall(text))
+    spaced = len(_WORD.findall(_UNSPACED.sub(" ", text)))
+    return spaced + -(-unspaced // CHARS_PER_UNSPACED_WORD)
 
 
 @dataclass
@@ -159,7 +186,7 @@ class _Line:
     words: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.words = len(_WORD.findall(self.text))  # counted once: every rule asks for it
+        self.words = word_count(self.text)  # counted once: every rule asks for it
 
 
 def _lines(raw: str, join_wrapped: bool = True) -> list[_Line]:
@@ -201,7 +228,7 @@ def _continues(prev: str, nxt: str) -> bool:
     if prev.endswith((",", ";", "-", "–", "(")) or last.lower() in _FUNCTION_WORDS:
         return True
     # a long unfinished line followed by more words: wrapped prose, not a heading
-    return len(prev.split()) >= 7 and len(nxt.split()) >= 3
+    return word_count(prev) >= 7 and word_count(nxt) >= 3
 
 
 def _may_be_copyright(text: str) -> bool:
@@ -215,17 +242,22 @@ def _link_bar(text: str) -> bool:
         return False
     items = [i for i in _BAR_SPLIT.split(text) if i.strip()]
     return len(items) >= 2 and all(
-        len(i.split()) <= 4 and not _ends_sentence(i) and not any(c.isdigit() for c in i) for i in items
+        word_count(i) <= 4 and not _ends_sentence(i) and not any(c.isdigit() for c in i) for i in items
     )
+
+
+# Fewest words of a news paragraph, and most of a heading (a line between is either, by its end).
+PARAGRAPH_WORDS = 12
+HEADING_WORDS = 20
 
 
 def _is_prose(line: _Line) -> bool:
     """A news paragraph: several words ending like a sentence."""
-    return line.words >= 12 and _ends_sentence(line.text)
+    return line.words >= PARAGRAPH_WORDS and _ends_sentence(line.text)
 
 
 def _is_heading_like(line: _Line) -> bool:
-    return line.words <= 20 and not _ends_sentence(line.text)
+    return line.words <= HEADING_WORDS and not _ends_sentence(line.text)
 
 
 def _appeal(line: _Line) -> bool:
@@ -270,19 +302,24 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
     (one paragraph per line, teasers already gone) is cleaned with it off.
 
     Each pass below marks the lines it takes as furniture with a reason; a later pass only
-    looks at lines no earlier pass took.
+    looks at lines no earlier pass took. The passes that judge a line by its shape and place
+    (short lines before or after the body, runs of headlines) need a body to judge against: a
+    text without a paragraph (a headline, a feed item, one or a few short sentences, with or
+    without a final full stop) is all sentences, and they are kept.
     """
     lines = _lines(raw, join_wrapped)
     if not lines:
         return Cleaned(text="")
     credits = _mark_line_rules(lines)
     _mark_reader_comments(lines)
-    byline, title = _mark_head(lines, strip_title)
+    has_body = any(ln.reason is None and (_is_prose(ln) or ln.words > HEADING_WORDS) for ln in lines)
+    byline, title = _mark_head(lines, strip_title, has_body)
     _mark_inline_sections(lines)
-    if join_wrapped:
+    if join_wrapped and has_body:
         _mark_headline_runs(lines)
     _mark_tail(lines)
-    _mark_trailing_headings(lines)
+    if has_body:
+        _mark_trailing_headings(lines)
     text, removed = _assemble(lines)
     return Cleaned(text=text, removed=removed, credits=credits, byline=byline, title=title)
 
@@ -355,15 +392,16 @@ def _mark_reader_comments(lines: list[_Line]) -> None:
                 j += 1
 
 
-def _mark_head(lines: list[_Line], strip_title: bool) -> tuple[str | None, str | None]:
+def _mark_head(lines: list[_Line], strip_title: bool, has_body: bool) -> tuple[str | None, str | None]:
     """Before the first prose line everything short is furniture, except the title and byline.
 
-    Returns (byline, title) found there.
+    Without a body only the title and byline are taken; a title only when other text stays
+    below it. Returns (byline, title) found there.
     """
     first_prose = next((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), len(lines))
     byline: str | None = None
     title: str | None = None
-    for ln in lines[:first_prose]:
+    for i, ln in enumerate(lines[:first_prose]):
         if ln.reason is not None:
             continue
         m = _BYLINE.match(ln.text)
@@ -371,11 +409,12 @@ def _mark_head(lines: list[_Line], strip_title: bool) -> tuple[str | None, str |
             ln.reason = "byline"
             byline = m.group(1).strip()
             continue
-        if title is None and strip_title and _is_heading_like(ln) and ln.words >= 2:
+        if title is None and strip_title and _is_heading_like(ln) and ln.words >= 2 and any(
+                o.reason is None for o in lines[i + 1:]):
             ln.reason = "title"
             title = ln.text
             continue
-        if _is_heading_like(ln) and ln.words <= 8:
+        if has_body and _is_heading_like(ln) and ln.words <= 8:
             ln.reason = "navigation"
     return byline, title
 
@@ -477,7 +516,7 @@ def _assemble(lines: list[_Line]) -> tuple[str, list[RemovedSpan]]:
 def _is_prose_without_caption(text: str) -> bool:
     """A long sentence that merely mentions a photo is news, not a caption."""
     stripped = _CAPTION.split(text)[0]
-    return len(_WORD.findall(stripped)) >= 25
+    return word_count(stripped) >= 25
 
 
 def _tail_reason(heading: str) -> str:
