@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwire import geo, mentions, nlp
+from eventwire.errors import Errors, input_failure
 from eventwire.ingest import read_inputs
 from eventwire.merge import merge_events
 from eventwire.model import Article, Event, EventMention, InputFailure, Story
@@ -79,6 +80,7 @@ class RunSummary:
     articles_duplicate: int = 0
     failures: list[InputFailure] = field(default_factory=list)
     extracted: int = 0
+    extracted_ids: list[str] = field(default_factory=list)
     skipped_language: list[str] = field(default_factory=list)
     mentions: int = 0
     events: int = 0
@@ -122,18 +124,34 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
     pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION))
     supported = []
     for article in pending:
-        if _is_supported(article, settings):
+        if len(article.text or "") > settings.max_text_chars:
+            # stored by a version without the limit: quarantined, so it cannot block later runs
+            _failed(store, summary, article,
+                    input_failure(article.source, Errors.E118, chars=len(article.text),
+                                  limit=settings.max_text_chars))
+        elif _is_supported(article, settings):
             supported.append(article)
         else:
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
     total = len(supported)
-    for done, (article, found) in enumerate(_extract(supported, settings), start=1):
-        store.save_extraction(article.id, found, EXTRACTOR_VERSION)
-        summary.extracted += 1
+    for done, (article, found) in enumerate(_extract_isolated(supported, settings), start=1):
+        if isinstance(found, InputFailure):
+            _failed(store, summary, article, found)
+        else:
+            store.save_extraction(article.id, found, EXTRACTOR_VERSION)
+            summary.extracted += 1
+            summary.extracted_ids.append(article.id)
         if progress:
             progress(done, total, article.title or article.source)
     return summary
+
+
+def _failed(store: Store, summary: RunSummary, article: Article, failure: InputFailure) -> None:
+    """An article that cannot be extracted: quarantined, and marked done for this extractor version."""
+    store.add_failure(failure)
+    store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"failed:{failure.code}")
+    summary.failures.append(failure)
 
 
 def build_events(articles: Sequence[Article], mentions: Sequence[EventMention]
@@ -191,7 +209,8 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
             yield rec
         else:
             articles.append(rec)
-    yield from _extract(articles, settings)
+    for article, found in _extract_isolated(articles, settings):
+        yield found if isinstance(found, InputFailure) else (article, found)
 
 
 def extract_texts(articles: Iterable[Article], settings: Settings | None = None
@@ -205,9 +224,38 @@ def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention
     return mentions.extract_mentions(article, doc, locator=res.geocoder, classifier=res.classifier)
 
 
-def _extract(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, list[EventMention]]]:
+def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int | None = None
+             ) -> Iterator[tuple[Article, list[EventMention]]]:
     """Annotate stage, then mentions stage, each article with the shared resources."""
     res = resources(settings)
-    for article, doc in nlp.annotate(articles, res.nlp, n_process=settings.n_process,
+    for article, doc in nlp.annotate(articles, res.nlp, n_process=n_process or settings.n_process,
                                      batch_size=settings.batch_size):
         yield article, mentions_of(article, doc, res)
+
+
+def _extract_isolated(articles: Sequence[Article], settings: Settings
+                      ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
+    """``_extract``, where an article whose annotation or extraction raises becomes an InputFailure
+    (E171) and the others go on.
+
+    Articles stream through spaCy in batches, so an error names no article: the batches in
+    flight when it came are redone one article at a time, then streaming resumes.
+    """
+    rest = list(articles)
+    in_flight = settings.batch_size * max(1, settings.n_process)
+    while rest:
+        done = 0
+        try:
+            for article, found in _extract(rest, settings):
+                done += 1
+                yield article, found
+            return
+        except Exception:  # the batch is redone one by one below, where each error is recorded
+            suspects, rest = rest[done:done + in_flight], rest[done + in_flight:]
+        for article in suspects:
+            try:
+                [(_, found)] = list(_extract([article], settings, n_process=1))
+            except Exception as exc:  # recorded in quarantine: this article fails, the others go on
+                yield article, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")
+            else:
+                yield article, found
