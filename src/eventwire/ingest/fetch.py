@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from eventwire.errors import Errors, InputError, failure_from
+from eventwire.errors import Errors, InputError, Message, failure_from, input_failure
 from eventwire.ingest.context import Context
+from eventwire.ingest.urls import url_lines
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
 
@@ -84,4 +86,33 @@ def read_url(
     yield from ctx.read(data, url, {"url": final, **(meta or {})})
 
 
-__all__ = ["fetch_url", "read_url"]
+# A fetched URL list may list more URL lists; this many levels are followed.
+MAX_URL_LIST_DEPTH = 2
+
+
+def read_url_list(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]
+                  ) -> Iterator[Article | InputFailure]:
+    """A list of URLs, one a line: the pages it lists (see ``read_listed``)."""
+    yield from read_listed(url_lines(data) or [], source, ctx, not_fetched=Errors.E119, too_deep=Errors.E167,
+                           max_depth=MAX_URL_LIST_DEPTH)
+
+
+def read_listed(urls: list[str], source: str, ctx: Context, *, not_fetched: Message, too_deep: Message,
+                max_depth: int) -> Iterator[Article | InputFailure]:
+    """The pages an input lists (a sitemap, a URL list): with ``fetch`` each is fetched and read,
+    one level deeper, else one failure (``not_fetched``) says how many there are and how to read them."""
+    if not ctx.fetch:
+        yield input_failure(source, not_fetched, count=len(urls))
+        return
+    if ctx.depth >= max_depth:
+        yield input_failure(source, too_deep, depth=max_depth)
+        return
+    ctx.depth += 1
+    try:
+        for url in urls:
+            yield from read_url(url, ctx)
+    finally:
+        ctx.depth -= 1
+
+
+__all__ = ["fetch_url", "read_listed", "read_url", "read_url_list"]
