@@ -225,7 +225,7 @@ def _print_report(report: object, as_json: bool) -> None:
     if as_json:
         out.print_json(data=report.to_dict())  # type: ignore[attr-defined]
     else:
-        out.print(report.to_text(), highlight=False)  # type: ignore[attr-defined]
+        out.print(report.to_text(), highlight=False, markup=False)  # type: ignore[attr-defined]
 
 
 @eval_app.command("case")
@@ -303,7 +303,7 @@ def eval_claims(shared: SharedOpt = Path("../shared"),
     """Figures found in sentences vs the gold claims (value, speaker, hedge); GED headline figures."""
     from eventwire.evaluation.claims import claims_report
 
-    out.print(claims_report(_data_dir(shared), ged=ged), highlight=False)
+    out.print(claims_report(_data_dir(shared), ged=ged), highlight=False, markup=False)
 
 
 @eval_app.command("dates")
@@ -311,7 +311,7 @@ def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
     """Dates of the gold events, resolved from the sentences of their claims."""
     from eventwire.evaluation.dates import dates_report
 
-    out.print(dates_report(_data_dir(shared)), highlight=False)
+    out.print(dates_report(_data_dir(shared)), highlight=False, markup=False)
 
 
 @eval_app.command("status")
@@ -319,7 +319,21 @@ def eval_status(shared: SharedOpt = Path("../shared")) -> None:
     """Status (occurred, planned, denied, ...) of the sentences that hold gold events."""
     from eventwire.evaluation.status import status_report
 
-    out.print(status_report(_data_dir(shared)), highlight=False)
+    out.print(status_report(_data_dir(shared)), highlight=False, markup=False)
+
+
+@eval_app.command("relevance")
+def eval_relevance(data: DataOpt = Path("../shared/data"),
+                   alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,
+                   recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
+                   n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+                   as_json: JsonOpt = False) -> None:
+    """False alarms on ordinary news and recall on conflict news (validation parts), end to end."""
+    from eventwire.evaluation.relevance import evaluate_relevance
+
+    report = evaluate_relevance(_data_dir(data), settings=Settings.from_env(n_process=n_process), alarms=alarms,
+                                recall=recall)
+    _print_report(report, as_json)
 
 
 @app.callback(invoke_without_command=True)
