@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -53,6 +54,11 @@ def gazetteer() -> geo.Gazetteer:
     return geo.open_gazetteer()
 
 
+def gazetteer_built() -> bool:
+    """Is the gazetteer index built already? (The first run builds it: about 30 s, once.)"""
+    return geo.index_path().exists()
+
+
 @functools.lru_cache(maxsize=2)
 def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
     """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier."""
@@ -73,8 +79,9 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class RunSummary:
-    """What a run did, for the CLI's summary and for tests."""
+    """What a run did (its own work), then the store's totals after it, for the CLI and tests."""
 
+    # this run's work
     articles_new: int = 0
     articles_seen: int = 0
     articles_duplicate: int = 0
@@ -82,10 +89,23 @@ class RunSummary:
     extracted: int = 0
     extracted_ids: list[str] = field(default_factory=list)
     skipped_language: list[str] = field(default_factory=list)
+    mentions_found: int = 0
+    mentions_undated: int = 0  # of those, mentions without an event date
+    # where the new articles' publication dates came from (Article.published_from; "none" without one)
+    published_from: dict[str, int] = field(default_factory=dict)
+    # the store's totals after the run
+    articles: int = 0
     mentions: int = 0
     events: int = 0
+    events_by_status: dict[str, int] = field(default_factory=dict)
     stories: int = 0
     claims: int = 0
+    quarantined: int = 0
+
+    @property
+    def undated_articles(self) -> int:
+        """New articles of this run without a publication date."""
+        return self.published_from.get("none", 0)
 
     @property
     def ok(self) -> bool:
@@ -110,6 +130,8 @@ def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: R
         outcome = store.add_article(rec)
         if outcome == "new":
             summary.articles_new += 1
+            origin = rec.published_from if rec.published else "none"
+            summary.published_from[origin] = summary.published_from.get(origin, 0) + 1
         elif outcome == "duplicate":
             summary.articles_duplicate += 1
         else:
@@ -127,8 +149,8 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
         if len(article.text or "") > settings.max_text_chars:
             # stored by a version without the limit: quarantined, so it cannot block later runs
             _failed(store, summary, article,
-                    input_failure(article.source, Errors.E118, chars=len(article.text),
-                                  limit=settings.max_text_chars))
+                    input_failure(article.source, Errors.E118, chars=f"{len(article.text):,}",
+                                  limit=f"{settings.max_text_chars:,}"))
         elif _is_supported(article, settings):
             supported.append(article)
         else:
@@ -142,6 +164,8 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             store.save_extraction(article.id, found, EXTRACTOR_VERSION)
             summary.extracted += 1
             summary.extracted_ids.append(article.id)
+            summary.mentions_found += len(found)
+            summary.mentions_undated += sum(m.event_date is None for m in found)
         if progress:
             progress(done, total, article.title or article.source)
     return summary
@@ -178,10 +202,13 @@ def rebuild_events(store: Store, *, summary: RunSummary | None = None) -> RunSum
     mentions = store.mentions()
     events, stories = build_events(articles, mentions)
     store.replace_events(events, stories)
+    summary.articles = len(articles)
     summary.mentions = len(mentions)
     summary.events = len(events)
+    summary.events_by_status = dict(Counter(e.status for e in events).most_common())
     summary.stories = len(stories)
     summary.claims = sum(len(m.claims) for m in mentions)
+    summary.quarantined = store.count("quarantine")
     return summary
 
 
@@ -236,7 +263,7 @@ def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int 
 def _extract_isolated(articles: Sequence[Article], settings: Settings
                       ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
     """``_extract``, where an article whose annotation or extraction raises becomes an InputFailure
-    (E171) and the others go on.
+    (extraction failed) and the others go on.
 
     Articles stream through spaCy in batches, so an error names no article: the batches in
     flight when it came are redone one article at a time, then streaming resumes.

@@ -150,7 +150,12 @@ def read_sitemap(
     if not urls:
         yield input_failure(source, Errors.E129)
         return
+    if not ctx.fetch:
+        yield input_failure(source, Errors.E166, count=len(urls))
+        return
+    if ctx.depth >= MAX_SITEMAP_DEPTH:
+        yield input_failure(source, Errors.E130, depth=MAX_SITEMAP_DEPTH)
+        return
     from eventwire.ingest.fetch import read_listed
 
-    yield from read_listed(urls, source, ctx, not_fetched=Errors.E166, too_deep=Errors.E130,
-                           max_depth=MAX_SITEMAP_DEPTH)
+    yield from read_listed(urls, ctx)

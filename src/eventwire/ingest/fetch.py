@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from eventwire.errors import Errors, InputError, Message, failure_from, input_failure
+from eventwire.errors import Errors, InputError, failure_from, input_failure
 from eventwire.ingest.context import Context
 from eventwire.ingest.urls import url_lines
 from eventwire.model import Article, InputFailure
@@ -92,21 +92,19 @@ MAX_URL_LIST_DEPTH = 2
 
 def read_url_list(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]
                   ) -> Iterator[Article | InputFailure]:
-    """A list of URLs, one a line: the pages it lists (see ``read_listed``)."""
-    yield from read_listed(url_lines(data) or [], source, ctx, not_fetched=Errors.E119, too_deep=Errors.E167,
-                           max_depth=MAX_URL_LIST_DEPTH)
-
-
-def read_listed(urls: list[str], source: str, ctx: Context, *, not_fetched: Message, too_deep: Message,
-                max_depth: int) -> Iterator[Article | InputFailure]:
-    """The pages an input lists (a sitemap, a URL list): with ``fetch`` each is fetched and read,
-    one level deeper, else one failure (``not_fetched``) says how many there are and how to read them."""
+    """A list of URLs, one a line: with ``fetch`` each page is fetched and read, else one failure
+    says how many there are and how to read them."""
+    urls = url_lines(data) or []
     if not ctx.fetch:
-        yield input_failure(source, not_fetched, count=len(urls))
-        return
-    if ctx.depth >= max_depth:
-        yield input_failure(source, too_deep, depth=max_depth)
-        return
+        yield input_failure(source, Errors.E119, count=len(urls))
+    elif ctx.depth >= MAX_URL_LIST_DEPTH:
+        yield input_failure(source, Errors.E167, depth=MAX_URL_LIST_DEPTH)
+    else:
+        yield from read_listed(urls, ctx)
+
+
+def read_listed(urls: list[str], ctx: Context) -> Iterator[Article | InputFailure]:
+    """Fetch and read the pages an input lists (a sitemap, a URL list), one level deeper."""
     ctx.depth += 1
     try:
         for url in urls:

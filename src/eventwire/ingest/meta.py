@@ -208,7 +208,8 @@ def build_article(
     """
     page_meta = page_meta or {}
     if len(body) > settings.max_text_chars:
-        return input_failure(source, Errors.E118, chars=len(body), limit=settings.max_text_chars)
+        return input_failure(source, Errors.E118, chars=f"{len(body):,}",
+                             limit=f"{settings.max_text_chars:,}")
     if clean:
         cleaned = clean_text(body, strip_title=strip_title, join_wrapped=join_wrapped)
     else:

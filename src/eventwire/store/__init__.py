@@ -275,8 +275,15 @@ class Store:
 
     def event(self, event_id: str) -> Event | None:
         """One event by id (or unique id prefix)."""
-        found = list(self._records("events", Event, "WHERE id = ? OR id LIKE ?", [event_id, event_id + "%"]))
+        found = self.events_by_prefix(event_id)
         return found[0] if len(found) == 1 else None
+
+    def events_by_prefix(self, prefix: str) -> list[Event]:
+        """The event whose id is ``prefix``, else every event whose id starts with it, by id."""
+        exact = list(self._records("events", Event, "WHERE id = ?", [prefix]))
+        if exact:
+            return exact
+        return list(self._records("events", Event, "WHERE starts_with(id, ?)", [prefix], "ORDER BY id"))
 
     def stories(self) -> list[Story]:
         """Stored stories."""
