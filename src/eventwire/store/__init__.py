@@ -296,6 +296,10 @@ class Store:
         return list(self._records("claims", Claim, "WHERE mention_id IN (SELECT unnest(?))",
                                   [list(mention_ids)], "ORDER BY article_id, id"))
 
+    def claim_mentions(self) -> dict[str, str]:
+        """claim id -> the id of the mention it belongs to."""
+        return dict(self.con.execute("SELECT id, mention_id FROM claims").fetchall())
+
 
 def open_store(path: Path | str, *, read_only: bool = False) -> Store:
     """Open (and create or migrate) the store at ``path``."""
