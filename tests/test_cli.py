@@ -102,7 +102,7 @@ def test_articles_export_as_parquet_keeps_removed_spans(bad_batch) -> None:
     assert r.returncode == 0, r.stderr.decode()
     rows = pq.read_table(out).to_pylist()
     assert len(rows) == 1
-    removed = json.loads(rows[0]["removed"])
+    removed = rows[0]["removed"]  # a list of structs, not a JSON string
     reasons = {x["reason"] for x in removed}
     assert removed and "Become a member" not in rows[0]["text"]
     assert any("appeal" in r or "member" in r for r in reasons), reasons

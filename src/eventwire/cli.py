@@ -365,7 +365,11 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
               no_guard: Annotated[bool, typer.Option("--no-guard", help="With --cv: keep written templates "
                                                      "that paraphrase test-fold snippets.")] = False,
               as_json: JsonOpt = False) -> None:
-    """Weighted/macro F1 over ACLED sub-types of labelled snippets, with confusions."""
+    """How well event types are recognised: F1 over ACLED sub-types of labelled snippets, with confusions.
+
+    \b
+    Example:  eventwire eval case labelled.tsv --cv 5
+    """
     from eventwire.evaluation.case import evaluate_case
 
     report = evaluate_case(path, cv=cv, data_root=data if data.is_dir() else None, guard=not no_guard) \
@@ -378,7 +382,11 @@ def eval_geo(data: DataOpt = Path("../shared/data"),
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
              as_json: JsonOpt = False) -> None:
-    """Geocoding: share within 25 km, admin1 and country correct, precision codes."""
+    """How well places are found: share within 25 km, admin1 and country right, precision codes.
+
+    \b
+    Example:  eventwire eval geo ../shared/data --limit 200
+    """
     from eventwire.evaluation.geo import evaluate_geo
 
     report = evaluate_geo(_data_dir(data), limit=limit)
@@ -391,7 +399,11 @@ def eval_geo(data: DataOpt = Path("../shared/data"),
 def eval_boilerplate(data: DataOpt = Path("../shared/data"),
                      limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None,
                      as_json: JsonOpt = False) -> None:
-    """Boilerplate removal vs human-marked gold text, next to trafilatura alone."""
+    """How well page furniture is removed, against human-marked article text, next to trafilatura alone.
+
+    \b
+    Example:  eventwire eval boilerplate ../shared/data
+    """
     from eventwire.evaluation.boilerplate import evaluate_boilerplate
 
     _print_report(evaluate_boilerplate(_data_dir(data), limit=limit), as_json)
@@ -406,7 +418,11 @@ def eval_csv(
     n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Per-field scores on ACLED/GED-style event records (type, date, admin1, 25 km, fatalities, actor1)."""
+    """Score against your own ACLED- or GED-style records: type, date, admin1, 25 km, fatalities, actor1.
+
+    \b
+    Example:  eventwire eval csv my_acled_export.csv --limit 500
+    """
     from eventwire.evaluation.events_csv import evaluate_events_csv
 
     report = evaluate_events_csv(path, text_column=text_column, limit=limit, with_where=with_where,
@@ -420,7 +436,11 @@ def eval_articles(
     docs: Annotated[Path | None, typer.Option(help="Article texts: a folder of files or a docs.jsonl.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Full articles coded event by event: main event, event recall/precision, claims, background."""
+    """Score against articles coded event by event: main event, recall/precision, claims, background.
+
+    \b
+    Example:  eventwire eval articles gold_events.jsonl --docs docs.jsonl
+    """
     from eventwire.evaluation.articles import evaluate_articles
 
     _print_report(evaluate_articles(gold, docs), as_json)
@@ -429,7 +449,11 @@ def eval_articles(
 @eval_app.command("claims")
 def eval_claims(shared: SharedOpt = Path("../shared"),
                 ged: Annotated[bool, typer.Option(help="Also score UCDP GED headline figures.")] = True) -> None:
-    """Figures found in sentences vs the gold claims (value, speaker, hedge); GED headline figures."""
+    """How well figures are read: value, speaker and hedge against gold claims; GED headline figures.
+
+    \b
+    Example:  eventwire eval claims ../shared
+    """
     from eventwire.evaluation.claims import claims_report
 
     out.print(claims_report(_data_dir(shared), ged=ged), highlight=False, markup=False)
@@ -437,7 +461,11 @@ def eval_claims(shared: SharedOpt = Path("../shared"),
 
 @eval_app.command("dates")
 def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
-    """Dates of the gold events, resolved from the sentences of their claims."""
+    """How well event dates are resolved, against the gold events' dates.
+
+    \b
+    Example:  eventwire eval dates ../shared
+    """
     from eventwire.evaluation.dates import dates_report
 
     out.print(dates_report(_data_dir(shared)), highlight=False, markup=False)
@@ -445,7 +473,11 @@ def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
 
 @eval_app.command("status")
 def eval_status(shared: SharedOpt = Path("../shared")) -> None:
-    """Status (occurred, planned, denied, ...) of the sentences that hold gold events."""
+    """How well each event's status (occurred, planned, denied, ...) is told, against gold events.
+
+    \b
+    Example:  eventwire eval status ../shared
+    """
     from eventwire.evaluation.status import status_report
 
     out.print(status_report(_data_dir(shared)), highlight=False, markup=False)
@@ -457,7 +489,11 @@ def eval_relevance(data: DataOpt = Path("../shared/data"),
                    recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
                    n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
                    as_json: JsonOpt = False) -> None:
-    """False alarms on ordinary news and recall on conflict news (validation parts), end to end."""
+    """False alarms on ordinary news and events found in conflict news (validation parts), end to end.
+
+    \b
+    Example:  eventwire eval relevance ../shared/data
+    """
     from eventwire.evaluation.relevance import evaluate_relevance
 
     report = evaluate_relevance(_data_dir(data), settings=Settings.from_env(n_process=n_process), alarms=alarms,
