@@ -117,8 +117,10 @@ NOT_EVENT_FIGURES = frozenset({"projection", "aggregate", "not-a-person"})
 class Claim:
     """One figure (or statement) as one source gives it, traced to its sentence.
 
-    value_low/value_high give the range the words allow ("dozens" = 24..99);
-    ``value_best`` is ACLED's conservative single figure ("dozens" = 12).
+    value_low/value_high give the range the words allow ("dozens" = 24..99); ``value_best`` is
+    the single best reading inside it (a vague word's low end: 24), so low <= best <= high;
+    ``value_acled`` is ACLED's coding convention for the words ("dozens" = 12), used only for
+    ACLED's own ``fatalities`` column.
     """
 
     field: str  # fatalities | injured | displaced | evacuated | arrested | abducted | other
@@ -135,6 +137,7 @@ class Claim:
     flags: tuple[str, ...] = ()  # e.g. "ambiguous-casualties"
     article_id: str = ""
     outlet: str | None = None
+    value_acled: int | None = None
 
     @property
     def id(self) -> str:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from eventwire.settings import Settings
+
 INDEX_VERSION = "10"
 
 # Feature classes, most general first.
@@ -101,12 +103,8 @@ def _usable_alt_name(alt: str) -> bool:
 
 
 def cache_dir() -> Path:
-    """Where built indexes live: ``$EVENTWIRE_CACHE``, else ``$XDG_CACHE_HOME/eventwire``."""
-    env = os.environ.get("EVENTWIRE_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "eventwire"
+    """Where built indexes live: the ``cache`` setting (``$EVENTWIRE_CACHE``, else ``$XDG_CACHE_HOME/eventwire``)."""
+    return Settings.from_env().cache
 
 
 def data_fingerprint(*names: str) -> str:

@@ -3,10 +3,11 @@
 Needs: a sentence ``Span`` of a parsed spaCy Doc (the article's text). Provides:
 ``parse_quantity`` (words -> range) and ``find_claims`` (sentence -> ``model.Claim`` list).
 
-Range rules (value_low..value_high, and ACLED's conservative single figure ``best``):
+Range rules (value_low..value_high, and ACLED's conservative single figure, ``acled``; the
+claim's ``best`` is that figure when it lies in the range, else the range's low end):
 
 =========================  ================  =====  ======================================
-words                      low..high         best   why
+words                      low..high         acled  why
 =========================  ================  =====  ======================================
 "200", "two hundred"       200..200          200    exact
 "at least / a minimum of"  N..None           N      open upper bound
@@ -117,13 +118,18 @@ _VAGUE_RANGES: dict[str, tuple[int, int, int]] = {
 
 @dataclass(frozen=True)
 class Quantity:
-    """A count as the words allow it: range, ACLED-style best figure, qualifier, the words."""
+    """A count as the words allow it: range, best reading, qualifier, the words, ACLED's figure.
+
+    ``best`` lies in ``low..high`` (a vague word's best is its low end); ``acled`` is ACLED's
+    coding convention for the words ("dozens" = 12), which can sit outside the range.
+    """
 
     low: int | None
     high: int | None
     best: int | None
     qualifier: str | None
     text: str
+    acled: int | None = None
 
 
 def _number(text: str) -> int | None:
@@ -187,6 +193,18 @@ def parse_quantity(text: str) -> Quantity | None:
 
 
 def _quantity_from_match(m: re.Match[str]) -> Quantity | None:
+    q = _words_quantity(m)
+    if q is None:
+        return None
+    rng = None if m.group("a") or m.group("c") else _core_range(m.group("core"))
+    if rng is None or rng[0] == rng[1] or q.best is None:
+        return dataclasses.replace(q, acled=q.best)
+    # a vague word ("dozens": 24..99): its best reading is the low end of its literal range;
+    # ACLED's convention (12) is kept apart for ACLED's own fatalities column
+    return dataclasses.replace(q, best=q.low, acled=q.best)
+
+
+def _words_quantity(m: re.Match[str]) -> Quantity | None:
     qual_raw = (m.group("qual") or "").lower()
     qual_raw = re.sub(r"\s+", " ", qual_raw)
     qualifier = _QUAL_NORMAL.get(qual_raw, qual_raw) or None
@@ -414,6 +432,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
             value_low=f.q.low,
             value_high=f.q.high,
             value_best=f.q.best,
+            value_acled=f.q.acled,
             qualifier=f.q.qualifier,
             category=f.category,
             speaker=att.speaker,

@@ -27,7 +27,7 @@ from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator, Place
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: claims keep ACLED's convention apart from their best reading
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -67,7 +67,8 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     Sub-counts ("including 10 civilians") are parts of a total, and claims without a count
     ("reported casualties") carry no figure.
     """
-    figures = [c.value_best for c in claims if c.field == "fatalities" and c.value_best is not None
+    figures = [c.value_acled if c.value_acled is not None else c.value_best for c in claims
+               if c.field == "fatalities" and c.value_best is not None
                and "sub-count" not in c.flags and "no-count" not in c.flags and c.is_event_figure]
     return min(figures) if figures else None
 
