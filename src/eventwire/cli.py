@@ -19,8 +19,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError
@@ -64,7 +66,7 @@ def _stdin(paths: list[str]) -> object | None:
 
 def _report_failures(failures: list[InputFailure]) -> None:
     for f in failures:
-        err.print(f"[red]failed[/red] {f.source}: {f.reason}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[red]failed[/red] {escape(f.source)}: {escape(f.reason)}", highlight=False, soft_wrap=True)
 
 
 def _announce_first_run(settings: Settings) -> None:
@@ -164,8 +166,9 @@ def _print_events(store: Store, article_ids: set[str], limit: int = EVENTS_SHOWN
     for col in ("date", "status", "event (ACLED sub-type)", "place", "actor1", "fatal.", "sources"):
         t.add_column(col, overflow="fold")
     for e in events[:limit]:
-        t.add_row(e.id, str(e.event_date or "?"), e.status, e.sub_event_type, _place(e),
-                  e.actor1 or "", _fatalities(e), str(len(e.article_ids)))
+        # place and actor names come from articles: plain text, never markup
+        t.add_row(e.id, str(e.event_date or "?"), e.status, e.sub_event_type, Text(_place(e)),
+                  Text(e.actor1 or ""), _fatalities(e), str(len(e.article_ids)))
     out.print(t)
     if shown < len(events):
         out.print(f"{len(events) - shown} more: 'eventwire export -o events.csv' writes them all.")
@@ -275,26 +278,28 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
     p = event.place
+    # article text, names and outlets are untrusted: escaped, never read as markup
     out.print(f"[bold]{event.id}[/bold]  {event.event_date} (precision {event.time_precision})  "
-              f"{event.event_type} / {event.sub_event_type}  [{event.status}]")
+              f"{escape(event.event_type)} / {escape(event.sub_event_type)}  \\[{event.status}]")
     if p:
         alias = f" (gazetteer: {p.gazetteer_name})" if p.gazetteer_name and p.gazetteer_name != p.name else ""
         out.print(f"place: {p.name}{alias}, {p.admin1}, {p.country} ({p.latitude}, {p.longitude}), "
-                  f"geo_precision {p.geo_precision}", highlight=False)
-    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False)
+                  f"geo_precision {p.geo_precision}", highlight=False, markup=False)
+    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False, markup=False)
     for f in event.figures:
         flag = "  [red]DISPUTED[/red]" if f.disputed else ""
         out.print(f"{f.field}: low {f.low}, best {f.best}, high {f.high}{flag}")
     for m in mentions:
         a = articles.get(m.article_id)
         outlet, published = (a.outlet, a.published) if a else ("?", "?")
-        out.print(f"\n[bold]source[/bold] {outlet} ({published}) {m.article_id}", highlight=False)
+        out.print(f"\n[bold]source[/bold] {escape(str(outlet))} ({published}) {escape(m.article_id)}",
+                  highlight=False)
         for ev in m.evidence:
-            out.print(f"  > {ev.text}  [dim][{ev.start}:{ev.end}][/dim]", highlight=False)
+            out.print(f"  > {escape(ev.text)}  [dim]\\[{ev.start}:{ev.end}][/dim]", highlight=False)
         for c in m.claims:
             rng = f"{c.value_low}-{c.value_high if c.value_high is not None else '?'}"
             out.print(f"  claim {c.field} {rng} (best {c.value_best}) \"{c.text}\" -- {c.speaker}, {c.hedge}"
-                      + (f" {list(c.flags)}" if c.flags else ""), highlight=False)
+                      + (f" {list(c.flags)}" if c.flags else ""), highlight=False, markup=False)
 
 
 # events listed when an id prefix is ambiguous
