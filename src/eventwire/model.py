@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 T = TypeVar("T")
 
@@ -27,6 +28,20 @@ def stable_id(prefix: str, *parts: object, length: int = 16) -> str:
     """Deterministic id from parts: re-running on the same input gives the same id."""
     h = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
     return f"{prefix}_{h.hexdigest()[:length]}"
+
+
+_ACTOR_PAREN = re.compile(r"\(([^)]*)\)")
+_ACTOR_YEARS = re.compile(r"\(\d{4}-(?:\d{4})?\)")
+
+
+def actor_side(actor: str) -> str:
+    """The country or group an ACLED-style actor name belongs to, lower case: "Police Forces of Kenya" ->
+    kenya, "Protesters (Armenia)" -> armenia, "Hamas" -> hamas (ACLED's year suffix dropped)."""
+    name = _ACTOR_YEARS.sub("", actor).strip()
+    paren = _ACTOR_PAREN.search(name)
+    if paren:
+        return paren.group(1).strip().lower()
+    return name.rsplit(" of ", 1)[1].strip().lower() if " of " in name else name.lower()
 
 
 # --------------------------------------------------------------------------- ingest
@@ -189,7 +204,13 @@ class EventMention:
 
 @dataclass(frozen=True, slots=True)
 class FigureSummary:
-    """All claims about one figure of one event: low/best/high and whether sources disagree."""
+    """All claims about one figure of one event or episode: low/best/high and whether sources disagree.
+
+    ``best`` is the most reliable independent figure, ``low`` the lowest credible, ``high`` the highest
+    claimed (low <= best <= high); ``acled`` is ACLED's conservative coding of the words ("dozens" = 12),
+    for ACLED's own column; ``sources`` counts the independent origins behind the figures; ``note`` names
+    the sources when they disagree.
+    """
 
     field: str
     low: int | None
@@ -197,6 +218,42 @@ class FigureSummary:
     high: int | None
     disputed: bool
     claim_ids: tuple[str, ...] = ()
+    acled: int | None = None
+    sources: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedClaim:
+    """One claim as an analyst reads it: the figure, who says it and how firmly, where it was published,
+    whether it is independent reporting, and the level it speaks about (one event or the episode).
+
+    ``independent`` is False for a copy or rewrite of another report (``origin`` names the report it
+    counts as); ``superseded_by`` names a later, higher toll from the same speaker that replaces it.
+    """
+
+    claim_id: str
+    field: str  # fatalities | casualties (killed, or killed and injured) | injured | displaced | ...
+    text: str
+    evidence: Evidence
+    level: str = "event"  # event | episode
+    value_low: int | None = None
+    value_high: int | None = None
+    value_best: int | None = None
+    value_acled: int | None = None
+    qualifier: str | None = None
+    category: str | None = None
+    speaker: str | None = None
+    speaker_role: str = "unknown"  # party to the conflict | government | international body | NGO | journalist
+    hedge: str = "reported"  # confirmed | reported | claimed | unverified | denied
+    article_id: str = ""
+    mention_id: str = ""
+    outlet: str | None = None
+    published: dt.date | None = None
+    independent: bool = True
+    origin: str = ""  # the independent report this claim counts as (an article id, or a wire: "wire:AP")
+    superseded_by: str | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +283,47 @@ class Event:
     figures: tuple[FigureSummary, ...] = ()
     plover: str | None = None
     cameo: str | None = None
+    # added with incremental merging, episodes and reconciliation; never renamed
+    episode_id: str | None = None
+    fatalities_best: int | None = None
+    disputed: bool = False
+    dispute_note: str = ""
+    independent_sources: int = 0
+    claims: tuple[SourcedClaim, ...] = ()
+    reviewed: bool = False  # a reviewer confirmed it (or edited it)
+    decision_ids: tuple[str, ...] = ()  # the reviewers' decisions applied to it (the decisions table)
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """Events that sources report as one occurrence (the 19 Sept offensive: an armed clash in one outlet,
+    shelling and drone strikes in another). Tolls of "the fighting" as a whole are its claims."""
+
+    id: str
+    event_ids: tuple[str, ...]
+    article_ids: tuple[str, ...] = ()
+    event_date: dt.date | None = None
+    date_end: dt.date | None = None
+    place: Place | None = None
+    sub_event_types: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    independent_sources: int = 0
+    fatalities: int | None = None
+    fatalities_low: int | None = None
+    fatalities_best: int | None = None
+    fatalities_high: int | None = None
+    disputed: bool = False
+    dispute_note: str = ""
+    figures: tuple[FigureSummary, ...] = ()
+    claims: tuple[SourcedClaim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventAlias:
+    """An event id that was given once and now lives on inside another event (merged, or renamed)."""
+
+    alias: str
+    event_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +334,41 @@ class Story:
     article_ids: tuple[str, ...]
     title: str | None = None
     event_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRelation:
+    """How one article relates to the others of its story: original, copy, rewrite or aggregation.
+
+    ``derivative_of`` is the article it copies or rewrites, or ``wire:NAME`` when only a credit line
+    names the source; ``origin`` is the independent report it counts as (itself when original).
+    """
+
+    article_id: str
+    story_id: str
+    relation: str = "original"  # original | copy | rewrite | aggregation
+    derivative_of: str | None = None
+    origin: str = ""
+    similarity: float = 0.0
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What story clustering keeps of one article, all computed from its own text (stories stage)."""
+
+    article_id: str
+    version: str
+    day: dt.date | None = None
+    terms: dict[str, float] = dataclasses.field(default_factory=dict)
+    specs: dict[str, float] = dataclasses.field(default_factory=dict)
+    keys: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    weekdays: tuple[str, ...] = ()
+    quantities: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    lede_numbers: tuple[str, ...] = ()
+    embedding: bytes = b""  # float32 little-endian
+    minhash: bytes = b""  # uint64 little-endian
 
 
 # --------------------------------------------------------------------------- review
@@ -339,10 +472,13 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 __all__ = [
     "SCHEMA_VERSION",
     "Article",
+    "ArticleRelation",
     "Claim",
     "DECISION_ACTIONS",
     "Decision",
+    "Episode",
     "Event",
+    "EventAlias",
     "EventMention",
     "Evidence",
     "FigureSummary",
@@ -350,7 +486,10 @@ __all__ = [
     "Locator",
     "Place",
     "RemovedSpan",
+    "SourcedClaim",
     "Story",
+    "StoryFeatures",
+    "actor_side",
     "from_dict",
     "stable_id",
     "to_dict",

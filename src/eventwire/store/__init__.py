@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,12 +22,16 @@ from eventwire.errors import Errors, StoreError
 from eventwire.model import (
     SCHEMA_VERSION,
     Article,
+    ArticleRelation,
     Claim,
     Decision,
+    Episode,
     Event,
+    EventAlias,
     EventMention,
     InputFailure,
     Story,
+    StoryFeatures,
     from_dict,
     to_dict,
 )
@@ -148,7 +152,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         """Row counts of every table (used to check that re-runs change nothing)."""
-        names = [*TABLES, "article_sources", "extracted"]
+        names = [*TABLES, "article_sources", "extracted", "merged"]
         return {name: self.count(name) for name in names}
 
     # ------------------------------------------------------------------ articles
@@ -228,19 +232,32 @@ class Store:
         return [r[0] for r in rows]
 
     def save_extraction(self, article_id: str, mentions: Sequence[EventMention], extractor: str,
-                        status: str = "ok") -> None:
-        """Replace one article's mentions and claims in one transaction."""
+                        status: str = "ok", features: StoryFeatures | None = None) -> None:
+        """Replace one article's mentions, claims and story features in one transaction."""
         with self.transaction():
             self.con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
             self.con.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
+            self.con.execute("DELETE FROM story_features WHERE article_id = ?", [article_id])
             for i, m in enumerate(mentions):
                 self._insert("mentions", m, {"id": m.id, "mention_index": i}, replace=True)
                 for c in m.claims:
                     self._insert("claims", c, {"id": c.id, "mention_id": m.id}, replace=True)
+            if features is not None:
+                self._insert("story_features", features, replace=True)
             self.con.execute(
                 "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?, ?)",
                 [article_id, extractor, status, len(mentions)],
             )
+
+    def story_features(self, article_ids: Iterable[str]) -> list[StoryFeatures]:
+        """The story features of the given articles (those that have them), by id."""
+        return list(self._records("story_features", StoryFeatures, "WHERE article_id IN (SELECT unnest(?))",
+                                  [list(article_ids)], "ORDER BY article_id"))
+
+    def mentions_by_id(self, mention_ids: Iterable[str]) -> list[EventMention]:
+        """Stored mentions with the given ids."""
+        return list(self._records("mentions", EventMention, "WHERE id IN (SELECT unnest(?))",
+                                  [list(mention_ids)], "ORDER BY article_id, mention_index"))
 
     def mentions(self, article_ids: Iterable[str] | None = None) -> list[EventMention]:
         """Stored mentions, per article in salience order."""
@@ -254,41 +271,119 @@ class Store:
         """article id -> extraction status (ok, skipped-language, ...)."""
         return dict(self.con.execute("SELECT article_id, status FROM extracted").fetchall())
 
-    # ------------------------------------------------------------------ events and stories
+    # ------------------------------------------------------------------ the merged layer
 
-    def replace_events(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
-        """Replace the merged layer (events, stories) in one transaction.
+    def merge_pending(self) -> list[str]:
+        """Articles whose current extraction is not yet in the merged layer (the merge's resume point)."""
+        rows = self.con.execute(
+            "SELECT x.article_id FROM extracted x LEFT JOIN merged g ON g.article_id = x.article_id "
+            "AND g.extractor = x.extractor WHERE g.article_id IS NULL ORDER BY x.article_id").fetchall()
+        return [r[0] for r in rows]
 
-        The merged layer is recomputed from all mentions, so ids are deterministic
-        and a re-run writes identical rows.
+    def extracted_ok(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of the articles whose extraction succeeded."""
+        rows = self.con.execute("SELECT article_id FROM extracted WHERE status = 'ok' AND article_id IN "
+                                "(SELECT unnest(?))", [list(article_ids)]).fetchall()
+        return {r[0] for r in rows}
+
+    def load_state(self, name: str, version: str) -> bytes | None:
+        """A saved index (None when absent or saved by another version)."""
+        row = self.con.execute("SELECT version, data FROM index_state WHERE name = ?", [name]).fetchone()
+        return bytes(row[1]) if row and row[0] == version else None
+
+    def save_merged(self, *, events: Sequence[Event] = (), removed_events: Mapping[str, str | None] | None = None,
+                    episodes: Sequence[Episode] = (), removed_episodes: Iterable[str] = (),
+                    stories: Sequence[Story] = (), removed_stories: Iterable[str] = (),
+                    relations: Sequence[ArticleRelation] = (), merged: Mapping[str, str] | None = None,
+                    state: tuple[str, str, bytes] | None = None, reset: bool = False) -> None:
+        """Write one update of the merged layer in one transaction: changed rows, ids that went away (an
+        event's as an alias of its successor), the articles now merged and the saved index.
+
+        With ``reset`` the merged layer is emptied first (an index rebuilt from scratch).
         """
         with self.transaction():
-            self.con.execute("DELETE FROM events")
-            self.con.execute("DELETE FROM stories")
+            if reset:
+                for table in ("events", "episodes", "stories", "article_relations", "merged"):
+                    self.con.execute(f'DELETE FROM "{table}"')
+            for old, new in sorted((removed_events or {}).items()):
+                self.con.execute("DELETE FROM events WHERE id = ?", [old])
+                if new is not None:
+                    self._insert("event_aliases", EventAlias(old, new), replace=True)
+                    # aliases of the id that went away follow it to its successor
+                    self.con.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", [new, old])
+                else:
+                    self.con.execute("DELETE FROM event_aliases WHERE event_id = ?", [old])
             for e in events:
-                self._insert("events", e)
+                self._insert("events", e, replace=True)
+                self.con.execute("DELETE FROM event_aliases WHERE alias = ?", [e.id])  # a live id again
+            for pid in removed_episodes:
+                self.con.execute("DELETE FROM episodes WHERE id = ?", [pid])
+            for p in episodes:
+                self._insert("episodes", p, replace=True)
+            for sid in removed_stories:
+                self.con.execute("DELETE FROM stories WHERE id = ?", [sid])
             for s in stories:
-                self._insert("stories", s)
+                self._insert("stories", s, replace=True)
+            for r in relations:
+                self._insert("article_relations", r, replace=True)
+            for aid, extractor in sorted((merged or {}).items()):
+                self.con.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)", [aid, extractor])
+            if state is not None:
+                self.con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)", list(state))
 
-    def events(self) -> list[Event]:
-        """Stored events, by date then id."""
-        return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
+    def events(self, ids: Iterable[str] | None = None) -> list[Event]:
+        """Stored events (all, or the given ids), by date then id."""
+        if ids is None:
+            return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
+        return list(self._records("events", Event, "WHERE id IN (SELECT unnest(?))", [list(ids)],
+                                  "ORDER BY event_date NULLS LAST, id"))
 
     def event(self, event_id: str) -> Event | None:
-        """One event by id (or unique id prefix)."""
+        """One event by id, alias or unique id prefix."""
         found = self.events_by_prefix(event_id)
         return found[0] if len(found) == 1 else None
 
+    def events_by_status(self) -> dict[str, int]:
+        """Event counts per status, most first."""
+        rows = self.con.execute("SELECT status, count(*) n FROM events GROUP BY status ORDER BY n DESC, status")
+        return {r[0]: int(r[1]) for r in rows.fetchall()}
+
+    def resolve_alias(self, event_id: str) -> str | None:
+        """The event an id that went away (merged into another, renamed) lives on in."""
+        row = self.con.execute("SELECT event_id FROM event_aliases WHERE alias = ?", [event_id]).fetchone()
+        return row[0] if row else None
+
+    def aliases(self) -> list[EventAlias]:
+        """Every alias, by alias."""
+        return list(self._records("event_aliases", EventAlias, order="ORDER BY alias"))
+
     def events_by_prefix(self, prefix: str) -> list[Event]:
-        """The event whose id is ``prefix``, else every event whose id starts with it, by id."""
+        """The event whose id (or alias) is ``prefix``, else every event whose id starts with it, by id."""
         exact = list(self._records("events", Event, "WHERE id = ?", [prefix]))
         if exact:
             return exact
+        target = self.resolve_alias(prefix)
+        if target is not None:
+            return list(self._records("events", Event, "WHERE id = ?", [target]))
         return list(self._records("events", Event, "WHERE starts_with(id, ?)", [prefix], "ORDER BY id"))
+
+    def episodes(self, ids: Iterable[str] | None = None) -> list[Episode]:
+        """Stored episodes (all, or the given ids), by date then id."""
+        if ids is None:
+            return list(self._records("episodes", Episode, order="ORDER BY event_date NULLS LAST, id"))
+        return list(self._records("episodes", Episode, "WHERE id IN (SELECT unnest(?))", [list(ids)],
+                                  "ORDER BY event_date NULLS LAST, id"))
 
     def stories(self) -> list[Story]:
         """Stored stories."""
         return list(self._records("stories", Story, order="ORDER BY id"))
+
+    def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
+        """How each article relates to its story (original, copy, rewrite, aggregation), by article."""
+        if article_ids is None:
+            return list(self._records("article_relations", ArticleRelation, order="ORDER BY article_id"))
+        return list(self._records("article_relations", ArticleRelation, "WHERE article_id IN (SELECT unnest(?))",
+                                  [list(article_ids)], "ORDER BY article_id"))
 
     def claims(self, mention_ids: Iterable[str] | None = None) -> list[Claim]:
         """Stored claims (all, or those of the given mentions)."""

@@ -43,6 +43,8 @@ def _sql_type(tp: Any) -> str:
         return "DOUBLE"
     if tp is dt.date:
         return "DATE"
+    if tp is bytes:
+        return "BLOB"
     return "JSON"
 
 
@@ -74,6 +76,12 @@ TABLES: dict[str, Table] = {
         Table("stories", model.Story, ("id",)),
         # reviewers' decisions: never recomputed, applied to the merged layer on every run
         Table("decisions", model.Decision, ("id",)),
+        # incremental merging (v3): episodes, ids that live on as aliases, copies and rewrites,
+        # and the per-article features story clustering needs
+        Table("episodes", model.Episode, ("id",)),
+        Table("event_aliases", model.EventAlias, ("alias",)),
+        Table("article_relations", model.ArticleRelation, ("article_id",)),
+        Table("story_features", model.StoryFeatures, ("article_id",)),
     )
 }
 
@@ -86,6 +94,10 @@ LINK_DDL = [
     # extraction done per article and extractor version: an interrupted run resumes here
     "CREATE TABLE IF NOT EXISTS extracted (article_id VARCHAR PRIMARY KEY, extractor VARCHAR, "
     "status VARCHAR, mention_count INTEGER)",
+    # the incremental story and event indexes, saved with the merged layer they produced (v3)
+    "CREATE TABLE IF NOT EXISTS index_state (name VARCHAR PRIMARY KEY, version VARCHAR, data BLOB)",
+    # articles whose extraction (by this extractor version) is in the merged layer: the merge resumes here
+    "CREATE TABLE IF NOT EXISTS merged (article_id VARCHAR PRIMARY KEY, extractor VARCHAR)",
 ]
 
 
@@ -109,8 +121,19 @@ def _v2(con: Any) -> None:
         con.execute(create_table_sql(table))
 
 
+def _v3(con: Any) -> None:
+    # episodes, event aliases, article relations, story features and the saved indexes; the merged
+    # layer of a v2 store was recomputed on every run, so it is dropped and rebuilt by the next run
+    for sql in LINK_DDL:
+        con.execute(sql)
+    con.execute("DELETE FROM events")
+    con.execute("DELETE FROM stories")
+    for table in TABLES.values():
+        con.execute(create_table_sql(table))
+
+
 # version -> step that brings a store from version-1 to version
-MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2}
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def additive_columns(con: Any) -> None:
