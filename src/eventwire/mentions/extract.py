@@ -21,13 +21,14 @@ from spacy.tokens import Doc, Span
 
 from eventwire.mentions.actors import find_actors
 from eventwire.mentions.classify import Classification, LinearModel, classify_many
+from eventwire.mentions.coalesce import FOCUS, coalesce
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import ranked_dates, resolve_date
 from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
-from eventwire.model import Article, Claim, EventMention, Evidence, Locator, Place
+from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 
-EXTRACTOR_VERSION = "2"  # 2: claims keep ACLED's convention apart from their best reading
+EXTRACTOR_VERSION = "3"  # 3: one event told in several sentences of an article is one mention (coalesce)
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -171,7 +172,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             cameo=ec.cameo,
         ))
     mentions = _inherit_dates(mentions, {i: c.index for i, c in enumerate(candidates)})
-    merged = _merge_within_article(mentions)
+    merged = coalesce(mentions, _mention_fatalities)
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
 
@@ -268,52 +269,3 @@ def _overlap(a: str, b: str) -> float:
     wb = {w.lower().strip(".,'\"") for w in b.split() if len(w) > 3}
     return len(wa & wb) / max(len(wa), 1)
 
-
-FOCUS = "article focus: "
-
-
-def _same_place(a: Place | None, b: Place | None) -> bool:
-    if a is None or b is None:
-        return True  # a placeless sentence continues the story told around it
-    if a.evidence.startswith(FOCUS) or b.evidence.startswith(FOCUS):
-        return True  # a place borrowed from the article's focus is no evidence of another place
-    return (a.gazetteer_name or a.name) == (b.gazetteer_name or b.name)
-
-
-def _better_place(a: Place | None, b: Place | None) -> Place | None:
-    """The place named in the text beats one borrowed from the article focus."""
-    if a is None or (a.evidence.startswith(FOCUS) and b is not None and not b.evidence.startswith(FOCUS)):
-        return b
-    return a
-
-
-def _merge_within_article(mentions: list[EventMention]) -> list[EventMention]:
-    """One article often describes one event in several sentences: merge them.
-
-    Same sub-type, same date and same place (or one of them placeless) make one
-    mention carrying every evidence sentence and every claim.
-    """
-    out: list[EventMention] = []
-    for m in mentions:
-        host = next((o for o in out if o.sub_event_type == m.sub_event_type
-                     and o.event_date == m.event_date and o.status == m.status
-                     and _same_place(o.place, m.place)), None)
-        if host is None:
-            out.append(m)
-            continue
-        claims = host.claims + m.claims
-        merged = dataclasses.replace(
-            host,
-            evidence=host.evidence + m.evidence,
-            claims=claims,
-            fatalities=_mention_fatalities(claims),
-            salience=max(host.salience, m.salience) + 0.1,
-            place=_better_place(host.place, m.place),
-            actor1=host.actor1 or m.actor1,
-            actor2=host.actor2 or m.actor2,
-            inter1=host.inter1 if host.actor1 else m.inter1,
-            inter2=host.inter2 if host.actor2 else m.inter2,
-            time_precision=min(host.time_precision, m.time_precision),
-        )
-        out[out.index(host)] = merged
-    return out
