@@ -7,7 +7,7 @@ import datetime as dt
 from eventwire.mentions.counts import find_claims
 from eventwire.model import Event, EventMention, Evidence
 from eventwire.pipeline import plain_pipeline
-from eventwire.reconcile import attach_figures, summarise
+from eventwire.reconcile import Source, attach_figures, sourced_claims, summarise
 
 OC = "Dozens of people are confirmed to have been killed and hundreds wounded, with the true cost still being counted."
 AP = ("Gegham Stepanyan, the human rights ombudsman for Nagorno-Karabakh, reported a minimum of 200 casualties, "
@@ -19,9 +19,17 @@ def _claims(text: str, article_id: str, outlet: str):
     return find_claims(sent, article_id=article_id, outlet=outlet, published=dt.date(2023, 9, 20))
 
 
+def _sourced(text: str, article_id: str, outlet: str):
+    """The claims of one sentence as reconciliation reads them (the sentence is its mention's evidence)."""
+    m = EventMention(article_id=article_id, event_type="Battles", sub_event_type="Armed clash",
+                     evidence=(Evidence(text, 0, len(text)),), claims=tuple(_claims(text, article_id, outlet)))
+    return sourced_claims(m, Source(article_id, outlet=outlet, origin=article_id), [])
+
+
 def test_two_outlets_disagree_on_fatalities() -> None:
-    oc = [c for c in _claims(OC, "oc", "OC Media") if c.field == "fatalities"]
-    ap = [c for c in _claims(AP, "ap", "BNB") if c.field == "fatalities"]
+    oc = [c for c in _sourced(OC, "oc", "OC Media") if c.field == "fatalities"]
+    # "a minimum of 200 casualties ... with over 400 others injured": casualties next to injured are deaths
+    ap = [c for c in _sourced(AP, "ap", "BNB") if c.field == "fatalities"]
     s = summarise("fatalities", oc + ap)
     assert s.disputed  # "dozens" (24..99) and "a minimum of 200" cannot both be right
     # "dozens" is 24..99 literally, best its low end; ACLED's 12 is not a figure of the summary
@@ -31,7 +39,7 @@ def test_two_outlets_disagree_on_fatalities() -> None:
 
 
 def test_sub_count_is_not_a_rival_total() -> None:
-    ap = [c for c in _claims(AP, "ap", "BNB") if c.field == "fatalities"]
+    ap = [c for c in _sourced(AP, "ap", "BNB") if c.field == "fatalities"]
     assert any("sub-count" in c.flags for c in ap)
     s = summarise("fatalities", ap)
     assert not s.disputed

@@ -83,11 +83,15 @@ def test_figures_are_ordered_and_acled_figure_only_in_its_column(demo_run) -> No
     for f in figures:
         known = [v for v in (f.low, f.best, f.high) if v is not None]
         assert known == sorted(known), f
-    # "dozens" killed: the range is literal (24-99, best 24); ACLED's 12 is its fatalities column alone
-    dozens = next(r for r in rows if r["fatalities_low"] == 24)
-    fat = next(f for f in dozens["figures"] if f["field"] == "fatalities")
-    assert (fat["low"], fat["best"], fat["high"]) == (24, 24, 99)
-    assert dozens["fatalities"] == 12 and dozens["fatalities_high"] == 99
+    # "dozens" killed (24-99, best 24) against "a minimum of 200": the offensive's episode holds both
+    # tolls; ACLED's 12 is its fatalities column alone
+    with Store(db, read_only=True) as store:
+        episodes, _ = export.rows_of("episodes", store)
+    offensive = next(r for r in episodes if r["fatalities_low"] == 24)
+    fat = next(f for f in offensive["figures"] if f["field"] == "fatalities")
+    assert (fat["low"], fat["best"], fat["high"]) == (24, 24, 200)
+    assert offensive["fatalities"] == 12 and offensive["fatalities_best"] == 24 and offensive["disputed"]
+    assert {c["outlet"] for c in offensive["claims"]} == {"OC Media", "BNB - Big Big News"}
 
 
 def test_parquet_nested_fields_are_lists_and_structs(demo_run, tmp_path: Path) -> None:

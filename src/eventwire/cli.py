@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +27,7 @@ from rich.text import Text
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError
 from eventwire.ingest import parse_field_options
-from eventwire.model import Article, Event, InputFailure
+from eventwire.model import Article, Event, FigureSummary, InputFailure
 from eventwire.settings import Settings
 from eventwire.store import Store
 
@@ -140,6 +140,7 @@ def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
         ("articles", summary.articles, ""),
         ("event mentions", summary.mentions, ""),
         ("events", summary.events, _counts(summary.events_by_status)),
+        ("episodes", summary.episodes, "events reported as one occurrence"),
         ("stories", summary.stories, ""),
         ("claims", summary.claims, ""),
         ("inputs in quarantine", summary.quarantined, ""),
@@ -266,17 +267,11 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     Example:  eventwire show e_081517b4
     """
     with Store(db, read_only=True) as store:
-        found = store.events_by_prefix(event_id)
-        if not found:
-            raise UsageError(Errors.E204, event_id=event_id, db=db)
-        if len(found) > 1:
-            listing = "\n".join(f"  {e.id}  {e.event_date or '?'}  {e.sub_event_type}  {_place(e)}"
-                                 for e in found[:CANDIDATES_SHOWN])
-            more = f"\n  ... and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
-            raise UsageError(Errors.E210, prefix=event_id, count=len(found), candidates=listing + more)
-        [event] = found
+        event = _one_event(store, event_id, db)
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
+        relations = {r.article_id: r for r in store.relations(event.article_ids)}
+        episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
     p = event.place
     # article text, names and outlets are untrusted: escaped, never read as markup
     out.print(f"[bold]{event.id}[/bold]  {event.event_date} (precision {event.time_precision})  "
@@ -286,13 +281,20 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         out.print(f"place: {p.name}{alias}, {p.admin1}, {p.country} ({p.latitude}, {p.longitude}), "
                   f"geo_precision {p.geo_precision}", highlight=False, markup=False)
     out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False, markup=False)
-    for f in event.figures:
-        flag = "  [red]DISPUTED[/red]" if f.disputed else ""
-        out.print(f"{f.field}: low {f.low}, best {f.best}, high {f.high}{flag}")
+    out.print(f"independent sources: {event.independent_sources}" + ("  reviewed" if event.reviewed else ""),
+              highlight=False)
+    if episode is not None and len(episode.event_ids) > 1:
+        out.print(f"episode {episode.id}: {len(episode.event_ids)} events reported as one occurrence "
+                  f"({', '.join(episode.sub_event_types)})", highlight=False, markup=False)
+        _print_figures(episode.figures, "episode ")
+    _print_figures(event.figures)
     for m in mentions:
         a = articles.get(m.article_id)
         outlet, published = (a.outlet, a.published) if a else ("?", "?")
-        out.print(f"\n[bold]source[/bold] {escape(str(outlet))} ({published}) {escape(m.article_id)}",
+        rel = relations.get(m.article_id)
+        how = f" [{rel.relation}{' of ' + rel.derivative_of if rel.derivative_of else ''}]" \
+            if rel and rel.relation != "original" else ""
+        out.print(f"\n[bold]source[/bold] {escape(str(outlet))} ({published}) {escape(m.article_id)}{escape(how)}",
                   highlight=False)
         for ev in m.evidence:
             out.print(f"  > {escape(ev.text)}  [dim]\\[{ev.start}:{ev.end}][/dim]", highlight=False)
@@ -304,6 +306,79 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
 
 # events listed when an id prefix is ambiguous
 CANDIDATES_SHOWN = 20
+
+
+def _one_event(store: Store, event_id: str, db: Path) -> Event:
+    """The event an id, alias or unique id prefix names (an alias is said so on stderr)."""
+    found = store.events_by_prefix(event_id)
+    if not found:
+        raise UsageError(Errors.E204, event_id=event_id, db=db)
+    if len(found) > 1:
+        listing = "\n".join(f"  {e.id}  {e.event_date or '?'}  {e.sub_event_type}  {_place(e)}"
+                             for e in found[:CANDIDATES_SHOWN])
+        more = f"\n  ... and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
+        raise UsageError(Errors.E210, prefix=event_id, count=len(found), candidates=listing + more)
+    if not found[0].id.startswith(event_id):
+        err.print(f"{event_id} was merged into {found[0].id}; showing that event.", highlight=False)
+    return found[0]
+
+
+def _print_figures(figures: Sequence[FigureSummary], level: str = "") -> None:
+    for f in figures:
+        flag = "  [red]DISPUTED[/red]" if f.disputed else ""
+        acled = f", ACLED {f.acled}" if f.field == "fatalities" and f.acled is not None else ""
+        out.print(f"{level}{f.field}: low {f.low}, best {f.best}, high {f.high}{acled}; "
+                  f"{f.sources} independent source(s){flag}", highlight=False)
+        if f.note:
+            out.print(f"  {escape(f.note)}", highlight=False)
+
+
+@app.command()
+def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
+    """Every claim about one event and its episode: figure, speaker and role, hedge, outlet, independence.
+
+    \b
+    Example:  eventwire claims e_081517b4
+    The event's own claims come first, then those about the episode it belongs to (tolls of the
+    fighting as a whole); a copy or rewrite of another report is never independent.
+    """
+    with Store(db, read_only=True) as store:
+        event = _one_event(store, event_id, db)
+        episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
+    p = event.place
+    out.print(f"{event.id}  {event.event_date or '?'}  {event.sub_event_type}  "
+              f"{p.name if p else '?'}{', ' + p.country if p and p.country else ''}  "
+              f"{event.independent_sources} independent source(s)", highlight=False, markup=False)
+    _print_figures(event.figures)
+    rows = [c for c in event.claims if c.level == "event"]
+    if episode is not None and len(episode.event_ids) > 1:
+        out.print(f"episode {episode.id} ({len(episode.event_ids)} events: {', '.join(episode.sub_event_types)})",
+                  highlight=False, markup=False)
+        _print_figures(episode.figures, "episode ")
+        rows += list(episode.claims)
+    if not rows:
+        out.print("no claims", highlight=False)
+        return
+    t = Table(show_lines=False)
+    for col in ("level", "field", "value", "speaker", "role", "hedge", "outlet", "time", "indep.", "evidence"):
+        t.add_column(col, overflow="fold")
+    for c in rows:
+        value = _value(c.value_low, c.value_high, c.qualifier) + (f" ({c.category})" if c.category else "")
+        if c.superseded_by:
+            value += f" superseded by {c.superseded_by}"
+        # every field comes from an article: plain text, never markup
+        t.add_row(c.level, c.field, Text(value), Text(c.speaker or ""), c.speaker_role, c.hedge, Text(c.outlet or ""),
+                  str(c.published or "?"), "yes" if c.independent else f"no ({c.origin})",
+                  Text(f"\"{c.text}\" in: {c.evidence.text.strip()} [{c.evidence.start}:{c.evidence.end}]"))
+    out.print(t)
+
+
+def _value(low: int | None, high: int | None, qualifier: str | None) -> str:
+    if low is None:
+        return "no number"
+    if high is None:
+        return f"{low}+"
+    return str(low) if low == high else f"{low}-{high}"
 
 
 @app.command()
@@ -486,6 +561,48 @@ def eval_status(shared: SharedOpt = Path("../shared")) -> None:
     from eventwire.evaluation.status import status_report
 
     out.print(status_report(_data_dir(shared)), highlight=False, markup=False)
+
+
+@eval_app.command("stories")
+def eval_stories(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = False) -> None:
+    """How well articles are grouped into stories: B-cubed on the ECB+ topics held out from training.
+
+    \b
+    Example:  eventwire eval stories ../shared/data
+    All 772 ECB+ development articles are clustered in one run; the pair model was fitted on the
+    train topics, the validation topics are the held-out score.
+    """
+    from eventwire.evaluation.stories import evaluate_stories
+
+    _print_report(evaluate_stories(_data_dir(data), Settings.from_env()), as_json)
+
+
+@eval_app.command("merging")
+def eval_merging(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = False) -> None:
+    """How well reports of one real event become one event: ECB+ gold topics 8, 12 and 19, end to end.
+
+    \b
+    Example:  eventwire eval merging ../shared/data
+    For each real event, the share of its articles merged into its largest event; and how many
+    events hold articles of two different real events.
+    """
+    from eventwire.evaluation.merging import evaluate_merging
+
+    _print_report(evaluate_merging(_data_dir(data), Settings.from_env()), as_json)
+
+
+@eval_app.command("disputes")
+def eval_disputes(data: DataOpt = Path("../shared/data"),
+                  sample: Annotated[int, typer.Option(help="Print this many disputed events for checking.")] = 20,
+                  as_json: JsonOpt = False) -> None:
+    """Which events and episodes of the ECB+ development articles have disputed figures, with the notes.
+
+    \b
+    Example:  eventwire eval disputes ../shared/data --sample 20
+    """
+    from eventwire.evaluation.merging import evaluate_disputes
+
+    _print_report(evaluate_disputes(_data_dir(data), Settings.from_env(), sample=sample), as_json)
 
 
 @eval_app.command("relevance")

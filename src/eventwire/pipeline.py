@@ -4,15 +4,20 @@ ingest -> annotate (nlp) -> mentions (with geo) -> stories -> merge -> reconcile
 
 This module is the only place that wires stages together and the only one that creates the
 shared resources (the spaCy pipeline with its place-name ruler, the gazetteer and geocoder, the
-event classifier), once per process; the CLI, evaluations, scripts and benchmarks call the
-functions here rather than wiring stages themselves.
+event classifier, the text embedder, the story model), once per process; the CLI, evaluations,
+scripts and benchmarks call the functions here rather than wiring stages themselves.
+
+The merged layer (stories, events, episodes, figures) is updated incrementally: each run adds the
+articles extracted since the last one to the saved story and event indexes, re-clusters only what
+they touch and writes only the rows that changed, together with the saved indexes, in one transaction.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections import Counter
+import hashlib
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -20,17 +25,27 @@ from typing import BinaryIO
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from eventwire import geo, mentions, nlp
+from eventwire import geo, mentions, merge, nlp, reconcile, stories
+from eventwire.embed import Embedder
 from eventwire.errors import Errors, input_failure
 from eventwire.ingest import read_inputs
-from eventwire.merge import merge_events
-from eventwire.model import Article, Event, EventMention, InputFailure, Story
-from eventwire.reconcile import attach_figures
+from eventwire.model import (
+    Article,
+    ArticleRelation,
+    Decision,
+    Episode,
+    Event,
+    EventMention,
+    InputFailure,
+    Story,
+    StoryFeatures,
+)
 from eventwire.settings import Settings
 from eventwire.store import Store
-from eventwire.stories import group_stories
 
-EXTRACTOR_VERSION = mentions.EXTRACTOR_VERSION
+# an article is extracted again when the mentions stage or the story features change
+EXTRACTOR_VERSION = f"{mentions.EXTRACTOR_VERSION}+s{stories.FEATURE_VERSION}"
+MERGED_LAYER = "merged-layer"  # the saved indexes' name in the store
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,9 @@ class Resources:
     nlp: Language  # spaCy pipeline with the gazetteer's place names in an entity ruler
     geocoder: geo.Geocoder
     classifier: mentions.LinearModel
+    embedder: Embedder  # bge-small-en, for story features (and any stage that needs text vectors)
+    story_idf: stories.Idf
+    pair_model: stories.PairModel
 
 
 @functools.lru_cache(maxsize=2)
@@ -59,13 +77,27 @@ def gazetteer_built() -> bool:
     return geo.index_path().exists()
 
 
+@functools.lru_cache(maxsize=1)
+def embedder() -> Embedder:
+    """The text embedder (bge-small-en ONNX), created once per process."""
+    return Embedder()
+
+
+def annotate(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, Doc]]:
+    """The annotate stage alone, with the shared spaCy pipeline (evaluations and scripts use it)."""
+    yield from nlp.annotate(articles, resources(settings).nlp, n_process=settings.n_process,
+                            batch_size=settings.batch_size)
+
+
 @functools.lru_cache(maxsize=2)
 def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
-    """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier."""
+    """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier,
+    embedder, story model."""
     gaz = gazetteer()
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
     return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
-                     classifier=mentions.load_model())
+                     classifier=mentions.load_model(), embedder=embedder(), story_idf=stories.load_idf(),
+                     pair_model=stories.load_pair_model())
 
 
 def resources(settings: Settings) -> Resources:
@@ -98,6 +130,7 @@ class RunSummary:
     mentions: int = 0
     events: int = 0
     events_by_status: dict[str, int] = field(default_factory=dict)
+    episodes: int = 0
     stories: int = 0
     claims: int = 0
     quarantined: int = 0
@@ -157,11 +190,12 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
     total = len(supported)
-    for done, (article, found) in enumerate(_extract_isolated(supported, settings), start=1):
-        if isinstance(found, InputFailure):
-            _failed(store, summary, article, found)
+    for done, (article, result) in enumerate(_extract_isolated(supported, settings, features=True), start=1):
+        if isinstance(result, InputFailure):
+            _failed(store, summary, article, result)
         else:
-            store.save_extraction(article.id, found, EXTRACTOR_VERSION)
+            found, feats = result
+            store.save_extraction(article.id, found, EXTRACTOR_VERSION, features=feats)
             summary.extracted += 1
             summary.extracted_ids.append(article.id)
             summary.mentions_found += len(found)
@@ -178,36 +212,239 @@ def _failed(store: Store, summary: RunSummary, article: Article, failure: InputF
     summary.failures.append(failure)
 
 
-def build_events(articles: Sequence[Article], mentions: Sequence[EventMention]
-                 ) -> tuple[list[Event], list[Story]]:
-    """Stories and events stage, then the claims stage, over a set of articles."""
-    stories = group_stories(articles, mentions)
-    events = merge_events(mentions, stories)
-    outlet = {a.id: a.outlet or a.source for a in articles}
-    events = [dataclasses.replace(e, sources=tuple(sorted({outlet.get(a, a) for a in e.article_ids})))
-              for e in events]
-    events = attach_figures(events, mentions)
-    by_story: dict[str, list[str]] = {}
-    for e in events:
-        if e.story_id:
-            by_story.setdefault(e.story_id, []).append(e.id)
-    stories = [dataclasses.replace(s, event_ids=tuple(sorted(by_story.get(s.id, [])))) for s in stories]
-    return events, stories
+# --------------------------------------------------------------------------- the merged layer
 
 
-def rebuild_events(store: Store, *, summary: RunSummary | None = None) -> RunSummary:
-    """Recompute the merged layer (stories, events, figures) from every stored mention."""
+def _day(article: Article | None) -> int | None:
+    return article.published.toordinal() if article is not None and article.published else None
+
+
+@dataclass
+class MergedLayer:
+    """The incremental indexes behind the stored merged layer, saved with it (pickled) after each run.
+
+    Every result is a function of the stored articles, mentions and decisions (the indexes are
+    order-independent), so a lost or outdated save is rebuilt from the store with the same result.
+    """
+
+    stories: stories.StoryIndex
+    events: merge.EventIndex = field(default_factory=merge.EventIndex)
+    episodes: merge.EpisodeIndex = field(default_factory=merge.EpisodeIndex)
+    story_articles: dict[str, set[str]] = field(default_factory=dict)  # story -> its articles
+    relations: dict[str, ArticleRelation] = field(default_factory=dict)
+    published: dict[str, int | None] = field(default_factory=dict)  # article -> publication day
+    decisions: frozenset[str] = frozenset()  # decisions already applied
+
+    @classmethod
+    def empty(cls, res: Resources) -> MergedLayer:
+        return cls(stories=stories.StoryIndex(res.pair_model, res.story_idf))
+
+
+def merged_layer_version(res: Resources) -> str:
+    """What the saved indexes depend on: the merge rules, the story features and model, the extractor."""
+    model = hashlib.sha1(repr((res.pair_model.features, res.pair_model.coef, res.pair_model.intercept,
+                               res.pair_model.specs_gate)).encode()).hexdigest()[:10]
+    return f"{merge.MERGE_VERSION}/{stories.FEATURE_VERSION}/{model}/{EXTRACTOR_VERSION}"
+
+
+@dataclass
+class MergeUpdate:
+    """One update of the merged layer, ready to be written."""
+
+    events: dict[str, Event] = field(default_factory=dict)
+    removed_events: dict[str, str | None] = field(default_factory=dict)
+    episodes: dict[str, Episode] = field(default_factory=dict)
+    removed_episodes: set[str] = field(default_factory=set)
+    stories: dict[str, Story] = field(default_factory=dict)
+    removed_stories: set[str] = field(default_factory=set)
+    relations: list[ArticleRelation] = field(default_factory=list)
+
+
+def update_merged(store: Store, settings: Settings, *, summary: RunSummary | None = None) -> RunSummary:
+    """Add the articles extracted since the last update to stories, events and episodes, and write
+    what changed (resumable: an interrupted update is redone from the saved indexes)."""
     summary = summary or RunSummary()
-    articles = store.articles()
-    mentions = store.mentions()
-    events, stories = build_events(articles, mentions)
-    store.replace_events(events, stories)
-    summary.articles = len(articles)
-    summary.mentions = len(mentions)
-    summary.events = len(events)
-    summary.events_by_status = dict(Counter(e.status for e in events).most_common())
-    summary.stories = len(stories)
-    summary.claims = sum(len(m.claims) for m in mentions)
+    res = resources(settings)
+    version = merged_layer_version(res)
+    saved = store.load_state(MERGED_LAYER, version)
+    layer = pickle.loads(saved) if saved is not None else MergedLayer.empty(res)
+    pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
+    decisions = store.decisions()
+    update = apply_articles(layer, store, pending, decisions)
+    extractor = {aid: EXTRACTOR_VERSION for aid in pending}
+    store.save_merged(events=list(update.events.values()), removed_events=update.removed_events,
+                      episodes=list(update.episodes.values()), removed_episodes=update.removed_episodes,
+                      stories=list(update.stories.values()), removed_stories=update.removed_stories,
+                      relations=update.relations, merged=extractor,
+                      state=(MERGED_LAYER, version, pickle.dumps(layer, protocol=pickle.HIGHEST_PROTOCOL)),
+                      reset=saved is None)
+    return totals(store, summary)
+
+
+def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], decisions: Sequence[Decision]
+                   ) -> MergeUpdate:
+    """Stories, then events, relations, episodes and figures for the pending articles (in place on ``layer``)."""
+    ok = store.extracted_ok(pending)
+    articles = {a.id: a for a in store.articles(ok)}
+    for aid, a in articles.items():
+        layer.published[aid] = _day(a)
+    new = [stories.NewArticle(f.article_id, stories.from_record(f), layer.published.get(f.article_id))
+           for f in store.story_features(ok) if f.article_id not in layer.stories]
+    story_changes = layer.stories.add(new)
+    moved: dict[str, str] = {}
+    touched_stories: set[str] = set()
+    for aid, sid in story_changes.items():
+        old = layer.events.story_of_article.get(aid)
+        if old == sid:
+            continue
+        moved[aid] = sid
+        if old is not None:
+            layer.story_articles.get(old, set()).discard(aid)
+            touched_stories.add(old)
+        layer.story_articles.setdefault(sid, set()).add(aid)
+        touched_stories.add(sid)
+    # mentions: this extraction's replace the article's old ones
+    found = store.mentions(ok)
+    new_ids = {m.id for m in found}
+    old_ids = {mid for aid in pending for mid in layer.events.mentions_of_article.get(aid, ())}
+    keys = [merge.mention_key(m, layer.published.get(m.article_id)) for m in found]
+    constraints = merge.Constraints.from_decisions(decisions)
+    new_decisions = [d for d in decisions if d.id not in layer.decisions]
+    keys += _wake(layer, store, old_ids | {m for d in new_decisions for m in (*d.mention_ids, *d.other_mention_ids)}
+                  | {m for a in constraints.irrelevant_articles - layer.events.constraints.irrelevant_articles
+                     for m in layer.events.mentions_of_article.get(a, ())})
+    changes = layer.events.update(added=keys, removed=old_ids - new_ids, stories=moved, constraints=constraints)
+    update = MergeUpdate(removed_events=dict(changes.removed))
+    refresh = set(changes.updated)
+    # relations inside every story that changed: a copy's original may have arrived
+    for sid in sorted(touched_stories):
+        members = sorted(layer.story_articles.get(sid, ()))
+        if not members:
+            update.removed_stories.add(sid)
+            continue
+        arts = {a.id: a for a in store.articles(members)}
+        live = {f.article_id: stories.from_record(f) for f in store.story_features(members)}
+        for rel in stories.relations(sid, [stories.Report(arts[a], live.get(a)) for a in members if a in arts]):
+            if layer.relations.get(rel.article_id) != rel:
+                layer.relations[rel.article_id] = rel
+                update.relations.append(rel)
+                refresh |= _events_of_article(layer, rel.article_id)
+        update.stories[sid] = Story(id=sid, article_ids=tuple(members), title=_title(arts, members, layer),
+                                    event_ids=tuple(sorted({e for a in members for e in _events_of_article(layer, a)})))
+    for aid in moved:
+        refresh |= _events_of_article(layer, aid)
+    for d in new_decisions:
+        refresh |= {layer.events.event_of[m] for m in (*d.mention_ids, *d.other_mention_ids)
+                    if m in layer.events.event_of}
+    layer.decisions = frozenset(d.id for d in decisions)
+    refresh = {e for e in refresh if e in layer.events.members}
+    _refresh_events(layer, store, refresh, decisions, update)
+    return update
+
+
+def _wake(layer: MergedLayer, store: Store, mention_ids: Iterable[str]) -> list[merge.MentionKey]:
+    """Bring back into the live event index the events of mentions it let go of (old articles that a
+    decision or a new extraction touches), so they are clustered again with every member present."""
+    ev = layer.events
+    asleep = [m for m in mention_ids if m not in ev.keys and m in ev.event_of]
+    members = {x for m in asleep for x in ev.members.get(ev.event_of[m], ()) if x not in ev.keys}
+    return [merge.mention_key(m, layer.published.get(m.article_id)) for m in store.mentions_by_id(members)]
+
+
+def _events_of_article(layer: MergedLayer, article_id: str) -> set[str]:
+    ev = layer.events
+    return {ev.event_of[m] for m in ev.mentions_of_article.get(article_id, ()) if m in ev.event_of}
+
+
+def _title(arts: Mapping[str, Article], members: Sequence[str], layer: MergedLayer) -> str | None:
+    """A story's title: its earliest article's."""
+    for aid in sorted(members, key=lambda a: (layer.published.get(a) or 10**7, a)):
+        if aid in arts and arts[aid].title:
+            return arts[aid].title
+    return None
+
+
+def _refresh_events(layer: MergedLayer, store: Store, refresh: set[str], decisions: Sequence[Decision],
+                    update: MergeUpdate) -> None:
+    """Build, group into episodes, reconcile and apply decisions to the events that changed."""
+    ev = layer.events
+    built = _build_events(layer, store, refresh)
+    story_of = ev.story_of_article
+    ep_changes = layer.episodes.update(
+        upserted=[merge.event_key(e, sorted({story_of[a] for a in e.article_ids if a in story_of}),
+                                  min(ev.keys[m].anchor for m in e.mention_ids)) for e in built.values()],
+        removed=[e for e in update.removed_events if e not in ev.members])
+    update.removed_episodes = {p for p in ep_changes.removed if p not in layer.episodes.members}
+    # an event whose episode changed reads its claims' levels again
+    touched_episodes = set(ep_changes.updated) | {layer.episodes.episode_of[e] for e in built
+                                                   if e in layer.episodes.episode_of}
+    more = {e for p in touched_episodes for e in layer.episodes.members.get(p, ())} - set(built)
+    built.update(_build_events(layer, store, more))
+    sources = _sources(layer, store, {a for e in built.values() for a in e.article_ids})
+    mention_of = {m.id: m for m in store.mentions_by_id({m for e in built.values() for m in e.mention_ids})}
+    for eid, event in sorted(built.items()):
+        pid = layer.episodes.episode_of.get(eid)
+        several = pid is not None and len(layer.episodes.members.get(pid, ())) > 1
+        done = reconcile.reconcile_event(event, [mention_of[m] for m in event.mention_ids if m in mention_of],
+                                         sources, several_events=several)
+        done = merge.apply_decisions(dataclasses.replace(done, episode_id=pid), decisions, ev.event_of)
+        update.events[eid] = done
+    for pid in sorted(touched_episodes):
+        members = layer.episodes.members.get(pid)
+        if not members:
+            continue
+        events = [update.events[e] for e in members if e in update.events]
+        missing = [e for e in members if e not in update.events]
+        events += store.events(missing)
+        update.episodes[pid] = reconcile.reconcile_episode(_episode(pid, events), events, sources | _sources(
+            layer, store, {a for e in events for a in e.article_ids} - set(sources)))
+
+
+def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[str, Event]:
+    ev = layer.events
+    ids = sorted(ids)
+    mention_of = {m.id: m for m in store.mentions_by_id({m for e in ids for m in ev.members[e]})}
+    out = {}
+    for eid in ids:
+        cluster = [mention_of[m] for m in ev.members[eid] if m in mention_of]
+        if cluster:
+            anchor = min(ev.keys[m].anchor for m in ev.members[eid])[1]
+            out[eid] = merge.build_event(eid, cluster, ev.story_of_article, anchor=anchor)
+    return out
+
+
+def _sources(layer: MergedLayer, store: Store, article_ids: Iterable[str]) -> dict[str, reconcile.Source]:
+    out = {}
+    for a in store.articles(sorted(article_ids)):
+        rel = layer.relations.get(a.id)
+        out[a.id] = reconcile.Source(a.id, outlet=a.outlet or a.source, published=a.published,
+                                     relation=rel.relation if rel else "original",
+                                     origin=(rel.origin if rel else "") or a.id,
+                                     derivative_of=rel.derivative_of if rel else None)
+    return out
+
+
+def _episode(pid: str, events: Sequence[Event]) -> Episode:
+    """An episode's own fields from its events (figures come from the reconcile stage)."""
+    dated = [e.event_date for e in events if e.event_date]
+    ends = [e.date_end or e.event_date for e in events if e.event_date]
+    places = [e.place for e in events if e.place is not None]
+    # the broadest place holds the others ("Nagorno-Karabakh" over "Stepanakert")
+    place = max(places, key=lambda p: (p.geo_precision, p.name)) if places else None
+    return Episode(id=pid, event_ids=tuple(sorted(e.id for e in events)), event_date=min(dated) if dated else None,
+                   date_end=max(ends) if ends else None, place=place,
+                   sub_event_types=tuple(sorted({e.sub_event_type for e in events})))
+
+
+def totals(store: Store, summary: RunSummary) -> RunSummary:
+    """The store's totals after a run."""
+    summary.articles = store.count("articles")
+    summary.mentions = store.count("mentions")
+    summary.events = store.count("events")
+    summary.events_by_status = store.events_by_status()
+    summary.episodes = store.count("episodes")
+    summary.stories = store.count("stories")
+    summary.claims = store.count("claims")
     summary.quarantined = store.count("quarantine")
     return summary
 
@@ -218,7 +455,7 @@ def run(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] |
     with Store(settings.db) as store:
         summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
         extract_pending(store, settings, summary=summary, progress=progress)
-        rebuild_events(store, summary=summary)
+        update_merged(store, settings, summary=summary)
     return summary
 
 
@@ -236,14 +473,15 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
             yield rec
         else:
             articles.append(rec)
-    for article, found in _extract_isolated(articles, settings):
-        yield found if isinstance(found, InputFailure) else (article, found)
+    for article, result in _extract_isolated(articles, settings):
+        yield result if isinstance(result, InputFailure) else (article, result[0])
 
 
 def extract_texts(articles: Iterable[Article], settings: Settings | None = None
                   ) -> Iterator[tuple[Article, list[EventMention]]]:
     """Extract mentions from Article records already in memory (used by evaluations)."""
-    yield from _extract(list(articles), settings or Settings())
+    for article, (found, _) in _extract(list(articles), settings or Settings()):
+        yield article, found
 
 
 def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention]:
@@ -251,17 +489,26 @@ def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention
     return mentions.extract_mentions(article, doc, locator=res.geocoder, classifier=res.classifier)
 
 
-def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int | None = None
-             ) -> Iterator[tuple[Article, list[EventMention]]]:
-    """Annotate stage, then mentions stage, each article with the shared resources."""
+def story_features_of(article: Article, doc: Doc, res: Resources) -> StoryFeatures:
+    """The stories stage's per-article features (computed once, when the article is annotated)."""
+    return stories.article_features(article, doc, embed=res.embedder.embed, idf=res.story_idf)
+
+
+Extracted = tuple[list[EventMention], StoryFeatures | None]
+
+
+def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int | None = None,
+             features: bool = False) -> Iterator[tuple[Article, Extracted]]:
+    """Annotate stage, then mentions stage (and story features), each article with the shared resources."""
     res = resources(settings)
     for article, doc in nlp.annotate(articles, res.nlp, n_process=n_process or settings.n_process,
                                      batch_size=settings.batch_size):
-        yield article, mentions_of(article, doc, res)
+        found = mentions_of(article, doc, res)
+        yield article, (found, story_features_of(article, doc, res) if features else None)
 
 
-def _extract_isolated(articles: Sequence[Article], settings: Settings
-                      ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
+def _extract_isolated(articles: Sequence[Article], settings: Settings, *, features: bool = False
+                      ) -> Iterator[tuple[Article, Extracted | InputFailure]]:
     """``_extract``, where an article whose annotation or extraction raises becomes an InputFailure
     (extraction failed) and the others go on.
 
@@ -273,7 +520,7 @@ def _extract_isolated(articles: Sequence[Article], settings: Settings
     while rest:
         done = 0
         try:
-            for article, found in _extract(rest, settings):
+            for article, found in _extract(rest, settings, features=features):
                 done += 1
                 yield article, found
             return
@@ -281,7 +528,7 @@ def _extract_isolated(articles: Sequence[Article], settings: Settings
             suspects, rest = rest[done:done + in_flight], rest[done + in_flight:]
         for article in suspects:
             try:
-                [(_, found)] = list(_extract([article], settings, n_process=1))
+                [(_, found)] = list(_extract([article], settings, n_process=1, features=features))
             except Exception as exc:  # recorded in quarantine: this article fails, the others go on
                 yield article, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")
             else:

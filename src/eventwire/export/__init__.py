@@ -16,10 +16,21 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from eventwire.errors import Errors, UsageError, choice_error
-from eventwire.model import Article, Claim, Event, EventMention, Place, Story, to_dict
+from eventwire.model import (
+    Article,
+    ArticleRelation,
+    Claim,
+    Episode,
+    Event,
+    EventMention,
+    Place,
+    SourcedClaim,
+    Story,
+    to_dict,
+)
 
 FORMATS = ("csv", "json", "jsonl", "parquet")
-WHATS = ("events", "articles", "mentions", "claims")
+WHATS = ("events", "episodes", "stories", "articles", "mentions", "claims")
 
 # ACLED's column names first (so ACLED tooling reads the file), eventwire's after.
 EVENT_COLUMNS = [
@@ -30,7 +41,26 @@ EVENT_COLUMNS = [
     # eventwire's own
     "date_end", "fatalities_low", "fatalities_high", "fatalities_disputed", "status", "plover", "cameo",
     "gazetteer_name", "story_id", "article_ids", "mention_ids", "figures",
+    # added with episodes and reconciliation; never renamed
+    "episode_id", "fatalities_best", "disputed", "dispute_note", "independent_sources", "reviewed",
+    "decision_ids", "claims",
 ]
+
+# the claims objects events and episodes carry: the figure, who says it, where, how firmly, how independent
+CLAIM_OBJECT_FIELDS = ["field", "value_low", "value_high", "category", "speaker", "speaker_role", "hedge",
+                       "article_id", "outlet", "published", "independent", "evidence",
+                       # more of the record, after the fields above
+                       "level", "value_best", "value_acled", "text", "origin", "superseded_by", "flags", "claim_id"]
+
+EPISODE_COLUMNS = [
+    "episode_id", "event_date", "date_end", "sub_event_types", "location", "admin1", "country", "iso3",
+    "latitude", "longitude", "geo_precision", "fatalities", "fatalities_low", "fatalities_best", "fatalities_high",
+    "disputed", "dispute_note", "independent_sources", "source", "event_ids", "article_ids", "events", "figures",
+    "claims",
+]
+
+STORY_COLUMNS = ["article_id", "story_id", "relation", "derivative_of", "evidence", "origin", "similarity",
+                 "outlet", "published", "title"]
 
 MENTION_COLUMNS = [
     "article_id", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
@@ -99,6 +129,64 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "article_ids": list(e.article_ids),
         "mention_ids": list(e.mention_ids),
         "figures": [to_dict(f) for f in e.figures],
+        "episode_id": e.episode_id,
+        "fatalities_best": e.fatalities_best,
+        "disputed": e.disputed,
+        "dispute_note": e.dispute_note,
+        "independent_sources": e.independent_sources,
+        "reviewed": e.reviewed,
+        "decision_ids": list(e.decision_ids),
+        "claims": [claim_object(c) for c in e.claims if c.level == "event"],
+    }
+
+
+def claim_object(c: SourcedClaim) -> dict[str, Any]:
+    """A claim as events and episodes carry it (``CLAIM_OBJECT_FIELDS``)."""
+    d = to_dict(c)
+    return {k: d.get(k) for k in CLAIM_OBJECT_FIELDS}
+
+
+def episode_row(p: Episode, events: Sequence[Event]) -> dict[str, Any]:
+    """One episode with its events (short form) and its reconciled figures and claims."""
+    return {
+        "episode_id": p.id,
+        "event_date": p.event_date.isoformat() if p.event_date else None,
+        "date_end": p.date_end.isoformat() if p.date_end else None,
+        "sub_event_types": list(p.sub_event_types),
+        **_place_columns(p.place, iso_key="iso3"),
+        "fatalities": p.fatalities if p.fatalities is not None else 0,
+        "fatalities_low": p.fatalities_low,
+        "fatalities_best": p.fatalities_best,
+        "fatalities_high": p.fatalities_high,
+        "disputed": p.disputed,
+        "dispute_note": p.dispute_note,
+        "independent_sources": p.independent_sources,
+        "source": "; ".join(p.sources),
+        "event_ids": list(p.event_ids),
+        "article_ids": list(p.article_ids),
+        "events": [{"event_id": e.id, "event_date": e.event_date.isoformat() if e.event_date else None,
+                    "sub_event_type": e.sub_event_type, "location": e.place.name if e.place else None,
+                    "actor1": e.actor1, "actor2": e.actor2, "fatalities_low": e.fatalities_low,
+                    "fatalities_best": e.fatalities_best, "fatalities_high": e.fatalities_high,
+                    "disputed": e.disputed, "independent_sources": e.independent_sources} for e in events],
+        "figures": [to_dict(f) for f in p.figures],
+        "claims": [claim_object(c) for c in p.claims],
+    }
+
+
+def story_row(r: ArticleRelation, article: Article | None) -> dict[str, Any]:
+    """One article's place in its story: relation, what it derives from, and the evidence."""
+    return {
+        "article_id": r.article_id,
+        "story_id": r.story_id,
+        "relation": r.relation,
+        "derivative_of": r.derivative_of,
+        "evidence": list(r.evidence),
+        "origin": r.origin,
+        "similarity": r.similarity,
+        "outlet": article.outlet if article else None,
+        "published": article.published.isoformat() if article and article.published else None,
+        "title": article.title if article else None,
     }
 
 
@@ -245,6 +333,8 @@ class Records(Protocol):
     def claim_mentions(self) -> dict[str, str]: ...
     def articles(self) -> list[Article]: ...
     def stories(self) -> list[Story]: ...
+    def episodes(self) -> list[Episode]: ...
+    def relations(self) -> list[ArticleRelation]: ...
 
 
 def rows_of(what: str, records: Records) -> tuple[list[dict[str, Any]], list[str]]:
@@ -259,6 +349,13 @@ def rows_of(what: str, records: Records) -> tuple[list[dict[str, Any]], list[str
         return [claim_row(c, mention_of.get(c.id)) for c in records.claims()], CLAIM_COLUMNS
     if what == "articles":
         return [article_row(a) for a in records.articles()], ARTICLE_COLUMNS
+    if what == "episodes":
+        events = {e.id: e for e in records.events()}
+        return [episode_row(p, [events[i] for i in p.event_ids if i in events])
+                for p in records.episodes()], EPISODE_COLUMNS
+    if what == "stories":
+        articles = {a.id: a for a in records.articles()}
+        return [story_row(r, articles.get(r.article_id)) for r in records.relations()], STORY_COLUMNS
     raise choice_error("--what", what, WHATS)
 
 

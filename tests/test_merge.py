@@ -1,0 +1,199 @@
+"""Incremental merging on the real pipeline: runs add to stories and events without recomputing the
+store, results do not depend on arrival order, ids persist (aliases for ids that go away), and the
+reviewers' decisions (merge, split, edit, confirm, irrelevant) hold on every run.
+
+Real spaCy, geocoder, embedder and DuckDB files; the demo articles plus one short report written for
+these tests (``JOINING``, not taken from any corpus).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eventwire import pipeline
+from eventwire.model import Decision, Event, EventMention, Evidence, Place
+from eventwire.settings import Settings
+from eventwire.store import Store
+
+JOINING = ("Nagorno-Karabakh separatists agree to disarm\n\n"
+           "The separatist authorities of Nagorno-Karabakh agreed on Wednesday to disband and disarm their forces "
+           "under a ceasefire proposed by the Russian peacekeeping contingent in Stepanakert, a day after Azerbaijan "
+           "launched an offensive on the region.\n\n"
+           "Talks on the region's reintegration into Azerbaijan are due in Yevlakh on Thursday.\n")
+
+
+def _copy_examples(examples_dir: Path, dest: Path, names: list[str]) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    meta = [json.loads(line) for line in (examples_dir / "eventwire-meta.jsonl").read_text().splitlines()]
+    for name in names:
+        shutil.copy(examples_dir / name, dest / name)
+    (dest / "eventwire-meta.jsonl").write_text("\n".join(json.dumps(m) for m in meta if m["path"] in names) + "\n")
+    return dest
+
+
+def _layer(db: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, str], dict[str, tuple[str, ...]]]:
+    with Store(db, read_only=True) as store:
+        events = {e.id: e.mention_ids for e in store.events()}
+        stories = {a: s.id for s in store.stories() for a in s.article_ids}
+        episodes = {p.id: p.event_ids for p in store.episodes()}
+    return events, stories, episodes
+
+
+@pytest.fixture(scope="module")
+def one_by_one(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path):
+    """The demo articles added in two runs, the later-published one first."""
+    root = tmp_path_factory.mktemp("incremental")
+    db = root / "store.duckdb"
+    settings = Settings.from_env(db=db)
+    names = sorted(p.name for p in examples_dir.glob("*.txt"))
+    for name in reversed(names):
+        pipeline.run([str(_copy_examples(examples_dir, root / name, [name]))], settings)
+    return db
+
+
+def test_two_runs_give_the_same_stories_events_and_ids_as_one(demo_run, one_by_one) -> None:
+    db, _, _ = demo_run
+    assert _layer(one_by_one) == _layer(db)
+
+
+def test_a_run_writes_only_what_changed(demo_run, examples_dir: Path) -> None:
+    db, settings, _ = demo_run
+    with Store(db, read_only=True) as store:
+        before = store.events()
+    pipeline.run([str(examples_dir)], settings)
+    with Store(db, read_only=True) as store:
+        assert store.events() == before
+        assert store.merge_pending() == []
+
+
+def _event_with(events: list[Event], mention_id: str) -> Event:
+    return next(e for e in events if mention_id in e.mention_ids)
+
+
+def _decide(db: Path, action: str, n: int, **fields) -> Decision:
+    d = Decision(id=f"d{n}_{action}", action=action, reviewer="tester", made_at=f"2024-01-0{n}T10:00:00Z",
+                 reason="test", **fields)
+    with Store(db) as store:
+        store.add_decision(d)
+    return d
+
+
+def test_reviewers_decisions_survive_re_runs_and_a_new_article(tmp_path: Path, examples_dir: Path) -> None:
+    folder = _copy_examples(examples_dir, tmp_path / "in", sorted(p.name for p in examples_dir.glob("*.txt")))
+    db = tmp_path / "review.duckdb"
+    settings = Settings.from_env(db=db)
+    pipeline.run([str(folder)], settings)
+    with Store(db, read_only=True) as store:
+        events = store.events()
+        outlet = {a.id: a.outlet for a in store.articles()}
+    # merge: the 19 Sept armed clash and shelling of one outlet into one event
+    clash = next(e for e in events if e.sub_event_type == "Armed clash" and e.event_date == dt.date(2023, 9, 19))
+    shelling = next(e for e in events if e.sub_event_type.startswith("Shelling") and len(e.article_ids) == 2)
+    _decide(db, "merge", 1, event_id=clash.id, mention_ids=clash.mention_ids + shelling.mention_ids)
+    # split: the ceasefire agreement both outlets report, one outlet's mention from the other's
+    agreement = next(e for e in events if e.sub_event_type == "Agreement" and len(e.article_ids) == 2)
+    oc = tuple(m for m in agreement.mention_ids if outlet[m_article(db, m)] == "OC Media")
+    other = tuple(m for m in agreement.mention_ids if m not in oc)
+    _decide(db, "split", 2, event_id=agreement.id, mention_ids=oc, other_mention_ids=other)
+    # edit and confirm the Yerevan protest
+    protest = next(e for e in events if e.place and e.place.name == "Yerevan")
+    _decide(db, "edit", 3, event_id=protest.id, mention_ids=protest.mention_ids[:1], field="actor1",
+            value=json.dumps("Protesters (Armenia) [reviewed]"))
+    _decide(db, "confirm", 4, event_id=protest.id, mention_ids=protest.mention_ids[:1])
+
+    def check() -> list[Event]:
+        with Store(db, read_only=True) as store:
+            now = store.events()
+            merged = _event_with(now, clash.mention_ids[0])
+            assert shelling.mention_ids[0] in merged.mention_ids
+            assert "d1_merge" in merged.decision_ids
+            absorbed = clash.id if merged.id != clash.id else shelling.id
+            assert store.event(absorbed).id == merged.id  # the absorbed id is an alias
+            assert not set(oc) & set(_event_with(now, other[0]).mention_ids)
+            edited = _event_with(now, protest.mention_ids[0])
+            assert edited.actor1 == "Protesters (Armenia) [reviewed]" and edited.reviewed
+            assert {"d3_edit", "d4_confirm"} <= set(edited.decision_ids)
+        return now
+
+    pipeline.run([str(folder)], settings)
+    check()
+    pipeline.run([str(folder)], settings)  # a re-run changes nothing
+    before = check()
+    # a new article that reports the ceasefire agreement joins an existing event; the decisions hold
+    (folder / "joining.txt").write_text(JOINING, encoding="utf-8")
+    with (folder / "eventwire-meta.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"path": "joining.txt", "outlet": "Test Wire", "published": "2023-09-20"}) + "\n")
+    summary = pipeline.run([str(folder)], settings)
+    assert summary.articles_new == 1
+    after = check()
+    with Store(db, read_only=True) as store:
+        new_id = next(a.id for a in store.articles() if a.outlet == "Test Wire")
+    joined = [e for e in after if new_id in e.article_ids and e.sub_event_type == "Agreement"]
+    assert any(len(e.article_ids) >= 2 for e in joined), [(e.id, e.article_ids) for e in joined]
+    assert {e.id for e in before} - {e.id for e in after} <= {a.alias for a in aliases(db)}
+    # irrelevant: the rewrite's mentions leave every event
+    rewrite = next(a for a, o in outlet.items() if o.startswith("BNB"))
+    _decide(db, "irrelevant", 5, article_ids=(rewrite,))
+    pipeline.run([str(folder)], settings)
+    with Store(db, read_only=True) as store:
+        assert not any(rewrite in e.article_ids for e in store.events())
+
+
+def m_article(db: Path, mention_id: str) -> str:
+    with Store(db, read_only=True) as store:
+        return store.mentions_by_id([mention_id])[0].article_id
+
+
+def aliases(db: Path):
+    with Store(db, read_only=True) as store:
+        return store.aliases()
+
+
+# --------------------------------------------------------------------------- the rules, on hand-made mentions
+
+
+def _mention(article: str, sub: str = "Armed clash", day: int = 19, place: str = "Stepanakert",
+             lat: float = 39.8153, lon: float = 46.7519, actor1: str | None = "Military Forces of Azerbaijan",
+             precision: int = 1) -> EventMention:
+    return EventMention(article_id=article, event_type="Battles", sub_event_type=sub,
+                        evidence=(Evidence(f"{article} {sub}", 0, 10),), event_date=dt.date(2023, 9, day),
+                        time_precision=precision, actor1=actor1,
+                        place=Place(name=place, latitude=lat, longitude=lon, admin1="Nagorno-Karabakh",
+                                    country="Azerbaijan", geo_precision=1, feature="city"))
+
+
+def test_mentions_merge_by_sub_type_day_place_and_actors() -> None:
+    from eventwire import merge
+
+    index = merge.EventIndex()
+    ms = [_mention("a1"), _mention("a2"), _mention("a3", day=20), _mention("a4", sub="Attack"),
+          _mention("a5", actor1="Military Forces of Russia"), _mention("a6", place="Yerevan", lat=40.18, lon=44.5)]
+    keys = [merge.mention_key(m, dt.date(2023, 9, 20).toordinal()) for m in ms]
+    changes = index.update(added=keys, stories={m.article_id: "s1" for m in ms})
+    groups = sorted(sorted(index.keys[m].article_id for m in members) for members in changes.updated.values())
+    assert groups == [["a1", "a2"], ["a3"], ["a4"], ["a5"], ["a6"]]
+    # another order, other batches: the same events and ids
+    again = merge.EventIndex()
+    for k in reversed(keys):
+        again.update(added=[k], stories={k.article_id: "s1"})
+    assert again.events() == index.events()
+
+
+def test_a_later_report_with_an_earlier_anchor_renames_the_event_and_keeps_an_alias() -> None:
+    from eventwire import merge
+
+    index = merge.EventIndex()
+    late = merge.mention_key(_mention("b"), dt.date(2023, 9, 21).toordinal())
+    index.update(added=[late], stories={"b": "s"})
+    [first_id] = index.events()
+    early = merge.mention_key(_mention("a"), dt.date(2023, 9, 20).toordinal())
+    changes = index.update(added=[early], stories={"a": "s"})
+    [now] = index.events()
+    assert now != first_id and changes.removed == {first_id: now}
+    assert dataclasses.replace(early).anchor < late.anchor

@@ -1,0 +1,147 @@
+"""Reconciliation: claims with speaker role, hedge and independence; low/best/high; disputes; the demo's
+19 Sept casualty dispute on the offensive episode, exactly.
+
+Real pipeline on the demo articles (conftest's demo_run), real spaCy for the sentence-level cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from eventwire.mentions.counts import find_claims
+from eventwire.model import Evidence, SourcedClaim
+from eventwire.pipeline import plain_pipeline
+from eventwire.reconcile import speaker_role, summarise, supersede
+from eventwire.store import Store
+
+SEPT19 = dt.date(2023, 9, 19)
+DEMO_NOTE = ("OC Media: Dozens of people are confirmed to have been killed; Gegham Stepanyan (human rights "
+             "ombudsman for Nagorno-Karabakh) via AP rewrite (BNB - Big Big News): a minimum of 200 casualties, "
+             "including 10 civilians, unverified")
+
+
+def _offensive(db):
+    with Store(db, read_only=True) as store:
+        episodes = [p for p in store.episodes() if p.event_date == SEPT19 and len(p.event_ids) > 1]
+        events = store.events([e for p in episodes for e in p.event_ids])
+    return episodes, events
+
+
+def test_the_offensive_is_one_episode_of_several_events(demo_run) -> None:
+    db, _, _ = demo_run
+    episodes, events = _offensive(db)
+    assert len(episodes) == 1
+    kinds = {e.sub_event_type for e in events}
+    assert {"Armed clash", "Shelling/artillery/missile attack"} <= kinds
+    assert all(e.episode_id == episodes[0].id for e in events)
+
+
+def test_the_casualty_dispute_sits_on_the_offensive_episode(demo_run) -> None:
+    db, _, _ = demo_run
+    [episode], events = _offensive(db)
+    fat = next(f for f in episode.figures if f.field == "fatalities")
+    # "dozens" confirmed by an independent outlet is the best; 200 is the highest claimed; ACLED codes 12
+    assert (fat.low, fat.best, fat.high, fat.acled) == (24, 24, 200, 12)
+    assert fat.disputed and episode.disputed and fat.sources == 2
+    assert fat.note == DEMO_NOTE
+    assert episode.dispute_note == f"fatalities: {DEMO_NOTE}"
+    assert (episode.fatalities, episode.fatalities_low, episode.fatalities_best, episode.fatalities_high) == \
+        (12, 24, 24, 200)
+    # the tolls speak of the fighting as a whole: none of them is one event's
+    assert not any(c.field == "fatalities" and c.level == "event" for e in events for c in e.claims)
+    injured = next(f for f in episode.figures if f.field == "injured")
+    assert not injured.disputed and (injured.low, injured.best) == (200, 200)
+
+
+def test_claims_carry_speaker_role_hedge_and_independence(demo_run) -> None:
+    db, _, _ = demo_run
+    [episode], _ = _offensive(db)
+    by_text = {c.text: c for c in episode.claims}
+    oc = by_text["Dozens of people are confirmed to have been killed"]
+    assert (oc.speaker, oc.speaker_role, oc.hedge, oc.independent, oc.outlet) == (
+        "the outlet", "journalist", "confirmed", True, "OC Media")
+    ombudsman = by_text["a minimum of 200 casualties"]
+    assert ombudsman.speaker.startswith("Gegham Stepanyan") and ombudsman.speaker_role == "party to the conflict"
+    assert ombudsman.hedge == "unverified" and not ombudsman.independent and ombudsman.origin == "wire:AP"
+    # "casualties" next to a separate count of injured are deaths
+    assert ombudsman.field == "fatalities" and "casualties-as-deaths" in ombudsman.flags
+    assert ombudsman.evidence.text.startswith("Gegham Stepanyan, the human rights ombudsman")
+    assert ombudsman.published == dt.date(2023, 9, 21)
+
+
+def test_the_peacekeepers_toll_is_its_own_events(demo_run) -> None:
+    db, _, _ = demo_run
+    with Store(db, read_only=True) as store:
+        events = store.events()
+    [peace] = [e for e in events if any("peacekeepers" in c.text for c in e.claims)]
+    assert peace.event_date == dt.date(2023, 9, 20) and peace.sub_event_type == "Armed clash"
+    [c] = [c for c in peace.claims if c.field == "fatalities"]
+    assert c.level == "event" and c.speaker == "Russian Defence Ministry" and c.speaker_role == "party to the conflict"
+    assert (peace.fatalities_low, peace.fatalities_best, peace.fatalities_high) == (3, 3, 9)
+    assert peace.fatalities == 10  # ACLED codes "several" as 10, in its own column only
+
+
+def test_casualties_alone_stay_ambiguous() -> None:
+    sent = next(plain_pipeline()("The ministry reported 45 casualties after the blast.").sents)
+    [claim] = find_claims(sent, article_id="a", outlet="X")
+    from eventwire.model import EventMention
+    from eventwire.reconcile import Source, sourced_claims
+
+    m = EventMention(article_id="a", event_type="Explosions/Remote violence", sub_event_type="Grenade",
+                     evidence=(Evidence(sent.text, 0, len(sent.text)),), claims=(claim,))
+    [sc] = sourced_claims(m, Source("a", outlet="X"), [])
+    assert sc.field == "casualties"  # never silently deaths
+
+
+def _claim(cid: str, low: int | None, high: int | None, best: int | None = None, *, speaker: str = "the outlet",
+           hedge: str = "reported", independent: bool = True, published: dt.date | None = None,
+           origin: str = "") -> SourcedClaim:
+    return SourcedClaim(claim_id=cid, field="fatalities", text=f"{low} killed", evidence=Evidence("x", 0, 1),
+                        value_low=low, value_high=high, value_best=best if best is not None else low,
+                        speaker=speaker, hedge=hedge, independent=independent, published=published,
+                        origin=origin or cid, article_id=cid)
+
+
+def test_a_later_higher_toll_of_the_same_speaker_supersedes_the_earlier() -> None:
+    early = _claim("c1", 12, 12, speaker="Health Ministry", published=dt.date(2024, 1, 1))
+    late = _claim("c2", 30, 30, speaker="Health Ministry", published=dt.date(2024, 1, 3))
+    other = _claim("c3", 12, 12, published=dt.date(2024, 1, 1))
+    claims = supersede([early, late, other])
+    assert claims[0].superseded_by == "c2" and claims[1].superseded_by is None
+    s = summarise("fatalities", claims)
+    # the superseded 12 no longer counts: 12 (outlet) and 30 (ministry) disagree, 2 origins
+    assert s.disputed and (s.low, s.high) == (12, 30) and s.sources == 2
+
+
+def test_best_prefers_independent_confirmed_reports() -> None:
+    copy = _claim("c1", 50, 50, hedge="confirmed", independent=False, origin="wire:AP")
+    orig = _claim("c2", 40, 40, hedge="reported")
+    unverified = _claim("c3", 90, 90, hedge="unverified")
+    s = summarise("fatalities", [copy, orig, unverified])
+    assert s.best == 40 and s.low == 40 and s.high == 90 and s.disputed
+
+
+def test_speaker_roles() -> None:
+    sides = ["Military Forces of Azerbaijan", "Nagorno-Karabakh"]
+    assert speaker_role("the outlet", None, sides) == "journalist"
+    assert speaker_role("Azerbaijani Defence Ministry", None, sides) == "party to the conflict"
+    assert speaker_role("Stephane Dujarric", "United Nations spokesman", sides) == "international body"
+    assert speaker_role("Human Rights Watch", None, sides) == "NGO"
+    assert speaker_role("White House national security spokesman John Kirby", None, sides) == "government"
+    assert speaker_role("Maria", None, sides) == "unknown"
+
+
+@given(st.lists(st.tuples(st.integers(0, 500), st.one_of(st.none(), st.integers(0, 500)),
+                          st.sampled_from(["confirmed", "reported", "claimed", "unverified"]), st.booleans()),
+                min_size=1, max_size=6))
+def test_low_best_high_always_ordered(rows) -> None:
+    claims = []
+    for i, (low, span, hedge, indep) in enumerate(rows):
+        high = None if span is None else low + span
+        claims.append(_claim(f"c{i}", low, high, low + (span or 0) // 2, hedge=hedge, independent=indep))
+    s = summarise("fatalities", claims)
+    known = [v for v in (s.low, s.best, s.high) if v is not None]
+    assert known == sorted(known)
