@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwire import geo, mentions, merge, nlp, reconcile, stories
-from eventwire.embed import Embedder
+from eventwire.embed import SentenceEmbedder
 from eventwire.errors import Errors, input_failure
 from eventwire.ingest import read_inputs
 from eventwire.model import (
@@ -55,7 +56,7 @@ class Resources:
     nlp: Language  # spaCy pipeline with the gazetteer's place names in an entity ruler
     geocoder: geo.Geocoder
     classifier: mentions.LinearModel
-    embedder: Embedder  # bge-small-en, for story features (and any stage that needs text vectors)
+    embedder: SentenceEmbedder  # bge-small-en, for story features (and any stage that needs text vectors)
     story_idf: stories.Idf
     pair_model: stories.PairModel
 
@@ -77,10 +78,20 @@ def gazetteer_built() -> bool:
     return geo.index_path().exists()
 
 
+# Word pieces the shared embedder reads per text: a story's title and lede need 256 (sentences are
+# shorter than that, so one embedder serves both).
+EMBED_TOKENS = 256
+
+
 @functools.lru_cache(maxsize=1)
-def embedder() -> Embedder:
+def embedder() -> SentenceEmbedder:
     """The text embedder (bge-small-en ONNX), created once per process."""
-    return Embedder()
+    return SentenceEmbedder(max_tokens=EMBED_TOKENS)
+
+
+def embed_one(text: str, emb: SentenceEmbedder | None = None) -> np.ndarray:
+    """One text's vector, embedded alone (a batch of one), so it never depends on other texts."""
+    return (emb or embedder()).embed([text], batch_size=1)[0]
 
 
 def annotate(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, Doc]]:
@@ -491,7 +502,8 @@ def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention
 
 def story_features_of(article: Article, doc: Doc, res: Resources) -> StoryFeatures:
     """The stories stage's per-article features (computed once, when the article is annotated)."""
-    return stories.article_features(article, doc, embed=res.embedder.embed, idf=res.story_idf)
+    return stories.article_features(article, doc, embed=lambda text: embed_one(text, res.embedder),
+                                    idf=res.story_idf)
 
 
 Extracted = tuple[list[EventMention], StoryFeatures | None]

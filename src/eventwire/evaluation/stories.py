@@ -111,10 +111,9 @@ class AnalysisCache:
         """The analysis and embedding of each article (computed once per distinct text)."""
         todo = {self.key(a.text, a.title): a for a in articles if self.key(a.text, a.title) not in self.data}
         if todo:
-            emb = pipeline.embedder()
             for article, doc in pipeline.annotate(list(todo.values()), self.settings):
                 self.data[self.key(article.text, article.title)] = (
-                    stories.analyse(doc), emb.embed(stories.lede_text(doc, article.title)))
+                    stories.analyse(doc), pipeline.embed_one(stories.lede_text(doc, article.title)))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_bytes(pickle.dumps(self.data))
         return [self.data[self.key(a.text, a.title)] for a in articles]

@@ -33,7 +33,7 @@ from eventwire.model import Article, StoryFeatures
 DATA = Path(__file__).resolve().parents[1] / "data" / "stories"
 IDF_PATH = DATA / "idf.json"
 # bump when the features of an article change meaning (stored features are then recomputed)
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "2"  # 2: embeddings from the shared SentenceEmbedder
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
