@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -197,3 +198,35 @@ def test_a_later_report_with_an_earlier_anchor_renames_the_event_and_keeps_an_al
     [now] = index.events()
     assert now != first_id and changes.removed == {first_id: now}
     assert dataclasses.replace(early).anchor < late.anchor
+
+
+def test_dated_stream_within_lateness_gives_the_same_events_in_any_order() -> None:
+    """150 days of mentions (eviction on), shuffled so no article is more than five days late, in batches
+    of 1, 37 and all: the same events as in publication order."""
+    from eventwire import merge
+
+    rng = random.Random(7)
+    places = [("Stepanakert", 39.8153, 46.7519), ("Yerevan", 40.18, 44.5), ("Baku", 40.41, 49.87)]
+    subs = ["Armed clash", "Attack", "Shelling/artillery/missile attack"]
+    keys = []
+    for i in range(1500):
+        pub = dt.date(2023, 1, 1) + dt.timedelta(days=i // 10)
+        name, lat, lon = places[rng.randrange(3)]
+        m = _mention(f"a{i:05d}", sub=subs[rng.randrange(3)], day=1, place=name, lat=lat, lon=lon)
+        m = dataclasses.replace(m, event_date=pub - dt.timedelta(days=rng.randrange(2)))
+        keys.append((merge.mention_key(m, pub.toordinal()), f"s{i // 10 // 3}"))
+
+    def run(order: list, batch: int) -> dict:
+        index = merge.EventIndex()
+        for i in range(0, len(order), batch):
+            part = order[i:i + batch]
+            index.update(added=[k for k, _ in part], stories={k.article_id: s for k, s in part})
+        return index.events()
+
+    reference = run(keys, 10)
+    assert 100 < len(reference) < 1500
+    for seed in (1, 2, 3):
+        r = random.Random(seed)
+        late = sorted(keys, key=lambda ks: ks[0].anchor[0] + 5 * r.random())
+        for batch in (1, 37, len(late)):
+            assert run(late, batch) == reference, (seed, batch)

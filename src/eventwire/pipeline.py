@@ -281,6 +281,8 @@ def update_merged(store: Store, settings: Settings, *, summary: RunSummary | Non
     layer = pickle.loads(saved) if saved is not None else MergedLayer.empty(res)
     pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
     decisions = store.decisions()
+    if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
+        return totals(store, summary)  # nothing new: nothing to write
     update = apply_articles(layer, store, pending, decisions)
     extractor = {aid: EXTRACTOR_VERSION for aid in pending}
     store.save_merged(events=list(update.events.values()), removed_events=update.removed_events,
@@ -383,7 +385,7 @@ def _refresh_events(layer: MergedLayer, store: Store, refresh: set[str], decisio
     story_of = ev.story_of_article
     ep_changes = layer.episodes.update(
         upserted=[merge.event_key(e, sorted({story_of[a] for a in e.article_ids if a in story_of}),
-                                  min(ev.keys[m].anchor for m in e.mention_ids)) for e in built.values()],
+                                  min(ev.anchor(m) for m in e.mention_ids)) for e in built.values()],
         removed=[e for e in update.removed_events if e not in ev.members])
     update.removed_episodes = {p for p in ep_changes.removed if p not in layer.episodes.members}
     # an event whose episode changed reads its claims' levels again
@@ -407,8 +409,14 @@ def _refresh_events(layer: MergedLayer, store: Store, refresh: set[str], decisio
         events = [update.events[e] for e in members if e in update.events]
         missing = [e for e in members if e not in update.events]
         events += store.events(missing)
-        update.episodes[pid] = reconcile.reconcile_episode(_episode(pid, events), events, sources | _sources(
+        episode = reconcile.reconcile_episode(_episode(pid, events), events, sources | _sources(
             layer, store, {a for e in events for a in e.article_ids} - set(sources)))
+        update.episodes[pid] = episode
+        if len(members) > 1 and episode.disputed:
+            # a disputed toll of the whole fighting is a dispute about each of its events too
+            for e in members:
+                if e in update.events:
+                    update.events[e] = reconcile.with_episode_dispute(update.events[e], episode)
 
 
 def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[str, Event]:
@@ -419,7 +427,7 @@ def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[
     for eid in ids:
         cluster = [mention_of[m] for m in ev.members[eid] if m in mention_of]
         if cluster:
-            anchor = min(ev.keys[m].anchor for m in ev.members[eid])[1]
+            anchor = min(ev.anchor(m) for m in ev.members[eid])[1]
             out[eid] = merge.build_event(eid, cluster, ev.story_of_article, anchor=anchor)
     return out
 

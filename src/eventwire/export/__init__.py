@@ -136,7 +136,8 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "independent_sources": e.independent_sources,
         "reviewed": e.reviewed,
         "decision_ids": list(e.decision_ids),
-        "claims": [claim_object(c) for c in e.claims if c.level == "event"],
+        # every claim of its reports; ``level`` says which speak of this event and which of its episode
+        "claims": [claim_object(c) for c in e.claims],
     }
 
 

@@ -19,10 +19,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from eventwire.geodesy import distance_km
+from eventwire.merge.events import UNDATED_ANCHOR
 from eventwire.model import stable_id
 
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 EPISODE_KM = 100.0  # largest distance between two events' points in one episode (one front, one day)
+# Events first reported this many days before the newest report leave the live index (their episodes
+# stay): the same bound as for mentions (history is 30 days, lateness a week, a month's precision 31
+# days more). Events of undated articles never leave.
+EVICT_AFTER_DAYS = 30 + 7 + 31 + 1
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -86,6 +91,9 @@ class EpisodeIndex:
         self.adj: dict[str, set[str]] = {}
         self.episode_of: dict[str, str] = {}
         self.members: dict[str, tuple[str, ...]] = {}
+        self.anchors: dict[str, tuple[int, str]] = {}  # every event's anchor (kept after eviction)
+        self.by_anchor_day: dict[int, list[str]] = defaultdict(list)
+        self.watermark: int | None = None  # the newest publication day seen
 
     def update(self, upserted: Sequence[EventKey] = (), removed: Iterable[str] = ()) -> EpisodeChanges:
         """Add, replace or remove events; recompute the episodes around them."""
@@ -94,8 +102,11 @@ class EpisodeIndex:
         for eid in sorted(set(removed) | {k.id for k in upserted}):
             if eid in self.keys:
                 dirty |= self.adj.get(eid, set())
-                old.add(self.episode_of.pop(eid))
                 self._detach(eid)
+            if eid in self.episode_of:
+                old.add(self.episode_of.pop(eid))
+            if eid in set(removed):
+                self.anchors.pop(eid, None)
         for key in sorted(upserted, key=lambda k: k.id):
             self._attach(key)
             dirty.add(key.id)
@@ -112,7 +123,7 @@ class EpisodeIndex:
                         todo.append(o)
             done |= comp
             old |= {self.episode_of[e] for e in comp if e in self.episode_of}
-            pid = episode_id(min(self.keys[e].anchor for e in comp)[1])
+            pid = episode_id(min(self.anchors[e] for e in comp)[1])
             members = tuple(sorted(comp))
             if self.members.get(pid) != members:
                 changes.updated[pid] = members
@@ -126,11 +137,25 @@ class EpisodeIndex:
             successors = sorted({self.episode_of[e] for e in self.members.get(pid, ()) if e in self.episode_of})
             changes.removed[pid] = successors[0] if successors else None
             self.members.pop(pid, None)
+        self._evict()
         return changes
+
+    def _evict(self) -> None:
+        if self.watermark is None:
+            return
+        cutoff = self.watermark - EVICT_AFTER_DAYS
+        for day in sorted(d for d in self.by_anchor_day if d < cutoff):
+            for eid in self.by_anchor_day.pop(day):
+                if eid in self.keys:
+                    self._detach(eid)
 
     def _attach(self, key: EventKey) -> None:
         self.keys[key.id] = key
+        self.anchors[key.id] = key.anchor
         self.adj[key.id] = set()
+        if key.anchor[0] != UNDATED_ANCHOR:
+            self.by_anchor_day[key.anchor[0]].append(key.id)
+            self.watermark = key.anchor[0] if self.watermark is None else max(self.watermark, key.anchor[0])
         if key.day is None:
             return
         for other in sorted(self.by_day.get(key.day, ())):

@@ -210,6 +210,7 @@ class EventIndex:
         self.event_of: dict[str, str] = {}
         self.members: dict[str, tuple[str, ...]] = {}
         self.constraints = Constraints()
+        self.anchors: dict[str, tuple[int, str]] = {}  # every mention's anchor key (kept after eviction)
         self.by_anchor_day: dict[int, list[str]] = defaultdict(list)  # publication day -> live mentions
         self.watermark: int | None = None  # the newest publication day seen
         self.components_clustered = 0  # work counters for the benchmark
@@ -270,7 +271,7 @@ class EventIndex:
             done |= comp
             old_events |= {self.event_of[m] for m in comp if m in self.event_of}
             for cluster in self._cluster(sorted(comp)):
-                eid = event_id(min(self.keys[m].anchor for m in cluster)[1])
+                eid = event_id(min(self.anchors[m] for m in cluster)[1])
                 members = tuple(sorted(cluster))
                 if self.members.get(eid) != members:
                     changes.updated[eid] = members
@@ -316,8 +317,13 @@ class EventIndex:
         out.discard(key.id)
         return out
 
+    def anchor(self, mention_id: str) -> tuple[int, str]:
+        """A mention's anchor key (publication day, id), live or evicted."""
+        return self.anchors[mention_id]
+
     def _attach(self, key: MentionKey) -> None:
         self.keys[key.id] = key
+        self.anchors[key.id] = key.anchor
         self.adj[key.id] = {}
         if key.anchor[0] != UNDATED_ANCHOR:
             self.by_anchor_day[key.anchor[0]].append(key.id)
@@ -353,6 +359,7 @@ class EventIndex:
                 del self.by_story[story]
         if not keep_event:
             self.event_of.pop(mid, None)
+            self.anchors.pop(mid, None)
             mids = tuple(m for m in self.mentions_of_article.get(key.article_id, ()) if m != mid)
             if mids:
                 self.mentions_of_article[key.article_id] = mids

@@ -305,6 +305,13 @@ def reconcile_episode(episode: Episode, events: Sequence[Event], sources: Mappin
         article_ids=tuple(articles), sources=tuple(sorted({s for e in events for s in e.sources})))
 
 
+def with_episode_dispute(event: Event, episode: Episode) -> Event:
+    """The event marked disputed by its episode's disputed tolls, the note saying so."""
+    note = f"episode {episode.id}: {episode.dispute_note}"
+    return dataclasses.replace(event, disputed=True,
+                               dispute_note=f"{event.dispute_note} | {note}" if event.dispute_note else note)
+
+
 def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention],
                    sources: Mapping[str, Source] | None = None) -> list[Event]:
     """Reconcile each event from its own mentions (no episodes, no relations: every article original)."""
@@ -318,4 +325,5 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention],
 
 
 __all__ = ["CREDIBLE", "HEDGES", "ROLES", "Source", "attach_figures", "claim_level", "figures", "hedge",
-           "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "summarise", "supersede"]
+           "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "summarise", "supersede",
+           "with_episode_dispute"]

@@ -283,6 +283,9 @@ class StoryIndex:
             removed |= r
             created += c
         removed -= set(created)
+        for cid in created:
+            # a cluster made again may keep its id with other members: its story is named and reported anew
+            self.story_of_cluster.pop(cid, None)
         dirty: set[str] = set(created)
         for cid in sorted(removed):
             for other in self.links.pop(cid, set()):
