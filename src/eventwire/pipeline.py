@@ -252,10 +252,11 @@ class MergedLayer:
 
 
 def merged_layer_version(res: Resources) -> str:
-    """What the saved indexes depend on: the merge rules, the story features and model, the extractor."""
+    """What the saved indexes and the rows they made depend on: the merge and reconciliation rules, the
+    story features and model, the extractor."""
     model = hashlib.sha1(repr((res.pair_model.features, res.pair_model.coef, res.pair_model.intercept,
                                res.pair_model.specs_gate)).encode()).hexdigest()[:10]
-    return f"{merge.MERGE_VERSION}/{stories.FEATURE_VERSION}/{model}/{EXTRACTOR_VERSION}"
+    return f"{merge.MERGE_VERSION}/{reconcile.RULES_VERSION}/{stories.FEATURE_VERSION}/{model}/{EXTRACTOR_VERSION}"
 
 
 @dataclass

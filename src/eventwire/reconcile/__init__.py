@@ -23,8 +23,10 @@ low/best/high and ACLED's conservative coding:
 4. **acled** is ACLED's conservative figure: the smallest of the counted claims as ACLED codes the words
    ("dozens" = 12, "several" = 10); it feeds ACLED's own ``fatalities`` column only.
 5. **disputed** when two counted claims of the same people (same category) cannot both be true (an
-   open range "at least 200" overlaps anything above its low; counts of crowds, shots or shops are not
-   compared); the note names each source: who said what, through which report, and how firmly.
+   open range "at least 200" overlaps anything above its low; a count the words only imply, "X was
+   killed", is a lower bound; counts of crowds, shots or shops are not compared; one speaker's two
+   figures in one article are two scopes, not a dispute); the note names the disagreeing sources, one
+   entry per figure: who said what, through which report, and how firmly.
 6. **sources** counts independent origins: a copy or rewrite counts as the report it copies (a wire
    story when only its credit line is in the store), never as a confirmation of its own.
 
@@ -46,6 +48,9 @@ OUTLET = "the outlet"
 HEDGES = ("confirmed", "reported", "claimed", "unverified", "denied")  # most to least firm
 CREDIBLE = frozenset({"confirmed", "reported", "claimed"})
 UNCOMPARED = frozenset({"other"})  # counts of different things (crowds, shots, shops): no dispute
+NOTE_SOURCES = 3  # sources named per figure in a dispute note (the rest are counted)
+# bump when the rules below change what a stored event's figures would be (the merged layer is rebuilt)
+RULES_VERSION = "3"
 ROLES = ("international body", "NGO", "journalist", "government", "unknown", "party to the conflict")
 # Words that say a figure speaks of the fighting as a whole, not of one strike or clash.
 WHOLE = re.compile(r"\b(fighting|offensive|hostilities|clashes|military (?:actions?|operations?)|operation|"
@@ -212,6 +217,35 @@ def _who(c: SourcedClaim, sources: Mapping[str, Source]) -> str:
     return f"{c.speaker} via {via}"
 
 
+def _high(c: SourcedClaim) -> int | None:
+    """The top of a claim's range; a count the words only imply ("X was killed" = 1) is a lower bound: the
+    sentence names one victim, not the toll."""
+    return None if "implicit" in c.flags else c.value_high
+
+
+def _apart(a: SourcedClaim, b: SourcedClaim) -> bool:
+    """The two ranges cannot both be true (an open range "at least 200" overlaps anything above its low)."""
+    ha, hb = _high(a), _high(b)
+    return (ha is not None and b.value_low > ha) or (hb is not None and a.value_low > hb)
+
+
+def _note(rivals: Sequence[SourcedClaim], claims: Sequence[SourcedClaim], sources: Mapping[str, Source]) -> str:
+    """Who says what among the disagreeing claims, one entry per figure ("OC Media: dozens ...; X: ...")."""
+    parts = [c for c in claims if "sub-count" in c.flags]
+    by_range: dict[tuple, list[SourcedClaim]] = {}
+    for c in sorted(rivals, key=lambda c: (c.published or dt.date.min, c.claim_id)):
+        by_range.setdefault((c.value_low, _high(c), c.hedge), []).append(c)
+    each = []
+    for same in by_range.values():
+        first = same[0]
+        mine = [p for p in parts if p.article_id == first.article_id and p.evidence.start == first.evidence.start]
+        who = list(dict.fromkeys(_who(c, sources) for c in same))
+        names = ", ".join(who[:NOTE_SOURCES]) + (f" and {len(who) - NOTE_SOURCES} more" if len(who) > NOTE_SOURCES
+                                                  else "")
+        each.append(f"{names}: {_words(first, mine)}")
+    return "; ".join(each)
+
+
 def summarise(field: str, claims: Sequence[SourcedClaim], sources: Mapping[str, Source] | None = None
               ) -> FigureSummary:
     """low/best/high, ACLED's figure and the dispute note over the claims of one field."""
@@ -228,23 +262,20 @@ def summarise(field: str, claims: Sequence[SourcedClaim], sources: Mapping[str, 
         low = best if low is None else min(low, best)
         high = best if high is None else max(high, best)
     acled = [c.value_acled if c.value_acled is not None else c.value_best for c in counted]
-    disputed = False
+    rivals: set[str] = set()
     for i, a in enumerate(counted):
         for b in counted[i + 1:]:
             # rival figures count the same people; crowds, shots and shops ("other") are never rivals
             if field in UNCOMPARED or a.category != b.category:
                 continue
-            if (a.value_high is not None and b.value_low > a.value_high) or (
-                    b.value_high is not None and a.value_low > b.value_high):
-                disputed = True
-    note = ""
-    if disputed:
-        parts = [c for c in claims if "sub-count" in c.flags]
-        each = []
-        for c in sorted(counted, key=lambda c: (c.published or dt.date.min, c.claim_id)):
-            mine = [p for p in parts if p.article_id == c.article_id and p.evidence.start == c.evidence.start]
-            each.append(f"{_who(c, sources)}: {_words(c, mine)}")
-        note = "; ".join(dict.fromkeys(each))
+            # one speaker's two figures in one article count different scopes ("30 of the 80 wounded"),
+            # not a disagreement between sources
+            if a.article_id == b.article_id and a.speaker == b.speaker:
+                continue
+            if _apart(a, b):
+                rivals |= {a.claim_id, b.claim_id}
+    disputed = bool(rivals)
+    note = _note([c for c in counted if c.claim_id in rivals], claims, sources) if disputed else ""
     return FigureSummary(
         field=field, low=low, best=best, high=high, disputed=disputed,
         claim_ids=tuple(sorted({c.claim_id for c in claims})),
@@ -324,6 +355,6 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention],
     return [reconcile_event(e, [by_id[i] for i in e.mention_ids if i in by_id], srcs) for e in events]
 
 
-__all__ = ["CREDIBLE", "HEDGES", "ROLES", "Source", "attach_figures", "claim_level", "figures", "hedge",
-           "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "summarise", "supersede",
+__all__ = ["CREDIBLE", "HEDGES", "ROLES", "RULES_VERSION", "Source", "attach_figures", "claim_level", "figures",
+           "hedge", "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "summarise", "supersede",
            "with_episode_dispute"]
