@@ -330,6 +330,12 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     changes = layer.events.update(added=keys, removed=old_ids - new_ids, stories=moved, constraints=constraints)
     update = MergeUpdate(removed_events=dict(changes.removed))
     refresh = set(changes.updated)
+    # a story lists its events: the stories of events that changed are written again
+    story_of = layer.events.story_of_article
+    touched_stories |= {story_of[m.article_id] for m in found if m.article_id in story_of}
+    touched_stories |= {story_of[layer.events.keys[m].article_id] for e in changes.updated
+                        for m in changes.updated[e] if m in layer.events.keys
+                        and layer.events.keys[m].article_id in story_of}
     # relations inside every story that changed: a copy's original may have arrived
     for sid in sorted(touched_stories):
         members = sorted(layer.story_articles.get(sid, ()))

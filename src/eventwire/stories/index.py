@@ -326,25 +326,10 @@ class StoryIndex:
             out[self.story_of_cluster[cid]].extend(members)
         return {sid: sorted(ms) for sid, ms in sorted(out.items())}
 
-    def members(self, sid: str) -> list[str]:
-        """The articles of one story (walks the story's clusters)."""
-        start = next((c for c, s in self.story_of_cluster.items() if s == sid), None)
-        if start is None:
-            return []
-        return sorted(a for c in self._cluster_component(start) for a in self.cluster_members[c])
-
     def story_members(self, article_id: str) -> list[str]:
         """Every article in the story of ``article_id``."""
         comp = self._cluster_component(self.cluster_of[article_id])
         return sorted(a for c in comp for a in self.cluster_members[c])
-
-    def similarity(self, a: str, b: str) -> float:
-        """The kept pair probability of two live articles (0 when not a candidate pair or evicted)."""
-        return self.adj.get(a, {}).get(b, 0.0)
-
-    def live(self, article_id: str) -> ArticleFeatures | None:
-        """The features of an article still inside the window (None once evicted)."""
-        return self.features.get(article_id)
 
     # ------------------------------------------------------------------ insertion
 
