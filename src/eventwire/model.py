@@ -180,6 +180,7 @@ class EventMention:
     confidence: float = 0.0
     plover: str | None = None
     cameo: str | None = None
+    codebook_rule: str = ""  # the ACLED codebook rule that set the sub-type, when it moved the models' choice
 
     @property
     def id(self) -> str:

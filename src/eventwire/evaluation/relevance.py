@@ -121,12 +121,9 @@ def bbc_articles(data: Path, sections: Sequence[str], part: str = VALIDATION) ->
 
 def ecbplus_topic_labels() -> dict[str, bool]:
     """topic -> True when its events are ACLED events (the developers' label file)."""
-    out = {}
-    for line in (LABELS / "ecbplus_topics.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            topic, acled, _ = line.split("\t", 2)
-            out[topic] = acled == "yes"
-    return out
+    from eventwire.evaluation.corpora import read_tsv
+
+    return {r["topic"]: r["conflict"] == "yes" for r in read_tsv(LABELS / "ecbplus_topics.tsv")}
 
 
 def ecbplus_articles(data: Path, *, acled: bool, part: str = VALIDATION) -> list[Article]:

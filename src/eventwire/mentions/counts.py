@@ -485,6 +485,11 @@ def _about_people_in_this_event(sent: Span, f: _Found) -> _Found:
         if noun.lower_ in {"bodies", "body"} and not (mods & _CORPSE_MODIFIERS or verbs & _CORPSE_VERBS):
             field = "other"
             flags.append("not-a-person")
+    if field in {"fatalities", "injured"} and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and any(
+            c.dep_ == "dobj" for c in noun.head.children) and _field_of_word(noun.head) == field:
+        # "2 explosions kill 5 women": the subject of an active "kill" did the killing
+        field = "other"
+        flags.append("not-a-person")
     if field in _CASUALTY_FIELDS:
         head = _governing_verb(noun)
         if head is not None and (any(c.lower_ in _MODALS and c.dep_ == "aux" for c in head.children)

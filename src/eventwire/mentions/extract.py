@@ -1,7 +1,7 @@
 """Event-mention stage: one annotated article -> its event mentions, main event first.
 
-Needs: Article, its spaCy Doc, a locator (the geocoder) and the classifier, both handed in by the
-pipeline module. Provides: EventMention records with
+Needs: Article, its spaCy Doc, a locator (the geocoder) and the trained event models
+(``detect.EventModels``), both handed in by the pipeline module. Provides: EventMention records with
 date, place, actors, type, claims and evidence sentences. No cross-article work.
 
 Per sentence: classify (taxonomy/classify), decide status (status), resolve the
@@ -20,12 +20,15 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span
 
 from eventwire.mentions.actors import find_actors
-from eventwire.mentions.classify import Classification, LinearModel, classify_many
+from eventwire.mentions.classify import Classification
+from eventwire.mentions.codebook import apply_codebook
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import ranked_dates, resolve_date
+from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator, Place
+from eventwire.sentences import span_text
 
 EXTRACTOR_VERSION = "2"  # 2: claims keep ACLED's convention apart from their best reading
 
@@ -73,15 +76,18 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     return min(figures) if figures else None
 
 
-def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier: LinearModel) -> list[EventMention]:
+def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: EventModels) -> list[EventMention]:
     """Event mentions of one article, ordered by salience (main event first)."""
     if not article.text.strip():
         return []
-    context = locator.article_context(doc)
     sents = [s for s in doc.sents if s.text.strip()]
     if not sents:
         return []
-    classes = classify_many([s.text for s in sents], model=classifier)
+    found = detect([s.text for s in sents], models)
+    if not found.relevant:
+        return []  # no ACLED-type event in this article: nothing else is worth the work
+    classes = found.sentences
+    context = locator.article_context(doc)
     candidates: list[_Candidate] = []
     orphans: list[_Candidate] = []
     loose: list[_Candidate] = []
@@ -99,9 +105,10 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             # a sentence that only reports figures ("X reported 200 casualties") belongs
             # to the violent event around it, whatever its wording resembled
             orphans.append(cand)
-        elif cls.code != NONE_CODE:
+        elif CODES[cls.code].acled:
             candidates.append(cand)
         elif claims:
+            # statements, crime, disasters: not ACLED events; their counts go to the event next to them
             loose.append(cand)
     # figures in a sentence that names no event belong to the nearest violent
     # mention before them (else after): "X reported a minimum of 200 casualties"
@@ -142,7 +149,12 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             # the sentence names no place: the article's focus, honestly imprecise
             place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
                                         evidence=f"{FOCUS}{focus.evidence or focus.name}")
-        actors = find_actors(cand.sent, code, country=place.country if place else None)
+        country = place.country if place else None
+        actors = find_actors(cand.sent, code, country=country)
+        ruling = apply_codebook(code, span_text(cand.sent), inter1=actors.inter1, inter2=actors.inter2)
+        if ruling.code != code:
+            code, ec = ruling.code, CODES[ruling.code]
+            actors = find_actors(cand.sent, code, country=country)  # the sub-type sets the default roles
         claims = cand.claims + tuple(attached.get(cand.index, ()))
         salience = _salience(cand, n, article, ec.acled)
         mentions.append(EventMention(
@@ -169,6 +181,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             confidence=cand.cls.confidence,
             plover=ec.plover,
             cameo=ec.cameo,
+            codebook_rule=ruling.rule,
         ))
     mentions = _inherit_dates(mentions, {i: c.index for i, c in enumerate(candidates)})
     merged = _merge_within_article(mentions)

@@ -1,0 +1,147 @@
+"""ACLED's codebook as logic: sub-types that the codebook defines by who did what to whom, with what.
+
+The learned models say *that* a sentence reports political violence or a demonstration and give a
+first sub-type; the codebook then decides the distinctions it states as rules (ACLED Codebook,
+"Event types and sub-event types"):
+
+- Explosions/Remote violence when an explosive or a remote weapon does the harm: an air or drone
+  strike; shelling, artillery, missile or rocket fire; a remote explosive, landmine or IED; a
+  grenade; a suicide bomb (a suicide bombing is never an Attack or a clash); a chemical weapon.
+  An exchange of fire between two armed, organised groups, heavy weapons included, is an Armed
+  clash.
+- Violence against civilians: an organised armed actor targeting unarmed civilians is an Attack;
+  two organised armed groups fighting each other is an Armed clash; abducting or disappearing
+  people is Abduction/forced disappearance; sexual violence is its own sub-type.
+- Demonstrations: demonstrators who are violent or destructive make a Violent demonstration (a
+  Riot); lethal or severe force against demonstrators is Excessive force against protesters;
+  arrests, tear gas, water cannon or dispersal is a Protest with intervention; otherwise a
+  Peaceful protest.
+- Property looted or destroyed, with nobody attacked, is Looting/property destruction (a
+  Strategic development).
+
+The rules only move a sentence within the family the models chose (political violence stays
+political violence, a demonstration stays a demonstration), and only on explicit words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Remote and explosive weapons, one pattern per ACLED sub-type, matched on lower-cased text.
+_WEAPONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("SUIC_BOMB", re.compile(r"\b(suicide\s+(?:bomb\w*|attack\w*|car|vest|belt|truck)|self[- ]?detonat\w*|"
+                             r"blew\s+(?:himself|herself|themselves)\s+up|explosive\s+(?:vest|belt)s?)\b")),
+    ("CHEM_WEAP", re.compile(r"\b(chemical\s+(?:weapons?|attacks?|agents?)|chlorine|sarin|mustard\s+gas|"
+                             r"nerve\s+(?:agent|gas)|toxic\s+gas)\b")),
+    ("AIR_STRIKE", re.compile(r"\b(air\s?strikes?|air[- ]raids?|warplanes?|war\s+planes?|fighter\s+jets?|"
+                              r"drone\s+(?:strikes?|attacks?)|(?:attack|armed|combat)\s+drones?|"
+                              r"helicopter\s+gunships?|aerial\s+(?:bombardment|attacks?|bombing)|"
+                              r"bombed\s+from\s+the\s+air|barrel\s+bombs?)\b")),
+    ("ART_MISS_ATTACK", re.compile(r"\b(shell(?:s|ed|ing)|artillery|mortars?|rockets?|missiles?|howitzers?|"
+                                   r"multiple\s+rocket|grad\b|katyushas?|bombard(?:ed|ment|ing))\b")),
+    ("REM_EXPLOS", re.compile(r"\b(ieds?|improvised\s+explosive|roadside\s+bombs?|car\s+bombs?|land\s?mines?|"
+                              r"explosive\s+devices?|booby[- ]trap\w*|bomb\s+(?:blast|explo\w+|went\s+off)|"
+                              r"detonated\s+(?:a|an|two|three|\d+)?\s*(?:bombs?|explosives?|devices?)|"
+                              r"sticky\s+bombs?|magnetic\s+bombs?)\b")),
+    ("GRENADE", re.compile(r"\b(?<!propelled\s)(?<!rocket-propelled\s)(hand\s+)?grenades?\b(?!\s+launcher)")),
+)
+# Two sides firing at each other: heavy weapons in such an exchange still make an Armed clash.
+_EXCHANGE = re.compile(r"\b(clash\w*|exchange[sd]?\s+(?:of\s+)?fire|exchanged\s+(?:heavy\s+)?fire|"
+                       r"firefights?|gun\s?battles?|fighting\s+between|fought|battles?\s+between|"
+                       r"engaged\s+in\s+(?:heavy\s+)?fighting|skirmish\w*)\b")
+_ABDUCTION = re.compile(r"\b(abduct\w*|kidnap\w*|taken\s+hostage|held\s+hostage|hostages?|"
+                        r"forcibly\s+disappeared|enforced\s+disappearance)\b")
+_SEXUAL = re.compile(r"\b(rap(?:e|ed|es|ing)|sexual(?:ly)?\s+(?:assault\w*|violence|abuse\w*|abused)|gang[- ]rap\w*)\b")
+
+# Demonstrations: what the demonstrators did, and what was done to them.
+_CROWD_VIOLENCE = re.compile(r"\b(threw\s+(?:stones|rocks|petrol\s+bombs|molotov\w*|bottles|firebombs)|"
+                             r"hurl\w*\s+(?:stones|rocks|bottles|petrol\s+bombs|molotov\w*)|pelt\w*|"
+                             r"(?:set|sets|setting)\s+(?:\w+\s+){0,3}(?:on\s+)?fire|torch\w*|loot\w*|"
+                             r"vandali[sz]\w*|rampag\w*|riot\w*|burn(?:ed|t|ing)\s+(?:\w+\s+){0,2}"
+                             r"(?:cars?|tyres|tires|vehicles?|shops?|buildings?|police|offices?)|"
+                             r"clash\w*\s+with\s+(?:the\s+)?(?:police|security|riot)|attacked\s+(?:the\s+)?police|"
+                             r"smash\w*|stormed)\b")
+_LETHAL_FORCE = re.compile(r"\b(live\s+(?:ammunition|rounds|fire)|opened\s+fire\s+on|fired\s+(?:live\s+)?"
+                           r"(?:rounds|bullets|shots)\s+(?:at|into)|shot\s+dead|killed|killing|fatally|"
+                           r"beat(?:en)?\s+to\s+death)\b")
+_INTERVENTION = re.compile(r"\b(tear\s?gas|water\s+cannons?|rubber\s+bullets|pepper\s+spray|batons?|truncheons?|"
+                           r"dispers\w*|broke\s+up|detain\w*|arrest\w*|rounded\s+up|stun\s+grenades?|"
+                           r"forcibly\s+removed|baton[- ]charg\w*|pushed\s+back)\b")
+
+VIOLENT_FAMILY = frozenset({"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE",
+                            "SUIC_BOMB", "CHEM_WEAP", "ABDUCT_DISSAP", "SEX_VIOL"})
+PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"})
+ARMED_INTERS = frozenset({1, 2, 3, 4, 8})  # state forces, rebels, political and identity militias, external
+CIVILIANS = 7
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The sub-type the codebook gives a sentence, and the rule that decided it (empty: unchanged)."""
+
+    code: str
+    rule: str = ""
+
+
+def weapon_of(text: str) -> str | None:
+    """The remote/explosive sub-type whose weapon the sentence names (a suicide bombing first)."""
+    low = text.lower()
+    for code, pattern in _WEAPONS:
+        if pattern.search(low):
+            return code
+    return None
+
+
+def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | None) -> Ruling:
+    """The codebook's sub-type for a sentence the models coded ``code``, given the actors' inter codes."""
+    low = text.lower()
+    if code in VIOLENT_FAMILY:
+        return _violence(code, low, inter1, inter2)
+    if code in PROTEST_FAMILY:
+        return _demonstration(code, low)
+    return Ruling(code)
+
+
+def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ruling:
+    weapon = weapon_of(low)
+    two_armed_sides = inter1 in ARMED_INTERS and inter2 in ARMED_INTERS
+    if weapon == "SUIC_BOMB":
+        return Ruling(weapon, "a suicide bombing is coded Suicide bomb")
+    if weapon is not None and not (weapon == "ART_MISS_ATTACK" and two_armed_sides and _EXCHANGE.search(low)):
+        if code != weapon:
+            return Ruling(weapon, "an explosive or remote weapon did the harm")
+        return Ruling(code)
+    if weapon == "ART_MISS_ATTACK":
+        return Ruling("ARMED_CLASH", "an exchange of fire between two armed groups is an Armed clash")
+    if code in ("ABDUCT_DISSAP", "SEX_VIOL"):
+        return Ruling(code)
+    if _SEXUAL.search(low):
+        return Ruling("SEX_VIOL", "sexual violence")
+    if _ABDUCTION.search(low) and code in ("ATTACK", "ARMED_CLASH"):
+        return Ruling("ABDUCT_DISSAP", "people abducted or disappeared")
+    if code in ("AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "CHEM_WEAP", "SUIC_BOMB"):
+        return Ruling(code)  # the model saw a weapon the word lists do not name: keep it
+    if code == "ARMED_CLASH" and inter1 in ARMED_INTERS and inter2 == CIVILIANS:
+        return Ruling("ATTACK", "an armed group targeting civilians is an Attack")
+    if code == "ATTACK" and two_armed_sides and _EXCHANGE.search(low):
+        return Ruling("ARMED_CLASH", "two armed groups fighting is an Armed clash")
+    return Ruling(code)
+
+
+def _demonstration(code: str, low: str) -> Ruling:
+    if _CROWD_VIOLENCE.search(low):
+        return Ruling("VIOL_DEMONSTR", "violent or destructive demonstrators") if code != "VIOL_DEMONSTR" \
+            else Ruling(code)
+    if _LETHAL_FORCE.search(low):
+        return Ruling("FORCE_AGAINST_PROTEST", "lethal force against demonstrators") \
+            if code != "FORCE_AGAINST_PROTEST" else Ruling(code)
+    if _INTERVENTION.search(low):
+        return Ruling("PROTEST_WITH_INTER", "demonstrators arrested, dispersed or tear-gassed") \
+            if code != "PROTEST_WITH_INTER" else Ruling(code)
+    if code != "PEACE_PROTEST":
+        return Ruling("PEACE_PROTEST", "no violence by or against demonstrators")
+    return Ruling(code)
+
+
+__all__ = ["PROTEST_FAMILY", "VIOLENT_FAMILY", "Ruling", "apply_codebook", "weapon_of"]
