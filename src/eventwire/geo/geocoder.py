@@ -47,6 +47,7 @@ from eventwire.geo.gazetteer import (
     strip_type_words,
 )
 from eventwire.geo.gazetteer import fold_key as _stem
+from eventwire.geo.weights import SCORING as W
 from eventwire.geodesy import distance_km
 from eventwire.model import Place
 
@@ -116,6 +117,8 @@ GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest"
                  "saturday", "sunday", "god", "allah", "christ"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 FEATURE_RANK = {COUNTRY: 0, REGION: 1, ADMIN1: 2, ADMIN2: 3, CITY: 4, LANDMARK: 5}
+LOCATIVE_HEADS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "on", "within",
+                  "over", "along", "between", "outskirts", "vicinity", "of"}
 CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
               "upon", "on", "sur", "am", "im", "bin", "ibn", "abu"}
 
@@ -223,7 +226,8 @@ class Geocoder:
             need_admin = want in ("admin", "admin2") and not any(
                 m.record.feature in (ADMIN1, ADMIN2, REGION) for m in matches)
             # Short folded keys collide ("Bianga" / "Bayanga"): only inside a named unit.
-            min_len = 4 if container is not None or country_hint or need_admin else 7
+            min_len = W.fuzzy_min_key_in_unit if container is not None or country_hint or need_admin \
+                else W.fuzzy_min_key
             if (not matches or need_admin) and len(stem_key) >= min_len:
                 for m in self._fuzzy(stem_key, context, container, country_hint,
                                      admin_only=bool(matches)):
@@ -232,7 +236,8 @@ class Geocoder:
                         fuzzy_pids.add(m.record.pid)
                         matches.append(m)
         out = self._scored(matches, fuzzy_pids, context, want, country_hint, container)
-        if not out and fuzzy and matches and not fuzzy_pids and container is not None and len(stem_key) >= 4:
+        if not out and fuzzy and matches and not fuzzy_pids and container is not None and \
+                len(stem_key) >= W.fuzzy_min_key_in_unit:
             # Every exact namesake lies outside the named unit ("Gorlovka" is also a Russian
             # village): try the unit's own spellings.
             extra = [m for m in self._fuzzy(stem_key, context, container, country_hint)
@@ -248,11 +253,11 @@ class Geocoder:
         for m in matches:
             score = self._score(m, context, want=want, country_hint=country_hint, container=container)
             if m.record.pid in fuzzy_pids:
-                score -= 3.0
+                score += W.fuzzy
             if m.record.feature == CITY and units and not any(_inside(m.record, u) for u in units) \
-                    and m.record.population < 500_000:
-                score -= 8.0
-            if score > -50:
+                    and m.record.population < W.town_outside_unit_max_population:
+                score += W.town_outside_named_unit
+            if score > W.candidate_floor:
                 out.append(Candidate(m.record, score, m.kind))
         out.sort(key=lambda c: -c.score)
         return out
@@ -268,12 +273,12 @@ class Geocoder:
         # outside every country it names, found by an alternate spelling or small, is rejected
         # rather than guessed ("Mann" in a CAR report is not the Isle of Man).
         if r.feature == COUNTRY and (kw.get("want") == "settlement" or (
-                best.kind == ALTERNATE and top and context.country_share(r.country) < 0.05)):
+                best.kind == ALTERNATE and top and context.country_share(r.country) < W.abroad_share)):
             return None  # "Mann town" is not the Isle of Man
-        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.05
-                and context.country_share(top) >= 0.5 and kw.get("country_hint") is None
-                and ((best.kind == ALTERNATE and r.population < 100_000) or r.population < 50_000
-                     or r.feature in (ADMIN1, ADMIN2))):
+        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < W.abroad_share
+                and context.country_share(top) >= W.focus_share and kw.get("country_hint") is None
+                and ((best.kind == ALTERNATE and r.population < W.abroad_alternate_max_population)
+                     or r.population < W.abroad_max_population or r.feature in (ADMIN1, ADMIN2))):
             return None
         return best
 
@@ -282,52 +287,53 @@ class Geocoder:
         r = m.record
         pop = max(r.population, 1)
         if r.feature == COUNTRY:
-            score = 40.0
+            score = W.country
         elif r.feature == REGION:
-            score = 22.0
+            score = W.region
         elif r.feature == ADMIN1:
-            score = 11.0 + 0.5 * math.log10(pop)
+            score = W.admin1 + W.admin1_per_log_pop * math.log10(pop)
         elif r.feature == ADMIN2:
-            score = 7.0
+            score = W.admin2
         else:
-            score = 9.0 + 1.5 * math.log10(pop)
-        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -1.0, ABBREVIATION: 0.0}.get(m.kind, 0.0)
+            score = W.city + W.city_per_log_pop * math.log10(pop)
+        score += {ALIAS: W.kind_alias, ALTERNATE: W.kind_alternate}.get(m.kind, 0.0)
         if want in ("admin", "admin2"):
             if r.feature == ADMIN1:
-                score += 14.0 if want == "admin" else 6.0
+                score += W.want_admin1_admin if want == "admin" else W.want_admin1_admin2
             elif r.feature == ADMIN2:
-                score += 16.0 if want == "admin2" else 4.0
+                score += W.want_admin2_admin2 if want == "admin2" else W.want_admin2_admin
             elif r.feature == REGION:
-                score += 4.0
+                score += W.want_admin_region
             elif r.feature == CITY:
-                score -= 10.0
+                score += W.want_admin_city
             elif r.feature == COUNTRY:
-                score -= 35.0
+                score += W.want_admin_country
         elif want == "settlement":
             if r.feature in (CITY, LANDMARK):
-                score += 8.0
+                score += W.want_settlement_city
             elif r.feature == COUNTRY:
-                score -= 35.0
+                score += W.want_settlement_country
             else:
-                score -= 8.0
+                score += W.want_settlement_other
         # Country focus: the article's countries (and demonyms) favour their places.
         share = context.country_share(r.country)
         if share:
-            score += 4.0 + 8.0 * share
+            score += W.country_share_base + W.country_share_scale * share
         if context.demonyms.get(r.country):
-            score += 2.0
+            score += W.demonym_country
         if context.admin1.get(r.admin1) and r.feature != ADMIN1:
-            score += 6.0
+            score += W.context_admin1
         if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
             d = min(distance_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
-            if 1.0 < d < 50.0:
-                score += 5.0
-            elif 1.0 < d < 150.0:
-                score += 3.0
+            if W.same_point_km < d < W.near_km:
+                score += W.near_point_50km
+            elif W.same_point_km < d < W.area_km:
+                score += W.near_point_150km
         if country_hint:
-            score += 15.0 if r.country == country_hint else -25.0
+            score += W.country_hint_match if r.country == country_hint else W.country_hint_miss
         if container is not None:
-            score += 20.0 if _inside(r, container) else -1000.0  # a named container is a hard constraint
+            # a named container is a hard constraint
+            score += W.container_inside if _inside(r, container) else W.container_outside
         return score
 
     def _fuzzy(self, stem_key: str, context: GeoContext, container: GazRecord | None,
@@ -343,7 +349,7 @@ class Geocoder:
         for cc in dict.fromkeys(countries):
             entries = self._fuzzy_entries(cc, admin_only)
             keys = [k for k, _ in entries]
-            cutoff = 88 if len(stem_key) >= 7 else 100  # short folded keys: exact only
+            cutoff = W.fuzzy_cutoff if len(stem_key) >= W.fuzzy_min_key else 100  # short folded keys: exact only
             for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=5,
                                                   score_cutoff=cutoff):
                 out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
@@ -562,7 +568,7 @@ class Geocoder:
             per_sent.append((sent, self.mentions(sent)))
         # Pass 1: unambiguous signals (countries, regions) and demonyms set the country focus.
         for cc, n in ctx.demonyms.items():
-            ctx.countries[cc] += 0.5 * n
+            ctx.countries[cc] += W.focus_demonym * n
         first = GeoContext(countries=Counter(ctx.countries), demonyms=ctx.demonyms)
         for _, mentions in per_sent:
             for m in mentions:
@@ -575,16 +581,17 @@ class Geocoder:
                 r = cand.record
                 modifier = m.span.root.dep_ in {"compound", "amod", "npadvmod", "nmod", "poss"} or (
                     m.span.end < len(doc) and doc[m.span.end].text in {"-", "’s", "'s"})
+                exact = cand.kind in (PRIMARY, ALIAS)
                 if r.feature in (COUNTRY, REGION):
-                    w = 0.7 if modifier else 2.0  # "Russia-led forces", "Ukraine's army": weaker
-                elif r.feature == ADMIN1 or (cand.kind in (PRIMARY, ALIAS) and r.population >= 100_000):
-                    w = 1.0
-                elif cand.kind in (PRIMARY, ALIAS) and r.population >= 10_000:
-                    w = 0.3  # a town is weak evidence of the country
+                    w = W.focus_country_modifier if modifier else W.focus_country
+                elif r.feature == ADMIN1 or (exact and r.population >= W.focus_city_min_population):
+                    w = W.focus_unit_or_city
+                elif exact and r.population >= W.focus_town_min_population:
+                    w = W.focus_town
                 else:
                     w = 0.0  # a village or a spelling variant is none: it may be a namesake abroad
                 if _speech_location(m.span):
-                    w *= 0.3
+                    w *= W.focus_speech
                 ctx.countries[cand.record.country] += w
         # Pass 2: resolve again with the focus; collect places, admin units and points.
         seen: Counter = Counter()
@@ -621,9 +628,9 @@ class Geocoder:
         for key, n in seen.items():
             p = by_key[key]
             iso2 = records[key].country
-            if p.feature == COUNTRY or (top and iso2 != top and n < 3):
+            if p.feature == COUNTRY or (top and iso2 != top and n < W.focus_abroad_min_count):
                 continue  # a place abroad named once or twice is not what the article is about
-            score = n + (1.0 if iso2 == top else -1.0)
+            score = n + (W.focus_place_bonus if iso2 == top else -W.focus_place_bonus)
             if best is None or score > best[0]:
                 best = (score, p)
                 ctx.focus_record = records[key]
@@ -662,7 +669,7 @@ class Geocoder:
         if not cands:
             return None
         best = max(cands, key=lambda m: m.record.population)
-        return Candidate(best.record, 30.0, best.kind)
+        return Candidate(best.record, W.capital_candidate, best.kind)
 
     def locate(self, sent: Span, context: GeoContext) -> Place | None:
         """Where the event of this sentence happened, or None when it names no event place.
@@ -689,7 +696,7 @@ class Geocoder:
                 # Unknown village in a named unit: fall back to the unit (precision 2 or 3),
                 # never to a same-name town elsewhere.
                 m.fallback_precision = 2 if container.feature in (ADMIN2, CITY) else 3
-                resolved.append((m, Candidate(container, -1.0, PRIMARY)))
+                resolved.append((m, Candidate(container, W.fallback_candidate, PRIMARY)))
                 continue
             if cand is not None:
                 resolved.append((m, cand))
@@ -700,7 +707,7 @@ class Geocoder:
             return None
         best = max(resolved, key=lambda mc: self._event_score(mc[0], mc[1], resolved))
         m, cand = best
-        if self._event_score(m, cand, resolved) < -3:
+        if self._event_score(m, cand, resolved) < W.event_floor:
             return None
         near = bool(NEAR_CUES.search(_window(m, sent))) or (
             m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
@@ -718,7 +725,7 @@ class Geocoder:
                 continue
             near = [(abs(om.span.start - m.span.start), oc) for om, oc in resolved
                     if oc.record.feature != COUNTRY and om.fallback_precision is None]
-            near = [x for x in near if x[0] <= 12]
+            near = [x for x in near if x[0] <= W.anchor_max_tokens]
             if near:
                 rec = min(near, key=lambda x: x[0])[1].record
                 m.fallback_precision = 2 if rec.feature in (CITY, LANDMARK, ADMIN2) else 3
@@ -728,7 +735,7 @@ class Geocoder:
                 m.fallback_precision = 3
             else:
                 continue
-            out.append((m, Candidate(rec, -1.0, PRIMARY)))
+            out.append((m, Candidate(rec, W.fallback_candidate, PRIMARY)))
         return out
 
     def _container(self, mentions: list[Mention], idx: int, context: GeoContext) -> GazRecord | None:
@@ -777,42 +784,41 @@ class Geocoder:
         r = cand.record
         score = float(FEATURE_RANK[r.feature])  # more specific places first
         if m.fallback_precision is not None:
-            score += 0.5  # the village the text names, placed at its unit
+            score += W.event_fallback
         head = _governing_prep(m.span)
-        if head in {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into",
-                    "on", "within", "over", "along", "between", "outskirts", "vicinity", "of"}:
-            score += 3.0
+        if head in LOCATIVE_HEADS:
+            score += W.event_locative_prep
         elif head in {"from", "to", "toward", "towards"}:
-            score += 0.5
+            score += W.event_direction_prep
         root = m.span.root
         if root.dep_ in {"dobj", "nsubjpass", "pobj", "nsubj", "appos", "conj", "compound", "npadvmod"}:
-            score += 1.0
+            score += W.event_argument_dep
         if root.dep_ == "poss" or (m.span.end < len(m.span.doc) and m.span.doc[m.span.end].tag_ == "POS"):
-            score -= 4.0  # "Ukraine's military": an actor, not a location
+            score += W.event_possessive
         if _speech_location(m.span):
-            score -= 12.0
+            score += W.event_speech
         if root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and \
                 root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want:
-            score -= 3.0  # "Iraq war", "Olympic venues": a modifier, not a location
+            score += W.event_modifier
         if head in {"by", "like", "with", "against", "for", "than", "about", "as", "including", "unlike"}:
-            score -= 6.0  # "facilitated by Russia", "powers like Turkey": actors
+            score += W.event_actor_prep
         if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS:
-            score -= 8.0  # "Moscow refers to ...": a capital standing for its government
+            score += W.event_speaker_subject
         if head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and r.feature in (
                 COUNTRY, REGION, ADMIN1) and not m.want:
-            score -= 8.0  # "Russia has acted as a mediator": a country as an actor, not a location
+            score += W.event_country_actor
         if m.capital_of:
-            score -= 0.5  # "the Armenian capital, Yerevan": the name itself is better evidence
+            score += W.event_capital_description
         # A unit that contains another resolved place of the sentence is context, not the place.
         for _om, oc in resolved:
             if oc is cand:
                 continue
             if FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature] and _inside(oc.record, r):
-                score -= 6.0
+                score += W.event_container_of_other
         unit = m.sent if m.sent is not None else m.span.sent
         if m.span.start == unit.start and m.span.end < unit.end and \
                 m.span.doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span):
-            score -= 3.0
+            score += W.event_dateline
         return score
 
 
@@ -841,9 +847,9 @@ def _inside(r: GazRecord, container: GazRecord) -> bool:
         return r.admin1 == container.admin1 and r.country == container.country
     if container.feature == ADMIN2:
         return r.admin1 == container.admin1 and distance_km(r.latitude, r.longitude, container.latitude,
-                                                            container.longitude) < 80
+                                                            container.longitude) < W.admin2_radius_km
     # A town standing for its district ("Amvrosievsky region"): its surroundings.
-    return distance_km(r.latitude, r.longitude, container.latitude, container.longitude) < 40
+    return distance_km(r.latitude, r.longitude, container.latitude, container.longitude) < W.town_area_km
 
 
 def _cap(tok: Token) -> bool:
