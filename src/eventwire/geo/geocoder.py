@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.geo.event_place import EventPlaceModel
 from eventwire.geo.gazetteer import (
     ABBREVIATION,
     ADMIN1,
@@ -65,10 +66,10 @@ SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "area", "hamlet", "
 LOC_PREPS = {"in", "at", "near", "outside", "around", "inside", "into", "across", "throughout", "from",
              "to", "toward", "towards", "within", "on", "over", "between", "of", "off", "by", "along",
              "onto", "past", "through", "beyond", "nearby", "northeast", "northwest", "southeast",
-             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity",
+             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity", "rural", "countryside",
              "à", "au", "aux", "dans", "près", "vers", "en"}  # French-language headlines of wire sources
 NEAR_CUES = re.compile(
-    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area|areas|"
+    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area|areas|rural|countryside|"
     r"km|kilometers?|kilometres?|miles?|north|south|east|west|northern|southern|eastern|western|"
     r"northeast|northwest|southeast|southwest|between|direction|axis|road|highway)\b",
     re.IGNORECASE,
@@ -116,9 +117,27 @@ GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest"
                  "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                  "saturday", "sunday", "god", "allah", "christ"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# "the Gulf of Aden", "Lake Chad": a water body named after a place is not that place.
+WATER_WORDS = {"gulf", "bay", "sea", "strait", "straits", "lake", "river", "ocean", "channel", "canal"}
+# "the US dollar", "the Lebanese pound": a currency named after a country says nothing about where.
+CURRENCY_WORDS = {"dollar", "dollars", "euro", "euros", "pound", "pounds", "lira", "dinar", "dinars", "rial",
+                  "riyal", "riyals", "ruble", "rubles", "rouble", "roubles", "hryvnia", "yuan", "rupee", "rupees",
+                  "shekel", "shekels", "franc", "francs", "naira", "peso", "pesos", "cedi", "shilling", "shillings",
+                  "birr", "kwacha", "rand", "taka", "afghani", "kyat", "manat", "dram", "lari", "som", "tenge"}
+# Words that make an unknown capitalised run the name of an organisation, not of a unit or town.
+ORG_TAIL_WORDS = {"state", "department", "division", "zone", "territory", "republic", "council", "command",
+                  "committee", "commission", "assembly", "authority", "ministry", "party", "front", "army",
+                  "police", "government", "court", "agency"}
 FEATURE_RANK = {COUNTRY: 0, REGION: 1, ADMIN1: 2, ADMIN2: 3, CITY: 4, LANDMARK: 5}
 LOCATIVE_HEADS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "on", "within",
                   "over", "along", "between", "outskirts", "vicinity", "of"}
+# One-hot values of the event-place features (others fold into "other").
+EVENT_PREPS = ("in", "at", "near", "outside", "on", "of", "from", "to", "into", "across", "between", "around",
+               "inside", "within", "along", "over", "by", "with", "for", "against", "toward", "towards",
+               "throughout", "outskirts", "vicinity", "like", "as", "including", "about")
+EVENT_DEPS = ("pobj", "nsubj", "dobj", "compound", "appos", "conj", "nsubjpass", "amod", "npadvmod", "poss",
+              "nmod", "ROOT", "attr")
+CHAIN_WORDS = {"in", "the", "of", "and", "rural", "countryside"} | COMPASS_WORDS  # between links of a chain
 CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
               "upon", "on", "sur", "am", "im", "bin", "ibn", "abu"}
 
@@ -128,6 +147,7 @@ class GeoContext:
     """What an article says about where it is: countries, admin units, places, demonyms."""
 
     countries: Counter = field(default_factory=Counter)  # ISO2 -> weight
+    named: Counter = field(default_factory=Counter)  # ISO2 -> weight of places named (no demonyms)
     admin1: Counter = field(default_factory=Counter)  # admin1 key "CC.NN" -> weight
     places: list[Place] = field(default_factory=list)  # resolved places named in the article
     demonyms: Counter = field(default_factory=Counter)  # ISO2 -> count of "Azerbaijani forces" etc.
@@ -144,6 +164,16 @@ class GeoContext:
         total = sum(self.countries.values())
         return self.countries.get(cc, 0) / total if total else 0.0
 
+    def named_share(self, cc: str) -> float:
+        """Share of the weight of the places the article names on one country (demonyms left out:
+        "Russian peacekeepers" says whose troops, not where they are)."""
+        total = sum(self.named.values())
+        return self.named.get(cc, 0) / total if total else 0.0
+
+    def top_named(self) -> str | None:
+        """The ISO2 code of the country whose places the article names most, if any."""
+        return max(self.named.items(), key=lambda kv: kv[1])[0] if self.named else None
+
 
 @dataclass
 class Mention:
@@ -159,6 +189,7 @@ class Mention:
     label: str = ""  # NER label when found by the NER
     sent: Span | None = None  # the sentence (or text unit) the mention was found in
     known: bool = True  # False for a cued name the gazetteer lacks (a village): container fallback
+    container_of: Mention | None = None  # an earlier name of the sentence this one is a container of
 
 
 @dataclass
@@ -173,9 +204,10 @@ class Candidate:
 class Geocoder:
     """Resolve toponyms to ``model.Place`` and pick where a sentence's event happened."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, event_model: EventPlaceModel | None = None) -> None:
         self.gaz = gazetteer
         self.demonyms = _load_demonyms()
+        self.event_model = event_model or EventPlaceModel.load()
         self._fuzzy_cache: dict[str, list[tuple[str, int]]] = {}
 
     # ------------------------------------------------------------------ single names
@@ -267,16 +299,17 @@ class Geocoder:
         if not cands:
             return None
         best = cands[0]
-        top = context.top_country()
+        top = context.top_named()
         r = best.record
         # Never a wrong same-name place: when the article is clearly about some country, a town
         # outside every country it names, found by an alternate spelling or small, is rejected
         # rather than guessed ("Mann" in a CAR report is not the Isle of Man).
         if r.feature == COUNTRY and (kw.get("want") == "settlement" or (
-                best.kind == ALTERNATE and top and context.country_share(r.country) < W.abroad_share)):
+                best.kind == ALTERNATE and top and context.named_share(r.country) < W.abroad_share)):
             return None  # "Mann town" is not the Isle of Man
-        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < W.abroad_share
-                and context.country_share(top) >= W.focus_share and kw.get("country_hint") is None
+        if (top and r.feature not in (COUNTRY, REGION) and context.named_share(r.country) < W.abroad_share
+                and context.named_share(top) >= W.focus_share and kw.get("country_hint") is None
+                and kw.get("container") is None
                 and ((best.kind == ALTERNATE and r.population < W.abroad_alternate_max_population)
                      or r.population < W.abroad_max_population or r.feature in (ADMIN1, ADMIN2))):
             return None
@@ -361,8 +394,9 @@ class Geocoder:
         key = f"{cc}:{admin_only}"
         if key not in self._fuzzy_cache:
             rows = self.gaz.names_in_country(cc, admin_only=admin_only)
-            self._fuzzy_cache[key] = list({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
-                                           for n, pid in rows})
+            # sorted: the same name ties the same way in every process (set order follows the hash seed)
+            self._fuzzy_cache[key] = sorted({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
+                                             for n, pid in rows})
         return self._fuzzy_cache[key]
 
     def _to_place(self, text: str, cand: Candidate, *, evidence: str, near: bool,
@@ -379,12 +413,16 @@ class Geocoder:
         feature = {ADMIN2: REGION}.get(r.feature, r.feature)
         alt = tuple(n for n in dict.fromkeys(self.gaz.names_of(r.pid)) if n != text)[:8] \
             if cand.kind == ALIAS or r.feature == REGION else ()
+        country_name = country.name if country else r.country
         return Place(
             name=text,
             latitude=round(r.latitude, 5),
             longitude=round(r.longitude, 5),
             admin1=None if r.feature == COUNTRY else self.gaz.admin1_name(r),
-            country=country.name if country else r.country,
+            admin2=r.admin2 or None,
+            country=country_name,
+            acled_country=acled_country_name(r.country, country_name),
+            source=r.source,
             iso3=_ISO3.get(r.country) if _ISO3 else None,
             geo_precision=precision,
             gazetteer_name=r.name,
@@ -425,13 +463,16 @@ class Geocoder:
                     continue
                 if ent.end < sent.end and (doc[ent.end].is_currency or doc[ent.end].like_num):
                     continue  # "US $1,000,000"
+                if _not_a_place(span, sent):
+                    continue  # "the US dollar", "Saudi-led", "the Gulf of Aden"
                 if span.text in self.demonyms or span.text.rstrip("s") in self.demonyms:
                     continue  # "Ukrainian" is a demonym, not a village found by spelling
                 if _org_tail(span, sent):
                     continue  # "Islamic State of Iraq": the end of an organisation's name
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
-        blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
+        blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS and not _mistagged_name(ent)
+                   for i in range(ent.start, ent.end)}
         if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
             blocked.update(range(sent.start, sent.end))  # a Title Case headline: capitals say nothing
         i = sent.start
@@ -443,10 +484,9 @@ class Geocoder:
                 continue
             found = None
             run_end = i + 1
-            while run_end < sent.end and run_end - i < 5 and run_end not in taken and run_end not in blocked \
+            while run_end < sent.end and run_end - i < 6 and run_end not in taken and run_end not in blocked \
                     and not _type_word(doc[run_end]) \
-                    and (_cap(doc[run_end]) or (doc[run_end].lower_ in CONNECTORS and run_end + 1 < sent.end
-                                                and _cap(doc[run_end + 1]))):
+                    and (_cap(doc[run_end]) or _connects(doc, run_end, sent.end)):
                 run_end += 1
             for j in range(run_end, i, -1):
                 if not _cap(doc[j - 1]):
@@ -460,14 +500,17 @@ class Geocoder:
             partial = found is not None and found.end < run_end and doc[found.end].lower_ in CONNECTORS
             # "Islamic State": an organisation named like a unit is no unknown place.
             in_org = any(e.start <= i < e.end and e.label_ == "ORG" for e in ents) and \
-                run_end < sent.end and doc[run_end].lower_ in {"state", "department", "division", "zone",
-                                                               "territory", "republic"}
+                run_end < sent.end and doc[run_end].lower_ in ORG_TAIL_WORDS
             if (found is None or partial) and not in_org and _strong_cue(doc[i:run_end], sent) and \
                     normalize(doc[i:run_end].text) not in GENERIC_NAMES:
                 # "Nana-Gribizi prefecture": the whole cued name, not its known first word; a
                 # village the gazetteer lacks is kept for the container fallback.
                 known = known and found is not None and found.end == run_end
                 found = doc[i:run_end]
+            elif partial and not in_org and _locative_cue(doc[i:run_end], sent):
+                # "in rural Ras al-Ain": "Ras" alone is a truncation; the whole name, unknown as
+                # spelled, goes to spelling matching and the container fallback
+                found, known = doc[i:run_end], False
             if found is None:
                 i += 1
                 continue
@@ -485,7 +528,7 @@ class Geocoder:
                     not _strong_cue(found, sent) and not after_prep and not alone and not well_known:
                 i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
                 continue
-            if _org_tail(found, sent):
+            if _org_tail(found, sent) or _not_a_place(found, sent):
                 i = found.end
                 continue
             if _locative_cue(found, sent) or (found.start == sent.start
@@ -559,6 +602,8 @@ class Geocoder:
                 continue
             # "pro-Russian rebels", "anti-Israeli protests": a stance, not where the article is.
             stance = tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in {"pro", "anti"}
+            # "Saudi-led coalition", "Russian-backed forces": the actor's side, not the place
+            stance = stance or (tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and doc[tok.i + 2].is_lower)
             if not stance:
                 ctx.demonyms[cc] += 1
         per_sent: list[tuple[Span, list[Mention]]] = []
@@ -569,7 +614,7 @@ class Geocoder:
         # Pass 1: unambiguous signals (countries, regions) and demonyms set the country focus.
         for cc, n in ctx.demonyms.items():
             ctx.countries[cc] += W.focus_demonym * n
-        first = GeoContext(countries=Counter(ctx.countries), demonyms=ctx.demonyms)
+        first = GeoContext(countries=Counter(ctx.countries), named=Counter(ctx.named), demonyms=ctx.demonyms)
         for _, mentions in per_sent:
             for m in mentions:
                 if not m.known:
@@ -590,9 +635,10 @@ class Geocoder:
                     w = W.focus_town
                 else:
                     w = 0.0  # a village or a spelling variant is none: it may be a namesake abroad
-                if _speech_location(m.span):
+                if is_speech_location(m.span):
                     w *= W.focus_speech
                 ctx.countries[cand.record.country] += w
+                ctx.named[cand.record.country] += w
         # Pass 2: resolve again with the focus; collect places, admin units and points.
         seen: Counter = Counter()
         by_key: dict[str, Place] = {}
@@ -613,7 +659,7 @@ class Geocoder:
                     ctx.admin1[key] += 1
                 if r.feature in (CITY, LANDMARK, ADMIN2):
                     ctx.points.append((r.latitude, r.longitude))
-                if not _speech_location(m.span):
+                if not is_speech_location(m.span):
                     key = f"{r.pid}"
                     seen[key] += 1
                     by_key.setdefault(key, place)
@@ -654,8 +700,12 @@ class Geocoder:
         best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container,
                           fuzzy=fuzzy)
         if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
-                and not m.want and not (m.sent is not None and _strong_cue(m.span, m.sent)):
-            return None  # "White House" is not Casablanca (Dar el Beida) by an alternate name
+                and not m.want and not (m.sent is not None and _strong_cue(m.span, m.sent)) \
+                and not (m.label == "PERSON" and _after_prep(m.span)):
+            # "White House" is not Casablanca (Dar el Beida) by an alternate name; a name the small
+            # model calls a person after "in"/"rural" ("in rural Ras al-Ain") is still a place
+            return None
+        return best
         return best
 
     def _capital(self, cc: str) -> Candidate | None:
@@ -671,17 +721,45 @@ class Geocoder:
         best = max(cands, key=lambda m: m.record.population)
         return Candidate(best.record, W.capital_candidate, best.kind)
 
-    def locate(self, sent: Span, context: GeoContext) -> Place | None:
+    def locate(self, sent: Span, context: GeoContext, trigger: Token | None = None) -> Place | None:
         """Where the event of this sentence happened, or None when it names no event place.
 
-        Places where something was only said or reported ("said in Washington") and wire credit
-        lines ("... in Tallinn, Estonia, contributed") are not event places.
+        ``trigger`` is the event's word when the caller knows it (else the sentence's root): the
+        places the event verb governs ("shelled X", "attack in X") come first. Places where
+        something was only said or reported ("said in Washington") and wire credit lines
+        ("... in Tallinn, Estonia, contributed") are not event places. The choice among the
+        sentence's places is a linear model learnt on the event-location train part
+        (``data/geo/event_place.json``, ``scripts/train_event_place.py``).
         """
-        if is_credit_line(sent.text):
+        resolved = self.event_candidates(sent, context)
+        # The learnt threshold says whether the named event word has its place in the sentence;
+        # without one (the sentence's root stands in) a likely enough place of the sentence is taken.
+        threshold = self.event_model.threshold if trigger is not None else self.event_model.floor_without_trigger
+        trigger = trigger if trigger is not None else event_word(sent)
+        # where something was only said is never the event's place, whatever else the words say
+        named = {c.record.pid for m, c in resolved if not m.capital_of}
+        scored = [(self.event_model.score(self.event_features(m, c, resolved, trigger)), m, c) for m, c in resolved
+                  if not is_speech_location(m.span)
+                  # "the Armenian capital, Yerevan": the name itself is the better evidence
+                  and not (m.capital_of and c.record.pid in named)]
+        if not scored:
             return None
+        score, m, cand = max(scored, key=lambda x: x[0])
+        if score < threshold:
+            return None
+        near = bool(NEAR_CUES.search(_window(m, sent))) or (
+            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
+        return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
+                              precision=m.fallback_precision)
+
+    def event_candidates(self, sent: Span, context: GeoContext) -> list[tuple[Mention, Candidate]]:
+        """The sentence's places, each resolved (in its named container if any; an unknown name
+        anchored to the nearest place or unit): what ``locate`` chooses among."""
+        if is_credit_line(sent.text):
+            return []
         mentions = self.mentions(sent)
         if not mentions:
-            return None
+            return []
         resolved: list[tuple[Mention, Candidate]] = []
         unresolved: list[Mention] = []
         for idx, m in enumerate(mentions):
@@ -702,17 +780,7 @@ class Geocoder:
                 resolved.append((m, cand))
             elif _locative_cue(m.span, sent) or not m.known:
                 unresolved.append(m)
-        resolved += self._anchor_unresolved(unresolved, resolved, context)
-        if not resolved:
-            return None
-        best = max(resolved, key=lambda mc: self._event_score(mc[0], mc[1], resolved))
-        m, cand = best
-        if self._event_score(m, cand, resolved) < W.event_floor:
-            return None
-        near = bool(NEAR_CUES.search(_window(m, sent))) or (
-            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
-        return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
-                              precision=m.fallback_precision)
+        return resolved + self._anchor_unresolved(unresolved, resolved, context)
 
     def _anchor_unresolved(self, unresolved: list[Mention], resolved: list[tuple[Mention, Candidate]],
                            context: GeoContext) -> list[tuple[Mention, Candidate]]:
@@ -745,22 +813,31 @@ class Geocoder:
         """
         m = mentions[idx]
         doc = m.span.doc
-        chain: list[Mention] = []
+        chain: list[tuple[Mention, bool]] = []
         end = m.span.end
         for other in mentions[idx + 1 : idx + 5]:
             gap = doc[end : other.span.start]
-            ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | {"in", "the", "of", "and"}
+            ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | CHAIN_WORDS
                      or t.text[:1].isupper() for t in gap)
             if not (len(gap) <= 6 and ok and (any(t.text in {",", "(", "in", ")"} for t in gap) or
                                                other.want in ("admin", "admin2"))):
                 break
-            chain.append(other)
+            # "X village (Y, Z)", "X, Y", "in rural Y": the later names are units, not towns
+            unit_slot = any(t.text in {"(", ","} or t.lower_ in {"rural", "countryside"} for t in gap)
+            chain.append((other, unit_slot))
+            if other.container_of is None:
+                other.container_of = m  # "X in rural Y in Z": Y and Z say where X is
             end = other.span.end
         # Resolve from the outermost unit in: "Sverdlovsk district, Luhansk region" is the
         # Luhansk Oblast district, not Russia's Sverdlovsk Oblast.
         best: GazRecord | None = None
-        for other in reversed(chain):
-            cand = self._resolve_mention(other, context, container=best)
+        for other, unit_slot in reversed(chain):
+            cand = None
+            if unit_slot and other.want is None and not other.capital_of:
+                cand = self._best(other.text, context, want="admin", container=best)
+                if cand is not None and FEATURE_RANK[cand.record.feature] >= FEATURE_RANK[CITY]:
+                    cand = None
+            cand = cand or self._resolve_mention(other, context, container=best)
             if cand is None:
                 continue  # an unknown district between village and region: look further
             r = cand.record
@@ -780,46 +857,44 @@ class Geocoder:
                     return cand.record
         return None
 
-    def _event_score(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]]) -> float:
+    def event_features(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]],
+                       trigger: Token) -> dict[str, float]:
+        """What the words around a place say about it being the event's place (``EVENT_FEATURES``)."""
         r = cand.record
-        score = float(FEATURE_RANK[r.feature])  # more specific places first
-        if m.fallback_precision is not None:
-            score += W.event_fallback
-        head = _governing_prep(m.span)
-        if head in LOCATIVE_HEADS:
-            score += W.event_locative_prep
-        elif head in {"from", "to", "toward", "towards"}:
-            score += W.event_direction_prep
+        doc = m.span.doc
         root = m.span.root
-        if root.dep_ in {"dobj", "nsubjpass", "pobj", "nsubj", "appos", "conj", "compound", "npadvmod"}:
-            score += W.event_argument_dep
-        if root.dep_ == "poss" or (m.span.end < len(m.span.doc) and m.span.doc[m.span.end].tag_ == "POS"):
-            score += W.event_possessive
-        if _speech_location(m.span):
-            score += W.event_speech
-        if root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and \
-                root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want:
-            score += W.event_modifier
-        if head in {"by", "like", "with", "against", "for", "than", "about", "as", "including", "unlike"}:
-            score += W.event_actor_prep
-        if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS:
-            score += W.event_speaker_subject
-        if head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and r.feature in (
-                COUNTRY, REGION, ADMIN1) and not m.want:
-            score += W.event_country_actor
-        if m.capital_of:
-            score += W.event_capital_description
-        # A unit that contains another resolved place of the sentence is context, not the place.
-        for _om, oc in resolved:
-            if oc is cand:
-                continue
-            if FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature] and _inside(oc.record, r):
-                score += W.event_container_of_other
+        head = _governing_prep(m.span)
+        f: dict[str, float] = {"rank": float(FEATURE_RANK[r.feature]), f"feat_{r.feature}": 1.0}
+        f[f"prep_{head if head in EVENT_PREPS else ('none' if head is None else 'other')}"] = 1.0
+        f[f"dep_{root.dep_ if root.dep_ in EVENT_DEPS else 'other'}"] = 1.0
+        f["fallback"] = float(m.fallback_precision is not None)
+        f["possessive"] = float(root.dep_ == "poss" or (m.span.end < len(doc) and doc[m.span.end].tag_ == "POS"))
+        f["speech"] = float(is_speech_location(m.span))
+        f["modifier"] = float(root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and
+                              root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want)
+        f["speaker_subject"] = float(root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS)
+        f["country_actor"] = float(head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and
+                                   r.feature in (COUNTRY, REGION, ADMIN1) and not m.want)
+        f["capital"] = float(m.capital_of is not None)
+        f["container_of_other"] = float(sum(
+            1 for _om, oc in resolved if oc is not cand and FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature]
+            and _inside(oc.record, r)))
+        f["chain_container"] = float(m.container_of is not None)
         unit = m.sent if m.sent is not None else m.span.sent
-        if m.span.start == unit.start and m.span.end < unit.end and \
-                m.span.doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span):
-            score += W.event_dateline
-        return score
+        f["dateline"] = float(m.span.start == unit.start and m.span.end < unit.end and
+                              doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span))
+        # the event word: does it govern the place ("shelled X", "attack in X"), and how far is it?
+        prep_tok = root.head if root.dep_ == "pobj" else None
+        f["trigger_prep"] = float(prep_tok is not None and prep_tok.head.i == trigger.i)
+        f["trigger_ancestor"] = float(trigger.i != root.i and any(a.i == trigger.i for a in root.ancestors))
+        f["trigger_child"] = float(root.head.i == trigger.i and root.i != trigger.i)
+        dist = abs(m.span.start - trigger.i)
+        f[f"trigger_dist_{'3' if dist <= 3 else '8' if dist <= 8 else '15' if dist <= 15 else 'far'}"] = 1.0
+        f["after_trigger"] = float(m.span.start > trigger.i)
+        f["first"] = float(resolved[0][0] is m)
+        f["only"] = float(len(resolved) == 1)
+        f["near_cue"] = float(bool(NEAR_CUES.search(_window(m, unit))))
+        return f
 
 
 # --------------------------------------------------------------------------- helpers
@@ -852,6 +927,29 @@ def _inside(r: GazRecord, container: GazRecord) -> bool:
     return distance_km(r.latitude, r.longitude, container.latitude, container.longitude) < W.town_area_km
 
 
+def event_word(sent: Span) -> Token:
+    """The sentence's event word when the caller names none: its root, or for "X happened, Y said"
+    the clause the speech verb reports."""
+    root = sent.root
+    if root.lemma_ in SPEECH_LEMMAS:
+        for child in root.children:
+            if child.dep_ in {"ccomp", "parataxis", "xcomp"} and child.pos_ in {"VERB", "AUX"}:
+                return child
+    return root
+
+
+def _after_prep(span: Span) -> bool:
+    return span.start > 0 and span.doc[span.start - 1].lower_ in LOC_PREPS
+
+
+def _connects(doc: Doc, i: int, end: int) -> bool:
+    """Token ``i`` joins two capitalised words of one name: "Ras al-Ain", "Deir ez-Zor", "Kafr Nabl"."""
+    j = i
+    while j < end and j - i < 2 and doc[j].lower_ in CONNECTORS:
+        j += 1
+    return j > i and j < end and _cap(doc[j])
+
+
 def _cap(tok: Token) -> bool:
     t = tok.text
     return len(t) >= 2 and t[0].isupper() and any(c.isalpha() for c in t) and not t.isupper() or \
@@ -863,9 +961,32 @@ def _trim_the(ent: Span) -> Span | None:
     while start < ent.end and ent.doc[start].lower_ in {"the", "a"}:
         start += 1
     end = ent.end
-    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"):
+    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"
+                           or ent.doc[end - 1].lower_ == "of"):  # "the Republic of" + "Armenia"
         end -= 1
     return ent.doc[start:end] if end > start else None
+
+
+def _mistagged_name(ent: Span) -> bool:
+    """A DATE/TIME entity that is one capitalised word with no digit ("Manbij" tagged DATE)."""
+    return ent.label_ in {"DATE", "TIME"} and len(ent) == 1 and ent[0].is_alpha and ent[0].text[:1].isupper() \
+        and ent[0].lower_ not in GENERIC_NAMES
+
+
+def _not_a_place(span: Span, sent: Span) -> bool:
+    """Place words that name something else: "the US dollar", "Saudi-led", "the Gulf of Aden", "Street"."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < sent.end else None
+    if nxt is not None and nxt.lower_ in CURRENCY_WORDS:
+        return True
+    if nxt is not None and nxt.text == "-" and span.end + 1 < sent.end and doc[span.end + 1].is_lower:
+        return True  # "Saudi-led", "US-backed", "Iran-aligned": an actor's adjective
+    if nxt is not None and nxt.lower_ in WATER_WORDS and nxt.text[:1].isupper():
+        return True  # "Aden Gulf", "Chad Basin"-like names of water bodies
+    before = [t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]]
+    if (len(before) == 2 and before[0] in WATER_WORDS and before[1] == "of") or (before and before[-1] in WATER_WORDS):
+        return True  # "the Gulf of Aden", "Lake Chad"
+    return len(span) == 1 and span[0].lower_ in FACILITY_WORDS | WATER_WORDS  # "Street", "Gulf"
 
 
 def _locative_cue(span: Span, sent: Span) -> bool:
@@ -969,7 +1090,7 @@ def _governing_prep(span: Span) -> str | None:
     return None
 
 
-def _speech_location(span: Span) -> bool:
+def is_speech_location(span: Span) -> bool:
     """True for "said in Washington", "told reporters in Moscow", "a statement from Baku"."""
     tok = span.root
     prep = tok.head if tok.dep_ == "pobj" else None
@@ -1006,15 +1127,29 @@ def _sentence_evidence(m: Mention, sent: Span) -> str:
     return doc[start:end].text
 
 
-def _load_demonyms() -> dict[str, str]:
+def _load_pairs(name: str) -> dict[str, str]:
+    """First column -> second column of a tab-separated data file (``#`` lines are comments)."""
     out: dict[str, str] = {}
-    with data_file("demonyms.tsv").open(encoding="utf-8") as fh:
+    with data_file(name).open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or "\t" not in line:
                 continue
-            name, iso = line.rstrip("\n").split("\t")[:2]
-            out[name] = iso
+            key, value = line.rstrip("\n").split("\t")[:2]
+            out[key] = value
     return out
+
+
+def _load_demonyms() -> dict[str, str]:
+    return _load_pairs("demonyms.tsv")
+
+
+_ACLED_COUNTRIES: dict[str, str] = _load_pairs("acled_countries.tsv")
+
+
+def acled_country_name(iso2: str, geonames_name: str | None = None) -> str | None:
+    """The country as ACLED writes it ("Democratic Republic of Congo"): ACLED's own spelling where it
+    differs from GeoNames' (``data/geo/acled_countries.tsv``), else GeoNames' name."""
+    return _ACLED_COUNTRIES.get(iso2, geonames_name)
 
 
 def _load_iso3() -> dict[str, str]:

@@ -1,10 +1,10 @@
 """The geocoder's weights in one table, each with what it trades off.
 
-Candidate scores (``Geocoder._score``) rank the gazetteer records one name may mean; event scores
-(``Geocoder._event_score``) rank the places of one sentence as the event's place; context weights
-(``Geocoder.article_context``) say how much a name tells about the country an article is about.
-Scores are additive; only differences between candidates of one name (or places of one sentence)
-matter.
+Candidate scores (``Geocoder._score``) rank the gazetteer records one name may mean; context
+weights (``Geocoder.article_context``) say how much a name tells about the country an article is
+about. Scores are additive; only differences between candidates of one name matter. Which place of
+a sentence is the event's is not hand-weighted: a linear model learnt on the event-location train
+part (``event_place.py``, ``data/geo/event_place.json``) scores ``Geocoder.event_features``.
 """
 
 from __future__ import annotations
@@ -68,21 +68,7 @@ class ScoreWeights:
     focus_share: float = 0.5  # ...when the article's top country holds at least this share
     abroad_alternate_max_population: int = 100_000  # abroad and found by alternate name: rejected below
     abroad_max_population: int = 50_000  # abroad and smaller than this: rejected
-    # ---- which place of a sentence is the event's (``_event_score``, added to the feature rank)
-    event_fallback: float = 0.5  # the village the text names, placed at its unit, beats the unit
-    event_locative_prep: float = 3.0  # "in/at/near X": where something happened
-    event_direction_prep: float = 0.5  # "from/to X": a route, weaker
-    event_argument_dep: float = 1.0  # the name is an argument (object, subject, apposition)
-    event_possessive: float = -4.0  # "Ukraine's military": an actor, not a location
-    event_speech: float = -12.0  # "said in Washington": where it was said
-    event_modifier: float = -3.0  # "Iraq war", "Olympic venues": a modifier, not a location
-    event_actor_prep: float = -6.0  # "facilitated by Russia", "powers like Turkey": actors
-    event_speaker_subject: float = -8.0  # "Moscow refers to ...": a capital standing for its government
-    event_country_actor: float = -8.0  # "Russia has acted as a mediator": a country as an actor
-    event_capital_description: float = -0.5  # "the Armenian capital, Yerevan": the name itself is better
-    event_container_of_other: float = -6.0  # a unit holding another place of the sentence is context
-    event_dateline: float = -3.0  # "KYIV, Ukraine —": where the story was filed
-    event_floor: float = -3.0  # a sentence whose best place scores below this names no event place
+    # ---- the event's place among a sentence's places: learnt, see ``event_place.py``
     anchor_max_tokens: int = 12  # an unknown name borrows the point of a place at most this far away
     # ---- article country focus (``article_context``)
     focus_demonym: float = 0.5  # each demonym ("Azerbaijani forces")
