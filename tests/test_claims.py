@@ -24,8 +24,9 @@ def test_two_outlets_disagree_on_fatalities() -> None:
     ap = [c for c in _claims(AP, "ap", "BNB") if c.field == "fatalities"]
     s = summarise("fatalities", oc + ap)
     assert s.disputed  # "dozens" (24..99) and "a minimum of 200" cannot both be right
-    assert s.best == 12  # ACLED counts "dozens" as 12: the conservative figure
-    assert s.low == 12 and s.high >= 200
+    # "dozens" is 24..99 literally, best its low end; ACLED's 12 is not a figure of the summary
+    assert (s.low, s.best) == (24, 24) and s.high >= 200
+    assert s.low <= s.best <= s.high
     assert len(s.claim_ids) == len(oc) + len(ap)
 
 
@@ -44,6 +45,7 @@ def test_event_gets_figures_from_its_mentions() -> None:
     e = Event(id="e1", event_type="Battles", sub_event_type="Armed clash", mention_ids=(m.id,), article_ids=("oc",))
     [out] = attach_figures([e], [m])
     fields = {f.field: f for f in out.figures}
-    assert out.fatalities == 12 and out.fatalities_low == 12 and out.fatalities_high == 99
-    assert fields["injured"].best == 100  # "hundreds" counts as 100
+    # ACLED's own fatalities column takes its convention ("dozens" = 12); the range stays literal
+    assert out.fatalities == 12 and (out.fatalities_low, fields["fatalities"].best, out.fatalities_high) == (24, 24, 99)
+    assert (fields["injured"].low, fields["injured"].best, fields["injured"].high) == (200, 200, 999)
     assert out.sources == ("OC Media",)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+REPO_EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 BAD_INPUTS = {
     "empty.txt": b"",
     "binary.txt": bytes(range(256)) * 20,
@@ -100,8 +102,111 @@ def test_articles_export_as_parquet_keeps_removed_spans(bad_batch) -> None:
     assert r.returncode == 0, r.stderr.decode()
     rows = pq.read_table(out).to_pylist()
     assert len(rows) == 1
-    removed = json.loads(rows[0]["removed"])
+    removed = rows[0]["removed"]  # a list of structs, not a JSON string
     reasons = {x["reason"] for x in removed}
     assert removed and "Become a member" not in rows[0]["text"]
     assert any("appeal" in r or "member" in r for r in reasons), reasons
     assert rows[0]["published"] == "2023-09-20" and rows[0]["published_from"] == "sidecar"
+
+
+# --------------------------------------------------------------------------- run summary, show, help
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path):
+    """The demo articles run once through the command, 120 columns wide like a terminal."""
+    d = tmp_path_factory.mktemp("cli")
+    db = d / "demo.duckdb"
+    r = eventwire_wide("run", str(examples_dir), "--db", str(db))
+    assert r.returncode == 0, r.stderr.decode()
+    return d, db, r.stdout.decode()
+
+
+def eventwire_wide(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "eventwire.cli", *args], capture_output=True, timeout=600,
+                          env={**os.environ, "COLUMNS": "120", **(env or {})})
+
+
+def _section(text: str, title: str) -> str:
+    """The lines of one labelled table of the run summary."""
+    return text.split(title, 1)[1].split("\n\n", 1)[0] if title in text else ""
+
+
+def _row(section: str, name: str) -> list[str]:
+    line = next(ln for ln in section.splitlines() if f" {name} " in ln)
+    return [c.strip() for c in line.strip("│ ").split("│")]
+
+
+def test_run_summary_tells_this_runs_work_then_the_store_totals(demo_store) -> None:
+    d, db, first = demo_store
+    assert _row(_section(first, "This run"), "articles extracted")[1] == "2"
+    assert _row(_section(first, "This run"), "publication dates from")[1:] == ["2", "2 sidecar"]
+    events = _row(_section(first, "Store totals"), "events")
+    assert events[2].startswith(f"{int(events[1]) - 2} occurred, 2 planned")
+    assert "Events from this run's articles" in first and "planned" in _section(first, "Events from this run")
+    # a re-run that does nothing says so, and reprints no event table
+    again = eventwire_wide("run", str(REPO_EXAMPLES), "--db", str(db)).stdout.decode()
+    assert _row(_section(again, "This run"), "articles extracted")[1] == "0"
+    assert _row(_section(again, "This run"), "articles already stored")[1] == "2"
+    assert _row(_section(again, "Store totals"), "events") == events
+    assert "Events from this run" not in again
+    # a run of one bad file: its failure and the totals, no event table
+    bad = d / "empty.txt"
+    bad.write_bytes(b"")
+    r = eventwire_wide("run", str(bad), "--db", str(db))
+    assert r.returncode == 1 and "empty.txt" in r.stderr.decode()
+    assert _row(_section(r.stdout.decode(), "This run"), "inputs failed")[1] == "1"
+    assert "Events from this run" not in r.stdout.decode()
+
+
+def test_event_ids_do_not_wrap_and_show_takes_a_prefix(demo_store) -> None:
+    _, db, first = demo_store
+    ids = re.findall(r"\be_[0-9a-f]{16}\b", first)
+    assert len(ids) >= 10  # every id printed whole on one line of a 120-column table
+    shown = eventwire("show", ids[0][:8], "--db", str(db))
+    assert shown.returncode == 0, shown.stderr.decode()
+    assert shown.stdout.decode().startswith(ids[0])
+    ambiguous = eventwire("show", "e_", "--db", str(db))
+    assert ambiguous.returncode == 2
+    msg = ambiguous.stderr.decode()
+    assert "E210" in msg and all(i in msg for i in ids)
+    missing = eventwire("show", "e_zzz", "--db", str(db))
+    assert missing.returncode == 2 and "E204" in missing.stderr.decode()
+
+
+def test_undated_latin1_article_is_counted_in_the_summary(shared_data: Path, tmp_path: Path) -> None:
+    """A Latin-1 text file without a publication date: the summary says so, and says what to do."""
+    text = (shared_data / "bbc-news" / "bbc" / "politics" / "069.txt").read_text(encoding="utf-8")
+    f = tmp_path / "strike.txt"
+    f.write_bytes(text.replace("’", "'").encode("latin-1"))
+    r = eventwire_wide("run", str(f), "--db", str(tmp_path / "s.duckdb"))
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert _row(_section(out, "This run"), "articles without a publication date")[1] == "1"
+    assert "no publication date" in out and "eventwire-meta.jsonl" in out
+    mentions = _row(_section(out, "This run"), "event mentions found")
+    assert mentions[2].endswith("without a date")
+
+
+def test_first_run_says_the_gazetteer_is_built_once(tmp_path: Path) -> None:
+    empty_cache = tmp_path / "cache"
+    r = eventwire_wide("run", str(tmp_path / "missing.txt"), "--db", str(tmp_path / "s.duckdb"),
+                       env={"EVENTWIRE_CACHE": str(empty_cache)})
+    assert "place-name index" in r.stderr.decode() and "once" in r.stderr.decode()
+    assert str(empty_cache) in r.stderr.decode()
+
+
+def test_help_and_settings_speak_to_an_analyst() -> None:
+    top = eventwire_wide("--help").stdout.decode()
+    assert "thin call" not in top and "eventwire run" in top
+    for cmd in ("run", "extract", "ingest", "export", "show", "quarantine", "settings"):
+        text = eventwire_wide(cmd, "--help").stdout.decode()
+        assert "Example:" in text, cmd
+        options = [ln for ln in text.splitlines() if "--" in ln and "--help" not in ln]
+        assert not any("<list[str]>" in ln or "<bool>" in ln for ln in options), cmd
+        assert "fetch=True" not in text and "thin call" not in text, cmd
+    s = eventwire("settings").stdout.decode()
+    assert "PosixPath" not in s and "db = eventwire.duckdb" in s
+    assert "cache = " in s and "EVENTWIRE_CACHE" in s and "languages = en" in s

@@ -144,3 +144,28 @@ def test_timestamps_and_day_offsets(text: str, published: date, expected: date |
 def test_relative_periods(text: str, start: date, end: date, precision: int) -> None:
     r = resolve_date(first_sentence(text), OC_PUBLISHED)
     assert (r.date, r.date_end, r.precision) == (start, end, precision)
+
+
+def test_no_year_and_no_publication_date_leaves_the_date_empty(shared_data) -> None:
+    """A 2005 BBC text without a publication date names a strike on "23 March": the year cannot
+    be known, so the event date stays empty with the words as evidence (it was 23 March of the
+    year the code ran)."""
+    from eventwire import pipeline
+    from eventwire.settings import Settings
+
+    path = shared_data / "bbc-news" / "bbc" / "politics" / "069.txt"
+    results = list(pipeline.extract([str(path)], Settings()))
+    [(article, mentions)] = [r for r in results if isinstance(r, tuple)]
+    assert article.published is None
+    strike = [m for m in mentions if "23 March" in m.evidence[0].text]
+    assert strike, "the strike sentence is no longer a mention"
+    for m in strike:
+        assert m.event_date is None and m.date_end is None and m.time_precision == 3
+        assert m.date_evidence == "23 March"
+
+
+def test_year_in_the_words_still_dates_without_publication(docs: dict[str, Doc]) -> None:
+    nlp = plain_pipeline()
+    sent = next(nlp("Unions held a one-day strike on 23 March 2005 across the country.").sents)
+    r = resolve_date(sent, None)
+    assert (r.date, r.precision, r.evidence) == (date(2005, 3, 23), 1, "23 March 2005")

@@ -16,34 +16,37 @@ from spans import sentence
 
 
 @pytest.mark.parametrize(
-    ("text", "low", "high", "best", "qualifier"),
+    ("text", "low", "high", "best", "acled", "qualifier"),
     [
-        ("dozens", 24, 99, 12, None),
-        ("hundreds", 200, 999, 100, None),
-        ("thousands", 2000, 9999, 1000, None),
-        ("tens of thousands", 20000, 99999, 10000, None),
-        ("several", 3, 9, 10, None),
-        ("a minimum of 200", 200, None, 200, "at least"),
-        ("at least 70", 70, None, 70, "at least"),
-        ("over 400", 401, None, 401, "more than"),
-        ("more than 6,700", 6701, None, 6701, "more than"),
-        ("more than a hundred", 101, None, 101, "more than"),
-        ("up to 50", None, 50, None, "up to"),
-        ("as many as 20 , 000", None, 20000, None, "up to"),
-        ("two hundred", 200, 200, 200, None),
-        ("twenty-three", 23, 23, 23, None),
-        ("about 200", 180, 220, 200, "about"),
-        ("nearly 100", 90, 99, 90, "nearly"),
-        ("between 60 and 100", 60, 100, 60, "between"),
-        ("40 or 50", 40, 50, 40, "between"),
-        ("at least three dozen", 36, None, 36, "at least"),
-        ("several hundred", 300, 900, 300, None),
+        # a vague word: its literal range, best its low end; ACLED's convention kept apart
+        ("dozens", 24, 99, 24, 12, None),
+        ("hundreds", 200, 999, 200, 100, None),
+        ("thousands", 2000, 9999, 2000, 1000, None),
+        ("tens of thousands", 20000, 99999, 20000, 10000, None),
+        ("several", 3, 9, 3, 10, None),
+        ("a minimum of 200", 200, None, 200, 200, "at least"),
+        ("at least 70", 70, None, 70, 70, "at least"),
+        ("over 400", 401, None, 401, 401, "more than"),
+        ("more than 6,700", 6701, None, 6701, 6701, "more than"),
+        ("more than a hundred", 101, None, 101, 101, "more than"),
+        ("up to 50", None, 50, None, None, "up to"),
+        ("as many as 20 , 000", None, 20000, None, None, "up to"),
+        ("two hundred", 200, 200, 200, 200, None),
+        ("twenty-three", 23, 23, 23, 23, None),
+        ("about 200", 180, 220, 200, 200, "about"),
+        ("nearly 100", 90, 99, 90, 90, "nearly"),
+        ("between 60 and 100", 60, 100, 60, 60, "between"),
+        ("40 or 50", 40, 50, 40, 40, "between"),
+        ("at least three dozen", 36, None, 36, 36, "at least"),
+        ("several hundred", 300, 900, 300, 300, None),
     ],
 )
 def test_parse_quantity_ranges(text: str, low: int | None, high: int | None, best: int | None,
-                               qualifier: str | None) -> None:
+                               acled: int | None, qualifier: str | None) -> None:
     q = parse_quantity(text)
-    assert q == Quantity(low, high, best, qualifier, text)
+    assert q == Quantity(low, high, best, qualifier, text, acled)
+    # low <= best <= high whenever they are known
+    assert q.best is None or ((q.low is None or q.low <= q.best) and (q.high is None or q.best <= q.high))
 
 
 def test_parse_quantity_none_without_count() -> None:
@@ -56,9 +59,9 @@ def test_oc_media_casualties_confirmed(docs: dict[str, Doc]) -> None:
     claims = find_claims(s, article_id="a1", outlet="OC Media")
     by_field = {c.field: c for c in claims}
     killed, wounded = by_field["fatalities"], by_field["injured"]
-    assert (killed.value_low, killed.value_high, killed.value_best) == (24, 99, 12)
+    assert (killed.value_low, killed.value_high, killed.value_best, killed.value_acled) == (24, 99, 24, 12)
     assert killed.text == "Dozens of people are confirmed to have been killed"
-    assert (wounded.value_low, wounded.value_high, wounded.value_best) == (200, 999, 100)
+    assert (wounded.value_low, wounded.value_high, wounded.value_best) == (200, 999, 200)
     assert wounded.text == "hundreds wounded"
     for c in claims:
         assert c.speaker == "the outlet"
@@ -165,3 +168,31 @@ def test_casualties_without_a_number(docs: dict[str, Doc]) -> None:
     assert c.category == "peacekeepers" and "ambiguous-casualties" in c.flags
     assert c.text == "casualties among its peacekeeping contingent"
     assert c.speaker == "Russian Defence Ministry" and c.hedge == "reported"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # sentences written for this test, in the forms ordinary news uses
+        ("The new law covers records held by about 80,000 public bodies.", "not-a-person"),
+        ("Officials warned that two million people could die of hunger next year.", "projection"),
+        ("More than 4,000 people have been killed in the insurgency since 2011.", "aggregate"),
+        ("Some 900 civilians were killed over the past year in the province.", "aggregate"),
+    ],
+)
+def test_counts_that_are_not_figures_of_this_event(text: str, flag: str) -> None:
+    claims = [c for s in plain_pipeline()(text).sents for c in find_claims(s)]
+    assert claims and all(flag in c.flags and not c.is_event_figure for c in claims)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police found four dead bodies near the bridge on Sunday.",
+        "Rescuers recovered 12 bodies from the rubble.",
+        "Two soldiers were killed on Tuesday, bringing the number killed since 2014 to 300.",
+    ],
+)
+def test_counts_of_this_event_stay_figures(text: str) -> None:
+    claims = [c for s in plain_pipeline()(text).sents for c in find_claims(s) if c.field == "fatalities"]
+    assert claims and claims[0].is_event_figure

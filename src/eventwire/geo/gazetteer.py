@@ -41,6 +41,7 @@ from pathlib import Path
 
 from eventwire.errors import Errors, UsageError, choice_error
 from eventwire.geodesy import distance_km
+from eventwire.settings import Settings
 
 INDEX_VERSION = "11"
 
@@ -113,12 +114,8 @@ def _usable_alt_name(alt: str) -> bool:
 
 
 def cache_dir() -> Path:
-    """Where built indexes live: ``$EVENTWIRE_CACHE``, else ``$XDG_CACHE_HOME/eventwire``."""
-    env = os.environ.get("EVENTWIRE_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "eventwire"
+    """Where built indexes live: the ``cache`` setting (``$EVENTWIRE_CACHE``, else ``$XDG_CACHE_HOME/eventwire``)."""
+    return Settings.from_env().cache
 
 
 def data_fingerprint(*names: str) -> str:

@@ -394,7 +394,8 @@ class Geocoder:
         key = f"{cc}:{admin_only}"
         if key not in self._fuzzy_cache:
             rows = self.gaz.names_in_country(cc, admin_only=admin_only)
-            # sorted: the same name ties the same way in every process (set order follows the hash seed)
+            # sorted: equal fuzzy scores are broken by list order, which must not depend on the
+            # process's string-hash seed (a set's order does)
             self._fuzzy_cache[key] = sorted({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
                                              for n, pid in rows})
         return self._fuzzy_cache[key]

@@ -7,7 +7,7 @@ the batch. Formats are detected from content (magic bytes, markup), the
 extension only breaks ties; each format has one reader module, registered in
 ``READERS``: text and HTML (``html``), JSON/JSON lines/CSV in the article contract
 (``records``), RSS/Atom/JSON Feed and sitemaps (``feeds``), WARC (``warc``, streamed
-from disk), gzip/zip/tar (``archives``), URLs (``fetch``). Every article's text goes
+from disk), gzip/zip/tar (``archives``), URLs and lists of URLs (``fetch``). Every article's text goes
 through the boilerplate cleaner (``clean``); metadata rules live in ``meta``.
 """
 
@@ -30,6 +30,7 @@ from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.html import page_dump, read_html
 from eventwire.ingest.meta import CONTRACT_FIELDS, build_article, detect_language
 from eventwire.ingest.records import json_lines, read_csv, read_json, read_jsonl
+from eventwire.ingest.urls import url_lines
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
 
@@ -230,6 +231,8 @@ def detect_format(data: bytes, name: str = "") -> str:
         return "json"
     if low.startswith(b"["):
         return "json"
+    if low.startswith((b"http://", b"https://", b"#")) and url_lines(data) is not None:
+        return "urls"
     if lname.endswith((".csv", ".tsv")):
         return "csv"
     if lname.endswith((".html", ".htm", ".xhtml")) and b"<" in low:
@@ -324,6 +327,7 @@ READERS: dict[str, Reader] = {
     "csv": _decoded(read_csv),
     "feed": _lazy("feeds", "read_feed"),
     "sitemap": _lazy("feeds", "read_sitemap"),
+    "urls": _lazy("fetch", "read_url_list"),
     "warc": _lazy("warc", "read_warc"),
     "gzip": _lazy("archives", "read_gzip"),
     "zip": _lazy("archives", "read_zip"),

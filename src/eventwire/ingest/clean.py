@@ -15,7 +15,10 @@ marker), because that is where page furniture sits.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+
+import regex
 
 from eventwire.model import RemovedSpan
 
@@ -131,11 +134,35 @@ _BAR_SPLIT = re.compile(r"\s+[|·•]\s+|\s*\|\s*")
 _MARKUP_LINE = re.compile(r"^\s*(?:<|&lt;)/?[a-zA-Z!][^>]*(?:>|&gt;)")
 _AD = re.compile(r"\bclick here\b|^\s*advertisement\s*$", re.IGNORECASE)
 _LISTY = re.compile(r"\w\s*[(,]\s*\w.*\w")
+# A sentence end in any script: Unicode's Sentence_Terminal characters (. ! ? 。 ？ ！ ؟ ۔ ։ । ...)
+# and the ellipsis.
+_SENTENCE_END = regex.compile(r"[\p{Sentence_Terminal}…]")
+
+
 def _ends_sentence(text: str) -> bool:
-    """Ends like a sentence: . ! ? or … possibly followed by closing quotes or brackets."""
-    return text.rstrip().rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…")
+    """Ends like a sentence in any script, possibly followed by closing quotes or brackets."""
+    t = text.rstrip()
+    while t and (t[-1] in "\"'" or unicodedata.category(t[-1]) in ("Pe", "Pf")):
+        t = t[:-1]
+    return bool(t) and _SENTENCE_END.match(t[-1]) is not None
+
 
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces between words: their words are counted from characters.
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Tibetan}]")
+# Characters of an unspaced script that count as one word in the length rules (prose >= 12
+# words, headings <= 20). Chinese and Japanese words average one and a half to two characters:
+# a higher figure lets short CJK paragraphs pass for headings, a lower one CJK menus for prose.
+CHARS_PER_UNSPACED_WORD = 2
+
+
+def word_count(text: str) -> int:
+    """Words of a text in any script (unspaced scripts by characters, see CHARS_PER_UNSPACED_WORD)."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(_WORD.findall(text))
+    spaced = len(_WORD.findall(_UNSPACED.sub(" ", text)))
+    return spaced + -(-unspaced // CHARS_PER_UNSPACED_WORD)
 
 
 @dataclass
@@ -159,7 +186,7 @@ class _Line:
     words: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.words = len(_WORD.findall(self.text))  # counted once: every rule asks for it
+        self.words = word_count(self.text)  # counted once: every rule asks for it
 
 
 def _lines(raw: str, join_wrapped: bool = True) -> list[_Line]:
@@ -201,7 +228,7 @@ def _continues(prev: str, nxt: str) -> bool:
     if prev.endswith((",", ";", "-", "–", "(")) or last.lower() in _FUNCTION_WORDS:
         return True
     # a long unfinished line followed by more words: wrapped prose, not a heading
-    return len(prev.split()) >= 7 and len(nxt.split()) >= 3
+    return word_count(prev) >= 7 and word_count(nxt) >= 3
 
 
 def _may_be_copyright(text: str) -> bool:
@@ -215,17 +242,22 @@ def _link_bar(text: str) -> bool:
         return False
     items = [i for i in _BAR_SPLIT.split(text) if i.strip()]
     return len(items) >= 2 and all(
-        len(i.split()) <= 4 and not _ends_sentence(i) and not any(c.isdigit() for c in i) for i in items
+        word_count(i) <= 4 and not _ends_sentence(i) and not any(c.isdigit() for c in i) for i in items
     )
+
+
+# Fewest words of a news paragraph, and most of a heading (a line between is either, by its end).
+PARAGRAPH_WORDS = 12
+HEADING_WORDS = 20
 
 
 def _is_prose(line: _Line) -> bool:
     """A news paragraph: several words ending like a sentence."""
-    return line.words >= 12 and _ends_sentence(line.text)
+    return line.words >= PARAGRAPH_WORDS and _ends_sentence(line.text)
 
 
 def _is_heading_like(line: _Line) -> bool:
-    return line.words <= 20 and not _ends_sentence(line.text)
+    return line.words <= HEADING_WORDS and not _ends_sentence(line.text)
 
 
 def _appeal(line: _Line) -> bool:
@@ -268,43 +300,75 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
     says the text is a dump: a line break inside an unfinished sentence is a wrapped
     paragraph, and runs of teaser headlines are furniture. An HTML extractor's output
     (one paragraph per line, teasers already gone) is cleaned with it off.
+
+    Each pass below marks the lines it takes as furniture with a reason; a later pass only
+    looks at lines no earlier pass took. The passes that judge a line by its shape and place
+    (short lines before or after the body, runs of headlines) need a body to judge against: a
+    text without a paragraph (a headline, a feed item, one or a few short sentences, with or
+    without a final full stop) is all sentences, and they are kept.
     """
     lines = _lines(raw, join_wrapped)
     if not lines:
         return Cleaned(text="")
-    result = Cleaned(text="")
-    n = len(lines)
+    credits = _mark_line_rules(lines)
+    _mark_reader_comments(lines)
+    has_body = any(ln.reason is None and (_is_prose(ln) or ln.words > HEADING_WORDS) for ln in lines)
+    byline, title = _mark_head(lines, strip_title, has_body)
+    _mark_inline_sections(lines)
+    if join_wrapped and has_body:
+        _mark_headline_runs(lines)
+    _mark_tail(lines)
+    if has_body:
+        _mark_trailing_headings(lines)
+    text, removed = _assemble(lines)
+    return Cleaned(text=text, removed=removed, credits=credits, byline=byline, title=title)
 
-    # ---- whole-text rules, line by line
+
+def _line_reason(ln: _Line) -> str | None:
+    """The kind of furniture one line is by its own words alone (None: not furniture by itself)."""
+    t = ln.text
+    if _LINK_LINE.match(t):
+        return "link-list"
+    if _MARKUP_LINE.match(t):
+        return "markup"
+    if _link_bar(t):
+        return "navigation"
+    if ln.words <= 30 and _AD.search(t):
+        return "advertisement"
+    if _appeal(ln):
+        return "appeal"
+    if ln.words <= 40 and _may_be_copyright(t) and _COPYRIGHT.search(t):
+        return "copyright"
+    if ln.words <= 80 and _DISCLAIMER.search(t):
+        return "disclaimer"
+    if ln.words <= 80 and _SELF_DESCRIPTION.match(t):
+        return "site-description"
+    if ln.words <= 40 and _CAPTION.search(t) and not _is_prose_without_caption(t):
+        return "photo-caption"
+    if _credit_line(t, ln.words):
+        return "credit-line"
+    return None
+
+
+def _mark_line_rules(lines: list[_Line]) -> str | None:
+    """Whole-text rules, line by line; returns the wire credit lines found (kept as metadata)."""
+    credits: str | None = None
     for ln in lines:
-        t = ln.text
-        if _LINK_LINE.match(t):
-            ln.reason = "link-list"
-        elif _MARKUP_LINE.match(t):
-            ln.reason = "markup"
-        elif _link_bar(t):
-            ln.reason = "navigation"
-        elif ln.words <= 30 and _AD.search(t):
-            ln.reason = "advertisement"
-        elif _appeal(ln):
-            ln.reason = "appeal"
-        elif ln.words <= 40 and _may_be_copyright(t) and _COPYRIGHT.search(t):
-            ln.reason = "copyright"
-        elif ln.words <= 80 and _DISCLAIMER.search(t):
-            ln.reason = "disclaimer"
-        elif ln.words <= 80 and _SELF_DESCRIPTION.match(t):
-            ln.reason = "site-description"
-        elif ln.words <= 40 and _CAPTION.search(t) and not _is_prose_without_caption(t):
-            ln.reason = "photo-caption"
-        elif _credit_line(t, ln.words):
-            ln.reason = "credit-line"
-            result.credits = t if result.credits is None else f"{result.credits} {t}"
+        ln.reason = _line_reason(ln)
+        if ln.reason == "credit-line":
+            credits = ln.text if credits is None else f"{credits} {ln.text}"
+    return credits
 
-    # reader comments: a header (user, date, time) after the article's opening; its following
-    # lines are the comment body, up to the next header or heading-like line. In the opening
-    # such a line is a dateline ("Associated Press - January 8, 2008 4:33 PM ET"), kept.
-    # Headers count only in a run (two or more) or under a comments heading: a lone
-    # "Agency - date time" line is a dateline.
+
+def _mark_reader_comments(lines: list[_Line]) -> None:
+    """Reader comments: a header (user, date, time) after the article's opening, and its body.
+
+    The body is the header's following lines, up to the next header or heading-like line. In
+    the opening such a line is a dateline ("Associated Press - January 8, 2008 4:33 PM ET"),
+    kept. Headers count only in a run (two or more) or under a comments heading: a lone
+    "Agency - date time" line is a dateline.
+    """
+    n = len(lines)
     words_before = 0
     headers: list[_Line] = []
     under_heading = False
@@ -327,26 +391,37 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
                 lines[j].reason = "reader-comment"
                 j += 1
 
-    # ---- head: before the first prose line everything short is furniture, except the title
-    first_prose = next((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), n)
-    title_taken = False
-    for ln in lines[:first_prose]:
+
+def _mark_head(lines: list[_Line], strip_title: bool, has_body: bool) -> tuple[str | None, str | None]:
+    """Before the first prose line everything short is furniture, except the title and byline.
+
+    Without a body only the title and byline are taken; a title only when other text stays
+    below it. Returns (byline, title) found there.
+    """
+    first_prose = next((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), len(lines))
+    byline: str | None = None
+    title: str | None = None
+    for i, ln in enumerate(lines[:first_prose]):
         if ln.reason is not None:
             continue
         m = _BYLINE.match(ln.text)
         if m:
             ln.reason = "byline"
-            result.byline = m.group(1).strip()
+            byline = m.group(1).strip()
             continue
-        if not title_taken and strip_title and _is_heading_like(ln) and ln.words >= 2:
+        if title is None and strip_title and _is_heading_like(ln) and ln.words >= 2 and any(
+                o.reason is None for o in lines[i + 1:]):
             ln.reason = "title"
-            result.title = ln.text
-            title_taken = True
+            title = ln.text
             continue
-        if _is_heading_like(ln) and ln.words <= 8:
+        if has_body and _is_heading_like(ln) and ln.words <= 8:
             ln.reason = "navigation"
+    return byline, title
 
-    # ---- inline sections: "Related Coverage" plus the headlines listed under it
+
+def _mark_inline_sections(lines: list[_Line]) -> None:
+    """Inline sections: "Related Coverage" plus the headlines listed under it."""
+    n = len(lines)
     for i, ln in enumerate(lines):
         if ln.reason is None and _INLINE_HEADINGS.match(ln.text):
             ln.reason = "related-links"
@@ -359,11 +434,16 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
         ) and lines[i - 1].words <= 12:
             lines[i - 1].reason = "link-list"  # the list's heading ("More about X")
 
-    # ---- headline lists: three or more headline-like lines in a row (teasers of other stories);
-    # an article's own subheads stand alone between paragraphs. Only in text dumps: an HTML
-    # extractor has dropped teaser lists already, and what runs of short lines remain in its
-    # output are the article's own lists.
-    i = 0 if join_wrapped else n
+
+def _mark_headline_runs(lines: list[_Line]) -> None:
+    """Headline lists: three or more headline-like lines in a row (teasers of other stories).
+
+    An article's own subheads stand alone between paragraphs. Only for text dumps: an HTML
+    extractor has dropped teaser lists already, and what runs of short lines remain in its
+    output are the article's own lists.
+    """
+    n = len(lines)
+    i = 0
     while i < n:
         j = i
         while j < n and lines[j].reason is None and _is_heading_like(lines[j]) and lines[j].words >= 3:
@@ -378,10 +458,14 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
                 ln.reason = "related-links"
         i = max(j, i + 1)
 
-    # ---- tail: from an end-of-article marker on, everything is furniture, provided
-    # enough article text precedes it (so a marker cannot eat a short article)
-    # ... and more article prose before the marker than after it (on a whole-page dump a
-    # sidebar's "Most read" can come before the story).
+
+def _mark_tail(lines: list[_Line]) -> None:
+    """From an end-of-article marker on, everything is furniture.
+
+    Only with enough article text before the marker (so a marker cannot eat a short article)
+    and more article prose before it than after it (on a whole-page dump a sidebar's
+    "Most read" can come before the story).
+    """
     prose_after = sum(ln.words for ln in lines if ln.reason is None and _is_prose(ln))
     words_before = prose_before = 0
     for i, ln in enumerate(lines):
@@ -393,22 +477,29 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
                     if _TERMINAL_HEADINGS.match(rest.text):
                         reason = _tail_reason(rest.text)  # each section keeps its own reason
                     rest.reason = reason
-            break
+            return
         if ln.reason is None:
             words_before += ln.words
             if _is_prose(ln):
                 prose_before += ln.words
                 prose_after -= ln.words
 
-    # trailing short heading-like lines after the last prose line ("Latest News", "Share").
-    # Lines with commas or brackets between words are a story's closing list (nominees), kept.
+
+def _mark_trailing_headings(lines: list[_Line]) -> None:
+    """Short heading-like lines after the last prose line ("Latest News", "Share").
+
+    Lines with commas or brackets between words are a story's closing list (nominees), kept.
+    """
     last_prose = max((i for i, ln in enumerate(lines) if ln.reason is None and _is_prose(ln)), default=-1)
     for ln in lines[last_prose + 1:]:
         if ln.reason is None and _is_heading_like(ln) and ln.words <= 8 and not _LISTY.search(ln.text):
             ln.reason = "navigation"
 
-    # ---- assemble
+
+def _assemble(lines: list[_Line]) -> tuple[str, list[RemovedSpan]]:
+    """The kept lines joined as paragraphs, and the removed ones as spans with their reason."""
     kept: list[str] = []
+    removed: list[RemovedSpan] = []
     prev_kept = False
     for ln in lines:
         if ln.reason is None:
@@ -417,16 +508,15 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
             kept.append(ln.text)
             prev_kept = True
         else:
-            result.removed.append(RemovedSpan(ln.start, ln.end, ln.reason, ln.text))
+            removed.append(RemovedSpan(ln.start, ln.end, ln.reason, ln.text))
             prev_kept = False
-    result.text = "".join(kept)
-    return result
+    return "".join(kept), removed
 
 
 def _is_prose_without_caption(text: str) -> bool:
     """A long sentence that merely mentions a photo is news, not a caption."""
     stripped = _CAPTION.split(text)[0]
-    return len(_WORD.findall(stripped)) >= 25
+    return word_count(stripped) >= 25
 
 
 def _tail_reason(heading: str) -> str:

@@ -156,11 +156,6 @@ def read_sitemap(
     if ctx.depth >= MAX_SITEMAP_DEPTH:
         yield input_failure(source, Errors.E130, depth=MAX_SITEMAP_DEPTH)
         return
-    from eventwire.ingest.fetch import read_url
+    from eventwire.ingest.fetch import read_listed
 
-    ctx.depth += 1
-    try:
-        for url in urls:
-            yield from read_url(url, ctx)
-    finally:
-        ctx.depth -= 1
+    yield from read_listed(urls, ctx)

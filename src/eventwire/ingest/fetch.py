@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from eventwire.errors import Errors, InputError, failure_from
+from eventwire.errors import Errors, InputError, failure_from, input_failure
 from eventwire.ingest.context import Context
+from eventwire.ingest.urls import url_lines
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
 
@@ -84,4 +86,31 @@ def read_url(
     yield from ctx.read(data, url, {"url": final, **(meta or {})})
 
 
-__all__ = ["fetch_url", "read_url"]
+# A fetched URL list may list more URL lists; this many levels are followed.
+MAX_URL_LIST_DEPTH = 2
+
+
+def read_url_list(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]
+                  ) -> Iterator[Article | InputFailure]:
+    """A list of URLs, one a line: with ``fetch`` each page is fetched and read, else one failure
+    says how many there are and how to read them."""
+    urls = url_lines(data) or []
+    if not ctx.fetch:
+        yield input_failure(source, Errors.E119, count=len(urls))
+    elif ctx.depth >= MAX_URL_LIST_DEPTH:
+        yield input_failure(source, Errors.E167, depth=MAX_URL_LIST_DEPTH)
+    else:
+        yield from read_listed(urls, ctx)
+
+
+def read_listed(urls: list[str], ctx: Context) -> Iterator[Article | InputFailure]:
+    """Fetch and read the pages an input lists (a sitemap, a URL list), one level deeper."""
+    ctx.depth += 1
+    try:
+        for url in urls:
+            yield from read_url(url, ctx)
+    finally:
+        ctx.depth -= 1
+
+
+__all__ = ["fetch_url", "read_listed", "read_url", "read_url_list"]

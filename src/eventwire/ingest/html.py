@@ -117,11 +117,40 @@ def _head_date(tree: HtmlElement, tags: Mapping[str, str], url: str | None) -> s
     return None
 
 
+_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_CLOSE = re.compile(r"</title\s*>", re.IGNORECASE)
+_TAG_START = re.compile(r"<[/!?a-zA-Z]")
+
+
+def close_runaway_title(html: str) -> str:
+    """End a ``<title>`` left open at its first tag.
+
+    A title holds text only, so an HTML parser reads everything after an unclosed (or mangled,
+    "</titavaScript ...") ``<title>`` as title text, up to a "</title>" that never comes: the
+    page's whole body vanishes into its title. A tag inside a title means the title ended there.
+    """
+    m = _TITLE_OPEN.search(html)
+    if m is None:
+        return html
+    tag = _TAG_START.search(html, m.end())
+    if tag is None:
+        return html
+    close = _TITLE_CLOSE.search(html, m.end())
+    if close is not None and close.start() <= tag.start():
+        return html
+    return f"{html[:tag.start()]}</title>{html[tag.start():]}"
+
+
+def _parse(html: str) -> HtmlElement | None:
+    """The page's tree (trafilatura's loader), with a runaway title closed first."""
+    return load_html(close_runaway_title(html))
+
+
 def page_dump(html: str) -> str:
     """All visible text of a page, one block per paragraph: what a "save as text" dump holds."""
     from eventwire.ingest.feeds import fragment_text
 
-    tree = load_html(html)
+    tree = _parse(html)
     if tree is None:
         return ""
     body = tree.find(".//body")
@@ -131,7 +160,7 @@ def page_dump(html: str) -> str:
 
 def extract_html(html: str, source: str) -> tuple[str, dict[str, Any]]:
     """(main text, page metadata) of an HTML page; raises ValueError when it cannot be parsed."""
-    tree = load_html(html)
+    tree = _parse(html)
     if tree is None:
         raise ValueError(f"{source}: not parseable as HTML")
     meta = page_metadata(tree)

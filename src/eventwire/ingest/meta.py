@@ -207,12 +207,17 @@ def build_article(
     for HTML the removed text is located in the page source (-1 when markup splits it).
     """
     page_meta = page_meta or {}
+    if len(body) > settings.max_text_chars:
+        return input_failure(source, Errors.E118, chars=f"{len(body):,}",
+                             limit=f"{settings.max_text_chars:,}")
     if clean:
         cleaned = clean_text(body, strip_title=strip_title, join_wrapped=join_wrapped)
     else:
         cleaned = Cleaned(text=body.strip())
     text = cleaned.text
-    if len(text) < settings.min_text_chars:
+    # min_text_chars judges what is left of a page once its furniture is gone; a text that is
+    # only sentences (a headline, a one-line event note) is an article whatever its length
+    if not text.strip() or (_was_page(body, raw, cleaned) and len(text) < settings.min_text_chars):
         return input_failure(source, Errors.E112, chars=len(text), minimum=settings.min_text_chars)
     url = _str(meta.get("url")) or _str(page_meta.get("url"))
     title = _str(meta.get("title")) or _str(page_meta.get("title")) or cleaned.title
@@ -254,6 +259,13 @@ def build_article(
     )
 
 
+# Removed lines that are the article's own metadata, not page furniture.
+_METADATA_REASONS = frozenset({"title", "byline", "credit-line"})
+
+
+def _was_page(body: str, raw: str, cleaned: Cleaned) -> bool:
+    """Did the text come from a page (extracted from markup, or furniture was removed from it)?"""
+    return body != raw or any(r.reason not in _METADATA_REASONS for r in cleaned.removed)
 
 
 class _TextView:

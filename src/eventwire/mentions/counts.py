@@ -3,10 +3,11 @@
 Needs: a sentence ``Span`` of a parsed spaCy Doc (the article's text). Provides:
 ``parse_quantity`` (words -> range) and ``find_claims`` (sentence -> ``model.Claim`` list).
 
-Range rules (value_low..value_high, and ACLED's conservative single figure ``best``):
+Range rules (value_low..value_high, and ACLED's conservative single figure, ``acled``; the
+claim's ``best`` is that figure when it lies in the range, else the range's low end):
 
 =========================  ================  =====  ======================================
-words                      low..high         best   why
+words                      low..high         acled  why
 =========================  ================  =====  ======================================
 "200", "two hundred"       200..200          200    exact
 "at least / a minimum of"  N..None           N      open upper bound
@@ -49,6 +50,7 @@ counted noun (its governing clause, a quotation's speaker, the next sentence's
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -116,13 +118,18 @@ _VAGUE_RANGES: dict[str, tuple[int, int, int]] = {
 
 @dataclass(frozen=True)
 class Quantity:
-    """A count as the words allow it: range, ACLED-style best figure, qualifier, the words."""
+    """A count as the words allow it: range, best reading, qualifier, the words, ACLED's figure.
+
+    ``best`` lies in ``low..high`` (a vague word's best is its low end); ``acled`` is ACLED's
+    coding convention for the words ("dozens" = 12), which can sit outside the range.
+    """
 
     low: int | None
     high: int | None
     best: int | None
     qualifier: str | None
     text: str
+    acled: int | None = None
 
 
 def _number(text: str) -> int | None:
@@ -186,6 +193,18 @@ def parse_quantity(text: str) -> Quantity | None:
 
 
 def _quantity_from_match(m: re.Match[str]) -> Quantity | None:
+    q = _words_quantity(m)
+    if q is None:
+        return None
+    rng = None if m.group("a") or m.group("c") else _core_range(m.group("core"))
+    if rng is None or rng[0] == rng[1] or q.best is None:
+        return dataclasses.replace(q, acled=q.best)
+    # a vague word ("dozens": 24..99): its best reading is the low end of its literal range;
+    # ACLED's convention (12) is kept apart for ACLED's own fatalities column
+    return dataclasses.replace(q, best=q.low, acled=q.best)
+
+
+def _words_quantity(m: re.Match[str]) -> Quantity | None:
     qual_raw = (m.group("qual") or "").lower()
     qual_raw = re.sub(r"\s+", " ", qual_raw)
     qualifier = _QUAL_NORMAL.get(qual_raw, qual_raw) or None
@@ -404,6 +423,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
     found.sort(key=lambda f: f.start)
     claims: list[model.Claim] = []
     for f in found:
+        f = _about_people_in_this_event(sent, f)
         att = attribution(sent, token=f.noun)
         claims.append(model.Claim(
             field=f.field or "other",
@@ -412,6 +432,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
             value_low=f.q.low,
             value_high=f.q.high,
             value_best=f.q.best,
+            value_acled=f.q.acled,
             qualifier=f.q.qualifier,
             category=f.category,
             speaker=att.speaker,
@@ -422,6 +443,90 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
             outlet=outlet,
         ))
     return claims
+
+
+# --------------------------------------------------------------------------- whose count, of what
+
+# "bodies" are the dead only when the words say so: found, recovered, dead, charred ...
+_CORPSE_MODIFIERS = frozenset(_wordset("dead charred mutilated decomposed decomposing decapitated headless "
+                                       "lifeless burned burnt bullet-riddled unidentified bloodied"))
+_CORPSE_VERBS = frozenset(_wordset("find recover discover retrieve pull dump identify exhume bury wash collect "
+                                   "dig unearth repatriate return hand lie litter"))
+_MODALS = frozenset({"will", "would", "could", "may", "might", "'ll", "wo", "shall"})
+_FORECAST_LEMMAS = frozenset(_wordset("warn fear predict project forecast risk threaten expect"))
+# A toll over a long period is an aggregate, not the figure of one event: "since 2009", "over the
+# past year", "so far this year", "in total". Hours and days stay: "in the past 24 hours" is news.
+_AGGREGATE_RE = re.compile(
+    r"\b(?:since\s+(?:(?:early|late|mid)\s+)?(?:(?:in\s+)?(?:1[89]|20)\d\d|the\s+(?:start|beginning|outbreak|"
+    r"onset)|the\s+(?:war|conflict|fighting|uprising|insurgency|invasion|revolution|crisis)|(?:the\s+)?(?:war|"
+    r"conflict|fighting|uprising|insurgency|violence|unrest)\s+(?:began|started|broke\s+out|erupted))"
+    r"|(?:over|in|during|throughout)\s+the\s+(?:past|last|previous)\s+(?:\w+\s+){0,2}(?:weeks|months?|years?|"
+    r"decades?)|so\s+far\s+this\s+(?:year|month)|this\s+year\s+alone|to\s+date|in\s+total|a\s+total\s+of"
+    r"|(?:over|during|throughout)\s+the\s+(?:war|conflict|insurgency|decades?|years?)"
+    r"|(?:an?|per)\s+(?:year|month)|every\s+(?:year|month)|each\s+(?:year|month)|annually)\b",
+    re.IGNORECASE,
+)
+
+
+def _about_people_in_this_event(sent: Span, f: _Found) -> _Found:
+    """A count is a figure of this event only when it counts people it happened to.
+
+    "public bodies" count no dead; "45 million children will die" is a projection; "6,300 killed
+    since 2009" and "800 killed over the past year" are aggregates. Such counts stay as claims
+    (traceable), flagged ``not-a-person``, ``projection`` or ``aggregate``, with field ``other``
+    for the first so that no casualty total ever comes from them.
+    """
+    flags = list(f.flags)
+    field = f.field
+    noun = f.noun
+    if noun.lemma_.lower() in {"body", "corpse"} or noun.lower_ in {"bodies", "body"}:
+        mods = {c.lower_ for c in noun.children}
+        verbs = {noun.head.lemma_.lower()} | {c.lemma_.lower() for c in noun.children if c.dep_ == "acl"}
+        if noun.lower_ in {"bodies", "body"} and not (mods & _CORPSE_MODIFIERS or verbs & _CORPSE_VERBS):
+            field = "other"
+            flags.append("not-a-person")
+    if field in _CASUALTY_FIELDS:
+        head = _governing_verb(noun)
+        if head is not None and (any(c.lower_ in _MODALS and c.dep_ == "aux" for c in head.children)
+                                 or head.lemma_.lower() in _FORECAST_LEMMAS
+                                 or head.head.lemma_.lower() in _FORECAST_LEMMAS and head.tag_ in {"VB", "VBG"}):
+            flags.append("projection")
+        # the count's own clause: "3 killed on Tuesday, bringing the toll since 2009 to 6,300"
+        clause = _clause_text(head, noun) if head is not None else span_text(sent)
+        if _AGGREGATE_RE.search(clause):
+            flags.append("aggregate")
+    if field == f.field and tuple(flags) == f.flags:
+        return f
+    return dataclasses.replace(f, field=field, flags=tuple(dict.fromkeys(flags)))
+
+
+_CASUALTY_FIELDS = frozenset({"fatalities", "injured", "displaced", "arrested", "abducted", "evacuated"})
+
+
+_CLAUSE_DEPS = frozenset({"advcl", "conj", "ccomp", "relcl", "parataxis", "xcomp"})
+
+
+def _clause_text(verb: Token, keep: Token) -> str:
+    """The words of ``verb``'s own clause: its subtree without the other clauses hanging off it
+    (unless ``keep`` is in one of them)."""
+    drop: set[int] = set()
+    for c in verb.children:
+        if c.dep_ in _CLAUSE_DEPS:
+            sub = {t.i for t in c.subtree}
+            if keep.i not in sub:
+                drop |= sub
+    return " ".join(t.text for t in verb.subtree if t.i not in drop)
+
+
+def _governing_verb(t: Token) -> Token | None:
+    """The verb a counted noun belongs to (itself when it is one), walking up at most four steps."""
+    for _ in range(5):
+        if t.pos_ in {"VERB", "AUX"}:
+            return t
+        if t.head is t:
+            return None
+        t = t.head
+    return None
 
 
 def _chars(sent: Span, start: int, end: int) -> str:

@@ -15,6 +15,8 @@ Rules:
 - Explicit dates ("19 September", "September 19, 2023", "March 9") are parsed with
   dateparser (RELATIVE_BASE = publication, PREFER_DATES_FROM past or future by tense).
   Day given -> precision 1; month only ("in September", "earlier this month") -> precision 3.
+  Without a year and without a publication date the year is unknown: no date (the clock's
+  year is never borrowed), the words kept as evidence.
 - "last week" / "this week" / "over the past N days" -> a range, precision 2.
 - A year alone ("in 2020", "the 1990s") -> the whole year/decade as a range, precision 3:
   it marks history, which ``status`` uses.
@@ -80,6 +82,7 @@ _EXPLICIT_RE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}})\b",
     re.IGNORECASE,
 )
+_HAS_YEAR_RE = re.compile(r"\d{4}")
 _MONTH_ONLY_RE = re.compile(
     rf"\b(?:in|since|during|until|by|early|late|mid-?)\s+({_MONTHS})(?:\s+(\d{{4}}))?\b", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<![\d,.])(?:the\s+)?(?:early\s+|late\s+|mid-?)?((?:1[89]|20)\d\d)(s)?(?!\d|,\d)",
@@ -375,6 +378,10 @@ def _resolve_one(sent: Span, text: str, published: date | None, default: date | 
 
     m = _EXPLICIT_RE.search(text)
     if m:
+        if published is None and not _HAS_YEAR_RE.search(m.group(0)):
+            # "23 March" with no publication date: the year cannot be known, and today's is no
+            # guess; the words stay as the date's evidence
+            return (None, None, 3), m
         d = _parse_explicit(m.group(0), published, tense)
         if d is not None:
             return (d, None, 1), m

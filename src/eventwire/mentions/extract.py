@@ -27,7 +27,7 @@ from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator, Place
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: claims keep ACLED's convention apart from their best reading
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -67,8 +67,9 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     Sub-counts ("including 10 civilians") are parts of a total, and claims without a count
     ("reported casualties") carry no figure.
     """
-    figures = [c.value_best for c in claims if c.field == "fatalities" and c.value_best is not None
-               and "sub-count" not in c.flags and "no-count" not in c.flags]
+    figures = [c.value_acled if c.value_acled is not None else c.value_best for c in claims
+               if c.field == "fatalities" and c.value_best is not None
+               and "sub-count" not in c.flags and "no-count" not in c.flags and c.is_event_figure]
     return min(figures) if figures else None
 
 
@@ -91,7 +92,9 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
         claims = tuple(find_claims(sent, article_id=article.id, outlet=article.outlet,
                                    published=article.published))
         cand = _Candidate(i, sent, cls, status, claims)
-        casualties = any(c.field in VIOLENT_FIELDS for c in claims)
+        # a count that happened to people in this event: not "no injuries", not a projection
+        casualties = any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
+                         for c in claims)
         if casualties and _figures_only(cand):
             # a sentence that only reports figures ("X reported 200 casualties") belongs
             # to the violent event around it, whatever its wording resembled

@@ -54,12 +54,54 @@ def english_words(nlp: Language) -> set[str]:
     return words
 
 
+# Where a long text is cut, best first: paragraph, line, sentence, word. A piece is at least half
+# the limit long (a cut further back is not taken), so a text makes few pieces.
+_CUTS = ("\n\n", "\n", ". ", " ")
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` characters, at paragraph breaks where it can.
+
+    The pieces join back into the text exactly, so offsets into the joined Doc are offsets into
+    the text.
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = limit
+        for sep in _CUTS:
+            at = window.rfind(sep)
+            if at >= limit // 2:
+                cut = at + len(sep)
+                break
+        pieces.append(text[start:start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces
+
+
 def annotate(articles: Iterable[Article], nlp: Language, *, n_process: int = 1,
              batch_size: int = 32) -> Iterator[tuple[Article, Doc]]:
-    """Yield (article, doc) pairs in input order."""
-    pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
-        yield article, doc
+    """Yield (article, doc) pairs in input order.
+
+    A text longer than the pipeline's ``max_length`` is annotated in pieces (see ``split_text``)
+    joined into one Doc whose text and character offsets are the article's.
+    """
+    limit = nlp.max_length
+
+    def pieces() -> Iterator[tuple[str, tuple[Article, bool]]]:
+        for a in articles:
+            parts = split_text(a.text, limit) if len(a.text) > limit else [a.text]
+            for i, part in enumerate(parts):
+                yield part, (a, i == len(parts) - 1)
+
+    done: list[Doc] = []
+    for doc, (article, last) in nlp.pipe(pieces(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        done.append(doc)
+        if last:
+            yield article, done[0] if len(done) == 1 else Doc.from_docs(done, ensure_whitespace=False)
+            done = []
 
 
-__all__ = ["DEFAULT_MODEL", "annotate", "english_words", "load_pipeline"]
+__all__ = ["DEFAULT_MODEL", "annotate", "english_words", "load_pipeline", "split_text"]

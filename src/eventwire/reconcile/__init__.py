@@ -3,9 +3,11 @@
 Needs: Events and the mentions they merge (each mention carries its Claims).
 Provides: Events with ``figures`` (one FigureSummary per field) and the
 fatalities columns filled. Disagreement is shown, never averaged away: low is
-the smallest figure any source allows, high the largest, best ACLED's
-conservative reading (the smallest total a source asserts), and ``disputed``
-says the sources' ranges do not overlap.
+the smallest figure any source allows, high the largest, best the smallest best
+reading a source asserts (so low <= best <= high), and ``disputed`` says the
+sources' ranges do not overlap. The event's ``fatalities`` (ACLED's own column)
+is ACLED's conservative coding of the words ("dozens" = 12), which can sit below
+the range the words literally allow; it appears nowhere else.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from eventwire.model import Claim, Event, EventMention, FigureSummary
 def _totals(claims: Sequence[Claim]) -> list[Claim]:
     # a sub-count ("including 10 civilians") is part of a total, not a rival figure;
     # a claim without a count ("reported casualties") has no figure to compare
-    counted = [c for c in claims if "no-count" not in c.flags]
+    counted = [c for c in claims if "no-count" not in c.flags and c.is_event_figure]
     totals = [c for c in counted if "sub-count" not in c.flags]
     return totals or counted
 
@@ -27,12 +29,8 @@ def _totals(claims: Sequence[Claim]) -> list[Claim]:
 def summarise(field: str, claims: Sequence[Claim]) -> FigureSummary:
     """low/best/high over the claims of one field of one event."""
     totals = _totals(claims)
-    # ACLED's conservative reading can sit below a vague range ("dozens": 24..99, best 12)
-    lows = [v for c in totals for v in (c.value_low, c.value_best) if v is not None]
-    highs = [c.value_high if c.value_high is not None else c.value_low for c in totals]
-    # ... and above one ("several": 3..9, but ACLED codes 10)
-    highs = [h for h in highs if h is not None] + [c.value_best for c in totals
-                                                   if c.value_best is not None and c.value_high is not None]
+    lows = [c.value_low for c in totals if c.value_low is not None]
+    highs = [h for c in totals if (h := c.value_high if c.value_high is not None else c.value_low) is not None]
     bests = [c.value_best for c in totals if c.value_best is not None]
     ranges = [(c.value_low, c.value_high) for c in totals if c.value_low is not None]
     disputed = False
@@ -51,6 +49,14 @@ def summarise(field: str, claims: Sequence[Claim]) -> FigureSummary:
     )
 
 
+def acled_figure(claims: Sequence[Claim]) -> int | None:
+    """ACLED's conservative figure for one field: the smallest of the sources' totals as ACLED
+    codes their words ("dozens" = 12), else their best readings."""
+    figures = [c.value_acled if c.value_acled is not None else c.value_best for c in _totals(claims)]
+    figures = [f for f in figures if f is not None]
+    return min(figures) if figures else None
+
+
 def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention]) -> list[Event]:
     """Fill each event's figures and fatalities from its mentions' claims."""
     by_id = {m.id: m for m in mentions}
@@ -60,11 +66,12 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention]) ->
         fields = sorted({c.field for c in claims})
         figures = tuple(summarise(f, [c for c in claims if c.field == f]) for f in fields)
         fat = next((f for f in figures if f.field == "fatalities"), None)
+        fatal_claims = [c for c in claims if c.field == "fatalities"]
         sources = tuple(sorted({c.outlet for c in claims if c.outlet} | set(event.sources)))
         out.append(dataclasses.replace(
             event,
             figures=figures,
-            fatalities=fat.best if fat else None,
+            fatalities=acled_figure(fatal_claims) if fat else None,
             fatalities_low=fat.low if fat else None,
             fatalities_high=fat.high if fat else None,
             sources=sources,
@@ -72,4 +79,4 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention]) ->
     return out
 
 
-__all__ = ["attach_figures", "summarise"]
+__all__ = ["acled_figure", "attach_figures", "summarise"]

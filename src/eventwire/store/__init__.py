@@ -275,8 +275,15 @@ class Store:
 
     def event(self, event_id: str) -> Event | None:
         """One event by id (or unique id prefix)."""
-        found = list(self._records("events", Event, "WHERE id = ? OR id LIKE ?", [event_id, event_id + "%"]))
+        found = self.events_by_prefix(event_id)
         return found[0] if len(found) == 1 else None
+
+    def events_by_prefix(self, prefix: str) -> list[Event]:
+        """The event whose id is ``prefix``, else every event whose id starts with it, by id."""
+        exact = list(self._records("events", Event, "WHERE id = ?", [prefix]))
+        if exact:
+            return exact
+        return list(self._records("events", Event, "WHERE starts_with(id, ?)", [prefix], "ORDER BY id"))
 
     def stories(self) -> list[Story]:
         """Stored stories."""
@@ -288,6 +295,10 @@ class Store:
             return list(self._records("claims", Claim, order="ORDER BY article_id, id"))
         return list(self._records("claims", Claim, "WHERE mention_id IN (SELECT unnest(?))",
                                   [list(mention_ids)], "ORDER BY article_id, id"))
+
+    def claim_mentions(self) -> dict[str, str]:
+        """claim id -> the id of the mention it belongs to."""
+        return dict(self.con.execute("SELECT id, mention_id FROM claims").fetchall())
 
 
 def open_store(path: Path | str, *, read_only: bool = False) -> Store:
