@@ -97,6 +97,11 @@ def test_parts_of_names_are_not_places(res) -> None:
     assert not any("Security" in n or n.endswith(" of") for n in names)
 
 
+def test_first_words_of_a_bank_name_are_not_a_place(res) -> None:
+    p = locate(res, "Robbers hit a West Coast Bank office in Salem, Oregon, on Friday.")
+    assert p is not None and p.gazetteer_name == "Salem" and p.admin1 == "Oregon"
+
+
 def test_water_body_is_not_the_town_named_in_it(res) -> None:
     p = locate(res, "Rebels fired a missile at a cargo ship in the Gulf of Aden.")
     assert p is None or p.gazetteer_name != "Aden"

@@ -108,6 +108,10 @@ FACILITY_WORDS = {"hotel", "square", "street", "avenue", "university", "hospital
                   "school", "college", "mall", "stadium", "palace", "park", "tower", "building", "center",
                   "centre", "club", "institute", "academy", "boulevard", "plaza", "temple", "cathedral",
                   "embassy"}
+# Capitalised words after a place name that make it part of an organisation's or facility's name
+# ("West Coast Bank", "Kyiv Post"); "Bank" alone would also end "West Bank", a place's own name.
+NAME_TAIL_WORDS = FACILITY_WORDS | {"bank", "company", "corporation", "airlines", "airways", "times", "post",
+                                    "news", "press", "radio", "television", "herald", "tribune", "journal"}
 # Single words that are names of some admin unit somewhere but in text are directions or types.
 GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
                  "central", "region", "province", "district", "capital", "city", "town", "village",
@@ -518,7 +522,7 @@ class Geocoder:
                 continue
             inside = next((e.label_ for e in ents if e.start <= found.start and found.end <= e.end), "")
             nxt = doc[found.end] if found.end < sent.end else None
-            if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in FACILITY_WORDS:
+            if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in NAME_TAIL_WORDS:
                 i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
                 continue
             after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
@@ -988,6 +992,8 @@ def _not_a_place(span: Span, sent: Span) -> bool:
     nxt = doc[span.end] if span.end < sent.end else None
     if nxt is not None and nxt.lower_ in CURRENCY_WORDS:
         return True
+    if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in NAME_TAIL_WORDS:
+        return True  # "a West Coast Bank branch", "the Kyiv Post": a name's first words
     if nxt is not None and nxt.text == "-" and span.end + 1 < sent.end and doc[span.end + 1].is_lower:
         return True  # "Saudi-led", "US-backed", "Iran-aligned": an actor's adjective
     if nxt is not None and nxt.lower_ in WATER_WORDS and nxt.text[:1].isupper():
