@@ -43,7 +43,7 @@ from eventwire.errors import Errors, UsageError, choice_error
 from eventwire.geodesy import distance_km
 from eventwire.settings import Settings
 
-INDEX_VERSION = "11"
+INDEX_VERSION = "12"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -682,6 +682,7 @@ def _write_sqlite(path: Path, b: _IndexBuilder, superseded: dict[int, int], admi
     con.executemany("INSERT INTO names VALUES (?,?,?,?)", list(remapped.values()))
     con.execute("CREATE INDEX names_norm ON names(norm)")
     con.execute("CREATE INDEX names_pid ON names(pid)")
+    con.execute("CREATE INDEX places_feature ON places(feature)")  # opening reads countries and admin1 units
     con.executemany("INSERT INTO meta VALUES (?,?)",
                     [("version", INDEX_VERSION), ("admin1_names", json.dumps(admin1_name_of))])
     con.commit()
