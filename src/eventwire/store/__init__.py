@@ -23,6 +23,7 @@ from eventwire.model import (
     SCHEMA_VERSION,
     Article,
     Claim,
+    Decision,
     Event,
     EventMention,
     InputFailure,
@@ -295,6 +296,17 @@ class Store:
             return list(self._records("claims", Claim, order="ORDER BY article_id, id"))
         return list(self._records("claims", Claim, "WHERE mention_id IN (SELECT unnest(?))",
                                   [list(mention_ids)], "ORDER BY article_id, id"))
+
+    # ------------------------------------------------------------------ review
+
+    def add_decision(self, decision: Decision) -> None:
+        """Store a reviewer's decision (kept across re-runs; the same id is stored once)."""
+        with self.transaction():
+            self._insert("decisions", decision)
+
+    def decisions(self) -> list[Decision]:
+        """Every reviewer's decision, oldest first."""
+        return list(self._records("decisions", Decision, order="ORDER BY made_at, id"))
 
     def claim_mentions(self) -> dict[str, str]:
         """claim id -> the id of the mention it belongs to."""

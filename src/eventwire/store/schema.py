@@ -72,6 +72,8 @@ TABLES: dict[str, Table] = {
         ),
         Table("events", model.Event, ("id",)),
         Table("stories", model.Story, ("id",)),
+        # reviewers' decisions: never recomputed, applied to the merged layer on every run
+        Table("decisions", model.Decision, ("id",)),
     )
 }
 
@@ -101,8 +103,14 @@ def _v1(con: Any) -> None:
         con.execute(create_table_sql(table))
 
 
+def _v2(con: Any) -> None:
+    # record tables added since version 1 (reviewers' decisions); existing ones are kept
+    for table in TABLES.values():
+        con.execute(create_table_sql(table))
+
+
 # version -> step that brings a store from version-1 to version
-MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1}
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2}
 
 
 def additive_columns(con: Any) -> None:
