@@ -14,6 +14,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -234,21 +235,40 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
 def export_(
     db: DbOpt = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                     help=f"File format: {', '.join(export.FORMATS)}.")] = "csv",
+                                     help=f"File format: {', '.join(export.FORMATS)}. acled-csv and ged-csv "
+                                     "write ACLED's and UCDP GED's columns first; geojson opens in QGIS.")] = "csv",
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
                                         help="File to write, e.g. -o events.csv; - prints to the screen.")] = "-",
     what: Annotated[str, typer.Option("--what", metavar="RECORDS",
-                                      help=f"What to export: {', '.join(export.WHATS)}.")] = "events",
+                                      help=f"What to export: {', '.join(export.WHATS)} (decisions: the "
+                                      "reviewers' log).")] = "events",
+    since: Annotated[datetime | None, typer.Option("--since", help="Events on or after this date.",
+                                                   formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")] = None,
+    until: Annotated[datetime | None, typer.Option("--until", help="Events on or before this date.",
+                                                   formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")] = None,
+    country: Annotated[str | None, typer.Option(metavar="NAME", help="Events in this country (name or ISO3 "
+                                                "code, e.g. Azerbaijan or AZE).")] = None,
+    event_type: Annotated[str | None, typer.Option(metavar="TYPE", help="Events of this ACLED event type or "
+                                                   "sub-event type, e.g. Battles.")] = None,
+    disputed: Annotated[bool, typer.Option("--disputed", help="Only events whose sources disagree on a figure.")]
+    = False,
+    min_sources: Annotated[int, typer.Option(metavar="N", help="Only events with at least N independent "
+                                             "sources.")] = 0,
+    partitioned: Annotated[bool, typer.Option("--partitioned", help="Parquet: write a folder of files by "
+                                              "year-month and country (for large stores).")] = False,
 ) -> None:
-    """Write the store's events (ACLED columns first), mentions, claims or articles to a file.
+    """Write the store's events (ACLED columns first), mentions, claims, articles or decisions to a file.
 
     \b
-    Example:  eventwire export --format csv -o events.csv
+    Example:  eventwire export --format acled-csv -o events.csv --country Azerbaijan --since 2023-09-01
+              eventwire export --format geojson -o events.geojson --disputed
+              eventwire export --format parquet --partitioned -o events/
               eventwire export --what claims --format parquet -o claims.parquet
     """
+    flt = export.EventFilter(since=since.date() if since else None, until=until.date() if until else None,
+                             country=country, event_type=event_type, disputed=disputed, min_sources=min_sources)
     with Store(db, read_only=True) as store:
-        rows, cols = export.rows_of(what, store)
-    n = export.write_rows(rows, fmt, None if output == "-" else output, cols)
+        n = export.export(what, fmt, store, None if output == "-" else output, flt, partitioned=partitioned)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
 

@@ -137,7 +137,6 @@ class Errors(metaclass=_Registry):
     E211 = ("--format {fmt} writes events; --what {what} exports as csv, json, jsonl or parquet. Drop --what "
             "or pick one of those formats.")
     E212 = "--partitioned writes a folder of Parquet files; use it with --format parquet, not {fmt}."
-    E213 = "Unreadable date {value!r} for {option}: use YYYY-MM-DD, e.g. 2023-09-19."
     E220 = "No such file: {path}"
     E221 = ("Cannot tell the record style from the columns. ACLED style needs {acled} and a text column (notes); "
             "GED style needs {ged}. Found: {found}")
