@@ -137,6 +137,13 @@ class Errors(metaclass=_Registry):
     E211 = ("--format {fmt} writes events; --what {what} exports as csv, json, jsonl or parquet. Drop --what "
             "or pick one of those formats.")
     E212 = "--partitioned writes a folder of Parquet files; use it with --format parquet, not {fmt}."
+    E213 = "{value!r} is not a valid {field}: {expected}."
+    E214 = ("A split needs some, not all, of event {event_id}'s mentions: tick the mentions to split off "
+            "({count} of {total} ticked, or ids that are not the event's).")
+    E215 = "A merge needs two different events; give the id of the other event (got {other!r})."
+    E216 = "No article {article_id!r} in {db}."
+    E217 = "A {action} decision needs {needs}."
+    E218 = "Say who makes the decision: the reviewer's name is empty."
     E220 = "No such file: {path}"
     E221 = ("Cannot tell the record style from the columns. ACLED style needs {acled} and a text column (notes); "
             "GED style needs {ged}. Found: {found}")

@@ -37,6 +37,7 @@ from eventwire.export.views import (
     independent_sources,
     is_disputed,
     is_reviewed,
+    story_record,
 )
 from eventwire.model import Article, Claim, Decision, Event, EventMention, Place, Story, to_dict
 
@@ -452,4 +453,4 @@ __all__ = ["ACLED_COLUMNS", "ACLED_EXPORT_COLUMNS", "ARTICLE_COLUMNS", "CLAIM_CO
            "EVENT_COLUMNS", "FORMATS", "GED_COLUMNS", "GED_EXPORT_COLUMNS", "MENTION_COLUMNS", "WHATS", "Context",
            "EventFilter", "Records", "acled_country", "acled_notes", "article_row", "claim_row", "context",
            "event_record", "event_row", "event_rows", "export", "feature_collection", "figure_words",
-           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "write_rows"]
+           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "story_record", "write_rows"]

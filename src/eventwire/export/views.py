@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventwire.model import Article, Claim, Decision, Event, EventMention, Place, to_dict
+from eventwire.model import Article, Claim, Decision, Event, EventMention, Place, Story, to_dict
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,15 @@ def event_sources(e: Event, mentions: Mapping[str, EventMention], articles: Mapp
     return out
 
 
+def story_record(s: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
+    """A story with its articles' outlet, title, url and date, and every field the stories stage gives
+    (copy and rewrite relations included, whatever their form)."""
+    return to_dict(s) | {"articles": [
+        {"id": aid, "outlet": a.outlet, "title": a.title, "url": a.url,
+         "published": a.published.isoformat() if a.published else None}
+        for aid in s.article_ids if (a := articles.get(aid)) is not None]}
+
+
 __all__ = ["DECISION_COLUMNS", "EventFilter", "acled_country", "country_names", "decision_row", "decisions_of",
            "disagreement", "dispute_note", "event_claims", "event_sources", "figure", "figure_words",
-           "independent_sources", "is_disputed", "is_reviewed", "speaker_of"]
+           "independent_sources", "is_disputed", "is_reviewed", "speaker_of", "story_record"]
