@@ -105,7 +105,8 @@ def test_merge_split_and_irrelevant_name_mentions_and_articles(client: TestClien
     events = client.get("/api/events").json()["events"]
     shelling = _shelling(client)
     other = next(e for e in events if e["sub_event_type"] == "Armed clash")
-    merge = client.post("/api/decisions", json={"action": "merge", "reviewer": "Ana", "event_id": other["event_id_cnty"],
+    merge = client.post("/api/decisions", json={"action": "merge", "reviewer": "Ana",
+                                                "event_id": other["event_id_cnty"],
                                                 "other_event_id": shelling["event_id_cnty"]}).json()["decision"]
     assert set(merge["mention_ids"]) == set(shelling["mention_ids"]) | set(other["mention_ids"])
     moved = shelling["mention_ids"][:1]
