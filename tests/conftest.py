@@ -123,8 +123,11 @@ class Watched:
 
     def ready(self, url: str) -> None:
         """Open ``url`` and wait until the app has drawn the page its address names."""
+        self.page.goto("about:blank")  # a fresh page, also when only the address's #part changes
         self.page.goto(url)
         self.page.wait_for_selector("body[data-ready]")
+        state = self.page.evaluate("document.body.dataset.ready")
+        assert state != "error", self.page.locator("main").inner_text()
 
     def close(self) -> None:
         self.page.close()

@@ -17,9 +17,12 @@ import pandas as pd
 import pytest
 from geojson_pydantic import FeatureCollection
 
-from eventwire import export
+from eventwire import export, pipeline
 from eventwire.model import Decision, stable_id
+from eventwire.settings import Settings
 from eventwire.store import Store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review"
 
 # ACLED's public export columns, by name and in order (ACLED's data export layout).
 ACLED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -30,12 +33,15 @@ ACLED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type
 
 @pytest.fixture(scope="module")
 def reviewed(demo_run, tmp_path_factory: pytest.TempPathFactory):
-    """A copy of the demo store where a reviewer confirmed the Stepanakert shelling."""
+    """A copy of the demo store, plus an article disputing the shelling's death toll, where a reviewer
+    confirmed the Stepanakert shelling."""
     db, _, _ = demo_run
     copy = tmp_path_factory.mktemp("reviewed") / "demo.duckdb"
     shutil.copy(db, copy)
+    pipeline.run([str(FIXTURES / "dispute.jsonl")], Settings.from_env(db=copy))
     with Store(copy) as store:
-        shelling = next(e for e in store.events() if e.sub_event_type == "Shelling/artillery/missile attack")
+        shelling = next(e for e in store.events() if e.sub_event_type == "Shelling/artillery/missile attack"
+                        and e.place and e.place.name == "Stepanakert")
         decision = Decision(id=stable_id("d", "confirm", shelling.id), action="confirm", reviewer="analyst",
                             made_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                             reason="two outlets agree", event_id=shelling.id,
@@ -66,7 +72,9 @@ def test_acled_csv_has_acleds_columns_in_order_and_its_conventions(reviewed, tmp
     assert (df["latitude"].dropna().round(4) == df["latitude"].dropna()).all()
     row = df.set_index("event_id_cnty").loc[shelling.id]
     assert row["disorder_type"] == "Political violence" and row["location"] == "Stepanakert"
-    assert row["source"] == "; ".join(shelling.sources) and row["fatalities"] == 200
+    assert row["source"] == "; ".join(shelling.sources) and row["fatalities"] == shelling.fatalities == 27
+    assert bool(row["disputed"]) and row["dispute_note"].startswith("Sources disagree on fatalities")
+    assert (row["fatalities_low"], row["fatalities_high"]) == (27, 200) and row["independent_sources"] == 3
     # the reviewer's confirmation: reviewed, with its decision, and the row's timestamp is the decision's
     assert bool(row["reviewed"]) and row["decision_ids"] == decision.id
     assert int(row["timestamp"]) == int(dt.datetime.fromisoformat(decision.made_at).timestamp())
@@ -174,8 +182,8 @@ def test_json_and_jsonl_nest_claims_evidence_and_sources(demo_run, tmp_path: Pat
                                          for e in s["evidence"])
 
 
-def test_filters_select_what_they_say(demo_run, tmp_path: Path) -> None:
-    db, _, _ = demo_run
+def test_filters_select_what_they_say(reviewed, tmp_path: Path) -> None:
+    db, _, _ = reviewed
     with Store(db, read_only=True) as store:
         events = store.events()
     everything = len(events)

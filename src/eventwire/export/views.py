@@ -69,9 +69,10 @@ def acled_country(p: Place | None) -> str | None:
 
 
 def is_disputed(e: Event) -> bool:
-    """Do the sources disagree? The event's own flag when it has one, else any disputed figure."""
+    """Do the sources disagree? The event's own flag when it has one, else any disputed figure of the
+    people it counts (crowds, shots and buildings, the 'other' figures, are not ACLED's figures)."""
     own = getattr(e, "disputed", None)
-    return bool(own) if own is not None else any(f.disputed for f in e.figures)
+    return bool(own) if own is not None else any(f.disputed for f in e.figures if f.field != "other")
 
 
 def independent_sources(e: Event) -> int:

@@ -300,10 +300,9 @@
       localStorage.setItem("eventwire-reviewer", who.value);
       try {
         const out = await api.decide(Object.assign({ reviewer: who.value, reason: why.value, event_id: d.event_id_cnty }, body));
-        msg.textContent = `Saved: ${out.decision.action} (${out.decision.id}).`;
-        msg.className = "message ok";
+        const saved = `Saved: ${out.decision.action} (${out.decision.id}).`;
         const next = out.event_ids && out.event_ids.length === 1 ? out.event_ids[0] : d.event_id_cnty;
-        if (next !== d.event_id_cnty) location.hash = `#/event/${encodeURIComponent(next)}`; else reload(msg.textContent);
+        if (next !== d.event_id_cnty) location.hash = `#/event/${encodeURIComponent(next)}`; else await reload(saved);
       } catch (err) {
         msg.textContent = `Not saved: ${err.message}`;
         msg.className = "message error";
@@ -362,7 +361,14 @@
     const sources = d.sources.map((s) => {
       const spans = s.evidence.map((e) => ({ start: e.start, end: e.end, kind: "evidence" }))
         .concat(d.claims.filter((c) => c.article_id === s.article_id)
-          .map((c) => ({ start: c.evidence.start, end: c.evidence.end, kind: "claim", id: c.id })));
+          .flatMap((c) => {
+            // the claim's sentence is evidence; its words (the phrase giving the figure) are the claim
+            const at = c.text ? c.evidence.text.indexOf(c.text) : -1;
+            const start = at >= 0 ? c.evidence.start + at : c.evidence.start;
+            const end = at >= 0 ? start + c.text.length : c.evidence.end;
+            return [{ start: c.evidence.start, end: c.evidence.end, kind: "evidence" },
+              { start: start, end: end, kind: "claim", id: c.id }];
+          }));
       return h("article", { class: "source", dataset: { article: s.article_id } },
         h("h3", {}, fmt(s.outlet) || s.article_id),
         h("p", { class: "title" }, fmt(s.title)),
@@ -383,7 +389,7 @@
     show(
       h("p", {}, h("a", { href: "#/" }, "← all events")),
       h("h1", { id: "event-title" }, `${d.sub_event_type} — ${[p.name, p.admin1, d.country].filter(Boolean).join(", ")}`),
-      notice ? h("p", { class: "message ok" }, notice) : null,
+      notice ? h("p", { class: "message ok", id: "notice" }, notice) : null,
       h("div", { class: "badges" },
         d.disputed ? h("span", { class: "badge disputed", id: "disputed" }, "disputed") : null,
         d.reviewed ? h("span", { class: "badge reviewed", id: "reviewed" }, "reviewed") : null,
