@@ -104,9 +104,11 @@ def figure_words(n: int | None, low: int | None, high: int | None) -> str:
 
 
 def disagreement(field: str, claims: Sequence[Claim]) -> str:
-    """'Sources disagree on fatalities: A: 24-99; B: at least 200.' for the claims of one figure."""
+    """'Sources disagree on fatalities: A: 24-99; B: at least 200.' for the claims of one figure (totals
+    only: a sub-count such as 'including 10 civilians' is part of a figure, not a rival one)."""
+    totals = [c for c in claims if c.is_event_figure and not {"sub-count", "no-count"} & set(c.flags)]
     each = "; ".join(sorted({f"{speaker_of(c)}: {figure_words(c.value_best, c.value_low, c.value_high)}"
-                             for c in claims}))
+                             for c in totals or claims}))
     return f"Sources disagree on {field}: {each}."
 
 

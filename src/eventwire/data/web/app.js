@@ -168,6 +168,13 @@
       L.polyline([[lat, -180], [lat, 180]], { color: "#bbb", weight: 1, interactive: false }).addTo(map);
     for (let lon = -180; lon <= 180; lon += 10)
       L.polyline([[-85, lon], [85, lon]], { color: "#bbb", weight: 1, interactive: false }).addTo(map);
+    // the coordinates under the pointer, so the grid reads as a map without tiles
+    const where = h("div", { class: "coords", id: "pointer" }, "");
+    map.on("mousemove", (ev) => {
+      const lat = ev.latlng.lat, lon = ev.latlng.lng;
+      where.textContent = `${Math.abs(lat).toFixed(2)}°${lat >= 0 ? "N" : "S"} ${Math.abs(lon).toFixed(2)}°${lon >= 0 ? "E" : "W"}`;
+    });
+    el.after(where);
     for (const e of pts) {
       const m = L.circleMarker([e.latitude, e.longitude], {
         radius: 5 + Math.min(10, Math.sqrt(e.fatalities || 0)), color: e.disputed ? "#b00" : "#124",
@@ -179,7 +186,7 @@
     if (pts.length) map.fitBounds(L.latLngBounds(pts.map((e) => [e.latitude, e.longitude])).pad(0.5),
       { maxZoom: 8 });
     else map.setView([20, 0], 2);
-    el.append(h("div", { class: "coords" }, pts.length ? `${pts.length} events with coordinates` : "no coordinates"));
+    where.before(h("div", { class: "coords" }, pts.length ? `${pts.length} events with coordinates` : "no coordinates"));
   }
 
   const SVG = "http://www.w3.org/2000/svg";
@@ -251,7 +258,7 @@
       const mapEl = h("div", { id: "map", class: "map" });
       results.replaceChildren(
         summaryFigures(shown),
-        h("div", { class: "views" }, mapEl, h("div", { class: "timeline-box" }, timeline(shown))),
+        h("div", { class: "views" }, h("div", { class: "map-box" }, mapEl), h("div", { class: "timeline-box" }, timeline(shown))),
         table(["date", "type", "sub-event type", "place", "actor 1", "actor 2", "fatalities", "sources", "", ""],
           shown.map((e) => h("tr", { dataset: { id: e.event_id_cnty } },
             h("td", {}, eventLink(e.event_id_cnty, fmt(e.event_date) || "undated")),
