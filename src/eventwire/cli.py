@@ -239,7 +239,8 @@ CountryOpt = Annotated[str | None, typer.Option(metavar="NAME", help="Events in 
                                                 "e.g. Azerbaijan or AZE).")]
 TypeOpt = Annotated[str | None, typer.Option(metavar="TYPE", help="Events of this ACLED event type or sub-event "
                                              "type, e.g. Battles.")]
-DisputedOpt = Annotated[bool, typer.Option("--disputed", help="Only events whose sources disagree on a figure.")]
+DisputedOpt = Annotated[bool, typer.Option("--disputed", metavar="", help="Only events whose sources disagree on "
+                                          "a figure.")]
 MinSourcesOpt = Annotated[int, typer.Option(metavar="N", help="Only events with at least N independent sources.")]
 
 
@@ -266,7 +267,7 @@ def export_(
     event_type: TypeOpt = None,
     disputed: DisputedOpt = False,
     min_sources: MinSourcesOpt = 0,
-    partitioned: Annotated[bool, typer.Option("--partitioned", help="Parquet: write a folder of files by "
+    partitioned: Annotated[bool, typer.Option("--partitioned", metavar="", help="Parquet: write a folder of files by "
                                               "year-month and country (for large stores).")] = False,
 ) -> None:
     """Write the store's events (ACLED columns first), mentions, claims, articles or decisions to a file.
