@@ -31,7 +31,7 @@ PKG = SRC / "eventwire"
 STAGES = ("ingest", "nlp", "geo", "mentions", "stories", "merge", "reconcile", "store", "export")
 # modules every stage may use: the data model, settings, errors and small utilities
 BASE = ("eventwire.model", "eventwire.settings", "eventwire.errors", "eventwire.geodesy", "eventwire.sentences",
-        "eventwire")
+        "eventwire.embed", "eventwire")
 # entry points: use stages only through their packages' public names
 CONSUMERS = ("eventwire.cli", "eventwire.evaluation", "eventwire.serve", "eventwire.report", "scripts", "bench")
 

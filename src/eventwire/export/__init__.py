@@ -336,7 +336,7 @@ def rows_of(what: str, records: Records, fmt: str = "csv", flt: EventFilter | No
             ) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows and columns of one kind of record (``WHATS``) for ``write_rows``; events pass ``flt``."""
     if fmt in EVENT_ONLY_FORMATS and what != "events":
-        raise UsageError(Errors.E211, fmt=fmt, what=what)
+        raise UsageError(Errors.E240, fmt=fmt, what=what)
     if what == "events":
         return event_rows(fmt, records, flt)
     if what == "mentions":
@@ -402,7 +402,7 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | str | None,
         _parquet(rows, columns, Path(out), partitioned=partitioned, typed="event_date" in columns)
         return len(rows)
     if partitioned:
-        raise UsageError(Errors.E212, fmt=fmt)
+        raise UsageError(Errors.E241, fmt=fmt)
     close = False
     fh: IO[str]
     if out in (None, "-"):

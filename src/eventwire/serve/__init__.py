@@ -33,7 +33,7 @@ from eventwire.settings import Settings
 from eventwire.store import Store
 
 # codes whose error means "no such thing" (HTTP 404) rather than a bad request
-NOT_FOUND = {Errors.E204.code, Errors.E216.code, Errors.E301.code}
+NOT_FOUND = {Errors.E204.code, Errors.E245.code, Errors.E301.code}
 
 
 def web_files() -> Any:
@@ -173,7 +173,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(Errors.E213, value=value, field=option, expected="a date, YYYY-MM-DD") from None
+        raise UsageError(Errors.E242, value=value, field=option, expected="a date, YYYY-MM-DD") from None
 
 
 def serve(settings: Settings) -> None:

@@ -89,12 +89,12 @@ def check_value(field: str, value: Any) -> Any:
         expected = f"one of {', '.join(STATUSES)}"
     elif field == "time_precision":
         expected = "1 (day), 2 (week) or 3 (month)"
-    raise UsageError(Errors.E213, value=value, field=field, expected=expected)
+    raise UsageError(Errors.E242, value=value, field=field, expected=expected)
 
 
 def _event(store: Store, event_id: str | None, action: str) -> Event:
     if not event_id:
-        raise UsageError(Errors.E217, action=action, needs="the event's id")
+        raise UsageError(Errors.E246, action=action, needs="the event's id")
     event = store.event(event_id)
     if event is None:
         raise UsageError(Errors.E204, event_id=event_id, db=store.path)
@@ -110,14 +110,14 @@ def make_decision(store: Store, *, action: str, reviewer: str, reason: str = "",
         raise choice_error("action", action, DECISION_ACTIONS)
     reviewer = (reviewer or "").strip()[:LONGEST_NAME]
     if not reviewer:
-        raise UsageError(Errors.E218)
+        raise UsageError(Errors.E247)
     made_at = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     fields: dict[str, Any] = {}
     if action == "irrelevant":
         if not article_id:
-            raise UsageError(Errors.E217, action=action, needs="the article's id")
+            raise UsageError(Errors.E246, action=action, needs="the article's id")
         if not store.articles([article_id]):
-            raise UsageError(Errors.E216, article_id=article_id, db=store.path)
+            raise UsageError(Errors.E245, article_id=article_id, db=store.path)
         event = store.event(event_id) if event_id else None
         fields = {"article_ids": (article_id,), "event_id": event.id if event else None}
     else:
@@ -125,18 +125,18 @@ def make_decision(store: Store, *, action: str, reviewer: str, reason: str = "",
         fields = {"event_id": event.id, "mention_ids": event.mention_ids, "article_ids": event.article_ids}
         if action == "edit":
             if not field:
-                raise UsageError(Errors.E217, action=action, needs="the field to change")
+                raise UsageError(Errors.E246, action=action, needs="the field to change")
             fields |= {"field": field, "value": json.dumps(check_value(field, value), ensure_ascii=False)}
         elif action == "merge":
             other = _event(store, other_event_id, action) if other_event_id else None
             if other is None or other.id == event.id:
-                raise UsageError(Errors.E215, other=other_event_id or "")
+                raise UsageError(Errors.E244, other=other_event_id or "")
             fields |= {"mention_ids": tuple(sorted({*event.mention_ids, *other.mention_ids})),
                        "article_ids": tuple(sorted({*event.article_ids, *other.article_ids}))}
         elif action == "split":
             moved = tuple(sorted(set(mention_ids)))
             if not moved or not set(moved) < set(event.mention_ids):
-                raise UsageError(Errors.E214, event_id=event.id, count=len(moved), total=len(event.mention_ids))
+                raise UsageError(Errors.E243, event_id=event.id, count=len(moved), total=len(event.mention_ids))
             fields |= {"mention_ids": moved,
                        "other_mention_ids": tuple(m for m in event.mention_ids if m not in moved)}
     reason = (reason or "").strip()[:LONGEST_REASON]
