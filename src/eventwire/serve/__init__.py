@@ -111,7 +111,8 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/meta", summary="What the UI needs to know: editable fields, actions, map tiles")
     def meta() -> dict[str, Any]:
         return {"title": f"Events in {settings.db.name}", "version": __version__, "map_tiles": settings.map_tiles,
-                "actions": list(DECISION_ACTIONS), "editable_fields": list(editable_fields()),
+                # the UI edits plain values; the place (a record) is edited through the API alone
+                "actions": list(DECISION_ACTIONS), "editable_fields": [f for f in editable_fields() if f != "place"],
                 "integer_fields": integer_fields()}
 
     @app.get("/api/events", summary="Events (ACLED columns, then eventwire's), filtered like 'eventwire export'")
