@@ -204,7 +204,7 @@ def test_first_run_says_the_gazetteer_is_built_once(tmp_path: Path) -> None:
 def test_help_and_settings_speak_to_an_analyst() -> None:
     top = eventwire_wide("--help").stdout.decode()
     assert "thin call" not in top and "eventwire run" in top
-    for cmd in ("run", "extract", "ingest", "export", "show", "quarantine", "settings"):
+    for cmd in ("run", "extract", "ingest", "export", "report", "serve", "show", "quarantine", "settings"):
         text = eventwire_wide(cmd, "--help").stdout.decode()
         assert "Example:" in text, cmd
         options = [ln for ln in text.splitlines() if "--" in ln and "--help" not in ln]

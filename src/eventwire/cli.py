@@ -14,6 +14,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -230,27 +231,103 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
     raise typer.Exit(0 if summary.ok else 1)
 
 
+SinceOpt = Annotated[datetime | None, typer.Option("--since", help="Events on or after this date.",
+                                                  formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
+UntilOpt = Annotated[datetime | None, typer.Option("--until", help="Events on or before this date.",
+                                                  formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
+CountryOpt = Annotated[str | None, typer.Option(metavar="NAME", help="Events in this country (name or ISO3 code, "
+                                                "e.g. Azerbaijan or AZE).")]
+TypeOpt = Annotated[str | None, typer.Option(metavar="TYPE", help="Events of this ACLED event type or sub-event "
+                                             "type, e.g. Battles.")]
+DisputedOpt = Annotated[bool, typer.Option("--disputed", metavar="", help="Only events whose sources disagree on "
+                                          "a figure.")]
+MinSourcesOpt = Annotated[int, typer.Option(metavar="N", help="Only events with at least N independent sources.")]
+
+
+def _filter(since: datetime | None, until: datetime | None, country: str | None, event_type: str | None,
+            disputed: bool, min_sources: int) -> export.EventFilter:
+    return export.EventFilter(since=since.date() if since else None, until=until.date() if until else None,
+                              country=country, event_type=event_type, disputed=disputed, min_sources=min_sources)
+
+
 @app.command("export")
 def export_(
     db: DbOpt = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                     help=f"File format: {', '.join(export.FORMATS)}.")] = "csv",
+                                     help=f"File format: {', '.join(export.FORMATS)}. acled-csv and ged-csv "
+                                     "write ACLED's and UCDP GED's columns first; geojson opens in QGIS.")] = "csv",
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
                                         help="File to write, e.g. -o events.csv; - prints to the screen.")] = "-",
     what: Annotated[str, typer.Option("--what", metavar="RECORDS",
-                                      help=f"What to export: {', '.join(export.WHATS)}.")] = "events",
+                                      help=f"What to export: {', '.join(export.WHATS)} (decisions: the "
+                                      "reviewers' log).")] = "events",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    country: CountryOpt = None,
+    event_type: TypeOpt = None,
+    disputed: DisputedOpt = False,
+    min_sources: MinSourcesOpt = 0,
+    partitioned: Annotated[bool, typer.Option("--partitioned", metavar="", help="Parquet: write a folder of files by "
+                                              "year-month and country (for large stores).")] = False,
 ) -> None:
-    """Write the store's events (ACLED columns first), mentions, claims or articles to a file.
+    """Write the store's events (ACLED columns first), mentions, claims, articles or decisions to a file.
 
     \b
-    Example:  eventwire export --format csv -o events.csv
+    Example:  eventwire export --format acled-csv -o events.csv --country Azerbaijan --since 2023-09-01
+              eventwire export --format geojson -o events.geojson --disputed
+              eventwire export --format parquet --partitioned -o events/
               eventwire export --what claims --format parquet -o claims.parquet
     """
+    flt = _filter(since, until, country, event_type, disputed, min_sources)
     with Store(db, read_only=True) as store:
-        rows, cols = export.rows_of(what, store)
-    n = export.write_rows(rows, fmt, None if output == "-" else output, cols)
+        n = export.export(what, fmt, store, None if output == "-" else output, flt, partitioned=partitioned)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
+
+
+@app.command("report")
+def report_(
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="The HTML file to write.")] =
+    Path("report.html"),
+    db: DbOpt = DEFAULT_DB,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    country: CountryOpt = None,
+    event_type: TypeOpt = None,
+    disputed: DisputedOpt = False,
+    min_sources: MinSourcesOpt = 0,
+) -> None:
+    """Write one HTML file that shows the events offline: figures, timeline, map, table, sources and claims.
+
+    \b
+    Example:  eventwire report -o report.html --country Azerbaijan
+    The file needs nothing else: open it in a browser, send it, archive it.
+    """
+    from eventwire import report
+
+    n = report.report(Settings.from_env(db=db), output,
+                      _filter(since, until, country, event_type, disputed, min_sources))
+    err.print(f"{n} events -> {output}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    port: Annotated[int | None, typer.Option(metavar="N", help="Port to listen on (default 8765).")] = None,
+    host: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Address to listen on (default 127.0.0.1: "
+                                             "this machine only; the app has no login).")] = None,
+) -> None:
+    """Open the review app: browse, map and filter events, read their sources, record reviewers' decisions.
+
+    \b
+    Example:  eventwire serve --db ukraine.duckdb --port 8765   (then open http://127.0.0.1:8765/)
+    Decisions are kept in the store and applied again on every run.
+    """
+    from eventwire import serve as app
+
+    settings = Settings.from_env(db=db, port=port, host=host)
+    err.print(f"eventwire review app on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
+    app.serve(settings)
 
 
 EventIdArg = Annotated[str, typer.Argument(metavar="EVENT_ID",

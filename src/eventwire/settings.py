@@ -55,6 +55,16 @@ class Settings:
         "eventwire/0.1 (+https://github.com/eventwire/eventwire)", "User-Agent sent with --fetch"
     )
 
+    host: str = _setting("127.0.0.1", "address 'eventwire serve' listens on; the default lets only this machine in "
+                         "(0.0.0.0 opens the review app to the network, without a login)")
+    port: int = _setting(8765, "port of 'eventwire serve'")
+    map_tiles: str = _setting("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                              "map tiles URL template of the review app and report, used when online; empty: "
+                              "no tiles, only the plain coordinate grid (nothing is fetched)")
+    review_rebuild: bool = _setting(True, "recompute the events after each reviewer's decision so it shows at once "
+                                    "(off for very large stores: decisions then apply on the next run)")
+    browser: str = _setting("", "the Chromium executable the browser tests drive; empty: 'chromium' on PATH")
+
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
         """Defaults, then ``EVENTWIRE_*`` environment variables, then explicit overrides."""
