@@ -575,6 +575,27 @@ def eval_status(shared: SharedOpt = Path("../shared")) -> None:
     out.print(status_report(_data_dir(shared)), highlight=False, markup=False)
 
 
+@eval_app.command("models")
+def eval_models(data: DataOpt = Path("../shared/data")) -> None:
+    """The trained event models on the validation parts: relevance operating points, sub-type models
+    compared by cross-validation and on validation, and the candidate filter's recall.
+
+    \b
+    Example:  eventwire eval models ../shared/data
+    """
+    from eventwire.evaluation.corpora import all_units
+    from eventwire.evaluation.embedding_cache import EmbeddingCache
+    from eventwire.evaluation.event_models import models_report, vectors_for
+    from eventwire.mentions import CANDIDATE_MAX_NONE
+
+    settings = Settings.from_env()
+    units = all_units(_data_dir(data))
+    vec = vectors_for(units, EmbeddingCache(Path(settings.cache) / "training-embeddings.npz"))
+    res = pipeline.resources(settings)
+    out.print(models_report(units, vec, res.models.relevance, res.models.classifier, CANDIDATE_MAX_NONE),
+              highlight=False, markup=False)
+
+
 @eval_app.command("relevance")
 def eval_relevance(data: DataOpt = Path("../shared/data"),
                    alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,

@@ -434,3 +434,40 @@ def relevance_report(units: Sequence[Unit], vec: dict[str, np.ndarray], model: R
     grid = sorted({0.5, 0.7, 0.9, 0.95, 0.98, round(model.threshold, 4)})
     return f"[{part} part] relevance model at threshold {model.threshold:.4f} (k_best={model.k_best})\n" + \
         table(scores, grid)
+
+
+def candidate_recall(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: RelevanceModel,
+                     classifier: LinearModel, max_none: float, part: str = "validation") -> dict[str, tuple[int, int]]:
+    """How many of the sentences the relevance model flags the lexical candidate filter lets through,
+    per corpus of the positive units of one part: corpus -> (passed, flagged)."""
+    out: dict[str, tuple[int, int]] = {}
+    none = list(classifier.classes).index("NONE")
+    for corpus in ("case", "ucdp", "ecb", "l3s", "rams"):
+        texts = sorted({t for u in units if u.part == part and u.corpus == corpus and u.label == 1
+                        for t in u.sentences})
+        if not texts:
+            continue
+        flagged = [t for t, s in zip(texts, relevance.sentence_scores(np.stack([vec[t] for t in texts])),
+                                     strict=True) if s >= relevance.threshold]
+        if not flagged:
+            continue
+        z = classifier.decision(flagged) / TEMPERATURE
+        z = z - z.max(axis=1, keepdims=True)
+        p_none = np.exp(z[:, none]) / np.exp(z).sum(axis=1)
+        out[corpus] = (int((p_none < max_none).sum()), len(flagged))
+    return out
+
+
+def models_report(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: RelevanceModel,
+                  classifier: LinearModel, max_none: float) -> str:
+    """The shipped models on the validation parts: the relevance operating points, the sub-type
+    models compared (retrained per fold, so nothing scores what it was fitted on), and the recall of
+    the lexical candidate filter that decides which sentences are embedded."""
+    lines = [relevance_report(units, vec, relevance), "",
+             "sub-types, weighted F1 over the 25 ACLED sub-types (alpha=1: embedding model alone, "
+             "0: lexical classifier alone):", comparison_text(subtype_comparison(units, vec)), "",
+             f"candidate filter (lexical P(NONE) < {max_none}): share of the sentences the relevance model "
+             "flags that it lets through (validation positives)"]
+    for corpus, (passed, flagged) in candidate_recall(units, vec, relevance, classifier, max_none).items():
+        lines.append(f"  {corpus:<6} {passed:5d} / {flagged:<5d} {passed / flagged:.3f}")
+    return "\n".join(lines)

@@ -74,6 +74,10 @@ VIOLENT_FAMILY = frozenset({"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATT
 PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"})
 ARMED_INTERS = frozenset({1, 2, 3, 4, 8})  # state forces, rebels, political and identity militias, external
 CIVILIANS = 7
+ARMED = 1  # any armed, organised side, for victims known only by the category of a count
+# Categories of counted people (eventwire.mentions.counts) that are unarmed civilians.
+CIVILIAN_CATEGORIES = frozenset({"civilians", "children", "women", "students", "workers", "journalists",
+                                 "protesters", "migrants", "refugees", "prisoners"})
 
 
 @dataclass(frozen=True)
@@ -93,11 +97,17 @@ def weapon_of(text: str) -> str | None:
     return None
 
 
-def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | None) -> Ruling:
-    """The codebook's sub-type for a sentence the models coded ``code``, given the actors' inter codes."""
+def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | None,
+                   victims: tuple[str, ...] = ()) -> Ruling:
+    """The codebook's sub-type for a sentence the models coded ``code``, given the inter codes of the
+    actors the parse names and the categories of the people its counts say were hurt."""
     low = text.lower()
     if code in VIOLENT_FAMILY:
-        return _violence(code, low, inter1, inter2)
+        target = inter2
+        if target is None and victims:
+            kinds = {CIVILIANS if v.split(" ")[0] in CIVILIAN_CATEGORIES else ARMED for v in victims if v}
+            target = kinds.pop() if len(kinds) == 1 else None
+        return _violence(code, low, inter1, target)
     if code in PROTEST_FAMILY:
         return _demonstration(code, low)
     return Ruling(code)
@@ -122,10 +132,10 @@ def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ru
         return Ruling("ABDUCT_DISSAP", "people abducted or disappeared")
     if code in ("AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "CHEM_WEAP", "SUIC_BOMB"):
         return Ruling(code)  # the model saw a weapon the word lists do not name: keep it
-    if code == "ARMED_CLASH" and inter1 in ARMED_INTERS and inter2 == CIVILIANS:
+    if code == "ARMED_CLASH" and inter2 == CIVILIANS and inter1 != CIVILIANS:
         return Ruling("ATTACK", "an armed group targeting civilians is an Attack")
-    if code == "ATTACK" and two_armed_sides and _EXCHANGE.search(low):
-        return Ruling("ARMED_CLASH", "two armed groups fighting is an Armed clash")
+    if code == "ATTACK" and inter2 in ARMED_INTERS:
+        return Ruling("ARMED_CLASH", "violence between two armed, organised groups is an Armed clash")
     return Ruling(code)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from eventwire.mentions.actors import find_actors
+from eventwire.mentions.actors import find_actors, groups_named, resolve_group
 from eventwire.mentions.classify import Classification
 from eventwire.mentions.codebook import apply_codebook
 from eventwire.mentions.counts import find_claims
@@ -45,6 +45,8 @@ STATEMENT_CODES = {NONE_CODE, "DIPLO", "ATTRIB"}
 CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WITH_INTER"}
 _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
                     re.IGNORECASE)
+# the sub-type under which the actors module reads roles from the parse alone
+NEUTRAL_CODE = "ARMED_CLASH"
 # an event dated this long before publication is history the article recalls, not news
 BACKGROUND_DAYS = 30
 # how far (in sentences) an undated violent mention looks for a dated one of the same fighting
@@ -126,6 +128,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             attached.setdefault(host.index, []).extend(cand.claims)
     candidates.sort(key=lambda c: c.index)
 
+    # armed groups named so far, by sentence: "the militants" later on is the group named before
+    group_at = {i: groups[-1] for i, sent in enumerate(sents) if (groups := groups_named(sent))}
     focus = locator.focus_place(context)
     story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
@@ -150,11 +154,16 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
                                         evidence=f"{FOCUS}{focus.evidence or focus.name}")
         country = place.country if place else None
-        actors = find_actors(cand.sent, code, country=country)
-        ruling = apply_codebook(code, span_text(cand.sent), inter1=actors.inter1, inter2=actors.inter2)
+        earlier_group = _last_group(group_at, cand.index)
+        # who did what to whom, read from the parse alone (no sub-type's default roles): the codebook
+        # decides attacks on civilians vs clashes from it
+        roles = resolve_group(find_actors(cand.sent, NEUTRAL_CODE, country=country), cand.sent, earlier_group)
+        victims = tuple(c.category or "" for c in cand.claims if c.field in VIOLENT_FIELDS)
+        ruling = apply_codebook(code, span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2,
+                                victims=victims)
         if ruling.code != code:
             code, ec = ruling.code, CODES[ruling.code]
-            actors = find_actors(cand.sent, code, country=country)  # the sub-type sets the default roles
+        actors = resolve_group(find_actors(cand.sent, code, country=country), cand.sent, earlier_group)
         claims = cand.claims + tuple(attached.get(cand.index, ()))
         salience = _salience(cand, n, article, ec.acled)
         mentions.append(EventMention(
@@ -190,6 +199,16 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
 
 
 LEDE_SENTENCES = 3
+# How many sentences back a word such as "the militants" may refer to a named group.
+GROUP_LOOKBACK = 6
+
+
+def _last_group(group_at: dict[int, tuple[str, int]], index: int) -> tuple[str, int] | None:
+    """The armed group named last in the sentences before ``index`` (or in it), within the lookback."""
+    for i in range(index, max(-1, index - GROUP_LOOKBACK - 1), -1):
+        if i in group_at:
+            return group_at[i]
+    return None
 
 
 def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
