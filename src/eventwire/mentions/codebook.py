@@ -13,9 +13,9 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
   two organised armed groups fighting each other is an Armed clash; abducting or disappearing
   people is Abduction/forced disappearance; sexual violence is its own sub-type.
 - Demonstrations: demonstrators who are violent or destructive make a Violent demonstration (a
-  Riot); lethal or severe force against demonstrators is Excessive force against protesters;
-  arrests, tear gas, water cannon or dispersal is a Protest with intervention; otherwise a
-  Peaceful protest.
+  Riot); lethal or severe force against demonstrators is Excessive force against protesters.
+  (Arrests, tear gas or dispersal make a Protest with intervention and otherwise it is a Peaceful
+  protest; those two are left to the models, see ``_demonstration``.)
 - Property looted or destroyed, with nobody attacked, is Looting/property destruction (a
   Strategic development).
 
@@ -65,10 +65,6 @@ _CROWD_VIOLENCE = re.compile(r"\b(threw\s+(?:stones|rocks|petrol\s+bombs|molotov
 _LETHAL_FORCE = re.compile(r"\b(live\s+(?:ammunition|rounds|fire)|opened\s+fire\s+on|fired\s+(?:live\s+)?"
                            r"(?:rounds|bullets|shots)\s+(?:at|into)|shot\s+dead|killed|killing|fatally|"
                            r"beat(?:en)?\s+to\s+death)\b")
-_INTERVENTION = re.compile(r"\b(tear\s?gas|water\s+cannons?|rubber\s+bullets|pepper\s+spray|batons?|truncheons?|"
-                           r"dispers\w*|broke\s+up|detain\w*|arrest\w*|rounded\s+up|stun\s+grenades?|"
-                           r"forcibly\s+removed|baton[- ]charg\w*|pushed\s+back)\b")
-
 VIOLENT_FAMILY = frozenset({"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE",
                             "SUIC_BOMB", "CHEM_WEAP", "ABDUCT_DISSAP", "SEX_VIOL"})
 PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"})
@@ -146,11 +142,10 @@ def _demonstration(code: str, low: str) -> Ruling:
     if _LETHAL_FORCE.search(low):
         return Ruling("FORCE_AGAINST_PROTEST", "lethal force against demonstrators") \
             if code != "FORCE_AGAINST_PROTEST" else Ruling(code)
-    if _INTERVENTION.search(low):
-        return Ruling("PROTEST_WITH_INTER", "demonstrators arrested, dispersed or tear-gassed") \
-            if code != "PROTEST_WITH_INTER" else Ruling(code)
-    if code != "PEACE_PROTEST":
-        return Ruling("PEACE_PROTEST", "no violence by or against demonstrators")
+    # Arrests, tear gas or dispersal (Protest with intervention) against a peaceful protest are left to
+    # the models: as word rules they moved more sentences away from the coders' reading than towards
+    # it (5-fold cross-validation on the CASE train half), words such as "arrest" being as common in
+    # reports of riots.
     return Ruling(code)
 
 
