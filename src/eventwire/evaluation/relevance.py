@@ -14,7 +14,8 @@ False alarms: the share of non-conflict articles for which eventwire reports any
 
 Recall: CASE 2021 snippets of the validation half (weighted F1 over the 25 ACLED sub-types of
 the main mention, a snippet without mention counting as NONE); UCDP GED headlines with at least
-one death whose place is in the validation part (share with a violent ACLED event; for one-sided
+one death whose place is in the validation part, English news headlines only (share with a
+violent ACLED event; for one-sided
 violence, share typed Violence against civilians); RAMS passages whose trigger sentence reports a
 conflict event (share with any ACLED event).
 """
@@ -178,17 +179,22 @@ def case_snippets(data: Path, part: str = VALIDATION) -> list[tuple[str, Article
 
 
 def ucdp_headlines(data: Path, part: str = VALIDATION, per_file: int = UCDP_PER_FILE) -> list[tuple[int, Article]]:
-    """(type of violence, headline) of UCDP records with deaths whose coded place is in the split part."""
+    """(type of violence, headline) of UCDP records with deaths whose coded place is in the split part
+    (the first English news headline of the record: ``corpora.clean_headlines``)."""
+    from eventwire.evaluation.corpora import clean_headlines
+
     split = load_split("ucdp-place")
     out = []
     for name in UCDP_FILES:
         rows = []
         with (data / "ucdp-ged-subsets" / name).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                head = (row.get("source_headline") or "").split(";")[0].strip()
+                # English news headlines only (eventwire extracts English; report titles are no news)
+                heads = clean_headlines(row.get("source_headline") or "")
                 where = place_key(row.get("where_coordinates") or "")
-                if not head or len(head.split()) < 4 or split.get(where) != part or float(row.get("best") or 0) < 1:
+                if not heads or split.get(where) != part or float(row.get("best") or 0) < 1:
                     continue
+                head = heads[0]
                 rows.append((int(float(row["type_of_violence"])), _article(f"ucdp-{name}-{row['id']}", head,
                                                                            f"ucdp-ged-subsets/{name}")))
         random.Random(SAMPLE_SEED).shuffle(rows)

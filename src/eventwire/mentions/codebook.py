@@ -17,7 +17,10 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
   (Arrests, tear gas or dispersal make a Protest with intervention and otherwise it is a Peaceful
   protest; those two are left to the models, see ``_demonstration``.)
 - Property looted or destroyed, with nobody attacked, is Looting/property destruction (a
-  Strategic development).
+  Strategic development); other strategic developments record what is not violence, so a sentence
+  of one that reports people killed or hurt is political violence.
+- A demonstration needs demonstrators: without a gathering of people, killings are political
+  violence, whatever words of force a model read as a crackdown.
 
 The rules only move a sentence within the family the models chose (political violence stays
 political violence, a demonstration stays a demonstration), and only on explicit words.
@@ -68,6 +71,16 @@ _LETHAL_FORCE = re.compile(r"\b(live\s+(?:ammunition|rounds|fire)|opened\s+fire\
 VIOLENT_FAMILY = frozenset({"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE",
                             "SUIC_BOMB", "CHEM_WEAP", "ABDUCT_DISSAP", "SEX_VIOL"})
 PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"})
+RIOT_FAMILY = frozenset({"VIOL_DEMONSTR", "MOB_VIOL"})
+STRATEGIC_FAMILY = frozenset({"AGREEMENT", "ARREST", "CHANGE_TO_GROUP_ACT", "DISR_WEAP", "HQ_ESTABLISHED",
+                              "PROPERTY_DISTRUCT", "NON_VIOL_TERRIT_TRANSFER", "OTHER"})
+# Violence that needs no crowd: killings, clashes, attacks.
+_ARMED_VIOLENCE = re.compile(r"\b(kill\w*|clash\w*|attack\w*|shot|shoot\w*|fighting|ambush\w*|massacre\w*|"
+                             r"execut\w*|dead|died)\b")
+# A demonstration, a riot or a mob: the words that name a gathering of people.
+_CROWD = re.compile(r"\b(protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|es|ers)?|crowds?|riot\w*|mobs?|"
+                    r"strik(?:e|es|ers|ing)|sit-ins?|gather\w*|picket\w*|vigil|angry\s+residents|"
+                    r"villagers\s+(?:attacked|lynched|beat)|lynch\w*)\b")
 ARMED_INTERS = frozenset({1, 2, 3, 4, 8})  # state forces, rebels, political and identity militias, external
 CIVILIANS = 7
 ARMED = 1  # any armed, organised side, for victims known only by the category of a count
@@ -94,19 +107,36 @@ def weapon_of(text: str) -> str | None:
 
 
 def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | None,
-                   victims: tuple[str, ...] = ()) -> Ruling:
+                   victims: tuple[str, ...] = (), hurt: bool = False) -> Ruling:
     """The codebook's sub-type for a sentence the models coded ``code``, given the inter codes of the
-    actors the parse names and the categories of the people its counts say were hurt."""
+    actors the parse names, the categories of the people its counts say were hurt, and whether it
+    reports people killed or injured (``hurt``)."""
     low = text.lower()
+    target = inter2
+    if target is None and victims:
+        kinds = {CIVILIANS if v.split(" ")[0] in CIVILIAN_CATEGORIES else ARMED for v in victims if v}
+        target = kinds.pop() if len(kinds) == 1 else None
+    if code in STRATEGIC_FAMILY and hurt and code != "PROPERTY_DISTRUCT":
+        # strategic developments record what is not violence: people killed or hurt make it violence
+        ruling = _violence("ARMED_CLASH", low, inter1, target)
+        return Ruling(ruling.code, "people were killed or hurt: political violence, not a strategic development")
+    if code in (PROTEST_FAMILY | RIOT_FAMILY) and not _CROWD.search(low) and (
+            hurt or weapon_of(low) or _ARMED_VIOLENCE.search(low)):
+        # a demonstration needs demonstrators; forces killed "in resistance attacks" are no protest
+        ruling = _violence("ARMED_CLASH", low, inter1, target)
+        return Ruling(ruling.code, "no demonstrators: political violence")
     if code in VIOLENT_FAMILY:
-        target = inter2
-        if target is None and victims:
-            kinds = {CIVILIANS if v.split(" ")[0] in CIVILIAN_CATEGORIES else ARMED for v in victims if v}
-            target = kinds.pop() if len(kinds) == 1 else None
         return _violence(code, low, inter1, target)
     if code in PROTEST_FAMILY:
         return _demonstration(code, low)
     return Ruling(code)
+
+
+def violence_of(text: str, *, inter1: int | None, inter2: int | None, victims: tuple[str, ...] = ()) -> Ruling:
+    """The codebook's sub-type for people killed or hurt in a sentence that names no event kind of its
+    own (its weapon, else an attack on civilians, else a clash)."""
+    ruling = apply_codebook("ARMED_CLASH", text, inter1=inter1, inter2=inter2, victims=victims)
+    return Ruling(ruling.code, ruling.rule or "people killed or hurt: political violence")
 
 
 def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ruling:
@@ -149,4 +179,5 @@ def _demonstration(code: str, low: str) -> Ruling:
     return Ruling(code)
 
 
-__all__ = ["PROTEST_FAMILY", "VIOLENT_FAMILY", "Ruling", "apply_codebook", "weapon_of"]
+__all__ = ["PROTEST_FAMILY", "STRATEGIC_FAMILY", "VIOLENT_FAMILY", "Ruling", "apply_codebook", "violence_of",
+           "weapon_of"]

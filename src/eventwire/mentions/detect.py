@@ -19,6 +19,7 @@ first. Candidates beyond the cap keep the lexical classifier's answer when the a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,12 @@ NOT_CONFLICT_CODES = frozenset({"ORG_CRIME", "NATURAL_DISASTER", "MAN_MADE_DISAS
 CANDIDATE_MAX_NONE = 0.9
 # Embedding budget per article (candidates in text order): bounds the cost of long conflict reports.
 MAX_EMBEDDED_SENTENCES = 8
+# In a sentence the relevance model is sure of, NONE below this probability gives way to the most
+# likely ACLED sub-type when the sentence names a violent act (headline style often hides the verb).
+NONE_OVERRULED_BELOW = 0.5
+ACTION_WORDS = re.compile(r"\b(attack\w*|kill\w*|clash\w*|shoot\w*|shot|shell\w*|bomb\w*|fighting|fought|"
+                          r"ambush\w*|raid\w*|massacre\w*|execut\w*|behead\w*|abduct\w*|kidnap\w*|torch\w*|"
+                          r"stormed|strikes?|struck|protest\w*|demonstrat\w*|rall(?:y|ied|ies)|march\w*|riot\w*)\b")
 # Texts of at most this many sentences are judged by their best sentence; longer ones need the
 # relevance model's ``k_best`` sentences (one conflict sentence in a business story is context).
 SHORT_TEXT_SENTENCES = 3
@@ -117,6 +124,7 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     out: list[Classification] = []
     sub_classes = list(models.subtype.classes)
     crime_or_disaster = np.asarray([c in NOT_CONFLICT_CODES for c in lex_classes])
+    acled_cols = np.asarray([CODES[c].acled for c in lex_classes])
     for i in range(len(texts)):
         score = relevance[i]
         if not relevant or i not in candidates or (score is not None and score < SENTENCE_MIN_RELEVANCE):
@@ -131,6 +139,10 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
             # the sentence reports political violence, a protest or a strategic development: crime,
             # accident and disaster readings give way ("explosions kill 5 women" in Raqqa)
             choice = np.where(crime_or_disaster, 0.0, probs)
+            if (lex_classes[int(np.argmax(choice))] == NONE_CODE and choice[none_col] < NONE_OVERRULED_BELOW
+                    and ACTION_WORDS.search(texts[i].lower())):
+                # ... and a violent act it names is an event even when no sub-type stands out
+                choice = np.where(acled_cols, choice, 0.0)
         out.append(_classification(lex_classes[int(np.argmax(choice))], probs, lex_classes))
     return Detection(relevant, article_score, tuple(out), tuple(relevance), len(candidates), len(embedded))
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from eventwire.mentions.actors import find_actors, groups_named, resolve_group
 from eventwire.mentions.classify import Classification
-from eventwire.mentions.codebook import apply_codebook
+from eventwire.mentions.codebook import apply_codebook, violence_of
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
@@ -136,9 +136,6 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     n = len(sents)
     for cand in candidates:
         code = cand.cls.code
-        if code == NONE_CODE:
-            # casualty figures with no violent event around them: some violence of unknown kind
-            code = "ARMED_CLASH"
         ec = CODES[code]
         date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
@@ -159,8 +156,12 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         # decides attacks on civilians vs clashes from it
         roles = resolve_group(find_actors(cand.sent, NEUTRAL_CODE, country=country), cand.sent, earlier_group)
         victims = tuple(c.category or "" for c in cand.claims if c.field in VIOLENT_FIELDS)
-        ruling = apply_codebook(code, span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2,
-                                victims=victims)
+        if not ec.acled:
+            # casualty figures that found no event to join: violence of the kind the codebook reads
+            ruling = violence_of(span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2, victims=victims)
+        else:
+            ruling = apply_codebook(code, span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2,
+                                    victims=victims, hurt=_hurt(cand.claims))
         if ruling.code != code:
             code, ec = ruling.code, CODES[ruling.code]
         actors = resolve_group(find_actors(cand.sent, code, country=country), cand.sent, earlier_group)
@@ -228,6 +229,12 @@ def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
 
 def _is_history(day: dt.date | None, article: Article) -> bool:
     return bool(day and article.published and (article.published - day).days > BACKGROUND_DAYS)
+
+
+def _hurt(claims: Sequence[Claim]) -> bool:
+    """True when a sentence's own counts say people were killed or injured in its event."""
+    return any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
+               and "sub-count" not in c.flags for c in claims)
 
 
 def _figures_only(cand: _Candidate) -> bool:
