@@ -129,3 +129,12 @@ def test_shipped_models_were_trained_on_train_parts(res) -> None:
     assert "train" in rel.meta["threshold_rule"] or "out-of-fold" in rel.meta["threshold_rule"]
     assert set(sub.classes) >= {"ARMED_CLASH", "ATTACK", "PEACE_PROTEST", "NONE"}
     assert "train half" in res.models.classifier.meta["case_files"]
+
+
+def test_two_weapons_in_one_sentence_are_two_events() -> None:
+    from eventwire.mentions.codebook import second_weapons
+
+    text = "The army opened an artillery bombardment and launched drone strikes on the town."
+    assert second_weapons("ART_MISS_ATTACK", text) == ["AIR_STRIKE"]
+    assert second_weapons("ARMED_CLASH", text) == []  # only remote-violence events split by weapon
+    assert apply_codebook("ART_MISS_ATTACK", text, inter1=1, inter2=None).code == "ART_MISS_ATTACK"

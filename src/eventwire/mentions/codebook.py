@@ -38,7 +38,7 @@ _WEAPONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CHEM_WEAP", re.compile(r"\b(chemical\s+(?:weapons?|attacks?|agents?)|chlorine|sarin|mustard\s+gas|"
                              r"nerve\s+(?:agent|gas)|toxic\s+gas)\b")),
     ("AIR_STRIKE", re.compile(r"\b(air\s?strikes?|air[- ]raids?|warplanes?|war\s+planes?|fighter\s+jets?|"
-                              r"drone\s+(?:strikes?|attacks?)|(?:attack|armed|combat)\s+drones?|"
+                              r"drone\s+(?:strikes?|attacks?)|(?:attack|armed|combat)\s+drones?|(?:deployed|used|launched)\s+drones|"
                               r"helicopter\s+gunships?|aerial\s+(?:bombardment|attacks?|bombing)|"
                               r"bombed\s+from\s+the\s+air|barrel\s+bombs?)\b")),
     ("ART_MISS_ATTACK", re.compile(r"\b(shell(?:s|ed|ing)|artillery|mortars?|rockets?|missiles?|howitzers?|"
@@ -106,6 +106,19 @@ def weapon_of(text: str) -> str | None:
     return None
 
 
+REMOTE_FAMILY = frozenset({"AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "SUIC_BOMB", "CHEM_WEAP"})
+
+
+def second_weapons(code: str, text: str) -> list[str]:
+    """Other remote or explosive weapons a sentence of a ``code`` event names: each is an event of its
+    own sub-type ("an artillery bombardment and drone strikes" are shelling and air/drone strikes)."""
+    if code not in REMOTE_FAMILY:
+        return []
+    low = text.lower()
+    return [c for c, pattern in _WEAPONS if c != code and c in REMOTE_FAMILY and c != "SUIC_BOMB"
+            and pattern.search(low)]
+
+
 def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | None,
                    victims: tuple[str, ...] = (), hurt: bool = False) -> Ruling:
     """The codebook's sub-type for a sentence the models coded ``code``, given the inter codes of the
@@ -140,7 +153,9 @@ def violence_of(text: str, *, inter1: int | None, inter2: int | None, victims: t
 
 
 def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ruling:
-    weapon = weapon_of(low)
+    named = [c for c, pattern in _WEAPONS if pattern.search(low)]
+    # the models' sub-type stands when its weapon is among those named (a suicide bombing aside)
+    weapon = code if code in named and "SUIC_BOMB" not in named else (named[0] if named else None)
     two_armed_sides = inter1 in ARMED_INTERS and inter2 in ARMED_INTERS
     if weapon == "SUIC_BOMB":
         return Ruling(weapon, "a suicide bombing is coded Suicide bomb")
@@ -179,5 +194,5 @@ def _demonstration(code: str, low: str) -> Ruling:
     return Ruling(code)
 
 
-__all__ = ["PROTEST_FAMILY", "STRATEGIC_FAMILY", "VIOLENT_FAMILY", "Ruling", "apply_codebook", "violence_of",
-           "weapon_of"]
+__all__ = ["PROTEST_FAMILY", "REMOTE_FAMILY", "STRATEGIC_FAMILY", "VIOLENT_FAMILY", "Ruling", "apply_codebook",
+           "second_weapons", "violence_of", "weapon_of"]

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from eventwire.mentions.actors import find_actors, groups_named, resolve_group
 from eventwire.mentions.classify import Classification
-from eventwire.mentions.codebook import apply_codebook, violence_of
+from eventwire.mentions.codebook import apply_codebook, second_weapons, violence_of
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
@@ -45,6 +45,8 @@ STATEMENT_CODES = {NONE_CODE, "DIPLO", "ATTRIB"}
 CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WITH_INTER"}
 _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
                     re.IGNORECASE)
+# a second event told in the same sentence ranks just below the first
+SECOND_EVENT_PENALTY = 0.05
 # the sub-type under which the actors module reads roles from the parse alone
 NEUTRAL_CODE = "ARMED_CLASH"
 # an event dated this long before publication is history the article recalls, not news
@@ -133,6 +135,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     focus = locator.focus_place(context)
     story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
+    sentence_of: list[int] = []  # the sentence index of each mention
     n = len(sents)
     for cand in candidates:
         code = cand.cls.code
@@ -167,7 +170,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         actors = resolve_group(find_actors(cand.sent, code, country=country), cand.sent, earlier_group)
         claims = cand.claims + tuple(attached.get(cand.index, ()))
         salience = _salience(cand, n, article, ec.acled)
-        mentions.append(EventMention(
+        main = EventMention(
             article_id=article.id,
             event_type=ec.event_type,
             sub_event_type=ec.sub_event_type,
@@ -192,8 +195,18 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             plover=ec.plover,
             cameo=ec.cameo,
             codebook_rule=ruling.rule,
-        ))
-    mentions = _inherit_dates(mentions, {i: c.index for i, c in enumerate(candidates)})
+        )
+        mentions.append(main)
+        sentence_of.append(cand.index)
+        for other in second_weapons(code, span_text(cand.sent)):
+            oc = CODES[other]
+            # the sentence's figures stay with its first event: nothing says how they split
+            mentions.append(dataclasses.replace(
+                main, event_type=oc.event_type, sub_event_type=oc.sub_event_type, code=other, claims=(),
+                fatalities=None, salience=round(salience - SECOND_EVENT_PENALTY, 4), plover=oc.plover,
+                cameo=oc.cameo, codebook_rule="a second weapon named in the sentence is a second event"))
+            sentence_of.append(cand.index)
+    mentions = _inherit_dates(mentions, dict(enumerate(sentence_of)))
     merged = _merge_within_article(mentions)
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
