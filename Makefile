@@ -21,6 +21,7 @@ demo: install
 	$(BIN)/eventwire run examples/ --db $(DB)
 	$(BIN)/eventwire export --db $(DB) --format csv -o out/events.csv
 	$(BIN)/eventwire export --db $(DB) --format json -o out/events.json
+	$(BIN)/eventwire report --db $(DB) -o out/report.html
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -36,12 +36,12 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 
 # Stage name -> (module path suffix, function names) as extract_mentions calls them.
 STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "classify": ("events/classify.py", ("classify_many",)),
-    "status": ("events/status.py", ("sentence_status",)),
-    "claims": ("events/figures.py", ("find_claims",)),
-    "dates": ("events/dates.py", ("resolve_date",)),
+    "classify": ("mentions/classify.py", ("classify_many",)),
+    "status": ("mentions/status.py", ("sentence_status",)),
+    "claims": ("mentions/counts.py", ("find_claims",)),
+    "dates": ("mentions/dates.py", ("resolve_date",)),
     "locate": ("geo/geocoder.py", ("article_context", "locate", "focus_place")),
-    "actors": ("events/actors.py", ("find_actors",)),
+    "actors": ("mentions/actors.py", ("find_actors",)),
 }
 
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     prof.disable()
     stats = pstats.Stats(prof)
     total = sum(ct for (f, _l, fn), (_c, _n, _t, ct, _k) in stats.stats.items()  # type: ignore[attr-defined]
-                if fn == "extract_mentions" and f.endswith("events/extract.py"))
+                if fn == "extract_mentions" and f.endswith("mentions/extract.py"))
     print(f"\nper-stage cumulative time under cProfile (extract_mentions total {total:.2f} s):")
     for stage, secs in sorted(stage_times(stats).items(), key=lambda kv: -kv[1]):
         share = 100 * secs / total if total else 0.0

@@ -53,3 +53,135 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
     settings = Settings.from_env(db=db)
     summary = pipeline.run([str(EXAMPLES)], settings)
     return db, settings, summary
+
+
+# --------------------------------------------------------------------------- browser and app server
+
+FIXTURES = REPO / "tests" / "fixtures"
+# Debian's Chromium, headless, with nothing of its own reaching the network
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium the browser tests drive (the ``browser`` setting, else 'chromium' on PATH).
+
+    With CI=true a missing browser fails the tests (CI installs Debian's package); elsewhere they skip.
+    """
+    import os
+    import shutil
+
+    from eventwire.settings import Settings
+
+    path = Settings.from_env().browser or shutil.which("chromium") or ""
+    if not path or not Path(path).exists():
+        message = ("no Chromium browser: install Debian's (apt-get install -y chromium) or set EVENTWIRE_BROWSER "
+                   "to its path")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str, tmp_path_factory: pytest.TempPathFactory):
+    """A headless Chromium with a fresh profile (Playwright drives it; no browser is downloaded)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium_path, headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 900})
+        yield context
+        context.close()
+
+
+class Watched:
+    """A page whose dialogs, script errors and requests to other machines are recorded (and refused)."""
+
+    def __init__(self, context) -> None:
+        self.page = context.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.route("**/*", self._route)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1:", "file://", "data:", "about:")):
+            route.continue_()
+        else:  # the app and the report must need nothing from elsewhere
+            self.outside.append(url)
+            route.abort()
+
+    def ready(self, url: str) -> None:
+        """Open ``url`` and wait until the app has drawn the page its address names."""
+        self.page.goto("about:blank")  # a fresh page, also when only the address's #part changes
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-ready]")
+        state = self.page.evaluate("document.body.dataset.ready")
+        assert state != "error", self.page.locator("main").inner_text()
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def watched(browser):
+    """A fresh watched page in the shared browser."""
+    w = Watched(browser)
+    yield w
+    w.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save their screenshots (EVENTWIRE_SCREENSHOTS, else a temporary folder)."""
+    import os
+
+    folder = Path(os.environ.get("EVENTWIRE_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def serving():
+    """Start the real app server (uvicorn) on a free local port for a store; yields its base URL."""
+    import contextlib
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from eventwire.serve import create_app
+
+    servers = []
+
+    @contextlib.contextmanager
+    def start(settings):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        servers.append((server, thread))
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+    return start

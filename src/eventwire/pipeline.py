@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import multiprocessing
+import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,8 +57,8 @@ class Resources:
 
     nlp: Language  # spaCy pipeline with the gazetteer's place names in an entity ruler
     geocoder: geo.Geocoder
-    classifier: mentions.LinearModel
-    embedder: SentenceEmbedder  # bge-small-en, for story features (and any stage that needs text vectors)
+    models: mentions.EventModels  # lexical classifier, relevance and sub-type models, sentence embedder
+    story_embedder: SentenceEmbedder  # bge-small-en reading up to EMBED_TOKENS word pieces (title and lede)
     story_idf: stories.Idf
     pair_model: stories.PairModel
 
@@ -67,10 +69,10 @@ def plain_pipeline(model: str = nlp.DEFAULT_MODEL) -> Language:
     return nlp.load_pipeline(model)
 
 
-@functools.lru_cache(maxsize=1)
-def gazetteer() -> geo.Gazetteer:
-    """The gazetteer, its index built into the cache folder on first use."""
-    return geo.open_gazetteer()
+@functools.lru_cache(maxsize=2)
+def gazetteer(sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> geo.Gazetteer:
+    """The gazetteer with these optional sources, its index built into the cache folder on first use."""
+    return geo.open_gazetteer(sources)
 
 
 def gazetteer_built() -> bool:
@@ -95,25 +97,33 @@ def embed_one(text: str, emb: SentenceEmbedder | None = None) -> np.ndarray:
 
 
 def annotate(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, Doc]]:
-    """The annotate stage alone, with the shared spaCy pipeline (evaluations and scripts use it)."""
-    yield from nlp.annotate(articles, resources(settings).nlp, n_process=settings.n_process,
-                            batch_size=settings.batch_size)
+    """The annotate stage alone, in this process, with the shared spaCy pipeline (evaluations and
+    scripts use it)."""
+    yield from nlp.annotate(articles, resources(settings).nlp, batch_size=settings.batch_size)
 
 
 @functools.lru_cache(maxsize=2)
-def load_resources(model: str = nlp.DEFAULT_MODEL) -> Resources:
-    """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, classifier,
-    embedder, story model."""
-    gaz = gazetteer()
+def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> Resources:
+    """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, event
+    models, embedders, story model."""
+    gaz = gazetteer(tuple(sources))
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
+    models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
+                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
     return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
-                     classifier=mentions.load_model(), embedder=embedder(), story_idf=stories.load_idf(),
-                     pair_model=stories.load_pair_model())
+                     models=models, story_embedder=SentenceEmbedder(max_tokens=EMBED_TOKENS, threads=1),
+                     story_idf=story_model()[0], pair_model=story_model()[1])
+
+
+@functools.lru_cache(maxsize=1)
+def story_model() -> tuple[stories.Idf, stories.PairModel]:
+    """The story stage's frozen IDF table and pair model (merging needs only these, not spaCy)."""
+    return stories.load_idf(), stories.load_pair_model()
 
 
 def resources(settings: Settings) -> Resources:
     """The resources for these settings (created on first use)."""
-    return load_resources(settings.spacy_model)
+    return load_resources(settings.spacy_model, tuple(settings.gazetteer_sources))
 
 
 # (done, total, label) -> None; the CLI passes a rich progress bar, tests pass nothing
@@ -201,7 +211,7 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
     total = len(supported)
-    for done, (article, result) in enumerate(_extract_isolated(supported, settings, features=True), start=1):
+    for done, (article, result) in enumerate(_extract(supported, settings, features=True), start=1):
         if isinstance(result, InputFailure):
             _failed(store, summary, article, result)
         else:
@@ -247,15 +257,17 @@ class MergedLayer:
     decisions: frozenset[str] = frozenset()  # decisions already applied
 
     @classmethod
-    def empty(cls, res: Resources) -> MergedLayer:
-        return cls(stories=stories.StoryIndex(res.pair_model, res.story_idf))
+    def empty(cls) -> MergedLayer:
+        idf, pair_model = story_model()
+        return cls(stories=stories.StoryIndex(pair_model, idf))
 
 
-def merged_layer_version(res: Resources) -> str:
+def merged_layer_version() -> str:
     """What the saved indexes and the rows they made depend on: the merge and reconciliation rules, the
     story features and model, the extractor."""
-    model = hashlib.sha1(repr((res.pair_model.features, res.pair_model.coef, res.pair_model.intercept,
-                               res.pair_model.specs_gate)).encode()).hexdigest()[:10]
+    pair_model = story_model()[1]
+    model = hashlib.sha1(repr((pair_model.features, pair_model.coef, pair_model.intercept,
+                               pair_model.specs_gate)).encode()).hexdigest()[:10]
     return f"{merge.MERGE_VERSION}/{reconcile.RULES_VERSION}/{stories.FEATURE_VERSION}/{model}/{EXTRACTOR_VERSION}"
 
 
@@ -276,10 +288,9 @@ def update_merged(store: Store, settings: Settings, *, summary: RunSummary | Non
     """Add the articles extracted since the last update to stories, events and episodes, and write
     what changed (resumable: an interrupted update is redone from the saved indexes)."""
     summary = summary or RunSummary()
-    res = resources(settings)
-    version = merged_layer_version(res)
+    version = merged_layer_version()
     saved = store.load_state(MERGED_LAYER, version)
-    layer = pickle.loads(saved) if saved is not None else MergedLayer.empty(res)
+    layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
     pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
     decisions = store.decisions()
     if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
@@ -499,64 +510,95 @@ def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, st
             yield rec
         else:
             articles.append(rec)
-    for article, result in _extract_isolated(articles, settings):
+    for article, result in _extract(articles, settings):
         yield result if isinstance(result, InputFailure) else (article, result[0])
 
 
 def extract_texts(articles: Iterable[Article], settings: Settings | None = None
                   ) -> Iterator[tuple[Article, list[EventMention]]]:
-    """Extract mentions from Article records already in memory (used by evaluations)."""
-    for article, (found, _) in _extract(list(articles), settings or Settings()):
-        yield article, found
+    """Extract mentions from Article records already in memory (used by evaluations); an article
+    that fails extraction gets no mentions."""
+    for article, result in _extract(list(articles), settings or Settings()):
+        yield article, [] if isinstance(result, InputFailure) else result[0]
 
 
 def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention]:
     """The mentions stage on one annotated article, with the shared resources."""
-    return mentions.extract_mentions(article, doc, locator=res.geocoder, classifier=res.classifier)
+    return mentions.extract_mentions(article, doc, locator=res.geocoder, models=res.models)
 
 
 def story_features_of(article: Article, doc: Doc, res: Resources) -> StoryFeatures:
     """The stories stage's per-article features (computed once, when the article is annotated)."""
-    return stories.article_features(article, doc, embed=lambda text: embed_one(text, res.embedder),
+    return stories.article_features(article, doc, embed=lambda text: embed_one(text, res.story_embedder),
                                     idf=res.story_idf)
 
 
 Extracted = tuple[list[EventMention], StoryFeatures | None]
 
-
-def _extract(articles: Sequence[Article], settings: Settings, *, n_process: int | None = None,
-             features: bool = False) -> Iterator[tuple[Article, Extracted]]:
-    """Annotate stage, then mentions stage (and story features), each article with the shared resources."""
-    res = resources(settings)
-    for article, doc in nlp.annotate(articles, res.nlp, n_process=n_process or settings.n_process,
-                                     batch_size=settings.batch_size):
-        found = mentions_of(article, doc, res)
-        yield article, (found, story_features_of(article, doc, res) if features else None)
+# Articles handed to a worker at a time: progress is reported per chunk.
+CHUNK_ARTICLES = 16
+# A worker process costs a few seconds to start (spaCy, gazetteer, models): below this many
+# articles per worker the run stays in this process.
+MIN_ARTICLES_PER_WORKER = 40
 
 
-def _extract_isolated(articles: Sequence[Article], settings: Settings, *, features: bool = False
-                      ) -> Iterator[tuple[Article, Extracted | InputFailure]]:
-    """``_extract``, where an article whose annotation or extraction raises becomes an InputFailure
+def workers_for(settings: Settings, n_articles: int) -> int:
+    """Worker processes for ``n_articles``: every core by default (``n_process`` 0), never more
+    than the articles keep busy."""
+    wanted = settings.n_process if settings.n_process > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, n_articles // MIN_ARTICLES_PER_WORKER))
+
+
+def _extract(articles: Sequence[Article], settings: Settings, *, features: bool = False
+             ) -> Iterator[tuple[Article, Extracted | InputFailure]]:
+    """Annotate stage then mentions stage (and story features) on every article, in input order,
+    on every core.
+
+    Each worker process creates its own resources once and returns only mentions and features
+    (small), never spaCy Docs. An article whose annotation or extraction raises becomes an InputFailure
     (extraction failed) and the others go on.
-
-    Articles stream through spaCy in batches, so an error names no article: the batches in
-    flight when it came are redone one article at a time, then streaming resumes.
     """
-    rest = list(articles)
-    in_flight = settings.batch_size * max(1, settings.n_process)
-    while rest:
-        done = 0
+    chunks = [list(articles[i:i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    workers = workers_for(settings, len(articles))
+    run = functools.partial(_extract_chunk, settings=settings, features=features)
+    if workers <= 1:
+        yield from _with_articles(chunks, (run(chunk) for chunk in chunks))
+        return
+    # spawn: a fresh interpreter per worker (forking a process that runs ONNX Runtime threads is unsafe)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        yield from _with_articles(chunks, pool.imap(run, chunks))
+
+
+ChunkResult = list[tuple[str, Extracted | InputFailure]]
+
+
+def _with_articles(chunks: Sequence[Sequence[Article]], results: Iterable[ChunkResult]
+                   ) -> Iterator[tuple[Article, Extracted | InputFailure]]:
+    for chunk, found in zip(chunks, results, strict=True):
+        by_id = {a.id: a for a in chunk}
+        for article_id, result in found:
+            yield by_id[article_id], result
+
+
+def _extracted(article: Article, doc: Doc, res: Resources, features: bool) -> Extracted:
+    return mentions_of(article, doc, res), story_features_of(article, doc, res) if features else None
+
+
+def _extract_chunk(articles: Sequence[Article], settings: Settings, features: bool = False) -> ChunkResult:
+    """Mentions (and story features) of a few articles, in a worker or in this process, each failure
+    isolated."""
+    res = resources(settings)
+    try:
+        return [(a.id, _extracted(a, doc, res, features))
+                for a, doc in nlp.annotate(articles, res.nlp, batch_size=settings.batch_size)]
+    except Exception:  # redone one article at a time below, where each error is recorded
+        pass
+    out: ChunkResult = []
+    for article in articles:
         try:
-            for article, found in _extract(rest, settings, features=features):
-                done += 1
-                yield article, found
-            return
-        except Exception:  # the batch is redone one by one below, where each error is recorded
-            suspects, rest = rest[done:done + in_flight], rest[done + in_flight:]
-        for article in suspects:
-            try:
-                [(_, found)] = list(_extract([article], settings, n_process=1, features=features))
-            except Exception as exc:  # recorded in quarantine: this article fails, the others go on
-                yield article, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")
-            else:
-                yield article, found
+            [(_, doc)] = list(nlp.annotate([article], res.nlp))
+            out.append((article.id, _extracted(article, doc, res, features)))
+        except Exception as exc:  # recorded in quarantine: this article fails, the others go on
+            out.append((article.id, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")))
+    return out

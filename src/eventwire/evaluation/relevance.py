@@ -8,14 +8,16 @@ False alarms: the share of non-conflict articles for which eventwire reports any
 - BBC News business, entertainment, sport and tech (``bbc-news/bbc``), validation files;
 - the ECB+ development topics that are not about conflict (``labels/ecbplus_topics.tsv``),
   validation topics;
-- RAMS passages whose labelled trigger is not a ``conflict.*`` event, validation passages
-  (note: a non-conflict passage may still mention fighting in another sentence).
+- RAMS passages whose labelled trigger is not a conflict event type (nor one of the ambiguous
+  types such as ``life.die``), validation passages (a non-conflict passage may still report
+  fighting in another sentence: RAMS labels one trigger per passage).
 
 Recall: CASE 2021 snippets of the validation half (weighted F1 over the 25 ACLED sub-types of
 the main mention, a snippet without mention counting as NONE); UCDP GED headlines with at least
-one death whose place is in the validation part (share with a violent ACLED event; for one-sided
-violence, share typed Violence against civilians); RAMS ``conflict.*`` passages (share with any
-ACLED event).
+one death whose place is in the validation part, English news headlines only (share with a
+violent ACLED event; for one-sided
+violence, share typed Violence against civilians); RAMS passages whose trigger sentence reports a
+conflict event (share with any ACLED event).
 """
 
 from __future__ import annotations
@@ -121,12 +123,9 @@ def bbc_articles(data: Path, sections: Sequence[str], part: str = VALIDATION) ->
 
 def ecbplus_topic_labels() -> dict[str, bool]:
     """topic -> True when its events are ACLED events (the developers' label file)."""
-    out = {}
-    for line in (LABELS / "ecbplus_topics.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            topic, acled, _ = line.split("\t", 2)
-            out[topic] = acled == "yes"
-    return out
+    from eventwire.evaluation.corpora import read_tsv
+
+    return {r["topic"]: r["conflict"] == "yes" for r in read_tsv(LABELS / "ecbplus_topics.tsv")}
 
 
 def ecbplus_articles(data: Path, *, acled: bool, part: str = VALIDATION) -> list[Article]:
@@ -143,7 +142,14 @@ def ecbplus_articles(data: Path, *, acled: bool, part: str = VALIDATION) -> list
 
 
 def rams_passages(data: Path, part: str = VALIDATION) -> list[tuple[str, Article]]:
-    """(trigger event type, passage) for the RAMS passages of the split part."""
+    """(label, passage) for the RAMS passages of the split part. The label is ``event`` when the
+    trigger sentence reports a conflict event (the developers' reading of every ``conflict.*``
+    trigger, ``labels/rams_conflict_triggers.tsv``), ``other`` for a trigger type that is not
+    about conflict, ``skip`` for the rest (conflict types that are history, metaphor or plans, and
+    types such as ``life.die`` that may or may not be)."""
+    from eventwire.evaluation.corpora import RAMS_AMBIGUOUS, read_tsv
+
+    hand = {r["doc_key"]: r["event"] == "1" for r in read_tsv(LABELS / "rams_conflict_triggers.tsv")}
     split = load_split("rams")
     out = []
     for name in ("dev.jsonlines", "test.jsonlines"):
@@ -152,8 +158,12 @@ def rams_passages(data: Path, part: str = VALIDATION) -> list[tuple[str, Article
             if split.get(d["doc_key"]) != part:
                 continue
             etype = d["evt_triggers"][0][2][0][0]
+            if etype.startswith("conflict."):
+                label = "event" if hand.get(d["doc_key"]) else "skip"
+            else:
+                label = "skip" if etype.startswith(RAMS_AMBIGUOUS) else "other"
             text = "\n".join(" ".join(s) for s in d["sentences"])
-            out.append((etype, _article(d["doc_key"], text, f"rams/{name}")))
+            out.append((label, _article(d["doc_key"], text, f"rams/{name}")))
     return out
 
 
@@ -169,17 +179,22 @@ def case_snippets(data: Path, part: str = VALIDATION) -> list[tuple[str, Article
 
 
 def ucdp_headlines(data: Path, part: str = VALIDATION, per_file: int = UCDP_PER_FILE) -> list[tuple[int, Article]]:
-    """(type of violence, headline) of UCDP records with deaths whose coded place is in the split part."""
+    """(type of violence, headline) of UCDP records with deaths whose coded place is in the split part
+    (the first English news headline of the record: ``corpora.clean_headlines``)."""
+    from eventwire.evaluation.corpora import clean_headlines
+
     split = load_split("ucdp-place")
     out = []
     for name in UCDP_FILES:
         rows = []
         with (data / "ucdp-ged-subsets" / name).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                head = (row.get("source_headline") or "").split(";")[0].strip()
+                # English news headlines only (eventwire extracts English; report titles are no news)
+                heads = clean_headlines(row.get("source_headline") or "")
                 where = place_key(row.get("where_coordinates") or "")
-                if not head or len(head.split()) < 4 or split.get(where) != part or float(row.get("best") or 0) < 1:
+                if not heads or split.get(where) != part or float(row.get("best") or 0) < 1:
                     continue
+                head = heads[0]
                 rows.append((int(float(row["type_of_violence"])), _article(f"ucdp-{name}-{row['id']}", head,
                                                                            f"ucdp-ged-subsets/{name}")))
         random.Random(SAMPLE_SEED).shuffle(rows)
@@ -217,7 +232,7 @@ def evaluate_relevance(data: Path, *, settings: Settings | None = None, alarms: 
     if alarms:
         bbc = bbc_articles(data, BBC_NEGATIVE_SECTIONS)
         ecb = ecbplus_articles(data, acled=False)
-        rams = [(t, a) for t, a in rams_passages(data) if not t.startswith("conflict.")]
+        rams = [(t, a) for t, a in rams_passages(data) if t == "other"]
         found = _extract([a for _, a in bbc] + ecb + [a for _, a in rams], settings)
         for section in BBC_NEGATIVE_SECTIONS:
             s = SetScore(f"BBC {section}")
@@ -232,7 +247,7 @@ def evaluate_relevance(data: Path, *, settings: Settings | None = None, alarms: 
     if recall:
         case = case_snippets(data)
         ucdp = ucdp_headlines(data)
-        rams_c = [(t, a) for t, a in rams_passages(data) if t.startswith("conflict.")]
+        rams_c = [(t, a) for t, a in rams_passages(data) if t == "event"]
         found = _extract([a for _, a in case] + [a for _, a in ucdp] + [a for _, a in rams_c], settings)
         gold, pred = [], []
         for code, a in case:
@@ -250,7 +265,7 @@ def evaluate_relevance(data: Path, *, settings: Settings | None = None, alarms: 
             violent.add(main is not None, a.id)
             if tov == 3:
                 onesided.add(main is not None and main.event_type == "Violence against civilians", a.id)
-        s = SetScore("RAMS conflict passages")
+        s = SetScore("RAMS conflict-event passages")
         for _, a in rams_c:
             s.add(_first_acled(found[a.id]) is not None, a.id)
         report.recall += [violent, onesided, s]

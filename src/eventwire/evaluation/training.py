@@ -60,7 +60,7 @@ EXTRA_WEIGHT = 0.5
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def _read_pairs(path: Path) -> list[tuple[str, str]]:
+def read_pairs(path: Path) -> list[tuple[str, str]]:
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -81,10 +81,10 @@ def _written(variants: int = 4, seed: int = 13) -> list[tuple[str, str, str]]:
 
     rng = random.Random(seed)
     slots: dict[str, list[str]] = {}
-    for key, value in _read_pairs(SLOTS_PATH):
+    for key, value in read_pairs(SLOTS_PATH):
         slots.setdefault(key, []).append(value)
     out = []
-    for code, template in _read_pairs(WRITTEN_PATH):
+    for code, template in read_pairs(WRITTEN_PATH):
         if code not in CODES:
             raise UsageError(Errors.E207, path=WRITTEN_PATH, code=code, choices=", ".join(CODES))
         seen = set()
@@ -117,12 +117,18 @@ def resembles(template: str, text_words: frozenset[str], *, share: float = 0.6, 
 
 
 def bbc_negatives(bbc_dir: Path, n: int = 1500, seed: int = 7) -> list[tuple[str, str]]:
-    """NONE examples: sentences from BBC business/sport/entertainment/tech/politics stories."""
+    """NONE examples: sentences from BBC business/sport/entertainment/tech/politics stories of the
+    train part (the validation part measures false alarms)."""
     import random
 
+    from eventwire.evaluation.splits import TRAIN, load_split
+
+    split = load_split("bbc")
     sentences = []
     for topic in _BBC_NEGATIVE_TOPICS:
         for path in sorted((bbc_dir / topic).glob("*.txt")):
+            if split.get(f"{topic}/{path.name}") != TRAIN:
+                continue
             body = path.read_text(encoding="latin-1").split("\n", 1)[-1]
             sentences.extend(s.strip() for s in _SENT_SPLIT.split(body.replace("\n", " "))
                              if 40 <= len(s.strip()) <= 400)

@@ -1,25 +1,49 @@
-"""Export stage: records -> files (ACLED-compatible CSV, JSON, JSON lines, Parquet).
+"""Export stage: records -> files (ACLED- and GED-compatible CSV, GeoJSON, JSON, JSON lines, Parquet).
 
-Needs: Events, EventMentions, Articles from the store (or straight from extract).
-Provides: flat rows in stable column order and writers per format.
+Needs: Events, EventMentions, Articles and reviewers' Decisions from the store (or straight from extract).
+Provides: flat rows in stable column order, nested event records (claims, evidence, sources,
+decisions), filters, and writers per format.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import json
 import re
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from eventwire.errors import Errors, UsageError, choice_error
+from eventwire.export.acled import ACLED_COLUMNS, ACLED_EXPORT_COLUMNS, acled_row
+from eventwire.export.arrow import event_table, write_partitioned
+from eventwire.export.ged import GED_COLUMNS, GED_EXPORT_COLUMNS, ged_row
+from eventwire.export.views import (
+    CLAIM_OBJECT_FIELDS,
+    DECISION_COLUMNS,
+    EventFilter,
+    acled_country,
+    decision_row,
+    decisions_of,
+    disagreement,
+    dispute_note,
+    event_sources,
+    figure,
+    figure_words,
+    independent_sources,
+    is_disputed,
+    is_reviewed,
+    story_record,
+)
 from eventwire.model import (
     Article,
     ArticleRelation,
     Claim,
+    Decision,
     Episode,
     Event,
     EventMention,
@@ -29,8 +53,10 @@ from eventwire.model import (
     to_dict,
 )
 
-FORMATS = ("csv", "json", "jsonl", "parquet")
-WHATS = ("events", "episodes", "stories", "articles", "mentions", "claims")
+FORMATS = ("csv", "json", "jsonl", "parquet", "acled-csv", "ged-csv", "geojson")
+# formats whose rows are the events' own flat columns, whatever --what says
+EVENT_ONLY_FORMATS = ("acled-csv", "ged-csv", "geojson")
+WHATS = ("events", "episodes", "stories", "articles", "mentions", "claims", "decisions")
 
 # ACLED's column names first (so ACLED tooling reads the file), eventwire's after.
 EVENT_COLUMNS = [
@@ -41,16 +67,10 @@ EVENT_COLUMNS = [
     # eventwire's own
     "date_end", "fatalities_low", "fatalities_high", "fatalities_disputed", "status", "plover", "cameo",
     "gazetteer_name", "story_id", "article_ids", "mention_ids", "figures",
-    # added with episodes and reconciliation; never renamed
-    "episode_id", "fatalities_best", "disputed", "dispute_note", "independent_sources", "reviewed",
-    "decision_ids", "claims",
+    # review and reconciliation, added after the first exports; never renamed
+    "fatalities_best", "disputed", "dispute_note", "independent_sources", "episode_id", "reviewed", "decision_ids",
+    "country_geonames", "admin2",
 ]
-
-# the claims objects events and episodes carry: the figure, who says it, where, how firmly, how independent
-CLAIM_OBJECT_FIELDS = ["field", "value_low", "value_high", "category", "speaker", "speaker_role", "hedge",
-                       "article_id", "outlet", "published", "independent", "evidence",
-                       # more of the record, after the fields above
-                       "level", "value_best", "value_acled", "text", "origin", "superseded_by", "flags", "claim_id"]
 
 EPISODE_COLUMNS = [
     "episode_id", "event_date", "date_end", "sub_event_types", "location", "admin1", "country", "iso3",
@@ -77,12 +97,17 @@ ARTICLE_COLUMNS = [
 ]
 
 
-def _place_columns(p: Place | None, *, iso_key: str) -> dict[str, Any]:
-    """The flat place columns of a row (ACLED calls the country code ``iso``, extract ``iso3``)."""
+def _place_columns(p: Place | None, *, iso_key: str, acled: bool = False) -> dict[str, Any]:
+    """The flat place columns of a row (ACLED calls the country code ``iso``, extract ``iso3``).
+
+    ``acled``: the country as ACLED writes it ("Democratic Republic of Congo"); GeoNames' name
+    then goes to ``country_geonames``.
+    """
+    country = p.country if p else None
     return {
         "location": p.name if p else None,
         "admin1": p.admin1 if p else None,
-        "country": p.country if p else None,
+        "country": (p.acled_country or country) if p and acled else country,
         iso_key: p.iso3 if p else None,
         "latitude": p.latitude if p else None,
         "longitude": p.longitude if p else None,
@@ -90,10 +115,22 @@ def _place_columns(p: Place | None, *, iso_key: str) -> dict[str, Any]:
     }
 
 
-def event_row(e: Event, notes: str = "") -> dict[str, Any]:
-    """One ACLED-style row for an event."""
+@dataclass(frozen=True)
+class Context:
+    """The records an event's rows are written from, read from the store once per export."""
+
+    claims: dict[str, Claim] = field(default_factory=dict)  # claim id -> claim
+    mentions: dict[str, EventMention] = field(default_factory=dict)  # mention id -> mention
+    articles: dict[str, Article] = field(default_factory=dict)
+    decisions: tuple[Decision, ...] = ()
+
+
+def event_row(e: Event, notes: str = "", ctx: Context | None = None) -> dict[str, Any]:
+    """One ACLED-style row for an event, then eventwire's own columns (review state from ``ctx``)."""
+    ctx = ctx or Context()
     p = e.place
-    fat = next((f for f in e.figures if f.field == "fatalities"), None)
+    fat = figure(e, "fatalities")
+    decided = decisions_of(e, ctx.decisions)
     interaction = None
     if e.inter1 is not None:
         # ACLED: the two inter codes, smaller first; 10 * inter1 when there is no actor2
@@ -113,7 +150,7 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "assoc_actor_2": None,
         "inter2": e.inter2,
         "interaction": interaction,
-        **_place_columns(p, iso_key="iso"),
+        **_place_columns(p, iso_key="iso", acled=True),
         "source": "; ".join(e.sources),
         "notes": notes or e.notes,
         "fatalities": e.fatalities if e.fatalities is not None else 0,
@@ -129,15 +166,28 @@ def event_row(e: Event, notes: str = "") -> dict[str, Any]:
         "article_ids": list(e.article_ids),
         "mention_ids": list(e.mention_ids),
         "figures": [to_dict(f) for f in e.figures],
-        "episode_id": e.episode_id,
+        "country_geonames": p.country if p else None,
+        "admin2": p.admin2 if p else None,
         "fatalities_best": e.fatalities_best,
-        "disputed": e.disputed,
-        "dispute_note": e.dispute_note,
-        "independent_sources": e.independent_sources,
-        "reviewed": e.reviewed,
-        "decision_ids": list(e.decision_ids),
+        "disputed": is_disputed(e),
+        "dispute_note": dispute_note(e, ctx.claims),
+        "independent_sources": independent_sources(e),
+        "episode_id": e.episode_id,
+        "reviewed": is_reviewed(e, ctx.decisions),
+        "decision_ids": [d.id for d in decided],
+    }
+
+
+def event_record(e: Event, ctx: Context, *, with_text: bool = False) -> dict[str, Any]:
+    """An event as a nested record (JSON, JSON lines, Parquet, report, review app): its row, its place,
+    its claims with their evidence, its sources with their evidence sentences, and its decisions."""
+    row = event_row(e, acled_notes(e, ctx.claims), ctx)
+    return row | {
+        "place": to_dict(e.place),
         # every claim of its reports; ``level`` says which speak of this event and which of its episode
-        "claims": [claim_object(c) for c in e.claims],
+        "claims": [claim_object(c) | {"id": c.claim_id} for c in e.claims],
+        "sources": event_sources(e, ctx.mentions, ctx.articles, with_text=with_text),
+        "decisions": [decision_row(d) for d in decisions_of(e, ctx.decisions)],
     }
 
 
@@ -233,16 +283,6 @@ def _date_words(e: Event) -> str:
     return f"On {day}" if e.time_precision == 1 else f"Around {day}"
 
 
-def _figure_words(n: int | None, low: int | None, high: int | None) -> str:
-    if low is not None and high is not None and low != high:
-        return f"{low}-{high}"
-    if low is not None and high is None:
-        return f"at least {low}"
-    if low is None and high is not None:
-        return f"up to {high}"
-    return str(n if n is not None else low)
-
-
 def acled_notes(e: Event, claims: dict[str, Claim]) -> str:
     """A short note on an event in ACLED's style, written from its fields (never an article's words).
 
@@ -265,14 +305,11 @@ def acled_notes(e: Event, claims: dict[str, Claim]) -> str:
             continue  # crowds, shots, shops: not a figure ACLED reports
         said = [claims[i] for i in f.claim_ids if i in claims]
         if f.disputed and said:
-            each = "; ".join(sorted({f"{c.speaker if c.speaker and c.speaker != 'the outlet' else c.outlet}: "
-                                     f"{_figure_words(c.value_best, c.value_low, c.value_high)}"
-                                     for c in said}))
-            parts.append(f"Sources disagree on {f.field}: {each}.")
+            parts.append(disagreement(f.field, said))
         elif f.best is not None or f.low is not None or f.high is not None:
             outlets = sorted({c.outlet for c in said if c.outlet})
             src = f" ({', '.join(outlets)})" if outlets else ""
-            parts.append(f"{f.field.capitalize()}: {_figure_words(f.best, f.low, f.high)}{src}.")
+            parts.append(f"{f.field.capitalize()}: {figure_words(f.best, f.low, f.high)}{src}.")
     return " ".join(parts)
 
 
@@ -336,13 +373,55 @@ class Records(Protocol):
     def stories(self) -> list[Story]: ...
     def episodes(self) -> list[Episode]: ...
     def relations(self) -> list[ArticleRelation]: ...
+    def decisions(self) -> list[Decision]: ...
+    def ingested_at(self) -> dict[str, dt.datetime]: ...
 
 
-def rows_of(what: str, records: Records) -> tuple[list[dict[str, Any]], list[str]]:
-    """The rows and columns of one kind of record (``WHATS``) for ``write_rows``."""
+def context(records: Records) -> Context:
+    """Everything an event's rows are written from, read once."""
+    mentions = {m.id: m for m in records.mentions()}
+    return Context(claims={c.id: c for m in mentions.values() for c in m.claims}, mentions=mentions,
+                   articles={a.id: a for a in records.articles()}, decisions=tuple(records.decisions()))
+
+
+def changed_at(e: Event, ctx: Context, ingested: dict[str, dt.datetime]) -> int | None:
+    """When the event's row last changed (Unix seconds): its newest article or reviewer's decision."""
+    times = [ingested[a].replace(tzinfo=dt.UTC) for a in e.article_ids if ingested.get(a)]
+    times += [dt.datetime.fromisoformat(d.made_at) for d in decisions_of(e, ctx.decisions) if d.made_at]
+    times = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times]
+    return int(max(times).timestamp()) if times else None
+
+
+def event_rows(fmt: str, records: Records, flt: EventFilter | None = None
+               ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The events that pass ``flt`` as rows for one format: ACLED's or GED's layout, flat eventwire
+    columns (csv, geojson), or nested records (json, jsonl, parquet)."""
+    ctx = context(records)
+    events = (flt or EventFilter()).apply(records.events())
+    base = [(e, event_row(e, acled_notes(e, ctx.claims), ctx)) for e in events]
+    if fmt == "acled-csv":
+        ingested = records.ingested_at()
+        return ([acled_row(e, r, ctx.mentions, changed_at(e, ctx, ingested)) for e, r in base],
+                ACLED_EXPORT_COLUMNS)
+    if fmt == "ged-csv":
+        return [ged_row(e, r, ctx.articles) for e, r in base], GED_EXPORT_COLUMNS
+    if fmt in ("json", "jsonl", "parquet"):
+        rows = [event_record(e, ctx) for e, _ in base]
+        return rows, [*EVENT_COLUMNS, *NESTED_COLUMNS]
+    return [r for _, r in base], EVENT_COLUMNS
+
+
+# the nested parts of an event record, after its flat columns
+NESTED_COLUMNS = ["place", "claims", "sources", "decisions"]
+
+
+def rows_of(what: str, records: Records, fmt: str = "csv", flt: EventFilter | None = None
+            ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows and columns of one kind of record (``WHATS``) for ``write_rows``; events pass ``flt``."""
+    if fmt in EVENT_ONLY_FORMATS and what != "events":
+        raise UsageError(Errors.E240, fmt=fmt, what=what)
     if what == "events":
-        claims = {c.id: c for c in records.claims()}
-        return [event_row(e, acled_notes(e, claims)) for e in records.events()], EVENT_COLUMNS
+        return event_rows(fmt, records, flt)
     if what == "mentions":
         return [mention_row(m) for m in records.mentions()], MENTION_COLUMNS
     if what == "claims":
@@ -357,6 +436,8 @@ def rows_of(what: str, records: Records) -> tuple[list[dict[str, Any]], list[str
     if what == "stories":
         articles = {a.id: a for a in records.articles()}
         return [story_row(r, articles.get(r.article_id)) for r in records.relations()], STORY_COLUMNS
+    if what == "decisions":
+        return [decision_row(d) for d in records.decisions()], DECISION_COLUMNS
     raise choice_error("--what", what, WHATS)
 
 
@@ -366,22 +447,52 @@ def _flat(value: Any) -> Any:
     return value
 
 
+def feature_collection(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection (RFC 7946): one point per event with its columns as properties
+    (lists of names stay lists, nested records become JSON text, as QGIS reads them); an event
+    without coordinates has a null geometry."""
+    features = []
+    for r in rows:
+        lon, lat = r.get("longitude"), r.get("latitude")
+        geometry = {"type": "Point", "coordinates": [lon, lat]} if lon is not None and lat is not None else None
+        props = {k: v if not isinstance(v, (list, dict)) or all(isinstance(x, str) for x in v) else _flat(v)
+                 for k, v in r.items()}
+        features.append({"type": "Feature", "id": r.get("event_id_cnty"), "geometry": geometry,
+                         "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _parquet(rows: list[dict[str, Any]], columns: Sequence[str], out: Path, *, partitioned: bool,
+             typed: bool) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if typed:
+        table = event_table(rows, columns)
+    else:
+        # nested fields (claims, evidence, places, figures) stay lists and structs: Parquet holds them
+        table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+    if partitioned:
+        write_partitioned(table, out)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, str(out))
+
+
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | str | None,
-               columns: Sequence[str]) -> int:
-    """Write rows as csv/json/jsonl/parquet to a path (or stdout for text formats)."""
+               columns: Sequence[str], *, partitioned: bool = False) -> int:
+    """Write rows as csv/acled-csv/ged-csv/geojson/json/jsonl/parquet to a path (or stdout for text
+    formats); ``partitioned`` Parquet is a folder of files by year-month and country."""
     if fmt not in FORMATS:
         raise choice_error("format", fmt, FORMATS)
     rows = list(rows)
     if fmt == "parquet":
         if out in (None, "-"):
             raise UsageError(Errors.E209)
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        # nested fields (claims, evidence, places, figures) stay lists and structs: Parquet holds them
-        table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
-        pq.write_table(table, str(out))
+        _parquet(rows, columns, Path(out), partitioned=partitioned, typed="event_date" in columns)
         return len(rows)
+    if partitioned:
+        raise UsageError(Errors.E241, fmt=fmt)
     close = False
     fh: IO[str]
     if out in (None, "-"):
@@ -391,11 +502,15 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | str | None,
         fh = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
         close = True
     try:
-        if fmt == "csv":
+        if fmt in ("csv", "acled-csv", "ged-csv"):
             w = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
             w.writeheader()
+            cell = _flat if fmt == "csv" else _cell
             for r in rows:
-                w.writerow({c: _flat(r.get(c)) for c in columns})
+                w.writerow({c: cell(r.get(c)) for c in columns})
+        elif fmt == "geojson":
+            json.dump(feature_collection({c: r.get(c) for c in columns} for r in rows), fh, ensure_ascii=False)
+            fh.write("\n")
         elif fmt == "jsonl":
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -406,3 +521,26 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | str | None,
         if close:
             fh.close()
     return len(rows)
+
+
+def _cell(value: Any) -> Any:
+    """An ACLED or GED cell: lists of names joined by '; ' (their separator), other nested values as JSON."""
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return "; ".join(value)
+    return _flat(value)
+
+
+def export(what: str, fmt: str, records: Records, out: Path | str | None, flt: EventFilter | None = None,
+           *, partitioned: bool = False) -> int:
+    """Write one kind of record (events by default) from ``records`` in one format; returns the row count."""
+    if fmt not in FORMATS:
+        raise choice_error("format", fmt, FORMATS)
+    rows, columns = rows_of(what, records, fmt, flt)
+    return write_rows(rows, fmt, out, columns, partitioned=partitioned)
+
+
+__all__ = ["ACLED_COLUMNS", "ACLED_EXPORT_COLUMNS", "ARTICLE_COLUMNS", "CLAIM_COLUMNS", "DECISION_COLUMNS",
+           "EVENT_COLUMNS", "FORMATS", "GED_COLUMNS", "GED_EXPORT_COLUMNS", "MENTION_COLUMNS", "WHATS", "Context",
+           "EventFilter", "Records", "acled_country", "acled_notes", "article_row", "claim_row", "context",
+           "event_record", "event_row", "event_rows", "export", "feature_collection", "figure_words",
+           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "story_record", "write_rows"]

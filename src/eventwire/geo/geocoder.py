@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.geo.event_place import EventPlaceModel
 from eventwire.geo.gazetteer import (
     ABBREVIATION,
     ADMIN1,
@@ -47,6 +48,7 @@ from eventwire.geo.gazetteer import (
     strip_type_words,
 )
 from eventwire.geo.gazetteer import fold_key as _stem
+from eventwire.geo.weights import SCORING as W
 from eventwire.geodesy import distance_km
 from eventwire.model import Place
 
@@ -64,10 +66,10 @@ SETTLEMENT_WORDS = {"city", "town", "village", "settlement", "area", "hamlet", "
 LOC_PREPS = {"in", "at", "near", "outside", "around", "inside", "into", "across", "throughout", "from",
              "to", "toward", "towards", "within", "on", "over", "between", "of", "off", "by", "along",
              "onto", "past", "through", "beyond", "nearby", "northeast", "northwest", "southeast",
-             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity",
+             "southwest", "north", "south", "east", "west", "via", "outskirts", "vicinity", "rural", "countryside",
              "à", "au", "aux", "dans", "près", "vers", "en"}  # French-language headlines of wire sources
 NEAR_CUES = re.compile(
-    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area|areas|"
+    r"\b(near|nearby|outside|outskirts|vicinity|close to|around|area|areas|rural|countryside|"
     r"km|kilometers?|kilometres?|miles?|north|south|east|west|northern|southern|eastern|western|"
     r"northeast|northwest|southeast|southwest|between|direction|axis|road|highway)\b",
     re.IGNORECASE,
@@ -106,6 +108,10 @@ FACILITY_WORDS = {"hotel", "square", "street", "avenue", "university", "hospital
                   "school", "college", "mall", "stadium", "palace", "park", "tower", "building", "center",
                   "centre", "club", "institute", "academy", "boulevard", "plaza", "temple", "cathedral",
                   "embassy"}
+# Capitalised words after a place name that make it part of an organisation's or facility's name
+# ("West Coast Bank", "Kyiv Post"); "Bank" alone would also end "West Bank", a place's own name.
+NAME_TAIL_WORDS = FACILITY_WORDS | {"bank", "company", "corporation", "airlines", "airways", "times", "post",
+                                    "news", "press", "radio", "television", "herald", "tribune", "journal"}
 # Single words that are names of some admin unit somewhere but in text are directions or types.
 GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest", "centre", "center",
                  "central", "region", "province", "district", "capital", "city", "town", "village",
@@ -115,7 +121,27 @@ GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest"
                  "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                  "saturday", "sunday", "god", "allah", "christ"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# "the Gulf of Aden", "Lake Chad": a water body named after a place is not that place.
+WATER_WORDS = {"gulf", "bay", "sea", "strait", "straits", "lake", "river", "ocean", "channel", "canal"}
+# "the US dollar", "the Lebanese pound": a currency named after a country says nothing about where.
+CURRENCY_WORDS = {"dollar", "dollars", "euro", "euros", "pound", "pounds", "lira", "dinar", "dinars", "rial",
+                  "riyal", "riyals", "ruble", "rubles", "rouble", "roubles", "hryvnia", "yuan", "rupee", "rupees",
+                  "shekel", "shekels", "franc", "francs", "naira", "peso", "pesos", "cedi", "shilling", "shillings",
+                  "birr", "kwacha", "rand", "taka", "afghani", "kyat", "manat", "dram", "lari", "som", "tenge"}
+# Words that make an unknown capitalised run the name of an organisation, not of a unit or town.
+ORG_TAIL_WORDS = {"state", "department", "division", "zone", "territory", "republic", "council", "command",
+                  "committee", "commission", "assembly", "authority", "ministry", "party", "front", "army",
+                  "police", "government", "court", "agency"}
 FEATURE_RANK = {COUNTRY: 0, REGION: 1, ADMIN1: 2, ADMIN2: 3, CITY: 4, LANDMARK: 5}
+LOCATIVE_HEADS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "on", "within",
+                  "over", "along", "between", "outskirts", "vicinity", "of"}
+# One-hot values of the event-place features (others fold into "other").
+EVENT_PREPS = ("in", "at", "near", "outside", "on", "of", "from", "to", "into", "across", "between", "around",
+               "inside", "within", "along", "over", "by", "with", "for", "against", "toward", "towards",
+               "throughout", "outskirts", "vicinity", "like", "as", "including", "about")
+EVENT_DEPS = ("pobj", "nsubj", "dobj", "compound", "appos", "conj", "nsubjpass", "amod", "npadvmod", "poss",
+              "nmod", "ROOT", "attr")
+CHAIN_WORDS = {"in", "the", "of", "and", "rural", "countryside"} | COMPASS_WORDS  # between links of a chain
 CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
               "upon", "on", "sur", "am", "im", "bin", "ibn", "abu"}
 
@@ -125,6 +151,7 @@ class GeoContext:
     """What an article says about where it is: countries, admin units, places, demonyms."""
 
     countries: Counter = field(default_factory=Counter)  # ISO2 -> weight
+    named: Counter = field(default_factory=Counter)  # ISO2 -> weight of places named (no demonyms)
     admin1: Counter = field(default_factory=Counter)  # admin1 key "CC.NN" -> weight
     places: list[Place] = field(default_factory=list)  # resolved places named in the article
     demonyms: Counter = field(default_factory=Counter)  # ISO2 -> count of "Azerbaijani forces" etc.
@@ -141,6 +168,16 @@ class GeoContext:
         total = sum(self.countries.values())
         return self.countries.get(cc, 0) / total if total else 0.0
 
+    def named_share(self, cc: str) -> float:
+        """Share of the weight of the places the article names on one country (demonyms left out:
+        "Russian peacekeepers" says whose troops, not where they are)."""
+        total = sum(self.named.values())
+        return self.named.get(cc, 0) / total if total else 0.0
+
+    def top_named(self) -> str | None:
+        """The ISO2 code of the country whose places the article names most, if any."""
+        return max(self.named.items(), key=lambda kv: kv[1])[0] if self.named else None
+
 
 @dataclass
 class Mention:
@@ -156,6 +193,7 @@ class Mention:
     label: str = ""  # NER label when found by the NER
     sent: Span | None = None  # the sentence (or text unit) the mention was found in
     known: bool = True  # False for a cued name the gazetteer lacks (a village): container fallback
+    container_of: Mention | None = None  # an earlier name of the sentence this one is a container of
 
 
 @dataclass
@@ -170,9 +208,10 @@ class Candidate:
 class Geocoder:
     """Resolve toponyms to ``model.Place`` and pick where a sentence's event happened."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, event_model: EventPlaceModel | None = None) -> None:
         self.gaz = gazetteer
         self.demonyms = _load_demonyms()
+        self.event_model = event_model or EventPlaceModel.load()
         self._fuzzy_cache: dict[str, list[tuple[str, int]]] = {}
 
     # ------------------------------------------------------------------ single names
@@ -223,7 +262,8 @@ class Geocoder:
             need_admin = want in ("admin", "admin2") and not any(
                 m.record.feature in (ADMIN1, ADMIN2, REGION) for m in matches)
             # Short folded keys collide ("Bianga" / "Bayanga"): only inside a named unit.
-            min_len = 4 if container is not None or country_hint or need_admin else 7
+            min_len = W.fuzzy_min_key_in_unit if container is not None or country_hint or need_admin \
+                else W.fuzzy_min_key
             if (not matches or need_admin) and len(stem_key) >= min_len:
                 for m in self._fuzzy(stem_key, context, container, country_hint,
                                      admin_only=bool(matches)):
@@ -232,7 +272,8 @@ class Geocoder:
                         fuzzy_pids.add(m.record.pid)
                         matches.append(m)
         out = self._scored(matches, fuzzy_pids, context, want, country_hint, container)
-        if not out and fuzzy and matches and not fuzzy_pids and container is not None and len(stem_key) >= 4:
+        if not out and fuzzy and matches and not fuzzy_pids and container is not None and \
+                len(stem_key) >= W.fuzzy_min_key_in_unit:
             # Every exact namesake lies outside the named unit ("Gorlovka" is also a Russian
             # village): try the unit's own spellings.
             extra = [m for m in self._fuzzy(stem_key, context, container, country_hint)
@@ -248,11 +289,11 @@ class Geocoder:
         for m in matches:
             score = self._score(m, context, want=want, country_hint=country_hint, container=container)
             if m.record.pid in fuzzy_pids:
-                score -= 3.0
+                score += W.fuzzy
             if m.record.feature == CITY and units and not any(_inside(m.record, u) for u in units) \
-                    and m.record.population < 500_000:
-                score -= 8.0
-            if score > -50:
+                    and m.record.population < W.town_outside_unit_max_population:
+                score += W.town_outside_named_unit
+            if score > W.candidate_floor:
                 out.append(Candidate(m.record, score, m.kind))
         out.sort(key=lambda c: -c.score)
         return out
@@ -262,18 +303,19 @@ class Geocoder:
         if not cands:
             return None
         best = cands[0]
-        top = context.top_country()
+        top = context.top_named()
         r = best.record
         # Never a wrong same-name place: when the article is clearly about some country, a town
         # outside every country it names, found by an alternate spelling or small, is rejected
         # rather than guessed ("Mann" in a CAR report is not the Isle of Man).
         if r.feature == COUNTRY and (kw.get("want") == "settlement" or (
-                best.kind == ALTERNATE and top and context.country_share(r.country) < 0.05)):
+                best.kind == ALTERNATE and top and context.named_share(r.country) < W.abroad_share)):
             return None  # "Mann town" is not the Isle of Man
-        if (top and r.feature not in (COUNTRY, REGION) and context.country_share(r.country) < 0.05
-                and context.country_share(top) >= 0.5 and kw.get("country_hint") is None
-                and ((best.kind == ALTERNATE and r.population < 100_000) or r.population < 50_000
-                     or r.feature in (ADMIN1, ADMIN2))):
+        if (top and r.feature not in (COUNTRY, REGION) and context.named_share(r.country) < W.abroad_share
+                and context.named_share(top) >= W.focus_share and kw.get("country_hint") is None
+                and kw.get("container") is None
+                and ((best.kind == ALTERNATE and r.population < W.abroad_alternate_max_population)
+                     or r.population < W.abroad_max_population or r.feature in (ADMIN1, ADMIN2))):
             return None
         return best
 
@@ -282,52 +324,53 @@ class Geocoder:
         r = m.record
         pop = max(r.population, 1)
         if r.feature == COUNTRY:
-            score = 40.0
+            score = W.country
         elif r.feature == REGION:
-            score = 22.0
+            score = W.region
         elif r.feature == ADMIN1:
-            score = 11.0 + 0.5 * math.log10(pop)
+            score = W.admin1 + W.admin1_per_log_pop * math.log10(pop)
         elif r.feature == ADMIN2:
-            score = 7.0
+            score = W.admin2
         else:
-            score = 9.0 + 1.5 * math.log10(pop)
-        score += {PRIMARY: 0.0, ALIAS: 1.5, ALTERNATE: -1.0, ABBREVIATION: 0.0}.get(m.kind, 0.0)
+            score = W.city + W.city_per_log_pop * math.log10(pop)
+        score += {ALIAS: W.kind_alias, ALTERNATE: W.kind_alternate}.get(m.kind, 0.0)
         if want in ("admin", "admin2"):
             if r.feature == ADMIN1:
-                score += 14.0 if want == "admin" else 6.0
+                score += W.want_admin1_admin if want == "admin" else W.want_admin1_admin2
             elif r.feature == ADMIN2:
-                score += 16.0 if want == "admin2" else 4.0
+                score += W.want_admin2_admin2 if want == "admin2" else W.want_admin2_admin
             elif r.feature == REGION:
-                score += 4.0
+                score += W.want_admin_region
             elif r.feature == CITY:
-                score -= 10.0
+                score += W.want_admin_city
             elif r.feature == COUNTRY:
-                score -= 35.0
+                score += W.want_admin_country
         elif want == "settlement":
             if r.feature in (CITY, LANDMARK):
-                score += 8.0
+                score += W.want_settlement_city
             elif r.feature == COUNTRY:
-                score -= 35.0
+                score += W.want_settlement_country
             else:
-                score -= 8.0
+                score += W.want_settlement_other
         # Country focus: the article's countries (and demonyms) favour their places.
         share = context.country_share(r.country)
         if share:
-            score += 4.0 + 8.0 * share
+            score += W.country_share_base + W.country_share_scale * share
         if context.demonyms.get(r.country):
-            score += 2.0
+            score += W.demonym_country
         if context.admin1.get(r.admin1) and r.feature != ADMIN1:
-            score += 6.0
+            score += W.context_admin1
         if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
             d = min(distance_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
-            if 1.0 < d < 50.0:
-                score += 5.0
-            elif 1.0 < d < 150.0:
-                score += 3.0
+            if W.same_point_km < d < W.near_km:
+                score += W.near_point_50km
+            elif W.same_point_km < d < W.area_km:
+                score += W.near_point_150km
         if country_hint:
-            score += 15.0 if r.country == country_hint else -25.0
+            score += W.country_hint_match if r.country == country_hint else W.country_hint_miss
         if container is not None:
-            score += 20.0 if _inside(r, container) else -1000.0  # a named container is a hard constraint
+            # a named container is a hard constraint
+            score += W.container_inside if _inside(r, container) else W.container_outside
         return score
 
     def _fuzzy(self, stem_key: str, context: GeoContext, container: GazRecord | None,
@@ -343,7 +386,7 @@ class Geocoder:
         for cc in dict.fromkeys(countries):
             entries = self._fuzzy_entries(cc, admin_only)
             keys = [k for k, _ in entries]
-            cutoff = 88 if len(stem_key) >= 7 else 100  # short folded keys: exact only
+            cutoff = W.fuzzy_cutoff if len(stem_key) >= W.fuzzy_min_key else 100  # short folded keys: exact only
             for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=5,
                                                   score_cutoff=cutoff):
                 out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
@@ -375,12 +418,16 @@ class Geocoder:
         feature = {ADMIN2: REGION}.get(r.feature, r.feature)
         alt = tuple(n for n in dict.fromkeys(self.gaz.names_of(r.pid)) if n != text)[:8] \
             if cand.kind == ALIAS or r.feature == REGION else ()
+        country_name = country.name if country else r.country
         return Place(
             name=text,
             latitude=round(r.latitude, 5),
             longitude=round(r.longitude, 5),
             admin1=None if r.feature == COUNTRY else self.gaz.admin1_name(r),
-            country=country.name if country else r.country,
+            admin2=r.admin2 or None,
+            country=country_name,
+            acled_country=acled_country_name(r.country, country_name),
+            source=r.source,
             iso3=_ISO3.get(r.country) if _ISO3 else None,
             geo_precision=precision,
             gazetteer_name=r.name,
@@ -421,13 +468,17 @@ class Geocoder:
                     continue
                 if ent.end < sent.end and (doc[ent.end].is_currency or doc[ent.end].like_num):
                     continue  # "US $1,000,000"
+                if _not_a_place(span, sent):
+                    continue  # "the US dollar", "Saudi-led", "the Gulf of Aden"
                 if span.text in self.demonyms or span.text.rstrip("s") in self.demonyms:
                     continue  # "Ukrainian" is a demonym, not a village found by spelling
                 if _org_tail(span, sent):
                     continue  # "Islamic State of Iraq": the end of an organisation's name
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
-        blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS for i in range(ent.start, ent.end)}
+        blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS and not _mistagged_name(ent)
+                   and not (ent.label_ == "NORP" and ent.text not in self.demonyms and _strong_cue(ent, sent))
+                   for i in range(ent.start, ent.end)}
         if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
             blocked.update(range(sent.start, sent.end))  # a Title Case headline: capitals say nothing
         i = sent.start
@@ -439,10 +490,9 @@ class Geocoder:
                 continue
             found = None
             run_end = i + 1
-            while run_end < sent.end and run_end - i < 5 and run_end not in taken and run_end not in blocked \
+            while run_end < sent.end and run_end - i < 6 and run_end not in taken and run_end not in blocked \
                     and not _type_word(doc[run_end]) \
-                    and (_cap(doc[run_end]) or (doc[run_end].lower_ in CONNECTORS and run_end + 1 < sent.end
-                                                and _cap(doc[run_end + 1]))):
+                    and (_cap(doc[run_end]) or _connects(doc, run_end, sent.end)):
                 run_end += 1
             for j in range(run_end, i, -1):
                 if not _cap(doc[j - 1]):
@@ -456,20 +506,23 @@ class Geocoder:
             partial = found is not None and found.end < run_end and doc[found.end].lower_ in CONNECTORS
             # "Islamic State": an organisation named like a unit is no unknown place.
             in_org = any(e.start <= i < e.end and e.label_ == "ORG" for e in ents) and \
-                run_end < sent.end and doc[run_end].lower_ in {"state", "department", "division", "zone",
-                                                               "territory", "republic"}
+                run_end < sent.end and doc[run_end].lower_ in ORG_TAIL_WORDS
             if (found is None or partial) and not in_org and _strong_cue(doc[i:run_end], sent) and \
                     normalize(doc[i:run_end].text) not in GENERIC_NAMES:
                 # "Nana-Gribizi prefecture": the whole cued name, not its known first word; a
                 # village the gazetteer lacks is kept for the container fallback.
                 known = known and found is not None and found.end == run_end
                 found = doc[i:run_end]
+            elif partial and not in_org and _locative_cue(doc[i:run_end], sent):
+                # "in rural Ras al-Ain": "Ras" alone is a truncation; the whole name, unknown as
+                # spelled, goes to spelling matching and the container fallback
+                found, known = doc[i:run_end], False
             if found is None:
                 i += 1
                 continue
             inside = next((e.label_ for e in ents if e.start <= found.start and found.end <= e.end), "")
             nxt = doc[found.end] if found.end < sent.end else None
-            if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in FACILITY_WORDS:
+            if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in NAME_TAIL_WORDS:
                 i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
                 continue
             after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
@@ -481,7 +534,7 @@ class Geocoder:
                     not _strong_cue(found, sent) and not after_prep and not alone and not well_known:
                 i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
                 continue
-            if _org_tail(found, sent):
+            if _org_tail(found, sent) or _not_a_place(found, sent):
                 i = found.end
                 continue
             if _locative_cue(found, sent) or (found.start == sent.start
@@ -521,7 +574,10 @@ class Geocoder:
         if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
             words.append(nxt.lower_)
         prev = doc[m.span.start - 1] if m.span.start > sent.start else None
-        if prev is not None and set(prev.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS):
+        own = m.span[-1].lower_ in ADMIN_WORDS | SETTLEMENT_WORDS  # "Donetsk region" says what it is
+        if own and len(m.span) > 1:
+            words.append(m.span[-1].lower_)
+        if prev is not None and not own and set(prev.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS):
             words.extend(prev.lower_.split("/"))  # "village Stepanivka", "Town/City Slavyansk"
         # "the (central) Azerbaijani city of Yevlakh", "the town of Marinka"
         k = m.span.start - 1
@@ -555,6 +611,8 @@ class Geocoder:
                 continue
             # "pro-Russian rebels", "anti-Israeli protests": a stance, not where the article is.
             stance = tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in {"pro", "anti"}
+            # "Saudi-led coalition", "Russian-backed forces": the actor's side, not the place
+            stance = stance or (tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and doc[tok.i + 2].is_lower)
             if not stance:
                 ctx.demonyms[cc] += 1
         per_sent: list[tuple[Span, list[Mention]]] = []
@@ -564,8 +622,8 @@ class Geocoder:
             per_sent.append((sent, self.mentions(sent)))
         # Pass 1: unambiguous signals (countries, regions) and demonyms set the country focus.
         for cc, n in ctx.demonyms.items():
-            ctx.countries[cc] += 0.5 * n
-        first = GeoContext(countries=Counter(ctx.countries), demonyms=ctx.demonyms)
+            ctx.countries[cc] += W.focus_demonym * n
+        first = GeoContext(countries=Counter(ctx.countries), named=Counter(ctx.named), demonyms=ctx.demonyms)
         for _, mentions in per_sent:
             for m in mentions:
                 if not m.known:
@@ -577,17 +635,19 @@ class Geocoder:
                 r = cand.record
                 modifier = m.span.root.dep_ in {"compound", "amod", "npadvmod", "nmod", "poss"} or (
                     m.span.end < len(doc) and doc[m.span.end].text in {"-", "’s", "'s"})
+                exact = cand.kind in (PRIMARY, ALIAS)
                 if r.feature in (COUNTRY, REGION):
-                    w = 0.7 if modifier else 2.0  # "Russia-led forces", "Ukraine's army": weaker
-                elif r.feature == ADMIN1 or (cand.kind in (PRIMARY, ALIAS) and r.population >= 100_000):
-                    w = 1.0
-                elif cand.kind in (PRIMARY, ALIAS) and r.population >= 10_000:
-                    w = 0.3  # a town is weak evidence of the country
+                    w = W.focus_country_modifier if modifier else W.focus_country
+                elif r.feature == ADMIN1 or (exact and r.population >= W.focus_city_min_population):
+                    w = W.focus_unit_or_city
+                elif exact and r.population >= W.focus_town_min_population:
+                    w = W.focus_town
                 else:
                     w = 0.0  # a village or a spelling variant is none: it may be a namesake abroad
-                if _speech_location(m.span):
-                    w *= 0.3
+                if is_speech_location(m.span):
+                    w *= W.focus_speech
                 ctx.countries[cand.record.country] += w
+                ctx.named[cand.record.country] += w
         # Pass 2: resolve again with the focus; collect places, admin units and points.
         seen: Counter = Counter()
         by_key: dict[str, Place] = {}
@@ -608,7 +668,7 @@ class Geocoder:
                     ctx.admin1[key] += 1
                 if r.feature in (CITY, LANDMARK, ADMIN2):
                     ctx.points.append((r.latitude, r.longitude))
-                if not _speech_location(m.span):
+                if not is_speech_location(m.span):
                     key = f"{r.pid}"
                     seen[key] += 1
                     by_key.setdefault(key, place)
@@ -623,9 +683,9 @@ class Geocoder:
         for key, n in seen.items():
             p = by_key[key]
             iso2 = records[key].country
-            if p.feature == COUNTRY or (top and iso2 != top and n < 3):
+            if p.feature == COUNTRY or (top and iso2 != top and n < W.focus_abroad_min_count):
                 continue  # a place abroad named once or twice is not what the article is about
-            score = n + (1.0 if iso2 == top else -1.0)
+            score = n + (W.focus_place_bonus if iso2 == top else -W.focus_place_bonus)
             if best is None or score > best[0]:
                 best = (score, p)
                 ctx.focus_record = records[key]
@@ -649,8 +709,12 @@ class Geocoder:
         best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container,
                           fuzzy=fuzzy)
         if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
-                and not m.want and not (m.sent is not None and _strong_cue(m.span, m.sent)):
-            return None  # "White House" is not Casablanca (Dar el Beida) by an alternate name
+                and not m.want and not (m.sent is not None and _strong_cue(m.span, m.sent)) \
+                and not (m.label == "PERSON" and _after_prep(m.span)):
+            # "White House" is not Casablanca (Dar el Beida) by an alternate name; a name the small
+            # model calls a person after "in"/"rural" ("in rural Ras al-Ain") is still a place
+            return None
+        return best
         return best
 
     def _capital(self, cc: str) -> Candidate | None:
@@ -664,19 +728,49 @@ class Geocoder:
         if not cands:
             return None
         best = max(cands, key=lambda m: m.record.population)
-        return Candidate(best.record, 30.0, best.kind)
+        return Candidate(best.record, W.capital_candidate, best.kind)
 
-    def locate(self, sent: Span, context: GeoContext) -> Place | None:
+    def locate(self, sent: Span, context: GeoContext, trigger: Token | None = None) -> Place | None:
         """Where the event of this sentence happened, or None when it names no event place.
 
-        Places where something was only said or reported ("said in Washington") and wire credit
-        lines ("... in Tallinn, Estonia, contributed") are not event places.
+        ``trigger`` is the event's word when the caller knows it (else the sentence's root): the
+        places the event verb governs ("shelled X", "attack in X") come first. Places where
+        something was only said or reported ("said in Washington") and wire credit lines
+        ("... in Tallinn, Estonia, contributed") are not event places. The choice among the
+        sentence's places is a linear model learnt on the event-location train part
+        (``data/geo/event_place.json``, ``scripts/train_event_place.py``).
         """
-        if is_credit_line(sent.text):
+        resolved = self.event_candidates(sent, context)
+        # The learnt threshold says whether the named event word has its place in the sentence;
+        # without one (the sentence's root stands in) a likely enough place of the sentence is taken.
+        threshold = self.event_model.threshold if trigger is not None else self.event_model.floor_without_trigger
+        if trigger is None and not any(t.pos_ in {"VERB", "AUX"} for t in sent):
+            threshold = -math.inf  # a verbless line ("Ilovaysk town, Donetsk region.") describes a place
+        trigger = trigger if trigger is not None else event_word(sent)
+        # where something was only said is never the event's place, whatever else the words say
+        named = {c.record.pid for m, c in resolved if not m.capital_of}
+        scored = [(self.event_model.score(self.event_features(m, c, resolved, trigger)), m, c) for m, c in resolved
+                  if not is_speech_location(m.span)
+                  # "the Armenian capital, Yerevan": the name itself is the better evidence
+                  and not (m.capital_of and c.record.pid in named)]
+        if not scored:
             return None
+        score, m, cand = max(scored, key=lambda x: x[0])
+        if score < threshold:
+            return None
+        near = bool(NEAR_CUES.search(_window(m, sent))) or (
+            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
+        return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
+                              precision=m.fallback_precision)
+
+    def event_candidates(self, sent: Span, context: GeoContext) -> list[tuple[Mention, Candidate]]:
+        """The sentence's places, each resolved (in its named container if any; an unknown name
+        anchored to the nearest place or unit): what ``locate`` chooses among."""
+        if is_credit_line(sent.text):
+            return []
         mentions = self.mentions(sent)
         if not mentions:
-            return None
+            return []
         resolved: list[tuple[Mention, Candidate]] = []
         unresolved: list[Mention] = []
         for idx, m in enumerate(mentions):
@@ -691,23 +785,13 @@ class Geocoder:
                 # Unknown village in a named unit: fall back to the unit (precision 2 or 3),
                 # never to a same-name town elsewhere.
                 m.fallback_precision = 2 if container.feature in (ADMIN2, CITY) else 3
-                resolved.append((m, Candidate(container, -1.0, PRIMARY)))
+                resolved.append((m, Candidate(container, W.fallback_candidate, PRIMARY)))
                 continue
             if cand is not None:
                 resolved.append((m, cand))
             elif _locative_cue(m.span, sent) or not m.known:
                 unresolved.append(m)
-        resolved += self._anchor_unresolved(unresolved, resolved, context)
-        if not resolved:
-            return None
-        best = max(resolved, key=lambda mc: self._event_score(mc[0], mc[1], resolved))
-        m, cand = best
-        if self._event_score(m, cand, resolved) < -3:
-            return None
-        near = bool(NEAR_CUES.search(_window(m, sent))) or (
-            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
-        return self._to_place(m.text, cand, evidence=_sentence_evidence(m, sent), near=near,
-                              precision=m.fallback_precision)
+        return resolved + self._anchor_unresolved(unresolved, resolved, context)
 
     def _anchor_unresolved(self, unresolved: list[Mention], resolved: list[tuple[Mention, Candidate]],
                            context: GeoContext) -> list[tuple[Mention, Candidate]]:
@@ -720,7 +804,7 @@ class Geocoder:
                 continue
             near = [(abs(om.span.start - m.span.start), oc) for om, oc in resolved
                     if oc.record.feature != COUNTRY and om.fallback_precision is None]
-            near = [x for x in near if x[0] <= 12]
+            near = [x for x in near if x[0] <= W.anchor_max_tokens]
             if near:
                 rec = min(near, key=lambda x: x[0])[1].record
                 m.fallback_precision = 2 if rec.feature in (CITY, LANDMARK, ADMIN2) else 3
@@ -730,7 +814,7 @@ class Geocoder:
                 m.fallback_precision = 3
             else:
                 continue
-            out.append((m, Candidate(rec, -1.0, PRIMARY)))
+            out.append((m, Candidate(rec, W.fallback_candidate, PRIMARY)))
         return out
 
     def _container(self, mentions: list[Mention], idx: int, context: GeoContext) -> GazRecord | None:
@@ -740,22 +824,31 @@ class Geocoder:
         """
         m = mentions[idx]
         doc = m.span.doc
-        chain: list[Mention] = []
+        chain: list[tuple[Mention, bool]] = []
         end = m.span.end
         for other in mentions[idx + 1 : idx + 5]:
             gap = doc[end : other.span.start]
-            ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | {"in", "the", "of", "and"}
+            ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | CHAIN_WORDS
                      or t.text[:1].isupper() for t in gap)
             if not (len(gap) <= 6 and ok and (any(t.text in {",", "(", "in", ")"} for t in gap) or
                                                other.want in ("admin", "admin2"))):
                 break
-            chain.append(other)
+            # "X village (Y, Z)", "X, Y", "in rural Y": the later names are units, not towns
+            unit_slot = any(t.text in {"(", ","} or t.lower_ in {"rural", "countryside"} for t in gap)
+            chain.append((other, unit_slot))
+            if other.container_of is None:
+                other.container_of = m  # "X in rural Y in Z": Y and Z say where X is
             end = other.span.end
         # Resolve from the outermost unit in: "Sverdlovsk district, Luhansk region" is the
         # Luhansk Oblast district, not Russia's Sverdlovsk Oblast.
         best: GazRecord | None = None
-        for other in reversed(chain):
-            cand = self._resolve_mention(other, context, container=best)
+        for other, unit_slot in reversed(chain):
+            cand = None
+            if unit_slot and other.want is None and not other.capital_of:
+                cand = self._best(other.text, context, want="admin", container=best)
+                if cand is not None and FEATURE_RANK[cand.record.feature] >= FEATURE_RANK[CITY]:
+                    cand = None
+            cand = cand or self._resolve_mention(other, context, container=best)
             if cand is None:
                 continue  # an unknown district between village and region: look further
             r = cand.record
@@ -775,47 +868,44 @@ class Geocoder:
                     return cand.record
         return None
 
-    def _event_score(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]]) -> float:
+    def event_features(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]],
+                       trigger: Token) -> dict[str, float]:
+        """What the words around a place say about it being the event's place (``EVENT_FEATURES``)."""
         r = cand.record
-        score = float(FEATURE_RANK[r.feature])  # more specific places first
-        if m.fallback_precision is not None:
-            score += 0.5  # the village the text names, placed at its unit
-        head = _governing_prep(m.span)
-        if head in {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into",
-                    "on", "within", "over", "along", "between", "outskirts", "vicinity", "of"}:
-            score += 3.0
-        elif head in {"from", "to", "toward", "towards"}:
-            score += 0.5
+        doc = m.span.doc
         root = m.span.root
-        if root.dep_ in {"dobj", "nsubjpass", "pobj", "nsubj", "appos", "conj", "compound", "npadvmod"}:
-            score += 1.0
-        if root.dep_ == "poss" or (m.span.end < len(m.span.doc) and m.span.doc[m.span.end].tag_ == "POS"):
-            score -= 4.0  # "Ukraine's military": an actor, not a location
-        if _speech_location(m.span):
-            score -= 12.0
-        if root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and \
-                root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want:
-            score -= 3.0  # "Iraq war", "Olympic venues": a modifier, not a location
-        if head in {"by", "like", "with", "against", "for", "than", "about", "as", "including", "unlike"}:
-            score -= 6.0  # "facilitated by Russia", "powers like Turkey": actors
-        if root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS:
-            score -= 8.0  # "Moscow refers to ...": a capital standing for its government
-        if head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and r.feature in (
-                COUNTRY, REGION, ADMIN1) and not m.want:
-            score -= 8.0  # "Russia has acted as a mediator": a country as an actor, not a location
-        if m.capital_of:
-            score -= 0.5  # "the Armenian capital, Yerevan": the name itself is better evidence
-        # A unit that contains another resolved place of the sentence is context, not the place.
-        for _om, oc in resolved:
-            if oc is cand:
-                continue
-            if FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature] and _inside(oc.record, r):
-                score -= 6.0
+        head = _governing_prep(m.span)
+        f: dict[str, float] = {"rank": float(FEATURE_RANK[r.feature]), f"feat_{r.feature}": 1.0}
+        f[f"prep_{head if head in EVENT_PREPS else ('none' if head is None else 'other')}"] = 1.0
+        f[f"dep_{root.dep_ if root.dep_ in EVENT_DEPS else 'other'}"] = 1.0
+        f["fallback"] = float(m.fallback_precision is not None)
+        f["possessive"] = float(root.dep_ == "poss" or (m.span.end < len(doc) and doc[m.span.end].tag_ == "POS"))
+        f["speech"] = float(is_speech_location(m.span))
+        f["modifier"] = float(root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and
+                              root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want)
+        f["speaker_subject"] = float(root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS)
+        f["country_actor"] = float(head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and
+                                   r.feature in (COUNTRY, REGION, ADMIN1) and not m.want)
+        f["capital"] = float(m.capital_of is not None)
+        f["container_of_other"] = float(sum(
+            1 for _om, oc in resolved if oc is not cand and FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature]
+            and _inside(oc.record, r)))
+        f["chain_container"] = float(m.container_of is not None)
         unit = m.sent if m.sent is not None else m.span.sent
-        if m.span.start == unit.start and m.span.end < unit.end and \
-                m.span.doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span):
-            score -= 3.0
-        return score
+        f["dateline"] = float(m.span.start == unit.start and m.span.end < unit.end and
+                              doc[m.span.end].text in {",", "(", "—", "-"} and _is_dateline(m.span))
+        # the event word: does it govern the place ("shelled X", "attack in X"), and how far is it?
+        prep_tok = root.head if root.dep_ == "pobj" else None
+        f["trigger_prep"] = float(prep_tok is not None and prep_tok.head.i == trigger.i)
+        f["trigger_ancestor"] = float(trigger.i != root.i and any(a.i == trigger.i for a in root.ancestors))
+        f["trigger_child"] = float(root.head.i == trigger.i and root.i != trigger.i)
+        dist = abs(m.span.start - trigger.i)
+        f[f"trigger_dist_{'3' if dist <= 3 else '8' if dist <= 8 else '15' if dist <= 15 else 'far'}"] = 1.0
+        f["after_trigger"] = float(m.span.start > trigger.i)
+        f["first"] = float(resolved[0][0] is m)
+        f["only"] = float(len(resolved) == 1)
+        f["near_cue"] = float(bool(NEAR_CUES.search(_window(m, unit))))
+        return f
 
 
 # --------------------------------------------------------------------------- helpers
@@ -843,9 +933,32 @@ def _inside(r: GazRecord, container: GazRecord) -> bool:
         return r.admin1 == container.admin1 and r.country == container.country
     if container.feature == ADMIN2:
         return r.admin1 == container.admin1 and distance_km(r.latitude, r.longitude, container.latitude,
-                                                            container.longitude) < 80
+                                                            container.longitude) < W.admin2_radius_km
     # A town standing for its district ("Amvrosievsky region"): its surroundings.
-    return distance_km(r.latitude, r.longitude, container.latitude, container.longitude) < 40
+    return distance_km(r.latitude, r.longitude, container.latitude, container.longitude) < W.town_area_km
+
+
+def event_word(sent: Span) -> Token:
+    """The sentence's event word when the caller names none: its root, or for "X happened, Y said"
+    the clause the speech verb reports."""
+    root = sent.root
+    if root.lemma_ in SPEECH_LEMMAS:
+        for child in root.children:
+            if child.dep_ in {"ccomp", "parataxis", "xcomp"} and child.pos_ in {"VERB", "AUX"}:
+                return child
+    return root
+
+
+def _after_prep(span: Span) -> bool:
+    return span.start > 0 and span.doc[span.start - 1].lower_ in LOC_PREPS
+
+
+def _connects(doc: Doc, i: int, end: int) -> bool:
+    """Token ``i`` joins two capitalised words of one name: "Ras al-Ain", "Deir ez-Zor", "Kafr Nabl"."""
+    j = i
+    while j < end and j - i < 2 and doc[j].lower_ in CONNECTORS:
+        j += 1
+    return j > i and j < end and _cap(doc[j])
 
 
 def _cap(tok: Token) -> bool:
@@ -856,12 +969,39 @@ def _cap(tok: Token) -> bool:
 
 def _trim_the(ent: Span) -> Span | None:
     start = ent.start
-    while start < ent.end and ent.doc[start].lower_ in {"the", "a"}:
+    while start < ent.end and (ent.doc[start].lower_ in {"the", "a"} or (
+            ent.doc[start].lower_ in {"in", "at", "near", "outside", "inside", "into", "from", "on"}
+            and start + 1 < ent.end)):  # "In Paraíso" in a Title Case headline
         start += 1
     end = ent.end
-    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"):
+    while end > start and (ent.doc[end - 1].is_punct or ent.doc[end - 1].tag_ == "POS"
+                           or ent.doc[end - 1].lower_ == "of"):  # "the Republic of" + "Armenia"
         end -= 1
     return ent.doc[start:end] if end > start else None
+
+
+def _mistagged_name(ent: Span) -> bool:
+    """A DATE/TIME entity that is one capitalised word with no digit ("Manbij" tagged DATE)."""
+    return ent.label_ in {"DATE", "TIME"} and len(ent) == 1 and ent[0].is_alpha and ent[0].text[:1].isupper() \
+        and ent[0].lower_ not in GENERIC_NAMES
+
+
+def _not_a_place(span: Span, sent: Span) -> bool:
+    """Place words that name something else: "the US dollar", "Saudi-led", "the Gulf of Aden", "Street"."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < sent.end else None
+    if nxt is not None and nxt.lower_ in CURRENCY_WORDS:
+        return True
+    if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in NAME_TAIL_WORDS:
+        return True  # "a West Coast Bank branch", "the Kyiv Post": a name's first words
+    if nxt is not None and nxt.text == "-" and span.end + 1 < sent.end and doc[span.end + 1].is_lower:
+        return True  # "Saudi-led", "US-backed", "Iran-aligned": an actor's adjective
+    if nxt is not None and nxt.lower_ in WATER_WORDS and nxt.text[:1].isupper():
+        return True  # "Aden Gulf", "Chad Basin"-like names of water bodies
+    before = [t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]]
+    if (len(before) == 2 and before[0] in WATER_WORDS and before[1] == "of") or (before and before[-1] in WATER_WORDS):
+        return True  # "the Gulf of Aden", "Lake Chad"
+    return len(span) == 1 and span[0].lower_ in FACILITY_WORDS | WATER_WORDS  # "Street", "Gulf"
 
 
 def _locative_cue(span: Span, sent: Span) -> bool:
@@ -965,7 +1105,7 @@ def _governing_prep(span: Span) -> str | None:
     return None
 
 
-def _speech_location(span: Span) -> bool:
+def is_speech_location(span: Span) -> bool:
     """True for "said in Washington", "told reporters in Moscow", "a statement from Baku"."""
     tok = span.root
     prep = tok.head if tok.dep_ == "pobj" else None
@@ -1002,15 +1142,29 @@ def _sentence_evidence(m: Mention, sent: Span) -> str:
     return doc[start:end].text
 
 
-def _load_demonyms() -> dict[str, str]:
+def _load_pairs(name: str) -> dict[str, str]:
+    """First column -> second column of a tab-separated data file (``#`` lines are comments)."""
     out: dict[str, str] = {}
-    with data_file("demonyms.tsv").open(encoding="utf-8") as fh:
+    with data_file(name).open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#") or "\t" not in line:
                 continue
-            name, iso = line.rstrip("\n").split("\t")[:2]
-            out[name] = iso
+            key, value = line.rstrip("\n").split("\t")[:2]
+            out[key] = value
     return out
+
+
+def _load_demonyms() -> dict[str, str]:
+    return _load_pairs("demonyms.tsv")
+
+
+_ACLED_COUNTRIES: dict[str, str] = _load_pairs("acled_countries.tsv")
+
+
+def acled_country_name(iso2: str, geonames_name: str | None = None) -> str | None:
+    """The country as ACLED writes it ("Democratic Republic of Congo"): ACLED's own spelling where it
+    differs from GeoNames' (``data/geo/acled_countries.tsv``), else GeoNames' name."""
+    return _ACLED_COUNTRIES.get(iso2, geonames_name)
 
 
 def _load_iso3() -> dict[str, str]:

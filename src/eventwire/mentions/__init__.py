@@ -13,6 +13,7 @@ from eventwire.mentions.classify import (
     BLOCK_WEIGHTS,
     FEATURE_VERSION,
     MODEL_PATH,
+    TEMPERATURE,
     Classification,
     LinearModel,
     block_normalize,
@@ -23,14 +24,25 @@ from eventwire.mentions.classify import (
 )
 from eventwire.mentions.counts import find_claims, parse_quantity
 from eventwire.mentions.dates import DateResolution, resolve_date
+from eventwire.mentions.detect import CANDIDATE_MAX_NONE, Detection, EventModels, detect
 from eventwire.mentions.extract import EXTRACTOR_VERSION, extract_mentions
+from eventwire.mentions.relevance import (
+    RELEVANCE_PATH,
+    SUBTYPE_PATH,
+    RelevanceModel,
+    SubtypeModel,
+    load_relevance,
+    load_subtype,
+)
 from eventwire.mentions.status import STATUSES, sentence_status
 from eventwire.mentions.taxonomy import ACLED_CODES, CASE_CODES, CODES, NOT_ACLED, EventCode, code_for, get_code
 
 __all__ = [
-    "ACLED_CODES", "BLOCK_WEIGHTS", "CASE_CODES", "CODES", "EXTRACTOR_VERSION", "FEATURE_VERSION", "MODEL_PATH",
-    "NOT_ACLED", "Actors", "Classification", "DateResolution", "EventCode", "LinearModel", "block_normalize",
-    "classify_many", "code_for", "country_of", "extract_mentions", "feature_blocks", "features", "find_actors",
-    "find_claims", "get_code", "load_model", "normalise_speaker", "parse_quantity", "resolve_date",
-    "STATUSES", "sentence_status",
+    "ACLED_CODES", "BLOCK_WEIGHTS", "CANDIDATE_MAX_NONE", "CASE_CODES", "CODES", "EXTRACTOR_VERSION",
+    "FEATURE_VERSION", "MODEL_PATH",
+    "NOT_ACLED", "RELEVANCE_PATH", "STATUSES", "SUBTYPE_PATH", "TEMPERATURE", "Actors", "Classification",
+    "DateResolution", "Detection", "EventCode", "EventModels", "LinearModel", "RelevanceModel", "SubtypeModel",
+    "block_normalize", "classify_many", "code_for", "country_of", "detect", "extract_mentions", "feature_blocks",
+    "features", "find_actors", "find_claims", "get_code", "load_model", "load_relevance", "load_subtype",
+    "normalise_speaker", "parse_quantity", "resolve_date", "sentence_status",
 ]

@@ -27,6 +27,7 @@ against civilians has civilians as actor2).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -425,6 +426,40 @@ def _role(tok: Token) -> str | None:
 
 # --------------------------------------------------------------------------- public
 
+# Words that refer back to an armed group named earlier ("the militants", "the group", "they").
+_ANAPHORS = re.compile(r"^(militants?|insurgents?|rebels?|fighters?|jihadists?|extremists?|group|"
+                       r"gunmen|they|them|it|attackers?|assailants?)$")
+
+
+def groups_named(sent: Span) -> list[tuple[str, int]]:
+    """The named armed groups of a sentence (ACLED name, inter code), in text order."""
+    out: list[tuple[str, int]] = []
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        group = _group_name(tok, sent)
+        if group is not None and group not in out:
+            out.append(group)
+    return out
+
+
+def refers_back(sent: Span) -> bool:
+    """True when the sentence names its perpetrator only by a word that refers back ("the militants")."""
+    return any(_ANAPHORS.match(t.lower_) and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") for t in sent)
+
+
+def resolve_group(actors: Actors, sent: Span, earlier: tuple[str, int] | None) -> Actors:
+    """An unidentified armed actor of a sentence that refers back to a group named earlier in the
+    article is that group ("Al Shabaab attacked ...; the militants later withdrew")."""
+    if earlier is None or not refers_back(sent):
+        return actors
+    name, inter = earlier
+    if actors.actor1 and actors.actor1.startswith("Unidentified Armed Group"):
+        return dataclasses.replace(actors, actor1=name, inter1=inter)
+    if actors.actor2 and actors.actor2.startswith("Unidentified Armed Group") and actors.actor1 != name:
+        return dataclasses.replace(actors, actor2=name, inter2=inter)
+    return actors
+
 
 def find_actors(sent: Span, code: str, *, country: str | None = None) -> Actors:
     """Actor1/actor2 (ACLED names), associated actors and inter codes of an event sentence.
@@ -504,4 +539,4 @@ def find_actors(sent: Span, code: str, *, country: str | None = None) -> Actors:
     return Actors(name1, name2, assoc1, assoc2, inter1, inter2)
 
 
-__all__ = ["Actors", "country_of", "find_actors"]
+__all__ = ["Actors", "country_of", "find_actors", "groups_named", "refers_back", "resolve_group"]

@@ -266,7 +266,8 @@ _CATEGORIES = {
     "policemen": "police", "officer": "police", "cop": "police", "protester": "protesters",
     "protestor": "protesters", "demonstrator": "protesters", "journalist": "journalists",
     "militant": "militants", "fighter": "militants", "rebel": "militants", "insurgent": "militants",
-    "pirate": "pirates", "student": "students", "worker": "workers", "employee": "workers",
+    "pirate": "pirates", "terrorist": "militants", "jihadist": "militants", "gunman": "militants",
+    "student": "students", "worker": "workers", "employee": "workers",
     "resident": "civilians", "villager": "civilians", "migrant": "migrants", "refugee": "refugees",
     "prisoner": "prisoners", "suspect": "suspects",
 }
@@ -485,6 +486,11 @@ def _about_people_in_this_event(sent: Span, f: _Found) -> _Found:
         if noun.lower_ in {"bodies", "body"} and not (mods & _CORPSE_MODIFIERS or verbs & _CORPSE_VERBS):
             field = "other"
             flags.append("not-a-person")
+    if field in {"fatalities", "injured"} and noun.dep_ == "nsubj" and noun.head.pos_ == "VERB" and any(
+            c.dep_ == "dobj" for c in noun.head.children) and _field_of_word(noun.head) == field:
+        # "2 explosions kill 5 women": the subject of an active "kill" did the killing
+        field = "other"
+        flags.append("not-a-person")
     if field in _CASUALTY_FIELDS:
         head = _governing_verb(noun)
         if head is not None and (any(c.lower_ in _MODALS and c.dep_ == "aux" for c in head.children)
@@ -700,8 +706,9 @@ def _victims(w: Token) -> Token | None:
     return None
 
 
-_CONTEXT_LEMMAS = frozenset({"shoot", "shooting", "stabbing", "beating", "suffer", "sustain", "receive",
-                             "list", "be", "remain", "treat"})
+_TO_DEATH_LEMMAS = frozenset({"shoot", "beat", "stab", "hack", "burn", "club", "stone", "torture", "crush"})
+_CONTEXT_LEMMAS = frozenset({"shooting", "stabbing", "beating", "suffer", "sustain", "receive",
+                             "list", "be", "remain", "treat"}) | _TO_DEATH_LEMMAS
 
 
 def _contextual_field(w: Token) -> str | None:
@@ -713,6 +720,9 @@ def _contextual_field(w: Token) -> str | None:
     kids = {c.lower_ for c in w.children}
     if lemma == "shoot" and w.pos_ == "VERB" and (kids & {"fatally", "dead"}):
         return "fatalities"
+    if lemma in _TO_DEATH_LEMMAS and any(c.lower_ == "to" and any(k.lower_ == "death" for k in c.children)
+                                         for c in w.children):
+        return "fatalities"  # "shot to death", "beaten to death", "hacked to death"
     if lemma in {"shooting", "stabbing", "beating"} and w.pos_ == "NOUN" and kids & {"fatal", "deadly"}:
         return "fatalities"
     if lemma in {"suffer", "sustain", "receive"} and any(

@@ -1,7 +1,7 @@
 """Event-mention stage: one annotated article -> its event mentions, main event first.
 
-Needs: Article, its spaCy Doc, a locator (the geocoder) and the classifier, both handed in by the
-pipeline module. Provides: EventMention records with
+Needs: Article, its spaCy Doc, a locator (the geocoder) and the trained event models
+(``detect.EventModels``), both handed in by the pipeline module. Provides: EventMention records with
 date, place, actors, type, claims and evidence sentences. No cross-article work.
 
 Per sentence: classify (taxonomy/classify), decide status (status), resolve the
@@ -19,14 +19,17 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from eventwire.mentions.actors import find_actors
-from eventwire.mentions.classify import Classification, LinearModel, classify_many
+from eventwire.mentions.actors import find_actors, groups_named, resolve_group
+from eventwire.mentions.classify import Classification
 from eventwire.mentions.coalesce import FOCUS, coalesce
+from eventwire.mentions.codebook import apply_codebook, second_weapons, violence_of
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import ranked_dates, resolve_date
+from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
+from eventwire.sentences import span_text
 
 EXTRACTOR_VERSION = "3"  # 3: one event told in several sentences of an article is one mention (coalesce)
 
@@ -43,6 +46,10 @@ STATEMENT_CODES = {NONE_CODE, "DIPLO", "ATTRIB"}
 CROWD_CODES = {"FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR", "MOB_VIOL", "PROTEST_WITH_INTER"}
 _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|marchers|strik(e|ers)\b)",
                     re.IGNORECASE)
+# a second event told in the same sentence ranks just below the first
+SECOND_EVENT_PENALTY = 0.05
+# the sub-type under which the actors module reads roles from the parse alone
+NEUTRAL_CODE = "ARMED_CLASH"
 # an event dated this long before publication is history the article recalls, not news
 BACKGROUND_DAYS = 30
 # how far (in sentences) an undated violent mention looks for a dated one of the same fighting
@@ -74,15 +81,18 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     return min(figures) if figures else None
 
 
-def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier: LinearModel) -> list[EventMention]:
+def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: EventModels) -> list[EventMention]:
     """Event mentions of one article, ordered by salience (main event first)."""
     if not article.text.strip():
         return []
-    context = locator.article_context(doc)
     sents = [s for s in doc.sents if s.text.strip()]
     if not sents:
         return []
-    classes = classify_many([s.text for s in sents], model=classifier)
+    found = detect([s.text for s in sents], models)
+    if not found.relevant:
+        return []  # no ACLED-type event in this article: nothing else is worth the work
+    classes = found.sentences
+    context = locator.article_context(doc)
     candidates: list[_Candidate] = []
     orphans: list[_Candidate] = []
     loose: list[_Candidate] = []
@@ -100,9 +110,10 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             # a sentence that only reports figures ("X reported 200 casualties") belongs
             # to the violent event around it, whatever its wording resembled
             orphans.append(cand)
-        elif cls.code != NONE_CODE:
+        elif CODES[cls.code].acled:
             candidates.append(cand)
         elif claims:
+            # statements, crime, disasters: not ACLED events; their counts go to the event next to them
             loose.append(cand)
     # figures in a sentence that names no event belong to the nearest violent
     # mention before them (else after): "X reported a minimum of 200 casualties"
@@ -120,15 +131,15 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             attached.setdefault(host.index, []).extend(cand.claims)
     candidates.sort(key=lambda c: c.index)
 
+    # armed groups named so far, by sentence: "the militants" later on is the group named before
+    group_at = {i: groups[-1] for i, sent in enumerate(sents) if (groups := groups_named(sent))}
     focus = locator.focus_place(context)
     story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
+    sentence_of: list[int] = []  # the sentence index of each mention
     n = len(sents)
     for cand in candidates:
         code = cand.cls.code
-        if code == NONE_CODE:
-            # casualty figures with no violent event around them: some violence of unknown kind
-            code = "ARMED_CLASH"
         ec = CODES[code]
         date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
@@ -143,10 +154,24 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             # the sentence names no place: the article's focus, honestly imprecise
             place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
                                         evidence=f"{FOCUS}{focus.evidence or focus.name}")
-        actors = find_actors(cand.sent, code, country=place.country if place else None)
+        country = place.country if place else None
+        earlier_group = _last_group(group_at, cand.index)
+        # who did what to whom, read from the parse alone (no sub-type's default roles): the codebook
+        # decides attacks on civilians vs clashes from it
+        roles = resolve_group(find_actors(cand.sent, NEUTRAL_CODE, country=country), cand.sent, earlier_group)
+        victims = tuple(c.category or "" for c in cand.claims if c.field in VIOLENT_FIELDS)
+        if not ec.acled:
+            # casualty figures that found no event to join: violence of the kind the codebook reads
+            ruling = violence_of(span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2, victims=victims)
+        else:
+            ruling = apply_codebook(code, span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2,
+                                    victims=victims, hurt=_hurt(cand.claims))
+        if ruling.code != code:
+            code, ec = ruling.code, CODES[ruling.code]
+        actors = resolve_group(find_actors(cand.sent, code, country=country), cand.sent, earlier_group)
         claims = cand.claims + tuple(attached.get(cand.index, ()))
         salience = _salience(cand, n, article, ec.acled)
-        mentions.append(EventMention(
+        main = EventMention(
             article_id=article.id,
             event_type=ec.event_type,
             sub_event_type=ec.sub_event_type,
@@ -170,14 +195,35 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, classifier
             confidence=cand.cls.confidence,
             plover=ec.plover,
             cameo=ec.cameo,
-        ))
-    mentions = _inherit_dates(mentions, {i: c.index for i, c in enumerate(candidates)})
+            codebook_rule=ruling.rule,
+        )
+        mentions.append(main)
+        sentence_of.append(cand.index)
+        for other in second_weapons(code, span_text(cand.sent)):
+            oc = CODES[other]
+            # the sentence's figures stay with its first event: nothing says how they split
+            mentions.append(dataclasses.replace(
+                main, event_type=oc.event_type, sub_event_type=oc.sub_event_type, code=other, claims=(),
+                fatalities=None, salience=round(salience - SECOND_EVENT_PENALTY, 4), plover=oc.plover,
+                cameo=oc.cameo, codebook_rule="a second weapon named in the sentence is a second event"))
+            sentence_of.append(cand.index)
+    mentions = _inherit_dates(mentions, dict(enumerate(sentence_of)))
     merged = coalesce(mentions, _mention_fatalities)
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
 
 
 LEDE_SENTENCES = 3
+# How many sentences back a word such as "the militants" may refer to a named group.
+GROUP_LOOKBACK = 6
+
+
+def _last_group(group_at: dict[int, tuple[str, int]], index: int) -> tuple[str, int] | None:
+    """The armed group named last in the sentences before ``index`` (or in it), within the lookback."""
+    for i in range(index, max(-1, index - GROUP_LOOKBACK - 1), -1):
+        if i in group_at:
+            return group_at[i]
+    return None
 
 
 def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
@@ -197,6 +243,12 @@ def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
 
 def _is_history(day: dt.date | None, article: Article) -> bool:
     return bool(day and article.published and (article.published - day).days > BACKGROUND_DAYS)
+
+
+def _hurt(claims: Sequence[Claim]) -> bool:
+    """True when a sentence's own counts say people were killed or injured in its event."""
+    return any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
+               and "sub-count" not in c.flags for c in claims)
 
 
 def _figures_only(cand: _Candidate) -> bool:

@@ -216,6 +216,10 @@ class Store:
             out.setdefault(aid, []).append(src)
         return out
 
+    def ingested_at(self) -> dict[str, dt.datetime]:
+        """article id -> when it was first stored (UTC)."""
+        return dict(self.con.execute("SELECT id, ingested_at FROM articles").fetchall())
+
     def quarantine(self) -> list[InputFailure]:
         """Inputs that failed, with path and reason."""
         return list(self._records("quarantine", InputFailure, order="ORDER BY source"))

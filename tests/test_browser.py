@@ -1,0 +1,209 @@
+"""The review app and the report in a real browser (Debian's Chromium driven by Playwright).
+
+The app is the real uvicorn server over a real store; the report is the real file opened from disk.
+A reviewer loads the app, filters, opens the disputed shelling of Stepanakert, edits a field; the
+pipeline then runs again after an article joining that event is added, and again after the
+extractor's version changes; the edit is still there. The same views work in the report, and
+articles carrying script payloads run nothing in either. Nothing is fetched from another machine:
+every request that is not to this machine is refused and recorded, and the tests check there were none.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eventwire import pipeline, report
+from eventwire.model import Event
+from eventwire.settings import Settings
+from eventwire.store import Store
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "review"
+EDITED_ACTOR = "Military Forces of Azerbaijan (2003-)"
+def _settings(db: Path) -> Settings:
+    # no map tiles: the tests reach no other machine
+    return Settings.from_env(db=db, map_tiles="")
+
+
+@pytest.fixture
+def review_store(demo_run, tmp_path: Path) -> Path:
+    """The demo store plus an article that disputes the shelling's death toll."""
+    db, _, _ = demo_run
+    copy = tmp_path / "review.duckdb"
+    shutil.copy(db, copy)
+    pipeline.run([str(FIXTURES / "dispute.jsonl")], _settings(copy))
+    return copy
+
+
+def _event_holding(db: Path, mention_ids: tuple[str, ...]) -> Event:
+    with Store(db, read_only=True) as store:
+        return next(e for e in store.events() if set(mention_ids) <= set(e.mention_ids))
+
+
+def _field(page, label: str) -> str:
+    return page.locator(f"#fields td[data-field='{label}']").inner_text()
+
+
+def _clean(w) -> None:
+    assert w.dialogs == [] and w.errors == [] and w.outside == [], (w.dialogs, w.errors, w.outside)
+
+
+def test_review_in_the_browser_and_the_edit_survives_reruns(review_store: Path, watched, serving, screenshots,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    page = watched.page
+    settings = _settings(review_store)
+    with serving(settings) as base:
+        # the list: every event, a map and a timeline
+        watched.ready(base + "/")
+        total = page.locator("#events tbody tr").count()
+        assert total > 10 and page.locator("#count").inner_text() == f"{total} of {total} events"
+        assert page.locator("#map .leaflet-interactive").count() > 0 and page.locator("svg.timeline .dot").count()
+        page.screenshot(path=screenshots / "app-list.png", full_page=True)
+
+        # filter by country, then to the disputed events only
+        page.select_option("select[name=country]", "Armenia")
+        armenia = page.locator("#events tbody tr").count()
+        assert 0 < armenia < total
+        assert all("Armenia" in t for t in page.locator("#events tbody tr td:nth-child(4)").all_inner_texts())
+        page.select_option("select[name=country]", "")
+        page.check("input[name=disputed]")
+        rows = page.locator("#events tbody tr")
+        assert 0 < rows.count() < total and rows.locator(".badge.disputed").count() == rows.count()
+        page.screenshot(path=screenshots / "app-list-disputed.png", full_page=True)
+
+        # open the shelling: three sources side by side, the dispute spelled out
+        shelling = rows.filter(has_text="Shelling/artillery/missile attack").filter(has_text="Stepanakert")
+        shelling.locator("td a").first.click()
+        page.wait_for_selector("#event-title")
+        assert page.locator("#disputed").is_visible()
+        note = page.locator("#dispute-note").inner_text()
+        # the note names the disagreeing sources with their figures and how firmly each is given
+        assert "fatalities" in note and "OC Media" in note and "200" in note and "unverified" in note
+        assert page.locator("#sources article.source").count() == 3
+        # each claim's words are highlighted in its article's text
+        claim_rows = page.locator("#claims tbody tr")
+        assert claim_rows.count() >= 3
+        for i in range(claim_rows.count()):
+            cid = claim_rows.nth(i).get_attribute("data-claim")
+            words = claim_rows.nth(i).locator("td").nth(1).inner_text()
+            marked = "".join(page.locator(f"mark[data-claim='{cid}']").all_inner_texts())
+            assert words in marked, (words, marked)
+        assert page.locator("mark.evidence").count() >= 3
+        event_id = _field(page, "id")
+        page.screenshot(path=screenshots / "app-event-disputed.png", full_page=True)
+
+        # edit a field, as a named reviewer with a reason
+        page.fill("#reviewer", "Ana Analyst")
+        page.fill("#reason", "the ombudsman names the army")
+        page.select_option("#edit-field", "actor1")
+        page.fill("#edit-value", EDITED_ACTOR)
+        page.click("#edit")
+        page.wait_for_selector("#notice")
+        log = page.locator("table.decisions tbody tr")
+        assert log.count() == 1 and f"actor1 → \"{EDITED_ACTOR}\"" in log.inner_text()
+        assert "Ana Analyst" in log.inner_text() and "the ombudsman names the army" in log.inner_text()
+        page.screenshot(path=screenshots / "app-event-edited.png", full_page=True)
+        with Store(review_store, read_only=True) as store:
+            [decision] = store.decisions()
+            edited = store.event(event_id) or _event_holding(review_store, decision.mention_ids)
+        assert decision.action == "edit" and decision.field == "actor1"
+        assert json.loads(decision.value) == EDITED_ACTOR and set(decision.mention_ids) == set(edited.mention_ids)
+
+        def check_after_rerun(step: str, sources: int) -> None:
+            event = _event_holding(review_store, decision.mention_ids)
+            watched.ready(f"{base}/#/event/{event.id}")
+            assert page.locator("#sources article.source").count() == sources
+            assert f"actor1 → \"{EDITED_ACTOR}\"" in page.locator("table.decisions").inner_text()
+            page.screenshot(path=screenshots / f"app-event-{step}.png", full_page=True)
+            assert _field(page, "actor 1") == EDITED_ACTOR  # the edit is applied again after the re-run
+
+        # a new article joins the edited event
+        summary = pipeline.run([str(FIXTURES / "joining.jsonl")], settings)
+        assert summary.articles_new == 1
+        check_after_rerun("after-new-article", 4)
+        # a new extractor version re-extracts every article
+        monkeypatch.setattr(pipeline, "EXTRACTOR_VERSION", pipeline.EXTRACTOR_VERSION + "+next")
+        summary = pipeline.run([str(FIXTURES / "joining.jsonl")], settings)
+        assert summary.extracted >= 4
+        check_after_rerun("after-new-extractor", 4)
+        with Store(review_store, read_only=True) as store:
+            assert store.decisions() == [decision]
+    _clean(watched)
+
+
+def test_the_report_shows_the_same_views_offline(review_store: Path, watched, screenshots, tmp_path: Path) -> None:
+    from eventwire.serve.decisions import make_decision
+
+    with Store(review_store) as store:
+        shelling = next(e for e in store.events() if e.sub_event_type == "Shelling/artillery/missile attack"
+                        and e.place and e.place.name == "Stepanakert")
+        store.add_decision(make_decision(store, action="confirm", reviewer="Ana Analyst", reason="three outlets",
+                                         event_id=shelling.id))
+    out = tmp_path / "report.html"
+    n = report.report(_settings(review_store), out)
+    page = watched.page
+    watched.ready(out.as_uri())
+    assert page.locator("#events tbody tr").count() == n and page.locator("#summary").is_visible()
+    assert page.locator("#map .leaflet-interactive").count() > 0
+    # low-high bands where an event's sources give a range; events of a disputed episode in red
+    assert page.locator("svg.timeline rect.band").count() >= 1
+    assert page.locator("svg.timeline circle.dot.disputed").count() >= 1
+    assert page.locator("#review").count() == 0  # a report records no decisions
+    page.screenshot(path=screenshots / "report-list.png", full_page=True)
+    page.select_option("select[name=country]", "Armenia")
+    assert 0 < page.locator("#events tbody tr").count() < n
+    page.select_option("select[name=country]", "")
+    page.check("input[name=disputed]")
+    page.locator("#events tbody tr").filter(has_text="Stepanakert").filter(has_text="Shelling").locator("a").click()
+    page.wait_for_selector("#event-title")
+    assert page.locator("#disputed").is_visible() and page.locator("#reviewed").is_visible()
+    assert "OC Media" in page.locator("#dispute-note").inner_text()
+    assert page.locator("#sources article.source").count() == 3 and page.locator("mark.claim").count() >= 3
+    assert "three outlets" in page.locator("table.decisions").inner_text()
+    page.screenshot(path=screenshots / "report-event.png", full_page=True)
+    page.click("text=Disputes")
+    page.wait_for_selector("section.dispute")
+    assert page.locator("section.dispute").filter(has_text="Shelling").filter(has_text="Stepanakert").count() == 1
+    page.screenshot(path=screenshots / "report-disputes.png", full_page=True)
+    _clean(watched)
+
+
+PAYLOAD_TEXTS = ["<script>window.__pwned='text'</script>", "<img src=x onerror=", "</textarea><script>"]
+
+
+def _assert_nothing_ran(w) -> None:
+    assert w.page.evaluate("() => window.__pwned === undefined")
+    assert w.page.locator("img[src=x], main script").count() == 0
+    # javascript: URLs are shown as text, never made links
+    assert w.page.locator("a[href^='javascript']").count() == 0
+    _clean(w)
+
+
+def test_article_payloads_run_nothing_in_the_app_or_the_report(tmp_path: Path, watched, serving,
+                                                                screenshots) -> None:
+    db = tmp_path / "payloads.duckdb"
+    settings = _settings(db)
+    pipeline.run([str(FIXTURES / "payloads.jsonl")], settings)
+    with Store(db, read_only=True) as store:
+        [event] = [e for e in store.events() if "fixture-payloads" in e.article_ids][:1]
+    page = watched.page
+    with serving(settings) as base:
+        for view in ("/", f"/#/event/{event.id}", f"/#/story/{event.story_id}", "/#/disputes", "/#/decisions"):
+            watched.ready(base + view)
+            _assert_nothing_ran(watched)
+        watched.ready(f"{base}/#/event/{event.id}")
+        text = page.locator("#sources").inner_text()
+        assert all(p in text for p in PAYLOAD_TEXTS) and "javascript:window.__pwned='url'" in text
+        page.screenshot(path=screenshots / "app-payloads.png", full_page=True)
+    out = tmp_path / "report.html"
+    report.report(settings, out)
+    html = out.read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in html and "onerror=\"window" not in html
+    for view in ("", f"#/story/{event.story_id}", "#/disputes", f"#/event/{event.id}"):
+        watched.ready(out.as_uri() + view)
+        _assert_nothing_ran(watched)
+    assert all(p in page.locator("#sources").inner_text() for p in PAYLOAD_TEXTS)
+    page.screenshot(path=screenshots / "report-payloads.png", full_page=True)
