@@ -112,6 +112,13 @@ def test_review_in_the_browser_and_the_edit_survives_reruns(review_store: Path, 
         assert decision.action == "edit" and decision.field == "actor1"
         assert json.loads(decision.value) == EDITED_ACTOR and set(decision.mention_ids) == set(edited.mention_ids)
 
+        # the story page: which article is the original, which a rewrite of what, and why
+        watched.ready(f"{base}/#/story/{edited.story_id}")
+        rewrite = page.locator("tr.story-article[data-relation='rewrite']")
+        assert rewrite.count() == 1 and "wire:AP" in rewrite.inner_text() and "(Insert Link)" in rewrite.inner_text()
+        assert page.locator("tr.story-article[data-relation='original']").count() >= 1
+        page.screenshot(path=screenshots / "app-story.png", full_page=True)
+
         def check_after_rerun(step: str, sources: int) -> None:
             event = _event_holding(review_store, decision.mention_ids)
             watched.ready(f"{base}/#/event/{event.id}")

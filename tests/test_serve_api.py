@@ -74,6 +74,11 @@ def test_event_page_data_has_sources_text_evidence_and_claims(client: TestClient
     assert {c["value_best"] for c in d["claims"] if c["field"] == "fatalities"} >= {27, 200}
     story = client.get(f"/api/stories/{d['story_id']}").json()
     assert shelling["event_id_cnty"] in story["event_ids"] and story["articles"]
+    # each article's relation in the story: the content-farm rewrite of the AP story is not independent
+    by_outlet = {a["outlet"]: a for a in story["articles"]}
+    rewrite = by_outlet["BNB - Big Big News"]
+    assert rewrite["relation"] == "rewrite" and rewrite["derivative_of"] == "wire:AP"
+    assert any("(Insert Link)" in ev for ev in rewrite["evidence"]) and by_outlet["OC Media"]["relation"] == "original"
     assert client.get("/api/events/e_nope").json()["code"] == "E204"
     assert client.get("/api/events/e_nope").status_code == 404
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventwire.model import Article, Claim, Decision, Event, EventMention, Place, Story, to_dict
+from eventwire.model import Article, ArticleRelation, Claim, Decision, Event, EventMention, Place, Story, to_dict
 
 
 @dataclass(frozen=True)
@@ -171,12 +171,22 @@ def event_sources(e: Event, mentions: Mapping[str, EventMention], articles: Mapp
     return out
 
 
-def story_record(s: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
-    """A story with its articles' outlet, title, url and date, and every field the stories stage gives
-    (copy and rewrite relations included, whatever their form)."""
+def story_record(s: Story, articles: Mapping[str, Article],
+                 relations: Mapping[str, ArticleRelation] | None = None) -> dict[str, Any]:
+    """A story with its articles' outlet, title, url and date, and each article's relation in the story
+    (original, copy, rewrite, aggregation), what it derives from and the evidence."""
+    relations = relations or {}
+
+    def relation(aid: str) -> dict[str, Any]:
+        r = relations.get(aid)
+        if r is None:
+            return {"relation": None, "derivative_of": None, "evidence": [], "origin": None}
+        return {"relation": r.relation, "derivative_of": r.derivative_of, "evidence": list(r.evidence),
+                "origin": r.origin}
+
     return to_dict(s) | {"articles": [
         {"id": aid, "outlet": a.outlet, "title": a.title, "url": a.url,
-         "published": a.published.isoformat() if a.published else None}
+         "published": a.published.isoformat() if a.published else None} | relation(aid)
         for aid in s.article_ids if (a := articles.get(aid)) is not None]}
 
 

@@ -37,7 +37,8 @@ def report_data(store: Store, settings: Settings, flt: export.EventFilter | None
     events = (flt or export.EventFilter()).apply(store.events())
     details = {e.id: export.event_record(e, ctx) for e in events}
     used = {s["article_id"] for d in details.values() for s in d["sources"]}
-    stories = {s.id: export.story_record(s, ctx.articles) for s in store.stories()
+    relations = {r.article_id: r for r in store.relations()}
+    stories = {s.id: export.story_record(s, ctx.articles, relations) for s in store.stories()
                if set(s.event_ids) & set(details) or set(s.article_ids) & used}
     return {
         "meta": {"title": f"Events in {settings.db.name}", "version": __version__, "map_tiles": settings.map_tiles,

@@ -147,7 +147,8 @@ def create_app(settings: Settings) -> FastAPI:
             found = next((x for x in s.stories() if x.id == story_id), None)
             if found is None:
                 raise UsageError(Errors.E204, event_id=story_id, db=settings.db.name)
-            return export.story_record(found, {a.id: a for a in s.articles(found.article_ids)})
+            return export.story_record(found, {a.id: a for a in s.articles(found.article_ids)},
+                                       {r.article_id: r for r in s.relations(found.article_ids)})
 
     @app.get("/api/decisions", summary="The decision log, oldest first")
     def decisions() -> dict[str, Any]:

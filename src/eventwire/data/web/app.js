@@ -428,22 +428,17 @@
 
   async function storyPage(id) {
     const s = await source.story(id);
-    const known = new Set(["id", "title", "article_ids", "event_ids", "articles"]);
-    const extra = Object.entries(s).filter(([k]) => !known.has(k));
-    const cell = (v) => Array.isArray(v) ? v.map((x) => typeof x === "object" && x !== null ? JSON.stringify(x) : String(x)).join("; ")
-      : typeof v === "object" && v !== null ? JSON.stringify(v) : fmt(v);
-    const relation = (a) => a.relation || a.derivative || a.kind || "";
     show(
       h("p", {}, h("a", { href: "#/" }, "← all events")),
       h("h1", {}, `Story: ${fmt(s.title) || s.id}`),
-      h("h2", {}, "Articles"),
-      table(["published", "outlet", "title", "relation", "of", "link"], (s.articles || []).map((a) => h("tr", {},
+      h("h2", {}, "Articles: originals, copies and rewrites"),
+      table(["published", "outlet", "title", "relation", "of", "evidence", "link"], (s.articles || []).map((a) => h("tr", {
+        class: "story-article", dataset: { article: a.id, relation: a.relation || "" } },
         h("td", {}, fmt(a.published)), h("td", {}, fmt(a.outlet)), h("td", {}, fmt(a.title)),
-        h("td", {}, fmt(relation(a))), h("td", {}, fmt(a.of || a.derivative_of || "")), h("td", {}, link(a.url))))),
+        h("td", {}, fmt(a.relation)), h("td", {}, fmt(a.derivative_of)),
+        h("td", {}, (a.evidence || []).join("; ")), h("td", {}, link(a.url))))),
       h("h2", {}, "Events"),
-      h("ul", {}, (s.event_ids || []).map((e) => h("li", {}, eventLink(e)))),
-      extra.length ? h("h2", {}, "Copy and rewrite relations") : null,
-      extra.length ? table(["", ""], extra.map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, cell(v))))) : null);
+      h("ul", {}, (s.event_ids || []).map((e) => h("li", {}, eventLink(e)))));
   }
 
   async function disputesPage() {
