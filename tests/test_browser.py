@@ -173,7 +173,12 @@ def test_the_report_shows_the_same_views_offline(review_store: Path, watched, sc
     page.screenshot(path=screenshots / "report-event.png", full_page=True)
     page.click("text=Disputes")
     page.wait_for_selector("section.dispute")
-    assert page.locator("section.dispute").filter(has_text="Shelling").filter(has_text="Stepanakert").count() == 1
+    shelling = page.locator("section.dispute").filter(has_text="Shelling").filter(has_text="Stepanakert")
+    assert shelling.count() == 1
+    # the rival figures, each with its outlet, speaker and hedge
+    claims = shelling.locator("tr.dispute-claim")
+    assert claims.count() >= 2 and "OC Media" in claims.all_inner_texts()[0] + " ".join(claims.all_inner_texts())
+    assert any("unverified" in t for t in claims.all_inner_texts())
     page.screenshot(path=screenshots / "report-disputes.png", full_page=True)
     _clean(watched)
 

@@ -430,11 +430,11 @@ def _refresh_events(layer: MergedLayer, store: Store, refresh: set[str], decisio
         episode = reconcile.reconcile_episode(_episode(pid, events), events, sources | _sources(
             layer, store, {a for e in events for a in e.article_ids} - set(sources)))
         update.episodes[pid] = episode
-        if len(members) > 1 and episode.disputed:
-            # a disputed toll of the whole fighting is a dispute about each of its events too
+        if len(members) > 1:
+            # a toll of the whole fighting speaks of each of its events (and its dispute is theirs)
             for e in members:
                 if e in update.events:
-                    update.events[e] = reconcile.with_episode_dispute(update.events[e], episode)
+                    update.events[e] = reconcile.with_episode(update.events[e], episode)
 
 
 def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[str, Event]:

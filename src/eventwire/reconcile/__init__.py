@@ -50,7 +50,7 @@ CREDIBLE = frozenset({"confirmed", "reported", "claimed"})
 UNCOMPARED = frozenset({"other"})  # counts of different things (crowds, shots, shops): no dispute
 NOTE_SOURCES = 3  # sources named per figure in a dispute note (the rest are counted)
 # bump when the rules below change what a stored event's figures would be (the merged layer is rebuilt)
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 ROLES = ("international body", "NGO", "journalist", "government", "unknown", "party to the conflict")
 # Words that say a figure speaks of the fighting as a whole, not of one strike or clash.
 WHOLE = re.compile(r"\b(fighting|offensive|hostilities|clashes|military (?:actions?|operations?)|operation|"
@@ -336,10 +336,16 @@ def reconcile_episode(episode: Episode, events: Sequence[Event], sources: Mappin
         article_ids=tuple(articles), sources=tuple(sorted({s for e in events for s in e.sources})))
 
 
-def with_episode_dispute(event: Event, episode: Episode) -> Event:
-    """The event marked disputed by its episode's disputed tolls, the note saying so."""
+def with_episode(event: Event, episode: Episode) -> Event:
+    """One event of a several-event episode: it carries the episode's claims (tolls of the whole
+    fighting, ``level`` "episode") besides its own, and a disputed toll of the whole fighting marks it
+    disputed too, the note saying so."""
+    have = {c.claim_id for c in event.claims}
+    claims = event.claims + tuple(c for c in episode.claims if c.level == "episode" and c.claim_id not in have)
+    if not episode.disputed:
+        return dataclasses.replace(event, claims=claims)
     note = f"episode {episode.id}: {episode.dispute_note}"
-    return dataclasses.replace(event, disputed=True,
+    return dataclasses.replace(event, claims=claims, disputed=True,
                                dispute_note=f"{event.dispute_note} | {note}" if event.dispute_note else note)
 
 
@@ -357,4 +363,4 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention],
 
 __all__ = ["CREDIBLE", "HEDGES", "ROLES", "RULES_VERSION", "Source", "attach_figures", "claim_level", "figures",
            "hedge", "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "summarise", "supersede",
-           "with_episode_dispute"]
+           "with_episode"]

@@ -451,7 +451,8 @@
         h("h2", {}, eventLink(d.event_id_cnty, `${fmt(d.event_date)} ${d.sub_event_type} — ${fmt((d.place || {}).name)}`)),
         h("p", { class: "dispute-note" }, d.dispute_note),
         table(["figure", "source", "speaker", "hedge", "value", "words"],
-          d.claims.filter((c) => d.figures.some((f) => f.disputed && f.field === c.field)).map((c) => h("tr", {},
+          // the event's own disputed figures, and the claims about its episode (a toll of "the fighting")
+          d.claims.filter((c) => c.level === "episode" || d.figures.some((f) => f.disputed && f.field === c.field)).map((c) => h("tr", { class: "dispute-claim" },
             h("td", {}, c.field), h("td", {}, fmt(c.outlet)), h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.hedge)),
             h("td", {}, range(c.value_low, c.value_best, c.value_high)), h("td", {}, c.text)))))));
   }
