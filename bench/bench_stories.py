@@ -15,6 +15,8 @@ same machine load) and its peak memory (RSS) over what it held before the run.
     python bench/bench_stories.py [--sizes 1000 10000 100000] [--data ../shared/data]
 
 Goals: cost per article flat within 1.2x from 1k to 100k; peak memory at 100k at most 2x that at 10k.
+The cost is printed for the whole run and for its last tenth: the first ten days of every run fill an
+empty time window (3 days of candidates, 7-day linkage blocks), which makes the 1k run cheaper per article.
 """
 
 from __future__ import annotations
@@ -102,7 +104,11 @@ def run(n: int, feats: list, found: list, prefix: str) -> dict[str, float]:
     peak = base
     t0 = time.perf_counter()
     day0 = BASE.toordinal()
+    tail_from = n - max(RATE, n // 10)  # the last tenth: the time window is full by then at every size
+    t_tail = None
     for start in range(0, n, RATE):
+        if t_tail is None and start >= tail_from:
+            t_tail = time.perf_counter()
         day = day0 + start // RATE
         batch = range(start, min(n, start + RATE))
         ids = {i: f"{prefix}{i:07d}" for i in batch}
@@ -110,8 +116,10 @@ def run(n: int, feats: list, found: list, prefix: str) -> dict[str, float]:
         keys = [k for i in batch for k in _keys(ids[i], day, found[order[i]])]
         events.update(added=keys, stories=changed)
         peak = max(peak, proc.memory_info().rss)
-    seconds = time.perf_counter() - t0
-    return {"n": n, "ms_per_article": 1000 * seconds / n, "peak_growth_mb": (peak - base) / 2**20,
+    end = time.perf_counter()
+    seconds = end - t0
+    return {"n": n, "ms_per_article": 1000 * seconds / n,
+            "tail_ms_per_article": 1000 * (end - t_tail) / (n - tail_from), "peak_growth_mb": (peak - base) / 2**20,
             "peak_rss_mb": peak / 2**20, "stories": len(set(idx.story_of_cluster.values())),
             "events": len(events.members), "candidates_per_article": idx.stats.candidates / max(idx.stats.articles, 1),
             "largest_event_component": events.largest_component}
@@ -124,6 +132,7 @@ def child(n: int, data: Path) -> None:
     res = run(n, feats, found, "b")
     res["baseline_ms_per_article"] = base["ms_per_article"]
     res["cost_ratio_to_baseline"] = res["ms_per_article"] / base["ms_per_article"]
+    res["tail_ratio_to_baseline"] = res["tail_ms_per_article"] / base["tail_ms_per_article"]
     print(json.dumps(res), flush=True)
 
 
@@ -144,7 +153,9 @@ def main() -> int:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         r = rows[-1]
         print(f"{n:>7} articles: {r['ms_per_article']:.3f} ms/article ({r['cost_ratio_to_baseline']:.2f}x the "
-              f"in-process 1k baseline), peak memory +{r['peak_growth_mb']:.0f} MB (RSS {r['peak_rss_mb']:.0f} MB), "
+              f"in-process 1k baseline); last tenth {r['tail_ms_per_article']:.3f} ms/article "
+              f"({r['tail_ratio_to_baseline']:.2f}x the baseline's last tenth), "
+              f"peak memory +{r['peak_growth_mb']:.0f} MB (RSS {r['peak_rss_mb']:.0f} MB), "
               f"{r['stories']} stories, {r['events']} events, {r['candidates_per_article']:.1f} candidates/article",
               flush=True)
     by_n = {r["n"]: r for r in rows}
@@ -154,7 +165,9 @@ def main() -> int:
               f"{by_n[10000]['peak_growth_mb']:.0f} MB")
     if rows:
         worst = max(r["cost_ratio_to_baseline"] for r in rows)
-        print(f"cost per article, worst size against its 1k baseline: {worst:.2f}x (goal <= 1.2)")
+        tail = max(r["tail_ratio_to_baseline"] for r in rows)
+        print(f"cost per article, worst size against its 1k baseline: {worst:.2f}x whole run (the 1k run's first "
+              f"days fill an empty time window), {tail:.2f}x on the last tenth (goal <= 1.2)")
     return 0
 
 
