@@ -5,13 +5,15 @@
     as it arrives (same P, so the comparison is fair).
 
 Prints both wall times, docs/s, the ratio (b)/(a) (goal: at most 1.25), the time inside
-``extract_mentions`` alone, and a per-stage cProfile of extraction (classify, status,
-claims, dates, locate, actors) with the top 15 functions by cumulative time.
+``extract_mentions`` alone, and a per-stage cProfile of extraction (detection with its lexical
+classifier and sentence embeddings, status, claims, dates, locate, actors) with the top 15 functions
+by cumulative time.
 
 Articles: BBC News (../shared/data/bbc-news/bbc), first line is the title; taken
-round-robin over the five sections so every kind of story is in the sample.
+round-robin over the five sections so every kind of story is in the sample; or, with
+``--sample conflict``, the conflict-heavy sample of ``bench_throughput.py``.
 
-    python bench/bench_extract.py [--n 300] [--n-process 2] [--batch-size 32] [--repeat 1] [--ruler-cost]
+    python bench/bench_extract.py [--n 300] [--sample bbc|conflict] [--n-process 2] [--batch-size 32]
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 
 # Stage name -> (module path suffix, function names) as extract_mentions calls them.
 STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "classify": ("mentions/classify.py", ("classify_many",)),
+    "detect (all)": ("mentions/detect.py", ("detect",)),
+    "  lexical classifier": ("mentions/classify.py", ("decision",)),
+    "  sentence embeddings": ("eventwire/embed.py", ("embed",)),
     "status": ("mentions/status.py", ("sentence_status",)),
     "claims": ("mentions/counts.py", ("find_claims",)),
     "dates": ("mentions/dates.py", ("resolve_date",)),
@@ -79,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--n-process", type=int, default=os.cpu_count() or 1, help="spaCy processes (all cores)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    p.add_argument("--sample", choices=("bbc", "conflict"), default="bbc",
+                   help="BBC News, or conflict reporting (the conflict sample of bench_throughput.py)")
     p.add_argument("--ruler-cost", action="store_true",
                    help="also time (a) and (b) with the spaCy model without eventwire's gazetteer entity ruler")
     p.add_argument("--repeat", type=int, default=1, help="alternate (a) and (b) this often, keep the fastest")
@@ -89,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from eventwire.pipeline import load_resources, mentions_of, plain_pipeline
 
-    articles = load_bbc(a.data, a.n)
+    if a.sample == "conflict":
+        from bench_throughput import conflict_sample  # this folder: the same sample as the throughput bench
+
+        articles = conflict_sample(a.data, a.n)
+    else:
+        articles = load_bbc(a.data, a.n)
     texts = [x.text for x in articles]
     chars = sum(len(t) for t in texts)
 
@@ -136,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         plain_b = with_extract(plain)[0]
 
     n = len(articles)
-    print(f"articles: {n} BBC News ({chars / 1000:.0f}k chars), n_process={a.n_process}, "
+    kind = "BBC News" if a.sample == "bbc" else "conflict reporting"
+    print(f"articles: {n} {kind} ({chars / 1000:.0f}k chars), n_process={a.n_process}, "
           f"batch_size={a.batch_size}, cpus={os.cpu_count()}, load average {os.getloadavg()[0]:.1f}, "
           f"best of {a.repeat}")
     print(f"one-off loads (not in the timings): spaCy+ruler, gazetteer, geocoder, classifier {t_load:.2f} s")

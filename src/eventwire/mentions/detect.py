@@ -109,7 +109,9 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     relevance: list[float | None] = [None] * len(texts)
     sub_probs: dict[int, np.ndarray] = {}
     if embedded:
-        vectors = models.embedder.embed([texts[i] for i in embedded])
+        # one sentence per model call: no padding (faster for a handful of sentences), and a
+        # sentence's vector never depends on the other sentences of its article
+        vectors = models.embedder.embed([texts[i] for i in embedded], batch_size=1)
         scores = models.relevance.sentence_scores(vectors)
         sub = models.subtype.probabilities(vectors)
         for row, i in enumerate(embedded):

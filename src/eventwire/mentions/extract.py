@@ -31,7 +31,7 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "3"  # 3: one event told in several sentences of an article is one mention (coalesce)
+EXTRACTOR_VERSION = "4"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
