@@ -80,6 +80,7 @@ def test_review_in_the_browser_and_the_edit_survives_reruns(review_store: Path, 
         page.wait_for_selector("#event-title")
         assert page.locator("#disputed").is_visible()
         note = page.locator("#dispute-note").inner_text()
+        assert page.locator("#episode-figures tr.disputed").count() >= 1  # the episode's disputed toll
         # the note names the disagreeing sources with their figures and how firmly each is given
         assert "fatalities" in note and "OC Media" in note and "200" in note and "unverified" in note
         assert page.locator("#sources article.source").count() == 3

@@ -72,6 +72,9 @@ def test_event_page_data_has_sources_text_evidence_and_claims(client: TestClient
     for c in d["claims"]:
         assert texts[c["article_id"]][c["evidence"]["start"]:c["evidence"]["end"]] == c["evidence"]["text"]
     assert {c["value_best"] for c in d["claims"] if c["field"] == "fatalities"} >= {27, 200}
+    # the offensive's toll is reconciled on its episode, and the event page carries it
+    [toll] = [f for f in d["episode_figures"] if f["field"] == "fatalities"]
+    assert toll["disputed"] and toll["low"] <= toll["best"] <= toll["high"] and toll["high"] >= 200
     story = client.get(f"/api/stories/{d['story_id']}").json()
     assert shelling["event_id_cnty"] in story["event_ids"] and story["articles"]
     # each article's relation in the story: the content-farm rewrite of the AP story is not independent

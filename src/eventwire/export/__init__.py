@@ -123,6 +123,7 @@ class Context:
     mentions: dict[str, EventMention] = field(default_factory=dict)  # mention id -> mention
     articles: dict[str, Article] = field(default_factory=dict)
     decisions: tuple[Decision, ...] = ()
+    episodes: dict[str, Episode] = field(default_factory=dict)  # episode id -> episode
 
 
 def event_row(e: Event, notes: str = "", ctx: Context | None = None) -> dict[str, Any]:
@@ -186,6 +187,10 @@ def event_record(e: Event, ctx: Context, *, with_text: bool = False) -> dict[str
         "place": to_dict(e.place),
         # every claim of its reports; ``level`` says which speak of this event and which of its episode
         "claims": [claim_object(c) | {"id": c.claim_id} for c in e.claims],
+        # the reconciled figures of the occurrence the event is part of (empty for a one-event episode):
+        # where the sources' tolls speak of the whole fighting, they are reconciled there
+        "episode_figures": [to_dict(f) for f in ep.figures] if (ep := ctx.episodes.get(e.episode_id or ""))
+        and len(ep.event_ids) > 1 else [],
         "sources": event_sources(e, ctx.mentions, ctx.articles, with_text=with_text),
         "decisions": [decision_row(d) for d in decisions_of(e, ctx.decisions)],
     }
@@ -381,7 +386,8 @@ def context(records: Records) -> Context:
     """Everything an event's rows are written from, read once."""
     mentions = {m.id: m for m in records.mentions()}
     return Context(claims={c.id: c for m in mentions.values() for c in m.claims}, mentions=mentions,
-                   articles={a.id: a for a in records.articles()}, decisions=tuple(records.decisions()))
+                   articles={a.id: a for a in records.articles()}, decisions=tuple(records.decisions()),
+                   episodes={p.id: p for p in records.episodes()})
 
 
 def changed_at(e: Event, ctx: Context, ingested: dict[str, dt.datetime]) -> int | None:
@@ -412,7 +418,7 @@ def event_rows(fmt: str, records: Records, flt: EventFilter | None = None
 
 
 # the nested parts of an event record, after its flat columns
-NESTED_COLUMNS = ["place", "claims", "sources", "decisions"]
+NESTED_COLUMNS = ["place", "claims", "episode_figures", "sources", "decisions"]
 
 
 def rows_of(what: str, records: Records, fmt: str = "csv", flt: EventFilter | None = None

@@ -65,6 +65,7 @@ EVENT_TYPES: dict[str, pa.DataType] = {
     "reviewed": pa.bool_(), "article_ids": pa.list_(pa.string()), "mention_ids": pa.list_(pa.string()),
     "decision_ids": pa.list_(pa.string()),
     "figures": pa.list_(record_struct(FigureSummary)),
+    "episode_figures": pa.list_(record_struct(FigureSummary)),
     "place": record_struct(Place),
     "claims": pa.list_(pa.struct([pa.field("id", pa.string())] + [
         pa.field(n, arrow_type(typing.get_type_hints(SourcedClaim)[n])) for n in CLAIM_OBJECT_FIELDS])),

@@ -138,7 +138,8 @@ def create_app(settings: Settings) -> FastAPI:
             mentions = {m.id: m for m in s.mentions(e.article_ids)}
             ctx = export.Context(claims={c.id: c for m in mentions.values() for c in m.claims}, mentions=mentions,
                                  articles={a.id: a for a in s.articles(e.article_ids)},
-                                 decisions=tuple(s.decisions()))
+                                 decisions=tuple(s.decisions()),
+                                 episodes={p.id: p for p in s.episodes([e.episode_id] if e.episode_id else [])})
         return export.event_record(e, ctx, with_text=True)
 
     @app.get("/api/stories/{story_id}", summary="One story: its articles, events and copy/rewrite relations")

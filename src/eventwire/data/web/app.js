@@ -350,6 +350,13 @@
       h("td", {}, x.reason || ""))), { class: "decisions" });
   }
 
+  function figureTable(figures, id) {
+    // low / best / high of each figure, and whether the sources agree on it
+    return table(["figure", "low", "best", "high", "ACLED", "sources agree?"], figures.map((f) => h("tr", { class: f.disputed ? "disputed" : "" },
+      h("td", {}, f.field), h("td", {}, fmt(f.low)), h("td", {}, fmt(f.best)), h("td", {}, fmt(f.high)),
+      h("td", {}, fmt(f.acled)), h("td", {}, f.disputed ? "no: disputed" : "yes"))), id ? { id: id } : {});
+  }
+
   async function eventPage(id, notice) {
     const [meta, d] = await Promise.all([source.meta(), source.event(id)]);
     const reload = (text) => eventPage(id, text);
@@ -415,9 +422,9 @@
         ["episode", fmt(d.episode_id)], ["notes", d.notes],
       ].map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", { dataset: { field: k } }, v))), { class: "fields", id: "fields" }),
       h("h2", {}, "Figures"),
-      table(["figure", "low", "best", "high", "sources agree?"], d.figures.map((f) => h("tr", { class: f.disputed ? "disputed" : "" },
-        h("td", {}, f.field), h("td", {}, fmt(f.low)), h("td", {}, fmt(f.best)), h("td", {}, fmt(f.high)),
-        h("td", {}, f.disputed ? "no: disputed" : "yes")))),
+      figureTable(d.figures),
+      (d.episode_figures || []).length ? h("h2", {}, `Figures of the episode ${fmt(d.episode_id)} (the whole occurrence)`) : null,
+      (d.episode_figures || []).length ? figureTable(d.episode_figures, "episode-figures") : null,
       h("h2", {}, "Claims"),
       table(["figure", "words", "value", "speaker", "role", "hedge", "outlet", "flags", "independent"], claimRows, { class: "claims", id: "claims" }),
       reviewPanel(d, meta, reload),
