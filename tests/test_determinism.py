@@ -9,7 +9,6 @@ each batch. Skips when ../shared/data is absent.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from pathlib import Path
 
@@ -40,14 +39,13 @@ def _trial(articles, mentions, features, db: Path, batches: int, seed: int | Non
     order = list(articles)
     if seed is not None:
         random.Random(seed).shuffle(order)
-    settings = dataclasses.replace(Settings.from_env(), db=db)
     size = -(-len(order) // batches)
     with Store(db) as store:
         for i in range(0, len(order), size):
             for a in order[i:i + size]:
                 store.add_article(a)
                 store.save_extraction(a.id, mentions[a.id], pipeline.EXTRACTOR_VERSION, features=features.get(a.id))
-            pipeline.update_merged(store, settings)
+            pipeline.update_merged(store)
         events = {e.id: (e.mention_ids, e.episode_id, e.story_id) for e in store.events()}
         stories = {a: s.id for s in store.stories() for a in s.article_ids}
         episodes = {p.id: p.event_ids for p in store.episodes()}

@@ -60,7 +60,6 @@ class Resources:
     models: mentions.EventModels  # lexical classifier, relevance and sub-type models, sentence embedder
     story_embedder: SentenceEmbedder  # bge-small-en reading up to EMBED_TOKENS word pieces (title and lede)
     story_idf: stories.Idf
-    pair_model: stories.PairModel
 
 
 @functools.lru_cache(maxsize=2)
@@ -87,8 +86,9 @@ EMBED_TOKENS = 256
 
 @functools.lru_cache(maxsize=1)
 def embedder() -> SentenceEmbedder:
-    """The text embedder (bge-small-en ONNX), created once per process."""
-    return SentenceEmbedder(max_tokens=EMBED_TOKENS)
+    """The story embedder (bge-small-en ONNX reading EMBED_TOKENS word pieces), created once per
+    process; one thread, as every worker process has its own."""
+    return SentenceEmbedder(max_tokens=EMBED_TOKENS, threads=1)
 
 
 def embed_one(text: str, emb: SentenceEmbedder | None = None) -> np.ndarray:
@@ -111,8 +111,7 @@ def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = ge
     models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
                                   subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
     return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
-                     models=models, story_embedder=SentenceEmbedder(max_tokens=EMBED_TOKENS, threads=1),
-                     story_idf=story_model()[0], pair_model=story_model()[1])
+                     models=models, story_embedder=embedder(), story_idf=story_model()[0])
 
 
 @functools.lru_cache(maxsize=1)
@@ -284,7 +283,7 @@ class MergeUpdate:
     relations: list[ArticleRelation] = field(default_factory=list)
 
 
-def update_merged(store: Store, settings: Settings, *, summary: RunSummary | None = None) -> RunSummary:
+def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSummary:
     """Add the articles extracted since the last update to stories, events and episodes, and write
     what changed (resumable: an interrupted update is redone from the saved indexes)."""
     summary = summary or RunSummary()
@@ -492,7 +491,7 @@ def run(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] |
     with Store(settings.db) as store:
         summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
         extract_pending(store, settings, summary=summary, progress=progress)
-        update_merged(store, settings, summary=summary)
+        update_merged(store, summary=summary)
     return summary
 
 

@@ -51,7 +51,7 @@ def build_store(data: Path, settings: Settings, name: str, topics: tuple[int, ..
             store.add_article(as_article(d.id, d.text, (published or {}).get(d.id)))
         run_settings = dataclasses.replace(settings, db=db)
         summary = pipeline.extract_pending(store, run_settings)
-        pipeline.update_merged(store, run_settings, summary=summary)
+        pipeline.update_merged(store, summary=summary)
     return db
 
 

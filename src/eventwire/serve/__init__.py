@@ -162,7 +162,7 @@ def create_app(settings: Settings) -> FastAPI:
             decision = make_decision(s, **body.model_dump())
             s.add_decision(decision)
             if settings.review_rebuild:
-                pipeline.update_merged(s, settings)
+                pipeline.update_merged(s)
             # where the decision's mentions are now (a merge or split can change the event's id)
             now = [e.id for e in s.events() if set(decision.mention_ids) & set(e.mention_ids)]
         return {"decision": to_dict(decision), "event_ids": now}
