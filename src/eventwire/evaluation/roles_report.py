@@ -1,0 +1,40 @@
+"""``eventwire eval roles``: the RAMS argument scores and the UCDP actor scores in one report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eventwire.evaluation.actors import iter_ucdp_text, score_ucdp
+from eventwire.evaluation.roles import iter_roles_text, score_rams
+from eventwire.mentions import load_roles
+from eventwire.pipeline import load_resources
+
+
+@dataclass
+class RolesReport:
+    """Scores of the learned roles and of the actor names, beside their plain peers."""
+
+    rams: dict[str, Any]
+    ucdp: dict[str, Any]
+    model: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data."""
+        return {"rams": self.rams, "ucdp": self.ucdp, "model": self.model}
+
+    def to_text(self) -> str:
+        """The report as the command prints it."""
+        lines = [f"role model: {self.model.get('source', '?')}", ""]
+        lines += list(iter_roles_text(self.rams))
+        lines.append("")
+        lines += list(iter_ucdp_text(self.ucdp))
+        return "\n".join(lines)
+
+
+def roles_report(data: Path, *, per_subset: int = 400) -> RolesReport:
+    """Score the shipped role model on the RAMS validation part and the actors on UCDP validation headlines."""
+    nlp = load_resources().nlp
+    model = load_roles()
+    return RolesReport(score_rams(nlp, model, data), score_ucdp(nlp, data, per_subset=per_subset), model.meta)
