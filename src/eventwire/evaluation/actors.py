@@ -162,7 +162,7 @@ def score_ucdp(nlp: Language, data: Path, *, per_subset: int = 400, part: str = 
                     named_counts[s][k] += ok
         if named and not _score(a.actor1, a.actor2, h)[0] and len(examples) < 12:
             examples.append(f"{h.text[:90]} | gold {h.side_a} / {h.side_b} | got {a.actor1} / {a.actor2}")
-    return {"headlines": n, "naming a side": n_named,
+    return {"part": part, "headlines": n, "naming a side": n_named,
             "all": {s: {k: round(c[k] / max(n, 1), 3) for k in KEYS} for s, c in counts.items()},
             "named": {s: {k: round(c[k] / max(n_named, 1), 3) for k in KEYS} for s, c in named_counts.items()},
             "misses": examples}
@@ -170,7 +170,8 @@ def score_ucdp(nlp: Language, data: Path, *, per_subset: int = 400, part: str = 
 
 def iter_ucdp_text(report: dict[str, Any]) -> Iterator[str]:
     """Lines of the UCDP part of the report."""
-    yield (f"UCDP validation headlines: {report['headlines']} ({report['naming a side']} name a side); "
+    yield (f"UCDP {report.get('part', VALIDATION)} headlines: {report['headlines']} "
+           f"({report['naming a side']} name a side); "
            "share right: actor1 / actor2 / both / a side named by actor1 or actor2")
     for s in report["all"]:
         a, b = report["all"][s], report["named"][s]

@@ -77,7 +77,7 @@ _STATE_NAME_WORDS = {"national", "armed", "defence", "defense", "royal", "federa
                      "of", "and", "ground", "land", "naval", "coast", "troops", "government", "regime"}
 _POLICE = re.compile(r"^(police|policem[ae]n|officers?|cops?|gendarmes?|riot ?police|constables?)$")
 _GOVERNMENT = re.compile(r"^(government|authorities|administration|ministry|minister|president|"
-                         r"leadership|officials?|cabinet|regime|state)$")
+                         r"leadership|officials?|cabinet|regime)$")
 _PROTESTERS = re.compile(r"^(protesters?|protestors?|demonstrators?|marchers?|activists?|crowds?|"
                          r"people|supporters?|strikers?|residents?|students?|workers?|teachers?|"
                          r"farmers?|employees?|women|youths?|members?|traders?|doctors?|nurses?)$")
@@ -519,7 +519,7 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
         # Azerbaijani troops had been advancing")
         hit = model.patient_threshold * model.fallback_scale
         armed = [s for s in merged if s.mention.inter in _ARMED_INTERS and not s.mention.name.startswith(
-            "Government of") and not s.mention.bare_state and s.patient < hit and _is_subject(s.mention.token)]
+            "Government of") and s.patient < hit and _is_subject(s.mention.token)]
         a1 = max(armed, key=lambda s: s.agent).mention if armed else None
     others = [s for s in merged if a1 is None or s.mention.name != a1.name]
     i2 = model.pick([(s.agent, s.patient) for s in others], "patient")
@@ -528,12 +528,15 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
                     key=lambda s: -s.agent)
     if a2 is None and a1 is not None:  # "X and Y clashed", "fighting between X and Y"
         a2 = next((s.mention for s in agents if s.mention.name != a1.name), None)
-    if a2 is None and a1 is not None and code in _VIOLENT | _RIOT | _STATEMENT_CODES:
+    if a2 is None and (a1 is not None or code in _VIOLENT) and code in _VIOLENT | _RIOT | _STATEMENT_CODES:
         # another armed party the sentence names is the other side ("clashed with police", "a ceasefire
         # proposed by the Russian peacekeeping contingent"), most likely the one that underwent it
-        armed = [s for s in merged if s.mention.inter in _ARMED_INTERS and s.mention.name != a1.name
-                 and not s.mention.name.startswith("Government of") and not s.mention.bare_state]
-        a2 = max(armed, key=lambda s: s.patient).mention if armed else None
+        # civilians the sentence names as undergoing it count too ("stormed a village and shot dead twelve
+        # villagers")
+        other = [s for s in merged if (a1 is None or s.mention.name != a1.name) and (
+            s.mention.inter in _ARMED_INTERS and not s.mention.name.startswith("Government of")
+            and not s.mention.bare_state or s.mention.inter == 7 and s.patient > s.agent)]
+        a2 = max(other, key=lambda s: s.patient).mention if other else None
 
     name1, inter1, assoc1 = (a1.name, a1.inter, a1.assoc) if a1 else (None, None, None)
     name2, inter2, assoc2 = (a2.name, a2.inter, a2.assoc) if a2 else (None, None, None)
@@ -560,8 +563,13 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
         inter2, assoc2 = 6, p.assoc if p else None
     elif code in _RIOT:
         r = pick({5})
+        if inter1 == 5 and name2 is None:
+            s = pick({1})
+            name2, inter2, assoc2 = (s.name, 1, None) if s else (None, None, None)
         if inter1 != 5:
             other = a1 if a1 is not None and a1.inter != 5 else a2
+            # rioters against the state forces the sentence names ("petrol bombs at a police station")
+            other = other or pick({1})
             name1 = r.name if r else (f"Rioters ({where})" if where else "Rioters")
             inter1, assoc1 = 5, r.assoc if r else None
             name2, inter2, assoc2 = (other.name, other.inter, other.assoc) if other else (None, None, None)
