@@ -152,11 +152,17 @@ class _Mention:
 
 
 def _entity(tok: Token) -> Span | None:
-    if tok.ent_type_:
-        for ent in tok.sent.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent
-    return None
+    """The entity a token is part of (found from the token's IOB tags, not by scanning the entities)."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
 
 
 def _entity_text(tok: Token) -> str:
@@ -285,7 +291,7 @@ def _group(tok: Token, country: str | None) -> tuple[str, int] | None:
 def _state_institution(tok: Token) -> str | None:
     """The state whose forces an organisation's name names: "Indian Naval Ship Sukanya" -> India."""
     ent = _entity(tok)
-    if ent is None or ent.label_ not in ("ORG", "FAC", "PRODUCT") or tok.i != ent.root.i:
+    if ent is None or tok.ent_type_ not in ("ORG", "FAC", "PRODUCT") or tok.i != ent.root.i:
         return None
     nat = next((country_of(t.text) for t in ent if country_of(t.text) and not _side_prefixed(t)), None)
     return nat if nat and any(_MILITARY.match(t.lower_) for t in ent) else None
@@ -294,7 +300,7 @@ def _state_institution(tok: Token) -> str | None:
 def _named_organisation(tok: Token) -> str | None:
     """An organisation's own name when it is not a state's: "Kachin Independence Army"."""
     ent = _entity(tok)
-    if ent is None or ent.label_ not in ("ORG", "NORP") or len(ent) < 2 or tok.i != ent.root.i:
+    if ent is None or tok.ent_type_ not in ("ORG", "NORP") or len(ent) < 2 or tok.i != ent.root.i:
         return None
     if _GOVERNMENT.match(ent.root.lower_) or _POLICE.match(ent.root.lower_):
         return None  # "the Russian Defence Ministry" is a government, named as one
@@ -446,11 +452,11 @@ def _resolve_pronoun(tok: Token, named: list[_Scored], antecedent: _Mention | No
 def _scored_participants(sent: Span, code: str, country: str | None, model: RoleModel,
                          antecedent: _Mention | None) -> tuple[list[_Scored], str | None]:
     family = event_family(code)
-    trigger = model.find_trigger(sent, family)
+    _trigger, scored = model.read(sent, family)
     named: list[_Scored] = []
     pronouns: list[tuple[Token, dict[str, float]]] = []
     best_instrument: tuple[float, Token | None] = (0.5, None)
-    for tok, probs in model.roles(sent, trigger, family):
+    for tok, probs in scored:
         if probs["instrument"] > best_instrument[0]:
             best_instrument = (probs["instrument"], tok)
         if negated(tok):

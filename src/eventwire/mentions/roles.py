@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.errors import Errors, UsageError
 from eventwire.mentions.countries import country_of
@@ -52,9 +52,11 @@ def role_candidates(sent: Span) -> list[Token]:
     shelling, "Israel's" air force), and proper-noun modifiers ("KIA outpost")."""
     seen: dict[int, Token] = {}
     doc = sent.doc
-    for chunk in doc.noun_chunks:
-        if sent.start <= chunk.root.i < sent.end:
-            seen.setdefault(chunk.root.i, chunk.root)
+    chunks = doc.noun_chunks_iterator  # on the sentence alone: Span.noun_chunks walks the whole document
+    if chunks is not None:
+        for start, end, _label in chunks(sent):
+            root = doc[start:end].root
+            seen.setdefault(root.i, root)
     for ent in sent.ents:
         if ent.label_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"):
             continue
@@ -115,17 +117,34 @@ def voice(tok: Token) -> str:
     return "active"
 
 
+def _negators(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+    """Indices of the words with a "not" (neg) child and of those with a "no" determiner, once per Doc."""
+    key = (id(doc), len(doc))
+    hit = _NEG_CACHE.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    neg = frozenset(t.head.i for t in doc if t.dep_ == "neg")
+    no = frozenset(t.head.i for t in doc if t.dep_ == "det" and t.lower_ in _NEG_DETS)
+    _NEG_CACHE.clear()  # one Doc at a time: the mentions stage reads an article's sentences in turn
+    _NEG_CACHE[key] = (doc, (neg, no))
+    return neg, no
+
+
+_NEG_CACHE: dict[tuple[int, int], tuple[Doc, tuple[frozenset[int], frozenset[int]]]] = {}
+
+
 def negated(tok: Token) -> bool:
     """True when the word's own clause is negated ("were not involved", "no Armenian forces",
     "did not intervene")."""
-    if any(c.dep_ == "det" and c.lower_ in _NEG_DETS for c in tok.children):
+    neg, no = _negators(tok.doc)
+    if tok.i in no:
         return True
     t = tok
     for _ in range(6):
-        if any(c.dep_ == "neg" for c in t.children):
+        if t.i in neg:
             return True
         if t.pos_ in ("VERB", "AUX") or t.head is t:
-            return t.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in t.children)
+            return False
         t = t.head
     return False
 
@@ -146,10 +165,12 @@ def _prep_of(tok: Token) -> str:
     return "-"
 
 
-def role_features(cand: Token, trigger: Token, family: str) -> list[str]:
-    """Feature strings of one candidate participant toward the event's trigger."""
+def role_features(cand: Token, trigger: Token, family: str, *, trigger_voice: str | None = None,
+                  trigger_negated: bool | None = None) -> list[str]:
+    """Feature strings of one candidate participant toward the event's trigger (the trigger's voice and
+    negation may be given when they were read once for all candidates)."""
     steps, lca = _path(cand, trigger)
-    v = voice(trigger)
+    v = trigger_voice if trigger_voice is not None else voice(trigger)
     path = " ".join(steps) if len(steps) <= 4 else f"{' '.join(steps[:2])} .. {' '.join(steps[-2:])}"
     short = " ".join(steps[:2])
     prep = _prep_of(cand)
@@ -180,7 +201,7 @@ def role_features(cand: Token, trigger: Token, family: str) -> list[str]:
         feats.append(f"head_of_trigger|tdep={trigger.dep_}")
     if negated(cand):
         feats.append("negated")
-    if negated(trigger):
+    if trigger_negated if trigger_negated is not None else negated(trigger):
         feats.append("trigger_negated")
     if cand.text[:1].isupper():
         feats.append("capitalised")
@@ -218,7 +239,8 @@ def trigger_features(tok: Token, family: str) -> list[str]:
 def hashed(feats: Sequence[str], bits: int = HASH_BITS) -> np.ndarray:
     """Distinct bucket indices of feature strings (crc32, stable across processes and machines)."""
     mask = (1 << bits) - 1
-    return np.unique(np.fromiter((zlib.crc32(f.encode("utf-8")) & mask for f in feats), dtype=np.int64))
+    idx = {zlib.crc32(f.encode("utf-8")) & mask for f in feats}
+    return np.fromiter(idx, dtype=np.int64, count=len(idx))
 
 
 def token_vector(tok: Token) -> np.ndarray:
@@ -237,13 +259,15 @@ def trigger_rows(toks: Sequence[Token], family: str) -> list[tuple[np.ndarray, n
 def role_rows(cands: Sequence[Token], trigger: Token, family: str) -> list[tuple[np.ndarray, np.ndarray]]:
     """The role model's input rows: hashed features, the candidate's and the trigger's vectors."""
     tv = token_vector(trigger)
-    return [(hashed(role_features(c, trigger, family)), np.concatenate([token_vector(c), tv])) for c in cands]
+    v, neg = voice(trigger), negated(trigger)
+    return [(hashed(role_features(c, trigger, family, trigger_voice=v, trigger_negated=neg)),
+             np.concatenate([token_vector(c), tv])) for c in cands]
 
 
 # --------------------------------------------------------------------------- model
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinearScorer:
     """A multinomial logistic regression over hashed features and dense vectors."""
 
@@ -251,12 +275,22 @@ class LinearScorer:
     W_dense: np.ndarray  # (n_classes, dense width)
     b: np.ndarray  # (n_classes,)
 
+    @functools.cached_property
+    def _by_feature(self) -> np.ndarray:
+        """The hashed weights one row per feature (2**HASH_BITS, n_classes): rows gather fast."""
+        return np.ascontiguousarray(self.W_hash.T)
+
     def scores(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Class probabilities, shape (len(rows), n_classes)."""
         if not rows:
             return np.zeros((0, len(self.b)), dtype=np.float32)
-        logits = np.stack([self.W_hash[:, idx].sum(axis=1) + self.W_dense @ dense for idx, dense in rows])
-        logits = logits + self.b
+        # one gather for every row's hashed features, summed per row; the dense part as one product
+        sizes = np.fromiter((len(idx) for idx, _d in rows), dtype=np.int64, count=len(rows))
+        gathered = self._by_feature[np.concatenate([idx for idx, _d in rows])]
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        hashed_part = np.add.reduceat(gathered, starts, axis=0) if len(gathered) else np.zeros((len(rows), len(self.b)))
+        hashed_part[sizes == 0] = 0.0
+        logits = hashed_part + np.stack([d for _i, d in rows]) @ self.W_dense.T + self.b
         if logits.shape[1] == 1:  # binary: one logit
             p = 1.0 / (1.0 + np.exp(-logits[:, 0]))
             return np.stack([1.0 - p, p], axis=1)
@@ -296,11 +330,28 @@ class RoleModel:
         p = self.trigger.scores(trigger_rows(toks, family))[:, 1]
         return toks[int(np.argmax(p))]
 
+    def read(self, sent: Span, family: str) -> tuple[Token, list[tuple[Token, dict[str, float]]]]:
+        """The sentence's trigger and its participants' roles; an event sentence is read once per family
+        (the mentions stage asks twice: before and after the codebook's ruling)."""
+        key = (id(sent.doc), len(sent.doc), sent.start, sent.end, family)
+        hit = _READ_CACHE.get(key)
+        if hit is not None and hit[0].doc is sent.doc:
+            return hit
+        trigger = self.find_trigger(sent, family)
+        out = (trigger, self.roles(sent, trigger, family))
+        if len(_READ_CACHE) >= 64:
+            _READ_CACHE.clear()
+        _READ_CACHE[key] = out
+        return out
+
     def roles(self, sent: Span, trigger: Token, family: str) -> list[tuple[Token, dict[str, float]]]:
         """Every candidate participant of the sentence with its role probabilities toward ``trigger``."""
         cands = [c for c in role_candidates(sent) if c.i != trigger.i]
         probs = self.role.scores(role_rows(cands, trigger, family))
         return [(c, dict(zip(ROLE_CLASSES, map(float, p), strict=True))) for c, p in zip(cands, probs, strict=True)]
+
+
+_READ_CACHE: dict[tuple[int, int, int, int, str], tuple[Token, list[tuple[Token, dict[str, float]]]]] = {}
 
 
 def _scorer(z, prefix: str) -> LinearScorer:
