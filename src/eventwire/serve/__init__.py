@@ -12,6 +12,7 @@ no inline script and no other origin (map tiles excepted, when configured).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.resources
 import threading
@@ -20,20 +21,22 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from eventwire import __version__, export, pipeline
-from eventwire.errors import Errors, EventwireError, UsageError
+from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.model import DECISION_ACTIONS, to_dict
+from eventwire.serve import listing
 from eventwire.serve.decisions import editable_fields, integer_fields, make_decision
 from eventwire.settings import Settings
-from eventwire.store import Store
+from eventwire.store import Store, queries
 
 # codes whose error means "no such thing" (HTTP 404) rather than a bad request
 NOT_FOUND = {Errors.E204.code, Errors.E245.code, Errors.E301.code}
+MAX_PAGE = 500  # events in one page of the list
 
 
 def web_files() -> Any:
@@ -115,18 +118,57 @@ def create_app(settings: Settings) -> FastAPI:
                 "actions": list(DECISION_ACTIONS), "editable_fields": [f for f in editable_fields() if f != "place"],
                 "integer_fields": integer_fields()}
 
-    @app.get("/api/events", summary="Events (ACLED columns, then eventwire's), filtered like 'eventwire export'")
-    def events(since: str | None = Query(None, description="YYYY-MM-DD"),
-               until: str | None = Query(None, description="YYYY-MM-DD"),
-               country: str | None = None, event_type: str | None = None, disputed: bool = False,
-               min_sources: int = 0) -> dict[str, Any]:
-        flt = export.EventFilter(since=_date(since, "since"), until=_date(until, "until"), country=country,
-                                 event_type=event_type, disputed=disputed, min_sources=min_sources)
+    @app.get("/api/events", summary="One page of events (ACLED columns, then eventwire's), filtered like "
+                                     "'eventwire export', sorted, with how many pass")
+    def events(where: queries.Where = Depends(_where),
+               sort: str = Query("date", description=f"one of {', '.join(queries.SORTS)} (last change)"),
+               order: str = Query("desc", description="asc or desc"),
+               limit: int = Query(50, ge=1, le=MAX_PAGE, description="events per page"),
+               offset: int = Query(0, ge=0, description="events to skip")) -> dict[str, Any]:
+        if sort not in queries.SORTS:
+            raise choice_error("sort", sort, queries.SORTS)
+        if order not in ("asc", "desc"):
+            raise choice_error("order", order, ("asc", "desc"))
         with store() as s:
-            ctx = export.Context(claims={c.id: c for c in s.claims()}, decisions=tuple(s.decisions()))
-            found = flt.apply(s.events())
-        rows = [export.event_row(e, export.acled_notes(e, ctx.claims), ctx) for e in found]
-        return {"total": len(rows), "events": rows}
+            return listing.page(s, where, sort=sort, descending=order == "desc", limit=limit, offset=offset)
+
+    @app.get("/api/summary", summary="Figures over every event that passes the filters (counted in the store)")
+    def summary(where: queries.Where = Depends(_where)) -> dict[str, Any]:
+        with store() as s:
+            return queries.summary(s.con, where)
+
+    @app.get("/api/facets", summary="What the filters offer: countries and types with their counts, the date range")
+    def facets() -> dict[str, Any]:
+        with store() as s:
+            return queries.facets(s.con)
+
+    @app.get("/api/timeline", summary="Events and fatalities (best, low, high) per day, week or month")
+    def timeline(where: queries.Where = Depends(_where)) -> dict[str, Any]:
+        with store() as s:
+            return queries.timeline(s.con, where)
+
+    @app.get("/api/map", summary="Events clustered for one zoom level of the map (cells of 64 screen pixels)")
+    def clusters(where: queries.Where = Depends(_where),
+                 zoom: int = Query(2, ge=0, le=20, description="the map's zoom level"),
+                 bbox: str | None = Query(None, description="west,south,east,north: only events inside")) -> dict[
+                     str, Any]:
+        with store() as s:
+            return queries.clusters(s.con, dataclasses.replace(where, bbox=_bbox(bbox)), zoom)
+
+    @app.get("/api/regions", summary="Events and fatalities per country (ISO3) or per first-level unit")
+    def regions(where: queries.Where = Depends(_where),
+                level: str = Query("country", description="country or admin1")) -> dict[str, Any]:
+        if level not in ("country", "admin1"):
+            raise choice_error("level", level, ("country", "admin1"))
+        with store() as s:
+            return queries.regions(s.con, where, level)
+
+    @app.get("/api/search", summary="Full-text search: events (note, actors, place, types) and articles (title, "
+                                     "text), best first, with the events an article is evidence of")
+    def search(q: str = Query(..., min_length=1, max_length=500, description="words to find"),
+               limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+        with store() as s:
+            return listing.search(s, q, limit)
 
     @app.get("/api/events/{event_id}", summary="One event with its claims, sources (text and evidence) and "
                                                "decisions")
@@ -164,10 +206,30 @@ def create_app(settings: Settings) -> FastAPI:
             if settings.review_rebuild:
                 pipeline.update_merged(s)
             # where the decision's mentions are now (a merge or split can change the event's id)
-            now = [e.id for e in s.events() if set(decision.mention_ids) & set(e.mention_ids)]
+            now = s.events_with_mentions(decision.mention_ids)
         return {"decision": to_dict(decision), "event_ids": now}
 
     return app
+
+
+def _where(since: str | None = Query(None, description="YYYY-MM-DD"),
+           until: str | None = Query(None, description="YYYY-MM-DD"),
+           country: str | None = Query(None, description="country name or ISO3"),
+           event_type: str | None = Query(None, description="event type or sub-event type"),
+           disputed: bool = False, min_sources: int = Query(0, ge=0)) -> queries.Where:
+    """The list filters every list, map and figure request takes (those of 'eventwire export')."""
+    return queries.Where(since=_date(since, "since"), until=_date(until, "until"), country=country,
+                         event_type=event_type, disputed=disputed, min_sources=min_sources)
+
+
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    if not value:
+        return None
+    try:
+        west, south, east, north = (float(x) for x in value.split(","))
+    except ValueError:
+        raise UsageError(Errors.E242, value=value, field="bbox", expected="west,south,east,north in degrees") from None
+    return west, south, east, north
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

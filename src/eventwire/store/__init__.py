@@ -35,6 +35,7 @@ from eventwire.model import (
     from_dict,
     to_dict,
 )
+from eventwire.store import derived
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
 T = TypeVar("T")
@@ -69,6 +70,11 @@ class Store:
             self._migrate()
         else:
             self._check_version()
+        if read_only:
+            derived.ensure(self.con, writable=False)
+        else:
+            with self.transaction():
+                derived.ensure(self.con, writable=True)
 
     # ------------------------------------------------------------------ schema
 
@@ -185,6 +191,7 @@ class Store:
             self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
             # an input that failed before and now reads fine leaves quarantine
             self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
+            derived.index_articles(self.con, [article.id])
         return "new"
 
     def add_failure(self, failure: InputFailure) -> None:
@@ -334,6 +341,9 @@ class Store:
                 self.con.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)", [aid, extractor])
             if state is not None:
                 self.con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)", list(state))
+            # the list rows and search index of every event written or removed
+            derived.refresh_events(self.con, None if reset else [*(e.id for e in events), *(removed_events or {})])
+            derived.keep_sorted(self.con)
 
     def events(self, ids: Iterable[str] | None = None) -> list[Event]:
         """Stored events (all, or the given ids), by date then id."""
@@ -341,6 +351,12 @@ class Store:
             return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
         return list(self._records("events", Event, "WHERE id IN (SELECT unnest(?))", [list(ids)],
                                   "ORDER BY event_date NULLS LAST, id"))
+
+    def events_with_mentions(self, mention_ids: Iterable[str]) -> list[str]:
+        """Ids of the events holding any of these mentions, by id."""
+        rows = self.con.execute("SELECT id FROM events WHERE list_has_any(CAST(mention_ids AS VARCHAR[]), "
+                                "CAST(? AS VARCHAR[])) ORDER BY id", [list(mention_ids)]).fetchall()
+        return [r[0] for r in rows]
 
     def event(self, event_id: str) -> Event | None:
         """One event by id, alias or unique id prefix."""
@@ -402,10 +418,17 @@ class Store:
         """Store a reviewer's decision (kept across re-runs; the same id is stored once)."""
         with self.transaction():
             self._insert("decisions", decision)
+            derived.refresh_events(self.con, derived.event_ids_of_decision(
+                self.con, decision.event_id, decision.mention_ids, decision.article_ids))
 
     def decisions(self) -> list[Decision]:
         """Every reviewer's decision, oldest first."""
         return list(self._records("decisions", Decision, order="ORDER BY made_at, id"))
+
+    def claims_by_id(self, claim_ids: Iterable[str]) -> list[Claim]:
+        """Stored claims with the given ids."""
+        return list(self._records("claims", Claim, "WHERE id IN (SELECT unnest(?))", [list(claim_ids)],
+                                  "ORDER BY article_id, id"))
 
     def claim_mentions(self) -> dict[str, str]:
         """claim id -> the id of the mention it belongs to."""
