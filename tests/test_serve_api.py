@@ -103,7 +103,7 @@ def test_decisions_are_tied_to_mentions_and_shown_in_exports(client: TestClient)
     log = client.get("/api/decisions").json()["decisions"]
     assert [d["action"] for d in log] == ["confirm", "edit"] and log[0]["reason"] == "three outlets"
     # every export shows the review state
-    with Store(client.db, read_only=True) as store:  # type: ignore[attr-defined]
+    with Store(client.db) as store:  # type: ignore[attr-defined]
         rows, _ = export.rows_of("events", store, "acled-csv")
     row = next(r for r in rows if r["event_id_cnty"] == eid)
     assert row["reviewed"] and row["decision_ids"] == after["decision_ids"]

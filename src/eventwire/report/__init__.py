@@ -80,8 +80,12 @@ def report_data(store: Store, settings: Settings, flt: export.EventFilter | None
     details = {e.id: export.event_record(e, ctx) for e in events}
     used = {s["article_id"] for d in details.values() for s in d["sources"]}
     relations = {r.article_id: r for r in store.relations(sorted(used))}
-    stories = {s.id: export.story_record(s, ctx.articles, relations) for s in store.stories()
-               if set(s.event_ids) & set(details) or set(s.article_ids) & used}
+    story_ids = {e.story_id for e in events if e.story_id} | {r.story_id for r in relations.values() if r.story_id}
+    found = store.stories(story_ids)
+    in_stories = {a for st in found for a in st.article_ids}
+    relations |= {r.article_id: r for r in store.relations(sorted(in_stories - set(relations)))}
+    articles = ctx.articles | {a.id: a for a in store.articles(sorted(in_stories - set(ctx.articles)))}
+    stories = {st.id: export.story_record(st, articles, relations) for st in found}
     left_out = total - len(ids)
     note = f"{total:,} events"
     if left_out:

@@ -2,8 +2,10 @@
 
 Reviewers list, filter and map events, read each event's sources side by side with the evidence
 sentences highlighted, and record decisions (confirm, edit a field, merge, split, mark an article
-irrelevant), each kept with who, when and why, tied to mention and article ids. The store is opened
-for each request and closed after it, so ``eventwire run`` can add articles while the app is up.
+irrelevant), each kept with who, when and why, tied to mention and article ids. Lists, figures, the map
+and search are computed in the store a page at a time (``store.queries``). The store is opened by the
+first request of a page and closed a second after the last, so ``eventwire run`` can add articles while
+the app is up.
 
 Article text, titles, outlets and URLs are untrusted: the API returns them as JSON data, the UI puts
 them into the page only as text, and every response carries a Content-Security-Policy that allows
@@ -16,6 +18,7 @@ import dataclasses
 import datetime as dt
 import importlib.resources
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -71,15 +74,16 @@ def create_app(settings: Settings) -> FastAPI:
     """The app over the store at ``settings.db`` (the OpenAPI schema is at /openapi.json)."""
     app = FastAPI(title="eventwire review", version=__version__, docs_url=None, redoc_url=None,
                   description="Events, their sources and claims, and reviewers' decisions.")
-    lock = threading.Lock()  # one store connection at a time: DuckDB allows one writer
     csp = content_security_policy(settings.map_tiles)
     local = settings.host in ("127.0.0.1", "localhost", "::1")
+    held = _HeldStore(settings.db)
+    app.router.on_shutdown.append(held.close)
 
     @contextmanager
-    def store() -> Iterator[Store]:
+    def store(write: bool = False) -> Iterator[Store]:
         if not settings.db.exists():
             raise UsageError(Errors.E301, path=settings.db)
-        with lock, Store(settings.db) as s:
+        with held.use() as s:
             yield s
 
     @app.middleware("http")
@@ -187,7 +191,7 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/api/stories/{story_id}", summary="One story: its articles, events and copy/rewrite relations")
     def story(story_id: str) -> dict[str, Any]:
         with store() as s:
-            found = next((x for x in s.stories() if x.id == story_id), None)
+            found = next(iter(s.stories([story_id])), None)
             if found is None:
                 raise UsageError(Errors.E204, event_id=story_id, db=settings.db.name)
             return export.story_record(found, {a.id: a for a in s.articles(found.article_ids)},
@@ -210,6 +214,49 @@ def create_app(settings: Settings) -> FastAPI:
         return {"decision": to_dict(decision), "event_ids": now}
 
     return app
+
+
+class _HeldStore:
+    """The store, opened by the first request of a page's burst of requests and closed once no request came for
+    ``IDLE_S`` seconds, so ``eventwire run`` (another process) can add articles between bursts: opening a large
+    store costs more than most of the requests a page makes. One request at a time (DuckDB allows one writer)."""
+
+    IDLE_S = 1.0
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self.store: Store | None = None
+        self.last = 0.0
+        self.janitor: threading.Thread | None = None
+
+    @contextmanager
+    def use(self) -> Iterator[Store]:
+        with self.lock:
+            if self.store is None:
+                self.store = Store(self.path)
+            try:
+                yield self.store
+            finally:
+                self.last = time.monotonic()
+                if self.janitor is None:
+                    self.janitor = threading.Thread(target=self._close_when_idle, daemon=True)
+                    self.janitor.start()
+
+    def close(self) -> None:
+        """Close the store now (the app stops)."""
+        with self.lock:
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+
+    def _close_when_idle(self) -> None:
+        while True:
+            time.sleep(self.IDLE_S / 4)
+            with self.lock:
+                if self.store is not None and time.monotonic() - self.last >= self.IDLE_S:
+                    self.store.close()
+                    self.store = None
 
 
 def _where(since: str | None = Query(None, description="YYYY-MM-DD"),

@@ -33,8 +33,13 @@ def page(store: Store, where: queries.Where, *, sort: str, descending: bool, lim
 
 def _best_sentence(text: str, stems: set[str]) -> dict[str, Any] | None:
     """The sentence of ``text`` holding most of the search's terms, with its offsets."""
+    # only sentences holding the start of a term are read word by word
+    starts = re.compile("|".join(re.escape(t[:-1] if len(t) > 4 else t) for t in stems), re.IGNORECASE) if stems \
+        else None
     best, best_n = None, 0
     for m in _SENTENCE.finditer(text):
+        if starts is None or not starts.search(m.group()):
+            continue
         n = len(stems & set(derived.words(m.group())))
         if n > best_n:
             best, best_n = m, n
@@ -49,46 +54,38 @@ def search(store: Store, q: str, limit: int = 20) -> dict[str, Any]:
     """Events (by their note, actors, place and types) and articles (by title and text) matching the words of
     ``q``, best first; each article with the events that cite it and the sentence that matched, each event with
     its evidence sentences."""
-    terms = queries.query_terms(store.con, q)
-    stems = set(terms)
-    n_events, event_hits = queries.search(store.con, terms, "event", limit)
-    n_articles, article_hits = queries.search(store.con, terms, "article", limit)
-    rows = queries.list_rows(store.con, [i for i, _, _ in event_hits])
-    found = {e.id: e for e in store.events([i for i, _, _ in event_hits])}
-    mentions = {m.id: m for m in store.mentions_by_id([m for e in found.values() for m in e.mention_ids])}
+    con = store.con
+    terms = queries.query_terms(con, q)
+    n_events, event_hits = queries.search(con, terms, "event", limit)
+    n_articles, article_hits = queries.search(con, terms, "article", limit)
+    rows = queries.list_rows(con, [i for i, _, _ in event_hits])
+    evidence = queries.event_evidence(con, [i for i, _, _ in event_hits])
     events = []
     for eid, score, matched in event_hits:
-        if eid not in rows:
-            continue
-        e = found.get(eid)
-        evidence = [{"article_id": m.article_id, "text": ev.text, "start": ev.start, "end": ev.end}
-                    for mid in (e.mention_ids if e else ()) if (m := mentions.get(mid)) for ev in m.evidence[:1]]
-        events.append(rows[eid] | {"score": round(score, 3), "all_terms": matched == len(terms),
-                                   "notes": e.notes if e else "", "evidence": evidence[:3]})
+        if eid in rows:
+            notes, found = evidence.get(eid, ("", []))
+            events.append(rows[eid] | {"score": round(score, 3), "all_terms": matched == len(terms), "notes": notes,
+                                       "evidence": found[:3]})
     article_ids = [i for i, _, _ in article_hits]
-    articles = {a.id: a for a in store.articles(article_ids)}
-    cited = queries.articles_events(store.con, article_ids)
-    labels = queries.list_rows(store.con, sorted({e for es in cited.values() for e in es}))
-    art_mentions: dict[str, list[Any]] = {}
-    for m in store.mentions(article_ids):
-        art_mentions.setdefault(m.article_id, []).append(m)
+    articles = queries.articles_meta(con, article_ids)
+    cited = queries.articles_events(con, article_ids)
+    labels = queries.list_rows(con, sorted({e for es in cited.values() for e in es}))
+    sentences = queries.article_evidence(con, article_ids)
     out_articles = []
     for aid, score, matched in article_hits:
         a = articles.get(aid)
         if a is None:
             continue
-        events_of = []
-        for eid in cited.get(aid, [])[:5]:
-            r = labels.get(eid, {})
-            # the sentence this article gives as the event's evidence
-            ev = next((ev for m in art_mentions.get(aid, []) for ev in m.evidence), None)
-            events_of.append({"event_id": eid, "event_date": r.get("event_date"), "sub_event_type": r.get(
-                "sub_event_type"), "location": r.get("location"), "country": r.get("acled_country"),
-                "evidence": {"text": ev.text, "start": ev.start, "end": ev.end} if ev else None})
-        out_articles.append({"article_id": aid, "title": a.title, "outlet": a.outlet, "url": a.url,
-                             "published": a.published.isoformat() if a.published else None,
-                             "score": round(score, 3), "all_terms": matched == len(terms),
-                             "match": _best_sentence(a.text, stems), "events": events_of})
+        events_of = [{"event_id": eid, "event_date": labels.get(eid, {}).get("event_date"),
+                      "sub_event_type": labels.get(eid, {}).get("sub_event_type"),
+                      "location": labels.get(eid, {}).get("location"),
+                      "country": labels.get(eid, {}).get("acled_country"),
+                      # the sentence this article gives as the event's evidence
+                      "evidence": sentences.get((aid, eid))} for eid in cited.get(aid, [])[:5]]
+        out_articles.append({"article_id": aid, "title": a["title"], "outlet": a["outlet"], "url": a["url"],
+                             "published": a["published"], "score": round(score, 3),
+                             "all_terms": matched == len(terms), "match": _best_sentence(a["text"], set(terms)),
+                             "events": events_of})
     return {"q": q, "terms": terms, "events_total": n_events, "articles_total": n_articles, "events": events,
             "articles": out_articles}
 

@@ -94,6 +94,11 @@ class Store:
     def _migrate(self) -> None:
         self._check_version()
         version = self.schema_version()
+        # the record columns this code writes: a store that has them all needs no column check (the check
+        # reads the catalog table by table, the slowest part of opening a store)
+        layout = json.dumps({name: columns(t) for name, t in TABLES.items()}, sort_keys=True)
+        if version == SCHEMA_VERSION and self._meta("columns") == layout:
+            return
         with self.transaction():
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](self.con)
@@ -101,6 +106,11 @@ class Store:
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
                 )
             additive_columns(self.con)
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('columns', ?)", [layout])
+
+    def _meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
 
     def close(self) -> None:
         """Close the connection (a checkpoint makes the file self-contained)."""
@@ -141,6 +151,24 @@ class Store:
         marks = ", ".join("?" for _ in cols)
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         self.con.execute(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
+
+    def bulk_insert(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None) -> None:
+        """Insert many records of one table at once (a loader's path: no duplicate checks, no derived rows;
+        call ``rebuild_derived`` after the last batch)."""
+        import pyarrow as pa
+
+        cols = columns(TABLES[table])
+        data = {name: [_db_value(sql_type, (extras[i] if extras and name in extras[i] else {}).get(
+            name, getattr(r, name, None))) for i, r in enumerate(records)] for name, sql_type in cols}
+        batch = pa.table(data)  # noqa: F841 - read by name in the SQL below
+        names = ", ".join(f'"{c}"' for c, _ in cols)
+        with self.transaction():
+            self.con.execute(f'INSERT OR IGNORE INTO "{table}" ({names}) SELECT {names} FROM batch')
+
+    def rebuild_derived(self) -> None:
+        """Recompute the list table and the full-text index from every record (after ``bulk_insert``)."""
+        with self.transaction():
+            derived.rebuild(self.con)
 
     def _records(self, table: str, cls: type[T], where: str = "", params: Sequence[Any] = (),
                  order: str = "") -> Iterator[T]:
@@ -394,9 +422,11 @@ class Store:
         return list(self._records("episodes", Episode, "WHERE id IN (SELECT unnest(?))", [list(ids)],
                                   "ORDER BY event_date NULLS LAST, id"))
 
-    def stories(self) -> list[Story]:
-        """Stored stories."""
-        return list(self._records("stories", Story, order="ORDER BY id"))
+    def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
+        """Stored stories (all, or the given ids), by id."""
+        if ids is None:
+            return list(self._records("stories", Story, order="ORDER BY id"))
+        return list(self._records("stories", Story, "WHERE id IN (SELECT unnest(?))", [list(ids)], "ORDER BY id"))
 
     def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
         """How each article relates to its story (original, copy, rewrite, aggregation), by article."""

@@ -20,6 +20,7 @@ sort are appended, and the table is sorted again when they pass a fifth of it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -48,6 +49,7 @@ _VOWEL = re.compile("[aeiouy]")
 _WORD = re.compile(r"[^\W_]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The light stemmer in Python (the same rules as the SQL macros; used to find matching sentences)."""
     w = word

@@ -8,6 +8,7 @@ they are SQL over ``event_list`` so a page of 100,000 events never leaves DuckDB
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -202,7 +203,7 @@ def search(con: Any, terms: list[str], kind: str, limit: int = 20) -> tuple[int,
         "s AS (SELECT p.doc, sum(ln(1 + (n.n - df.df + 0.5) / (df.df + 0.5)) * p.tf * 2.2 "
         "/ (p.tf + 1.2 * (0.25 + 0.75 * d.len / n.avgdl))) AS score, count(*) AS matched "
         f"FROM p JOIN df USING (term) JOIN {docs} d USING (doc) CROSS JOIN n GROUP BY p.doc) "
-        f"SELECT d.id, s.score, s.matched, count(*) FILTER (WHERE s.matched = ?) OVER () FROM s JOIN {docs} d "
+        f"SELECT d.id, s.score, s.matched, (SELECT count(*) FROM s WHERE matched = ?) FROM s JOIN {docs} d "
         "USING (doc) ORDER BY s.matched DESC, s.score DESC, d.id LIMIT ?",
         [*terms, len(terms), limit]).fetchall()
     total = int(rows[0][3]) if rows else 0
@@ -217,6 +218,40 @@ def articles_events(con: Any, article_ids: list[str]) -> dict[str, list[str]]:
     for a, e in rows:
         out.setdefault(a, []).append(e)
     return out
+
+
+def event_evidence(con: Any, ids: list[str]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """event id -> (its note, the first evidence sentence of each of its mentions with the article's id)."""
+    rows = con.execute(
+        "WITH em AS (SELECT id, notes, unnest(CAST(mention_ids AS VARCHAR[])) AS mid FROM events "
+        "WHERE id IN (SELECT unnest(?))) "
+        "SELECT em.id, any_value(em.notes), list({'article_id': m.article_id, 'evidence': m.evidence->'$[0]'} "
+        "ORDER BY m.article_id) FILTER (WHERE m.id IS NOT NULL) FROM em LEFT JOIN mentions m ON m.id = em.mid "
+        "GROUP BY em.id", [ids]).fetchall()
+    out = {}
+    for eid, notes, found in rows:
+        evidence = [json.loads(x["evidence"]) | {"article_id": x["article_id"]} for x in found or []
+                    if x["evidence"] is not None]
+        out[eid] = (notes or "", evidence)
+    return out
+
+
+def article_evidence(con: Any, article_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(article id, event id) -> the first evidence sentence the article gives for the event."""
+    rows = con.execute(
+        "WITH em AS (SELECT ea.article_id, ea.event_id, unnest(CAST(e.mention_ids AS VARCHAR[])) AS mid "
+        "FROM event_articles ea JOIN events e ON e.id = ea.event_id WHERE ea.article_id IN (SELECT unnest(?))) "
+        "SELECT em.article_id, em.event_id, arg_min(m.evidence->'$[0]', m.mention_index) FROM em "
+        "JOIN mentions m ON m.id = em.mid AND m.article_id = em.article_id GROUP BY ALL", [article_ids]).fetchall()
+    return {(a, e): json.loads(ev) for a, e, ev in rows if ev is not None}
+
+
+def articles_meta(con: Any, article_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """article id -> title, outlet, url, publication date and text."""
+    cur = con.execute("SELECT id, title, outlet, url, published, text FROM articles WHERE id IN (SELECT unnest(?))",
+                      [article_ids])
+    return {r[0]: {"title": r[1], "outlet": r[2], "url": r[3], "published": r[4].isoformat() if r[4] else None,
+                   "text": r[5]} for r in cur.fetchall()}
 
 
 def list_rows(con: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -235,5 +270,5 @@ def list_rows(con: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-__all__ = ["SORTS", "Where", "articles_events", "clusters", "event_page", "facets", "list_rows", "query_terms",
-           "regions", "search", "summary", "timeline"]
+__all__ = ["SORTS", "Where", "article_evidence", "articles_events", "articles_meta", "clusters", "event_evidence",
+           "event_page", "facets", "list_rows", "query_terms", "regions", "search", "summary", "timeline"]

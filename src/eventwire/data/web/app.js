@@ -425,7 +425,7 @@
         h("td", {}, [...new Set([e.location, e.acled_country].filter(Boolean))].join(", ")),
         h("td", {}, [e.actor1, e.actor2].filter(Boolean).join(" / ")),
         h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)), h("td", {}, fmt(e.notes)),
-        h("td", {}, (e.evidence || []).slice(0, 1).map((ev) => h("a", { href: focus(e.id, ev.article_id, ev), class: "evidence-link" }, ev.text)))))),
+        h("td", {}, (e.evidence || []).slice(0, 1).map((ev) => h("a", { href: focus(e.id, ev.article_id, ev), class: "evidence-link" }, ev.text))))),
       { id: "search-events" }),
       h("h2", {}, `Articles (${r.articles_total} with every term)`),
       h("div", { id: "search-articles" }, r.articles.map((a) => h("section", { class: "search-article", dataset: { article: a.article_id } },
@@ -436,7 +436,7 @@
             `${fmt(e.event_date)} ${fmt(e.sub_event_type)} — ${[e.location, e.country].filter(Boolean).join(", ")}`),
           a.match ? [" · ", h("a", { href: focus(e.event_id, a.article_id, a.match), class: "match-link" }, "the matching sentence")] : null,
           e.evidence ? h("div", { class: "evidence" }, "evidence: ", e.evidence.text) : null)))
-          : h("p", { class: "note" }, "no event cites this article"))));
+          : h("p", { class: "note" }, "no event cites this article")))));
   }
 
   function highlighted(text, spans) {
