@@ -175,10 +175,11 @@ def _serve(db: Path) -> tuple[str, object]:
         port = s.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(create_app(Settings.from_env(db=db, map_tiles="")), host="127.0.0.1",
                                            port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     while not server.started:
         time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server
+    return f"http://127.0.0.1:{port}", (server, thread)
 
 
 def _get(url: str) -> tuple[float, int, bytes]:
@@ -241,7 +242,8 @@ def main() -> None:
             times.append(took)
             size = len(body)
         results.append((label, path, statistics.median(times), size))
-    server.should_exit = True  # type: ignore[attr-defined]
+    server[0].should_exit = True  # type: ignore[index]
+    server[1].join(timeout=30)  # type: ignore[index]
     floor = results[0][2]
     print(f"store: {db} ({args.events:,} events), {db.stat().st_size / 2**20:.0f} MiB on disk")
     print(f"{'call':22} {'median ms':>9} {'x meta':>7} {'KB':>7}  path")

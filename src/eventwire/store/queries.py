@@ -236,14 +236,19 @@ def event_evidence(con: Any, ids: list[str]) -> dict[str, tuple[str, list[dict[s
     return out
 
 
-def article_evidence(con: Any, article_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
-    """(article id, event id) -> the first evidence sentence the article gives for the event."""
+def article_evidence(con: Any, cited: dict[str, list[str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(article id, event id) -> the first evidence sentence the article gives for the event, for the events
+    that cite each article (``articles_events``)."""
+    event_ids = sorted({e for es in cited.values() for e in es})
+    if not event_ids:
+        return {}
     rows = con.execute(
-        "WITH em AS (SELECT ea.article_id, ea.event_id, unnest(CAST(e.mention_ids AS VARCHAR[])) AS mid "
-        "FROM event_articles ea JOIN events e ON e.id = ea.event_id WHERE ea.article_id IN (SELECT unnest(?))) "
-        "SELECT em.article_id, em.event_id, arg_min(m.evidence->'$[0]', m.mention_index) FROM em "
-        "JOIN mentions m ON m.id = em.mid AND m.article_id = em.article_id GROUP BY ALL", [article_ids]).fetchall()
-    return {(a, e): json.loads(ev) for a, e, ev in rows if ev is not None}
+        "WITH em AS (SELECT id AS event_id, unnest(CAST(mention_ids AS VARCHAR[])) AS mid FROM events "
+        "WHERE id IN (SELECT unnest(?))) "
+        "SELECT m.article_id, em.event_id, arg_min(m.evidence->'$[0]', m.mention_index) FROM em "
+        "JOIN mentions m ON m.id = em.mid WHERE m.article_id IN (SELECT unnest(?)) GROUP BY ALL",
+        [event_ids, sorted(cited)]).fetchall()
+    return {(a, e): json.loads(ev) for a, e, ev in rows if ev is not None and e in cited.get(a, ())}
 
 
 def articles_meta(con: Any, article_ids: list[str]) -> dict[str, dict[str, Any]]:

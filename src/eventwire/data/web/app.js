@@ -259,7 +259,7 @@
       clusterLayer.clearLayers();
       for (const c of r.cells) {
         const one = c.count === 1;
-        const size = one ? 12 : Math.round(22 + 10 * Math.log10(c.count));
+        const size = one ? 12 : Math.round(20 + 6 * Math.log10(c.count));
         const icon = L.divIcon({
           className: `cluster${one ? " single" : ""}${c.disputed ? " has-disputed" : ""}`, iconSize: [size, size],
           html: h("span", {}, one ? "" : c.count >= 10000 ? `${Math.round(c.count / 1000)}k` : String(c.count)),
@@ -273,7 +273,7 @@
         });
         m.addTo(clusterLayer);
       }
-      count.textContent = `${r.events} events on the map in ${r.cells.length} ${r.cells.length === 1 ? "cluster" : "clusters"} (zoom ${z})`;
+      count.textContent = `${r.events.toLocaleString("en")} events on the map in ${r.cells.length} ${r.cells.length === 1 ? "cluster" : "clusters"} (zoom ${z})`;
       el.dataset.clusters = String(r.cells.length);
     }
 
@@ -351,7 +351,7 @@
     return h("div", { class: "summary", id: "summary" },
       item("events", s.events.toLocaleString("en")),
       item("fatalities (ACLED's count)", s.fatalities.toLocaleString("en")),
-      item("fatalities (best, low–high)", `${s.fatalities_best} (${s.fatalities_low}–${s.fatalities_high})`),
+      item("fatalities (best, low–high)", `${s.fatalities_best.toLocaleString("en")} (${s.fatalities_low.toLocaleString("en")}–${s.fatalities_high.toLocaleString("en")})`),
       item("disputed", s.disputed), item("reviewed", s.reviewed), item("countries", s.countries));
   }
 
@@ -616,7 +616,7 @@
 
   async function disputesPage() {
     // the disputed events with the largest tolls first, a page of them
-    const page = await source.page({ disputed: true }, "fatalities", "desc", 0, 100);
+    const page = await source.page({ disputed: true }, "fatalities", "desc", 0, 25);
     const details = await Promise.all(page.events.map((e) => source.event(e.event_id_cnty).catch(() => null)))
       .then((ds) => ds.filter(Boolean));
     show(
