@@ -35,6 +35,7 @@ from eventwire.model import (
     from_dict,
     to_dict,
 )
+from eventwire.store import derived
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
 T = TypeVar("T")
@@ -69,6 +70,11 @@ class Store:
             self._migrate()
         else:
             self._check_version()
+        if read_only:
+            derived.ensure(self.con, writable=False)
+        else:
+            with self.transaction():
+                derived.ensure(self.con, writable=True)
 
     # ------------------------------------------------------------------ schema
 
@@ -88,6 +94,10 @@ class Store:
     def _migrate(self) -> None:
         self._check_version()
         version = self.schema_version()
+        # a current store that has every column the records need is left as it is (one catalog read; the
+        # migration's own check reads the catalog table by table, the slowest part of opening a store)
+        if version == SCHEMA_VERSION and self._has_all_columns():
+            return
         with self.transaction():
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](self.con)
@@ -95,6 +105,11 @@ class Store:
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
                 )
             additive_columns(self.con)
+
+    def _has_all_columns(self) -> bool:
+        have = set(self.con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                                    "WHERE database_name = current_database()").fetchall())
+        return all((name, col) in have for name, t in TABLES.items() for col, _ in columns(t))
 
     def close(self) -> None:
         """Close the connection (a checkpoint makes the file self-contained)."""
@@ -135,6 +150,24 @@ class Store:
         marks = ", ".join("?" for _ in cols)
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         self.con.execute(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
+
+    def bulk_insert(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None) -> None:
+        """Insert many records of one table at once (a loader's path: no duplicate checks, no derived rows;
+        call ``rebuild_derived`` after the last batch)."""
+        import pyarrow as pa
+
+        cols = columns(TABLES[table])
+        data = {name: [_db_value(sql_type, (extras[i] if extras and name in extras[i] else {}).get(
+            name, getattr(r, name, None))) for i, r in enumerate(records)] for name, sql_type in cols}
+        batch = pa.table(data)  # noqa: F841 - read by name in the SQL below
+        names = ", ".join(f'"{c}"' for c, _ in cols)
+        with self.transaction():
+            self.con.execute(f'INSERT OR IGNORE INTO "{table}" ({names}) SELECT {names} FROM batch')
+
+    def rebuild_derived(self) -> None:
+        """Recompute the list table and the full-text index from every record (after ``bulk_insert``)."""
+        with self.transaction():
+            derived.rebuild(self.con)
 
     def _records(self, table: str, cls: type[T], where: str = "", params: Sequence[Any] = (),
                  order: str = "") -> Iterator[T]:
@@ -185,6 +218,7 @@ class Store:
             self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
             # an input that failed before and now reads fine leaves quarantine
             self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
+            derived.index_articles(self.con, [article.id])
         return "new"
 
     def add_failure(self, failure: InputFailure) -> None:
@@ -334,6 +368,9 @@ class Store:
                 self.con.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)", [aid, extractor])
             if state is not None:
                 self.con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)", list(state))
+            # the list rows and search index of every event written or removed
+            derived.refresh_events(self.con, None if reset else [*(e.id for e in events), *(removed_events or {})])
+            derived.keep_sorted(self.con)
 
     def events(self, ids: Iterable[str] | None = None) -> list[Event]:
         """Stored events (all, or the given ids), by date then id."""
@@ -341,6 +378,12 @@ class Store:
             return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
         return list(self._records("events", Event, "WHERE id IN (SELECT unnest(?))", [list(ids)],
                                   "ORDER BY event_date NULLS LAST, id"))
+
+    def events_with_mentions(self, mention_ids: Iterable[str]) -> list[str]:
+        """Ids of the events holding any of these mentions, by id."""
+        rows = self.con.execute("SELECT id FROM events WHERE list_has_any(CAST(mention_ids AS VARCHAR[]), "
+                                "CAST(? AS VARCHAR[])) ORDER BY id", [list(mention_ids)]).fetchall()
+        return [r[0] for r in rows]
 
     def event(self, event_id: str) -> Event | None:
         """One event by id, alias or unique id prefix."""
@@ -378,9 +421,11 @@ class Store:
         return list(self._records("episodes", Episode, "WHERE id IN (SELECT unnest(?))", [list(ids)],
                                   "ORDER BY event_date NULLS LAST, id"))
 
-    def stories(self) -> list[Story]:
-        """Stored stories."""
-        return list(self._records("stories", Story, order="ORDER BY id"))
+    def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
+        """Stored stories (all, or the given ids), by id."""
+        if ids is None:
+            return list(self._records("stories", Story, order="ORDER BY id"))
+        return list(self._records("stories", Story, "WHERE id IN (SELECT unnest(?))", [list(ids)], "ORDER BY id"))
 
     def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
         """How each article relates to its story (original, copy, rewrite, aggregation), by article."""
@@ -402,10 +447,17 @@ class Store:
         """Store a reviewer's decision (kept across re-runs; the same id is stored once)."""
         with self.transaction():
             self._insert("decisions", decision)
+            derived.refresh_events(self.con, derived.event_ids_of_decision(
+                self.con, decision.event_id, decision.mention_ids, decision.article_ids))
 
     def decisions(self) -> list[Decision]:
         """Every reviewer's decision, oldest first."""
         return list(self._records("decisions", Decision, order="ORDER BY made_at, id"))
+
+    def claims_by_id(self, claim_ids: Iterable[str]) -> list[Claim]:
+        """Stored claims with the given ids."""
+        return list(self._records("claims", Claim, "WHERE id IN (SELECT unnest(?))", [list(claim_ids)],
+                                  "ORDER BY article_id, id"))
 
     def claim_mentions(self) -> dict[str, str]:
         """claim id -> the id of the mention it belongs to."""
