@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from eventwire import pipeline
 from eventwire.errors import UsageError
 from eventwire.serve import auth, create_app
 from eventwire.settings import Settings

@@ -117,6 +117,9 @@ class Errors(metaclass=_Registry):
     E165 = "{source}: more than {limit} redirects."
     E166 = "{source}: a sitemap listing {count} page URLs; pass --fetch to read the pages."
     E167 = "{source}: URL lists nested more than {depth} deep (a fetched list of URLs lists more URL lists)."
+    E168 = "{source}: the response took longer than fetch_timeout ({limit} s) to arrive; refused."
+    E169 = ("{source}: more than {limit} bad records; the {count} after them are counted here, not listed. Check "
+            "the file's format and --field mapping.")
     E171 = ("{source}: extraction failed ({reason}). The article stays stored and is not retried by this "
             "version; report the file with this message.")
 
