@@ -7,10 +7,15 @@ memory stays bounded, and the good input beside it is read as if it were alone.
 from __future__ import annotations
 
 import gzip
+import http.server
 import io
 import json
+import socket
+import threading
+import time
 import tracemalloc
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -198,3 +203,87 @@ def test_nul_bytes_and_mixed_scripts_are_stored(tmp_path: Path) -> None:
         texts = {a.source.rsplit("/", 1)[-1]: a.text for a in store.articles()}
     assert "القصف" in texts["mixed.txt"] and "警方" in texts["mixed.txt"]
     assert "Kabul" in texts["late-nul.txt"] and "Kabul" in texts["nul.jsonl:1"]
+
+
+# --------------------------------------------------------------------------- the fetcher's limits, on 127.0.0.1
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        port = self.server.server_address[1]
+        if self.path == "/to-private":  # a public page redirecting into the local network
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{port}/secret")
+            self.end_headers()
+        elif self.path == "/drip":  # a byte at a time: no single read times out
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            for _ in range(60):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+        elif self.path == "/huge":  # no Content-Length, more than the cap
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            for _ in range(50):
+                self.wfile.write(b"<p>" + b"x" * 10_000)
+        else:
+            body = ART.encode() * 3
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.fixture()
+def hostile_server() -> Iterator[int]:
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield srv.server_address[1]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_private_addresses_are_refused_after_dns_and_after_every_redirect(hostile_server: int,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.getaddrinfo
+
+    def dns(host, port, *args, **kwargs):
+        # "news.example" looks public to the address check (a public answer) while the connection reaches this
+        # machine's test server; "inside.example" answers a private address
+        if host == "news.example":
+            if kwargs.get("proto") == socket.IPPROTO_TCP:
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+            return real("127.0.0.1", port, *args, **kwargs)
+        if host == "inside.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    base = f"http://news.example:{hostile_server}"
+    settings = Settings(fetch_timeout=10.0)
+    [ok] = list(read_inputs([f"{base}/article"], settings, fetch=True))
+    assert isinstance(ok, Article) and "Kabul" in ok.text  # the public page itself is read
+    [redirected] = list(read_inputs([f"{base}/to-private"], settings, fetch=True))
+    assert isinstance(redirected, InputFailure) and redirected.code == "E162" and "127.0.0.1" in redirected.reason
+    [inside] = list(read_inputs([f"http://inside.example:{hostile_server}/article"], settings, fetch=True))
+    assert isinstance(inside, InputFailure) and inside.code == "E162" and "10.1.2.3" in inside.reason
+    [loop] = list(read_inputs([f"http://127.0.0.1:{hostile_server}/article"], settings, fetch=True))
+    assert isinstance(loop, InputFailure) and loop.code == "E162"
+
+
+def test_fetches_are_capped_in_size_and_in_total_time(hostile_server: int) -> None:
+    base = f"http://127.0.0.1:{hostile_server}"
+    settings = Settings(allow_private=True, fetch_timeout=2.0, fetch_max_bytes=100_000)
+    [drip] = list(read_inputs([f"{base}/drip"], settings, fetch=True))
+    assert isinstance(drip, InputFailure) and drip.code == "E168"
+    [huge] = list(read_inputs([f"{base}/huge"], settings, fetch=True))
+    assert isinstance(huge, InputFailure) and huge.code == "E142"
