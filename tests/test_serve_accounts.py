@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from eventwire import pipeline
 from eventwire.errors import UsageError
 from eventwire.serve import auth, create_app
 from eventwire.settings import Settings
@@ -284,3 +285,46 @@ def test_login_and_decide_in_the_browser(db: Path, watched, serving, screenshots
         watched.ready(f"{base}/#/event/{eid}")
         assert page.locator("#review").count() == 0
     assert watched.errors == [] and watched.outside == []
+
+
+PAYLOAD = "<img src=x onerror=\"window.__pwned='feed'\"><script>window.__pwned='feed'</script>"
+
+
+def test_feed_payloads_run_nothing_in_any_page(tmp_path: Path, watched, serving) -> None:
+    """An RSS feed whose outlet, titles, links and entry HTML carry script: the app shows it all as text."""
+    text = ("Police said two protesters were killed in Kabul on Monday when security forces opened fire on a crowd "
+            "of several hundred people outside the ministry. ")
+    entry = (f"<item><title>{_esc(PAYLOAD)} clash</title><link>javascript:window.__pwned='link'</link>"
+             f"<pubDate>Mon, 18 Sep 2023 10:00:00 GMT</pubDate><description>{_esc('<p>' + text * 3 + PAYLOAD)}"
+             f"</description></item>")
+    feed = tmp_path / "hostile.rss"
+    feed.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>{_esc(PAYLOAD)}</title>{entry}"
+                    f"</channel></rss>", encoding="utf-8")
+    db = tmp_path / "feed.duckdb"
+    settings = Settings.from_env(db=db, map_tiles="")
+    pipeline.run([str(feed)], settings)
+    with Store(db) as store:
+        [article] = store.articles()
+        events = store.events()
+        auth.add_user(store, "Ada Admin", "admin", PASSWORD)
+    assert "<script>" in (article.outlet or "") + (article.title or "")
+    page = watched.page
+    with serving(settings) as base:
+        page.goto(base + "/login")
+        page.fill("#name", "Ada Admin")
+        page.fill("#password", PASSWORD)
+        page.click("#submit")
+        page.wait_for_selector("#account")
+        views = ["/", "/#/disputes", "/#/decisions"]
+        views += [f"/#/event/{e.id}" for e in events[:2]] + [f"/#/story/{e.story_id}" for e in events[:1]]
+        for view in views:
+            watched.ready(base + view)
+            assert page.evaluate("() => window.__pwned === undefined"), view
+            assert page.locator("img[src=x], main script, a[href^='javascript']").count() == 0, view
+        if events:
+            assert "<script>" in page.locator("main").inner_text()
+    assert watched.dialogs == [] and watched.errors == [] and watched.outside == []
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
