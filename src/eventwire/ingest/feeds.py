@@ -20,8 +20,8 @@ import lxml.html
 from eventwire.errors import Errors, input_failure
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
+from eventwire.ingest.guards import capped, loads
 from eventwire.ingest.meta import build_article
-from eventwire.ingest.records import capped, loads
 from eventwire.model import Article, InputFailure
 
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")

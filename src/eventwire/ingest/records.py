@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from eventwire.errors import Errors, input_failure
 from eventwire.ingest.context import Context
+from eventwire.ingest.guards import capped, loads
 from eventwire.ingest.html import read_html
 from eventwire.ingest.meta import CONTRACT_FIELDS, build_article
 from eventwire.model import Article, InputFailure
@@ -93,26 +93,6 @@ def record_article(
                         settings=ctx.settings, outlets=ctx.outlets)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, dict):
-        return {_scrub(k): _scrub(v) for k, v in value.items()}
-    return value
-
-
-def loads(text: str) -> Any:
-    """``json.loads``, with the lone surrogates JSON's escapes allow (a "\\ud800" alone) made U+FFFD: Python keeps
-    them in its strings, but they are not text, and no store or file encoding takes them."""
-    value = json.loads(text)
-    return _scrub(value) if "\\u" in text else value
-
-
 def json_lines(data: str, source: str) -> Iterator[tuple[str, Any]]:
     """(``file:LINE``, parsed value or InputFailure) per non-blank line; a bad line fails alone."""
     for lineno, line in enumerate(data.splitlines(), start=1):
@@ -123,25 +103,6 @@ def json_lines(data: str, source: str) -> Iterator[tuple[str, Any]]:
             yield src, loads(line)
         except json.JSONDecodeError as exc:
             yield src, input_failure(src, Errors.E122, reason=exc.msg, column=exc.colno)
-
-
-# Bad records of one file listed one by one in the quarantine; past this many, they are counted in one record
-# (a million broken lines must not become a million quarantine rows and error lines)
-MAX_LISTED_FAILURES = 1000
-
-
-def capped(results: Iterator[Article | InputFailure], source: str,
-           limit: int = MAX_LISTED_FAILURES) -> Iterator[Article | InputFailure]:
-    """``results`` with the failures past ``limit`` counted in one E169 at the end; every article passes."""
-    failed = 0
-    for r in results:
-        if isinstance(r, InputFailure):
-            failed += 1
-            if failed > limit:
-                continue
-        yield r
-    if failed > limit:
-        yield input_failure(source, Errors.E169, limit=limit, count=failed - limit)
 
 
 def read_jsonl(data: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
@@ -200,5 +161,4 @@ def _csv_rows(reader: csv.DictReader, source: str, ctx: Context) -> Iterator[Art
         yield input_failure(source, Errors.E125, line=reader.line_num, reason=exc)
 
 
-__all__ = ["MAX_LISTED_FAILURES", "capped", "loads", "map_fields", "read_csv", "read_json", "read_jsonl",
-           "record_article"]
+__all__ = ["map_fields", "read_csv", "read_json", "read_jsonl", "record_article"]
