@@ -56,13 +56,16 @@ class Settings:
     )
 
     host: str = _setting("127.0.0.1", "address 'eventwire serve' listens on; the default lets only this machine in "
-                         "(0.0.0.0 opens the review app to the network, without a login)")
+                         "(any other address requires accounts: 'eventwire users add NAME --role reviewer')")
     port: int = _setting(8765, "port of 'eventwire serve'")
     map_tiles: str = _setting("", "map tiles URL template of the review app and report (such as "
                               "https://tile.openstreetmap.org/{z}/{x}/{y}.png); empty: only the shipped basemap of "
                               "country borders and coastlines, and nothing is fetched")
     review_rebuild: bool = _setting(True, "recompute the events after each reviewer's decision so it shows at once "
                                     "(off for very large stores: decisions then apply on the next run)")
+    session_hours: int = _setting(12, "hours a review app login lasts before the reviewer logs in again")
+    max_request_bytes: int = _setting(65_536, "largest request body the review app reads; larger ones are refused "
+                                      "(413)")
     browser: str = _setting("", "the Chromium executable the browser tests drive; empty: 'chromium' on PATH")
 
     @classmethod

@@ -241,13 +241,15 @@ def detect_format(data: bytes, name: str = "") -> str:
 
 
 def read_bytes(
-    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None, *, name: str | None = None
+    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None, *, name: str | None = None,
+    fmt: str | None = None,
 ) -> Iterator[Result]:
     """Detect the format of ``data`` and run its reader.
 
     ``meta`` are contract fields known from outside the bytes (sidecar, feed entry);
     its ``_origin`` key says where they came from (default "sidecar"). ``name`` is the
-    file name used to break format ties (default: the source's last member).
+    file name used to break format ties (default: the source's last member); ``fmt`` a
+    format of ``READERS`` that overrides the detection (the fuzz harness drives each reader so).
     """
     if not data.strip():
         yield input_failure(source, Errors.E102)
@@ -257,7 +259,7 @@ def read_bytes(
     except InputError as exc:
         yield failure_from(source, exc)
         return
-    fmt = detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
+    fmt = fmt or detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
     reader = READERS.get(fmt)
     if reader is None:
         yield input_failure(source, Errors.E131, format=fmt, supported=", ".join(sorted(READERS)))
@@ -269,6 +271,13 @@ def read_bytes(
     except (ValueError, LookupError, RecursionError, OSError, EOFError, LxmlError) as exc:
         # a parser library choking on malformed input: record it, the batch goes on
         yield input_failure(source, Errors.E105, format=fmt, reason=f"{type(exc).__name__}: {exc}")
+
+
+def read_data(data: bytes, source: str, settings: Settings | None = None, *, fmt: str | None = None,
+              fetch: bool = False) -> Iterator[Result]:
+    """Read bytes held in memory like a file named ``source`` (``fmt``: a format of ``READERS``, else detected)."""
+    ctx = Context(settings=settings or Settings(), fetch=fetch, dispatch=read_bytes)
+    yield from read_bytes(data, source, ctx, fmt=fmt)
 
 
 _WIDE_BOMS = (
@@ -345,6 +354,7 @@ __all__ = [
     "page_dump",
     "parse_field_options",
     "read_bytes",
+    "read_data",
     "read_file",
     "read_inputs",
 ]

@@ -141,9 +141,26 @@ def close_runaway_title(html: str) -> str:
     return f"{html[:tag.start()]}</title>{html[tag.start():]}"
 
 
+_LONG_TAG = re.compile(r"<([a-zA-Z][\w:-]*)([^<>]{20000,})>")
+MAX_ATTRIBUTES = 1000
+
+
+def tame_attributes(html: str) -> str:
+    """A tag with thousands of attributes loses them: libxml2 checks each new attribute against the tag's
+    others, so 300,000 attributes in one tag keep the parser busy for many minutes (no article has them)."""
+    if len(html) < 20000:
+        return html
+
+    def tame(m: re.Match[str]) -> str:
+        return f"<{m.group(1)}>" if m.group(2).count("=") > MAX_ATTRIBUTES else m.group(0)
+
+    return _LONG_TAG.sub(tame, html)
+
+
 def _parse(html: str) -> HtmlElement | None:
-    """The page's tree (trafilatura's loader), with a runaway title closed first."""
-    return load_html(close_runaway_title(html))
+    """The page's tree (trafilatura's loader), with a runaway title closed and a swarm of attributes dropped
+    first."""
+    return load_html(close_runaway_title(tame_attributes(html)))
 
 
 def page_dump(html: str) -> str:

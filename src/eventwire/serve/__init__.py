@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -32,8 +32,8 @@ from pydantic import BaseModel, Field
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.model import DECISION_ACTIONS, to_dict
-from eventwire.serve import listing
-from eventwire.serve.decisions import editable_fields, integer_fields, make_decision
+from eventwire.serve import auth, listing
+from eventwire.serve.decisions import LONGEST_NAME, LONGEST_REASON, editable_fields, integer_fields, make_decision
 from eventwire.settings import Settings
 from eventwire.store import Store, queries
 
@@ -56,18 +56,26 @@ def content_security_policy(map_tiles: str) -> str:
             "frame-ancestors 'none'")
 
 
+# longest id, field name or filter value a request may carry
+LONGEST_ID = 200
+
+
 class DecisionIn(BaseModel):
     """A reviewer's decision as the UI sends it (the event as the reviewer saw it)."""
 
-    action: str = Field(description=f"one of {', '.join(DECISION_ACTIONS)}")
-    reviewer: str = Field(description="who decides")
-    reason: str = Field("", description="why; kept in the decision log")
-    event_id: str | None = Field(None, description="the event reviewed (all actions but irrelevant need it)")
-    field: str | None = Field(None, description="edit: the event field to set")
-    value: Any = Field(None, description="edit: the new value (JSON)")
-    other_event_id: str | None = Field(None, description="merge: the event merged with event_id")
-    mention_ids: list[str] = Field(default_factory=list, description="split: the mentions to split off")
-    article_id: str | None = Field(None, description="irrelevant: the article that reports no event")
+    action: str = Field(max_length=20, description=f"one of {', '.join(DECISION_ACTIONS)}")
+    reviewer: str = Field("", max_length=LONGEST_NAME,
+                          description="who decides; with accounts on, the logged-in user, whatever this says")
+    reason: str = Field("", max_length=LONGEST_REASON, description="why; kept in the decision log")
+    event_id: str | None = Field(None, max_length=LONGEST_ID,
+                                 description="the event reviewed (all actions but irrelevant need it)")
+    field: str | None = Field(None, max_length=LONGEST_ID, description="edit: the event field to set")
+    value: Any = Field(None, description="edit: the new value (JSON; the request body is size-limited)")
+    other_event_id: str | None = Field(None, max_length=LONGEST_ID, description="merge: the event merged with event_id")
+    mention_ids: list[str] = Field(default_factory=list, max_length=10_000,
+                                   description="split: the mentions to split off")
+    article_id: str | None = Field(None, max_length=LONGEST_ID,
+                                   description="irrelevant: the article that reports no event")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -85,6 +93,10 @@ def create_app(settings: Settings) -> FastAPI:
             raise UsageError(Errors.E301, path=settings.db)
         with held.use() as s:
             yield s
+
+    # accounts (login, sessions, roles) inside the request checks below, the body limit outermost
+    auth.install(app, settings, store, web_files())
+    app.add_exception_handler(auth.Refused, auth.refused_handler)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
@@ -115,9 +127,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=str(web_files())), name="static")
 
-    @app.get("/api/meta", summary="What the UI needs to know: editable fields, actions, map tiles")
-    def meta() -> dict[str, Any]:
+    @app.get("/api/meta", summary="What the UI needs to know: editable fields, actions, map tiles, who is logged in")
+    def meta(request: Request) -> dict[str, Any]:
+        user = auth.current_user(request)
         return {"title": f"Events in {settings.db.name}", "version": __version__, "map_tiles": settings.map_tiles,
+                "user": user.public() if user else None,
                 # the UI edits plain values; the place (a record) is edited through the API alone
                 "actions": list(DECISION_ACTIONS), "editable_fields": [f for f in editable_fields() if f != "place"],
                 "integer_fields": integer_fields()}
@@ -176,7 +190,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.get("/api/events/{event_id}", summary="One event with its claims, sources (text and evidence) and "
                                                "decisions")
-    def event(event_id: str) -> dict[str, Any]:
+    def event(event_id: str = Path(max_length=LONGEST_ID)) -> dict[str, Any]:
         with store() as s:
             e = s.event(event_id)
             if e is None:
@@ -189,7 +203,7 @@ def create_app(settings: Settings) -> FastAPI:
         return export.event_record(e, ctx, with_text=True)
 
     @app.get("/api/stories/{story_id}", summary="One story: its articles, events and copy/rewrite relations")
-    def story(story_id: str) -> dict[str, Any]:
+    def story(story_id: str = Path(max_length=LONGEST_ID)) -> dict[str, Any]:
         with store() as s:
             found = next(iter(s.stories([story_id])), None)
             if found is None:
@@ -203,9 +217,10 @@ def create_app(settings: Settings) -> FastAPI:
             return {"decisions": [to_dict(d) for d in s.decisions()]}
 
     @app.post("/api/decisions", status_code=201, summary="Record a reviewer's decision")
-    def decide(body: DecisionIn) -> dict[str, Any]:
+    def decide(body: DecisionIn, request: Request) -> dict[str, Any]:
+        reviewer = auth.reviewer_of(request, body.reviewer)  # the session's user when accounts are on
         with store() as s:
-            decision = make_decision(s, **body.model_dump())
+            decision = make_decision(s, **(body.model_dump() | {"reviewer": reviewer}))
             s.add_decision(decision)
             if settings.review_rebuild:
                 pipeline.update_merged(s)
@@ -213,6 +228,7 @@ def create_app(settings: Settings) -> FastAPI:
             now = s.events_with_mentions(decision.mention_ids)
         return {"decision": to_dict(decision), "event_ids": now}
 
+    app.add_middleware(auth.BodyLimit, limit=settings.max_request_bytes)
     return app
 
 
@@ -259,11 +275,11 @@ class _HeldStore:
                     self.store = None
 
 
-def _where(since: str | None = Query(None, description="YYYY-MM-DD"),
-           until: str | None = Query(None, description="YYYY-MM-DD"),
-           country: str | None = Query(None, description="country name or ISO3"),
-           event_type: str | None = Query(None, description="event type or sub-event type"),
-           disputed: bool = False, min_sources: int = Query(0, ge=0)) -> queries.Where:
+def _where(since: str | None = Query(None, max_length=10, description="YYYY-MM-DD"),
+           until: str | None = Query(None, max_length=10, description="YYYY-MM-DD"),
+           country: str | None = Query(None, max_length=LONGEST_ID, description="country name or ISO3"),
+           event_type: str | None = Query(None, max_length=LONGEST_ID, description="event type or sub-event type"),
+           disputed: bool = False, min_sources: int = Query(0, ge=0, le=1_000_000)) -> queries.Where:
     """The list filters every list, map and figure request takes (those of 'eventwire export')."""
     return queries.Where(since=_date(since, "since"), until=_date(until, "until"), country=country,
                          event_type=event_type, disputed=disputed, min_sources=min_sources)
@@ -288,13 +304,16 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise UsageError(Errors.E242, value=value, field=option, expected="a date, YYYY-MM-DD") from None
 
 
-def serve(settings: Settings) -> None:
-    """Run the app on ``settings.host``:``settings.port`` until interrupted."""
+def serve(settings: Settings, *, ssl_cert: str | None = None, ssl_key: str | None = None) -> None:
+    """Run the app on ``settings.host``:``settings.port`` until interrupted (HTTPS with a certificate and key:
+    browsers send the session cookie, which is Secure, only over HTTPS or to this machine)."""
     import uvicorn
 
     if not settings.db.exists():
         raise UsageError(Errors.E301, path=settings.db)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    auth.check_can_listen(settings)  # beyond this machine: only with accounts
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
+                ssl_certfile=ssl_cert, ssl_keyfile=ssl_key)
 
 
 __all__ = ["DecisionIn", "content_security_policy", "create_app", "serve", "web_files"]

@@ -78,9 +78,16 @@
     return q.toString();
   }
 
+  // accounts on and no session (or it ended): the login page, then back here
+  function loginFirst() {
+    location.href = "/login";
+    return new Promise(() => {});
+  }
+
   const api = {
     async get(path) {
       const r = await fetch(path, { headers: { Accept: "application/json" } });
+      if (r.status === 401) return loginFirst();
       const body = await r.json();
       if (!r.ok) throw new Error(body.message || r.statusText);
       return body;
@@ -102,6 +109,7 @@
         method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
       });
+      if (r.status === 401) return loginFirst();
       const out = await r.json();
       if (!r.ok) throw new Error(out.message || (out.detail && JSON.stringify(out.detail)) || r.statusText);
       return out;
@@ -460,13 +468,16 @@
   }
 
   function reviewPanel(d, meta, reload) {
-    if (REPORT) return null;
+    // a reader may look, not decide; with accounts the reviewer is the logged-in user, not a typed name
+    if (REPORT || (meta.user && meta.user.role === "reader")) return null;
     const msg = h("p", { class: "message", id: "review-message", role: "status" });
-    const who = h("input", { name: "reviewer", id: "reviewer", required: true, placeholder: "your name",
-      value: localStorage.getItem("eventwire-reviewer") || "" });
+    const who = meta.user
+      ? h("input", { name: "reviewer", id: "reviewer", readonly: true, value: meta.user.name })
+      : h("input", { name: "reviewer", id: "reviewer", required: true, placeholder: "your name",
+        value: localStorage.getItem("eventwire-reviewer") || "" });
     const why = h("input", { name: "reason", id: "reason", placeholder: "why (kept in the log)", size: 40 });
     async function send(body) {
-      localStorage.setItem("eventwire-reviewer", who.value);
+      if (!meta.user) localStorage.setItem("eventwire-reviewer", who.value);
       try {
         const out = await api.decide(Object.assign({ reviewer: who.value, reason: why.value, event_id: d.event_id_cnty }, body));
         const saved = `Saved: ${out.decision.action} (${out.decision.id}).`;
@@ -655,6 +666,19 @@
     }
   }
 
+  async function account() {
+    // with accounts on: who is logged in, and a way out
+    if (REPORT) return;
+    const meta = await api.meta();
+    if (!meta.user) return;
+    const out = h("button", { type: "button", id: "logout", onclick: async () => {
+      await fetch("/api/logout", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      location.href = "/login";
+    } }, "Log out");
+    document.querySelector("header").append(
+      h("span", { id: "account" }, ` ${meta.user.name} (${meta.user.role}) `, out));
+  }
+
   window.addEventListener("hashchange", route);
-  route();
+  account().then(route, route);
 })();
