@@ -30,7 +30,7 @@ from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
 from eventwire.model import Article, Event, FigureSummary, InputFailure
 from eventwire.settings import Settings
-from eventwire.store import Store
+from eventwire.store import Store, run_lock
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,6 +63,11 @@ def _fields(pairs: list[str] | None) -> dict[str, str] | None:
 
 def _stdin(paths: list[str]) -> object | None:
     return sys.stdin.buffer if "-" in paths else None
+
+
+def _tell(message: str) -> None:
+    """Why a command waits (another process writes the store)."""
+    err.print(escape(message), highlight=False, soft_wrap=True)
 
 
 def _report_failures(failures: list[InputFailure]) -> None:
@@ -102,10 +107,10 @@ def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: 
     _announce_first_run(settings)
     with _progress("reading and extracting articles") as progress:
         summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
-                               stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
+                               stdin=_stdin(paths), progress=progress, on_wait=_tell)  # type: ignore[arg-type]
     _report_failures(summary.failures)
     _print_summary(summary, db)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         _print_events(store, set(summary.extracted_ids))
     raise typer.Exit(0 if summary.ok else 1)
 
@@ -224,7 +229,7 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
     Example:  eventwire ingest feeds/*.xml --fetch
     """
     settings = Settings.from_env(db=db)
-    with Store(db) as store:
+    with run_lock(db, on_wait=_tell), Store(db, shared=True, on_wait=_tell) as store:
         summary = pipeline.ingest(paths, store, settings, fields=_fields(field), fetch=fetch, stdin=_stdin(paths))  # type: ignore[arg-type]
     _report_failures(summary.failures)
     out.print(f"{summary.articles_new} new, {summary.articles_seen} already stored, "
@@ -280,7 +285,7 @@ def export_(
               eventwire export --what claims --format parquet -o claims.parquet
     """
     flt = _filter(since, until, country, event_type, disputed, min_sources)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         n = export.export(what, fmt, store, None if output == "-" else output, flt, partitioned=partitioned)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
@@ -343,7 +348,7 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     \b
     Example:  eventwire show e_081517b4
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
@@ -419,7 +424,7 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     The event's own claims come first, then those about the episode it belongs to (tolls of the
     fighting as a whole); a copy or rewrite of another report is never independent.
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
     p = event.place
@@ -465,7 +470,7 @@ def quarantine(db: DbOpt = DEFAULT_DB) -> None:
     \b
     Example:  eventwire quarantine --db ukraine.duckdb
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         failures = store.quarantine()
     for f in failures:
         out.print(f"{f.code}\t{f.source}\t{f.reason}", highlight=False, soft_wrap=True)

@@ -164,6 +164,9 @@ class Errors(metaclass=_Registry):
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."
     E302 = "Cannot open store {path}: {reason}"
     E303 = "Store {path} has schema version {version}, newer than this eventwire ({supported}). Upgrade eventwire."
+    E304 = ("Store {path} stayed busy for {seconds} s: {holder} holds it. A run lets go of it after each commit; "
+            "if that process is stuck, stop it, or wait longer with EVENTWIRE_STORE_WAIT=SECONDS.")
+    E305 = "{path} is not a shard of eventwire results ({reason}). Give the folder 'eventwire shard' wrote."
 
 
 def registry() -> dict[str, Message]:

@@ -20,9 +20,10 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 from spacy.language import Language
@@ -44,11 +45,12 @@ from eventwire.model import (
     StoryFeatures,
 )
 from eventwire.settings import Settings
-from eventwire.store import Store
+from eventwire.store import Store, run_lock
 
 # an article is extracted again when the mentions stage or the story features change
 EXTRACTOR_VERSION = f"{mentions.EXTRACTOR_VERSION}+s{stories.FEATURE_VERSION}"
 MERGED_LAYER = "merged-layer"  # the saved indexes' name in the store
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,14 @@ def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: R
            stdin: BinaryIO | None = None) -> RunSummary:
     """Ingest stage into the store: articles stored (duplicates linked), failures quarantined."""
     summary = summary or RunSummary()
-    for rec in read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin):
+    for batch in _batches(read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin)):
+        store_records(store, batch, summary)
+    return summary
+
+
+def store_records(store: Store, records: Iterable[Article | InputFailure], summary: RunSummary) -> None:
+    """Store read articles (duplicates linked) and quarantine failures, then let other processes in."""
+    for rec in records:
         if isinstance(rec, InputFailure):
             store.add_failure(rec)
             summary.failures.append(rec)
@@ -189,7 +198,27 @@ def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: R
             summary.articles_duplicate += 1
         else:
             summary.articles_seen += 1
-    return summary
+    store.release()
+
+
+# A run commits read articles in batches of at most this many, or of what it read in this many seconds,
+# and lets go of the store in between (readers get in; see store.locking).
+COMMIT_ARTICLES = 256
+COMMIT_SECONDS = 1.0
+
+
+def _batches(records: Iterable[T], size: int = COMMIT_ARTICLES, seconds: float = COMMIT_SECONDS
+             ) -> Iterator[list[T]]:
+    batch: list[T] = []
+    start = time.monotonic()
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= size or time.monotonic() - start >= seconds:
+            yield batch
+            batch = []
+            start = time.monotonic()
+    if batch:
+        yield batch
 
 
 def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | None = None,
@@ -209,6 +238,7 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
         else:
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
+    store.release()
     total = len(supported)
     for done, (article, result) in enumerate(_extract(supported, settings, features=True), start=1):
         if isinstance(result, InputFailure):
@@ -220,8 +250,11 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             summary.extracted_ids.append(article.id)
             summary.mentions_found += len(found)
             summary.mentions_undated += sum(m.event_date is None for m in found)
+        if done % CHUNK_ARTICLES == 0:
+            store.release()  # a chunk's results arrive together: commit them, then let readers in
         if progress:
             progress(done, total, article.title or article.source)
+    store.release()
     return summary
 
 
@@ -288,13 +321,14 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
     what changed (resumable: an interrupted update is redone from the saved indexes)."""
     summary = summary or RunSummary()
     version = merged_layer_version()
-    saved = store.load_state(MERGED_LAYER, version)
-    layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
-    pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
-    decisions = store.decisions()
-    if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
-        return totals(store, summary)  # nothing new: nothing to write
-    update = apply_articles(layer, store, pending, decisions)
+    with store.reading():  # other readers share the file while the update is computed
+        saved = store.load_state(MERGED_LAYER, version)
+        layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
+        pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
+        decisions = store.decisions()
+        if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
+            return totals(store, summary)  # nothing new: nothing to write
+        update = apply_articles(layer, store, pending, decisions)
     extractor = {aid: EXTRACTOR_VERSION for aid in pending}
     store.save_merged(events=list(update.events.values()), removed_events=update.removed_events,
                       episodes=list(update.episodes.values()), removed_episodes=update.removed_episodes,
@@ -486,9 +520,15 @@ def totals(store: Store, summary: RunSummary) -> RunSummary:
 
 
 def run(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] | None = None,
-        fetch: bool = False, stdin: BinaryIO | None = None, progress: Progress | None = None) -> RunSummary:
-    """The whole pipeline into the store at ``settings.db``; returns a summary."""
-    with Store(settings.db) as store:
+        fetch: bool = False, stdin: BinaryIO | None = None, progress: Progress | None = None,
+        on_wait: Callable[[str], None] | None = None) -> RunSummary:
+    """The whole pipeline into the store at ``settings.db``; returns a summary.
+
+    One run writes a store at a time: a second waits for the first (``on_wait`` hears why). The run
+    holds the file only while it commits, so readers (export, the review app) see the last commit.
+    """
+    with run_lock(settings.db, on_wait=on_wait), \
+            Store(settings.db, shared=True, wait=settings.store_wait, on_wait=on_wait) as store:
         summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
         extract_pending(store, settings, summary=summary, progress=progress)
         update_merged(store, summary=summary)

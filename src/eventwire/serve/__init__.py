@@ -3,7 +3,8 @@
 Reviewers list, filter and map events, read each event's sources side by side with the evidence
 sentences highlighted, and record decisions (confirm, edit a field, merge, split, mark an article
 irrelevant), each kept with who, when and why, tied to mention and article ids. The store is opened
-for each request and closed after it, so ``eventwire run`` can add articles while the app is up.
+for each request (read-only for reads) and closed after it, so ``eventwire run`` can add articles
+while the app is up: a request waits for the run's commit in progress, never for the whole run.
 
 Article text, titles, outlets and URLs are untrusted: the API returns them as JSON data, the UI puts
 them into the page only as text, and every response carries a Content-Security-Policy that allows
@@ -30,7 +31,7 @@ from eventwire.errors import Errors, EventwireError, UsageError
 from eventwire.model import DECISION_ACTIONS, to_dict
 from eventwire.serve.decisions import editable_fields, integer_fields, make_decision
 from eventwire.settings import Settings
-from eventwire.store import Store
+from eventwire.store import Store, run_lock
 
 # codes whose error means "no such thing" (HTTP 404) rather than a bad request
 NOT_FOUND = {Errors.E204.code, Errors.E245.code, Errors.E301.code}
@@ -73,10 +74,12 @@ def create_app(settings: Settings) -> FastAPI:
     local = settings.host in ("127.0.0.1", "localhost", "::1")
 
     @contextmanager
-    def store() -> Iterator[Store]:
+    def store(write: bool = False) -> Iterator[Store]:
         if not settings.db.exists():
             raise UsageError(Errors.E301, path=settings.db)
-        with lock, Store(settings.db) as s:
+        # reads share the file with other readers and wait (briefly) for a run's commit; the lock keeps
+        # this process to one connection, as DuckDB opens a file one way at a time per process
+        with lock, Store(settings.db, read_only=not write, wait=settings.store_wait) as s:
             yield s
 
     @app.middleware("http")
@@ -158,11 +161,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/api/decisions", status_code=201, summary="Record a reviewer's decision")
     def decide(body: DecisionIn) -> dict[str, Any]:
-        with store() as s:
+        with store(write=True) as s:
             decision = make_decision(s, **body.model_dump())
             s.add_decision(decision)
-            if settings.review_rebuild:
-                pipeline.update_merged(s)
+            # a run in progress applies the decision with its own update (or the next run does)
+            with run_lock(settings.db, block=False) as free:
+                if settings.review_rebuild and free:
+                    pipeline.update_merged(s)
             # where the decision's mentions are now (a merge or split can change the event's id)
             now = [e.id for e in s.events() if set(decision.mention_ids) & set(e.mention_ids)]
         return {"decision": to_dict(decision), "event_ids": now}
