@@ -159,6 +159,10 @@ class Errors(metaclass=_Registry):
     E245 = "No article {article_id!r} in {db}."
     E246 = "A {action} decision needs {needs}."
     E247 = "Say who makes the decision: the reviewer's name is empty."
+    # engines
+    E260 = ("--engine ray needs Ray, which is not installed: pip install 'eventwire[ray]' (or run without "
+            "--engine ray, on this machine's cores).")
+    E261 = "Cannot reach the Ray cluster at {address}: {reason}. Start it ('ray start --head') or check --address."
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."
