@@ -803,7 +803,8 @@ def main() -> None:
         # non-standalone mode returns typer.Exit's code instead of exiting
         rc = app(standalone_mode=False)
     except EventwireError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        # messages name files and extras ("eventwire[ray]"): plain text, never markup
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         # a missing store is a usage error: the user pointed --db at the wrong place
         sys.exit(2 if isinstance(exc, UsageError) or exc.message is Errors.E301 else 1)
     except typer.Exit as exc:
