@@ -10,9 +10,10 @@ the same machine; the first leg is the baseline the others are compared with.
 
     python bench/bench_engines.py [--n 1000] [--legs local ray:1 ray:2] [--work DIR] [--readers]
 
-With ``--readers``, during the first leg: every few seconds the events are read and exported (a reader
-process: this one) and the review app's event list is fetched (``eventwire serve`` on the store), each
-timed; a second run on other articles starts while the first writes: it must wait, say so, and succeed.
+With ``--readers``, a local run on its own store comes first (not compared: other articles join it):
+while it writes, every few seconds the events are read and exported (a reader process: this one) and
+the review app's event list is fetched (``eventwire serve`` on the store), each timed; a second run on
+other articles starts while the first writes: it must wait, say so, and succeed.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def readers(db: Path, run: subprocess.Popen, extra: Path, work: Path) -> dict:
     export_s, app_s, counts = [], [], []
     second = None
     second_started = None
+    run_end = None
     try:
         while run.poll() is None:
             t = time.perf_counter()
@@ -115,11 +117,12 @@ def readers(db: Path, run: subprocess.Popen, extra: Path, work: Path) -> dict:
                 second = subprocess.Popen(_cli("run", str(extra), "--db", str(db)), env=env,
                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             time.sleep(3)
+        run_end = time.perf_counter()
     finally:
         first_done = time.time()
         app.terminate()
         app.wait()
-    out = {"reads": len(export_s), "extracted_seen": sorted(set(counts)),
+    out = {"run_end": run_end, "reads": len(export_s), "extracted_seen": sorted(set(counts)),
            "export_s_median": statistics.median(export_s) if export_s else None,
            "export_s_max": max(export_s) if export_s else None,
            "app_s_median": statistics.median(app_s) if app_s else None, "app_s_max": max(app_s) if app_s else None}
@@ -132,7 +135,7 @@ def readers(db: Path, run: subprocess.Popen, extra: Path, work: Path) -> dict:
 
 def leg(name: str, inputs: Path, work: Path, with_readers: bool, extra: Path) -> dict:
     engine, _, workers = name.partition(":")
-    db = work / f"{name.replace(':', '-')}.duckdb"
+    db = work / f"{name.replace(':', '-')}{'-readers' if with_readers else ''}.duckdb"
     for p in (db, db.with_name(db.name + ".wal")):
         p.unlink(missing_ok=True)
     env = dict(os.environ)
@@ -145,14 +148,17 @@ def leg(name: str, inputs: Path, work: Path, with_readers: bool, extra: Path) ->
     sampler.start()
     seen = readers(db, proc, extra, work) if with_readers else None
     out, err = proc.communicate()
-    seconds = time.perf_counter() - t
+    # the run's own time (a second run may have gone on after it)
+    seconds = ((seen or {}).get("run_end") or time.perf_counter()) - t
     sampler.stop.set()
     sampler.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{name} failed:\n{err[-3000:]}")
-    with Store(db, read_only=True) as s:
-        n = s.count("articles")
-    res = {"leg": name, "db": str(db), "articles": n, "seconds": seconds, "articles_per_s": n / seconds,
+    with Store(db, read_only=True) as s:  # the run's articles, not the second run's
+        n = int(s.con.execute("SELECT count(*) FROM articles WHERE starts_with(source, ?)",
+                              [str(inputs)]).fetchone()[0])
+    res = {"leg": name + ("+readers" if with_readers else ""), "db": str(db), "articles": n, "seconds": seconds,
+           "articles_per_s": n / seconds,
            "workers_peak_mb": [round(x / 2**20) for x in sampler.workers(int(workers or os.cpu_count() or 1))],
            "all_processes_peak_mb": round(sampler.total() / 2**20)}
     if seen is not None:
@@ -175,9 +181,13 @@ def main() -> int:
     docs = sorted((args.data / "bbc-news" / "bbc" / "politics").glob("*.txt"))[-20:]
     extra.write_text("".join(json.dumps({"id": f"second/{p.name}", "text": p.read_text(errors="replace")}) + "\n"
                              for p in docs))
+    watched = None
+    if args.readers:
+        watched = leg("local", inputs, args.work, True, extra)
+        print(json.dumps(watched), flush=True)
     results = []
-    for i, name in enumerate(args.legs):
-        results.append(leg(name, inputs, args.work, args.readers and i == 0, extra))
+    for name in args.legs:
+        results.append(leg(name, inputs, args.work, False, extra))
         print(json.dumps(results[-1]), flush=True)
     base = results[0]
     digests = {r["leg"]: store_digest(Path(r["db"])) for r in results}
@@ -190,9 +200,10 @@ def main() -> int:
         print(f"{r['leg']:<8} {r['articles']:>8} {r['seconds']:>8.1f} {r['articles_per_s']:>6.2f} "
               f"{r['articles_per_s'] / base['articles_per_s']:>8.2f}x  {r['workers_peak_mb']!s:<14}  "
               f"{r['all_processes_peak_mb']:>16}  {same}")
-    if args.readers and "readers" in base:
-        rd = base["readers"]
-        print(f"\nwhile the {base['leg']} run wrote: {rd['reads']} reads; extracted articles seen "
+    if watched is not None:
+        rd = watched["readers"]
+        print(f"\nwhile a local run of {watched['articles']} articles wrote ({watched['seconds']:.0f} s): "
+              f"{rd['reads']} reads; extracted articles seen "
               f"{rd['extracted_seen'][:3]}...{rd['extracted_seen'][-3:]}; read+export of the events median "
               f"{rd['export_s_median']:.2f} s, max {rd['export_s_max']:.2f} s; app's event list median "
               f"{rd['app_s_median'] or float('nan'):.2f} s, max {rd['app_s_max'] or float('nan'):.2f} s; second run: "

@@ -4,7 +4,7 @@ Synthetic articles built from real ones: a base store made by a run of real arti
 leg of ``bench/bench_engines.py``: BBC News, ECB+ and L3S-GN1 texts, extracted for real) is replayed.
 Synthetic article j is the base article ``order[j]`` (epochs of fixed shuffles: every epoch replays each
 base article once, in a new order) under a new id, published on day ``j // 100`` (100 articles a day,
-whatever the size), with its mentions, claims and story features copied and their dates moved by the
+whatever the size; ``--rate``), with its mentions, claims and story features copied and their dates moved by the
 same number of days. So a store of 1M holds 1M articles whose texts, mentions and features are real,
 each text coming back every (base size / 100) days, outside the stories' and events' time windows.
 
@@ -39,7 +39,7 @@ from eventwire import pipeline
 from eventwire.model import Article, EventMention, StoryFeatures
 from eventwire.store import Store
 
-RATE = 100  # articles a day
+RATE = 100  # articles a day (--rate): a base text comes back every len(base) / RATE days
 DAY0 = dt.date(2000, 1, 3)
 ADDED = 100
 
@@ -50,9 +50,10 @@ class Base:
     mentions: dict[str, list[EventMention]]
     features: dict[str, StoryFeatures]
     status: dict[str, str]
+    rate: int = RATE
 
 
-def load_base(db: Path) -> Base:
+def load_base(db: Path, rate: int = RATE) -> Base:
     with Store(db, read_only=True) as s:
         status = s.extraction_status()
         arts = [a for a in s.articles() if a.id in status]
@@ -60,7 +61,7 @@ def load_base(db: Path) -> Base:
         for m in s.mentions():
             found.setdefault(m.article_id, []).append(m)
         feats = {f.article_id: f for f in s.story_features([a.id for a in arts])}
-    return Base(arts, found, feats, status)
+    return Base(arts, found, feats, status, rate)
 
 
 def order(j: int, k: int) -> int:
@@ -76,7 +77,7 @@ def _shift(d: dt.date | None, days: int) -> dt.date | None:
 
 def synthetic(base: Base, j: int) -> tuple[Article, list[EventMention], StoryFeatures | None, str]:
     src = base.articles[order(j, len(base.articles))]
-    day = DAY0 + dt.timedelta(days=j // RATE)
+    day = DAY0 + dt.timedelta(days=j // base.rate)
     shift = (day - src.published).days if src.published else 0
     aid = f"{src.id}~{j}"
     art = dataclasses.replace(src, id=aid, source=f"synthetic/{j}", url=None, published=day,
@@ -165,8 +166,8 @@ def measure(path: Path, base: Base, n: int, work: Path) -> dict:
         copy.unlink(missing_ok=True)
 
 
-def child(n: int, paths: dict[int, Path], base_db: Path, work: Path) -> None:
-    base = load_base(base_db)
+def child(n: int, paths: dict[int, Path], base_db: Path, work: Path, rate: int) -> None:
+    base = load_base(base_db, rate)
     baseline = measure(paths[min(paths)], base, min(paths), work)
     res = measure(paths[n], base, n, work)
     res["baseline_seconds"] = baseline["seconds"]
@@ -180,22 +181,25 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--work", type=Path, default=Path("bench-store-scale"))
     ap.add_argument("--batch", type=int, default=1000, help="articles per update while growing a store")
+    ap.add_argument("--rate", type=int, default=RATE, help="synthetic articles a day; at most len(base) / 10, so "
+                    "a text comes back outside the stories' and events' time windows")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     sizes = sorted(set(args.sizes) | {1000})
     paths = {n: args.work / f"store-{n}.duckdb" for n in sizes}
     if args.child:
-        child(args.child, paths, args.base, args.work)
+        child(args.child, paths, args.base, args.work, args.rate)
         return 0
-    base = load_base(args.base)
+    base = load_base(args.base, args.rate)
     print(f"base: {len(base.articles)} real articles, {sum(map(len, base.mentions.values()))} mentions "
-          f"(each comes back every {len(base.articles) / RATE:.0f} days)", flush=True)
+          f"(each comes back every {len(base.articles) / args.rate:.0f} days, {args.rate} articles a day)", flush=True)
     grow(base, args.work, sizes, args.batch)
     print(f"{'articles':>9} {'store s':>8} {'merge s':>8} {'total s':>8} {'vs 1k':>6} {'peak +MB':>9} "
           f"{'RSS MB':>7} {'index MB':>9} {'file MB':>8}")
     for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--base", str(args.base), "--work", str(args.work),
-                              "--sizes", *map(str, sizes), "--child", str(n)], capture_output=True, text=True)
+        cmd = [sys.executable, __file__, "--base", str(args.base), "--work", str(args.work), "--sizes",
+               *map(str, sizes), "--rate", str(args.rate), "--child", str(n)]
+        out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode:
             print(out.stderr[-2000:], file=sys.stderr)
             return 1
