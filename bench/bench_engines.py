@@ -8,7 +8,7 @@ the run starts, and each worker's peak is the peak of one extraction process (a 
 actor; in-process extraction: the run's own process). Legs run one after the other, so every leg meets
 the same machine; the first leg is the baseline the others are compared with.
 
-    python bench/bench_engines.py [--n 1000] [--legs local ray:1 ray:2] [--work DIR] [--readers]
+    python bench/bench_engines.py [--n 1000] [--legs local ray:1 ray:2] [--work DIR] [--readers] [--reuse]
 
 With ``--readers``, a local run on its own store comes first (not compared: other articles join it):
 while it writes, every few seconds the events are read and exported (a reader process: this one) and
@@ -173,6 +173,7 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--work", type=Path, default=Path("bench-engines"))
     ap.add_argument("--readers", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="legs run before in --work (results.json) are not run again")
     args = ap.parse_args()
     inputs = args.work / f"in-{args.n}"
     if not inputs.exists():
@@ -185,9 +186,16 @@ def main() -> int:
     if args.readers:
         watched = leg("local", inputs, args.work, True, extra)
         print(json.dumps(watched), flush=True)
+    saved = args.work / "results.json"  # every leg's result, for --reuse
+    done = json.loads(saved.read_text()) if saved.exists() else {}
     results = []
     for name in args.legs:
-        results.append(leg(name, inputs, args.work, False, extra))
+        if args.reuse and name in done and Path(done[name]["db"]).exists():
+            results.append(done[name])
+        else:
+            results.append(leg(name, inputs, args.work, False, extra))
+            done[name] = results[-1]
+            saved.write_text(json.dumps(done, indent=1))
         print(json.dumps(results[-1]), flush=True)
     base = results[0]
     digests = {r["leg"]: store_digest(Path(r["db"])) for r in results}
