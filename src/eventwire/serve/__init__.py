@@ -190,6 +190,7 @@ def serve(settings: Settings) -> None:
 
     if not settings.db.exists():
         raise UsageError(Errors.E301, path=settings.db)
+    Store(settings.db, wait=settings.store_wait).close()  # an older store is migrated once; requests then read it
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
