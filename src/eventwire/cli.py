@@ -52,6 +52,13 @@ FieldOpt = Annotated[list[str] | None, typer.Option(
 FetchOpt = Annotated[bool, typer.Option(
     "--fetch", metavar="", help="Download the web pages that URLs, URL lists, sitemaps and feed entries point to "
     "(without it nothing is fetched).")]
+ENGINES = ("local", "ray")
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", metavar="local|ray", help="Where extraction runs: this machine's cores (local), or a Ray cluster "
+    "(ray; pip install 'eventwire[ray]'). Workers: EVENTWIRE_N_PROCESS, else one per CPU.")]
+AddressOpt = Annotated[str | None, typer.Option(
+    "--address", metavar="ADDR", help="With --engine ray: the cluster to join (e.g. 10.0.0.5:6379 or 'auto'); "
+    "without it a Ray instance is started on this machine for the run.")]
 DEFAULT_DB = Path("eventwire.duckdb")
 # rows of the run's events table; the rest are one 'eventwire export' away
 EVENTS_SHOWN = 15
@@ -63,6 +70,11 @@ def _fields(pairs: list[str] | None) -> dict[str, str] | None:
 
 def _stdin(paths: list[str]) -> object | None:
     return sys.stdin.buffer if "-" in paths else None
+
+
+def _tell(message: str) -> None:
+    """Why a command waits (another process writes the store)."""
+    err.print(escape(message), highlight=False, soft_wrap=True)
 
 
 def _report_failures(failures: list[InputFailure]) -> None:
@@ -91,21 +103,31 @@ def _progress(label: str) -> Iterator[pipeline.Progress]:
 
 
 @app.command()
-def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False,
+        engine: EngineOpt = "local", address: AddressOpt = None) -> None:
     """Read articles, find their events and merge them into the store; print what this run did.
 
     \b
     Example:  eventwire run news/ --db ukraine.duckdb
     Running again on the same files changes nothing; new files are added to the same store.
+    A second run on the same store waits for the first; export, show and the review app read meanwhile.
     """
     settings = Settings.from_env(db=db)
+    if engine not in ENGINES:
+        raise choice_error("engine", engine, ENGINES)
     _announce_first_run(settings)
     with _progress("reading and extracting articles") as progress:
-        summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
-                               stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
+        if engine == "ray":
+            from eventwire import cluster
+
+            summary = cluster.run(paths, settings, address=address, fields=_fields(field), fetch=fetch,
+                                  stdin=_stdin(paths), progress=progress, on_wait=_tell)  # type: ignore[arg-type]
+        else:
+            summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
+                                   stdin=_stdin(paths), progress=progress, on_wait=_tell)  # type: ignore[arg-type]
     _report_failures(summary.failures)
     _print_summary(summary, db)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         _print_events(store, set(summary.extracted_ids))
     raise typer.Exit(0 if summary.ok else 1)
 
@@ -224,11 +246,50 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
     Example:  eventwire ingest feeds/*.xml --fetch
     """
     settings = Settings.from_env(db=db)
-    with Store(db) as store:
+    with pipeline.run_store(settings, on_wait=_tell) as store:
         summary = pipeline.ingest(paths, store, settings, fields=_fields(field), fetch=fetch, stdin=_stdin(paths))  # type: ignore[arg-type]
     _report_failures(summary.failures)
     out.print(f"{summary.articles_new} new, {summary.articles_seen} already stored, "
               f"{summary.articles_duplicate} duplicates linked, {len(summary.failures)} failed")
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def shard(paths: PathsArg, output: Annotated[Path, typer.Option("-o", "--output", metavar="FOLDER", help=(
+        "The folder of shards that every machine writes to and the store's machine loads from."))],
+          field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+    """Read and extract articles on this machine into a shard (Parquet files) for a store elsewhere.
+
+    \b
+    Example:  eventwire shard /feeds/today/ -o /shared/shards/    (on each machine)
+              eventwire load /shared/shards/ --db world.duckdb  (on the store's machine)
+    Nothing is merged here: 'eventwire load' adds the shard to a store and merges.
+    """
+    settings = Settings.from_env()
+    _announce_first_run(settings)
+    with _progress("reading and extracting articles") as progress:
+        path, summary = pipeline.write_shard(paths, output, settings, fields=_fields(field), fetch=fetch,
+                                             stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
+    _report_failures(summary.failures)
+    out.print(f"{summary.articles_new} articles, {summary.extracted} extracted, {summary.mentions_found} event "
+              f"mentions, {len(summary.failures)} inputs failed -> {path}", highlight=False)
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def load(shards: Annotated[list[Path], typer.Argument(metavar="FOLDER", help=(
+        "Shard folders written by 'eventwire shard', or folders that hold them."))], db: DbOpt = DEFAULT_DB) -> None:
+    """Add the shards other machines wrote to the store, then merge; shards loaded before are skipped.
+
+    \b
+    Example:  eventwire load /shared/shards/ --db world.duckdb
+    """
+    settings = Settings.from_env(db=db)
+    with pipeline.run_store(settings, on_wait=_tell) as store:
+        summary, loaded = pipeline.load_shards(shards, store)
+    _report_failures(summary.failures)
+    out.print(f"{len(loaded)} new shard(s) loaded", highlight=False)
+    _print_summary(summary, db)
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -280,7 +341,7 @@ def export_(
               eventwire export --what claims --format parquet -o claims.parquet
     """
     flt = _filter(since, until, country, event_type, disputed, min_sources)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         n = export.export(what, fmt, store, None if output == "-" else output, flt, partitioned=partitioned)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
@@ -442,7 +503,7 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     \b
     Example:  eventwire show e_081517b4
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
@@ -518,7 +579,7 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     The event's own claims come first, then those about the episode it belongs to (tolls of the
     fighting as a whole); a copy or rewrite of another report is never independent.
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
     p = event.place
@@ -564,7 +625,7 @@ def quarantine(db: DbOpt = DEFAULT_DB) -> None:
     \b
     Example:  eventwire quarantine --db ukraine.duckdb
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         failures = store.quarantine()
     for f in failures:
         out.print(f"{f.code}\t{f.source}\t{f.reason}", highlight=False, soft_wrap=True)
@@ -841,7 +902,8 @@ def main() -> None:
         # non-standalone mode returns typer.Exit's code instead of exiting
         rc = app(standalone_mode=False)
     except EventwireError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        # messages name files and extras ("eventwire[ray]"): plain text, never markup
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         # a missing store is a usage error: the user pointed --db at the wrong place
         sys.exit(2 if isinstance(exc, UsageError) or exc.message is Errors.E301 else 1)
     except typer.Exit as exc:

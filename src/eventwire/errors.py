@@ -174,11 +174,18 @@ class Errors(metaclass=_Registry):
     E257 = ("User name {name!r}: use 1 to {longest} letters, digits, spaces or . _ @ - characters.")
     E258 = "The password must have at least {shortest} characters."
     E260 = "{where}: not a decision ({reason}). Fix or remove the line; the other lines are imported."
+    # engines
+    E262 = ("--engine ray needs Ray, which is not installed: pip install 'eventwire[ray]' (or run without "
+            "--engine ray, on this machine's cores).")
+    E263 = "Cannot reach the Ray cluster at {address}: {reason}. Start it ('ray start --head') or check --address."
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."
     E302 = "Cannot open store {path}: {reason}"
     E303 = "Store {path} has schema version {version}, newer than this eventwire ({supported}). Upgrade eventwire."
+    E304 = ("Store {path} stayed busy for {seconds} s: {holder} holds it. A run lets go of it after each commit; "
+            "if that process is stuck, stop it, or wait longer with EVENTWIRE_STORE_WAIT=SECONDS.")
+    E305 = "{path} is not a shard of eventwire results ({reason}). Give the folder 'eventwire shard' wrote."
 
 
 def registry() -> dict[str, Message]:

@@ -39,6 +39,8 @@ class Settings:
     max_archive_ratio: int = _setting(200, "largest compression ratio before an archive is a bomb")
     max_text_chars: int = _setting(1_000_000, "longest article text, in characters; longer texts are quarantined")
     min_text_chars: int = _setting(40, "articles with less cleaned text are quarantined as empty")
+    store_wait: float = _setting(600.0, "seconds a command waits for the store while another process writes it "
+                                 "(a run lets go of it after each commit), before it gives up")
     languages: tuple[str, ...] = _setting(("en",), "languages the extractor handles; others are stored")
     fetch_timeout: float = _setting(20.0, "seconds per URL fetch")
     fetch_max_bytes: int = _setting(10_000_000, "largest fetched response, in bytes")

@@ -66,6 +66,24 @@ def read_inputs(
         yield from _read_path(str(p), ctx, stdin)
 
 
+def input_files(paths: Sequence[str]) -> list[str]:
+    """The units ``read_inputs`` reads one after the other, in its order: each file of a folder or glob,
+    and every other path as given (stdin, URLs, paths that do not exist). Reading each unit alone gives
+    what reading ``paths`` gives, so the units can be read in parallel, on several machines."""
+    out: list[str] = []
+    for p in map(str, paths):
+        path = Path(p)
+        if p == "-" or p.startswith(("http://", "https://")):
+            out.append(p)
+        elif path.is_dir():
+            out.extend(str(f) for f in _walk(path))
+        elif not path.exists() and any(c in p for c in "*?[") and globlib.glob(p, recursive=True):
+            out.extend(input_files(sorted(globlib.glob(p, recursive=True))))
+        else:
+            out.append(p)
+    return out
+
+
 def parse_field_options(values: Sequence[str]) -> dict[str, str]:
     """``["text=body", "published=pubDate"]`` (the CLI's ``--field``) -> a ``fields`` mapping."""
     fields: dict[str, str] = {}
@@ -351,6 +369,7 @@ __all__ = [
     "decode_bytes",
     "detect_format",
     "detect_language",
+    "input_files",
     "page_dump",
     "parse_field_options",
     "read_bytes",

@@ -5,7 +5,7 @@ sentences highlighted, and record decisions (confirm, edit a field, merge, split
 irrelevant), each kept with who, when and why, tied to mention and article ids. Lists, figures, the map
 and search are computed in the store a page at a time (``store.queries``). The store is opened by the
 first request of a page and closed a second after the last, so ``eventwire run`` can add articles while
-the app is up.
+the app is up: a request waits for the run's commit in progress, never for the whole run.
 
 Article text, titles, outlets and URLs are untrusted: the API returns them as JSON data, the UI puts
 them into the page only as text, and every response carries a Content-Security-Policy that allows
@@ -35,7 +35,7 @@ from eventwire.model import DECISION_ACTIONS, to_dict
 from eventwire.serve import auth, listing
 from eventwire.serve.decisions import LONGEST_NAME, LONGEST_REASON, editable_fields, integer_fields, make_decision
 from eventwire.settings import Settings
-from eventwire.store import Store, queries
+from eventwire.store import Store, queries, run_lock
 
 # codes whose error means "no such thing" (HTTP 404) rather than a bad request
 NOT_FOUND = {Errors.E204.code, Errors.E245.code, Errors.E301.code}
@@ -84,7 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Events, their sources and claims, and reviewers' decisions.")
     csp = content_security_policy(settings.map_tiles)
     local = settings.host in ("127.0.0.1", "localhost", "::1")
-    held = _HeldStore(settings.db)
+    held = _HeldStore(settings.db, settings.store_wait)
     app.router.on_shutdown.append(held.close)
 
     @contextmanager
@@ -219,11 +219,13 @@ def create_app(settings: Settings) -> FastAPI:
     @app.post("/api/decisions", status_code=201, summary="Record a reviewer's decision")
     def decide(body: DecisionIn, request: Request) -> dict[str, Any]:
         reviewer = auth.reviewer_of(request, body.reviewer)  # the session's user when accounts are on
-        with store() as s:
+        with store(write=True) as s:
             decision = make_decision(s, **(body.model_dump() | {"reviewer": reviewer}))
             s.add_decision(decision)
-            if settings.review_rebuild:
-                pipeline.update_merged(s)
+            # a run in progress applies the decision with its own update (or the next run does)
+            with run_lock(settings.db, block=False) as free:
+                if settings.review_rebuild and free:
+                    pipeline.update_merged(s)
             # where the decision's mentions are now (a merge or split can change the event's id)
             now = s.events_with_mentions(decision.mention_ids)
         return {"decision": to_dict(decision), "event_ids": now}
@@ -239,8 +241,9 @@ class _HeldStore:
 
     IDLE_S = 1.0
 
-    def __init__(self, path: Any) -> None:
+    def __init__(self, path: Any, wait: float) -> None:
         self.path = path
+        self.wait = wait  # how long to wait for a run's commit in progress
         self.lock = threading.Lock()
         self.store: Store | None = None
         self.last = 0.0
@@ -250,7 +253,7 @@ class _HeldStore:
     def use(self) -> Iterator[Store]:
         with self.lock:
             if self.store is None:
-                self.store = Store(self.path)
+                self.store = Store(self.path, wait=self.wait)
             try:
                 yield self.store
             finally:
@@ -312,6 +315,7 @@ def serve(settings: Settings, *, ssl_cert: str | None = None, ssl_key: str | Non
     if not settings.db.exists():
         raise UsageError(Errors.E301, path=settings.db)
     auth.check_can_listen(settings)  # beyond this machine: only with accounts
+    Store(settings.db, wait=settings.store_wait).close()  # an older store is migrated once; requests then read it
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
                 ssl_certfile=ssl_cert, ssl_keyfile=ssl_key)
 

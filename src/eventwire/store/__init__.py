@@ -8,6 +8,7 @@ interrupted run loses at most the article in flight and resumes after it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -35,7 +36,9 @@ from eventwire.model import (
     from_dict,
     to_dict,
 )
-from eventwire.store import derived
+from eventwire.settings import Settings
+from eventwire.store import derived, locking
+from eventwire.store.locking import Notice, run_lock
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
 T = TypeVar("T")
@@ -56,16 +59,28 @@ def _record_value(sql_type: str, value: Any) -> Any:
 
 
 class Store:
-    """A DuckDB file holding articles, mentions, claims, events and stories."""
+    """A DuckDB file holding articles, mentions, claims, events and stories.
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    Opening waits (up to ``wait`` seconds, the ``store_wait`` setting by default) while another process
+    holds the file. A ``shared`` store lets go of the file when told (``release``) and opens it again on
+    next use, so readers get in between a run's commits; its ``reading`` blocks read through a read-only
+    connection, which other readers share.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, wait: float | None = None,
+                 on_wait: Notice | None = None, shared: bool = False) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise StoreError(Errors.E301, path=self.path)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(Errors.E302, path=self.path, reason=exc) from exc
+        self.read_only = read_only
+        self.wait = Settings.from_env().store_wait if wait is None else wait
+        self.on_wait = on_wait
+        self.shared = shared and str(path) != ":memory:"
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con_read_only = read_only
+        self._reading = 0
+        self._in_tx = False
+        self._open(read_only)
         if not read_only:
             self._migrate()
         else:
@@ -75,6 +90,43 @@ class Store:
         else:
             with self.transaction():
                 derived.ensure(self.con, writable=True)
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        self._con = locking.connect(self.path, read_only=read_only, wait=self.wait, on_wait=self.on_wait)
+        self._con_read_only = read_only
+        return self._con
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection, opened again on use after ``release`` (read-only inside ``reading``)."""
+        want_read_only = self.read_only or (self._reading > 0 and not self._in_tx)
+        # a connection for writing also reads; a read-only one serves only reads
+        if self._con is not None and (want_read_only or not self._con_read_only):
+            return self._con
+        if self._con is not None:
+            self._con.close()
+        return self._open(want_read_only)
+
+    def release(self) -> None:
+        """Let other processes in: close the file (a shared store only; it opens again on next use)."""
+        if self.shared and self._con is not None and not self._in_tx:
+            self._con.close()
+            self._con = None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """A block that only reads: a shared store reads it through a read-only connection that other
+        readers share (a write inside it opens the file for writing), and lets go of the file after it."""
+        if not self.shared:
+            yield
+            return
+        self.release()
+        self._reading += 1
+        try:
+            yield
+        finally:
+            self._reading -= 1
+            self.release()
 
     # ------------------------------------------------------------------ schema
 
@@ -113,7 +165,9 @@ class Store:
 
     def close(self) -> None:
         """Close the connection (a checkpoint makes the file self-contained)."""
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def __enter__(self) -> Store:
         return self
@@ -122,18 +176,21 @@ class Store:
         self.close()
 
     class _Tx:
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-            self.con = con
+        def __init__(self, store: Store) -> None:
+            self.store = store
 
         def __enter__(self) -> None:
+            self.store._in_tx = True  # a write inside a reading block opens the file for writing
+            self.con = self.store.con
             self.con.execute("BEGIN TRANSACTION")
 
         def __exit__(self, exc_type: object, *rest: object) -> None:
+            self.store._in_tx = False
             self.con.execute("ROLLBACK" if exc_type else "COMMIT")
 
     def transaction(self) -> Store._Tx:
         """All-or-nothing block of writes."""
-        return Store._Tx(self.con)
+        return Store._Tx(self)
 
     # ------------------------------------------------------------------ generic rows
 
@@ -464,9 +521,9 @@ class Store:
         return dict(self.con.execute("SELECT id, mention_id FROM claims").fetchall())
 
 
-def open_store(path: Path | str, *, read_only: bool = False) -> Store:
-    """Open (and create or migrate) the store at ``path``."""
-    return Store(path, read_only=read_only)
+def open_store(path: Path | str, *, read_only: bool = False, on_wait: Notice | None = None) -> Store:
+    """Open (and create or migrate) the store at ``path``, waiting while another process writes it."""
+    return Store(path, read_only=read_only, on_wait=on_wait)
 
 
-__all__ = ["Store", "open_store", "model"]
+__all__ = ["Store", "open_store", "run_lock", "model"]
