@@ -94,6 +94,7 @@ class Store:
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         self._con = locking.connect(self.path, read_only=read_only, wait=self.wait, on_wait=self.on_wait)
         self._con_read_only = read_only
+        derived.register(self._con)  # a connection opened again (a shared store) needs the macros too
         return self._con
 
     @property
