@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.geo import normalize, strip_type_words
-from eventwire.geo.geocoder import GeoContext, is_credit_line
+from eventwire.geo import GeoContext, is_credit_line, normalize, strip_type_words
 from eventwire.geodesy import distance_km
 from eventwire.pipeline import load_resources
 
