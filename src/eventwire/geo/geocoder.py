@@ -67,6 +67,7 @@ from eventwire.geo.words import (
     FEATURE_RANK,
     GENERIC_NAMES,
     NEAR_CUES,
+    NER_LABELS,
     SETTLEMENT_WORDS,
     SPEECH_LEMMAS,
     is_credit_line,
@@ -116,7 +117,7 @@ class Geocoder(Resolver):
         first = GeoContext(countries=Counter(ctx.countries), named=Counter(ctx.named), demonyms=ctx.demonyms)
         for _, mentions in per_sent:
             for m in mentions:
-                if not m.known:
+                if not m.known or not m.cued:
                     continue
                 # Exact names only: a spelling guess must not set the article's country.
                 cand = self._resolve_mention(m, first, fuzzy=False)
@@ -144,7 +145,7 @@ class Geocoder(Resolver):
         records: dict[str, GazRecord] = {}
         for _, mentions in per_sent:
             for m in mentions:
-                if not m.known:
+                if not m.known or not m.cued:
                     continue
                 cand = self._resolve_mention(m, ctx)
                 if cand is None:
@@ -200,11 +201,10 @@ class Geocoder(Resolver):
                           fuzzy=fuzzy)
         if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
                 and not m.want and not (m.sent is not None and strong_cue(m.span, m.sent)) \
-                and not (m.label == "PERSON" and follows_prep(m.span)):
+                and not follows_prep(m.span):
             # "White House" is not Casablanca (Dar el Beida) by an alternate name; a name the small
-            # model calls a person after "in"/"rural" ("in rural Ras al-Ain") is still a place
+            # model calls a person or organisation after "in"/"rural" ("in rural Ras al-Ain") is still a place
             return None
-        return best
         return best
 
     def locate(self, sent: Span, context: GeoContext, trigger: Token | None = None) -> Place | None:
@@ -217,28 +217,49 @@ class Geocoder(Resolver):
         sentence's places is a linear model learnt on the event-location train part
         (``data/geo/event_place.json``, ``scripts/train_event_place.py``).
         """
-        resolved = self.event_candidates(sent, context)
-        # The learnt threshold says whether the named event word has its place in the sentence;
-        # without one (the sentence's root stands in) a likely enough place of the sentence is taken.
-        threshold = self.event_model.threshold if trigger is not None else self.event_model.floor_without_trigger
-        if trigger is None and not any(t.pos_ in {"VERB", "AUX"} for t in sent):
-            threshold = -math.inf  # a verbless line ("Ilovaysk town, Donetsk region.") describes a place
-        trigger = trigger if trigger is not None else event_word(sent)
-        # where something was only said is never the event's place, whatever else the words say
-        named = {c.record.pid for m, c in resolved if not m.capital_of}
-        scored = [(self.event_model.score(self.event_features(m, c, resolved, trigger)), m, c) for m, c in resolved
-                  if not is_speech_location(m.span)
-                  # "the Armenian capital, Yerevan": the name itself is the better evidence
-                  and not (m.capital_of and c.record.pid in named)]
-        if not scored:
+        chosen = self.locate_mention(sent, context, trigger)
+        if chosen is None:
             return None
-        score, m, cand = max(scored, key=lambda x: x[0])
-        if score < threshold:
-            return None
+        m, cand = chosen
         near = bool(NEAR_CUES.search(cue_window(m.span, sent))) or (
             m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
         return self._to_place(m.text, cand, evidence=sentence_evidence(m.span, sent), near=near,
                               precision=m.fallback_precision)
+
+    def locate_mention(self, sent: Span, context: GeoContext, trigger: Token | None = None
+                       ) -> tuple[Mention, Candidate] | None:
+        """The words and record ``locate`` takes, or None (see ``locate``)."""
+        scored = self.scored_places(sent, context, trigger)
+        if not scored:
+            return None
+        score, m, cand, _f = max(scored, key=lambda x: x[0])
+        # The learnt threshold says whether the named event word has its place in the sentence;
+        # without one (the sentence's root stands in) a likely enough place of the sentence is taken.
+        threshold = self.event_model.threshold if trigger is not None else self.event_model.threshold_without_trigger
+        if trigger is None and m.cued and not any(t.pos_ in {"VERB", "AUX"} for t in sent):
+            threshold = -math.inf  # a verbless line ("Ilovaysk town, Donetsk region.") describes a place
+        if score < threshold:
+            return None
+        return m, cand
+
+    def scored_places(self, sent: Span, context: GeoContext, trigger: Token | None = None
+                      ) -> list[tuple[float, Mention, Candidate, dict[str, float]]]:
+        """The sentence's candidate event places with the learnt model's score and their features.
+
+        Places where something was only said are left out whatever else the words say; ``trigger``
+        defaults to the sentence's event word (``event_word``).
+        """
+        resolved = self.event_candidates(sent, context)
+        trigger = trigger if trigger is not None else event_word(sent)
+        named = {c.record.pid for m, c in resolved if not m.capital_of}
+        out = []
+        for m, c in resolved:
+            # "the Armenian capital, Yerevan": the name itself is the better evidence
+            if is_speech_location(m.span) or (m.capital_of and c.record.pid in named):
+                continue
+            f = self.event_features(m, c, resolved, trigger)
+            out.append((self.event_model.score(f), m, c, f))
+        return out
 
     def event_candidates(self, sent: Span, context: GeoContext) -> list[tuple[Mention, Candidate]]:
         """The sentence's places, each resolved (in its named container if any; an unknown name
@@ -266,7 +287,7 @@ class Geocoder(Resolver):
                 continue
             if cand is not None:
                 resolved.append((m, cand))
-            elif locative_cue(m.span, sent) or not m.known:
+            elif m.cued and (locative_cue(m.span, sent) or not m.known):
                 unresolved.append(m)
         return resolved + self._anchor_unresolved(unresolved, resolved, context)
 
@@ -303,7 +324,7 @@ class Geocoder(Resolver):
         doc = m.span.doc
         chain: list[tuple[Mention, bool]] = []
         end = m.span.end
-        for other in mentions[idx + 1 : idx + 5]:
+        for other in [o for o in mentions[idx + 1 :] if o.cued][:4]:
             gap = doc[end : other.span.start]
             ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | CHAIN_WORDS
                      or t.text[:1].isupper() for t in gap)
@@ -382,5 +403,14 @@ class Geocoder(Resolver):
         f["first"] = float(resolved[0][0] is m)
         f["only"] = float(len(resolved) == 1)
         f["near_cue"] = float(bool(NEAR_CUES.search(cue_window(m.span, unit))))
+        # is the name a place at all? what the NER calls it, whether words say "place", the record
+        f[f"ner_{m.label if m.label in NER_LABELS else ('none' if not m.label else 'other')}"] = 1.0
+        f["uncued"] = float(not m.cued)
+        f["title_case"] = float(m.title_case)
+        f["sent_start"] = float(m.span.start == unit.start)
+        f["log_population"] = math.log10(max(r.population, 1)) / 7 if r.feature in (CITY, LANDMARK) else 0.0
+        f["alternate_name"] = float(cand.kind == ALTERNATE)
+        f["curated_name"] = float(cand.kind == ALIAS)
+        f["unknown_name"] = float(not m.known)
         return f
 

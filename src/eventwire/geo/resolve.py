@@ -25,6 +25,7 @@ from eventwire.geo.gazetteer import (
     CITY,
     COUNTRY,
     LANDMARK,
+    PRIMARY,
     REGION,
     Gazetteer,
     GazRecord,
@@ -279,6 +280,10 @@ class Resolver:
             self._fuzzy_cache[key] = sorted({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
                                              for n, pid in rows})
         return self._fuzzy_cache[key]
+
+    def place_of(self, text: str, record: GazRecord) -> Place:
+        """A gazetteer record as the ``Place`` the words ``text`` name (no context, precision by feature)."""
+        return self._to_place(text, Candidate(record, 0.0, PRIMARY), evidence=text, near=False)
 
     def _to_place(self, text: str, cand: Candidate, *, evidence: str, near: bool,
                   precision: int | None = None) -> Place:

@@ -123,7 +123,8 @@ def locative_cue(span: Span, sent: Span) -> bool:
         return True
     if prev is not None and prev.text in {",", "(", "/", ";"}:
         return True
-    return bool(nxt is not None and nxt.text in {",", "("} and span.start == sent.start)
+    # "Kramatorsk, Donetsk region ...", "CANCUN: ...": a dateline or a headline's place
+    return bool(nxt is not None and nxt.text in {",", "(", ":"} and span.start == sent.start)
 
 
 def type_word(tok: Token) -> bool:
@@ -185,7 +186,7 @@ def _only_parenthetical(span: Span, sent: Span) -> bool:
 
 
 def followed_by_comma_place(span: Span, sent: Span) -> bool:
-    return span.end < sent.end and span.doc[span.end].text in {",", "("}
+    return span.end < sent.end and span.doc[span.end].text in {",", "(", ":"}
 
 
 def governing_prep(span: Span) -> str | None:

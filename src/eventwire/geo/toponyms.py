@@ -54,6 +54,11 @@ class Mention:
     sent: Span | None = None  # the sentence (or text unit) the mention was found in
     known: bool = True  # False for a cued name the gazetteer lacks (a village): container fallback
     container_of: Mention | None = None  # an earlier name of the sentence this one is a container of
+    # False for a name the gazetteer knows that stands where no word says "place" (a person's or an
+    # organisation's name to the NER, a Title Case headline's word): a candidate the learnt event-place
+    # model weighs, never evidence of the article's country or a container of another name
+    cued: bool = True
+    title_case: bool = False  # found in a Title Case headline, where capitals say nothing
 
 
 
@@ -96,8 +101,8 @@ class ToponymFinder:
         blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS and not mistagged_name(ent)
                    and not (ent.label_ == "NORP" and ent.text not in self.demonyms and strong_cue(ent, sent))
                    for i in range(ent.start, ent.end)}
-        if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
-            blocked.update(range(sent.start, sent.end))  # a Title Case headline: capitals say nothing
+        # a Title Case headline: capitals say nothing, so its known names are candidates only
+        title = sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2
         i = sent.start
         while i < sent.end:
             tok = doc[i]
@@ -124,13 +129,13 @@ class ToponymFinder:
             # "Islamic State": an organisation named like a unit is no unknown place.
             in_org = any(e.start <= i < e.end and e.label_ == "ORG" for e in ents) and \
                 run_end < sent.end and doc[run_end].lower_ in ORG_TAIL_WORDS
-            if (found is None or partial) and not in_org and strong_cue(doc[i:run_end], sent) and \
+            if (found is None or partial) and not in_org and not title and strong_cue(doc[i:run_end], sent) and \
                     normalize(doc[i:run_end].text) not in GENERIC_NAMES:
                 # "Nana-Gribizi prefecture": the whole cued name, not its known first word; a
                 # village the gazetteer lacks is kept for the container fallback.
                 known = known and found is not None and found.end == run_end
                 found = doc[i:run_end]
-            elif partial and not in_org and locative_cue(doc[i:run_end], sent):
+            elif partial and not in_org and not title and locative_cue(doc[i:run_end], sent):
                 # "in rural Ras al-Ain": "Ras" alone is a truncation; the whole name, unknown as
                 # spelled, goes to spelling matching and the container fallback
                 found, known = doc[i:run_end], False
@@ -147,17 +152,18 @@ class ToponymFinder:
             well_known = known and any(
                 m.kind in (PRIMARY, ALIAS) and (m.record.feature == COUNTRY or m.record.population >= 100_000)
                 for m in self.gaz.lookup(normalize(found.text)))
-            if inside in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"} and \
-                    not strong_cue(found, sent) and not after_prep and not alone and not well_known:
-                i = found.end  # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
-                continue
+            # "John R. Bolton", "Fatah Halab": a name that happens to be a town's
+            named_other = inside in {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"} and \
+                not strong_cue(found, sent) and not after_prep and not alone and not well_known
             if org_tail(found, sent) or not_a_place(found, sent):
                 i = found.end
                 continue
-            if locative_cue(found, sent) or (found.start == sent.start
-                                              and followed_by_comma_place(found, sent)) or \
-                    (known and self.is_region_name(found.text)):
-                out.append(Mention(found, found.text, label=inside, known=known))
+            cued = not named_other and (
+                locative_cue(found, sent) or (found.start == sent.start and followed_by_comma_place(found, sent))
+                or (known and self.is_region_name(found.text)))
+            if cued or known:
+                # an uncued known name is still a candidate: the learnt model says whether it is the place
+                out.append(Mention(found, found.text, label=inside, known=known, cued=cued, title_case=title))
                 taken.update(range(found.start, found.end))
                 i = found.end
             else:

@@ -79,6 +79,8 @@ GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest"
                  "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                  "saturday", "sunday", "god", "allah", "christ"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# NER labels the event-place model tells apart (others fold into "other")
+NER_LABELS = ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP")
 # "the Gulf of Aden", "Lake Chad": a water body named after a place is not that place.
 WATER_WORDS = {"gulf", "bay", "sea", "strait", "straits", "lake", "river", "ocean", "channel", "canal"}
 # "the US dollar", "the Lebanese pound": a currency named after a country says nothing about where.
