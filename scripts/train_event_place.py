@@ -12,14 +12,16 @@ organisation's name to the NER, a word of a Title Case headline). Each gives one
 Speech verbs ("said") and places where something was only said are left out, as ``locate`` leaves
 them out. A logistic regression (fixed seed) gives the weights; the thresholds under which a sentence
 names no event place (with a marked event word: the sentences with one; without: every train
-sentence) are those that make the most train sentences right. Validation and gold parts are only scored, never fitted. Writes
-``src/eventwire/data/geo/event_place.json``.
+sentence) are those that make the most train sentences right. Validation and gold parts are only
+scored, never fitted. Writes ``src/eventwire/data/geo/event_place.json``.
 
-Run: ``python scripts/train_event_place.py [DATA_DIR]`` (about 10 minutes on 2 cores).
+Run: ``python scripts/train_event_place.py [DATA_DIR] [--rows FILE]`` (about 5 minutes of CPU).
 """
 
 from __future__ import annotations
 
+import argparse
+import pickle
 import sys
 from pathlib import Path
 
@@ -67,15 +69,32 @@ def best_threshold(model: EventPlaceModel, rows: list[Rows]) -> float:
     return best
 
 
-def main(argv: list[str]) -> int:
-    """Fit, report accuracy per corpus and part next to the shipped model, write the JSON."""
-    data = Path(argv[1]) if len(argv) > 1 else Path("../shared/data")
+def all_rows(data: Path) -> dict[tuple[str, str], list[Rows]]:
+    """(corpus, part) -> the candidate rows of its examples."""
     res = load_resources()
     rows: dict[tuple[str, str], list[Rows]] = {}
     for read in (event_location_examples, rams_examples, ucdp_headline_examples):
         examples = [e for e in read(data) if e.part in PARTS]
         for r in candidate_rows(examples, res):
             rows.setdefault((r.example.corpus, r.example.part or ""), []).append(r)
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    """Fit, report accuracy per corpus and part next to the shipped model, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--rows", type=Path, help="keep the candidate rows in this file (read when it exists): "
+                        "refitting without recomputing them (they change with the geocoder's code)")
+    args = parser.parse_args(argv[1:])
+    if args.rows is not None and args.rows.exists():
+        with args.rows.open("rb") as fh:
+            rows = pickle.load(fh)
+    else:
+        rows = all_rows(args.data)
+        if args.rows is not None:
+            with args.rows.open("wb") as fh:
+                pickle.dump(rows, fh)
     train = [r for (_c, part), rs in rows.items() if part == TRAIN for r in rs]
     x = [f for r in train for f in r.features]
     y = [lab for r in train for lab in r.labels]

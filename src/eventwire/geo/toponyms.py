@@ -99,7 +99,7 @@ class ToponymFinder:
                 out.append(Mention(span, span.text, label=ent.label_))
                 taken.update(range(ent.start, ent.end))
         blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS and not mistagged_name(ent)
-                   and not (ent.label_ == "NORP" and ent.text not in self.demonyms and strong_cue(ent, sent))
+                   and not (ent.label_ == "NORP" and ent.text not in self.demonyms)  # "Harasta" to the NER
                    for i in range(ent.start, ent.end)}
         # a Title Case headline: capitals say nothing, so its known names are candidates only
         title = sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2
