@@ -34,8 +34,8 @@ from eventwire.evaluation.event_place import (
     candidate_rows,
     event_location_examples,
     rams_examples,
-    ucdp_headline_examples,
 )
+from eventwire.evaluation.geo import ucdp_headline_examples
 from eventwire.evaluation.splits import GOLD, TRAIN, VALIDATION
 from eventwire.geo import EVENT_PLACE_MODEL_FILE, EventPlaceModel
 from eventwire.pipeline import load_resources

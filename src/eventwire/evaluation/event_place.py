@@ -6,8 +6,9 @@ training the event-place model, and its scores next to a plain peer.
 - RAMS passages (``rams/*.jsonlines``): an event trigger and its ``place`` argument (only passages
   that mark one; the argument may stand in another sentence of the passage: when the trigger's sentence
   names no place, the nearest sentence that does); split by document (``rams``);
-- UCDP headlines (``ucdp-ged-subsets/``): a record's first two headlines when they name its coded place;
-  no trigger, the gold is the record's point; split by coded place name (``ucdp-place``).
+- UCDP headlines (``ucdp-ged-subsets/``, ``geo.ucdp_headline_examples``): a record's first two
+  headlines when they name its coded place; no trigger, the gold is the record's point; split by
+  coded place name (``ucdp-place``).
 
 A candidate place is right when it overlaps a marked phrase, or (UCDP) when its record lies within
 25 km of the coded point. The peer is the place entity (spaCy GPE/LOC/FAC) nearest the trigger.
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventwire.evaluation.splits import GOLD, TRAIN, VALIDATION, load_split, place_key, text_key
+from eventwire.evaluation.splits import GOLD, TRAIN, VALIDATION, load_split, text_key
 from eventwire.geodesy import distance_km
 
 # a UCDP-coded point this close to a candidate's record makes the candidate the event's place
@@ -99,17 +100,6 @@ def rams_examples(data_dir: Path) -> Iterator[Example]:
                 continue
             trig = doc["evt_triggers"][0]
             yield Example("rams", text, split.get(doc["doc_key"]), trigger=chars(trig[0], trig[1]), spans=places)
-
-
-def ucdp_headline_examples(data_dir: Path) -> Iterator[Example]:
-    """UCDP subset records whose headlines name the coded place (``names_place``)."""
-    from eventwire.evaluation.geo import headline_text, names_place, read_ucdp_subsets
-
-    split = load_split("ucdp-place")
-    for _src, rec in read_ucdp_subsets(data_dir):
-        text = headline_text(rec)
-        if text and names_place(text, rec.place):
-            yield Example("ucdp", text, split.get(place_key(rec.place)), point=(rec.latitude, rec.longitude))
 
 
 @dataclass
@@ -211,4 +201,4 @@ def score_choices(examples: Iterable[Example], res, parts: tuple[str, ...] = (VA
 
 
 __all__ = ["TRAIN", "ChoiceTally", "Example", "Rows", "candidate_rows", "event_location_examples", "rams_examples",
-           "read_event_location", "score_choices", "ucdp_headline_examples"]
+           "read_event_location", "score_choices"]

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventwire.evaluation.event_place import ChoiceTally, event_location_examples, rams_examples, score_choices
+from eventwire.evaluation.event_place import ChoiceTally, Example, event_location_examples, rams_examples, score_choices
 from eventwire.evaluation.splits import VALIDATION, load_split, place_key
 from eventwire.geo import CITY, COUNTRY, GENERIC_NAMES, load_aliases_file, normalize, strip_type_words
 from eventwire.geodesy import distance_km
@@ -234,6 +234,15 @@ def names_place(text: str, place: str) -> bool:
         return False
     words = " ".join(place_key(text).split())
     return f" {key} " in f" {words} " or (len(key) >= 5 and fuzz.partial_ratio(key, words) >= 85)
+
+
+def ucdp_headline_examples(data_dir: Path) -> Iterator[Example]:
+    """UCDP subset records whose headlines name the coded place (``names_place``)."""
+    split = load_split("ucdp-place")
+    for _src, rec in read_ucdp_subsets(data_dir):
+        text = headline_text(rec)
+        if text and names_place(text, rec.place):
+            yield Example("ucdp", text, split.get(place_key(rec.place)), point=(rec.latitude, rec.longitude))
 
 
 def ucdp_text(rec: GoldLocation) -> tuple[str, int]:
