@@ -110,7 +110,8 @@ def _tally_lines(title: str, d: dict) -> list[str]:
 
 def _shares(causes: dict[str, int]) -> str:
     total = sum(v for k, v in causes.items() if not k.startswith("of which"))
-    return ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in causes.items()) if total else "none"
+    order = sorted(causes.items(), key=lambda kv: (kv[0].startswith("of which"), -kv[1]))
+    return ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in order) if total else "none"
 
 
 @dataclass
