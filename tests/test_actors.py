@@ -112,6 +112,13 @@ def test_agreement_keeps_the_speaking_party(nlp: Language) -> None:
     assert a.actor1 is not None and a.actor1.startswith("Government of")
 
 
+def test_the_other_side_is_never_the_first_under_another_name(nlp: Language) -> None:
+    # "their armed forces" are Nagorno-Karabakh's own: the counterpart of the agreement is Azerbaijan
+    sent = _demo("has accepted Azerbaijan")
+    a = _actors(nlp, sent, "AGREEMENT", "Azerbaijan")
+    assert (a.actor1, a.actor2) == ("Government of Nagorno-Karabakh", "Government of Azerbaijan")
+
+
 def test_head_of_state_speaks_for_government(nlp: Language) -> None:
     a = _actors(nlp, "French President Emmanuel Macron spoke by phone with President Aliyev.", "DIPLO")
     assert (a.actor1, a.inter1) == ("Government of France", 1)

@@ -146,22 +146,29 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
         armed = [s for s in merged if s.mention.inter in ARMED_INTERS and not s.mention.name.startswith(
             "Government of") and s.patient < hit and _is_subject(s.mention.token)]
         a1 = max(armed, key=lambda s: s.agent).mention if armed else None
-    others = [s for s in merged if a1 is None or s.mention.name != a1.name]
+    # the other side is never the first one under another name: a state's government does not agree with,
+    # nor its army fight, its own forces ("the government of X agreed to dissolve their armed forces")
+    first = actor_key(a1.name, country) if a1 is not None else None
+    others = [s for s in merged if a1 is None or actor_key(s.mention.name, country) != first]
     i2 = model.pick([(s.agent, s.patient) for s in others], "patient")
     a2 = others[i2].mention if i2 is not None else None
     agents = sorted((s for s in merged if s.agent >= model.agent_threshold and s.agent >= s.patient),
                     key=lambda s: -s.agent)
     if a2 is None and a1 is not None:  # "X and Y clashed", "fighting between X and Y"
-        a2 = next((s.mention for s in agents if s.mention.name != a1.name), None)
+        a2 = next((s.mention for s in agents if actor_key(s.mention.name, country) != first), None)
     if (a2 is None and (a1 is not None or code in VIOLENT_CODES)
             and code in VIOLENT_CODES | RIOT_CODES | STATEMENT_CODES):
         # another armed party the sentence names is the other side ("clashed with police", "a ceasefire
         # proposed by the Russian peacekeeping contingent"), most likely the one that underwent it
         # civilians the sentence names as undergoing it count too ("stormed a village and shot dead twelve
         # villagers")
-        other = [s for s in merged if (a1 is None or s.mention.name != a1.name) and (
-            s.mention.inter in ARMED_INTERS and not s.mention.name.startswith("Government of")
-            and not s.mention.bare_state or s.mention.inter == 7 and s.patient > s.agent)]
+        # an agreement's or a statement's counterpart may be a government or a state named alone
+        # ("accepted Azerbaijan's terms"); in violence those name where it happened more often than who
+        statement = code in STATEMENT_CODES
+        other = [s for s in others if (
+            s.mention.inter in ARMED_INTERS and (statement or not s.mention.name.startswith("Government of")
+                                                 and not s.mention.bare_state)
+            or s.mention.inter == 7 and s.patient > s.agent)]
         a2 = max(other, key=lambda s: s.patient).mention if other else None
 
     name1, inter1, assoc1 = (a1.name, a1.inter, a1.assoc) if a1 else (None, None, None)
@@ -216,7 +223,7 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
         name1, inter1 = unidentified(where), 3
     if name1 is None and code in UNKNOWN_PERPETRATOR:
         name1, inter1 = unidentified(where), 3
-    if name1 is not None and name1 == name2:
+    if name1 is not None and name2 is not None and actor_key(name1, country) == actor_key(name2, country):
         name2 = inter2 = assoc2 = None
     return Actors(name1, name2, assoc1, assoc2, inter1, inter2, instrument)
 
