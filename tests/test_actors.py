@@ -119,6 +119,16 @@ def test_the_other_side_is_never_the_first_under_another_name(nlp: Language) -> 
     assert (a.actor1, a.actor2) == ("Government of Nagorno-Karabakh", "Government of Azerbaijan")
 
 
+def test_territory_regained_by_the_state_and_taken_by_a_group(nlp: Language) -> None:
+    # the only party the demo sentence names is read as what the event hit; the codebook says who acts
+    sent = _demo("had accomplished all of its objectives")
+    a = _actors(nlp, sent, "GOV_REGAINS_TERIT", "Azerbaijan")
+    assert (a.actor1, a.inter1, a.actor2) == ("Military Forces of Azerbaijan", 1, None)
+    b = _actors(nlp, "The army lost the town to the Arakan Army after weeks of fighting.",
+                "NON_STATE_ACTOR_OVERTAKES_TER", "Myanmar")
+    assert (b.inter1, b.actor2) == (2, "Military Forces of Myanmar")
+
+
 def test_head_of_state_speaks_for_government(nlp: Language) -> None:
     a = _actors(nlp, "French President Emmanuel Macron spoke by phone with President Aliyev.", "DIPLO")
     assert (a.actor1, a.inter1) == ("Government of France", 1)

@@ -206,6 +206,16 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
             name1 = r.name if r else (f"Rioters ({where})" if where else "Rioters")
             inter1, assoc1 = 5, r.assoc if r else None
             name2, inter2, assoc2 = (other.name, other.inter, other.assoc) if other else (None, None, None)
+    elif code == "GOV_REGAINS_TERIT" and inter1 != 1:
+        # the codebook: government forces regain control of a place, so the state is the actor that acts
+        s = next((m for m in mentions if m.inter == 1 and not m.name.startswith("Government of")), None) or pick({1})
+        if s is not None:
+            if name2 == s.name:
+                name2, inter2, assoc2 = name1, inter1, assoc1
+            name1, inter1, assoc1 = s.name, 1, None
+    elif code == "NON_STATE_ACTOR_OVERTAKES_TER" and inter1 == 1 and inter2 in (2, 3, 4):
+        # the codebook: a non-state actor captures territory, so the group acts and the state loses it
+        name1, inter1, assoc1, name2, inter2, assoc2 = name2, inter2, assoc2, name1, inter1, assoc1
     elif code in AGAINST_CIVILIANS:
         if inter1 == 7:  # civilians are never the perpetrator of violence against civilians
             name1, inter1, assoc1, name2, inter2, assoc2 = name2, inter2, assoc2, name1, 7, assoc1
