@@ -129,6 +129,16 @@ def test_territory_regained_by_the_state_and_taken_by_a_group(nlp: Language) -> 
     assert (b.inter1, b.actor2) == (2, "Military Forces of Myanmar")
 
 
+def test_local_and_separatist_forces_are_not_a_state(nlp: Language) -> None:
+    # the Karabakh Armenians' forces are not Armenia's army, nor are separatists Azerbaijan's
+    a = _actors(nlp, _demo("an agreement by local Armenian forces"), "AGREEMENT", "Azerbaijan")
+    assert (a.actor1, a.inter1) == ("Unidentified Armed Group (Azerbaijan)", 3)
+    b = _actors(nlp, _demo("The rapid surrender of separatist forces"), "ARMED_CLASH", "Azerbaijan")
+    assert "Military Forces of Azerbaijan" not in (b.actor1, b.actor2)
+    c = _actors(nlp, "Armenian forces shelled Azerbaijani positions near the border.", "ARMED_CLASH", "Azerbaijan")
+    assert c.actor1 == "Military Forces of Armenia"
+
+
 def test_head_of_state_speaks_for_government(nlp: Language) -> None:
     a = _actors(nlp, "French President Emmanuel Macron spoke by phone with President Aliyev.", "DIPLO")
     assert (a.actor1, a.inter1) == ("Government of France", 1)

@@ -168,6 +168,18 @@ def _has_side_prefix(tok: Token) -> bool:
     return any(_side_prefixed(t) or (t.lower_ in _SIDE_PREFIXES and t.i < tok.i) for t in tok.subtree if t.i <= tok.i)
 
 
+# Modifiers that make armed men a non-state group whatever nationality is named: "separatist forces";
+# "local" and "ethnic" only beside a nationality ("local Armenian forces" are not Armenia's army)
+_NON_STATE_WORDS = {"separatist", "separatists", "breakaway", "rebel", "insurgent", "secessionist"}
+_ETHNIC_WORDS = {"local", "ethnic"}
+
+
+def _non_state(tok: Token, nat: str | None) -> bool:
+    """The military word names a non-state armed group: "separatist forces", "ethnic Armenian fighters"."""
+    words = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod")}
+    return bool(words & _NON_STATE_WORDS or nat is not None and words & _ETHNIC_WORDS)
+
+
 def _nationality(tok: Token) -> str | None:
     """Country named by the head noun's modifiers: "Azerbaijani forces", "forces of Armenia",
     "Azerbaijan's army", "the Russian peacekeeping contingent"; never the X of "anti-X"."""
@@ -337,9 +349,11 @@ def _name_word(tok: Token, sent: Span, code: str, country: str | None, *, asset:
         org = _named_organisation(tok)
         if org is not None and code in VIOLENT_CODES | RIOT_CODES:
             return Mention(org, 2 if low in ("army", "armies") else 3, tok)
-        if side_prefixed:
-            return Mention(unidentified(country or first_country(sent)), 3, tok) if code in VIOLENT_CODES else None
         nat = _nationality(tok) or _seat_or_regime(tok, country, sent)
+        if side_prefixed and code not in VIOLENT_CODES:
+            return None
+        if side_prefixed or _non_state(tok, nat):
+            return Mention(unidentified(country or first_country(sent)), 3, tok)
         if nat is None and low in _WEAK_MILITARY:
             return None  # "a mission", "units", "the contingent": only with a named state
         nat = nat or country or first_country(sent)
