@@ -153,3 +153,19 @@ def test_every_code_runs_on_every_demo_sentence(nlp: Language) -> None:
             a = find_actors(sent, code, country="Azerbaijan")
             assert (a.actor1 is None) == (a.inter1 is None)
             assert a.actor2 is None or a.actor2 != a.actor1
+
+
+def test_a_state_the_article_says_took_no_part_is_no_actor(nlp: Language) -> None:
+    # the demo: a term of the deal names Armenia's forces, while the article says they were not involved
+    term = _demo("stipulated the withdrawal of the armed forces")
+    denial = _demo("were not involved in the fighting")
+    doc = nlp(f"{term} {denial}")
+    a = find_actors(next(doc.sents), "NON_VIOL_TERRIT_TRANSFER", country="Azerbaijan")
+    assert "Military Forces of Armenia" not in (a.actor1, a.actor2)
+    # without the denial, the same sentence still names them
+    b = find_actors(nlp(term)[:], "NON_VIOL_TERRIT_TRANSFER", country="Azerbaijan")
+    assert "Military Forces of Armenia" in (b.actor1, b.actor2)
+    # a state that only did not confirm something is still an actor
+    doc = nlp("Azerbaijani forces shelled Stepanakert on Tuesday. Azerbaijan did not confirm the number of dead.")
+    c = find_actors(next(doc.sents), "ART_MISS_ATTACK", country="Azerbaijan")
+    assert c.actor1 == "Military Forces of Azerbaijan"

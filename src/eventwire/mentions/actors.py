@@ -13,7 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.mentions.naming import (
     AGAINST_CIVILIANS,
@@ -121,6 +121,45 @@ def _is_subject(tok: Token) -> bool:
     return t.dep_ in ("nsubj", "ROOT")
 
 
+# A state the article says took no part is no actor of any of its events ("the Armenian armed forces were not
+# involved in the fighting", "Armenia would remain uninvolved", "Armenia has denied any military presence"):
+# the codebook's actors are the groups that took part. Only these predicates of taking part count, so that a
+# state that merely "did not confirm" something, or whose peacekeepers "did not intervene" and then came under
+# fire, stays a possible actor.
+_TAKE_PART = {"involve", "participate"}
+_PART_NOUNS = {"presence", "involvement", "participation", "role"}
+_UNINVOLVED_CACHE: dict[tuple[int, int], tuple[Doc, frozenset[str]]] = {}
+
+
+def _took_no_part(tok: Token) -> list[Token]:
+    """The subjects a word says took no part, or none."""
+    subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if tok.lemma_ in _TAKE_PART and negated(tok) or tok.lemma_ == "deny" and any(
+            c.dep_ == "dobj" and c.lemma_ in _PART_NOUNS for c in tok.children):
+        return subjects
+    if tok.lower_ == "uninvolved" and tok.dep_ in ("acomp", "oprd", "xcomp"):
+        return [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return []
+
+
+def uninvolved_states(doc: Doc) -> frozenset[str]:
+    """``actor_key`` of each state the article says took no part, read once per Doc."""
+    key = (id(doc), len(doc))
+    hit = _UNINVOLVED_CACHE.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    out = set()
+    for tok in doc:
+        for subj in _took_no_part(tok):
+            m = mention_of(subj, subj.sent, "ARMED_CLASH", None)
+            k = actor_key(m.name) if m is not None else ""
+            if k.startswith("state:"):
+                out.add(k)
+    _UNINVOLVED_CACHE.clear()  # one Doc at a time, as the mentions stage reads an article
+    _UNINVOLVED_CACHE[key] = (doc, frozenset(out))
+    return frozenset(out)
+
+
 def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent: str | None = None,
                 model: RoleModel | None = None) -> Actors:
     """Actor1/actor2 (ACLED names), associated actors, inter codes and instrument of an event sentence.
@@ -134,7 +173,8 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
     if antecedent:
         before = Mention(antecedent, inter_of(antecedent), sent[0])
     named, instrument = _scored_participants(sent, code, country, model, before)
-    merged = _by_name(named)
+    absent = uninvolved_states(sent.doc)
+    merged = [s for s in _by_name(named) if actor_key(s.mention.name, country) not in absent]
     pairs = [(s.agent, s.patient) for s in merged]
     i1 = model.pick(pairs, "agent")
     a1 = merged[i1].mention if i1 is not None else None

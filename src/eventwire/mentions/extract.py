@@ -31,9 +31,10 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "7"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
+EXTRACTOR_VERSION = "8"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
 # 5: place names found without NER labels, chosen by the learnt event-place model
 # 7: learned roles and actors (mentions.roles), named-group lexicon
+# 8: separatist and local ethnic forces a non-state group; states the article says took no part never actors
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
