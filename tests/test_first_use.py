@@ -59,7 +59,7 @@ def test_an_error_written_to_a_pipe_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", ["geo", "boilerplate", "claims", "dates", "status", "stories", "merging",
-                                     "disputes", "models", "relevance"])
+                                     "disputes", "models", "relevance", "roles"])
 def test_eval_commands_ask_for_their_data_folder(command: str, tmp_path: Path) -> None:
     r = eventwire("eval", command, cwd=tmp_path)
     assert r.returncode == 2, r.stderr

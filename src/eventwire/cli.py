@@ -909,14 +909,14 @@ def eval_relevance(data: DataOpt,
 
 
 @eval_app.command("roles")
-def eval_roles(data: DataOpt = Path("../shared/data"),
+def eval_roles(data: DataOpt,
                per_subset: Annotated[int, typer.Option(help="UCDP headlines sampled per subset.")] = 400,
                as_json: JsonOpt = False) -> None:
     """Who acted and on whom: argument F1 on the RAMS validation part (attacker, target, victim,
     instrument) and actor1/actor2 against UCDP's sides on validation headlines, each beside plain peers.
 
     \b
-    Example:  eventwire eval roles ../shared/data
+    Example:  eventwire eval roles data/
     """
     from eventwire.evaluation.roles_report import roles_report
 
