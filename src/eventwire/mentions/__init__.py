@@ -7,7 +7,7 @@ sentence's event date), ``counts`` (counts of people in a sentence, as claims), 
 sentences -> mentions). The public names below are what the rest of eventwire may use.
 """
 
-from eventwire.mentions.actors import Actors, country_of, find_actors
+from eventwire.mentions.actors import Actors, actor_key, country_of, event_family, find_actors, name_participant
 from eventwire.mentions.attribution import normalise_speaker
 from eventwire.mentions.classify import (
     BLOCK_WEIGHTS,
@@ -34,15 +34,31 @@ from eventwire.mentions.relevance import (
     load_relevance,
     load_subtype,
 )
+from eventwire.mentions.roles import (
+    FAMILIES,
+    HASH_BITS,
+    ROLE_CLASSES,
+    ROLES_PATH,
+    LinearScorer,
+    RoleModel,
+    load_roles,
+    role_candidates,
+    role_rows,
+    save_roles,
+    trigger_candidates,
+    trigger_rows,
+)
 from eventwire.mentions.status import STATUSES, sentence_status
 from eventwire.mentions.taxonomy import ACLED_CODES, CASE_CODES, CODES, NOT_ACLED, EventCode, code_for, get_code
 
 __all__ = [
-    "ACLED_CODES", "BLOCK_WEIGHTS", "CANDIDATE_MAX_NONE", "CASE_CODES", "CODES", "EXTRACTOR_VERSION",
-    "FEATURE_VERSION", "MODEL_PATH",
-    "NOT_ACLED", "RELEVANCE_PATH", "STATUSES", "SUBTYPE_PATH", "TEMPERATURE", "Actors", "Classification",
-    "DateResolution", "Detection", "EventCode", "EventModels", "LinearModel", "RelevanceModel", "SubtypeModel",
-    "block_normalize", "classify_many", "code_for", "country_of", "detect", "extract_mentions", "feature_blocks",
-    "features", "find_actors", "find_claims", "get_code", "load_model", "load_relevance", "load_subtype",
-    "normalise_speaker", "parse_quantity", "resolve_date", "sentence_status",
+    "ACLED_CODES", "Actors", "BLOCK_WEIGHTS", "CANDIDATE_MAX_NONE", "CASE_CODES", "CODES", "Classification",
+    "DateResolution", "Detection", "EXTRACTOR_VERSION", "EventCode", "EventModels", "FAMILIES", "FEATURE_VERSION",
+    "HASH_BITS",
+    "LinearModel", "LinearScorer", "MODEL_PATH", "NOT_ACLED", "RELEVANCE_PATH", "ROLES_PATH", "ROLE_CLASSES",
+    "RelevanceModel", "RoleModel", "STATUSES", "SUBTYPE_PATH", "SubtypeModel", "TEMPERATURE", "actor_key",
+    "block_normalize", "classify_many", "code_for", "country_of", "detect", "event_family", "extract_mentions",
+    "feature_blocks", "features", "find_actors", "find_claims", "get_code", "load_model", "load_relevance",
+    "load_roles", "load_subtype", "name_participant", "normalise_speaker", "parse_quantity", "resolve_date",
+    "role_candidates", "role_rows", "save_roles", "sentence_status", "trigger_candidates", "trigger_rows",
 ]

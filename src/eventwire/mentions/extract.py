@@ -31,8 +31,10 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "5"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
+EXTRACTOR_VERSION = "8"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
 # 5: place names found without NER labels, chosen by the learnt event-place model
+# 7: learned roles and actors (mentions.roles), named-group lexicon
+# 8: separatist and local ethnic forces a non-state group; states the article says took no part never actors
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -51,6 +53,8 @@ _CROWD = re.compile(r"\b(protest|demonstrat|rall(y|ies)|riot|mob|crowd|march|mar
 SECOND_EVENT_PENALTY = 0.05
 # the sub-type under which the actors module reads roles from the parse alone
 NEUTRAL_CODE = "ARMED_CLASH"
+# inter codes of actors a later pronoun may refer back to (state forces and armed groups)
+NAMED_ACTOR_INTERS = {1, 2, 3, 4, 8}
 # an event dated this long before publication is history the article recalls, not news
 BACKGROUND_DAYS = 30
 # how far (in sentences) an undated violent mention looks for a dated one of the same fighting
@@ -139,6 +143,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     mentions: list[EventMention] = []
     sentence_of: list[int] = []  # the sentence index of each mention
     n = len(sents)
+    antecedent: str | None = None  # the last actor1 named: what a later "they" or "it" refers to
     for cand in candidates:
         code = cand.cls.code
         ec = CODES[code]
@@ -159,7 +164,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         earlier_group = _last_group(group_at, cand.index)
         # who did what to whom, read from the parse alone (no sub-type's default roles): the codebook
         # decides attacks on civilians vs clashes from it
-        roles = resolve_group(find_actors(cand.sent, NEUTRAL_CODE, country=country), cand.sent, earlier_group)
+        roles = resolve_group(find_actors(cand.sent, NEUTRAL_CODE, country=country, antecedent=antecedent),
+                              cand.sent, earlier_group)
         victims = tuple(c.category or "" for c in cand.claims if c.field in VIOLENT_FIELDS)
         if not ec.acled:
             # casualty figures that found no event to join: violence of the kind the codebook reads
@@ -169,7 +175,10 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
                                     victims=victims, hurt=_hurt(cand.claims))
         if ruling.code != code:
             code, ec = ruling.code, CODES[ruling.code]
-        actors = resolve_group(find_actors(cand.sent, code, country=country), cand.sent, earlier_group)
+        actors = resolve_group(find_actors(cand.sent, code, country=country, antecedent=antecedent), cand.sent,
+                               earlier_group)
+        if actors.actor1 and actors.inter1 in NAMED_ACTOR_INTERS and not actors.actor1.startswith("Unidentified"):
+            antecedent = actors.actor1  # "they" in a later sentence
         claims = cand.claims + tuple(attached.get(cand.index, ()))
         salience = _salience(cand, n, article, ec.acled)
         main = EventMention(
