@@ -181,10 +181,8 @@ def _place(e: Event) -> str:
 
 
 def _fatalities(e: Event) -> str:
-    if e.fatalities is None:
-        return ""
-    rng = f" ({e.fatalities_low}-{e.fatalities_high or '?'})" if e.fatalities_low is not None else ""
-    return f"{e.fatalities}{rng}"
+    # the one rule every view follows: ACLED's figure, then the range that holds it
+    return export.figure_text(e.fatalities, e.fatalities_low, e.fatalities_high)
 
 
 OutOpt = Annotated[Path, typer.Option("-o", "--output", metavar="FILE",

@@ -261,6 +261,20 @@ class SourcedClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldSupport:
+    """How one field of an event was decided over its mentions: the value taken, the mentions that
+    support it and those that say otherwise (each as ``mention_id: value``), with the weight of each side
+    (confidence x independence x specificity)."""
+
+    field: str  # sub_event_type | actor1 | actor2 | place | event_date
+    value: str
+    support: tuple[str, ...] = ()
+    disagree: tuple[str, ...] = ()
+    weight: float = 0.0
+    against: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One real-world event merged from the mentions of one or more articles."""
 
@@ -296,6 +310,9 @@ class Event:
     claims: tuple[SourcedClaim, ...] = ()
     reviewed: bool = False  # a reviewer confirmed it (or edited it)
     decision_ids: tuple[str, ...] = ()  # the reviewers' decisions applied to it (the decisions table)
+    # added with tolls split ACLED's way and fields decided over mentions; never renamed
+    fatalities_split: int = 0  # 0: its own toll; 1: its episode's toll assigned to it; n: a 1/n share of it
+    field_support: tuple[FieldSupport, ...] = ()  # per field, the mentions behind its value and those against
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +503,7 @@ __all__ = [
     "EventAlias",
     "EventMention",
     "Evidence",
+    "FieldSupport",
     "FigureSummary",
     "InputFailure",
     "Locator",

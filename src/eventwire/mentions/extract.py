@@ -31,7 +31,9 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "4"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time
+# 3: one mention per event told in several sentences; 4: sentence vectors one at a time; 5: references back and
+# new incidents in one article, tolls over a period are background, counts of things, agreements' terms planned
+EXTRACTOR_VERSION = "5"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -102,6 +104,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             continue
         claims = tuple(find_claims(sent, article_id=article.id, outlet=article.outlet,
                                    published=article.published))
+        if _only_aggregates(claims):
+            continue  # "200,000 killed since 1992", "50 killed in attacks in December": history, not an event
         cand = _Candidate(i, sent, cls, status, claims)
         # a count that happened to people in this event: not "no injuries", not a projection
         casualties = any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
@@ -243,6 +247,13 @@ def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
 
 def _is_history(day: dt.date | None, article: Article) -> bool:
     return bool(day and article.published and (article.published - day).days > BACKGROUND_DAYS)
+
+
+def _only_aggregates(claims: Sequence[Claim]) -> bool:
+    """The sentence's casualty counts are all tolls over a period (a background sentence, whatever its
+    wording resembles): it is neither a new event nor a figure of one."""
+    tolls = [c for c in claims if c.field in VIOLENT_FIELDS and c.value_high != 0]
+    return bool(tolls) and all("aggregate" in c.flags for c in tolls)
 
 
 def _hurt(claims: Sequence[Claim]) -> bool:

@@ -1,10 +1,20 @@
 """Incremental, order-independent merging of event mentions into events (ACLED's unit).
 
-An event is one sub-type, one day and one location: mentions of different articles join one event when
-their sub-type and status are the same, their dates and places agree within each one's precision, their
-actors do not contradict each other, and there is evidence they tell the same thing (the same story, or
-a precise day and place on both sides). Within one article the same event told several times is one
-mention already (``mentions.coalesce``), so two mentions of one article are never one event.
+An event is one occurrence: one day, one location, one set of actors. Mentions of different articles join
+one event when their status is the same, their dates and places agree within each one's precision, their
+actors do not contradict each other, and there is evidence they tell the same thing:
+
+- the same sub-type, and the same story or a precise day and place on both sides; or
+- different sub-types of one family (violence, with arrests and seized weapons; demonstrations; other
+  developments), because articles type one occurrence differently (an anti-piracy raid is Arrests in one,
+  Disrupted weapons use in another, an Armed clash in a third): then the same story and something that
+  identifies the occurrence, both being their article's main event, the same casualty count, or much of the
+  same wording in their evidence.
+
+Same-sub-type links are taken first, so a report of one sub-type joins its like before a cousin. The
+event's sub-type, actors and place are then decided over its mentions (``decide``). Within one article the
+same event told several times is one mention already (``mentions.coalesce``), so two mentions of one
+article are never one event.
 
 Incremental: ``EventIndex.update`` adds and removes mentions and moves articles between stories; only
 the connected components of the link graph around what changed are clustered again, so the cost of a
@@ -25,8 +35,11 @@ arrives late, the id that goes away lives on as an alias of the event that holds
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventwire.geodesy import distance_km
 from eventwire.model import Decision, EventMention, actor_side, stable_id
@@ -44,11 +57,37 @@ DATE_SLACK = {1: 0, 2: 7, 3: 31}
 # events stay): a new article's events lie at most 30 days before its publication (older ones are
 # history), it arrives at most a week late, and a month-precision date reaches 31 days further.
 EVICT_AFTER_DAYS = 30 + 7 + 31 + 1
-# Link scores order the greedy merging (stronger evidence first): each agreement adds a point.
+# Link scores order the greedy merging (stronger evidence first): each agreement adds a point, and a link
+# of one sub-type outranks every link across sub-types.
+SCORE_SAME_SUB_TYPE = 10
 SCORE_SAME_STORY = 2
 SCORE_SAME_DAY = 1
 SCORE_NEAR = 1
 SCORE_SHARED_ACTOR = 1
+# Share of their evidence words two mentions of different sub-types must have in common (Jaccard) to be
+# one occurrence without other evidence.
+SAME_WORDING = 0.3
+# Families of sub-types within which articles disagree about one occurrence (never across: a protest
+# against an air strike is not the air strike).
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+ARMED_DEVELOPMENTS = frozenset({"Arrests", "Disrupted weapons use", "Looting/property destruction"})
+DEMONSTRATIONS = frozenset({"Protests", "Riots"})
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = STOP_WORDS  # spaCy's English stop words
+
+
+def family(event_type: str, sub_event_type: str) -> str:
+    """The family of sub-types a mention may share an event with (see the module docstring)."""
+    if event_type in VIOLENT_TYPES or sub_event_type in ARMED_DEVELOPMENTS:
+        return "violence"
+    if event_type in DEMONSTRATIONS:
+        return "demonstration"
+    return f"{event_type}/{sub_event_type}" if event_type != "Strategic developments" else "development"
+
+
+def evidence_words(texts: Iterable[str]) -> frozenset[str]:
+    """The content words of a mention's evidence sentences (lower case, four letters or more)."""
+    return frozenset(w for t in texts for w in (x.lower() for x in _WORD.findall(t)) if w not in _STOP)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,6 +109,10 @@ class MentionKey:
     coarse: bool  # the place is a region, a province or a country, or borrowed from the article's focus
     sides: frozenset[str]  # the actors' countries or groups ("Military Forces of Azerbaijan" -> azerbaijan)
     anchor: tuple[int, str]  # (article publication day, mention id): the earliest mention names the event
+    family: str = ""  # sub-types that may share an event (``family``)
+    main: bool = False  # the article's main event
+    words: frozenset[str] = frozenset()  # its evidence's content words
+    tolls: frozenset[tuple[str, int]] = frozenset()  # its own casualty counts: (field, lowest figure)
 
 
 def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
@@ -77,13 +120,18 @@ def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
     p = m.place
     sides = frozenset(actor_side(a) for a in (m.actor1, m.actor2) if a)
     coarse = p is None or p.geo_precision >= 2 or p.feature in {"admin1", "region", "country"}
+    tolls = frozenset((c.field, c.value_low) for c in m.claims
+                      if c.field in {"fatalities", "injured", "arrested", "abducted"} and c.value_low
+                      and c.value_low > 1 and c.is_event_figure and "sub-count" not in c.flags)
     return MentionKey(
         id=m.id, article_id=m.article_id, sub_event_type=m.sub_event_type, status=m.status,
         day=m.event_date.toordinal() if m.event_date else None,
         day_end=m.date_end.toordinal() if m.date_end else None, precision=m.time_precision,
         lat=p.latitude if p else None, lon=p.longitude if p else None, country=p.country if p else None,
         admin1=p.admin1 if p else None, place=(p.gazetteer_name or p.name) if p else None, coarse=coarse,
-        sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id))
+        sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id),
+        family=family(m.event_type, m.sub_event_type), main=m.rank == 0,
+        words=evidence_words(e.text for e in m.evidence), tolls=tolls)
 
 
 def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
@@ -117,7 +165,7 @@ def compatible(a: MentionKey, b: MentionKey) -> bool:
     """Nothing contradicts that the two mentions tell one event (a symmetric test)."""
     if a.article_id == b.article_id:
         return False  # one article's distinct mentions are distinct events (coalesced upstream)
-    if a.sub_event_type != b.sub_event_type or a.status != b.status:
+    if a.family != b.family or a.status != b.status:
         return False
     if a.sides and b.sides and not (a.sides & b.sides):
         return False
@@ -127,17 +175,31 @@ def compatible(a: MentionKey, b: MentionKey) -> bool:
 def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | None) -> int:
     """Score of the evidence that two compatible mentions are one event; 0 when there is not enough.
 
-    Enough: the two articles tell the same story, or both give a precise day and place that agree.
+    Enough, for one sub-type: the two articles tell the same story, or both give a precise day and place
+    that agree. Across sub-types of one family: the same story, and one of: both are their article's main
+    event, they give the same casualty count, or their evidence shares much of its wording.
     """
     if not compatible(a, b):
         return 0
     same_story = story_a is not None and story_a == story_b
+    score = (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
+             + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides))
+    if a.sub_event_type != b.sub_event_type:
+        if not (same_story and (a.main and b.main or a.tolls & b.tolls or same_wording(a, b))):
+            return 0
+        return score
     precise = (a.day is not None and b.day is not None and a.precision == b.precision == 1 and a.day == b.day
                and not a.coarse and not b.coarse and _near(a, b))
     if not (same_story or precise):
         return 0
-    return (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
-            + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides)) or 1
+    return SCORE_SAME_SUB_TYPE + score
+
+
+def same_wording(a: MentionKey, b: MentionKey) -> bool:
+    """Much of the two mentions' evidence words are the same (Jaccard >= SAME_WORDING)."""
+    if not a.words or not b.words:
+        return False
+    return len(a.words & b.words) / len(a.words | b.words) >= SAME_WORDING
 
 
 def event_id(anchor_mention: str) -> str:
@@ -310,7 +372,7 @@ class EventIndex:
         if key.day is not None:
             slack = DATE_SLACK[3]  # the widest: a month-precision mention may match any day of it
             for d in range(key.day - slack, (key.day_end or key.day) + slack + 1):
-                out |= self.by_day.get((key.sub_event_type, d), set())
+                out |= self.by_day.get((key.family, d), set())
         story = self.story_of_article.get(key.article_id)
         if story is not None:
             out |= self.by_story.get(story, set())
@@ -337,7 +399,7 @@ class EventIndex:
                 self.adj[key.id][other] = score
                 self.adj[other][key.id] = score
         if key.day is not None:
-            self.by_day[(key.sub_event_type, key.day)].add(key.id)
+            self.by_day[(key.family, key.day)].add(key.id)
         if story is not None:
             self.by_story[story].add(key.id)
             self.attached_story[key.id] = story
@@ -350,7 +412,7 @@ class EventIndex:
         for other in self.adj.pop(mid, {}):
             self.adj[other].pop(mid, None)
         if key.day is not None:
-            self.by_day[(key.sub_event_type, key.day)].discard(mid)
+            self.by_day[(key.family, key.day)].discard(mid)
         story = self.attached_story.pop(mid, None)
         if story is not None:
             bucket = self.by_story[story]

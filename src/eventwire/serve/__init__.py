@@ -125,7 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
         with store() as s:
             ctx = export.Context(claims={c.id: c for c in s.claims()}, decisions=tuple(s.decisions()))
             found = flt.apply(s.events())
-        rows = [export.event_row(e, export.acled_notes(e, ctx.claims), ctx) for e in found]
+        rows = [export.event_row(e, export.acled_notes(e, ctx.claims, ctx.episodes), ctx) for e in found]
         return {"total": len(rows), "events": rows}
 
     @app.get("/api/events/{event_id}", summary="One event with its claims, sources (text and evidence) and "

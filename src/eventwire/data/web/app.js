@@ -265,7 +265,8 @@
             h("td", {}, e.event_type), h("td", {}, e.sub_event_type),
             h("td", {}, [e.location, e.country].filter(Boolean).join(", ")),
             h("td", {}, fmt(e.actor1)), h("td", {}, fmt(e.actor2)),
-            h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)),
+            // one rule in every view: ACLED's figure, then the range that holds it
+            h("td", {}, e.fatalities_best == null ? "" : range(e.fatalities_low, e.fatalities, e.fatalities_high)),
             h("td", {}, String(e.independent_sources)),
             h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : ""),
             h("td", {}, e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : ""))),
