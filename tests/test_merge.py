@@ -280,3 +280,20 @@ def test_a_town_beats_the_region_it_lies_in_and_both_support_it() -> None:
     assert event.place.name == "Stepanakert"
     [place] = [f for f in event.field_support if f.field == "place"]
     assert set(place.support) == {town.id, region.id} and place.disagree == ()
+
+
+def test_reports_days_apart_in_different_stories_join_when_day_place_and_actors_agree() -> None:
+    """Two articles' main events typed differently, in different stories (published days apart): one event when
+    both give the same precise day and town and name a side in common; apart when they share no actor."""
+    from eventwire import merge
+
+    strike = _mention("d1", sub="Air/drone strike", actor1="Military Forces of Azerbaijan")
+    clash = _mention("d2", sub="Armed clash", actor1="Military Forces of Azerbaijan")
+    unnamed = _mention("d3", sub="Attack", actor1=None)
+    index = merge.EventIndex()
+    index.update(added=[merge.mention_key(strike, dt.date(2023, 9, 20).toordinal()),
+                        merge.mention_key(clash, dt.date(2023, 9, 24).toordinal()),
+                        merge.mention_key(unnamed, dt.date(2023, 9, 24).toordinal())],
+                 stories={"d1": "s1", "d2": "s2", "d3": "s3"})
+    groups = sorted(sorted(index.keys[m].article_id for m in ms) for ms in index.events().values())
+    assert groups == [["d1", "d2"], ["d3"]]

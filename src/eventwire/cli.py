@@ -363,6 +363,14 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
                   f"({', '.join(episode.sub_event_types)})", highlight=False, markup=False)
         _print_figures(episode.figures, "episode ")
     _print_figures(event.figures)
+    if event.fatalities_split:
+        out.print(f"fatalities: {export.figure_text(event.fatalities, event.fatalities_low, event.fatalities_high)}"
+                  f", {export.split_words(event, episode)}", highlight=False, markup=False)
+    for f in event.field_support:
+        # how each field was decided over the reports: the value, who supports it, who says otherwise
+        against = f"; against ({f.against:g}): {', '.join(f.disagree)}" if f.disagree else ""
+        out.print(f"{f.field}: {f.value} -- supported ({f.weight:g}) by {', '.join(f.support)}{against}",
+                  highlight=False, markup=False)
     for m in mentions:
         a = articles.get(m.article_id)
         outlet, published = (a.outlet, a.published) if a else ("?", "?")

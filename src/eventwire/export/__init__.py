@@ -567,4 +567,5 @@ __all__ = ["ACLED_COLUMNS", "ACLED_EXPORT_COLUMNS", "ARTICLE_COLUMNS", "CLAIM_CO
            "EventFilter", "Records", "acled_country", "acled_notes", "article_row", "claim_row", "context",
            "event_record", "event_row", "event_rows", "export", "feature_collection", "figure_text",
            "figure_words",
-           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "story_record", "write_rows"]
+           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "split_words", "story_record",
+           "write_rows"]

@@ -129,12 +129,12 @@ def split_words(e: Event, episode: Episode | None) -> str:
     """How an event's fatality columns came from its episode's toll, in words ("" for its own toll)."""
     if not e.fatalities_split or episode is None:
         return ""
-    total = episode.fatalities
+    whole = f"the toll its episode ({episode.id}) reports for the fighting as a whole ({episode.fatalities} as ACLED " \
+            "codes it)"
     if e.fatalities_split == 1:
-        return f"the toll of {total} reported for the fighting of its episode ({episode.id}) as a whole, assigned to it"
-    return (f"a 1/{e.fatalities_split} share of the toll of {total} reported for the fighting of its episode "
-            f"({episode.id}) as a whole, divided evenly among its {e.fatalities_split} events without a toll "
-            "of their own")
+        return f"{whole}, assigned to it, the one event without a toll of its own"
+    return f"a 1/{e.fatalities_split} share of {whole}, divided evenly among its {e.fatalities_split} events without " \
+           "a toll of their own"
 
 
 def disagreement(field: str, claims: Sequence[Claim]) -> str:

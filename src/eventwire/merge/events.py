@@ -9,7 +9,8 @@ actors do not contradict each other, and there is evidence they tell the same th
   developments), because articles type one occurrence differently (an anti-piracy raid is Arrests in one,
   Disrupted weapons use in another, an Armed clash in a third): then the same story and something that
   identifies the occurrence, both being their article's main event, the same casualty count, or much of the
-  same wording in their evidence.
+  same wording in their evidence; or, for reports days apart in different stories, both their article's
+  main event on the same precise day and place with an actor in common.
 
 Same-sub-type links are taken first, so a report of one sub-type joins its like before a cousin. The
 event's sub-type, actors and place are then decided over its mentions (``decide``). Within one article the
@@ -57,9 +58,11 @@ DATE_SLACK = {1: 0, 2: 7, 3: 31}
 # events stay): a new article's events lie at most 30 days before its publication (older ones are
 # history), it arrives at most a week late, and a month-precision date reaches 31 days further.
 EVICT_AFTER_DAYS = 30 + 7 + 31 + 1
-# Link scores order the greedy merging (stronger evidence first): each agreement adds a point, and a link
-# of one sub-type outranks every link across sub-types.
-SCORE_SAME_SUB_TYPE = 10
+# Link scores order the greedy merging (stronger evidence first): each agreement adds a point; two articles'
+# main events (the story's occurrence, told in the lede) link before anything else, then mentions of one
+# sub-type, then the rest.
+SCORE_BOTH_MAIN = 6
+SCORE_SAME_SUB_TYPE = 4
 SCORE_SAME_STORY = 2
 SCORE_SAME_DAY = 1
 SCORE_NEAR = 1
@@ -113,6 +116,7 @@ class MentionKey:
     main: bool = False  # the article's main event
     words: frozenset[str] = frozenset()  # its evidence's content words
     tolls: frozenset[tuple[str, int]] = frozenset()  # its own casualty counts: (field, lowest figure)
+    borrowed: bool = False  # its place is the article's focus, not named in its sentence
 
 
 def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
@@ -131,7 +135,8 @@ def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
         admin1=p.admin1 if p else None, place=(p.gazetteer_name or p.name) if p else None, coarse=coarse,
         sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id),
         family=family(m.event_type, m.sub_event_type), main=m.rank == 0,
-        words=evidence_words(e.text for e in m.evidence), tolls=tolls)
+        words=evidence_words(e.text for e in m.evidence), tolls=tolls,
+        borrowed=p is not None and p.evidence.startswith("article focus"))
 
 
 def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
@@ -144,6 +149,10 @@ def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
 
 
 def _places_agree(a: MentionKey, b: MentionKey) -> bool:
+    if a.borrowed or b.borrowed:
+        # a place taken from the article's focus says what the article is about, not where this happened
+        # (a raid at sea is "Somalia" in one report and "India" in another): it contradicts nothing
+        return True
     if a.country and b.country and a.country != b.country:
         return False
     if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
@@ -184,12 +193,16 @@ def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | Non
     same_story = story_a is not None and story_a == story_b
     score = (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
              + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides))
-    if a.sub_event_type != b.sub_event_type:
-        if not (same_story and (a.main and b.main or a.tolls & b.tolls or same_wording(a, b))):
-            return 0
-        return score
+    score += SCORE_BOTH_MAIN * (a.main and b.main)
     precise = (a.day is not None and b.day is not None and a.precision == b.precision == 1 and a.day == b.day
                and not a.coarse and not b.coarse and _near(a, b))
+    if a.sub_event_type != b.sub_event_type:
+        identified = a.main and b.main or a.tolls & b.tolls or same_wording(a, b)
+        # reports days apart fall in different stories: then the main events of two articles on the same
+        # precise day and place, with an actor in common, are one occurrence too
+        if not (same_story and identified or precise and a.main and b.main and a.sides & b.sides):
+            return 0
+        return score
     if not (same_story or precise):
         return 0
     return SCORE_SAME_SUB_TYPE + score
