@@ -122,23 +122,24 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     # figures in a sentence that names no event belong to the nearest violent
     # mention before them (else after): "X reported a minimum of 200 casualties"
     attached: dict[int, list[Claim]] = {}
+    story_day = _story_day(sents, article)
     for orphan in orphans:
         host = _nearest(candidates, orphan.index, violent=True)
         if host is not None:
-            attached.setdefault(host.index, []).extend(orphan.claims)
+            if not _other_time(orphan, host, article, story_day):
+                attached.setdefault(host.index, []).extend(orphan.claims)
         else:
             candidates.append(orphan)
     # other counts ("took 23 of them into custody") go to the event told next to them
     for cand in loose:
         host = _nearest(candidates, cand.index, violent=False)
-        if host is not None:
+        if host is not None and not _other_time(cand, host, article, story_day):
             attached.setdefault(host.index, []).extend(cand.claims)
     candidates.sort(key=lambda c: c.index)
 
     # armed groups named so far, by sentence: "the militants" later on is the group named before
     group_at = {i: groups[-1] for i, sent in enumerate(sents) if (groups := groups_named(sent))}
     focus = locator.focus_place(context)
-    story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
     sentence_of: list[int] = []  # the sentence index of each mention
     n = len(sents)
@@ -247,6 +248,19 @@ def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
 
 def _is_history(day: dt.date | None, article: Article) -> bool:
     return bool(day and article.published and (article.published - day).days > BACKGROUND_DAYS)
+
+
+def _other_time(cand: _Candidate, host: _Candidate, article: Article, story_day: dt.date | None) -> bool:
+    """The figures' sentence names a time of its own that ends before its neighbour event ("Early November, the
+    Royal Navy had captured eight pirates" next to Saturday's arrest of 23): another, earlier event's. A later
+    time may be an update of the toll ("On Thursday, officials raised the toll to 45") and stays."""
+    own = resolve_date(cand.sent, article.published)
+    if own.date is None or not own.evidence:
+        return False
+    there = resolve_date(host.sent, article.published, default=story_day)
+    if there.date is None:
+        return False
+    return (own.date_end or own.date) < there.date
 
 
 def _only_aggregates(claims: Sequence[Claim]) -> bool:
