@@ -44,6 +44,22 @@ def actor_side(actor: str) -> str:
     return name.rsplit(" of ", 1)[1].strip().lower() if " of " in name else name.lower()
 
 
+# Families of ACLED sub-types within which reports of one occurrence disagree (an anti-piracy raid is Arrests
+# in one article, Disrupted weapons use in another, an Armed clash in a third); never across families: a
+# protest against an air strike is not the air strike.
+VIOLENT_EVENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+ARMED_DEVELOPMENTS = frozenset({"Arrests", "Disrupted weapons use", "Looting/property destruction"})
+
+
+def event_family(event_type: str, sub_event_type: str) -> str:
+    """violence (with arrests and seized weapons), demonstration, development, or the sub-type itself."""
+    if event_type in VIOLENT_EVENT_TYPES or sub_event_type in ARMED_DEVELOPMENTS:
+        return "violence"
+    if event_type in {"Protests", "Riots"}:
+        return "demonstration"
+    return "development" if event_type == "Strategic developments" else sub_event_type
+
+
 # --------------------------------------------------------------------------- ingest
 
 
@@ -492,7 +508,9 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 
 
 __all__ = [
+    "ARMED_DEVELOPMENTS",
     "SCHEMA_VERSION",
+    "VIOLENT_EVENT_TYPES",
     "Article",
     "ArticleRelation",
     "Claim",
@@ -513,6 +531,7 @@ __all__ = [
     "Story",
     "StoryFeatures",
     "actor_side",
+    "event_family",
     "from_dict",
     "stable_id",
     "to_dict",

@@ -24,7 +24,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Sequence
 
-from eventwire.model import Claim, EventMention, Place, actor_side
+from eventwire.model import Claim, EventMention, Place, actor_side, event_family
 
 FOCUS = "article focus: "
 
@@ -69,18 +69,12 @@ _DEFINITE = (r"(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]oday[’']s|[Yy]esterday[’']s"
 _INDEFINITE = r"\b(?:[Aa]n?|[Aa]nother|[Aa] second|[Aa] separate|[Tt]wo|[Tt]hree|[Ff]our|[Ss]everal|[Mm]ultiple)"
 _BACK = {f: re.compile(rf"\b{_DEFINITE}\s+(?:[\w-]+\s+){{0,2}}(?:{nouns})\b") for f, nouns in _FAMILY_NOUNS.items()}
 _NEW = {f: re.compile(rf"{_INDEFINITE}\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})s?\b") for f, nouns in _FAMILY_NOUNS.items()}
-_VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-_ARMED_DEVELOPMENTS = frozenset({"Arrests", "Disrupted weapons use", "Looting/property destruction"})
 _OWN_FIELDS = frozenset({"fatalities", "injured"})
 
 
 def family(m: EventMention) -> str:
     """The family of sub-types a reference back may name (violence, demonstration, development)."""
-    if m.event_type in _VIOLENT or m.sub_event_type in _ARMED_DEVELOPMENTS:
-        return "violence"
-    if m.event_type in {"Protests", "Riots"}:
-        return "demonstration"
-    return "development" if m.event_type == "Strategic developments" else m.sub_event_type
+    return event_family(m.event_type, m.sub_event_type)
 
 
 def refers_back(m: EventMention) -> bool:

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventwire.geodesy import distance_km
-from eventwire.model import Decision, EventMention, actor_side, stable_id
+from eventwire.model import Decision, EventMention, actor_side, event_family, stable_id
 
 UNDATED_ANCHOR = 10**7  # anchor day of a mention whose article has no publication date (after all dated ones)
 
@@ -70,22 +70,8 @@ SCORE_SHARED_ACTOR = 1
 # Share of their evidence words two mentions of different sub-types must have in common (Jaccard) to be
 # one occurrence without other evidence.
 SAME_WORDING = 0.3
-# Families of sub-types within which articles disagree about one occurrence (never across: a protest
-# against an air strike is not the air strike).
-VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-ARMED_DEVELOPMENTS = frozenset({"Arrests", "Disrupted weapons use", "Looting/property destruction"})
-DEMONSTRATIONS = frozenset({"Protests", "Riots"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = STOP_WORDS  # spaCy's English stop words
-
-
-def family(event_type: str, sub_event_type: str) -> str:
-    """The family of sub-types a mention may share an event with (see the module docstring)."""
-    if event_type in VIOLENT_TYPES or sub_event_type in ARMED_DEVELOPMENTS:
-        return "violence"
-    if event_type in DEMONSTRATIONS:
-        return "demonstration"
-    return f"{event_type}/{sub_event_type}" if event_type != "Strategic developments" else "development"
 
 
 def evidence_words(texts: Iterable[str]) -> frozenset[str]:
@@ -112,7 +98,7 @@ class MentionKey:
     coarse: bool  # the place is a region, a province or a country, or borrowed from the article's focus
     sides: frozenset[str]  # the actors' countries or groups ("Military Forces of Azerbaijan" -> azerbaijan)
     anchor: tuple[int, str]  # (article publication day, mention id): the earliest mention names the event
-    family: str = ""  # sub-types that may share an event (``family``)
+    family: str = ""  # sub-types that may share an event (``model.event_family``)
     main: bool = False  # the article's main event
     words: frozenset[str] = frozenset()  # its evidence's content words
     tolls: frozenset[tuple[str, int]] = frozenset()  # its own casualty counts: (field, lowest figure)
@@ -134,7 +120,7 @@ def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
         lat=p.latitude if p else None, lon=p.longitude if p else None, country=p.country if p else None,
         admin1=p.admin1 if p else None, place=(p.gazetteer_name or p.name) if p else None, coarse=coarse,
         sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id),
-        family=family(m.event_type, m.sub_event_type), main=m.rank == 0,
+        family=event_family(m.event_type, m.sub_event_type), main=m.rank == 0,
         words=evidence_words(e.text for e in m.evidence), tolls=tolls,
         borrowed=p is not None and p.evidence.startswith("article focus"))
 

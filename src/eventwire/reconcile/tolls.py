@@ -21,9 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from eventwire.model import Episode, Event, FigureSummary
-
-VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+from eventwire.model import VIOLENT_EVENT_TYPES, Episode, Event, FigureSummary
 
 
 def share(total: int | None, n: int, i: int) -> int | None:
@@ -53,7 +51,7 @@ def split_episode_toll(episode: Episode, events: Sequence[Event]) -> dict[str, E
     whole = [c for c in episode.claims if c.level == "episode" and c.field == "fatalities"]
     if fat is None or not whole or (fat.acled is None and fat.best is None):
         return out
-    violent = [e for e in events if e.event_type in VIOLENT_TYPES and e.status == "occurred"]
+    violent = [e for e in events if e.event_type in VIOLENT_EVENT_TYPES and e.status == "occurred"]
     own = [e for e in violent if _own(e) is not None]
     takers = sorted((e for e in violent if _own(e) is None),
                     key=lambda e: (e.event_date or episode.event_date, e.id))
@@ -79,4 +77,4 @@ def split_episode_toll(episode: Episode, events: Sequence[Event]) -> dict[str, E
     return out
 
 
-__all__ = ["VIOLENT_TYPES", "share", "split_episode_toll"]
+__all__ = ["share", "split_episode_toll"]
