@@ -186,6 +186,8 @@ def test_casualties_without_a_number(docs: dict[str, Doc]) -> None:
         # the demo: counts of places and groups, not of people
         ("Several settlements, including the capital Stepanakert, came under artillery fire.", "not-a-person"),
         ("Wednesday's protest was organised by several opposition groups.", "not-a-person"),
+        # ECB+ 12_2ecbplus: boats captured are not people arrested
+        ("After a brief skirmish, three boats were captured by INS Sukanya, the statement said.", "not-a-person"),
     ],
 )
 def test_counts_that_are_not_figures_of_this_event(text: str, flag: str) -> None:
@@ -212,6 +214,8 @@ def test_counts_of_this_event_stay_figures(text: str) -> None:
         # ECB+ topic 8 (Athens bank fire), as the corpus writes it and with the commas
         "The three bank workers a man and two women died in the blaze.",
         "Three bank workers, a man and two women, died in the blaze.",
+        # ECB+ 8_4ecbplus: an open count and its members
+        "Police said at least three people, a man and two women, were killed in the fire-bomb attack.",
     ],
 )
 def test_a_count_naming_the_members_of_a_larger_one_is_part_of_it(text: str) -> None:

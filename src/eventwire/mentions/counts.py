@@ -492,6 +492,9 @@ def _about_people_in_this_event(sent: Span, f: _Found) -> _Found:
         # "2 explosions kill 5 women": the subject of an active "kill" did the killing
         field = "other"
         flags.append("not-a-person")
+    if field in _CASUALTY_FIELDS and noun.lemma_.lower() in _THINGS:
+        field = "other"
+        flags.append("not-a-person")
     if field in _CASUALTY_FIELDS:
         head = _governing_verb(noun)
         if head is not None and (any(c.lower_ in _MODALS and c.dep_ == "aux" for c in head.children)
@@ -520,6 +523,11 @@ _PERIOD_RE = re.compile(
     re.IGNORECASE)
 _DEEDS_RE = re.compile(r"\b(?:attacks|clashes|incidents|bombings|raids|strikes|killings|operations|violence|"
                        r"fighting|unrest)\b", re.IGNORECASE)
+# Things a count of arrests, abductions or deaths may wrongly take as its people ("three boats were captured").
+_THINGS = frozenset(_wordset(
+    "boat ship vessel dhow skiff speedboat vehicle car truck lorry tank weapon rifle gun launcher grenade rocket "
+    "missile drone aircraft helicopter plane jet house home building village town settlement shop store school "
+    "mosque church hospital office bridge road"))
 # Nouns that count people without naming who they are ("people", "others", "residents" are in _CATEGORIES).
 _PEOPLE = frozenset({"people", "person", "persons", "others", "individuals", "bodies", "body", "crowd", "families",
                      "family", "households", "lives", "dead", "wounded", "injured", "casualties", "victims"})
@@ -531,8 +539,8 @@ def _enumerations(found: list[_Found]) -> list[_Found]:
     where the parse reads the list as a second subject of the same verb."""
     out = list(found)
     for i, big in enumerate(out):
-        if big.q.low is None or big.q.low != big.q.high or big.field is None:
-            continue
+        if big.q.low is None or big.field is None or (big.q.high is not None and big.q.high != big.q.low):
+            continue  # an exact count or an open one ("at least three people, a man and two women")
         for j in range(i + 1, len(out)):
             part = out[j]
             if (part.field != big.field or part.q.high is None or part.q.high >= big.q.low
