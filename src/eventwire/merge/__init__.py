@@ -3,7 +3,8 @@
 Needs: EventMentions, their articles' publication dates and stories, the reviewers' decisions.
 Provides: ``EventIndex`` (incremental, order-independent merging of mentions into events, ids that
 persist, aliases for ids that go away), ``EpisodeIndex`` (events reported as one occurrence), and
-``build_event``, the Event record of a set of mentions (figures are left to the reconcile stage).
+``build_event``, the Event record of a set of mentions: its type, sub-type, actors, place and date decided
+over them with the support of each (``decide``; figures are left to the reconcile stage).
 """
 
 from __future__ import annotations
