@@ -64,7 +64,8 @@ def event_key(event: Event, stories: Sequence[str], anchor: tuple[int, str]) -> 
 
 
 EDITABLE = frozenset(f.name for f in dataclasses.fields(Event)) - {
-    "id", "mention_ids", "article_ids", "claims", "figures", "decision_ids", "reviewed", "episode_id"}
+    "id", "mention_ids", "article_ids", "claims", "figures", "decision_ids", "reviewed", "episode_id", "field_support",
+    "fatalities_split"}
 
 
 def apply_decisions(event: Event, decisions: Sequence[Decision], event_of: Mapping[str, str]) -> Event:
