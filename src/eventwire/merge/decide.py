@@ -30,6 +30,7 @@ MAIN_EVENT = 1.5
 CATCH_ALL = frozenset({"Armed clash", "Attack", "Other", "Peaceful protest"})
 SPECIFIC = 1.25
 UNNAMED = ("Unidentified", "Civilians")  # actor names that say who only by kind
+NAMED_ACTOR = 1.5  # a named actor over one said only by kind
 PLACE_SPECIFICITY = {1: 1.5, 2: 1.0, 3: 0.6}
 BORROWED = 0.5  # a place taken from the article's focus, not named in the sentence
 DATE_SLACK = {1: 0, 2: 7, 3: 31}
@@ -130,7 +131,7 @@ def decide(cluster: Sequence[EventMention], origin_of: Mapping[str, str], lead: 
     supports.append(s)  # type: ignore[arg-type]
 
     def named(v: Hashable) -> float:
-        return 1.0 if str(v).startswith(UNNAMED) else MAIN_EVENT
+        return 1.0 if str(v).startswith(UNNAMED) else NAMED_ACTOR
 
     for field, inter in (("actor1", "inter1"), ("actor2", "inter2")):
         actor, s = _vote(field, cluster, w, lead, lambda m, f=field: getattr(m, f), named)
