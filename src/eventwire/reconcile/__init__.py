@@ -50,7 +50,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from eventwire.model import Claim, Episode, Event, EventMention, FigureSummary, SourcedClaim, actor_side
+from eventwire.model import (
+    NOT_EVENT_FIGURES,
+    Claim,
+    Episode,
+    Event,
+    EventMention,
+    FigureSummary,
+    SourcedClaim,
+    actor_side,
+)
 from eventwire.reconcile.tolls import split_episode_toll
 
 OUTLET = "the outlet"
@@ -59,7 +68,7 @@ CREDIBLE = frozenset({"confirmed", "reported", "claimed"})
 UNCOMPARED = frozenset({"other"})  # counts of different things (crowds, shots, shops): no dispute
 NOTE_SOURCES = 3  # sources named per figure in a dispute note (the rest are counted)
 # bump when the rules below change what a stored event's figures would be (the merged layer is rebuilt)
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 ROLES = ("international body", "NGO", "journalist", "government", "unknown", "party to the conflict")
 # Words that say a figure speaks of the fighting as a whole, not of one strike or clash.
 WHOLE = re.compile(r"\b(fighting|offensive|hostilities|clashes|military (?:actions?|operations?)|operation|"
@@ -188,7 +197,7 @@ def sourced_claims(mention: EventMention, source: Source, sides: Iterable[str], 
 def _counted(claims: Sequence[SourcedClaim]) -> list[SourcedClaim]:
     """Totals with a figure, of this event (not parts, projections, aggregates or superseded tolls)."""
     return [c for c in claims if c.value_low is not None and "sub-count" not in c.flags
-            and "no-count" not in c.flags and not ({"projection", "aggregate", "not-a-person"} & set(c.flags))
+            and "no-count" not in c.flags and not (NOT_EVENT_FIGURES & set(c.flags))
             and c.superseded_by is None]
 
 
@@ -197,7 +206,8 @@ def _updates(later: SourcedClaim, earlier: SourcedClaim) -> bool:
     the same speaker, or from any speaker who says it at least as firmly and is no more a party to the
     conflict than the first (tolls rise as bodies are counted; a party's unverified figure does not
     overrule an outlet's confirmed count, it disputes it)."""
-    if (later.field != earlier.field or later.category != earlier.category or later.value_best is None
+    if (later.field in UNCOMPARED or NOT_EVENT_FIGURES & {*later.flags, *earlier.flags}
+            or later.field != earlier.field or later.category != earlier.category or later.value_best is None
             or "sub-count" in later.flags or later.published is None or earlier.published is None
             or later.published <= earlier.published or later.value_best <= (earlier.value_best or 0)):
         return False
