@@ -233,3 +233,14 @@ def test_counts_of_things_are_no_figure() -> None:
     m = EventMention(article_id="a", event_type="Protests", sub_event_type="Peaceful protest",
                      evidence=(Evidence("x", 0, 1),), claims=tuple(claims))
     assert figures(sourced_claims(m, Source("a"), [])) == ()  # no "other" figure is ever made
+
+
+def test_an_implied_count_does_not_lower_a_toll_sources_give() -> None:
+    """ECB+ 8_8ecbplus: "killed a teenager" (1, implied, from a sentence about an earlier death) beside
+    "three people were killed" everywhere: the toll is 3, ACLED's figure too."""
+    named = dataclasses.replace(_claim("c1", 1, 1), flags=("implicit",))
+    toll = _claim("c2", 3, 3)
+    s = summarise("fatalities", [named, toll])
+    assert (s.low, s.best, s.high, s.acled, s.disputed) == (3, 3, 3, 3, False)
+    alone = summarise("fatalities", [named])
+    assert (alone.low, alone.best, alone.acled) == (1, 1, 1)  # where no source gives a number, it counts

@@ -21,7 +21,8 @@ low/best/high and ACLED's conservative coding:
    then hedge (confirmed, reported, claimed, unverified), then the speaker's role (international body,
    NGO, journalist, government, unknown, party to the conflict), then the latest published.
    **low** is the lowest credible figure (claims that are confirmed, reported or claimed; unverified
-   and denied ones only when nothing else is there); **high** the highest claimed. low <= best <= high.
+   and denied ones only when nothing else is there); **high** the highest claimed. low <= best <= high. A
+   count the words only imply ("X was killed" = 1) counts only where no source gives a number.
 4. **acled** is ACLED's conservative figure: the smallest of the counted claims as ACLED codes the words
    ("dozens" = 12, "several" = 10); it feeds ACLED's own ``fatalities`` column. Where the convention lies
    outside the words' range, the range is widened to hold it ("several": 3-10), so every view shows
@@ -68,7 +69,7 @@ CREDIBLE = frozenset({"confirmed", "reported", "claimed"})
 UNCOMPARED = frozenset({"other"})  # counts of different things (crowds, shots, shops): no dispute
 NOTE_SOURCES = 3  # sources named per figure in a dispute note (the rest are counted)
 # bump when the rules below change what a stored event's figures would be (the merged layer is rebuilt)
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 ROLES = ("international body", "NGO", "journalist", "government", "unknown", "party to the conflict")
 # Words that say a figure speaks of the fighting as a whole, not of one strike or clash.
 WHOLE = re.compile(r"\b(fighting|offensive|hostilities|clashes|military (?:actions?|operations?)|operation|"
@@ -284,17 +285,20 @@ def summarise(field: str, claims: Sequence[SourcedClaim], sources: Mapping[str, 
     """low/best/high, ACLED's figure and the dispute note over the claims of one field."""
     sources = sources or {}
     counted = _counted(claims)
-    credible = [c for c in counted if c.hedge in CREDIBLE] or counted
-    ranked = sorted((c for c in counted if c.value_best is not None), key=_rank)
+    # a count the words only imply ("X was killed" = 1) names a victim, not the toll: it stands for the
+    # figure only where no source gives a number
+    tolls = [c for c in counted if "implicit" not in c.flags] or counted
+    credible = [c for c in tolls if c.hedge in CREDIBLE] or tolls
+    ranked = sorted((c for c in tolls if c.value_best is not None), key=_rank)
     best = ranked[0].value_best if ranked else None
     lows = [c.value_low for c in credible if c.value_low is not None]
-    highs = [c.value_high if c.value_high is not None else c.value_low for c in counted]
+    highs = [c.value_high if c.value_high is not None else c.value_low for c in tolls]
     low = min(lows) if lows else None
     high = max((h for h in highs if h is not None), default=None)
     if best is not None:
         low = best if low is None else min(low, best)
         high = best if high is None else max(high, best)
-    acleds = [c.value_acled if c.value_acled is not None else c.value_best for c in counted]
+    acleds = [c.value_acled if c.value_acled is not None else c.value_best for c in tolls]
     acled = min((a for a in acleds if a is not None), default=None)
     if acled is not None:
         # one rule for every view: the range holds ACLED's figure too ("several" = 3-9 in words, 10 by
