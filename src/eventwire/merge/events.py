@@ -20,10 +20,11 @@ article are never one event.
 Incremental: ``EventIndex.update`` adds and removes mentions and moves articles between stories; only
 the connected components of the link graph around what changed are clustered again, so the cost of a
 new article does not grow with the store. Deterministic: the link graph is a symmetric function of the
-mentions and their articles' stories, the candidates come from buckets by sub-type and day (or by story
-for undated mentions), and clustering a component is a greedy agglomeration over its edges in a fixed
-order (score, then ids) that merges two clusters only when every pair across them is compatible. The
-result depends on the set of mentions, stories and decisions, never on arrival order.
+mentions and their articles' stories, the candidates come from buckets by sub-type and day, by family and
+exact day, and by story (for undated mentions too), and clustering a component is a greedy agglomeration
+over its edges in a fixed order (score, then ids) that merges two clusters only when every pair across
+them is compatible. The result depends on the set of mentions, stories and decisions, never on arrival
+order.
 
 Reviewers' decisions are constraints: ``merge`` puts mentions in one event whatever the rules say,
 ``split`` keeps two sets of mentions apart, ``irrelevant`` articles' mentions are left out.
@@ -262,7 +263,8 @@ class EventIndex:
 
     def __init__(self) -> None:
         self.keys: dict[str, MentionKey] = {}
-        self.by_day: dict[tuple[str, int], set[str]] = defaultdict(set)
+        self.by_day: dict[tuple[str, int], set[str]] = defaultdict(set)  # (sub-type, day) -> mentions
+        self.by_family_day: dict[tuple[str, int], set[str]] = defaultdict(set)  # (family, day) -> mentions
         self.by_story: dict[str, set[str]] = defaultdict(set)
         self.story_of_article: dict[str, str] = {}
         self.attached_story: dict[str, str] = {}  # mention -> the story bucket it sits in
@@ -371,7 +373,9 @@ class EventIndex:
         if key.day is not None:
             slack = DATE_SLACK[3]  # the widest: a month-precision mention may match any day of it
             for d in range(key.day - slack, (key.day_end or key.day) + slack + 1):
-                out |= self.by_day.get((key.family, d), set())
+                out |= self.by_day.get((key.sub_event_type, d), set())
+            # another sub-type of the family links outside a story only on the same precise day
+            out |= self.by_family_day.get((key.family, key.day), set())
         story = self.story_of_article.get(key.article_id)
         if story is not None:
             out |= self.by_story.get(story, set())
@@ -398,7 +402,8 @@ class EventIndex:
                 self.adj[key.id][other] = score
                 self.adj[other][key.id] = score
         if key.day is not None:
-            self.by_day[(key.family, key.day)].add(key.id)
+            self.by_day[(key.sub_event_type, key.day)].add(key.id)
+            self.by_family_day[(key.family, key.day)].add(key.id)
         if story is not None:
             self.by_story[story].add(key.id)
             self.attached_story[key.id] = story
@@ -411,7 +416,8 @@ class EventIndex:
         for other in self.adj.pop(mid, {}):
             self.adj[other].pop(mid, None)
         if key.day is not None:
-            self.by_day[(key.family, key.day)].discard(mid)
+            self.by_day[(key.sub_event_type, key.day)].discard(mid)
+            self.by_family_day[(key.family, key.day)].discard(mid)
         story = self.attached_story.pop(mid, None)
         if story is not None:
             bucket = self.by_story[story]
