@@ -31,9 +31,10 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-# 3: one mention per event told in several sentences; 4: sentence vectors one at a time; 5: references back and
-# new incidents in one article, tolls over a period are background, counts of things, agreements' terms planned
-EXTRACTOR_VERSION = "5"
+# 3: one mention per event told in several sentences; 4: sentence vectors one at a time; 5: place names found
+# without NER labels, chosen by the learnt event-place model; 6: references back and new incidents in one article,
+# tolls over a period are background, counts of things, agreements' terms planned
+EXTRACTOR_VERSION = "6"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
