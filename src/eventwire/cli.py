@@ -583,10 +583,13 @@ def _one_event(store: Store, event_id: str, db: Path) -> Event:
 def _print_figures(figures: Sequence[FigureSummary], level: str = "") -> None:
     for f in figures:
         flag = "  [red]DISPUTED[/red]" if f.disputed else ""
-        acled = f", ACLED {f.acled}" if f.field == "fatalities" and f.acled is not None else ""
-        values = ", ".join(f"{name} {v}" for name, v in (("low", f.low), ("best", f.best), ("high", f.high))
-                           if v is not None) or "none reported"
-        out.print(f"{level}{f.field}: {values}{acled}; {f.sources} independent source(s){flag}", highlight=False)
+        if f.field == "fatalities" and f.acled is not None:
+            # the one rule every view follows: ACLED's figure, then the range that holds it
+            values = f"{export.figure_text(f.acled, f.low, f.high)} as ACLED codes it, best estimate {f.best}"
+        else:
+            values = ", ".join(f"{name} {v}" for name, v in (("low", f.low), ("best", f.best), ("high", f.high))
+                               if v is not None) or "none reported"
+        out.print(f"{level}{f.field}: {values}; {f.sources} independent source(s){flag}", highlight=False)
         if f.note:
             out.print(f"  {escape(f.note)}", highlight=False)
 
