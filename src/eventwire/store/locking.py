@@ -32,9 +32,11 @@ Notice = Callable[[str], None]
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
-    """DuckDB's error for a file another process holds ("Could not set lock ... Conflicting lock is held")."""
+    """DuckDB's error for a file another process holds ("Could not set lock ... Conflicting lock is held"), or
+    that this process holds open the other way (the review app reading while a run in the same process
+    writes): both let go after their commit or burst of requests."""
     text = str(exc)
-    return "Could not set lock" in text or "Conflicting lock" in text
+    return "Could not set lock" in text or "Conflicting lock" in text or "different configuration" in text
 
 
 def connect(path: Path, *, read_only: bool, wait: float = DEFAULT_WAIT,
