@@ -32,9 +32,9 @@ Notice = Callable[[str], None]
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
-    """DuckDB's error for a file another process holds ("Could not set lock ... Conflicting lock is held"), or
-    that this process holds open the other way (the review app reading while a run in the same process
-    writes): both let go after their commit or burst of requests."""
+    """DuckDB's error for a file another process holds ("Could not set lock ... Conflicting lock is held"),
+    or that this process holds open the other way (a review app serving in the process of a run, say:
+    DuckDB opens a file one way at a time per process, and the app lets go of it when idle)."""
     text = str(exc)
     return "Could not set lock" in text or "Conflicting lock" in text or "different configuration" in text
 
@@ -66,6 +66,8 @@ def _holder(exc: BaseException) -> str:
     marker = "(PID "
     if marker in text:
         return "process " + text.split(marker, 1)[1].split(")", 1)[0]
+    if "different configuration" in text:
+        return "another connection of this process"
     return "another process"
 
 
