@@ -28,7 +28,7 @@ from eventwire.merge.events import (
 from eventwire.model import Decision, Event, EventMention, Place, actor_side
 
 # bump when merging rules change meaning (the saved indexes are then rebuilt from the stored mentions)
-MERGE_VERSION = "5"  # 5: one event across sub-types of one family, fields decided over mentions
+MERGE_VERSION = "6"  # 5: one event across sub-types of one family, fields decided over mentions; 6: place names once
 
 
 def build_event(eid: str, cluster: Sequence[EventMention], story_of: Mapping[str, str], *,

@@ -105,7 +105,8 @@ def decide_place(cluster: Sequence[EventMention], w: Mapping[str, float], lead: 
 
     def show(key: Hashable) -> str:
         p = places[key]  # type: ignore[index]
-        return ", ".join(x for x in (p.name, p.admin1, p.country) if x)
+        # each name once: "Armenia" for a place that is its country, not "Armenia, Armenia"
+        return ", ".join(dict.fromkeys(x for x in (p.name, p.admin1, p.country) if x))
 
     key, support = _vote("place", cluster, w, lead, lambda m: _place_key(m.place) if m.place else None, spec,
                          agrees, show)
