@@ -8,6 +8,7 @@ shelling reported as one offensive) is one entry naming its three events, not th
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def test_report_names_places_once_fills_empty_values_and_lists_each_dispute_once
     page.wait_for_selector("#event-title")
     assert page.locator("#event-title").inner_text().endswith("— Armenia")
     assert page.locator("#fields td[data-field='place']").inner_text() == "Armenia"
-    fatalities = page.locator("#fields td[data-field='fatalities (best, low–high)']").inner_text()
+    fatalities = page.locator("#fields td[data-field='fatalities (ACLED, low–high)']").inner_text()
     assert fatalities == "none reported"
     assert "/ /" not in page.locator("#fields").inner_text()
     page.click("text=Disputes")
@@ -83,4 +84,82 @@ def test_app_lists_each_dispute_once(demo_run, watched, serving, screenshots, tm
         watched.ready(base + "/#/disputes")
         _check_disputes_page(watched.page, episode, events)
         watched.page.screenshot(path=screenshots / "views-app-disputes.png", full_page=True)
+    assert watched.errors == [] and watched.outside == []
+
+
+def _dashed(text: str) -> str:
+    return text.replace("-", "–")  # the app writes ranges with an en dash
+
+
+def test_acled_figure_and_its_range_read_the_same_in_every_view(demo_run, watched, serving, tmp_path: Path,
+                                                               monkeypatch) -> None:
+    """Issue 20's item 5 on the demo store: every view shows an event's fatalities by one rule, ACLED's figure
+    then the range that holds it ("10 (3-10)", "4 (4-67)"), never a figure outside its own range: the run
+    table, `show`, the notes, the exports, the report's and the app's list and event page, the disputes page."""
+    import csv
+    import json
+    import subprocess
+    import sys
+
+    from eventwire import cli, export
+
+    db = tmp_path / "views.duckdb"
+    shutil.copy(demo_run[0], db)
+    with Store(db, read_only=True) as store:
+        events = [e for e in store.events() if e.fatalities is not None]
+        episodes = {p.id: p for p in store.episodes()}
+        article_ids = {a for e in store.events() for a in e.article_ids}
+        rows, _ = export.rows_of("events", store)
+        for fmt in ("acled-csv", "geojson"):
+            export.export("events", fmt, store, tmp_path / f"events.{fmt}")
+        # the run table, as `eventwire run` prints it after a run
+        monkeypatch.setattr(cli.out, "width", 250)
+        with cli.out.capture() as captured:
+            cli._print_events(store, article_ids)
+    table = captured.get()
+    assert len(events) >= 4  # the offensive's three events and the peacekeepers' clash
+    texts = {e.id: export.figure_text(e.fatalities, e.fatalities_low, e.fatalities_high) for e in events}
+    assert {texts[e.id] for e in events} >= {"10 (3-10)"}
+    notes = {r["event_id_cnty"]: r["notes"] for r in rows}
+    for e in events:
+        assert e.fatalities_low <= e.fatalities <= e.fatalities_high, e
+        [line] = [ln for ln in table.splitlines() if e.id in ln]
+        assert f" {texts[e.id]} " in line, line
+        assert f"Fatalities: {texts[e.id]}" in notes[e.id]
+        shown = subprocess.run([sys.executable, "-m", "eventwire.cli", "show", e.id, "--db", str(db)],
+                               capture_output=True, env={**os.environ, "COLUMNS": "250"}).stdout.decode()
+        assert f"fatalities: {texts[e.id]}" in shown, shown
+    # the exports: ACLED's column inside the low/high columns on every row
+    with open(tmp_path / "events.acled-csv", encoding="utf-8") as f:
+        acled = {r["event_id_cnty"]: r for r in csv.DictReader(f)}
+    geo = {ft["properties"]["event_id_cnty"]: ft["properties"]
+           for ft in json.loads((tmp_path / "events.geojson").read_text(encoding="utf-8"))["features"]}
+    for e in events:
+        for r in (acled[e.id], geo[e.id]):
+            assert int(r["fatalities_low"]) <= int(r["fatalities"]) == e.fatalities <= int(r["fatalities_high"]), r
+    # the offensive's events add up to its reconciled toll
+    split = [e for e in events if e.fatalities_split]
+    assert split and sum(e.fatalities for e in split) == episodes[split[0].episode_id].fatalities
+
+    def check_pages(page, base: str) -> None:
+        watched.ready(base + "#/")
+        for e in events:
+            row = page.locator(f"#events tbody tr[data-id='{e.id}']")
+            assert row.locator("td").nth(6).inner_text() == _dashed(texts[e.id])
+        for e in events:
+            watched.ready(f"{base}#/event/{e.id}")
+            assert page.locator("#fields td[data-field='fatalities (ACLED, low–high)']").inner_text() == \
+                _dashed(texts[e.id])
+        watched.ready(base + "#/disputes")
+        page.wait_for_selector("section.dispute")
+        toll = episodes[split[0].episode_id]
+        note = page.locator(f"section.dispute[data-dispute='{toll.id}'] p.dispute-note[data-field='fatalities']")
+        text = export.figure_text(toll.fatalities, toll.fatalities_low, toll.fatalities_high)
+        assert note.inner_text().startswith(f"fatalities: {_dashed(text)} as ACLED codes it"), note.inner_text()
+
+    out = tmp_path / "report.html"
+    report.report(_settings(db), out)
+    check_pages(watched.page, out.as_uri())
+    with serving(_settings(db)) as base:
+        check_pages(watched.page, base + "/")
     assert watched.errors == [] and watched.outside == []

@@ -32,8 +32,8 @@ def test_two_outlets_disagree_on_fatalities() -> None:
     ap = [c for c in _sourced(AP, "ap", "BNB") if c.field == "fatalities"]
     s = summarise("fatalities", oc + ap)
     assert s.disputed  # "dozens" (24..99) and "a minimum of 200" cannot both be right
-    # "dozens" is 24..99 literally, best its low end; ACLED's 12 is not a figure of the summary
-    assert (s.low, s.best) == (24, 24) and s.high >= 200
+    # "dozens" is 24..99 literally, best its low end; the range also holds ACLED's 12 (one rule in every view)
+    assert (s.low, s.best, s.acled) == (12, 24, 12) and s.high >= 200
     assert s.low <= s.best <= s.high
     assert len(s.claim_ids) == len(oc) + len(ap)
 
@@ -53,7 +53,8 @@ def test_event_gets_figures_from_its_mentions() -> None:
     e = Event(id="e1", event_type="Battles", sub_event_type="Armed clash", mention_ids=(m.id,), article_ids=("oc",))
     [out] = attach_figures([e], [m])
     fields = {f.field: f for f in out.figures}
-    # ACLED's own fatalities column takes its convention ("dozens" = 12); the range stays literal
-    assert out.fatalities == 12 and (out.fatalities_low, fields["fatalities"].best, out.fatalities_high) == (24, 24, 99)
-    assert (fields["injured"].low, fields["injured"].best, fields["injured"].high) == (200, 200, 999)
+    # ACLED's own fatalities column takes its convention ("dozens" = 12), and the range holds it: 12-99
+    assert out.fatalities == 12 and (out.fatalities_low, fields["fatalities"].best, out.fatalities_high) == (12, 24, 99)
+    # "hundreds": 200-999 in words, 100 for ACLED
+    assert (fields["injured"].low, fields["injured"].best, fields["injured"].high) == (100, 200, 999)
     assert out.sources == ("OC Media",)

@@ -84,12 +84,12 @@ def test_figures_are_ordered_and_acled_figure_only_in_its_column(demo_run) -> No
         known = [v for v in (f.low, f.best, f.high) if v is not None]
         assert known == sorted(known), f
     # "dozens" killed (24-99, best 24) against "a minimum of 200": the offensive's episode holds both
-    # tolls; ACLED's 12 is its fatalities column alone
+    # tolls; ACLED's 12 is its fatalities column, and the range holds it (low 12)
     with Store(db, read_only=True) as store:
         episodes, _ = export.rows_of("episodes", store)
-    offensive = next(r for r in episodes if r["fatalities_low"] == 24)
+    offensive = next(r for r in episodes if r["fatalities_best"] == 24)
     fat = next(f for f in offensive["figures"] if f["field"] == "fatalities")
-    assert (fat["low"], fat["best"], fat["high"]) == (24, 24, 200)
+    assert (fat["low"], fat["best"], fat["high"], fat["acled"]) == (12, 24, 200, 12)
     assert offensive["fatalities"] == 12 and offensive["fatalities_best"] == 24 and offensive["disputed"]
     assert {c["outlet"] for c in offensive["claims"]} == {"OC Media", "BNB - Big Big News"}
 

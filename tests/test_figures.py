@@ -178,6 +178,16 @@ def test_casualties_without_a_number(docs: dict[str, Doc]) -> None:
         ("Officials warned that two million people could die of hunger next year.", "projection"),
         ("More than 4,000 people have been killed in the insurgency since 2011.", "aggregate"),
         ("Some 900 civilians were killed over the past year in the province.", "aggregate"),
+        # from a real l3s-gn1 page (144b919c...): a toll over decades, a month's toll of several attacks
+        ("Up to 200,000 people are estimated to have been killed in Algeria since 1992, when an insurgency erupted.",
+         "aggregate"),
+        ("Close to 50 people were killed in militant attacks in Algeria in December, the last of which was in the "
+         "Boumerdes area on 26 December.", "aggregate"),
+        # the demo: counts of places and groups, not of people
+        ("Several settlements, including the capital Stepanakert, came under artillery fire.", "not-a-person"),
+        ("Wednesday's protest was organised by several opposition groups.", "not-a-person"),
+        # ECB+ 12_2ecbplus: boats captured are not people arrested
+        ("After a brief skirmish, three boats were captured by INS Sukanya, the statement said.", "not-a-person"),
     ],
 )
 def test_counts_that_are_not_figures_of_this_event(text: str, flag: str) -> None:
@@ -196,3 +206,20 @@ def test_counts_that_are_not_figures_of_this_event(text: str, flag: str) -> None
 def test_counts_of_this_event_stay_figures(text: str) -> None:
     claims = [c for s in plain_pipeline()(text).sents for c in find_claims(s) if c.field == "fatalities"]
     assert claims and claims[0].is_event_figure
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ECB+ topic 8 (Athens bank fire), as the corpus writes it and with the commas
+        "The three bank workers a man and two women died in the blaze.",
+        "Three bank workers, a man and two women, died in the blaze.",
+        # ECB+ 8_4ecbplus: an open count and its members
+        "Police said at least three people, a man and two women, were killed in the fire-bomb attack.",
+    ],
+)
+def test_a_count_naming_the_members_of_a_larger_one_is_part_of_it(text: str) -> None:
+    claims = [c for s in plain_pipeline()(text).sents for c in find_claims(s) if c.field == "fatalities"]
+    totals = [c for c in claims if "sub-count" not in c.flags]
+    assert [c.value_low for c in totals] == [3]
+    assert [c.value_low for c in claims if "sub-count" in c.flags] == [2]

@@ -159,12 +159,16 @@ def aliases(db: Path):
 # --------------------------------------------------------------------------- the rules, on hand-made mentions
 
 
+TYPES = {"Armed clash": "Battles", "Attack": "Violence against civilians", "Air/drone strike":
+         "Explosions/Remote violence", "Arrests": "Strategic developments", "Peaceful protest": "Protests"}
+
+
 def _mention(article: str, sub: str = "Armed clash", day: int = 19, place: str = "Stepanakert",
              lat: float = 39.8153, lon: float = 46.7519, actor1: str | None = "Military Forces of Azerbaijan",
-             precision: int = 1) -> EventMention:
-    return EventMention(article_id=article, event_type="Battles", sub_event_type=sub,
-                        evidence=(Evidence(f"{article} {sub}", 0, 10),), event_date=dt.date(2023, 9, day),
-                        time_precision=precision, actor1=actor1,
+             precision: int = 1, rank: int = 0, confidence: float = 0.5, text: str | None = None) -> EventMention:
+    return EventMention(article_id=article, event_type=TYPES.get(sub, "Battles"), sub_event_type=sub,
+                        evidence=(Evidence(text or f"{article} {sub}", 0, 10),), event_date=dt.date(2023, 9, day),
+                        time_precision=precision, actor1=actor1, rank=rank, confidence=confidence,
                         place=Place(name=place, latitude=lat, longitude=lon, admin1="Nagorno-Karabakh",
                                     country="Azerbaijan", geo_precision=1, feature="city"))
 
@@ -174,11 +178,16 @@ def test_mentions_merge_by_sub_type_day_place_and_actors() -> None:
 
     index = merge.EventIndex()
     ms = [_mention("a1"), _mention("a2"), _mention("a3", day=20), _mention("a4", sub="Attack"),
-          _mention("a5", actor1="Military Forces of Russia"), _mention("a6", place="Yerevan", lat=40.18, lon=44.5)]
+          _mention("a5", actor1="Military Forces of Russia"), _mention("a6", place="Yerevan", lat=40.18, lon=44.5),
+          # another sub-type of the family told in passing, with other words: no evidence it is the same
+          _mention("a7", sub="Air/drone strike", rank=2),
+          # another family, even as the main event: a protest is never the clash
+          _mention("a8", sub="Peaceful protest")]
     keys = [merge.mention_key(m, dt.date(2023, 9, 20).toordinal()) for m in ms]
     changes = index.update(added=keys, stories={m.article_id: "s1" for m in ms})
     groups = sorted(sorted(index.keys[m].article_id for m in members) for members in changes.updated.values())
-    assert groups == [["a1", "a2"], ["a3"], ["a4"], ["a5"], ["a6"]]
+    # a4, the main event of its article typed as an attack, is the clash the same story's other reports tell
+    assert groups == [["a1", "a2", "a4"], ["a3"], ["a5"], ["a6"], ["a7"], ["a8"]]
     # another order, other batches: the same events and ids
     again = merge.EventIndex()
     for k in reversed(keys):
@@ -230,3 +239,61 @@ def test_dated_stream_within_lateness_gives_the_same_events_in_any_order() -> No
         late = sorted(keys, key=lambda ks: ks[0].anchor[0] + 5 * r.random())
         for batch in (1, 37, len(late)):
             assert run(late, batch) == reference, (seed, batch)
+
+
+def test_one_occurrence_typed_differently_is_one_event_with_its_fields_decided() -> None:
+    """The anti-piracy raid of ECB+ topic 12: Arrests in one report, Disrupted weapons use... here an Arrests,
+    an Armed clash and an Air/drone strike told as their articles' main event in one story are one event;
+    the sub-type is decided by confidence x independence x specificity, with who supports it and who not."""
+    from eventwire import merge
+
+    ms = [_mention("b1", sub="Arrests", confidence=0.4), _mention("b2", sub="Armed clash", confidence=0.5),
+          _mention("b3", sub="Air/drone strike", confidence=0.6),
+          # the same count in a mention told in passing is evidence too
+          dataclasses.replace(_mention("b4", sub="Attack", rank=3, text="b4 twelve dead"),
+                              claims=())]
+    index = merge.EventIndex()
+    index.update(added=[merge.mention_key(m, dt.date(2023, 9, 20).toordinal()) for m in ms],
+                 stories={m.article_id: "s" for m in ms})
+    [(eid, members)] = [(e, m) for e, m in index.events().items() if len(m) > 1]
+    assert len(members) == 3
+    event = merge.build_event(eid, [m for m in ms if m.id in members], {m.article_id: "s" for m in ms})
+    assert event.sub_event_type == "Air/drone strike" and event.event_type == "Explosions/Remote violence"
+    [sub] = [f for f in event.field_support if f.field == "sub_event_type"]
+    assert sub.support == tuple(m.id for m in ms if m.sub_event_type == "Air/drone strike")
+    assert len(sub.disagree) == 2 and sub.weight < sub.against  # said so: the others outweigh it together
+    # copies share one vote: b1 and b2 copied from one report count once, and the strike wins more clearly
+    copied = merge.build_event(eid, [m for m in ms if m.id in members], {m.article_id: "s" for m in ms},
+                               origin_of={"b1": "o", "b2": "o", "b3": "b3"})
+    [sub2] = [f for f in copied.field_support if f.field == "sub_event_type"]
+    assert sub2.against < sub.against
+
+
+def test_a_town_beats_the_region_it_lies_in_and_both_support_it() -> None:
+    from eventwire import merge
+
+    region = dataclasses.replace(_mention("c2", confidence=0.9), place=Place(
+        name="Nagorno-Karabakh", latitude=39.85, longitude=46.75, admin1="Nagorno-Karabakh", country="Azerbaijan",
+        geo_precision=3, feature="admin1"))
+    town = _mention("c1", confidence=0.3)
+    event = merge.build_event("e", [town, region], {})
+    assert event.place.name == "Stepanakert"
+    [place] = [f for f in event.field_support if f.field == "place"]
+    assert set(place.support) == {town.id, region.id} and place.disagree == ()
+
+
+def test_reports_days_apart_in_different_stories_join_when_day_place_and_actors_agree() -> None:
+    """Two articles' main events typed differently, in different stories (published days apart): one event when
+    both give the same precise day and town and name a side in common; apart when they share no actor."""
+    from eventwire import merge
+
+    strike = _mention("d1", sub="Air/drone strike", actor1="Military Forces of Azerbaijan")
+    clash = _mention("d2", sub="Armed clash", actor1="Military Forces of Azerbaijan")
+    unnamed = _mention("d3", sub="Attack", actor1=None)
+    index = merge.EventIndex()
+    index.update(added=[merge.mention_key(strike, dt.date(2023, 9, 20).toordinal()),
+                        merge.mention_key(clash, dt.date(2023, 9, 24).toordinal()),
+                        merge.mention_key(unnamed, dt.date(2023, 9, 24).toordinal())],
+                 stories={"d1": "s1", "d2": "s2", "d3": "s3"})
+    groups = sorted(sorted(index.keys[m].article_id for m in ms) for ms in index.events().values())
+    assert groups == [["d1", "d2"], ["d3"]]

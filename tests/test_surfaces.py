@@ -84,3 +84,29 @@ def test_show_resolves_an_alias(demo_run, tmp_path: Path) -> None:
     r = eventwire("show", "e_0000000000000000", "--db", str(copy))
     assert r.returncode == 0, r.stderr
     assert event.id in r.stdout.decode() and "merged into" in r.stderr.decode()
+
+
+def test_acled_figure_and_its_range_are_one_rule_in_every_view(demo_run, tmp_path: Path) -> None:
+    """The peacekeepers' "several" (3-9 in words, 10 for ACLED) and the offensive's split toll read the same
+    in the run table, `show`, the notes, the exports and the app's table: ACLED's figure inside its range."""
+    db, _, _ = demo_run
+    with Store(db, read_only=True) as store:
+        events = store.events()
+        rows, _ = export.rows_of("events", store)
+    for e in events:
+        if e.fatalities is not None:
+            assert e.fatalities_low <= e.fatalities <= e.fatalities_high, e
+    peace = next(e for e in events if e.fatalities == 10)
+    shelling = _shelling(db)
+    notes = {r["event_id_cnty"]: r["notes"] for r in rows}
+    assert "Fatalities: 10 (3-10)" in notes[peace.id]
+    text = export.figure_text(shelling.fatalities, shelling.fatalities_low, shelling.fatalities_high)
+    assert f"Fatalities: {text}, a 1/3 share of the toll its episode" in notes[shelling.id]
+    shown = eventwire("show", peace.id, "--db", str(db)).stdout.decode()
+    assert "fatalities: 10 (3-10) as ACLED codes it, best estimate 3" in shown
+    split = eventwire("show", shelling.id, "--db", str(db)).stdout.decode()
+    assert "a 1/3 share" in split and "sub_event_type: Shelling/artillery/missile attack -- supported" in split
+    # the app's and the report's pages: test_browser_views, in a real browser
+    # the offensive's events add up to its reconciled toll
+    offensive = [e for e in events if e.episode_id == shelling.episode_id]
+    assert sum(e.fatalities for e in offensive) == 12

@@ -216,10 +216,8 @@ def _place(e: Event) -> str:
 
 
 def _fatalities(e: Event) -> str:
-    if e.fatalities is None:
-        return ""
-    rng = f" ({e.fatalities_low}-{e.fatalities_high or '?'})" if e.fatalities_low is not None else ""
-    return f"{e.fatalities}{rng}"
+    # the one rule every view follows: ACLED's figure, then the range that holds it
+    return export.figure_text(e.fatalities, e.fatalities_low, e.fatalities_high)
 
 
 OutOpt = Annotated[Path, typer.Option("-o", "--output", metavar="FILE",
@@ -539,6 +537,14 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
                   f"({', '.join(episode.sub_event_types)})", highlight=False, markup=False)
         _print_figures(episode.figures, "episode ")
     _print_figures(event.figures)
+    if event.fatalities_split:
+        out.print(f"fatalities: {export.figure_text(event.fatalities, event.fatalities_low, event.fatalities_high)}"
+                  f", {export.split_words(event, episode)}", highlight=False, markup=False)
+    for f in event.field_support:
+        # how each field was decided over the reports: the value, who supports it, who says otherwise
+        against = f"; against ({f.against:g}): {', '.join(f.disagree)}" if f.disagree else ""
+        out.print(f"{f.field}: {f.value} -- supported ({f.weight:g}) by {', '.join(f.support)}{against}",
+                  highlight=False, markup=False)
     for m in mentions:
         a = articles.get(m.article_id)
         outlet, published = (a.outlet_name, a.published or "undated") if a else (UNKNOWN_OUTLET, "undated")
@@ -577,10 +583,13 @@ def _one_event(store: Store, event_id: str, db: Path) -> Event:
 def _print_figures(figures: Sequence[FigureSummary], level: str = "") -> None:
     for f in figures:
         flag = "  [red]DISPUTED[/red]" if f.disputed else ""
-        acled = f", ACLED {f.acled}" if f.field == "fatalities" and f.acled is not None else ""
-        values = ", ".join(f"{name} {v}" for name, v in (("low", f.low), ("best", f.best), ("high", f.high))
-                           if v is not None) or "none reported"
-        out.print(f"{level}{f.field}: {values}{acled}; {f.sources} independent source(s){flag}", highlight=False)
+        if f.field == "fatalities" and f.acled is not None:
+            # the one rule every view follows: ACLED's figure, then the range that holds it
+            values = f"{export.figure_text(f.acled, f.low, f.high)} as ACLED codes it, best estimate {f.best}"
+        else:
+            values = ", ".join(f"{name} {v}" for name, v in (("low", f.low), ("best", f.best), ("high", f.high))
+                               if v is not None) or "none reported"
+        out.print(f"{level}{f.field}: {values}; {f.sources} independent source(s){flag}", highlight=False)
         if f.note:
             out.print(f"  {escape(f.note)}", highlight=False)
 

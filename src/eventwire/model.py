@@ -47,6 +47,22 @@ def actor_side(actor: str) -> str:
     return name.rsplit(" of ", 1)[1].strip().lower() if " of " in name else name.lower()
 
 
+# Families of ACLED sub-types within which reports of one occurrence disagree (an anti-piracy raid is Arrests
+# in one article, Disrupted weapons use in another, an Armed clash in a third); never across families: a
+# protest against an air strike is not the air strike.
+VIOLENT_EVENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+ARMED_DEVELOPMENTS = frozenset({"Arrests", "Disrupted weapons use", "Looting/property destruction"})
+
+
+def event_family(event_type: str, sub_event_type: str) -> str:
+    """violence (with arrests and seized weapons), demonstration, development, or the sub-type itself."""
+    if event_type in VIOLENT_EVENT_TYPES or sub_event_type in ARMED_DEVELOPMENTS:
+        return "violence"
+    if event_type in {"Protests", "Riots"}:
+        return "demonstration"
+    return "development" if event_type == "Strategic developments" else sub_event_type
+
+
 # --------------------------------------------------------------------------- ingest
 
 
@@ -269,6 +285,20 @@ class SourcedClaim:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldSupport:
+    """How one field of an event was decided over its mentions: the value taken, the mentions that
+    support it and those that say otherwise (each as ``mention_id: value``), with the weight of each side
+    (confidence x independence x specificity)."""
+
+    field: str  # sub_event_type | actor1 | actor2 | place | event_date
+    value: str
+    support: tuple[str, ...] = ()
+    disagree: tuple[str, ...] = ()
+    weight: float = 0.0
+    against: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One real-world event merged from the mentions of one or more articles."""
 
@@ -304,6 +334,9 @@ class Event:
     claims: tuple[SourcedClaim, ...] = ()
     reviewed: bool = False  # a reviewer confirmed it (or edited it)
     decision_ids: tuple[str, ...] = ()  # the reviewers' decisions applied to it (the decisions table)
+    # added with tolls split ACLED's way and fields decided over mentions; never renamed
+    fatalities_split: int = 0  # 0: its own toll; 1: its episode's toll assigned to it; n: a 1/n share of it
+    field_support: tuple[FieldSupport, ...] = ()  # per field, the mentions behind its value and those against
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +519,9 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 
 
 __all__ = [
+    "ARMED_DEVELOPMENTS",
     "SCHEMA_VERSION",
+    "VIOLENT_EVENT_TYPES",
     "Article",
     "ArticleRelation",
     "Claim",
@@ -497,6 +532,7 @@ __all__ = [
     "EventAlias",
     "EventMention",
     "Evidence",
+    "FieldSupport",
     "FigureSummary",
     "InputFailure",
     "Locator",
@@ -507,6 +543,7 @@ __all__ = [
     "StoryFeatures",
     "UNKNOWN_OUTLET",
     "actor_side",
+    "event_family",
     "from_dict",
     "stable_id",
     "to_dict",

@@ -482,10 +482,11 @@ def _refresh_events(layer: MergedLayer, store: Store, refresh: set[str], decisio
             layer, store, {a for e in events for a in e.article_ids} - set(sources)))
         update.episodes[pid] = episode
         if len(members) > 1:
-            # a toll of the whole fighting speaks of each of its events (and its dispute is theirs)
-            for e in members:
-                if e in update.events:
-                    update.events[e] = reconcile.with_episode(update.events[e], episode)
+            # a toll of the whole fighting speaks of each of its events (and its dispute is theirs), and is
+            # divided among them ACLED's way; reviewers' edits still have the last word
+            mine = [reconcile.with_episode(update.events[e], episode) for e in members if e in update.events]
+            for e in reconcile.split_episode_toll(episode, mine).values():
+                update.events[e.id] = merge.apply_decisions(e, decisions, ev.event_of)
 
 
 def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[str, Event]:
@@ -497,7 +498,9 @@ def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[
         cluster = [mention_of[m] for m in ev.members[eid] if m in mention_of]
         if cluster:
             anchor = min(ev.anchor(m) for m in ev.members[eid])[1]
-            out[eid] = merge.build_event(eid, cluster, ev.story_of_article, anchor=anchor)
+            origins = {m.article_id: (rel.origin if (rel := layer.relations.get(m.article_id)) else "") or m.article_id
+                       for m in cluster}
+            out[eid] = merge.build_event(eid, cluster, ev.story_of_article, anchor=anchor, origin_of=origins)
     return out
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -33,10 +33,12 @@ from eventwire.export.views import (
     dispute_note,
     event_sources,
     figure,
+    figure_text,
     figure_words,
     independent_sources,
     is_disputed,
     is_reviewed,
+    split_words,
     story_record,
 )
 from eventwire.model import (
@@ -70,6 +72,8 @@ EVENT_COLUMNS = [
     # review and reconciliation, added after the first exports; never renamed
     "fatalities_best", "disputed", "dispute_note", "independent_sources", "episode_id", "reviewed", "decision_ids",
     "country_geonames", "admin2",
+    # tolls divided ACLED's way: 0 the event's own, 1 its episode's toll assigned to it, n a 1/n share
+    "fatalities_split",
 ]
 
 EPISODE_COLUMNS = [
@@ -176,13 +180,14 @@ def event_row(e: Event, notes: str = "", ctx: Context | None = None) -> dict[str
         "episode_id": e.episode_id,
         "reviewed": is_reviewed(e, ctx.decisions),
         "decision_ids": [d.id for d in decided],
+        "fatalities_split": e.fatalities_split,
     }
 
 
 def event_record(e: Event, ctx: Context, *, with_text: bool = False) -> dict[str, Any]:
     """An event as a nested record (JSON, JSON lines, Parquet, report, review app): its row, its place,
     its claims with their evidence, its sources with their evidence sentences, and its decisions."""
-    row = event_row(e, acled_notes(e, ctx.claims), ctx)
+    row = event_row(e, acled_notes(e, ctx.claims, ctx.episodes), ctx)
     return row | {
         "place": to_dict(e.place),
         # every claim of its reports; ``level`` says which speak of this event and which of its episode
@@ -193,6 +198,8 @@ def event_record(e: Event, ctx: Context, *, with_text: bool = False) -> dict[str
         and len(ep.event_ids) > 1 else [],
         "sources": event_sources(e, ctx.mentions, ctx.articles, with_text=with_text),
         "decisions": [decision_row(d) for d in decisions_of(e, ctx.decisions)],
+        # how type, sub-type, actors, place and date were decided over the event's mentions
+        "field_support": [to_dict(f) for f in e.field_support],
     }
 
 
@@ -288,11 +295,12 @@ def _date_words(e: Event) -> str:
     return f"On {day}" if e.time_precision == 1 else f"Around {day}"
 
 
-def acled_notes(e: Event, claims: dict[str, Claim]) -> str:
+def acled_notes(e: Event, claims: Mapping[str, Claim], episodes: Mapping[str, Episode] | None = None) -> str:
     """A short note on an event in ACLED's style, written from its fields (never an article's words).
 
     "On 19 September 2023, Military Forces of Azerbaijan shelled Stepanakert (Nagorno-Karabakh,
-    Azerbaijan). Fatalities: 200 (OC Media). Sources disagree on fatalities: ..."
+    Azerbaijan). Fatalities: 4 (4-67), a 1/3 share of the toll of 12 reported for the episode's fighting,
+    ... Sources disagree on fatalities: ..." Figures read as every view shows them (``figure_text``).
     """
     deed = _DEEDS.get(e.sub_event_type, f"took part in an event of type '{e.sub_event_type}' with {{a2}}")
     other = e.actor2 or ("civilians" if e.event_type == "Violence against civilians" else "")
@@ -305,16 +313,25 @@ def acled_notes(e: Event, claims: dict[str, Claim]) -> str:
         where = f" in {p.name}" + (f" ({region})" if region else "")
     status = {"planned": " (planned)", "denied": " (denied)", "opinion": " (claimed)"}.get(e.status, "")
     parts = [f"{_date_words(e)}, {e.actor1 or 'unidentified actors'} {deed}{where}{status}."]
+    episode = (episodes or {}).get(e.episode_id or "")
+    if e.fatalities_split and episode is not None:
+        text = figure_text(e.fatalities, e.fatalities_low, e.fatalities_high)
+        parts.append(f"Fatalities: {text}, {split_words(e, episode)}.")
+        whole = next((f for f in episode.figures if f.field == "fatalities"), None)
+        said = [claims[i] for i in whole.claim_ids if i in claims] if whole is not None else []
+        if whole is not None and whole.disputed and said:
+            parts.append(disagreement("fatalities", said))
     for f in e.figures:
-        if f.field == "other":
-            continue  # crowds, shots, shops: not a figure ACLED reports
+        if f.field == "other" or (f.field == "fatalities" and e.fatalities_split):
+            continue  # crowds, shots, shops: not a figure ACLED reports; a split toll is told above
         said = [claims[i] for i in f.claim_ids if i in claims]
         if f.disputed and said:
             parts.append(disagreement(f.field, said))
         elif f.best is not None or f.low is not None or f.high is not None:
             outlets = sorted({c.outlet for c in said if c.outlet})
             src = f" ({', '.join(outlets)})" if outlets else ""
-            parts.append(f"{f.field.capitalize()}: {figure_words(f.best, f.low, f.high)}{src}.")
+            acled = e.fatalities if f.field == "fatalities" and e.fatalities is not None else f.acled
+            parts.append(f"{f.field.capitalize()}: {figure_text(acled, f.low, f.high)}{src}.")
     return " ".join(parts)
 
 
@@ -404,7 +421,7 @@ def event_rows(fmt: str, records: Records, flt: EventFilter | None = None
     columns (csv, geojson), or nested records (json, jsonl, parquet)."""
     ctx = context(records)
     events = (flt or EventFilter()).apply(records.events())
-    base = [(e, event_row(e, acled_notes(e, ctx.claims), ctx)) for e in events]
+    base = [(e, event_row(e, acled_notes(e, ctx.claims, ctx.episodes), ctx)) for e in events]
     if fmt == "acled-csv":
         ingested = records.ingested_at()
         return ([acled_row(e, r, ctx.mentions, changed_at(e, ctx, ingested)) for e, r in base],
@@ -418,7 +435,7 @@ def event_rows(fmt: str, records: Records, flt: EventFilter | None = None
 
 
 # the nested parts of an event record, after its flat columns
-NESTED_COLUMNS = ["place", "claims", "episode_figures", "sources", "decisions"]
+NESTED_COLUMNS = ["place", "claims", "episode_figures", "sources", "decisions", "field_support"]
 
 
 def rows_of(what: str, records: Records, fmt: str = "csv", flt: EventFilter | None = None
@@ -548,5 +565,7 @@ def export(what: str, fmt: str, records: Records, out: Path | str | None, flt: E
 __all__ = ["ACLED_COLUMNS", "ACLED_EXPORT_COLUMNS", "ARTICLE_COLUMNS", "CLAIM_COLUMNS", "DECISION_COLUMNS",
            "EVENT_COLUMNS", "FORMATS", "GED_COLUMNS", "GED_EXPORT_COLUMNS", "MENTION_COLUMNS", "WHATS", "Context",
            "EventFilter", "Records", "acled_country", "acled_notes", "article_row", "claim_row", "context",
-           "event_record", "event_row", "event_rows", "export", "feature_collection", "figure_words",
-           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "story_record", "write_rows"]
+           "event_record", "event_row", "event_rows", "export", "feature_collection", "figure_text",
+           "figure_words",
+           "independent_sources", "is_disputed", "is_reviewed", "mention_row", "rows_of", "split_words", "story_record",
+           "write_rows"]

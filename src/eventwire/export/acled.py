@@ -28,6 +28,7 @@ ACLED_COLUMNS = [
 OWN_COLUMNS = [
     "fatalities_low", "fatalities_best", "fatalities_high", "disputed", "dispute_note", "independent_sources",
     "article_ids", "reviewed", "decision_ids", "status", "date_end", "episode_id", "story_id", "mention_ids",
+    "fatalities_split",
 ]
 ACLED_EXPORT_COLUMNS = ACLED_COLUMNS + OWN_COLUMNS
 

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from eventwire.export.views import CLAIM_OBJECT_FIELDS
-from eventwire.model import Decision, Evidence, FigureSummary, Place, SourcedClaim
+from eventwire.model import Decision, Evidence, FieldSupport, FigureSummary, Place, SourcedClaim
 
 PARTITION_COLUMNS = ("year_month", "country")
 
@@ -62,6 +62,7 @@ EVENT_TYPES: dict[str, pa.DataType] = {
     "longitude": pa.float64(), "geo_precision": pa.int64(), "fatalities": pa.int64(),
     "fatalities_low": pa.int64(), "fatalities_best": pa.int64(), "fatalities_high": pa.int64(),
     "fatalities_disputed": pa.bool_(), "disputed": pa.bool_(), "independent_sources": pa.int64(),
+    "fatalities_split": pa.int64(), "field_support": pa.list_(record_struct(FieldSupport)),
     "reviewed": pa.bool_(), "article_ids": pa.list_(pa.string()), "mention_ids": pa.list_(pa.string()),
     "decision_ids": pa.list_(pa.string()),
     "figures": pa.list_(record_struct(FigureSummary)),

@@ -15,7 +15,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eventwire.model import Article, ArticleRelation, Claim, Decision, Event, EventMention, Place, Story, to_dict
+from eventwire.model import (
+    Article,
+    ArticleRelation,
+    Claim,
+    Decision,
+    Episode,
+    Event,
+    EventMention,
+    Place,
+    Story,
+    to_dict,
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,31 @@ def figure_words(n: int | None, low: int | None, high: int | None) -> str:
     if low is None and high is not None:
         return f"up to {high}"
     return str(n if n is not None else low)
+
+
+def figure_text(acled: int | None, low: int | None, high: int | None) -> str:
+    """A figure as every view shows it: ACLED's conservative figure, then the range that holds it
+    ('10 (3-10)', '12 (12-200)', '4 (at least 4)', '3'); '' when no source gives one. The reconcile stage
+    keeps ACLED's figure inside [low, high], so the two never contradict each other."""
+    if acled is None:
+        return "" if low is None else figure_words(low, low, high)
+    if low is not None and high is None:
+        return f"{acled} (at least {low})"
+    if low is not None and high is not None and (low != acled or high != acled):
+        return f"{acled} ({low}-{high})"
+    return str(acled)
+
+
+def split_words(e: Event, episode: Episode | None) -> str:
+    """How an event's fatality columns came from its episode's toll, in words ("" for its own toll)."""
+    if not e.fatalities_split or episode is None:
+        return ""
+    whole = f"the toll its episode ({episode.id}) reports for the fighting as a whole ({episode.fatalities} as ACLED " \
+            "codes it)"
+    if e.fatalities_split == 1:
+        return f"{whole}, assigned to it, the one event without a toll of its own"
+    return f"a 1/{e.fatalities_split} share of {whole}, divided evenly among its {e.fatalities_split} events without " \
+           "a toll of their own"
 
 
 def disagreement(field: str, claims: Sequence[Claim]) -> str:
@@ -192,5 +228,5 @@ def story_record(s: Story, articles: Mapping[str, Article],
 
 __all__ = ["CLAIM_OBJECT_FIELDS", "DECISION_COLUMNS", "EventFilter", "acled_country", "country_names", "decision_row",
            "decisions_of",
-           "disagreement", "dispute_note", "event_sources", "figure", "figure_words",
-           "independent_sources", "is_disputed", "is_reviewed", "speaker_of", "story_record"]
+           "disagreement", "dispute_note", "event_sources", "figure", "figure_text", "figure_words",
+           "independent_sources", "is_disputed", "is_reviewed", "speaker_of", "split_words", "story_record"]

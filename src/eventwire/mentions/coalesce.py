@@ -6,14 +6,25 @@ become one mention carrying every evidence sentence and every claim, when they a
 happened (the same sub-type and status), when (the same day, however precisely each sentence dates
 it), where (the same place, a place inside the other's region, or a place only borrowed from the
 article's focus) and who (actors of the same countries or groups, when both name any).
+
+Two more rules read how the article refers to its events:
+
+- **A reference back** ("the attack", "the bombing", "the ceasefire agreement", "Wednesday's protest")
+  is the event already told of that family, whatever sub-type, day or place its own sentence suggests
+  ("A suicide bomber blew himself up in the attack" after "Wednesday's deadly bomb attack"); the first
+  telling keeps its date, place and actors, and the sub-type is the one read most confidently.
+- **A new incident** ("two police officers were killed in a remotely detonated bombing", "another
+  attack", "in two suicide attacks") with casualty figures of its own, not the ones of the event before
+  it, is a second event, not that event told again.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Sequence
 
-from eventwire.model import Claim, EventMention, Place, actor_side
+from eventwire.model import Claim, EventMention, Place, actor_side, event_family
 
 FOCUS = "article focus: "
 
@@ -45,9 +56,63 @@ def _same_day(a: EventMention, b: EventMention) -> bool:
     return a.event_date == b.event_date
 
 
+# Event nouns by the family of sub-types they name (a reference back names its event by one of these).
+_FAMILY_NOUNS = {
+    # deeds, not the fighting around them: "the offensive" in a strike's sentence names the episode
+    "violence": r"attack|bombing|blast|explosion|strike|airstrike|air strike|raid|assault|shooting|shelling|"
+                r"bombardment|killing|ambush|massacre|incident|arrests?|detentions?",
+    "demonstration": r"protests?|rally|demonstrations?|march|riots?|sit-in",
+    "development": r"agreement|deal|ceasefire|cease-fire|truce|accord|pact",
+}
+_DEFINITE = (r"(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]oday[’']s|[Yy]esterday[’']s"
+             r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day[’']s)")
+_INDEFINITE = r"\b(?:[Aa]n?|[Aa]nother|[Aa] second|[Aa] separate|[Tt]wo|[Tt]hree|[Ff]our|[Ss]everal|[Mm]ultiple)"
+_BACK = {f: re.compile(rf"\b{_DEFINITE}\s+(?:[\w-]+\s+){{0,2}}(?:{nouns})\b") for f, nouns in _FAMILY_NOUNS.items()}
+_NEW = {f: re.compile(rf"{_INDEFINITE}\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})s?\b") for f, nouns in _FAMILY_NOUNS.items()}
+_OWN_FIELDS = frozenset({"fatalities", "injured"})
+
+
+def family(m: EventMention) -> str:
+    """The family of sub-types a reference back may name (violence, demonstration, development)."""
+    return event_family(m.event_type, m.sub_event_type)
+
+
+def refers_back(m: EventMention) -> bool:
+    """Its sentence names its deed as one already told ("the attack", "the ceasefire agreement")."""
+    pattern = _BACK.get(family(m))
+    return bool(pattern and m.evidence and pattern.search(m.evidence[0].text))
+
+
+def new_incident(m: EventMention) -> bool:
+    """Its sentence introduces its deed as a new one ("in a remotely detonated bombing", "another attack")."""
+    pattern = _NEW.get(family(m))
+    return bool(pattern and m.evidence and pattern.search(m.evidence[0].text)) and not refers_back(m)
+
+
+def _tolls(m: EventMention) -> dict[str, list[Claim]]:
+    out: dict[str, list[Claim]] = {}
+    for c in m.claims:
+        if c.field in _OWN_FIELDS and c.value_low is not None and c.is_event_figure and "sub-count" not in c.flags:
+            out.setdefault(c.field, []).append(c)
+    return out
+
+
+def _figures_differ(a: EventMention, b: EventMention) -> bool:
+    """Both give casualty counts, and of some field they share, not the same one."""
+    ta, tb = _tolls(a), _tolls(b)
+    shared = set(ta) & set(tb)
+    return bool(shared) and any(
+        not any((x.value_low, x.value_high) == (y.value_low, y.value_high) for x in ta[f] for y in tb[f])
+        for f in shared)
+
+
 def same_event(a: EventMention, b: EventMention) -> bool:
-    """Two mentions of one article tell the same event (see the module docstring)."""
-    if a.sub_event_type != b.sub_event_type or a.status != b.status:
+    """Two mentions of one article tell the same event (``b`` told after ``a``; see the module docstring)."""
+    if a.status != b.status:
+        return False
+    if new_incident(b) and _figures_differ(a, b):
+        return False
+    if a.sub_event_type != b.sub_event_type:
         return False
     sa, sb = _sides(a), _sides(b)
     if sa and sb and not (sa & sb):
@@ -72,6 +137,15 @@ def coalesce(mentions: Sequence[EventMention], fatalities: Callable[[Sequence[Cl
     """
     out: list[EventMention] = []
     for m in mentions:
+        if refers_back(m):
+            # the nearest event told before it of its sub-type, else of its family
+            told = sorted((o for o in out if family(o) == family(m) and o.status == m.status
+                           and o.evidence[0].start < m.evidence[0].start), key=lambda o: o.evidence[-1].start)
+            alike = [o for o in told if o.sub_event_type == m.sub_event_type]
+            if told:
+                host = (alike or told)[-1]
+                out[out.index(host)] = _told_again(host, m, fatalities)
+                continue
         host = next((o for o in out if same_event(o, m)), None)
         if host is None:
             out.append(m)
@@ -98,3 +172,18 @@ def coalesce(mentions: Sequence[EventMention], fatalities: Callable[[Sequence[Cl
         )
         out[out.index(host)] = merged
     return out
+
+
+def _told_again(host: EventMention, m: EventMention, fatalities: Callable[[Sequence[Claim]], int | None]
+                ) -> EventMention:
+    """The event ``host`` with a later reference back to it: its evidence and claims join; the first
+    telling keeps date, place and actors; the sub-type read most confidently wins (the host on a tie)."""
+    claims = host.claims + m.claims
+    typed = m if m.confidence > host.confidence else host
+    return dataclasses.replace(
+        host, evidence=host.evidence + m.evidence, claims=claims, fatalities=fatalities(claims),
+        salience=max(host.salience, m.salience) + 0.1, event_type=typed.event_type,
+        sub_event_type=typed.sub_event_type, code=typed.code, plover=typed.plover, cameo=typed.cameo,
+        confidence=max(host.confidence, m.confidence), codebook_rule=typed.codebook_rule,
+        place=host.place or m.place, actor1=host.actor1 or m.actor1, actor2=host.actor2 or m.actor2,
+        inter1=host.inter1 if host.actor1 else m.inter1, inter2=host.inter2 if host.actor2 else m.inter2)

@@ -422,6 +422,7 @@ def find_claims(sent: Span, *, article_id: str = "", outlet: str | None = None,
     if has_field:
         found.extend(_implicit_counts(sent, used))
     found.sort(key=lambda f: f.start)
+    found = _enumerations(found)
     claims: list[model.Claim] = []
     for f in found:
         f = _about_people_in_this_event(sent, f)
@@ -491,6 +492,9 @@ def _about_people_in_this_event(sent: Span, f: _Found) -> _Found:
         # "2 explosions kill 5 women": the subject of an active "kill" did the killing
         field = "other"
         flags.append("not-a-person")
+    if field in _CASUALTY_FIELDS and noun.lemma_.lower() in _THINGS:
+        field = "other"
+        flags.append("not-a-person")
     if field in _CASUALTY_FIELDS:
         head = _governing_verb(noun)
         if head is not None and (any(c.lower_ in _MODALS and c.dep_ == "aux" for c in head.children)
@@ -499,17 +503,65 @@ def _about_people_in_this_event(sent: Span, f: _Found) -> _Found:
             flags.append("projection")
         # the count's own clause: "3 killed on Tuesday, bringing the toll since 2009 to 6,300"
         clause = _clause_text(head, noun) if head is not None else span_text(sent)
-        if _AGGREGATE_RE.search(clause):
+        if _AGGREGATE_RE.search(clause) or (_PERIOD_RE.search(clause) and _DEEDS_RE.search(clause)):
             flags.append("aggregate")
+    elif field in (None, "other") and not _is_person(noun) and noun.lemma_.lower() not in _PEOPLE \
+            and noun.lower_ not in _PEOPLE:
+        # "several settlements", "several opposition groups", "two suicide attacks": not people
+        flags.append("not-a-person")
     if field == f.field and tuple(flags) == f.flags:
         return f
     return dataclasses.replace(f, field=field, flags=tuple(dict.fromkeys(flags)))
 
 
 _CASUALTY_FIELDS = frozenset({"fatalities", "injured", "displaced", "arrested", "abducted", "evacuated"})
+# A count over a month or more of several deeds is an aggregate too: "close to 50 people were killed in
+# militant attacks in Algeria in December" is a month's toll, not one attack's.
+_PERIOD_RE = re.compile(
+    r"\b(?:(?:in|during|throughout|since)\s+(?:early\s+|late\s+|mid-?)?(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b(?!\s+\d)|(?:last|this|past|previous)\s+(?:month|year))",
+    re.IGNORECASE)
+_DEEDS_RE = re.compile(r"\b(?:attacks|clashes|incidents|bombings|raids|strikes|killings|operations|violence|"
+                       r"fighting|unrest)\b", re.IGNORECASE)
+# Things a count of arrests, abductions or deaths may wrongly take as its people ("three boats were captured").
+_THINGS = frozenset(_wordset(
+    "boat ship vessel dhow skiff speedboat vehicle car truck lorry tank weapon rifle gun launcher grenade rocket "
+    "missile drone aircraft helicopter plane jet house home building village town settlement shop store school "
+    "mosque church hospital office bridge road"))
+# Nouns that count people without naming who they are ("people", "others", "residents" are in _CATEGORIES).
+_PEOPLE = frozenset({"people", "person", "persons", "others", "individuals", "bodies", "body", "crowd", "families",
+                     "family", "households", "lives", "dead", "wounded", "injured", "casualties", "victims"})
 
 
-_CLAUSE_DEPS = frozenset({"advcl", "conj", "ccomp", "relcl", "parataxis", "xcomp"})
+def _enumerations(found: list[_Found]) -> list[_Found]:
+    """A count inside the list that names the members of a larger count of the same thing before it is a
+    part of it ("Three bank workers, a man and two women, died": two women are among the three), also
+    where the parse reads the list as a second subject of the same verb."""
+    out = list(found)
+    for i, big in enumerate(out):
+        if big.q.low is None or big.field is None or (big.q.high is not None and big.q.high != big.q.low):
+            continue  # an exact count or an open one ("at least three people, a man and two women")
+        for j in range(i + 1, len(out)):
+            part = out[j]
+            if (part.field != big.field or part.q.high is None or part.q.high >= big.q.low
+                    or "sub-count" in part.flags):
+                continue
+            root = part.noun
+            while root.dep_ == "conj" and root.head.i < root.i:
+                root = root.head
+            whole = big.noun
+            while whole.dep_ == "compound" and whole.head.i > whole.i:
+                whole = whole.head  # "three bank workers": the workers
+            listed = part.noun in whole.subtree or (
+                root.i > whole.i and root.head.i == whole.head.i and root.dep_ == whole.dep_
+                and root.dep_ in {"nsubj", "nsubjpass"} and root.i - whole.i <= 4)
+            if listed:
+                out[j] = dataclasses.replace(part, flags=(*part.flags, "sub-count"))
+    return out
+
+
+# (an open complement shares the clause: "are estimated to have been killed ... since 1992")
+_CLAUSE_DEPS = frozenset({"advcl", "conj", "ccomp", "relcl", "parataxis"})
 
 
 def _clause_text(verb: Token, keep: Token) -> str:

@@ -31,10 +31,12 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "8"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
-# 5: place names found without NER labels, chosen by the learnt event-place model
-# 7: learned roles and actors (mentions.roles), named-group lexicon
-# 8: separatist and local ethnic forces a non-state group; states the article says took no part never actors
+# 3: one mention per event told in several sentences; 4: sentence vectors one at a time; 5: place names found
+# without NER labels, chosen by the learnt event-place model; 6: references back and new incidents in one article,
+# tolls over a period are background, counts of things, agreements' terms planned; 7: learned roles and actors
+# (mentions.roles), named-group lexicon; 8: separatist and local ethnic forces a non-state group; states the
+# article says took no part never actors; 9: both together
+EXTRACTOR_VERSION = "9"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -107,6 +109,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             continue
         claims = tuple(find_claims(sent, article_id=article.id, outlet=article.outlet,
                                    published=article.published))
+        if _only_aggregates(claims):
+            continue  # "200,000 killed since 1992", "50 killed in attacks in December": history, not an event
         cand = _Candidate(i, sent, cls, status, claims)
         # a count that happened to people in this event: not "no injuries", not a projection
         casualties = any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
@@ -123,23 +127,24 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     # figures in a sentence that names no event belong to the nearest violent
     # mention before them (else after): "X reported a minimum of 200 casualties"
     attached: dict[int, list[Claim]] = {}
+    story_day = _story_day(sents, article)
     for orphan in orphans:
         host = _nearest(candidates, orphan.index, violent=True)
         if host is not None:
-            attached.setdefault(host.index, []).extend(orphan.claims)
+            if not _other_time(orphan, host, article, story_day):
+                attached.setdefault(host.index, []).extend(orphan.claims)
         else:
             candidates.append(orphan)
     # other counts ("took 23 of them into custody") go to the event told next to them
     for cand in loose:
         host = _nearest(candidates, cand.index, violent=False)
-        if host is not None:
+        if host is not None and not _other_time(cand, host, article, story_day):
             attached.setdefault(host.index, []).extend(cand.claims)
     candidates.sort(key=lambda c: c.index)
 
     # armed groups named so far, by sentence: "the militants" later on is the group named before
     group_at = {i: groups[-1] for i, sent in enumerate(sents) if (groups := groups_named(sent))}
     focus = locator.focus_place(context)
-    story_day = _story_day(sents, article)
     mentions: list[EventMention] = []
     sentence_of: list[int] = []  # the sentence index of each mention
     n = len(sents)
@@ -253,6 +258,26 @@ def _story_day(sents: Sequence[Span], article: Article) -> dt.date | None:
 
 def _is_history(day: dt.date | None, article: Article) -> bool:
     return bool(day and article.published and (article.published - day).days > BACKGROUND_DAYS)
+
+
+def _other_time(cand: _Candidate, host: _Candidate, article: Article, story_day: dt.date | None) -> bool:
+    """The figures' sentence names a time of its own that ends before its neighbour event ("Early November, the
+    Royal Navy had captured eight pirates" next to Saturday's arrest of 23): another, earlier event's. A later
+    time may be an update of the toll ("On Thursday, officials raised the toll to 45") and stays."""
+    own = resolve_date(cand.sent, article.published)
+    if own.date is None or not own.evidence:
+        return False
+    there = resolve_date(host.sent, article.published, default=story_day)
+    if there.date is None:
+        return False
+    return (own.date_end or own.date) < there.date
+
+
+def _only_aggregates(claims: Sequence[Claim]) -> bool:
+    """The sentence's casualty counts are all tolls over a period (a background sentence, whatever its
+    wording resembles): it is neither a new event nor a figure of one."""
+    tolls = [c for c in claims if c.field in VIOLENT_FIELDS and c.value_high != 0]
+    return bool(tolls) and all("aggregate" in c.flags for c in tolls)
 
 
 def _hurt(claims: Sequence[Claim]) -> bool:

@@ -60,7 +60,9 @@ _PLAN_RE = re.compile(
     r"\b(?:will\s+(?:be\s+)?\w+|shall|plans?\s+to|planned\s+(?:to|for)|planning\s+to|scheduled\s+(?:to|for|an?|the)|"
     r"(?:is|are)\s+set\s+to|set\s+to\s+(?:begin|start|meet|take|hold|be)|(?:is|are)\s+due\s+to|"
     r"intends?\s+to|would\s+(?:be\s+held|commence|begin|start|take\s+place|meet|be\s+discussed|"
-    r"resume|open|hold))\b",
+    r"resume|open|hold)"
+    # what an agreement stipulates is a term to be carried out, not something that happened
+    r"|stipulat(?:es|ed|ing)|provides?\s+for)\b",
     re.IGNORECASE,
 )
 

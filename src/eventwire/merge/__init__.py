@@ -3,7 +3,8 @@
 Needs: EventMentions, their articles' publication dates and stories, the reviewers' decisions.
 Provides: ``EventIndex`` (incremental, order-independent merging of mentions into events, ids that
 persist, aliases for ids that go away), ``EpisodeIndex`` (events reported as one occurrence), and
-``build_event``, the Event record of a set of mentions (figures are left to the reconcile stage).
+``build_event``, the Event record of a set of mentions: its type, sub-type, actors, place and date decided
+over them with the support of each (``decide``; figures are left to the reconcile stage).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 
+from eventwire.merge.decide import decide
 from eventwire.merge.episodes import EpisodeChanges, EpisodeIndex, EventKey, episode_id, same_episode
 from eventwire.merge.events import (
     Constraints,
@@ -26,45 +28,27 @@ from eventwire.merge.events import (
 from eventwire.model import Decision, Event, EventMention, Place, actor_side
 
 # bump when merging rules change meaning (the saved indexes are then rebuilt from the stored mentions)
-MERGE_VERSION = "1"
-
-
-def _most_precise_place(cluster: Sequence[EventMention]) -> Place | None:
-    """The place named most precisely (a town beats a region; a place named in the text beats the focus)."""
-    places = [m.place for m in cluster if m.place is not None]
-    return min(places, key=lambda p: (p.geo_precision, p.evidence.startswith("article focus"), p.name)) \
-        if places else None
+MERGE_VERSION = "6"  # 5: one event across sub-types of one family, fields decided over mentions; 6: place names once
 
 
 def build_event(eid: str, cluster: Sequence[EventMention], story_of: Mapping[str, str], *,
-                anchor: str | None = None) -> Event:
-    """The Event record of one cluster of mentions (no figures yet: the reconcile stage adds them)."""
+                anchor: str | None = None, origin_of: Mapping[str, str] | None = None) -> Event:
+    """The Event record of one cluster of mentions (no figures yet: the reconcile stage adds them).
+
+    Type, sub-type, actors, place and date are decided over the mentions (``decide``; ``origin_of`` maps
+    an article to the report it copies, so copies share one vote), each with its support.
+    """
     ordered = sorted(cluster, key=lambda m: (m.rank, m.article_id, m.id))
     lead = next((m for m in cluster if m.id == anchor), ordered[0])
-    dated = [m for m in cluster if m.event_date]
-    best_date = min(dated, key=lambda m: (m.time_precision, m.article_id, m.id)) if dated else lead
-    with_actor1 = [m for m in ordered if m.actor1]
-    with_actor2 = [m for m in ordered if m.actor2]
-    a1 = lead if lead.actor1 else (with_actor1[0] if with_actor1 else None)
-    a2 = lead if lead.actor2 else (with_actor2[0] if with_actor2 else None)
+    fields, support = decide(cluster, origin_of or {}, lead)
     return Event(
         id=eid,
-        event_type=lead.event_type,
-        sub_event_type=lead.sub_event_type,
         mention_ids=tuple(sorted(m.id for m in cluster)),
         article_ids=tuple(sorted({m.article_id for m in cluster})),
-        event_date=best_date.event_date,
-        date_end=best_date.date_end,
-        time_precision=best_date.time_precision,
-        actor1=a1.actor1 if a1 else None,
-        actor2=a2.actor2 if a2 else None,
-        inter1=a1.inter1 if a1 else None,
-        inter2=a2.inter2 if a2 else None,
-        place=_most_precise_place(cluster),
         story_id=story_of.get(lead.article_id),
         status=lead.status,
-        plover=lead.plover,
-        cameo=lead.cameo,
+        field_support=support,
+        **fields,  # type: ignore[arg-type]
     )
 
 
@@ -80,7 +64,8 @@ def event_key(event: Event, stories: Sequence[str], anchor: tuple[int, str]) -> 
 
 
 EDITABLE = frozenset(f.name for f in dataclasses.fields(Event)) - {
-    "id", "mention_ids", "article_ids", "claims", "figures", "decision_ids", "reviewed", "episode_id"}
+    "id", "mention_ids", "article_ids", "claims", "figures", "decision_ids", "reviewed", "episode_id", "field_support",
+    "fatalities_split"}
 
 
 def apply_decisions(event: Event, decisions: Sequence[Decision], event_of: Mapping[str, str]) -> Event:

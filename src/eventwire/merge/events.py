@@ -1,18 +1,30 @@
 """Incremental, order-independent merging of event mentions into events (ACLED's unit).
 
-An event is one sub-type, one day and one location: mentions of different articles join one event when
-their sub-type and status are the same, their dates and places agree within each one's precision, their
-actors do not contradict each other, and there is evidence they tell the same thing (the same story, or
-a precise day and place on both sides). Within one article the same event told several times is one
-mention already (``mentions.coalesce``), so two mentions of one article are never one event.
+An event is one occurrence: one day, one location, one set of actors. Mentions of different articles join
+one event when their status is the same, their dates and places agree within each one's precision, their
+actors do not contradict each other, and there is evidence they tell the same thing:
+
+- the same sub-type, and the same story or a precise day and place on both sides; or
+- different sub-types of one family (violence, with arrests and seized weapons; demonstrations; other
+  developments), because articles type one occurrence differently (an anti-piracy raid is Arrests in one,
+  Disrupted weapons use in another, an Armed clash in a third): then the same story and something that
+  identifies the occurrence, both being their article's main event, the same casualty count, or much of the
+  same wording in their evidence; or, for reports days apart in different stories, both their article's
+  main event on the same precise day and place with an actor in common.
+
+Same-sub-type links are taken first, so a report of one sub-type joins its like before a cousin. The
+event's sub-type, actors and place are then decided over its mentions (``decide``). Within one article the
+same event told several times is one mention already (``mentions.coalesce``), so two mentions of one
+article are never one event.
 
 Incremental: ``EventIndex.update`` adds and removes mentions and moves articles between stories; only
 the connected components of the link graph around what changed are clustered again, so the cost of a
 new article does not grow with the store. Deterministic: the link graph is a symmetric function of the
-mentions and their articles' stories, the candidates come from buckets by sub-type and day (or by story
-for undated mentions), and clustering a component is a greedy agglomeration over its edges in a fixed
-order (score, then ids) that merges two clusters only when every pair across them is compatible. The
-result depends on the set of mentions, stories and decisions, never on arrival order.
+mentions and their articles' stories, the candidates come from buckets by sub-type and day, by family and
+exact day, and by story (for undated mentions too), and clustering a component is a greedy agglomeration
+over its edges in a fixed order (score, then ids) that merges two clusters only when every pair across
+them is compatible. The result depends on the set of mentions, stories and decisions, never on arrival
+order.
 
 Reviewers' decisions are constraints: ``merge`` puts mentions in one event whatever the rules say,
 ``split`` keeps two sets of mentions apart, ``irrelevant`` articles' mentions are left out.
@@ -25,11 +37,14 @@ arrives late, the id that goes away lives on as an alias of the event that holds
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from eventwire.geodesy import distance_km
-from eventwire.model import Decision, EventMention, actor_side, stable_id
+from eventwire.model import Decision, EventMention, actor_side, event_family, stable_id
 
 UNDATED_ANCHOR = 10**7  # anchor day of a mention whose article has no publication date (after all dated ones)
 
@@ -44,11 +59,25 @@ DATE_SLACK = {1: 0, 2: 7, 3: 31}
 # events stay): a new article's events lie at most 30 days before its publication (older ones are
 # history), it arrives at most a week late, and a month-precision date reaches 31 days further.
 EVICT_AFTER_DAYS = 30 + 7 + 31 + 1
-# Link scores order the greedy merging (stronger evidence first): each agreement adds a point.
+# Link scores order the greedy merging (stronger evidence first): each agreement adds a point; two articles'
+# main events (the story's occurrence, told in the lede) link before anything else, then mentions of one
+# sub-type, then the rest.
+SCORE_BOTH_MAIN = 6
+SCORE_SAME_SUB_TYPE = 4
 SCORE_SAME_STORY = 2
 SCORE_SAME_DAY = 1
 SCORE_NEAR = 1
 SCORE_SHARED_ACTOR = 1
+# Share of their evidence words two mentions of different sub-types must have in common (Jaccard) to be
+# one occurrence without other evidence.
+SAME_WORDING = 0.3
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_STOP = STOP_WORDS  # spaCy's English stop words
+
+
+def evidence_words(texts: Iterable[str]) -> frozenset[str]:
+    """The content words of a mention's evidence sentences (lower case, four letters or more)."""
+    return frozenset(w for t in texts for w in (x.lower() for x in _WORD.findall(t)) if w not in _STOP)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -70,6 +99,11 @@ class MentionKey:
     coarse: bool  # the place is a region, a province or a country, or borrowed from the article's focus
     sides: frozenset[str]  # the actors' countries or groups ("Military Forces of Azerbaijan" -> azerbaijan)
     anchor: tuple[int, str]  # (article publication day, mention id): the earliest mention names the event
+    family: str = ""  # sub-types that may share an event (``model.event_family``)
+    main: bool = False  # the article's main event
+    words: frozenset[str] = frozenset()  # its evidence's content words
+    tolls: frozenset[tuple[str, int]] = frozenset()  # its own casualty counts: (field, lowest figure)
+    borrowed: bool = False  # its place is the article's focus, not named in its sentence
 
 
 def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
@@ -77,13 +111,19 @@ def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
     p = m.place
     sides = frozenset(actor_side(a) for a in (m.actor1, m.actor2) if a)
     coarse = p is None or p.geo_precision >= 2 or p.feature in {"admin1", "region", "country"}
+    tolls = frozenset((c.field, c.value_low) for c in m.claims
+                      if c.field in {"fatalities", "injured", "arrested", "abducted"} and c.value_low
+                      and c.value_low > 1 and c.is_event_figure and "sub-count" not in c.flags)
     return MentionKey(
         id=m.id, article_id=m.article_id, sub_event_type=m.sub_event_type, status=m.status,
         day=m.event_date.toordinal() if m.event_date else None,
         day_end=m.date_end.toordinal() if m.date_end else None, precision=m.time_precision,
         lat=p.latitude if p else None, lon=p.longitude if p else None, country=p.country if p else None,
         admin1=p.admin1 if p else None, place=(p.gazetteer_name or p.name) if p else None, coarse=coarse,
-        sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id))
+        sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id),
+        family=event_family(m.event_type, m.sub_event_type), main=m.rank == 0,
+        words=evidence_words(e.text for e in m.evidence), tolls=tolls,
+        borrowed=p is not None and p.evidence.startswith("article focus"))
 
 
 def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
@@ -96,6 +136,10 @@ def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
 
 
 def _places_agree(a: MentionKey, b: MentionKey) -> bool:
+    if a.borrowed or b.borrowed:
+        # a place taken from the article's focus says what the article is about, not where this happened
+        # (a raid at sea is "Somalia" in one report and "India" in another): it contradicts nothing
+        return True
     if a.country and b.country and a.country != b.country:
         return False
     if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
@@ -117,7 +161,7 @@ def compatible(a: MentionKey, b: MentionKey) -> bool:
     """Nothing contradicts that the two mentions tell one event (a symmetric test)."""
     if a.article_id == b.article_id:
         return False  # one article's distinct mentions are distinct events (coalesced upstream)
-    if a.sub_event_type != b.sub_event_type or a.status != b.status:
+    if a.family != b.family or a.status != b.status:
         return False
     if a.sides and b.sides and not (a.sides & b.sides):
         return False
@@ -127,17 +171,35 @@ def compatible(a: MentionKey, b: MentionKey) -> bool:
 def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | None) -> int:
     """Score of the evidence that two compatible mentions are one event; 0 when there is not enough.
 
-    Enough: the two articles tell the same story, or both give a precise day and place that agree.
+    Enough, for one sub-type: the two articles tell the same story, or both give a precise day and place
+    that agree. Across sub-types of one family: the same story, and one of: both are their article's main
+    event, they give the same casualty count, or their evidence shares much of its wording.
     """
     if not compatible(a, b):
         return 0
     same_story = story_a is not None and story_a == story_b
+    score = (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
+             + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides))
+    score += SCORE_BOTH_MAIN * (a.main and b.main)
     precise = (a.day is not None and b.day is not None and a.precision == b.precision == 1 and a.day == b.day
                and not a.coarse and not b.coarse and _near(a, b))
+    if a.sub_event_type != b.sub_event_type:
+        identified = a.main and b.main or a.tolls & b.tolls or same_wording(a, b)
+        # reports days apart fall in different stories: then the main events of two articles on the same
+        # precise day and place, with an actor in common, are one occurrence too
+        if not (same_story and identified or precise and a.main and b.main and a.sides & b.sides):
+            return 0
+        return score
     if not (same_story or precise):
         return 0
-    return (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
-            + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides)) or 1
+    return SCORE_SAME_SUB_TYPE + score
+
+
+def same_wording(a: MentionKey, b: MentionKey) -> bool:
+    """Much of the two mentions' evidence words are the same (Jaccard >= SAME_WORDING)."""
+    if not a.words or not b.words:
+        return False
+    return len(a.words & b.words) / len(a.words | b.words) >= SAME_WORDING
 
 
 def event_id(anchor_mention: str) -> str:
@@ -201,7 +263,8 @@ class EventIndex:
 
     def __init__(self) -> None:
         self.keys: dict[str, MentionKey] = {}
-        self.by_day: dict[tuple[str, int], set[str]] = defaultdict(set)
+        self.by_day: dict[tuple[str, int], set[str]] = defaultdict(set)  # (sub-type, day) -> mentions
+        self.by_family_day: dict[tuple[str, int], set[str]] = defaultdict(set)  # (family, day) -> mentions
         self.by_story: dict[str, set[str]] = defaultdict(set)
         self.story_of_article: dict[str, str] = {}
         self.attached_story: dict[str, str] = {}  # mention -> the story bucket it sits in
@@ -311,6 +374,8 @@ class EventIndex:
             slack = DATE_SLACK[3]  # the widest: a month-precision mention may match any day of it
             for d in range(key.day - slack, (key.day_end or key.day) + slack + 1):
                 out |= self.by_day.get((key.sub_event_type, d), set())
+            # another sub-type of the family links outside a story only on the same precise day
+            out |= self.by_family_day.get((key.family, key.day), set())
         story = self.story_of_article.get(key.article_id)
         if story is not None:
             out |= self.by_story.get(story, set())
@@ -338,6 +403,7 @@ class EventIndex:
                 self.adj[other][key.id] = score
         if key.day is not None:
             self.by_day[(key.sub_event_type, key.day)].add(key.id)
+            self.by_family_day[(key.family, key.day)].add(key.id)
         if story is not None:
             self.by_story[story].add(key.id)
             self.attached_story[key.id] = story
@@ -351,6 +417,7 @@ class EventIndex:
             self.adj[other].pop(mid, None)
         if key.day is not None:
             self.by_day[(key.sub_event_type, key.day)].discard(mid)
+            self.by_family_day[(key.family, key.day)].discard(mid)
         story = self.attached_story.pop(mid, None)
         if story is not None:
             bucket = self.by_story[story]

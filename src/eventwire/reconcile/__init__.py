@@ -10,8 +10,10 @@ low/best/high and ACLED's conservative coding:
 
 1. **Which claims count.** Totals, not parts: "including 10 civilians" is a part of the total before it
    (``sub-count``); a figure without a number, a projection or an aggregate over a period has no
-   figure to compare. A later, higher toll from the same speaker *supersedes* the earlier one (time
-   aware: tolls rise as bodies are counted); superseded claims stay listed but leave the figures.
+   figure to compare. A later, higher toll of the same people *supersedes* the earlier one (time
+   aware: tolls rise as bodies are counted), whoever says it, unless it is said less firmly or by a party
+   to the conflict against a neutral source (then the two dispute); superseded claims stay listed but
+   leave the figures.
 2. **"Casualties".** Next to a separate count of injured in the same sentence ("a minimum of 200
    casualties ... with over 400 others injured") casualties are deaths; alone they stay ambiguous
    (killed, or killed and injured) and go to their own field ``casualties``, never silently to deaths.
@@ -19,9 +21,12 @@ low/best/high and ACLED's conservative coding:
    then hedge (confirmed, reported, claimed, unverified), then the speaker's role (international body,
    NGO, journalist, government, unknown, party to the conflict), then the latest published.
    **low** is the lowest credible figure (claims that are confirmed, reported or claimed; unverified
-   and denied ones only when nothing else is there); **high** the highest claimed. low <= best <= high.
+   and denied ones only when nothing else is there); **high** the highest claimed. low <= best <= high. A
+   count the words only imply ("X was killed" = 1) counts only where no source gives a number.
 4. **acled** is ACLED's conservative figure: the smallest of the counted claims as ACLED codes the words
-   ("dozens" = 12, "several" = 10); it feeds ACLED's own ``fatalities`` column only.
+   ("dozens" = 12, "several" = 10); it feeds ACLED's own ``fatalities`` column. Where the convention lies
+   outside the words' range, the range is widened to hold it ("several": 3-10), so every view shows
+   ACLED's figure inside its range.
 5. **disputed** when two counted claims of the same people (same category) cannot both be true (an
    open range "at least 200" overlaps anything above its low; a count the words only imply, "X was
    killed", is a lower bound; counts of crowds, shots or shops are not compared; one speaker's two
@@ -32,7 +37,11 @@ low/best/high and ACLED's conservative coding:
 
 Claim levels: in an episode of several events, a toll that speaks of the whole (its sentence names no
 deed of its own and was attached from next to it, or names "the fighting", "the offensive", ...) is an
-episode claim; a toll told in the event's own sentence is that event's.
+episode claim; a toll told in the event's own sentence is that event's. The episode's toll is then
+divided among its events ACLED's way (``tolls``), so that their ``fatalities`` add up to it.
+
+Counts of anything but people ("other": crowds, settlements, groups, shots) stay claims and never make a
+figure.
 """
 
 from __future__ import annotations
@@ -42,7 +51,17 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from eventwire.model import Claim, Episode, Event, EventMention, FigureSummary, SourcedClaim, actor_side
+from eventwire.model import (
+    NOT_EVENT_FIGURES,
+    Claim,
+    Episode,
+    Event,
+    EventMention,
+    FigureSummary,
+    SourcedClaim,
+    actor_side,
+)
+from eventwire.reconcile.tolls import split_episode_toll
 
 OUTLET = "the outlet"
 HEDGES = ("confirmed", "reported", "claimed", "unverified", "denied")  # most to least firm
@@ -50,7 +69,7 @@ CREDIBLE = frozenset({"confirmed", "reported", "claimed"})
 UNCOMPARED = frozenset({"other"})  # counts of different things (crowds, shots, shops): no dispute
 NOTE_SOURCES = 3  # sources named per figure in a dispute note (the rest are counted)
 # bump when the rules below change what a stored event's figures would be (the merged layer is rebuilt)
-RULES_VERSION = "4"
+RULES_VERSION = "7"
 ROLES = ("international body", "NGO", "journalist", "government", "unknown", "party to the conflict")
 # Words that say a figure speaks of the fighting as a whole, not of one strike or clash.
 WHOLE = re.compile(r"\b(fighting|offensive|hostilities|clashes|military (?:actions?|operations?)|operation|"
@@ -179,19 +198,34 @@ def sourced_claims(mention: EventMention, source: Source, sides: Iterable[str], 
 def _counted(claims: Sequence[SourcedClaim]) -> list[SourcedClaim]:
     """Totals with a figure, of this event (not parts, projections, aggregates or superseded tolls)."""
     return [c for c in claims if c.value_low is not None and "sub-count" not in c.flags
-            and "no-count" not in c.flags and not ({"projection", "aggregate", "not-a-person"} & set(c.flags))
+            and "no-count" not in c.flags and not (NOT_EVENT_FIGURES & set(c.flags))
             and c.superseded_by is None]
 
 
+def _updates(later: SourcedClaim, earlier: SourcedClaim) -> bool:
+    """Does ``later`` update ``earlier``? A higher toll of the same people published on a later day, from
+    the same speaker, or from any speaker who says it at least as firmly and is no more a party to the
+    conflict than the first (tolls rise as bodies are counted; a party's unverified figure does not
+    overrule an outlet's confirmed count, it disputes it)."""
+    if (later.field in UNCOMPARED or NOT_EVENT_FIGURES & {*later.flags, *earlier.flags}
+            or later.field != earlier.field or later.category != earlier.category or later.value_best is None
+            or "sub-count" in later.flags or later.published is None or earlier.published is None
+            or later.published <= earlier.published or later.value_best <= (earlier.value_best or 0)):
+        return False
+    if later.speaker == earlier.speaker and later.speaker not in (None, OUTLET):
+        return True
+    firmness = HEDGES.index(later.hedge) if later.hedge in HEDGES else len(HEDGES)
+    partisan = later.speaker_role == "party to the conflict" and earlier.speaker_role != "party to the conflict"
+    return firmness <= (HEDGES.index(earlier.hedge) if earlier.hedge in HEDGES else len(HEDGES)) and not partisan
+
+
 def supersede(claims: Sequence[SourcedClaim]) -> list[SourcedClaim]:
-    """Mark tolls replaced by a later, higher toll of the same speaker (same field and category)."""
+    """Mark tolls replaced by a later, higher toll of the same people (``_updates``); both stay listed."""
     out = list(claims)
     for i, c in enumerate(out):
-        if c.speaker in (None, OUTLET) or c.value_best is None or "sub-count" in c.flags or c.published is None:
+        if c.value_best is None or "sub-count" in c.flags or c.published is None:
             continue
-        later = [d for d in out if d.claim_id != c.claim_id and d.speaker == c.speaker and d.field == c.field
-                 and d.category == c.category and d.value_best is not None and "sub-count" not in d.flags
-                 and d.published is not None and d.published > c.published and d.value_best > c.value_best]
+        later = [d for d in out if d.claim_id != c.claim_id and _updates(d, c)]
         if later:
             newest = max(later, key=lambda d: (d.published, d.value_best, d.claim_id))
             out[i] = dataclasses.replace(c, superseded_by=newest.claim_id)
@@ -251,17 +285,26 @@ def summarise(field: str, claims: Sequence[SourcedClaim], sources: Mapping[str, 
     """low/best/high, ACLED's figure and the dispute note over the claims of one field."""
     sources = sources or {}
     counted = _counted(claims)
-    credible = [c for c in counted if c.hedge in CREDIBLE] or counted
-    ranked = sorted((c for c in counted if c.value_best is not None), key=_rank)
+    # a count the words only imply ("X was killed" = 1) names a victim, not the toll: it stands for the
+    # figure only where no source gives a number
+    tolls = [c for c in counted if "implicit" not in c.flags] or counted
+    credible = [c for c in tolls if c.hedge in CREDIBLE] or tolls
+    ranked = sorted((c for c in tolls if c.value_best is not None), key=_rank)
     best = ranked[0].value_best if ranked else None
     lows = [c.value_low for c in credible if c.value_low is not None]
-    highs = [c.value_high if c.value_high is not None else c.value_low for c in counted]
+    highs = [c.value_high if c.value_high is not None else c.value_low for c in tolls]
     low = min(lows) if lows else None
     high = max((h for h in highs if h is not None), default=None)
     if best is not None:
         low = best if low is None else min(low, best)
         high = best if high is None else max(high, best)
-    acled = [c.value_acled if c.value_acled is not None else c.value_best for c in counted]
+    acleds = [c.value_acled if c.value_acled is not None else c.value_best for c in tolls]
+    acled = min((a for a in acleds if a is not None), default=None)
+    if acled is not None:
+        # one rule for every view: the range holds ACLED's figure too ("several" = 3-9 in words, 10 by
+        # ACLED's convention: 3-10), so "10 (3-9)" is never shown
+        low = acled if low is None else min(low, acled)
+        high = acled if high is None else max(high, acled)
     rivals: set[str] = set()
     for i, a in enumerate(counted):
         for b in counted[i + 1:]:
@@ -278,15 +321,15 @@ def summarise(field: str, claims: Sequence[SourcedClaim], sources: Mapping[str, 
     note = _note([c for c in counted if c.claim_id in rivals], claims, sources) if disputed else ""
     return FigureSummary(
         field=field, low=low, best=best, high=high, disputed=disputed,
-        claim_ids=tuple(sorted({c.claim_id for c in claims})),
-        acled=min((a for a in acled if a is not None), default=None),
+        claim_ids=tuple(sorted({c.claim_id for c in claims})), acled=acled,
         sources=len({c.origin for c in counted}), note=note)
 
 
 def figures(claims: Sequence[SourcedClaim], sources: Mapping[str, Source] | None = None
             ) -> tuple[FigureSummary, ...]:
-    """One summary per field the claims speak of, in field order."""
-    fields = sorted({c.field for c in claims})
+    """One summary per field of people the claims speak of, in field order: counts of anything else
+    ("other": crowds, settlements, groups, shots) stay claims, never one figure."""
+    fields = sorted({c.field for c in claims} - UNCOMPARED)
     return tuple(summarise(f, [c for c in claims if c.field == f], sources) for f in fields)
 
 
@@ -322,8 +365,8 @@ def reconcile_event(event: Event, mentions: Sequence[EventMention], sources: Map
 
 def reconcile_episode(episode: Episode, events: Sequence[Event], sources: Mapping[str, Source]) -> Episode:
     """The episode's figures: from the claims that speak of it as a whole, else from its events' claims."""
-    claims = [c for e in events for c in e.claims]
-    whole = [c for c in claims if c.level == "episode"]
+    claims = list({c.claim_id: c for e in events for c in e.claims}.values())
+    whole = supersede([dataclasses.replace(c, superseded_by=None) for c in claims if c.level == "episode"])
     figs = figures(whole or claims, sources)
     fat = _fatalities(figs)
     articles = sorted({a for e in events for a in e.article_ids})
@@ -362,5 +405,5 @@ def attach_figures(events: Sequence[Event], mentions: Sequence[EventMention],
 
 
 __all__ = ["CREDIBLE", "HEDGES", "ROLES", "RULES_VERSION", "Source", "attach_figures", "claim_level", "figures",
-           "hedge", "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "summarise", "supersede",
-           "with_episode"]
+           "hedge", "reconcile_episode", "reconcile_event", "sourced_claims", "speaker_role", "split_episode_toll",
+           "summarise", "supersede", "with_episode"]

@@ -22,7 +22,7 @@ from eventwire.store import Store
 # Event fields a reviewer does not set by an edit: ids and links the pipeline owns, and the review flag
 # itself (a confirm sets it).
 NOT_EDITABLE = frozenset({"id", "mention_ids", "article_ids", "sources", "figures", "story_id", "episode_id",
-                          "reviewed", "aliases"})
+                          "reviewed", "aliases", "fatalities_split"})
 STATUSES = ("occurred", "planned", "background", "denied", "opinion")
 TIME_PRECISIONS = (1, 2, 3)
 LONGEST_TEXT = 2000  # characters of an edited text field

@@ -19,8 +19,10 @@ def event_rows(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     found = {e.id: e for e in store.events(ids)}
     events = [found[i] for i in ids if i in found]
     claim_ids = {c for e in events for f in e.figures for c in f.claim_ids}
-    ctx = export.Context(claims={c.id: c for c in store.claims_by_id(claim_ids)}, decisions=tuple(store.decisions()))
-    return [export.event_row(e, export.acled_notes(e, ctx.claims), ctx) for e in events]
+    episodes = {p.id: p for p in store.episodes({e.episode_id for e in events if e.episode_id})}
+    ctx = export.Context(claims={c.id: c for c in store.claims_by_id(claim_ids)}, decisions=tuple(store.decisions()),
+                         episodes=episodes)
+    return [export.event_row(e, export.acled_notes(e, ctx.claims, ctx.episodes), ctx) for e in events]
 
 
 def page(store: Store, where: queries.Where, *, sort: str, descending: bool, limit: int,

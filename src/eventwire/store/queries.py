@@ -18,7 +18,7 @@ from eventwire.store.derived import terms_select
 # sort key -> SQL (ties by id; missing values last)
 SORTS = {
     "date": "event_date",
-    "fatalities": "coalesce(fatalities_best, fatalities)",
+    "fatalities": "fatalities",  # ACLED's figure, the one the list shows first
     "sources": "independent_sources",
     "changed": "changed_at",
 }
@@ -117,7 +117,8 @@ def facets(con: Any) -> dict[str, Any]:
 
 
 def timeline(con: Any, where: Where) -> dict[str, Any]:
-    """Events and fatalities per day (per week or month over long spans): count, best, low, high, disputed."""
+    """Events and fatalities per day (per week or month over long spans): count, ACLED's figure, best, low, high,
+    disputed."""
     clause, params = where.sql()
     first, last = con.execute(f"SELECT min(event_date), max(event_date) FROM event_list WHERE {clause}",
                               params).fetchone()
@@ -128,11 +129,11 @@ def timeline(con: Any, where: Where) -> dict[str, Any]:
     rows = con.execute(
         f"SELECT date_trunc('{unit}', event_date)::DATE b, count(*), sum(coalesce(fatalities_best, 0)), "
         "sum(coalesce(fatalities_low, fatalities_best, 0)), sum(coalesce(fatalities_high, fatalities_best, 0)), "
-        "count(*) FILTER (WHERE disputed), arg_max(id, coalesce(fatalities_best, 0)) "
+        "count(*) FILTER (WHERE disputed), arg_max(id, coalesce(fatalities_best, 0)), sum(fatalities) "
         f"FROM event_list WHERE {clause} AND event_date IS NOT NULL GROUP BY b ORDER BY b", params).fetchall()
     return {"unit": unit, "buckets": [
-        {"date": b.isoformat(), "events": int(n), "best": int(best), "low": int(low), "high": int(high),
-         "disputed": int(d), "top_event": top} for b, n, best, low, high, d, top in rows]}
+        {"date": b.isoformat(), "events": int(n), "fatalities": int(acled or 0), "best": int(best), "low": int(low),
+         "high": int(high), "disputed": int(d), "top_event": top} for b, n, best, low, high, d, top, acled in rows]}
 
 
 def clusters(con: Any, where: Where, zoom: int) -> dict[str, Any]:
@@ -146,14 +147,14 @@ def clusters(con: Any, where: Where, zoom: int) -> dict[str, Any]:
         f"FROM event_list WHERE {clause} AND latitude BETWEEN -85 AND 85 "
         "AND longitude IS NOT NULL) "
         "SELECT count(*), avg(latitude), avg(longitude), min(latitude), min(longitude), max(latitude), "
-        "max(longitude), sum(coalesce(fatalities_best, fatalities, 0)), count(*) FILTER (WHERE disputed), "
+        "max(longitude), sum(fatalities), count(*) FILTER (WHERE disputed), "
         "arg_max({'id': id, 'date': event_date, 'type': sub_event_type, 'place': location, 'country': "
         "acled_country}, coalesce(fatalities_best, fatalities, 0)) "
         f"FROM p GROUP BY floor(x / {CLUSTER_PX}), floor(y / {CLUSTER_PX}) ORDER BY 1 DESC", params).fetchall()
     cells = []
     for n, lat, lon, s, w, nn, e, fat, disputed, top in rows:
         cells.append({"count": int(n), "latitude": round(lat, 5), "longitude": round(lon, 5),
-                      "bounds": [[s, w], [nn, e]], "fatalities": int(fat), "disputed": int(disputed),
+                      "bounds": [[s, w], [nn, e]], "fatalities": int(fat or 0), "disputed": int(disputed),
                       "top": {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in top.items()}})
     return {"zoom": zoom, "cells": cells, "events": sum(c["count"] for c in cells)}
 

@@ -17,7 +17,8 @@ batches. Why that holds:
    canonical order (smaller id first), 0 below the model's specifics gate. The similarity graph keeps
    ``p >= KEEP_P``: a function of the article set alone.
 4. **Stories**: articles fall into fixed time blocks (``BLOCK_DAYS``; undated articles form one block).
-   Inside a block, clusters are average linkage (UPGMA) at ``LINK_THRESHOLD`` over the sparse graph. Two
+   Inside a block, clusters are average linkage (UPGMA) at ``LINK_THRESHOLD`` over the sparse graph; an
+   article left alone then joins its component's cluster it is closest to on average (``ATTACH_P``). Two
    clusters can only merge if some pair between them has ``sim >= LINK_THRESHOLD``, so average linkage run
    per block-local component of such "strong" edges (a union-find) is exactly the block's global result.
    Clusters of neighbouring blocks are *linked* when the mean similarity of all their cross pairs is
@@ -69,6 +70,9 @@ ANN_K = 64  # first k of the per-day embedding search, doubled while every hit i
 LSH_BANDS = (16, 4)  # MinHashLSH bands x rows: Jaccard threshold about (1/16)^(1/4) = 0.5
 KEY_MAX_DF = 0.02  # blocking keys must be rarer than this in the background corpus (no "y:2023" key)
 BLOCK_DAYS = 7  # average linkage runs inside fixed week blocks; clusters link across neighbouring blocks
+# an article the linkage leaves alone joins the cluster of its component with the highest mean pair probability
+# when that is >= this (train topics: 0.2-0.4 all lift B-cubed F1 from 0.986 to 0.991; the middle is taken)
+ATTACH_P = 0.3
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -400,6 +404,7 @@ class StoryIndex:
         groups: dict[int, list[str]] = defaultdict(list)
         for m, lab in zip(members, labels, strict=True):
             groups[int(lab)].append(m)
+        self._attach_singletons(groups)
         old = {self.cluster_of[m] for m in members if m in self.cluster_of}
         created = []
         for group in groups.values():
@@ -410,6 +415,26 @@ class StoryIndex:
                 self.cluster_of[m] = cid
             created.append(cid)
         return old, created
+
+    def _attach_singletons(self, groups: dict[int, list[str]]) -> None:
+        """An article left alone by the linkage joins the cluster it is most similar to on average when that
+        mean is >= ATTACH_P: a short report (a headline, one sentence) shares too few words with any one
+        article of its story for the linkage, not with the story as a whole. Singletons are taken in id
+        order and only join clusters of two or more, so the result is a function of the component."""
+        bigger = {lab: ms for lab, ms in groups.items() if len(ms) > 1}
+        if not bigger:
+            return
+        for lab, ms in sorted(groups.items(), key=lambda kv: kv[1]):
+            if len(ms) != 1:
+                continue
+            row = self.adj[ms[0]]
+            means = {other: sum(row.get(o, 0.0) for o in oms) / len(oms) for other, oms in bigger.items()}
+            best = max(sorted(means), key=lambda other: means[other])
+            if means[best] >= ATTACH_P:
+                groups[best].append(ms[0])
+                del groups[lab]
+        for ms in groups.values():
+            ms.sort()
 
     def _link(self, cid: str) -> set[str]:
         """(Re)compute the links of one cluster to clusters of neighbouring blocks: linked when the mean

@@ -239,13 +239,13 @@
         if (countries) countries.setStyle({ fillColor: SHADES[0] });
         const r = await source.regions(filters, "admin1");
         if (map !== here) return;
-        const top = Math.max(1, ...r.regions.map((x) => (byFat ? x.fatalities_best : x.events)));
+        const top = Math.max(1, ...r.regions.map((x) => (byFat ? x.fatalities : x.events)));
         for (const x of r.regions) {
           if (x.latitude === null) continue;
-          const v = byFat ? x.fatalities_best : x.events;
+          const v = byFat ? x.fatalities : x.events;
           L.circleMarker([x.latitude, x.longitude], { radius: 6 + 14 * Math.sqrt(v / top), color: "#7a2e22", weight: 1,
             fillColor: shade(v, top), fillOpacity: 0.85, className: "admin1" })
-            .bindTooltip(`${x.admin1}, ${x.country}: ${x.events} events, ${x.fatalities_best} fatalities`).addTo(admin1Layer);
+            .bindTooltip(`${x.admin1}, ${x.country}: ${x.events} events, ${x.fatalities} fatalities`).addTo(admin1Layer);
         }
         legend.textContent = `admin1 units: ${r.regions.length}; darker and larger: more ${byFat ? "fatalities" : "events"} (max ${top})`;
         return;
@@ -253,14 +253,14 @@
       const r = view.shade === "none" ? { regions: [] } : await source.regions(filters, "country");
       if (map !== here) return;
       const by = new Map(r.regions.map((x) => [x.iso3, x]));
-      const top = Math.max(1, ...r.regions.map((x) => (byFat ? x.fatalities_best : x.events)));
+      const top = Math.max(1, ...r.regions.map((x) => (byFat ? x.fatalities : x.events)));
       if (countries) {
         countries.eachLayer((layer) => {
           const x = by.get(layer.feature.properties.iso3);
-          const v = x ? (byFat ? x.fatalities_best : x.events) : 0;
+          const v = x ? (byFat ? x.fatalities : x.events) : 0;
           layer.setStyle({ fillColor: shade(v, top) });
           layer.unbindTooltip();
-          layer.bindTooltip(`${layer.feature.properties.name}: ${x ? x.events : 0} events, ${x ? x.fatalities_best : 0} fatalities`, { sticky: true });
+          layer.bindTooltip(`${layer.feature.properties.name}: ${x ? x.events : 0} events, ${x ? x.fatalities : 0} fatalities`, { sticky: true });
           if (x) layer.getElement && layer.getElement() && layer.getElement().classList.add("shaded");
         });
       }
@@ -350,8 +350,8 @@
         g.append(svg("rect", { x: cx - w / 2, y: y(b.high), width: w, height: Math.max(1, y(b.low) - y(b.high)),
           class: b.disputed ? "band disputed" : "band" }));
       }
-      g.append(svg("circle", { cx: cx, cy: y(b.best || 0), r: Math.min(4, w / 2 + 1), class: b.disputed ? "dot disputed" : "dot" },
-        svg("title", { text: `${b.date}: ${b.events} events, fatalities ${range(b.low, b.best, b.high) || "none reported"}${b.disputed ? `, ${b.disputed} disputed` : ""}` })));
+      g.append(svg("circle", { cx: cx, cy: y(b.fatalities || 0), r: Math.min(4, w / 2 + 1), class: b.disputed ? "dot disputed" : "dot" },
+        svg("title", { text: `${b.date}: ${b.events} events, fatalities ${range(b.low, b.fatalities, b.high) || "none reported"}${b.disputed ? `, ${b.disputed} disputed` : ""}` })));
       box.append(g);
     }
     return box;
@@ -368,7 +368,7 @@
     return h("div", { class: "summary", id: "summary" },
       item("events", s.events.toLocaleString("en")),
       item("fatalities (ACLED's count)", s.fatalities.toLocaleString("en")),
-      item("fatalities (best, low–high)", `${s.fatalities_best.toLocaleString("en")} (${s.fatalities_low.toLocaleString("en")}–${s.fatalities_high.toLocaleString("en")})`),
+      item("fatalities (low–high; best estimate)", `${s.fatalities_low.toLocaleString("en")}–${s.fatalities_high.toLocaleString("en")}; ${s.fatalities_best.toLocaleString("en")}`),
       item("disputed", s.disputed), item("reviewed", s.reviewed), item("countries", s.countries));
   }
 
@@ -395,7 +395,8 @@
         h("td", {}, e.event_type), h("td", {}, e.sub_event_type),
         h("td", {}, placeName(e.location, e.country)),
         h("td", {}, fmt(e.actor1)), h("td", {}, fmt(e.actor2)),
-        h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)),
+        // one rule in every view: ACLED's figure, then the range that holds it
+        h("td", {}, e.fatalities_best == null ? "" : range(e.fatalities_low, e.fatalities, e.fatalities_high)),
         h("td", {}, String(e.independent_sources)),
         flagged ? h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : null,
           e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : null) : null)),
@@ -444,7 +445,7 @@
         h("td", {}, eventLink(e.id, fmt(e.event_date) || "undated")), h("td", {}, e.sub_event_type),
         h("td", {}, [...new Set([e.location, e.acled_country].filter(Boolean))].join(", ")),
         h("td", {}, [e.actor1, e.actor2].filter(Boolean).join(" / ")),
-        h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)), h("td", {}, fmt(e.notes)),
+        h("td", {}, range(e.fatalities_low, e.fatalities, e.fatalities_high)), h("td", {}, fmt(e.notes)),
         h("td", {}, (e.evidence || []).slice(0, 1).map((ev) => h("a", { href: focus(e.id, ev.article_id, ev), class: "evidence-link" }, ev.text))))),
       { id: "search-events" }),
       h("h2", {}, `Articles (${r.articles_total} with every term)`),
@@ -602,8 +603,9 @@
         ["actor 1", fmt(d.actor1)], ["actor 2", fmt(d.actor2)], ["interaction", fmt(d.interaction)],
         ["place", placeName(p.name, p.admin1, d.country)],
         ["coordinates", p.latitude === undefined || p.latitude === null ? "" : `${p.latitude}, ${p.longitude} (precision ${p.geo_precision})`],
-        ["fatalities (ACLED)", fmt(d.fatalities)],
-        ["fatalities (best, low–high)", range(d.fatalities_low, d.fatalities_best, d.fatalities_high) || "none reported"],
+        // one rule in every view: ACLED's figure, then the range that holds it; the best estimate apart
+        ["fatalities (ACLED, low–high)", d.fatalities_best == null ? "none reported" : range(d.fatalities_low, d.fatalities, d.fatalities_high)],
+        ["fatalities (best estimate)", fmt(d.fatalities_best)],
         ["independent sources", fmt(d.independent_sources)],
         ["story", d.story_id ? h("a", { href: `#/story/${encodeURIComponent(d.story_id)}` }, d.story_id) : ""],
         ["episode", fmt(d.episode_id)], ["notes", d.notes],
@@ -612,6 +614,10 @@
       figureTable(d.figures),
       (d.episode_figures || []).length ? h("h2", {}, `Figures of the episode ${fmt(d.episode_id)} (the whole occurrence)`) : null,
       (d.episode_figures || []).length ? figureTable(d.episode_figures, "episode-figures") : null,
+      (d.field_support || []).length ? h("h2", {}, "How the fields were decided over the reports") : null,
+      (d.field_support || []).length ? table(["field", "value", "supported by", "against"], d.field_support.map((f) => h("tr", { dataset: { field: f.field } },
+        h("td", {}, f.field), h("td", {}, f.value), h("td", {}, `${f.support.join(", ")} (${f.weight})`),
+        h("td", {}, f.disagree.length ? `${f.disagree.join("; ")} (${f.against})` : ""))), { class: "field-support", id: "field-support" }) : null,
       h("h2", {}, "Claims"),
       table(["figure", "words", "value", "speaker", "role", "hedge", "outlet", "flags", "independent"], claimRows, { class: "claims", id: "claims" }),
       reviewPanel(d, meta, reload),
@@ -677,7 +683,9 @@
           ? h("h2", {}, `Episode ${x.id}: ${x.events.length} events reported as one occurrence`)
           : h("h2", {}, eventLink(x.events[0].event_id_cnty, eventLabel(x.events[0]))),
         x.episode ? h("ul", {}, x.events.map((d) => h("li", {}, eventLink(d.event_id_cnty, eventLabel(d))))) : null,
-        x.figures.map((f) => h("p", { class: "dispute-note" }, `${f.field}: ${fmt(f.note)}`)),
+        // the reconciled figure first (one rule in every view: ACLED's figure, then the range that holds it)
+        x.figures.map((f) => h("p", { class: "dispute-note", dataset: { field: f.field } },
+          `${f.field}: ${range(f.low, f.acled ?? f.best, f.high)}${f.acled == null ? "" : " as ACLED codes it"}; ${fmt(f.note)}`)),
         table(["figure", "source", "speaker", "hedge", "value", "words"],
           x.claims.map((c) => h("tr", { class: "dispute-claim" },
             h("td", {}, c.field), h("td", {}, outletName(c.outlet)), h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.hedge)),

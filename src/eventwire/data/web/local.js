@@ -35,7 +35,7 @@
 
   const SORTS = {
     date: (e) => e.event_date,
-    fatalities: (e) => e.fatalities_best ?? e.fatalities,
+    fatalities: (e) => e.fatalities,  // ACLED's figure, the one the list shows first
     sources: (e) => e.independent_sources,
     changed: (e) => e.event_date,
   };
@@ -116,8 +116,8 @@
         const m = new Map();
         for (const e of xs) {
           const k = bucketOf(e.event_date, unit);
-          const b = m.get(k) || { date: k, events: 0, best: 0, low: 0, high: 0, disputed: 0, top: -1, top_event: null };
-          b.events += 1; b.best += e.fatalities_best || 0; b.low += e.fatalities_low ?? e.fatalities_best ?? 0;
+          const b = m.get(k) || { date: k, events: 0, fatalities: 0, best: 0, low: 0, high: 0, disputed: 0, top: -1, top_event: null };
+          b.events += 1; b.fatalities += e.fatalities || 0; b.best += e.fatalities_best || 0; b.low += e.fatalities_low ?? e.fatalities_best ?? 0;
           b.high += e.fatalities_high ?? e.fatalities_best ?? 0; b.disputed += e.disputed ? 1 : 0;
           if ((e.fatalities_best || 0) > b.top) { b.top = e.fatalities_best || 0; b.top_event = e.event_id_cnty; }
           m.set(k, b);
@@ -131,7 +131,7 @@
           const [x, y] = mercator(e.latitude, e.longitude, zoom);
           const k = `${Math.floor(x / CLUSTER_PX)},${Math.floor(y / CLUSTER_PX)}`;
           const c = cells.get(k) || { count: 0, lat: 0, lon: 0, s: 90, w: 180, n: -90, e: -180, fatalities: 0, disputed: 0, topF: -1, top: null };
-          c.count += 1; c.lat += e.latitude; c.lon += e.longitude; c.fatalities += best(e); c.disputed += e.disputed ? 1 : 0;
+          c.count += 1; c.lat += e.latitude; c.lon += e.longitude; c.fatalities += e.fatalities || 0; c.disputed += e.disputed ? 1 : 0;
           c.s = Math.min(c.s, e.latitude); c.n = Math.max(c.n, e.latitude);
           c.w = Math.min(c.w, e.longitude); c.e = Math.max(c.e, e.longitude);
           if (best(e) > c.topF) {
