@@ -28,11 +28,13 @@ from eventwire.mentions.dates import ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
+from eventwire.mentions.trigger import event_trigger
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "5"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
-# 5: place names found without NER labels, chosen by the learnt event-place model
+EXTRACTOR_VERSION = "6"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
+# 5: place names found without NER labels, chosen by the learnt event-place model;
+# 6: the event word handed to the locator, which ranks the places of the sentence and its neighbours
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -145,7 +147,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
             continue
-        place = locator.locate(cand.sent, context)
+        place = locator.locate(cand.sent, context, trigger=event_trigger(cand.sent))
         if (place is not None and focus is not None and place.feature == "country"
                 and focus.feature != "country" and focus.country == place.country):
             # "the Azerbaijani military" names the country; the article says where in it
