@@ -318,12 +318,14 @@ class Store:
 
     # ------------------------------------------------------------------ extraction
 
-    def pending_extraction(self, extractor: str) -> list[str]:
-        """Ids of articles not yet extracted by this extractor version (resume point)."""
+    def pending_extraction(self, extractor: str, languages: Sequence[str] = ()) -> list[str]:
+        """Ids of articles not yet extracted by this extractor version (resume point), and of those
+        skipped for a language that is now among ``languages``."""
+        retry = [f"skipped-language:{lang}" for lang in languages]
         rows = self.con.execute(
             "SELECT a.id FROM articles a LEFT JOIN extracted x ON x.article_id = a.id "
-            "WHERE x.article_id IS NULL OR x.extractor <> ? ORDER BY a.id",
-            [extractor],
+            "WHERE x.article_id IS NULL OR x.extractor <> ? OR list_contains(?, x.status) ORDER BY a.id",
+            [extractor, retry],
         ).fetchall()
         return [r[0] for r in rows]
 
