@@ -153,7 +153,7 @@ class Geocoder(Resolver):
                     ctx.admin1[key] += 1
                 if r.feature in (CITY, LANDMARK, ADMIN2):
                     ctx.points.append((r.latitude, r.longitude))
-                    ctx.within.setdefault(r.admin1, set()).update({normalize(m.text), normalize(r.name)})
+                    ctx.within.setdefault(r.admin1, set()).add(frozenset({normalize(m.text), normalize(r.name)}))
                 if not is_speech_location(m.span):
                     key = f"{r.pid}"
                     seen[key] += 1

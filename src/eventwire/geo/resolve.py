@@ -48,8 +48,9 @@ class GeoContext:
     countries: Counter = field(default_factory=Counter)  # ISO2 -> weight
     named: Counter = field(default_factory=Counter)  # ISO2 -> weight of places named (no demonyms)
     admin1: Counter = field(default_factory=Counter)  # admin1 key "CC.NN" -> weight
-    # admin1 key -> names (``normalize``d) of the towns and districts the article names inside it
-    within: dict[str, set[str]] = field(default_factory=dict)
+    # admin1 key -> the towns and districts the article names inside it, each as its spellings
+    # (``normalize``d: the text's and the gazetteer's)
+    within: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)  # resolved places named in the article
     demonyms: Counter = field(default_factory=Counter)  # ISO2 -> count of "Azerbaijani forces" etc.
     points: list[tuple[float, float]] = field(default_factory=list)
@@ -252,8 +253,10 @@ class Resolver:
             score += W.demonym_country
         if context.admin1.get(r.admin1) and r.feature != ADMIN1:
             score += W.context_admin1
-        if r.feature == ADMIN1 and context.within.get(r.admin1, set()) - {normalize(m.surface)}:
-            # a town of another name inside the unit ("Chihuahua" the city is no evidence for the state)
+        if r.feature == ADMIN1 and any(names.isdisjoint({normalize(m.surface), normalize(r.name)})
+                                       for names in context.within.get(r.admin1, ())):
+            # a town of another name inside the unit ("Chihuahua" the city is no evidence for the state;
+            # "Lachin" the town, spelt "Laçın" by the gazetteer, none for the Laçın district)
             score += W.unit_of_named_places
         if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
             d = min(distance_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
