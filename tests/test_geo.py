@@ -186,6 +186,42 @@ def test_place_abroad_needs_evidence(nlp, geo) -> None:
     assert p is None or p.country == "Central African Republic"
 
 
+def test_names_of_spanish_towns_and_arabic_articles_whole(nlp, geo) -> None:
+    # a place entity that starts a longer gazetteer name is the longer name; "al-" belongs to the name
+    p = locate_text(nlp, geo, "They murder a man in San Francisco del Rincón.")
+    assert p is not None and p.gazetteer_name == "San Francisco del Rincón" and p.country == "Mexico"
+    p = locate_text(nlp, geo, "One Turkish soldier killed in car bomb attack in Syria's al-Bab - army.")
+    assert p is not None and p.gazetteer_name == "Al Bāb" and p.geo_precision == 1
+
+
+def test_own_name_before_alternate_name_and_common_words(nlp, geo) -> None:
+    # a name that is a large city's own name is not another city's alternate name (Changchun)
+    p = locate_text(nlp, geo, "Nine Bodies Found in Cancun.")
+    assert p is not None and p.country == "Mexico"
+    # a Title Case headline's everyday word is no place (Massacre, Dominica); its city is
+    p = locate_text(nlp, geo, "Acapulco Massacre: 25 People Killed, 15 Decapitated.")
+    assert p is not None and p.country == "Mexico" and p.admin1 == "Guerrero"
+
+
+def test_town_and_state_after_a_neighbourhood(nlp, geo) -> None:
+    # "El Barrio, Culiacán: Sinaloa": the town is the most specific unit named, the state is no town
+    p = locate_text(nlp, geo, "3 Bodies Found Shot To Death And Wrapped In Black Plastic In El Barrio, "
+                              "Culiacán: Sinaloa.")
+    assert p is not None and p.admin1 == "Sinaloa" and p.country == "Mexico"
+    culiacan = geo.resolve("Culiacán")
+    assert distance_km(p.latitude, p.longitude, culiacan.latitude, culiacan.longitude) < 40
+
+
+def test_event_place_in_the_next_sentence(nlp, geo) -> None:
+    # the sentence of the event word names no place; the sentence before it does
+    doc = nlp("A car bomb exploded at a checkpoint in Mogadishu on Monday. Three soldiers were killed, police said.")
+    ctx = geo.article_context(doc)
+    sents = list(doc.sents)
+    killed = next(t for t in sents[1] if t.lower_ == "killed")
+    p = geo.locate(sents[1], ctx, trigger=killed)
+    assert p is not None and p.gazetteer_name == "Mogadishu"
+
+
 # --------------------------------------------------------------------------- entity ruler
 
 

@@ -727,6 +727,8 @@ def eval_geo(data: DataOpt,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
              sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location, rams.")] =
              "ucdp,subsets,event-location,rams",
+             part: Annotated[str, typer.Option(help="Split part scored: validation (reported), or train "
+                                                    "(to read misses without looking at validation).")] = "validation",
              as_json: JsonOpt = False) -> None:
     """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
     misses by cause, the event's place among a sentence's places (event-location, RAMS), each beside a
@@ -744,7 +746,9 @@ def eval_geo(data: DataOpt,
     for x in chosen:
         if x not in SETS:
             raise choice_error("evaluation set", x, SETS)
-    report = evaluate_geo(_data_dir(data), limit=limit, sets=chosen, settings=Settings.from_env())
+    if part not in ("validation", "train"):
+        raise choice_error("split part", part, ("validation", "train"))
+    report = evaluate_geo(_data_dir(data), limit=limit, sets=chosen, settings=Settings.from_env(), part=part)
     _print_report(report, as_json)
     if errors:
         export.write_rows(report.errors, "jsonl", errors, [])

@@ -114,7 +114,10 @@ def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = ge
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
     models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
                                   subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
-    return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
+    pipe = nlp.load_pipeline(model, place_patterns=patterns)
+    # common words ("Massacre", "Nice") weigh against a Title Case headline's word being a place
+    geocoder = geo.Geocoder(gaz, common_words=nlp.english_words(pipe, pos=geo.COMMON_WORD_POS))
+    return Resources(nlp=pipe, geocoder=geocoder,
                      models=models, story_embedder=embedder(), story_idf=story_model()[0])
 
 

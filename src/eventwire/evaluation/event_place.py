@@ -104,12 +104,19 @@ def rams_examples(data_dir: Path) -> Iterator[Example]:
 
 @dataclass
 class Rows:
-    """One example's candidate places: features, right or not, and whether any place is marked."""
+    """One event word's candidate places (its sentence and the sentences next to it): features, right
+    or not; the features of "none" and whether the example marks any place at all."""
 
     example: Example
     features: list[dict[str, float]]
     labels: list[int]
     with_trigger: bool
+    none_features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def marked(self) -> bool:
+        """The example marks a place (a phrase or a coded point)."""
+        return bool(self.example.spans or self.example.point)
 
 
 def candidate_rows(examples: Iterable[Example], res) -> Iterator[Rows]:
@@ -117,7 +124,7 @@ def candidate_rows(examples: Iterable[Example], res) -> Iterator[Rows]:
 
     With a trigger, the trigger's sentence; without, every sentence (as ``locate`` is asked of each).
     """
-    from eventwire.geo import SPEECH_LEMMAS
+    from eventwire.geo import SPEECH_LEMMAS, none_features
 
     geo = res.geocoder
     examples = list(examples)
@@ -129,12 +136,13 @@ def candidate_rows(examples: Iterable[Example], res) -> Iterator[Rows]:
                 continue  # "said in X" marks where something was said: no event place to learn from
             units = [(span.root.sent, span.root)]
         else:
-            units = [(s, None) for s in doc.sents]
+            units = [(s, None) for s in doc.sents if s.text.strip()]
         for sent, trigger in units:
             scored = geo.scored_places(sent, ctx, trigger)
             labels = [int(ex.right(m.span.start_char, m.span.end_char, c.record.latitude, c.record.longitude))
                       for _s, m, c, _f in scored]
-            yield Rows(ex, [f for *_x, f in scored], labels, trigger is not None)
+            yield Rows(ex, [f for *_x, f in scored], labels, trigger is not None,
+                       none_features(sent, trigger is not None, scored))
 
 
 # --------------------------------------------------------------------------- scores
@@ -168,24 +176,19 @@ def score_choices(examples: Iterable[Example], res, parts: tuple[str, ...] = (VA
         tally = out.setdefault(ex.part or "", ChoiceTally())
         ctx = geo.article_context(doc)
         picked: tuple[int, int] | None = None
-        sents = list(doc.sents)
+        sents = [s for s in doc.sents if s.text.strip()]
         trig_i = None
-        order = [(s, None) for s in sents]
+        unit: tuple | None = (sents[0], None) if sents else None
         if ex.trigger is not None:
             span = doc.char_span(*ex.trigger, alignment_mode="expand")
-            if span is not None:
-                trig_i = span.root.i
-                here = next(k for k, s in enumerate(sents) if s.start <= trig_i < s.end)
-                # the trigger's sentence, then (a passage: RAMS) the nearest sentences that name a place
-                order = [(sents[here], span.root)] + ([(s, None) for k, s in sorted(
-                    enumerate(sents), key=lambda ks: abs(ks[0] - here)) if k != here] if ex.corpus == "rams" else [])
-            else:
-                order = []
-        for sent, trigger in order:
-            chosen = geo.locate_mention(sent, ctx, trigger=trigger)
+            trig_i = span.root.i if span is not None else None
+            unit = (span.root.sent, span.root) if span is not None else None
+        if unit is not None:
+            # the trigger's sentence and the sentences next to it (``Geocoder.scored_places``); none
+            # chosen means "use the article's context", which a marked phrase never is
+            chosen = geo.locate_mention(unit[0], ctx, trigger=unit[1])
             if chosen is not None:
                 picked = (chosen[0].span.start_char, chosen[0].span.end_char)
-                break
         if not ex.spans:
             tally.none_n += 1
             tally.none_right += picked is None

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eventwire.evaluation.event_place import ChoiceTally, Example, event_location_examples, rams_examples, score_choices
-from eventwire.evaluation.splits import VALIDATION, load_split, place_key
+from eventwire.evaluation.splits import GOLD, VALIDATION, load_split, place_key
 from eventwire.geo import CITY, COUNTRY, GENERIC_NAMES, load_aliases_file, normalize, strip_type_words
 from eventwire.geodesy import distance_km
 from eventwire.model import Place
@@ -129,6 +129,7 @@ class GeoReport:
     choices: dict[str, dict[str, ChoiceTally]] = field(default_factory=dict)  # set -> split part -> tally
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
+    part: str = VALIDATION  # the split part scored
 
     def share(self, k: int, n: int) -> float:
         """k / n, 0 when n is 0."""
@@ -156,9 +157,9 @@ class GeoReport:
         for src, figs in d["ucdp"]["by_source"].items():
             lines.append(f"  {src}: n {figs['n']}, within_25km {figs['within_25km']:.3f}, "
                          f"admin1 {figs['admin1_correct']:.3f}, country {figs['country_correct']:.3f}")
-        lines += _tally_lines("UCDP GED, validation-part places only", d["ucdp_validation_places"])
+        lines += _tally_lines(f"UCDP GED, {self.part}-part places only", d["ucdp_validation_places"])
         sub = d["ucdp_subsets_validation"]
-        lines += _tally_lines("UCDP subsets, validation-part places named in the headline", sub)
+        lines += _tally_lines(f"UCDP subsets, {self.part}-part places named in the headline", sub)
         for src, figs in sub["by_source"].items():
             lines.append(f"  {src}: n {figs['n']}, within_25km {figs['within_25km']:.3f}, "
                          f"admin1 {figs['admin1_correct']:.3f}, admin2 {figs['admin2_correct']:.3f}, "
@@ -299,18 +300,19 @@ def country_matches(gold: str, place: Place) -> bool:
 
 
 def evaluate_geo(data_dir: Path, limit: int | None = None, sets: tuple[str, ...] = SETS,
-                 settings: Settings | None = None) -> GeoReport:
+                 settings: Settings | None = None, part: str = VALIDATION) -> GeoReport:
     """Score the geocoder on UCDP GED, the UCDP subsets and event-location data under ``data_dir``.
 
-    ``sets`` picks among "ucdp", "subsets", "event-location"; ``settings.gazetteer_sources`` the
-    gazetteer's optional sources (UCDP-derived entries on or off).
+    ``sets`` picks among "ucdp", "subsets", "event-location", "rams"; ``settings.gazetteer_sources`` the
+    gazetteer's optional sources (UCDP-derived entries on or off); ``part`` the split part scored
+    (``validation``; ``train`` to look at misses without touching what is reported).
     """
     from eventwire.pipeline import resources
 
     t0 = time.perf_counter()
     settings = settings or Settings.from_env()
     res = resources(settings)
-    report = GeoReport(sources=tuple(settings.gazetteer_sources))
+    report = GeoReport(sources=tuple(settings.gazetteer_sources), part=part)
     scorer = _Scorer(res.geocoder)
     split = load_split("ucdp-place")
     if "ucdp" in sets:
@@ -323,14 +325,14 @@ def evaluate_geo(data_dir: Path, limit: int | None = None, sets: tuple[str, ...]
             place = _first_place(res.geocoder, doc, where_end)
             tallies = [report.ucdp, report.by_source.setdefault(src, Tally())]
             peers = [report.peer.setdefault("UCDP GED, every record", Tally())]
-            if split.get(place_key(rec.place or rec.where)) == VALIDATION:
+            if split.get(place_key(rec.place or rec.where)) == part:
                 tallies.append(report.ucdp_validation)
-                peers.append(report.peer.setdefault("UCDP GED, validation-part places", Tally()))
+                peers.append(report.peer.setdefault(f"UCDP GED, {part}-part places", Tally()))
             scorer.score(rec, place, text, tallies, report.errors)
             scorer.score(rec, first_gazetteer_match(res.geocoder, doc, where_end), text, peers, [])
     if "subsets" in sets:
         subset = [(src, r, headline_text(r)) for src, r in read_ucdp_subsets(data_dir)
-                  if split.get(place_key(r.place)) == VALIDATION]
+                  if split.get(place_key(r.place)) == part]
         subset = [(src, r, t) for src, r, t in subset if t and names_place(t, r.place)]
         if limit is not None:
             subset = _spread(subset, limit)
@@ -339,11 +341,12 @@ def evaluate_geo(data_dir: Path, limit: int | None = None, sets: tuple[str, ...]
             scorer.score(rec, place, text, [report.subsets, report.subsets_by_source.setdefault(src, Tally())],
                          report.errors)
             scorer.score(rec, first_gazetteer_match(res.geocoder, doc, len(text)), text,
-                         [report.peer.setdefault("UCDP subsets, validation-part places", Tally())], [])
+                         [report.peer.setdefault(f"UCDP subsets, {part}-part places", Tally())], [])
     for name, read in (("event-location", event_location_examples), ("rams", rams_examples)):
         if name in sets:
             examples = list(read(data_dir))
-            report.choices[name] = score_choices(_spread(examples, limit) if limit is not None else examples, res)
+            report.choices[name] = score_choices(_spread(examples, limit) if limit is not None else examples, res,
+                                                 parts=(VALIDATION, GOLD) if part == VALIDATION else (part,))
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -21,13 +21,12 @@ locations.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.geo.countries import load_demonyms
-from eventwire.geo.event_place import EventPlaceModel
+from eventwire.geo.event_place import WINDOW, EventPlaceModel, candidate_features, none_features
 from eventwire.geo.gazetteer import (
     ADMIN1,
     ADMIN2,
@@ -47,8 +46,6 @@ from eventwire.geo.spans import (
     cue_window,
     event_word,
     follows_prep,
-    governing_prep,
-    is_dateline,
     is_speech_location,
     locative_cue,
     sentence_evidence,
@@ -57,19 +54,13 @@ from eventwire.geo.spans import (
 from eventwire.geo.toponyms import Mention, ToponymFinder
 from eventwire.geo.weights import SCORING as W
 from eventwire.geo.words import (
-    ACTOR_LEMMAS,
     ADMIN_WORDS,
     CHAIN_WORDS,
     COMPASS_WORDS,
-    EVENT_DEPS,
-    EVENT_PREPS,
-    FACILITY_WORDS,
     FEATURE_RANK,
     GENERIC_NAMES,
     NEAR_CUES,
-    NER_LABELS,
     SETTLEMENT_WORDS,
-    SPEECH_LEMMAS,
     is_credit_line,
 )
 from eventwire.model import Place
@@ -78,11 +69,14 @@ from eventwire.model import Place
 class Geocoder(Resolver):
     """Resolve toponyms to ``model.Place`` and pick where a sentence's event happened."""
 
-    def __init__(self, gazetteer: Gazetteer, event_model: EventPlaceModel | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, event_model: EventPlaceModel | None = None,
+                 common_words: set[str] | frozenset[str] = frozenset()) -> None:
         super().__init__(gazetteer)
         self.demonyms = load_demonyms()
         self.finder = ToponymFinder(gazetteer, self.demonyms)
         self.event_model = event_model or EventPlaceModel.load()
+        # everyday English words ("massacre", "nice"): a place name that is one is a weaker candidate
+        self.common_words = common_words
 
     def mentions(self, sent: Span) -> list[Mention]:
         """Toponyms in a sentence (``ToponymFinder.find``), found once per sentence of a Doc."""
@@ -120,7 +114,7 @@ class Geocoder(Resolver):
                 if not m.known or not m.cued:
                     continue
                 # Exact names only: a spelling guess must not set the article's country.
-                cand = self._resolve_mention(m, first, fuzzy=False)
+                cand = self._resolve_mention(m, first, fuzzy=False, strict=True)
                 if cand is None:
                     continue
                 r = cand.record
@@ -147,7 +141,7 @@ class Geocoder(Resolver):
             for m in mentions:
                 if not m.known or not m.cued:
                     continue
-                cand = self._resolve_mention(m, ctx)
+                cand = self._resolve_mention(m, ctx, strict=True)
                 if cand is None:
                     continue
                 r = cand.record
@@ -159,6 +153,7 @@ class Geocoder(Resolver):
                     ctx.admin1[key] += 1
                 if r.feature in (CITY, LANDMARK, ADMIN2):
                     ctx.points.append((r.latitude, r.longitude))
+                    ctx.within.setdefault(r.admin1, set()).add(frozenset({normalize(m.text), normalize(r.name)}))
                 if not is_speech_location(m.span):
                     key = f"{r.pid}"
                     seen[key] += 1
@@ -194,36 +189,38 @@ class Geocoder(Resolver):
         return context.focus
 
     def _resolve_mention(self, m: Mention, context: GeoContext, container: GazRecord | None = None,
-                         fuzzy: bool = True) -> Candidate | None:
+                         fuzzy: bool = True, strict: bool = False) -> Candidate | None:
         if m.capital_of:
             return self._capital(m.capital_of)
         best = self._best(m.text, context, want=m.want, country_hint=m.country_hint, container=container,
                           fuzzy=fuzzy)
-        if best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
+        if strict and best is not None and m.label in ("FAC", "ORG", "PERSON") and best.kind == ALTERNATE \
                 and not m.want and not (m.sent is not None and strong_cue(m.span, m.sent)) \
                 and not follows_prep(m.span):
-            # "White House" is not Casablanca (Dar el Beida) by an alternate name; a name the small
-            # model calls a person or organisation after "in"/"rural" ("in rural Ras al-Ain") is still a place
+            # "White House" is not Casablanca (Dar el Beida) by an alternate name: never the article's
+            # country; as an event place the learnt model weighs it ("Acapulco" of "Acapulco Massacre")
             return None
         return best
 
     def locate(self, sent: Span, context: GeoContext, trigger: Token | None = None) -> Place | None:
-        """Where the event of this sentence happened, or None when it names no event place.
+        """Where the event of this sentence happened, or None when the text around it names no place
+        of it (the caller then takes the article's context).
 
-        ``trigger`` is the event's word when the caller knows it (else the sentence's root): the
-        places the event verb governs ("shelled X", "attack in X") come first. Places where
+        ``trigger`` is the event's word when the caller knows it (else the sentence's root). The
+        candidates are the places of the sentence and of the sentences next to it; places where
         something was only said or reported ("said in Washington") and wire credit lines
-        ("... in Tallinn, Estonia, contributed") are not event places. The choice among the
-        sentence's places is a linear model learnt on the event-location train part
-        (``data/geo/event_place.json``, ``scripts/train_event_place.py``).
+        ("... in Tallinn, Estonia, contributed") are none. The choice among them, or none, is the
+        listwise model of ``event_place.py`` (``data/geo/event_place.json``,
+        ``scripts/train_event_place.py``).
         """
         chosen = self.locate_mention(sent, context, trigger)
         if chosen is None:
             return None
         m, cand = chosen
-        near = bool(NEAR_CUES.search(cue_window(m.span, sent))) or (
+        unit = m.sent if m.sent is not None else sent
+        near = bool(NEAR_CUES.search(cue_window(m.span, unit))) or (
             m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
-        return self._to_place(m.text, cand, evidence=sentence_evidence(m.span, sent), near=near,
+        return self._to_place(m.text, cand, evidence=sentence_evidence(m.span, unit), near=near,
                               precision=m.fallback_precision)
 
     def locate_mention(self, sent: Span, context: GeoContext, trigger: Token | None = None
@@ -233,37 +230,58 @@ class Geocoder(Resolver):
         if not scored:
             return None
         score, m, cand, _f = max(scored, key=lambda x: x[0])
-        # The learnt threshold says whether the named event word has its place in the sentence;
-        # without one (the sentence's root stands in) a likely enough place of the sentence is taken.
-        threshold = self.event_model.threshold if trigger is not None else self.event_model.threshold_without_trigger
-        if trigger is None and m.cued and not any(t.pos_ in {"VERB", "AUX"} for t in sent):
-            threshold = -math.inf  # a verbless line ("Ilovaysk town, Donetsk region.") describes a place
-        if score < threshold:
+        if score <= self.event_model.none_score(none_features(sent, trigger is not None, scored)):
             return None
-        return m, cand
+        # the place named several times: its words nearest the event word are the evidence
+        event = trigger if trigger is not None else event_word(sent)
+        same = [(x[1], x[2]) for x in scored if x[2].record.pid == cand.record.pid and
+                x[1].fallback_precision == m.fallback_precision]
+        return min(same, key=lambda mc: (mc[0].span.sent.start != sent.start, abs(mc[0].span.start - event.i)))
 
     def scored_places(self, sent: Span, context: GeoContext, trigger: Token | None = None
                       ) -> list[tuple[float, Mention, Candidate, dict[str, float]]]:
-        """The sentence's candidate event places with the learnt model's score and their features.
+        """The candidate event places with the learnt model's score and their features: the places of
+        the sentence and of ``WINDOW`` sentences either side (nearest first).
 
         Places where something was only said are left out whatever else the words say; ``trigger``
         defaults to the sentence's event word (``event_word``).
         """
-        resolved = self.event_candidates(sent, context)
         trigger = trigger if trigger is not None else event_word(sent)
-        named = {c.record.pid for m, c in resolved if not m.capital_of}
         out = []
-        for m, c in resolved:
-            # "the Armenian capital, Yerevan": the name itself is the better evidence
-            if is_speech_location(m.span) or (m.capital_of and c.record.pid in named):
-                continue
-            f = self.event_features(m, c, resolved, trigger)
-            out.append((self.event_model.score(f), m, c, f))
+        for offset, unit in self._window(sent):
+            resolved = self.event_candidates(unit, context)
+            word = trigger if offset == 0 else event_word(unit)
+            named = {c.record.pid for m, c in resolved if not m.capital_of}
+            for m, c in resolved:
+                # "the Armenian capital, Yerevan": the name itself is the better evidence
+                if is_speech_location(m.span) or (m.capital_of and c.record.pid in named):
+                    continue
+                f = candidate_features(m, c, resolved, word, context, offset, self.common_words, event=trigger)
+                out.append((self.event_model.score(f), m, c, f))
         return out
+
+    def _window(self, sent: Span) -> list[tuple[int, Span]]:
+        """(offset, sentence) for the sentence and its neighbours within ``WINDOW``, nearest first."""
+        doc = sent.doc
+        sents = doc.user_data.get("eventwire.geo.sents")
+        if sents is None:
+            sents = doc.user_data["eventwire.geo.sents"] = list(doc.sents)
+        at = next((k for k, s in enumerate(sents) if s.start == sent.start), None)
+        if at is None:
+            return [(0, sent)]
+        order = sorted(range(max(0, at - WINDOW), min(len(sents), at + WINDOW + 1)), key=lambda k: (abs(k - at), k))
+        return [(k - at, sent if k == at else sents[k]) for k in order if sents[k].text.strip()]
 
     def event_candidates(self, sent: Span, context: GeoContext) -> list[tuple[Mention, Candidate]]:
         """The sentence's places, each resolved (in its named container if any; an unknown name
-        anchored to the nearest place or unit): what ``locate`` chooses among."""
+        anchored to the nearest place or unit): what ``locate`` chooses among (once per sentence)."""
+        memo = context.memo.setdefault(id(sent.doc), {})
+        key = (sent.start, sent.end)
+        if key not in memo:
+            memo[key] = self._event_candidates(sent, context)
+        return memo[key]
+
+    def _event_candidates(self, sent: Span, context: GeoContext) -> list[tuple[Mention, Candidate]]:
         if is_credit_line(sent.text):
             return []
         mentions = self.mentions(sent)
@@ -328,11 +346,12 @@ class Geocoder(Resolver):
             gap = doc[end : other.span.start]
             ok = all(t.is_punct or t.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS | CHAIN_WORDS
                      or t.text[:1].isupper() for t in gap)
-            if not (len(gap) <= 6 and ok and (any(t.text in {",", "(", "in", ")"} for t in gap) or
+            # "X, Y", "X (Y)", "X in Y", "El Barrio, Culiacán: Sinaloa"
+            if not (len(gap) <= 6 and ok and (any(t.text in {",", "(", "in", ")", ":"} for t in gap) or
                                                other.want in ("admin", "admin2"))):
                 break
             # "X village (Y, Z)", "X, Y", "in rural Y": the later names are units, not towns
-            unit_slot = any(t.text in {"(", ","} or t.lower_ in {"rural", "countryside"} for t in gap)
+            unit_slot = any(t.text in {"(", ",", ":"} or t.lower_ in {"rural", "countryside"} for t in gap)
             chain.append((other, unit_slot))
             if other.container_of is None:
                 other.container_of = m  # "X in rural Y in Z": Y and Z say where X is
@@ -340,6 +359,7 @@ class Geocoder(Resolver):
         # Resolve from the outermost unit in: "Sverdlovsk district, Luhansk region" is the
         # Luhansk Oblast district, not Russia's Sverdlovsk Oblast.
         best: GazRecord | None = None
+        town: GazRecord | None = None  # a town between the name and its unit: "El Barrio, Culiacán: Sinaloa"
         for other, unit_slot in reversed(chain):
             cand = None
             if unit_slot and other.want is None and not other.capital_of:
@@ -354,63 +374,20 @@ class Geocoder(Resolver):
                 r.feature == CITY and other.want in ("admin", "admin2"))  # "Amvrosievsky region"
             if as_unit and (best is None or FEATURE_RANK[r.feature] >= FEATURE_RANK[best.feature]):
                 best = r
+            elif r.feature == CITY and best is not None and lies_inside(r, best) and \
+                    cand.kind in (PRIMARY, ALIAS):
+                town = r  # a known town inside the unit the chain names next: the most specific container
+        if town is not None:
+            return town
         if best is not None:
             return best
-        # "the West Bank city of Nablus": container before, joined by "city/town of".
+        # "the West Bank city of Nablus": container before, joined by "city/town of"; "Syria's al-Bab".
         if idx > 0:
             prev = mentions[idx - 1]
             gap = doc[prev.span.end : m.span.start]
-            if len(gap) <= 3 and any(t.lower_ in SETTLEMENT_WORDS for t in gap) and gap[-1].lower_ == "of":
+            if len(gap) <= 3 and (any(t.lower_ in SETTLEMENT_WORDS for t in gap) and gap[-1].lower_ == "of"
+                                  or [t.text for t in gap] in (["'s"], ["’s"])):
                 cand = self._resolve_mention(prev, context)
                 if cand and FEATURE_RANK[cand.record.feature] < FEATURE_RANK[CITY]:
                     return cand.record
         return None
-
-    def event_features(self, m: Mention, cand: Candidate, resolved: list[tuple[Mention, Candidate]],
-                       trigger: Token) -> dict[str, float]:
-        """What the words around a place say about it being the event's place (``EVENT_FEATURES``)."""
-        r = cand.record
-        doc = m.span.doc
-        root = m.span.root
-        head = governing_prep(m.span)
-        f: dict[str, float] = {"rank": float(FEATURE_RANK[r.feature]), f"feat_{r.feature}": 1.0}
-        f[f"prep_{head if head in EVENT_PREPS else ('none' if head is None else 'other')}"] = 1.0
-        f[f"dep_{root.dep_ if root.dep_ in EVENT_DEPS else 'other'}"] = 1.0
-        f["fallback"] = float(m.fallback_precision is not None)
-        f["possessive"] = float(root.dep_ == "poss" or (m.span.end < len(doc) and doc[m.span.end].tag_ == "POS"))
-        f["speech"] = float(is_speech_location(m.span))
-        f["modifier"] = float(root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and
-                              root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want)
-        f["speaker_subject"] = float(root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_LEMMAS | ACTOR_LEMMAS)
-        f["country_actor"] = float(head is None and root.dep_ in {"nsubj", "poss", "nmod", "dobj"} and
-                                   r.feature in (COUNTRY, REGION, ADMIN1) and not m.want)
-        f["capital"] = float(m.capital_of is not None)
-        f["container_of_other"] = float(sum(
-            1 for _om, oc in resolved if oc is not cand and FEATURE_RANK[oc.record.feature] > FEATURE_RANK[r.feature]
-            and lies_inside(oc.record, r)))
-        f["chain_container"] = float(m.container_of is not None)
-        unit = m.sent if m.sent is not None else m.span.sent
-        f["dateline"] = float(m.span.start == unit.start and m.span.end < unit.end and
-                              doc[m.span.end].text in {",", "(", "—", "-"} and is_dateline(m.span))
-        # the event word: does it govern the place ("shelled X", "attack in X"), and how far is it?
-        prep_tok = root.head if root.dep_ == "pobj" else None
-        f["trigger_prep"] = float(prep_tok is not None and prep_tok.head.i == trigger.i)
-        f["trigger_ancestor"] = float(trigger.i != root.i and any(a.i == trigger.i for a in root.ancestors))
-        f["trigger_child"] = float(root.head.i == trigger.i and root.i != trigger.i)
-        dist = abs(m.span.start - trigger.i)
-        f[f"trigger_dist_{'3' if dist <= 3 else '8' if dist <= 8 else '15' if dist <= 15 else 'far'}"] = 1.0
-        f["after_trigger"] = float(m.span.start > trigger.i)
-        f["first"] = float(resolved[0][0] is m)
-        f["only"] = float(len(resolved) == 1)
-        f["near_cue"] = float(bool(NEAR_CUES.search(cue_window(m.span, unit))))
-        # is the name a place at all? what the NER calls it, whether words say "place", the record
-        f[f"ner_{m.label if m.label in NER_LABELS else ('none' if not m.label else 'other')}"] = 1.0
-        f["uncued"] = float(not m.cued)
-        f["title_case"] = float(m.title_case)
-        f["sent_start"] = float(m.span.start == unit.start)
-        f["log_population"] = math.log10(max(r.population, 1)) / 7 if r.feature in (CITY, LANDMARK) else 0.0
-        f["alternate_name"] = float(cand.kind == ALTERNATE)
-        f["curated_name"] = float(cand.kind == ALIAS)
-        f["unknown_name"] = float(not m.known)
-        return f
-

@@ -48,11 +48,16 @@ class GeoContext:
     countries: Counter = field(default_factory=Counter)  # ISO2 -> weight
     named: Counter = field(default_factory=Counter)  # ISO2 -> weight of places named (no demonyms)
     admin1: Counter = field(default_factory=Counter)  # admin1 key "CC.NN" -> weight
+    # admin1 key -> the towns and districts the article names inside it, each as its spellings
+    # (``normalize``d: the text's and the gazetteer's)
+    within: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     places: list[Place] = field(default_factory=list)  # resolved places named in the article
     demonyms: Counter = field(default_factory=Counter)  # ISO2 -> count of "Azerbaijani forces" etc.
     points: list[tuple[float, float]] = field(default_factory=list)
     focus: Place | None = None
     focus_record: GazRecord | None = None  # gazetteer record behind ``focus``
+    # the geocoder's resolved candidates per sentence (doc id -> (start, end) -> candidates)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def top_country(self) -> str | None:
         """The ISO2 code the article is most about, if any."""
@@ -163,13 +168,24 @@ class Resolver:
         out = []
         # a unit named like a town elsewhere: the unit is meant ("Oregon" the state, not Oregon, Ohio)
         units = [m.record for m in matches if m.record.feature == ADMIN1 and m.kind != ALTERNATE]
+        # a name that is a unit's or a large city's own name means it before another place's alternate
+        # name ("Cancún" is not Changchun, "Sinaloa" the state, not Sinaloa de Leyva)
+        owned = any(m.kind in (PRIMARY, ALIAS) and m.record.pid not in fuzzy_pids and (
+            m.record.feature in (COUNTRY, REGION, ADMIN1) or m.record.population >= W.own_name_min_population)
+            for m in matches)
         for m in matches:
             score = self._score(m, context, want=want, country_hint=country_hint, container=container)
             if m.record.pid in fuzzy_pids:
                 score += W.fuzzy
+            elif owned and m.kind == ALTERNATE:
+                score += W.alternate_beside_own_name
             if m.record.feature == CITY and units and not any(lies_inside(m.record, u) for u in units) \
                     and m.record.population < W.town_outside_unit_max_population:
                 score += W.town_outside_named_unit
+            elif m.record.feature == CITY and units and context.admin1.get(m.record.admin1):
+                # "Sinaloa" the state named beside its towns: the unit's own name is no evidence for a
+                # town of that name inside it (Sinaloa de Leyva)
+                score -= W.context_admin1
             if score > W.candidate_floor:
                 out.append(Candidate(m.record, score, m.kind))
         out.sort(key=lambda c: -c.score)
@@ -237,6 +253,11 @@ class Resolver:
             score += W.demonym_country
         if context.admin1.get(r.admin1) and r.feature != ADMIN1:
             score += W.context_admin1
+        if r.feature == ADMIN1 and any(names.isdisjoint({normalize(m.surface), normalize(r.name)})
+                                       for names in context.within.get(r.admin1, ())):
+            # a town of another name inside the unit ("Chihuahua" the city is no evidence for the state;
+            # "Lachin" the town, spelt "Laçın" by the gazetteer, none for the Laçın district)
+            score += W.unit_of_named_places
         if context.points and r.feature in (CITY, LANDMARK, ADMIN2):
             d = min(distance_km(r.latitude, r.longitude, lat, lon) for lat, lon in context.points)
             if W.same_point_km < d < W.near_km:

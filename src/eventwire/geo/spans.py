@@ -95,8 +95,9 @@ def not_a_place(span: Span, sent: Span) -> bool:
         return True
     if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in NAME_TAIL_WORDS:
         return True  # "a West Coast Bank branch", "the Kyiv Post": a name's first words
-    if nxt is not None and nxt.text == "-" and span.end + 1 < sent.end and doc[span.end + 1].is_lower:
-        return True  # "Saudi-led", "US-backed", "Iran-aligned": an actor's adjective
+    if nxt is not None and nxt.text == "-" and span.end + 1 < sent.end and doc[span.end + 1].is_lower and \
+            not doc[span.end - 1].whitespace_ and not nxt.whitespace_:
+        return True  # "Saudi-led", "US-backed", "Iran-aligned": an actor's adjective (not "al-Bab - army")
     if nxt is not None and nxt.lower_ in WATER_WORDS and nxt.text[:1].isupper():
         return True  # "Aden Gulf", "Chad Basin"-like names of water bodies
     before = [t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]]
@@ -123,6 +124,9 @@ def locative_cue(span: Span, sent: Span) -> bool:
         return True
     if prev is not None and prev.text in {",", "(", "/", ";"}:
         return True
+    if prev is not None and prev.text in {"'s", "’s"} and span.start - 2 >= sent.start and \
+            doc[span.start - 2].text[:1].isupper():
+        return True  # "Syria's al-Bab": a place of a country or region
     # "Kramatorsk, Donetsk region ...", "CANCUN: ...": a dateline or a headline's place
     return bool(nxt is not None and nxt.text in {",", "(", ":"} and span.start == sent.start)
 

@@ -31,6 +31,7 @@ from eventwire.geo.words import (
     CONNECTORS,
     GENERIC_NAMES,
     LOC_PREPS,
+    LOWER_ARTICLES,
     NAME_TAIL_WORDS,
     ORG_TAIL_WORDS,
     PLACE_LABELS,
@@ -59,7 +60,21 @@ class Mention:
     # model weighs, never evidence of the article's country or a container of another name
     cued: bool = True
     title_case: bool = False  # found in a Title Case headline, where capitals say nothing
+    # the known name is the start of a longer capitalised run the gazetteer lacks ("San José" of
+    # "San José Agua Azul"): likely another, unknown place
+    partial: bool = False
 
+
+
+def _title_case(sent: Span) -> bool:
+    """A Title Case headline: capitalised function words ("Killed In Attack On ..."), or nearly every
+    word capitalised, verbs and nouns too ("Acapulco Massacre: 25 People Killed, 15 Decapitated")."""
+    if sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2:
+        return True
+    words = [t for t in sent if t.is_alpha]
+    caps = [t for t in words if t.text[0].isupper()]
+    return len(words) >= 4 and len(caps) >= 0.8 * len(words) and \
+        any(t.pos_ in {"VERB", "NOUN", "ADJ"} for t in caps if t.i > sent.start)
 
 
 class ToponymFinder:
@@ -85,6 +100,8 @@ class ToponymFinder:
                     taken.update(range(ent.start, ent.end))
                 continue
             if ent.label_ in PLACE_LABELS:
+                if any(i in taken for i in range(ent.start, ent.end)):
+                    continue  # part of a longer name taken before ("del Rincón")
                 span = trim_the(ent)
                 if span is None or not any(t.is_alpha for t in span) or normalize(span.text) in GENERIC_NAMES:
                     continue
@@ -96,14 +113,16 @@ class ToponymFinder:
                     continue  # "Ukrainian" is a demonym, not a village found by spelling
                 if org_tail(span, sent):
                     continue  # "Islamic State of Iraq": the end of an organisation's name
+                span = self._extend(span, sent)  # "San Francisco" + "del Rincón"
                 out.append(Mention(span, span.text, label=ent.label_))
-                taken.update(range(ent.start, ent.end))
+                taken.update(range(min(ent.start, span.start), max(ent.end, span.end)))
         blocked = {i for ent in ents if ent.label_ in SKIP_ENT_LABELS and not mistagged_name(ent)
                    and not (ent.label_ == "NORP" and ent.text not in self.demonyms)  # "Harasta" to the NER
                    for i in range(ent.start, ent.end)}
         # a Title Case headline: capitals say nothing, so its known names are candidates only
-        title = sum(t.is_stop and t.text[0].isupper() and t.i > sent.start for t in sent) >= 2
+        title = _title_case(sent)
         i = sent.start
+        article_tried: set[int] = set()
         while i < sent.end:
             tok = doc[i]
             if i in taken or i in blocked or not capitalised(tok) or type_word(tok) or tok.is_stop or \
@@ -111,6 +130,11 @@ class ToponymFinder:
                 i += 1
                 continue
             found = None
+            if i not in article_tried and i - 2 >= sent.start and doc[i - 1].text == "-" and \
+                    doc[i - 2].lower_ in LOWER_ARTICLES and doc[i - 2].is_lower and i - 2 not in taken and \
+                    (i - 3 < sent.start or not doc[i - 3].text[:1].isupper()):
+                article_tried.add(i)
+                i -= 2  # "al-Bab", "el-Fasher": the article belongs to the name (tried once)
             run_end = i + 1
             while run_end < sent.end and run_end - i < 6 and run_end not in taken and run_end not in blocked \
                     and not type_word(doc[run_end]) \
@@ -147,7 +171,9 @@ class ToponymFinder:
             if nxt is not None and nxt.text[:1].isupper() and nxt.lower_ in NAME_TAIL_WORDS:
                 i = found.end  # "Victoria Hotel", "Taksim Square": part of a facility's name
                 continue
-            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS
+            after_prep = found.start > sent.start and doc[found.start - 1].lower_ in LOC_PREPS or (
+                found.start - 2 >= sent.start and doc[found.start - 1].text in {"'s", "’s"}
+                and doc[found.start - 2].text[:1].isupper())  # "Syria's al-Bab"
             alone = all(not t.is_alpha for t in sent if not (found.start <= t.i < found.end))
             well_known = known and any(
                 m.kind in (PRIMARY, ALIAS) and (m.record.feature == COUNTRY or m.record.population >= 100_000)
@@ -163,7 +189,11 @@ class ToponymFinder:
                 or (known and self.is_region_name(found.text)))
             if cued or known:
                 # an uncued known name is still a candidate: the learnt model says whether it is the place
-                out.append(Mention(found, found.text, label=inside, known=known, cued=cued, title_case=title))
+                # (in a Title Case headline capitals mark no name's end: "Acapulco Massacre")
+                longer = known and not title and found.end < run_end and \
+                    any(capitalised(t) for t in doc[found.end : run_end])
+                out.append(Mention(found, found.text, label=inside, known=known, cued=cued, title_case=title,
+                                   partial=longer))
                 taken.update(range(found.start, found.end))
                 i = found.end
             else:
@@ -181,6 +211,18 @@ class ToponymFinder:
             self._describe(m)
         out.sort(key=lambda m: m.span.start)
         return out
+
+    def _extend(self, span: Span, sent: Span) -> Span:
+        """A place entity that starts a longer name the gazetteer knows ("San Francisco" of "San Francisco
+        del Rincón", "San José" of "San José Agua Azul"): the longer name."""
+        doc = span.doc
+        end = span.end
+        while end < sent.end and end - span.start < 7 and (capitalised(doc[end]) or connects(doc, end, sent.end)):
+            end += 1
+        for k in range(end, span.end, -1):
+            if capitalised(doc[k - 1]) and self.gaz.has_name(normalize(doc[span.start : k].text)):
+                return doc[span.start : k]
+        return span
 
     def is_region_name(self, text: str) -> bool:
         """A country or curated region ("DPR", "Donbas"): a place wherever it stands."""

@@ -28,6 +28,9 @@ class ScoreWeights:
     kind_alias: float = 1.5  # the curated table's names beat GeoNames' records of the same name
     kind_alternate: float = -1.0  # an alternate spelling is a little less sure than the primary name
     fuzzy: float = -3.0  # a folded-spelling match is less sure than an exact one
+    # an alternate name, when the name is also the own name of a unit or of a large city: the latter is meant
+    alternate_beside_own_name: float = -5.0
+    own_name_min_population: int = 100_000  # ...a city at least this large
     # ---- type words asked for ("Donetsk region", "Kramatorsk town")
     want_admin1_admin: float = 14.0  # "region/province" asks for an admin1 unit
     want_admin1_admin2: float = 6.0  # "district" still fits an admin1 unit better than a town
@@ -44,6 +47,7 @@ class ScoreWeights:
     country_share_scale: float = 8.0  # ...plus this times the country's share of the article's weight
     demonym_country: float = 2.0  # a demonym of the place's country ("Syrian forces"): weak evidence
     context_admin1: float = 6.0  # a place inside an admin1 unit the article names
+    unit_of_named_places: float = 4.0  # an admin1 unit holding towns or districts the article names
     near_point_50km: float = 5.0  # within ``near_km`` of another place the article names
     near_point_150km: float = 3.0  # within ``area_km``: the article's area, less sure
     same_point_km: float = 1.0  # closer than this is the same place named again: no evidence

@@ -38,6 +38,14 @@ SPEECH_LEMMAS = {"say", "tell", "announce", "state", "report", "speak", "write",
 ACTOR_LEMMAS = {"refer", "blame", "demand", "urge", "want", "reject", "condemn", "support", "recognize",
                 "recognise", "call", "agree", "sign", "threaten", "respond", "express", "vow", "pledge",
                 "seek", "ask", "hope", "fear", "argue", "believe", "send", "deploy", "accept"}
+# Nouns a place name modifies when it names an actor, not where something happened ("Syrian
+# government forces", "the Kachin Independence Army", "Donetsk militia")
+ACTOR_NOUNS = {"force", "forces", "troops", "army", "militia", "militias", "rebel", "rebels", "police", "government",
+               "authorities", "authority", "official", "officials", "fighter", "fighters", "soldier", "soldiers",
+               "military", "ministry", "minister", "president", "leader", "leaders", "group", "groups", "cartel",
+               "gang", "brigade", "battalion", "regiment", "guard", "guards", "navy", "coalition", "front",
+               "movement", "party", "council", "command", "embassy", "ambassador", "envoy", "delegation",
+               "insurgents", "jihadists", "separatists", "national", "nationals"}
 CREDIT_RE = re.compile(
     r"\b(contributed|contributing)\b.*\b(report|reporting|story)\b|"
     r"\b(writers?|reporters?|correspondents?)\b.*\b(in|from)\b.*\bcontributed\b|"
@@ -77,7 +85,9 @@ GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest"
                  "human", "national", "republic", "state", "security", "report", "incident",
                  "january", "february", "march", "april", "may", "june", "july", "august", "september",
                  "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-                 "saturday", "sunday", "god", "allah", "christ"}
+                 "saturday", "sunday", "god", "allah", "christ",
+                 # an Arabic article alone is no name ("Al" of "Al-Lajat" is not Ål, Norway)
+                 "al", "el", "ad", "as", "an", "ash", "ar", "az", "at", "ath", "adh", "ed", "es", "er", "ez"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # NER labels the event-place model tells apart (others fold into "other")
 NER_LABELS = ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP")
@@ -103,4 +113,10 @@ EVENT_DEPS = ("pobj", "nsubj", "dobj", "compound", "appos", "conj", "nsubjpass",
               "nmod", "ROOT", "attr")
 CHAIN_WORDS = {"in", "the", "of", "and", "rural", "countryside"} | COMPASS_WORDS  # between links of a chain
 CONNECTORS = {"-", "de", "al", "el", "ad", "as", "an", "ash", "ar", "az", "du", "la", "le", "des", "of",
-              "upon", "on", "sur", "am", "im", "bin", "ibn", "abu"}
+              "upon", "on", "sur", "am", "im", "bin", "ibn", "abu",
+              # Spanish and Portuguese names: "San Francisco del Rincón", "Villa de los Santos", "Rio das Ostras"
+              "del", "los", "las", "da", "do", "dos", "das", "di"}
+# Arabic articles written in lower case before a name: "al-Bab", "el-Fasher", "ad-Dana"
+LOWER_ARTICLES = {"al", "el", "ad", "as", "an", "ash", "ar", "az", "at", "ath", "adh", "ed", "es", "er", "ez"}
+# Parts of speech whose WordNet words are common words, not names ("Massacre", "Nice"): see ``Geocoder``
+COMMON_WORD_POS = ("verb", "adj", "adv")

@@ -28,6 +28,7 @@ from eventwire.mentions.dates import ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
+from eventwire.mentions.trigger import event_trigger
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
@@ -35,8 +36,9 @@ from eventwire.sentences import span_text
 # without NER labels, chosen by the learnt event-place model; 6: references back and new incidents in one article,
 # tolls over a period are background, counts of things, agreements' terms planned; 7: learned roles and actors
 # (mentions.roles), named-group lexicon; 8: separatist and local ethnic forces a non-state group; states the
-# article says took no part never actors; 9: both together
-EXTRACTOR_VERSION = "9"
+# article says took no part never actors; 9: both together; 10: the event word handed to the locator, which
+# ranks the places of the sentence and its neighbours
+EXTRACTOR_VERSION = "10"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -155,7 +157,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
             continue
-        place = locator.locate(cand.sent, context)
+        place = locator.locate(cand.sent, context, trigger=event_trigger(cand.sent))
         if (place is not None and focus is not None and place.feature == "country"
                 and focus.feature != "country" and focus.country == place.country):
             # "the Azerbaijani military" names the country; the article says where in it

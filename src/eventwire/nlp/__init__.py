@@ -36,21 +36,28 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, place_patterns: Sequence[dict] 
     return nlp
 
 
-def english_words(nlp: Language) -> set[str]:
-    """WordNet's word lists as shipped in the pipeline's lemmatizer tables.
+def english_words(nlp: Language, pos: tuple[str, ...] | None = None) -> set[str]:
+    """WordNet's word lists as shipped in the pipeline's lemmatizer tables (of the parts of speech
+    ``pos``, "noun", "verb", "adj", "adv"; all when None).
 
     A place name that is also an English word ("Mobile", "Split", "Reading") must not become an
-    entity-ruler pattern; the geo stage asks for this list when it builds its patterns.
+    entity-ruler pattern; the geo stage asks for this list when it builds its patterns. WordNet's
+    nouns include proper names ("aleppo"); its verbs, adjectives and adverbs are common words
+    ("massacre", "nice"), which the geo stage weighs in a Title Case headline.
     """
     words: set[str] = set()
     if "lemmatizer" in nlp.pipe_names:
         lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
-        if lookups.has_table("lemma_index"):
-            for values in lookups.get_table("lemma_index").values():
-                words.update(values)
-        if lookups.has_table("lemma_exc"):
-            for table in lookups.get_table("lemma_exc").values():
-                words.update(table)
+        for name in ("lemma_index", "lemma_exc"):
+            if not lookups.has_table(name):
+                continue
+            table = lookups.get_table(name)
+            if pos is None:
+                for values in table.values():
+                    words.update(values)
+                continue
+            for key in pos:  # the table's keys are string hashes: ask by name
+                words.update(table.get(key) or ())
     return words
 
 

@@ -1,0 +1,42 @@
+"""The event word of a sentence: the word that names what happened ("shelled", "clashes", "explosion").
+
+The locator weighs the places of a sentence by where they stand from this word ("shelled X",
+"an attack in X"); a sentence's grammatical root is often a speech verb or a word of no event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from eventwire.mentions.classify import _CUE_TABLE
+
+# cue groups of the lexical classifier that name what happened (others name actors, victims, speech, time)
+_EVENT_GROUPS = {"air", "artillery", "suicide", "ied", "grenade", "chemical", "clash", "capture", "seize_territory",
+                 "withdraw", "sexual", "abduct", "protest", "disperse", "excessive", "riot", "mob", "agree", "arrest",
+                 "disrupt", "loot"}
+_CASUALTY = (r"\b(kill\w*|wound\w*|injur\w*|died|dead|deaths?|massacre\w*|executed|beheaded|gunned down|murder\w*|"
+             r"opened fire|shot|shooting|stabb\w*|attack\w*|bomb\w*|strikes?|raids?)\b")
+EVENT_CUES = re.compile("|".join([p for name, p in _CUE_TABLE if name in _EVENT_GROUPS] + [_CASUALTY]))
+
+
+def event_trigger(sent: Span) -> Token | None:
+    """The sentence's event word: of the words the codebook cues name, the one nearest the root of the
+    parse (a verb before a noun, then the first); None when the sentence has none."""
+    text = sent.text.lower()
+    found: dict[int, Token] = {}
+    for match in EVENT_CUES.finditer(text):
+        span = sent.doc.char_span(sent.start_char + match.start(), sent.start_char + match.end(),
+                                  alignment_mode="expand")
+        if span is not None:
+            tok = span.root
+            found[tok.i] = tok
+    if not found:
+        return None
+
+    def rank(tok: Token) -> tuple[int, int, int]:
+        depth = sum(1 for _ in tok.ancestors)
+        return depth, tok.pos_ not in {"VERB", "AUX"}, tok.i
+
+    return min(found.values(), key=rank)
