@@ -109,7 +109,8 @@ def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = ge
     gaz = gazetteer(tuple(sources))
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
     models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
-                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
+                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1),
+                                  prescore=mentions.load_prescore())
     return Resources(nlp=nlp.load_pipeline(model, place_patterns=patterns), geocoder=geo.Geocoder(gaz),
                      models=models, story_embedder=embedder(), story_idf=story_model()[0])
 

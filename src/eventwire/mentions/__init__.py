@@ -24,13 +24,16 @@ from eventwire.mentions.classify import (
 )
 from eventwire.mentions.counts import find_claims, parse_quantity
 from eventwire.mentions.dates import DateResolution, resolve_date
-from eventwire.mentions.detect import CANDIDATE_MAX_NONE, Detection, EventModels, detect
+from eventwire.mentions.detect import SENTENCE_MIN_RELEVANCE, Detection, EventModels, detect
 from eventwire.mentions.extract import EXTRACTOR_VERSION, extract_mentions
 from eventwire.mentions.relevance import (
+    PRESCORE_PATH,
     RELEVANCE_PATH,
     SUBTYPE_PATH,
+    PreScoreModel,
     RelevanceModel,
     SubtypeModel,
+    load_prescore,
     load_relevance,
     load_subtype,
 )
@@ -38,11 +41,14 @@ from eventwire.mentions.status import STATUSES, sentence_status
 from eventwire.mentions.taxonomy import ACLED_CODES, CASE_CODES, CODES, NOT_ACLED, EventCode, code_for, get_code
 
 __all__ = [
-    "ACLED_CODES", "BLOCK_WEIGHTS", "CANDIDATE_MAX_NONE", "CASE_CODES", "CODES", "EXTRACTOR_VERSION",
+    "ACLED_CODES", "BLOCK_WEIGHTS", "CASE_CODES", "CODES", "EXTRACTOR_VERSION",
     "FEATURE_VERSION", "MODEL_PATH",
-    "NOT_ACLED", "RELEVANCE_PATH", "STATUSES", "SUBTYPE_PATH", "TEMPERATURE", "Actors", "Classification",
-    "DateResolution", "Detection", "EventCode", "EventModels", "LinearModel", "RelevanceModel", "SubtypeModel",
+    "NOT_ACLED", "PRESCORE_PATH", "RELEVANCE_PATH", "SENTENCE_MIN_RELEVANCE", "STATUSES", "SUBTYPE_PATH",
+    "TEMPERATURE", "Actors",
+    "Classification", "DateResolution", "Detection", "EventCode", "EventModels", "LinearModel", "PreScoreModel",
+    "RelevanceModel", "SubtypeModel",
     "block_normalize", "classify_many", "code_for", "country_of", "detect", "extract_mentions", "feature_blocks",
-    "features", "find_actors", "find_claims", "get_code", "load_model", "load_relevance", "load_subtype",
+    "features", "find_actors", "find_claims", "get_code", "load_model", "load_prescore", "load_relevance",
+    "load_subtype",
     "normalise_speaker", "parse_quantity", "resolve_date", "sentence_status",
 ]

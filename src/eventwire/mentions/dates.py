@@ -217,6 +217,48 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
     return DateResolution(None, None, 3, "", tense)
 
 
+def dated_phrases(sent: Span, published: date | None, *,
+                  default: date | None = None) -> list[tuple[DateResolution, Span]]:
+    """The dates of a sentence other than its main one that hang off a phrase of their own, with that
+    phrase: a noun ("following a similar protest the previous day", "an ambush on Saturday"), or a
+    subordinate clause's verb ("after militants stormed the town on Saturday"), or the noun a clause
+    describes ("an offensive that began on Tuesday"). Dates of speech ("said on Monday") are left out.
+    Whether the phrase names an event is the caller's to decide."""
+    ranked = _ranked_dates(sent, published, default=default)
+    out: list[tuple[DateResolution, Span]] = []
+    text = span_text(sent)
+    for rank, res in ranked[1:]:
+        if rank == _SPEECH_RANK or not res.evidence:
+            continue
+        a = text.find(res.evidence)
+        span = sent.doc.char_span(sent.start_char + a, sent.start_char + a + len(res.evidence),
+                                  alignment_mode="expand") if a >= 0 else None
+        if span is None or len(span) == 0:
+            continue
+        head = _phrase_head(span)
+        if head is not None:
+            sub = list(head.subtree)
+            out.append((res, sent.doc[sub[0].i:sub[-1].i + 1]))
+    return out
+
+
+def _phrase_head(span: Span) -> Token | None:
+    """The noun or subordinate verb a date phrase belongs to (None: it dates the main clause)."""
+    inside = {t.i for t in span}
+    t = span.root
+    while t.head != t:
+        t = t.head
+        if t.i in inside:
+            continue
+        if t.pos_ in {"NOUN", "PROPN"}:
+            return t
+        if t.pos_ in {"VERB", "AUX"}:
+            if t.dep_ in {"relcl", "acl"} and t.head.pos_ in {"NOUN", "PROPN"}:
+                return t.head
+            return t if t.dep_ in _SUBORDINATE | {"pcomp"} else None
+    return None
+
+
 def all_dates(sent: Span, published: date | None, *, default: date | None = None) -> list[DateResolution]:
     """Every date expression of a sentence, resolved; main-clause dates first, then those of
     subordinate clauses, then dates of speech ("said on Wednesday"), each by position."""
