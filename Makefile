@@ -23,7 +23,12 @@ demo: install
 	$(BIN)/eventwire export --db $(DB) --format json -o out/events.json
 	$(BIN)/eventwire report --db $(DB) -o out/report.html
 
-test: install
+# the tests also cover the optional Ray engine (eventwire[ray]): its pinned extra is installed for them
+$(BIN)/.ray-installed: $(BIN)/.installed requirements-ray.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-ray.lock
+	touch $@
+
+test: install $(BIN)/.ray-installed
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -32,7 +37,8 @@ lint: install
 # Re-pin every dependency with hashes after changing pyproject.toml.
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools==7.6.2
-	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --extra dev --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --extra dev --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links --strip-extras -o requirements-ray.lock requirements-ray.in
 
 bench: install
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -55,6 +55,22 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory):
     return db, settings, summary
 
 
+SCALE_EVENTS = 3000
+
+
+@pytest.fixture(scope="session")
+def scale_store(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of 3,000 synthetic events from real UCDP records and news texts (bench/bench_app.py says how)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_app", REPO / "bench" / "bench_app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    db = tmp_path_factory.mktemp("scale") / "scale.duckdb"
+    module.build_store(db, SCALE_EVENTS)
+    return db
+
+
 # --------------------------------------------------------------------------- browser and app server
 
 FIXTURES = REPO / "tests" / "fixtures"

@@ -39,12 +39,30 @@ def review_store(demo_run, tmp_path: Path) -> Path:
 
 
 def _event_holding(db: Path, mention_ids: tuple[str, ...]) -> Event:
-    with Store(db, read_only=True) as store:
+    # opened for writing, as the app holds it (one process opens a DuckDB file with one configuration)
+    with Store(db) as store:
         return next(e for e in store.events() if set(mention_ids) <= set(e.mention_ids))
 
 
 def _field(page, label: str) -> str:
     return page.locator(f"#fields td[data-field='{label}']").inner_text()
+
+
+def _redrawn(page, action) -> None:
+    """Do ``action`` and wait until the list has been drawn again."""
+    import time
+
+    before = page.evaluate("document.body.dataset.page")
+    action()
+    deadline = time.monotonic() + 60
+    # polled from here: the page's CSP forbids the string evaluation wait_for_function uses
+    while page.evaluate("document.body.dataset.page") in (before, None):
+        assert time.monotonic() < deadline, "the list was not drawn again"
+        page.wait_for_timeout(50)
+
+
+def _choose(page, selector: str, value: str) -> None:
+    _redrawn(page, lambda: page.select_option(selector, value))
 
 
 def _clean(w) -> None:
@@ -59,17 +77,21 @@ def test_review_in_the_browser_and_the_edit_survives_reruns(review_store: Path, 
         # the list: every event, a map and a timeline
         watched.ready(base + "/")
         total = page.locator("#events tbody tr").count()
-        assert total > 10 and page.locator("#count").inner_text() == f"{total} of {total} events"
-        assert page.locator("#map .leaflet-interactive").count() > 0 and page.locator("svg.timeline .dot").count()
+        assert total > 10 and page.locator("#count").inner_text() == f"1–{total} of {total} events"
+        assert page.locator("#map .cluster").count() > 0 and page.locator("svg.timeline .dot").count()
+        # the shipped basemap: every country's shape, the events' countries shaded; no tiles fetched
+        assert page.locator("#map path.leaflet-interactive").count() > 200
+        assert "countries: darker = more events" in page.locator("#legend").inner_text()
         page.screenshot(path=screenshots / "app-list.png", full_page=True)
+        page.locator("#map").screenshot(path=screenshots / "app-map-basemap.png")
 
         # filter by country, then to the disputed events only
-        page.select_option("select[name=country]", "Armenia")
+        _choose(page, "select[name=country]", "Armenia")
         armenia = page.locator("#events tbody tr").count()
         assert 0 < armenia < total
         assert all("Armenia" in t for t in page.locator("#events tbody tr td:nth-child(4)").all_inner_texts())
-        page.select_option("select[name=country]", "")
-        page.check("input[name=disputed]")
+        _choose(page, "select[name=country]", "")
+        _redrawn(page, lambda: page.check("input[name=disputed]"))
         rows = page.locator("#events tbody tr")
         assert 0 < rows.count() < total and rows.locator(".badge.disputed").count() == rows.count()
         page.screenshot(path=screenshots / "app-list-disputed.png", full_page=True)
@@ -107,7 +129,7 @@ def test_review_in_the_browser_and_the_edit_survives_reruns(review_store: Path, 
         assert log.count() == 1 and f"actor1 → \"{EDITED_ACTOR}\"" in log.inner_text()
         assert "Ana Analyst" in log.inner_text() and "the ombudsman names the army" in log.inner_text()
         page.screenshot(path=screenshots / "app-event-edited.png", full_page=True)
-        with Store(review_store, read_only=True) as store:
+        with Store(review_store) as store:
             [decision] = store.decisions()
             edited = store.event(event_id) or _event_holding(review_store, decision.mention_ids)
         assert decision.action == "edit" and decision.field == "actor1"
@@ -137,7 +159,7 @@ def test_review_in_the_browser_and_the_edit_survives_reruns(review_store: Path, 
         summary = pipeline.run([str(FIXTURES / "joining.jsonl")], settings)
         assert summary.extracted >= 4
         check_after_rerun("after-new-extractor", 4)
-        with Store(review_store, read_only=True) as store:
+        with Store(review_store) as store:
             assert store.decisions() == [decision]
     _clean(watched)
 
@@ -155,16 +177,16 @@ def test_the_report_shows_the_same_views_offline(review_store: Path, watched, sc
     page = watched.page
     watched.ready(out.as_uri())
     assert page.locator("#events tbody tr").count() == n and page.locator("#summary").is_visible()
-    assert page.locator("#map .leaflet-interactive").count() > 0
+    assert page.locator("#map .cluster").count() > 0 and page.locator("#map path.leaflet-interactive").count() > 200
     # low-high bands where an event's sources give a range; events of a disputed episode in red
     assert page.locator("svg.timeline rect.band").count() >= 1
     assert page.locator("svg.timeline circle.dot.disputed").count() >= 1
     assert page.locator("#review").count() == 0  # a report records no decisions
     page.screenshot(path=screenshots / "report-list.png", full_page=True)
-    page.select_option("select[name=country]", "Armenia")
+    _choose(page, "select[name=country]", "Armenia")
     assert 0 < page.locator("#events tbody tr").count() < n
-    page.select_option("select[name=country]", "")
-    page.check("input[name=disputed]")
+    _choose(page, "select[name=country]", "")
+    _redrawn(page, lambda: page.check("input[name=disputed]"))
     page.locator("#events tbody tr").filter(has_text="Stepanakert").filter(has_text="Shelling").locator("a").click()
     page.wait_for_selector("#event-title")
     assert page.locator("#disputed").is_visible() and page.locator("#reviewed").is_visible()
@@ -220,3 +242,56 @@ def test_article_payloads_run_nothing_in_the_app_or_the_report(tmp_path: Path, w
         _assert_nothing_ran(watched)
     assert all(p in page.locator("#sources").inner_text() for p in PAYLOAD_TEXTS)
     page.screenshot(path=screenshots / "report-payloads.png", full_page=True)
+
+
+def _count(page) -> str:
+    return page.locator("#count").inner_text()
+
+
+def test_the_list_search_and_map_at_scale(scale_store: Path, watched, serving, screenshots) -> None:
+    """3,000 events (conftest's scale_store): a page at a time, filters, search, and a map of clusters."""
+    page = watched.page
+    with serving(_settings(scale_store)) as base:
+        watched.ready(base + "/")
+        assert _count(page) == "1–50 of 3,000 events" and page.locator("#events tbody tr").count() == 50
+        assert page.locator("#summary").inner_text().startswith("3,000")
+        first = page.locator("#events tbody tr").first.get_attribute("data-id")
+        # the map draws clusters, not 3,000 points: each a count, together every located event
+        clusters = page.locator("#map .cluster")
+        assert 3 <= clusters.count() < 200
+        counts = [int(t) for t in page.locator("#map .cluster span").all_inner_texts() if t]
+        assert sum(counts) + page.locator("#map .cluster.single").count() == 3000 and max(counts) > 20
+        page.locator("#map").screenshot(path=screenshots / "app-scale-map.png")
+        page.screenshot(path=screenshots / "app-scale-list.png", full_page=True)
+        # the next page
+        _redrawn(page, lambda: page.click("#next-page"))
+        assert _count(page) == "51–100 of 3,000 events"
+        assert page.locator("#events tbody tr").first.get_attribute("data-id") != first
+        # a filter: every figure, the list and the map follow it
+        _choose(page, "select[name=country]", "Mexico")
+        mexico = _count(page)
+        assert mexico.startswith("1–50 of ") and int(mexico.split(" of ")[1].split()[0].replace(",", "")) < 3000
+        assert all(t.endswith("Mexico") for t in page.locator("#events tbody tr td:nth-child(4)").all_inner_texts())
+        assert "Mexico" in page.locator("#map-count").inner_text() or page.locator("#map .cluster").count() >= 1
+        _choose(page, "select[name=sort]", "fatalities")
+        tolls = [int(t.split()[0]) for t in page.locator("#events tbody tr td:nth-child(7)").all_inner_texts() if t]
+        assert tolls == sorted(tolls, reverse=True)
+        page.screenshot(path=screenshots / "app-scale-filtered.png", full_page=True)
+        # the time slider narrows the map and the list to a window
+        before = page.locator("#map-count").inner_text()
+        _redrawn(page, lambda: page.evaluate(
+            "(() => { const s = document.getElementById('slider-to'); s.value = String(Number(s.min) + 60); "
+            "s.dispatchEvent(new Event('change')); })()"))
+        assert page.locator("#map-count").inner_text() != before
+        # a search: events and articles, each linking to the evidence sentence in its article
+        page.fill("#q", "Aleppo")
+        page.click("#search button")
+        page.wait_for_selector("body[data-ready='#/search/Aleppo']")
+        assert page.locator("#search-events").count() == 1, page.locator("main").inner_text()[:500]
+        assert page.locator("#search-events tbody tr").count() > 0 and page.locator("section.search-article").count()
+        page.screenshot(path=screenshots / "app-scale-search.png", full_page=True)
+        page.locator("section.search-article a.match-link").first.click()
+        page.wait_for_selector("mark.found")
+        assert page.locator("mark.found").first.is_visible()
+        page.screenshot(path=screenshots / "app-scale-found.png")
+    _clean(watched)

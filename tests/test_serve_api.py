@@ -103,7 +103,7 @@ def test_decisions_are_tied_to_mentions_and_shown_in_exports(client: TestClient)
     log = client.get("/api/decisions").json()["decisions"]
     assert [d["action"] for d in log] == ["confirm", "edit"] and log[0]["reason"] == "three outlets"
     # every export shows the review state
-    with Store(client.db, read_only=True) as store:  # type: ignore[attr-defined]
+    with Store(client.db) as store:  # type: ignore[attr-defined]
         rows, _ = export.rows_of("events", store, "acled-csv")
     row = next(r for r in rows if r["event_id_cnty"] == eid)
     assert row["reviewed"] and row["decision_ids"] == after["decision_ids"]
@@ -180,3 +180,16 @@ def test_openapi_schema_describes_the_api(client: TestClient) -> None:
     assert {"action", "reviewer", "reason", "event_id", "field", "value", "other_event_id", "mention_ids",
             "article_id"} <= set(fields)
     assert "post" in schema["paths"]["/api/decisions"]
+
+
+def test_map_tiles_only_when_asked_for(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventwire.serve import content_security_policy
+
+    monkeypatch.delenv("EVENTWIRE_MAP_TILES", raising=False)
+    assert Settings.from_env().map_tiles == ""  # nothing fetched by default: the shipped basemap only
+    assert "img-src 'self' data:;" in content_security_policy("")
+    assert "https://tile.example.org" in content_security_policy("https://tile.example.org/{z}/{x}/{y}.png")
+    basemap = client.get("/static/basemap.json").json()
+    assert basemap["type"] == "FeatureCollection" and "Natural Earth" in basemap["source"]
+    codes = {f["properties"]["iso3"] for f in basemap["features"]}
+    assert {"ARM", "AZE", "UKR", "SYR", "MEX", "XKX"} <= codes and len(codes) > 200

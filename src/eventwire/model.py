@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+# how an article without an outlet name (no site name in the page or record, no URL) is named
+UNKNOWN_OUTLET = "unknown outlet"
 
 T = TypeVar("T")
 
@@ -76,13 +79,18 @@ class Article:
     title: str | None = None
     byline: str | None = None
     published: dt.date | None = None
-    published_from: str = "unknown"  # input | html-meta | dateline | warc | unknown
+    published_from: str = "unknown"  # input | sidecar | html-meta | dateline | page-text | warc | unknown
     language: str | None = None
     removed: tuple[RemovedSpan, ...] = ()
     credits: str | None = None  # wire credit line kept as metadata, not event text
     content_hash: str = ""
     version: int = 1
     duplicate_of: str | None = None
+
+    @property
+    def outlet_name(self) -> str:
+        """The outlet as shown: its name, or "unknown outlet" (never a file path)."""
+        return self.outlet or UNKNOWN_OUTLET
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,13 +472,16 @@ def _convert(tp: Any, value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    # resolving the annotations is the slow part of reading a record back: once per class
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
 def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     """Rebuild a record from ``to_dict`` output (unknown keys are ignored)."""
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    kwargs = {name: _convert(tp, data[name]) for name, tp in _field_types(cls) if name in data}
     return cls(**kwargs)
 
 
@@ -494,6 +505,7 @@ __all__ = [
     "SourcedClaim",
     "Story",
     "StoryFeatures",
+    "UNKNOWN_OUTLET",
     "actor_side",
     "from_dict",
     "stable_id",

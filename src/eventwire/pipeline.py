@@ -14,15 +14,18 @@ they touch and writes only the rows that changed, together with the saved indexe
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 from spacy.language import Language
@@ -31,7 +34,7 @@ from spacy.tokens import Doc
 from eventwire import geo, mentions, merge, nlp, reconcile, stories
 from eventwire.embed import SentenceEmbedder
 from eventwire.errors import Errors, input_failure
-from eventwire.ingest import read_inputs
+from eventwire.ingest import input_files, read_inputs
 from eventwire.model import (
     Article,
     ArticleRelation,
@@ -44,11 +47,12 @@ from eventwire.model import (
     StoryFeatures,
 )
 from eventwire.settings import Settings
-from eventwire.store import Store
+from eventwire.store import Store, run_lock, shards
 
 # an article is extracted again when the mentions stage or the story features change
 EXTRACTOR_VERSION = f"{mentions.EXTRACTOR_VERSION}+s{stories.FEATURE_VERSION}"
 MERGED_LAYER = "merged-layer"  # the saved indexes' name in the store
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ class RunSummary:
     extracted: int = 0
     extracted_ids: list[str] = field(default_factory=list)
     skipped_language: list[str] = field(default_factory=list)
+    skipped_languages: dict[str, int] = field(default_factory=dict)  # language -> articles not extracted
     mentions_found: int = 0
     mentions_undated: int = 0  # of those, mentions without an event date
     # where the new articles' publication dates came from (Article.published_from; "none" without one)
@@ -155,6 +160,7 @@ class RunSummary:
     stories: int = 0
     claims: int = 0
     quarantined: int = 0
+    workers_peak_bytes: list[int] = field(default_factory=list)  # per extraction worker, where the engine says
 
     @property
     def undated_articles(self) -> int:
@@ -176,7 +182,25 @@ def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: R
            stdin: BinaryIO | None = None) -> RunSummary:
     """Ingest stage into the store: articles stored (duplicates linked), failures quarantined."""
     summary = summary or RunSummary()
-    for rec in read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin):
+    for batch in _batches(read_inputs(paths, settings, fields=fields, fetch=fetch, stdin=stdin)):
+        store_records(store, batch, summary)
+    return summary
+
+
+def input_units(paths: Sequence[str]) -> list[str]:
+    """The inputs as units read one at a time (each file of a folder or glob), in reading order."""
+    return input_files(paths)
+
+
+def read_units(units: Sequence[str], settings: Settings, *, fields: Mapping[str, str] | None = None,
+               fetch: bool = False) -> list[Article | InputFailure]:
+    """Read some input units (on any machine that sees their paths): articles and failures, in order."""
+    return list(read_inputs(units, settings, fields=fields, fetch=fetch))
+
+
+def store_records(store: Store, records: Iterable[Article | InputFailure], summary: RunSummary) -> None:
+    """Store read articles (duplicates linked) and quarantine failures, then let other processes in."""
+    for rec in records:
         if isinstance(rec, InputFailure):
             store.add_failure(rec)
             summary.failures.append(rec)
@@ -190,14 +214,35 @@ def ingest(paths: Sequence[str], store: Store, settings: Settings, *, summary: R
             summary.articles_duplicate += 1
         else:
             summary.articles_seen += 1
-    return summary
+    store.release()
+
+
+# A run commits read articles in batches of at most this many, or of what it read in this many seconds,
+# and lets go of the store in between (readers get in; see store.locking).
+COMMIT_ARTICLES = 256
+COMMIT_SECONDS = 1.0
+
+
+def _batches(records: Iterable[T], size: int = COMMIT_ARTICLES, seconds: float = COMMIT_SECONDS
+             ) -> Iterator[list[T]]:
+    batch: list[T] = []
+    start = time.monotonic()
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= size or time.monotonic() - start >= seconds:
+            yield batch
+            batch = []
+            start = time.monotonic()
+    if batch:
+        yield batch
 
 
 def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | None = None,
-                    progress: Progress | None = None) -> RunSummary:
-    """Annotate and extract every stored article not yet extracted (resumable per article)."""
+                    progress: Progress | None = None, engine: Engine | None = None) -> RunSummary:
+    """Annotate and extract every stored article not yet extracted (resumable per article); ``engine``
+    runs the chunks elsewhere (a cluster), else this machine's cores do."""
     summary = summary or RunSummary()
-    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION))
+    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
     supported = []
     for article in pending:
         if len(article.text or "") > settings.max_text_chars:
@@ -210,8 +255,11 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
         else:
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
+            lang = str(article.language)
+            summary.skipped_languages[lang] = summary.skipped_languages.get(lang, 0) + 1
+    store.release()
     total = len(supported)
-    for done, (article, result) in enumerate(_extract(supported, settings, features=True), start=1):
+    for done, (article, result) in enumerate(_extract(supported, settings, features=True, engine=engine), start=1):
         if isinstance(result, InputFailure):
             _failed(store, summary, article, result)
         else:
@@ -221,8 +269,11 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             summary.extracted_ids.append(article.id)
             summary.mentions_found += len(found)
             summary.mentions_undated += sum(m.event_date is None for m in found)
+        if done % CHUNK_ARTICLES == 0:
+            store.release()  # a chunk's results arrive together: commit them, then let readers in
         if progress:
             progress(done, total, article.title or article.source)
+    store.release()
     return summary
 
 
@@ -289,13 +340,14 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
     what changed (resumable: an interrupted update is redone from the saved indexes)."""
     summary = summary or RunSummary()
     version = merged_layer_version()
-    saved = store.load_state(MERGED_LAYER, version)
-    layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
-    pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
-    decisions = store.decisions()
-    if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
-        return totals(store, summary)  # nothing new: nothing to write
-    update = apply_articles(layer, store, pending, decisions)
+    with store.reading():  # other readers share the file while the update is computed
+        saved = store.load_state(MERGED_LAYER, version)
+        layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
+        pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
+        decisions = store.decisions()
+        if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
+            return totals(store, summary)  # nothing new: nothing to write
+        update = apply_articles(layer, store, pending, decisions)
     extractor = {aid: EXTRACTOR_VERSION for aid in pending}
     store.save_merged(events=list(update.events.values()), removed_events=update.removed_events,
                       episodes=list(update.episodes.values()), removed_episodes=update.removed_episodes,
@@ -454,7 +506,7 @@ def _sources(layer: MergedLayer, store: Store, article_ids: Iterable[str]) -> di
     out = {}
     for a in store.articles(sorted(article_ids)):
         rel = layer.relations.get(a.id)
-        out[a.id] = reconcile.Source(a.id, outlet=a.outlet or a.source, published=a.published,
+        out[a.id] = reconcile.Source(a.id, outlet=a.outlet_name, published=a.published,
                                      relation=rel.relation if rel else "original",
                                      origin=(rel.origin if rel else "") or a.id,
                                      derivative_of=rel.derivative_of if rel else None)
@@ -486,14 +538,89 @@ def totals(store: Store, summary: RunSummary) -> RunSummary:
     return summary
 
 
+@contextlib.contextmanager
+def run_store(settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> Iterator[Store]:
+    """The store as a run writes it: after any run in progress (``on_wait`` hears that it waits), open
+    only while the run commits, so readers get in between."""
+    with run_lock(settings.db, on_wait=on_wait), \
+            Store(settings.db, shared=True, wait=settings.store_wait, on_wait=on_wait) as store:
+        yield store
+
+
 def run(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] | None = None,
-        fetch: bool = False, stdin: BinaryIO | None = None, progress: Progress | None = None) -> RunSummary:
-    """The whole pipeline into the store at ``settings.db``; returns a summary."""
-    with Store(settings.db) as store:
+        fetch: bool = False, stdin: BinaryIO | None = None, progress: Progress | None = None,
+        on_wait: Callable[[str], None] | None = None) -> RunSummary:
+    """The whole pipeline into the store at ``settings.db``; returns a summary.
+
+    One run writes a store at a time: a second waits for the first (``on_wait`` hears why). The run
+    holds the file only while it commits, so readers (export, the review app) see the last commit.
+    """
+    with run_store(settings, on_wait=on_wait) as store:
         summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
         extract_pending(store, settings, summary=summary, progress=progress)
         update_merged(store, summary=summary)
     return summary
+
+
+# --------------------------------------------------------------------------- shards (several machines)
+
+
+def write_shard(paths: Sequence[str], out: Path, settings: Settings, *, fields: Mapping[str, str] | None = None,
+                fetch: bool = False, stdin: BinaryIO | None = None, progress: Progress | None = None
+                ) -> tuple[Path, RunSummary]:
+    """Read and extract on this machine, into a new shard folder inside ``out`` (no store, no merging):
+    what ``load_shards`` adds to a store elsewhere."""
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / f".work-{os.getpid()}-{time.time_ns()}.duckdb"
+    try:
+        with Store(work) as store:
+            summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
+            extract_pending(store, settings, summary=summary, progress=progress)
+            return shards.write_shard(store, out, EXTRACTOR_VERSION), summary
+    finally:
+        shards.remove_scratch(work)
+
+
+def load_shards(paths: Sequence[Path], store: Store, *, summary: RunSummary | None = None
+                ) -> tuple[RunSummary, list[Path]]:
+    """Add the shards under ``paths`` that the store has not loaded yet, then update the merged layer.
+
+    Articles are stored as a run stores them (duplicates linked, versions counted); an article's
+    extraction is taken from the shard when made by this extractor version and the store has none by it
+    (else the next run extracts it here). Loading a shard again changes nothing."""
+    summary = summary or RunSummary()
+    done = shards.loaded(store)
+    new = [s for s in shards.shard_folders(list(paths)) if s.name not in done]
+    for shard in new:
+        shards.read_manifest(shard)
+        with Store(":memory:") as scratch:
+            shards.fill_from_shard(scratch, shard)
+            order = [r[0] for r in scratch.con.execute("SELECT id FROM articles ORDER BY ingested_at, id").fetchall()]
+            by_id = {a.id: a for a in scratch.articles(order)}
+            store_records(store, [*scratch.quarantine(), *(by_id[a] for a in order)], summary)
+            kept = {a.id for a in store.articles(order)}
+            for aid, source in scratch.con.execute("SELECT article_id, source FROM article_sources").fetchall():
+                if aid in kept:
+                    store.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [aid, source])
+            have = {aid for aid, ex in store.con.execute(
+                "SELECT article_id, extractor FROM extracted WHERE article_id IN (SELECT unnest(?))",
+                [sorted(kept)]).fetchall() if ex == EXTRACTOR_VERSION}
+            rows = scratch.con.execute("SELECT article_id, extractor, status FROM extracted ORDER BY article_id")
+            for aid, extractor, status in rows.fetchall():
+                if aid not in kept or aid in have or extractor != EXTRACTOR_VERSION:
+                    continue
+                found = scratch.mentions([aid])
+                feats = scratch.story_features([aid])
+                store.save_extraction(aid, found, extractor, status=status, features=feats[0] if feats else None)
+                if status == "ok":
+                    summary.extracted += 1
+                    summary.extracted_ids.append(aid)
+                    summary.mentions_found += len(found)
+                    summary.mentions_undated += sum(m.event_date is None for m in found)
+        shards.mark_loaded(store, shard)
+        store.release()
+    update_merged(store, summary=summary)
+    return summary, new
 
 
 def extract(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] | None = None,
@@ -549,8 +676,14 @@ def workers_for(settings: Settings, n_articles: int) -> int:
     return max(1, min(wanted, n_articles // MIN_ARTICLES_PER_WORKER))
 
 
-def _extract(articles: Sequence[Article], settings: Settings, *, features: bool = False
-             ) -> Iterator[tuple[Article, Extracted | InputFailure]]:
+ChunkResult = list[tuple[str, Extracted | InputFailure]]
+# Runs extract_chunk over chunks of articles somewhere (a Ray cluster): (chunks, settings, features) -> each
+# chunk's results, in the chunks' order.
+Engine = Callable[[Sequence[Sequence[Article]], Settings, bool], Iterable[ChunkResult]]
+
+
+def _extract(articles: Sequence[Article], settings: Settings, *, features: bool = False,
+             engine: Engine | None = None) -> Iterator[tuple[Article, Extracted | InputFailure]]:
     """Annotate stage then mentions stage (and story features) on every article, in input order,
     on every core.
 
@@ -559,8 +692,11 @@ def _extract(articles: Sequence[Article], settings: Settings, *, features: bool 
     (extraction failed) and the others go on.
     """
     chunks = [list(articles[i:i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    if engine is not None:
+        yield from _with_articles(chunks, engine(chunks, settings, features))
+        return
     workers = workers_for(settings, len(articles))
-    run = functools.partial(_extract_chunk, settings=settings, features=features)
+    run = functools.partial(extract_chunk, settings=settings, features=features)
     if workers <= 1:
         yield from _with_articles(chunks, (run(chunk) for chunk in chunks))
         return
@@ -568,9 +704,6 @@ def _extract(articles: Sequence[Article], settings: Settings, *, features: bool 
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers) as pool:
         yield from _with_articles(chunks, pool.imap(run, chunks))
-
-
-ChunkResult = list[tuple[str, Extracted | InputFailure]]
 
 
 def _with_articles(chunks: Sequence[Sequence[Article]], results: Iterable[ChunkResult]
@@ -585,7 +718,7 @@ def _extracted(article: Article, doc: Doc, res: Resources, features: bool) -> Ex
     return mentions_of(article, doc, res), story_features_of(article, doc, res) if features else None
 
 
-def _extract_chunk(articles: Sequence[Article], settings: Settings, features: bool = False) -> ChunkResult:
+def extract_chunk(articles: Sequence[Article], settings: Settings, features: bool = False) -> ChunkResult:
     """Mentions (and story features) of a few articles, in a worker or in this process, each failure
     isolated."""
     res = resources(settings)

@@ -39,6 +39,8 @@ class Settings:
     max_archive_ratio: int = _setting(200, "largest compression ratio before an archive is a bomb")
     max_text_chars: int = _setting(1_000_000, "longest article text, in characters; longer texts are quarantined")
     min_text_chars: int = _setting(40, "articles with less cleaned text are quarantined as empty")
+    store_wait: float = _setting(600.0, "seconds a command waits for the store while another process writes it "
+                                 "(a run lets go of it after each commit), before it gives up")
     languages: tuple[str, ...] = _setting(("en",), "languages the extractor handles; others are stored")
     fetch_timeout: float = _setting(20.0, "seconds per URL fetch")
     fetch_max_bytes: int = _setting(10_000_000, "largest fetched response, in bytes")
@@ -56,13 +58,16 @@ class Settings:
     )
 
     host: str = _setting("127.0.0.1", "address 'eventwire serve' listens on; the default lets only this machine in "
-                         "(0.0.0.0 opens the review app to the network, without a login)")
+                         "(any other address requires accounts: 'eventwire users add NAME --role reviewer')")
     port: int = _setting(8765, "port of 'eventwire serve'")
-    map_tiles: str = _setting("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                              "map tiles URL template of the review app and report, used when online; empty: "
-                              "no tiles, only the plain coordinate grid (nothing is fetched)")
+    map_tiles: str = _setting("", "map tiles URL template of the review app and report (such as "
+                              "https://tile.openstreetmap.org/{z}/{x}/{y}.png); empty: only the shipped basemap of "
+                              "country borders and coastlines, and nothing is fetched")
     review_rebuild: bool = _setting(True, "recompute the events after each reviewer's decision so it shows at once "
                                     "(off for very large stores: decisions then apply on the next run)")
+    session_hours: int = _setting(12, "hours a review app login lasts before the reviewer logs in again")
+    max_request_bytes: int = _setting(65_536, "largest request body the review app reads; larger ones are refused "
+                                      "(413)")
     browser: str = _setting("", "the Chromium executable the browser tests drive; empty: 'chromium' on PATH")
 
     @classmethod

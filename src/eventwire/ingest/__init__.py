@@ -66,6 +66,24 @@ def read_inputs(
         yield from _read_path(str(p), ctx, stdin)
 
 
+def input_files(paths: Sequence[str]) -> list[str]:
+    """The units ``read_inputs`` reads one after the other, in its order: each file of a folder or glob,
+    and every other path as given (stdin, URLs, paths that do not exist). Reading each unit alone gives
+    what reading ``paths`` gives, so the units can be read in parallel, on several machines."""
+    out: list[str] = []
+    for p in map(str, paths):
+        path = Path(p)
+        if p == "-" or p.startswith(("http://", "https://")):
+            out.append(p)
+        elif path.is_dir():
+            out.extend(str(f) for f in _walk(path))
+        elif not path.exists() and any(c in p for c in "*?[") and globlib.glob(p, recursive=True):
+            out.extend(input_files(sorted(globlib.glob(p, recursive=True))))
+        else:
+            out.append(p)
+    return out
+
+
 def parse_field_options(values: Sequence[str]) -> dict[str, str]:
     """``["text=body", "published=pubDate"]`` (the CLI's ``--field``) -> a ``fields`` mapping."""
     fields: dict[str, str] = {}
@@ -241,13 +259,15 @@ def detect_format(data: bytes, name: str = "") -> str:
 
 
 def read_bytes(
-    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None, *, name: str | None = None
+    data: bytes, source: str, ctx: Context, meta: Mapping[str, Any] | None = None, *, name: str | None = None,
+    fmt: str | None = None,
 ) -> Iterator[Result]:
     """Detect the format of ``data`` and run its reader.
 
     ``meta`` are contract fields known from outside the bytes (sidecar, feed entry);
     its ``_origin`` key says where they came from (default "sidecar"). ``name`` is the
-    file name used to break format ties (default: the source's last member).
+    file name used to break format ties (default: the source's last member); ``fmt`` a
+    format of ``READERS`` that overrides the detection (the fuzz harness drives each reader so).
     """
     if not data.strip():
         yield input_failure(source, Errors.E102)
@@ -257,7 +277,7 @@ def read_bytes(
     except InputError as exc:
         yield failure_from(source, exc)
         return
-    fmt = detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
+    fmt = fmt or detect_format(data, name if name is not None else source.rsplit("!", 1)[-1])
     reader = READERS.get(fmt)
     if reader is None:
         yield input_failure(source, Errors.E131, format=fmt, supported=", ".join(sorted(READERS)))
@@ -269,6 +289,13 @@ def read_bytes(
     except (ValueError, LookupError, RecursionError, OSError, EOFError, LxmlError) as exc:
         # a parser library choking on malformed input: record it, the batch goes on
         yield input_failure(source, Errors.E105, format=fmt, reason=f"{type(exc).__name__}: {exc}")
+
+
+def read_data(data: bytes, source: str, settings: Settings | None = None, *, fmt: str | None = None,
+              fetch: bool = False) -> Iterator[Result]:
+    """Read bytes held in memory like a file named ``source`` (``fmt``: a format of ``READERS``, else detected)."""
+    ctx = Context(settings=settings or Settings(), fetch=fetch, dispatch=read_bytes)
+    yield from read_bytes(data, source, ctx, fmt=fmt)
 
 
 _WIDE_BOMS = (
@@ -342,9 +369,11 @@ __all__ = [
     "decode_bytes",
     "detect_format",
     "detect_language",
+    "input_files",
     "page_dump",
     "parse_field_options",
     "read_bytes",
+    "read_data",
     "read_file",
     "read_inputs",
 ]

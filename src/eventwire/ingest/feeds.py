@@ -20,6 +20,7 @@ import lxml.html
 from eventwire.errors import Errors, input_failure
 from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
+from eventwire.ingest.guards import capped, loads
 from eventwire.ingest.meta import build_article
 from eventwire.model import Article, InputFailure
 
@@ -67,6 +68,20 @@ def _struct_date(st: Any) -> dt.date | None:
         return None
 
 
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _no_surrogate_refs(data: bytes) -> bytes:
+    """Character references to surrogates (&#xD800;) as U+FFFD: feedparser turns them into strings that cannot be
+    encoded and then fails on the whole feed."""
+    def fix(m: re.Match[bytes]) -> bytes:
+        ref = m.group(1)
+        n = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+        return b"&#xFFFD;" if 0xD800 <= n <= 0xDFFF or n > 0x10FFFF else m.group(0)
+
+    return _CHAR_REF.sub(fix, data) if b"&#" in data else data
+
+
 def read_feed(
     data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]
 ) -> Iterator[Article | InputFailure]:
@@ -75,11 +90,17 @@ def read_feed(
     if head.startswith(b"{"):
         yield from _read_json_feed(decode_bytes(data, source), source, ctx)
         return
-    parsed = feedparser.parse(data)
+    # feedparser's own HTML sanitizer is not needed (entries are reduced to text by fragment_text) and its
+    # style-attribute regex takes seconds on one long attribute: off
+    parsed = feedparser.parse(_no_surrogate_refs(data), sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries:
         why = f" ({parsed.bozo_exception})" if parsed.bozo else ""
         yield input_failure(source, Errors.E126, why=why)
         return
+    yield from capped(_feed_entries(parsed, source, ctx), source)
+
+
+def _feed_entries(parsed: Any, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
     outlet = parsed.feed.get("title")
     for i, e in enumerate(parsed.entries):
         rec = {
@@ -96,7 +117,7 @@ def read_feed(
 
 def _read_json_feed(text: str, source: str, ctx: Context) -> Iterator[Article | InputFailure]:
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except json.JSONDecodeError as exc:
         yield input_failure(source, Errors.E127, reason=exc.msg)
         return
@@ -104,10 +125,16 @@ def _read_json_feed(text: str, source: str, ctx: Context) -> Iterator[Article | 
     if not isinstance(items, list) or not items:
         yield input_failure(source, Errors.E128)
         return
+    yield from capped(_json_feed_items(doc, items, source, ctx), source)
+
+
+def _json_feed_items(doc: Mapping[str, Any], items: list[Any], source: str, ctx: Context
+                     ) -> Iterator[Article | InputFailure]:
     for i, it in enumerate(items):
         if not isinstance(it, Mapping):
             continue
-        author = it.get("author") or (it.get("authors") or [None])[0]
+        authors = it.get("authors")
+        author = it.get("author") or (authors[0] if isinstance(authors, list) and authors else None)
         body = it.get("content_html") or it.get("content_text") or it.get("summary") or ""
         rec = {
             "url": it.get("url"),

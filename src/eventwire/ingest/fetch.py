@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -45,6 +46,9 @@ def _check_host(url: str, settings: Settings) -> None:
 def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
     """GET ``url`` -> (body, final URL, content type); raises InputError when refused or failing."""
     headers = {"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    # httpx's timeout bounds each wait; a server dripping a byte at a time never trips it: the whole fetch,
+    # redirects included, gets fetch_timeout seconds
+    deadline = time.monotonic() + settings.fetch_timeout
     with httpx.Client(timeout=settings.fetch_timeout, follow_redirects=False, headers=headers) as client:
         for _ in range(settings.fetch_max_redirects + 1):
             _check_host(url, settings)
@@ -64,6 +68,8 @@ def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
                         body += chunk
                         if len(body) > settings.fetch_max_bytes:
                             raise _too_big(url, settings)
+                        if time.monotonic() > deadline:
+                            raise InputError(Errors.E168, source=url, limit=settings.fetch_timeout)
                     return bytes(body), url, resp.headers.get("content-type", "")
             except httpx.HTTPError as exc:
                 raise InputError(Errors.E164, source=url, reason=f"{type(exc).__name__}: {exc}") from exc

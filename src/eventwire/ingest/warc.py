@@ -48,6 +48,19 @@ def is_warc_file(path: Path) -> bool:
     return head.lstrip().startswith(b"WARC/")
 
 
+def _records(records: Iterator[Any]) -> Iterator[Any]:
+    """warcio's records, its own errors on a malformed header block (a missing field read as None, a bad
+    number) turned into ArchiveLoadFailed: the file is unreadable from there on, the records before it stand."""
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
+            raise ArchiveLoadFailed(f"{type(exc).__name__}: {exc}") from exc
+        yield record
+
+
 def read_warc_stream(stream: BinaryIO, source: str, ctx: Context) -> Results:
     """HTML ``response`` (and ``resource``) records of a WARC stream, one at a time.
 
@@ -57,7 +70,7 @@ def read_warc_stream(stream: BinaryIO, source: str, ctx: Context) -> Results:
     found = 0
     limit = ctx.settings.max_file_bytes
     try:
-        for record in ArchiveIterator(stream):
+        for record in _records(ArchiveIterator(stream)):
             if record.rec_type not in ("response", "resource"):
                 continue
             headers = record.http_headers

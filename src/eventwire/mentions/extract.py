@@ -31,8 +31,9 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import is_prose, prose, span_text
 
-EXTRACTOR_VERSION = "5"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
-# 5: every sentence can reach the learned models (pre-score, no cap), markup lines are no sentences, retrained models
+EXTRACTOR_VERSION = "6"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
+# 5: place names found without NER labels, chosen by the learnt event-place model
+# 6: every sentence can reach the learned models (pre-score, no cap), markup lines are no sentences, retrained models
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording

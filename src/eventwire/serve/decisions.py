@@ -16,7 +16,7 @@ import typing
 from typing import Any
 
 from eventwire.errors import Errors, UsageError, choice_error
-from eventwire.model import DECISION_ACTIONS, Decision, Event, Place, from_dict, stable_id
+from eventwire.model import DECISION_ACTIONS, Decision, Event, EventMention, Place, from_dict, stable_id, to_dict
 from eventwire.store import Store
 
 # Event fields a reviewer does not set by an edit: ids and links the pipeline owns, and the review flag
@@ -146,4 +146,101 @@ def make_decision(store: Store, *, action: str, reviewer: str, reason: str = "",
                     made_at=made_at, reason=reason, **fields)
 
 
-__all__ = ["editable_fields", "integer_fields", "make_decision"]
+
+
+# --------------------------------------------------------------------------- the decision log as a file
+
+
+def _anchor(m: EventMention) -> dict[str, Any]:
+    first = m.evidence[0] if m.evidence else None
+    return {"article_id": m.article_id, "start": first.start if first else -1, "end": first.end if first else -1,
+            "text": first.text if first else "", "sub_event_type": m.sub_event_type,
+            "event_date": m.event_date.isoformat() if m.event_date else None}
+
+
+def export_decisions(store: Store, out: typing.TextIO) -> int:
+    """Write every decision as one JSON line, oldest first, each with the anchors of its mentions (article,
+    evidence offsets and text, sub-type, date) so that a store whose mentions got new ids (new models) can
+    find them again. Returns the number written."""
+    decisions = store.decisions()
+    wanted = {m for d in decisions for m in (*d.mention_ids, *d.other_mention_ids)}
+    anchors = {m.id: _anchor(m) for m in store.mentions_by_id(wanted)}
+    for d in decisions:
+        row = to_dict(d) | {"anchors": {m: anchors[m] for m in (*d.mention_ids, *d.other_mention_ids)
+                                        if m in anchors}}
+        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    return len(decisions)
+
+
+@dataclasses.dataclass
+class ImportResult:
+    """What an import did: decisions added, already there, re-anchored to new mention ids, and bad lines."""
+
+    added: int = 0
+    present: int = 0
+    reanchored: int = 0
+    failures: list[str] = dataclasses.field(default_factory=list)
+
+
+def _overlap(a: dict[str, Any], m: EventMention) -> tuple[int, int]:
+    best = max((min(a["end"], e.end) - max(a["start"], e.start) for e in m.evidence), default=-1)
+    return (best, int(m.sub_event_type == a.get("sub_event_type")))
+
+
+def _reanchor(store: Store, ids: typing.Sequence[str], anchors: dict[str, Any]) -> tuple[tuple[str, ...], int]:
+    """The decision's mention ids in this store: an id the store lacks is the mention of the same article whose
+    evidence overlaps the anchor's most (same sub-type first)."""
+    have = {m.id for m in store.mentions_by_id(ids)}
+    out, moved = [], 0
+    for mid in ids:
+        a = anchors.get(mid)
+        if mid in have or not isinstance(a, dict) or "article_id" not in a:
+            out.append(mid)
+            continue
+        candidates = [m for m in store.mentions([str(a["article_id"])]) if _overlap(a, m)[0] > 0]
+        if candidates:
+            out.append(max(candidates, key=lambda m: _overlap(a, m)).id)
+            moved += 1
+        else:
+            out.append(mid)
+    return tuple(dict.fromkeys(out)), moved
+
+
+def import_decisions(store: Store, lines: typing.Iterable[str], source: str = "<decisions>") -> ImportResult:
+    """Add the decisions of a JSON lines file (``export_decisions``'s) to the store: a decision already there is
+    left as it is (same id), mention ids the store lacks are re-anchored, a bad line fails alone."""
+    result = ImportResult()
+    known = {d.id for d in store.decisions()}
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{n}"
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError("not a JSON object")
+            anchors = row.pop("anchors", None) or {}
+            decision = from_dict(Decision, row)
+            if not (isinstance(decision.id, str) and decision.id and decision.action in DECISION_ACTIONS
+                    and isinstance(decision.reviewer, str) and decision.reviewer.strip()
+                    and isinstance(decision.made_at, str) and dt.datetime.fromisoformat(decision.made_at)):
+                raise ValueError("needs id, action, reviewer and made_at")
+        except (ValueError, TypeError, KeyError) as exc:
+            result.failures.append(UsageError(Errors.E260, where=where, reason=str(exc)[:200]).args[0])
+            continue
+        if decision.id in known:
+            result.present += 1
+            continue
+        mentions, moved = _reanchor(store, decision.mention_ids, anchors)
+        others, moved_too = _reanchor(store, decision.other_mention_ids, anchors)
+        if moved or moved_too:
+            decision = dataclasses.replace(decision, mention_ids=mentions, other_mention_ids=others)
+            result.reanchored += 1
+        store.add_decision(decision)
+        known.add(decision.id)
+        result.added += 1
+    return result
+
+
+__all__ = ["ImportResult", "editable_fields", "export_decisions", "import_decisions", "integer_fields",
+           "make_decision"]

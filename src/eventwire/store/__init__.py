@@ -8,6 +8,7 @@ interrupted run loses at most the article in flight and resumes after it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -35,6 +36,9 @@ from eventwire.model import (
     from_dict,
     to_dict,
 )
+from eventwire.settings import Settings
+from eventwire.store import derived, locking
+from eventwire.store.locking import Notice, run_lock
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
 T = TypeVar("T")
@@ -55,20 +59,75 @@ def _record_value(sql_type: str, value: Any) -> Any:
 
 
 class Store:
-    """A DuckDB file holding articles, mentions, claims, events and stories."""
+    """A DuckDB file holding articles, mentions, claims, events and stories.
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    Opening waits (up to ``wait`` seconds, the ``store_wait`` setting by default) while another process
+    holds the file. A ``shared`` store lets go of the file when told (``release``) and opens it again on
+    next use, so readers get in between a run's commits; its ``reading`` blocks read through a read-only
+    connection, which other readers share.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False, wait: float | None = None,
+                 on_wait: Notice | None = None, shared: bool = False) -> None:
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise StoreError(Errors.E301, path=self.path)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(Errors.E302, path=self.path, reason=exc) from exc
+        self.read_only = read_only
+        self.wait = Settings.from_env().store_wait if wait is None else wait
+        self.on_wait = on_wait
+        self.shared = shared and str(path) != ":memory:"
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._con_read_only = read_only
+        self._reading = 0
+        self._in_tx = False
+        self._open(read_only)
         if not read_only:
             self._migrate()
         else:
             self._check_version()
+        if read_only:
+            derived.ensure(self.con, writable=False)
+        else:
+            with self.transaction():
+                derived.ensure(self.con, writable=True)
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        self._con = locking.connect(self.path, read_only=read_only, wait=self.wait, on_wait=self.on_wait)
+        self._con_read_only = read_only
+        derived.register(self._con)  # a connection opened again (a shared store) needs the macros too
+        return self._con
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection, opened again on use after ``release`` (read-only inside ``reading``)."""
+        want_read_only = self.read_only or (self._reading > 0 and not self._in_tx)
+        # a connection for writing also reads; a read-only one serves only reads
+        if self._con is not None and (want_read_only or not self._con_read_only):
+            return self._con
+        if self._con is not None:
+            self._con.close()
+        return self._open(want_read_only)
+
+    def release(self) -> None:
+        """Let other processes in: close the file (a shared store only; it opens again on next use)."""
+        if self.shared and self._con is not None and not self._in_tx:
+            self._con.close()
+            self._con = None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """A block that only reads: a shared store reads it through a read-only connection that other
+        readers share (a write inside it opens the file for writing), and lets go of the file after it."""
+        if not self.shared:
+            yield
+            return
+        self.release()
+        self._reading += 1
+        try:
+            yield
+        finally:
+            self._reading -= 1
+            self.release()
 
     # ------------------------------------------------------------------ schema
 
@@ -88,6 +147,10 @@ class Store:
     def _migrate(self) -> None:
         self._check_version()
         version = self.schema_version()
+        # a current store that has every column the records need is left as it is (one catalog read; the
+        # migration's own check reads the catalog table by table, the slowest part of opening a store)
+        if version == SCHEMA_VERSION and self._has_all_columns():
+            return
         with self.transaction():
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[target](self.con)
@@ -96,9 +159,16 @@ class Store:
                 )
             additive_columns(self.con)
 
+    def _has_all_columns(self) -> bool:
+        have = set(self.con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                                    "WHERE database_name = current_database()").fetchall())
+        return all((name, col) in have for name, t in TABLES.items() for col, _ in columns(t))
+
     def close(self) -> None:
         """Close the connection (a checkpoint makes the file self-contained)."""
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def __enter__(self) -> Store:
         return self
@@ -107,18 +177,21 @@ class Store:
         self.close()
 
     class _Tx:
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-            self.con = con
+        def __init__(self, store: Store) -> None:
+            self.store = store
 
         def __enter__(self) -> None:
+            self.store._in_tx = True  # a write inside a reading block opens the file for writing
+            self.con = self.store.con
             self.con.execute("BEGIN TRANSACTION")
 
         def __exit__(self, exc_type: object, *rest: object) -> None:
+            self.store._in_tx = False
             self.con.execute("ROLLBACK" if exc_type else "COMMIT")
 
     def transaction(self) -> Store._Tx:
         """All-or-nothing block of writes."""
-        return Store._Tx(self.con)
+        return Store._Tx(self)
 
     # ------------------------------------------------------------------ generic rows
 
@@ -135,6 +208,24 @@ class Store:
         marks = ", ".join("?" for _ in cols)
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         self.con.execute(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
+
+    def bulk_insert(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None) -> None:
+        """Insert many records of one table at once (a loader's path: no duplicate checks, no derived rows;
+        call ``rebuild_derived`` after the last batch)."""
+        import pyarrow as pa
+
+        cols = columns(TABLES[table])
+        data = {name: [_db_value(sql_type, (extras[i] if extras and name in extras[i] else {}).get(
+            name, getattr(r, name, None))) for i, r in enumerate(records)] for name, sql_type in cols}
+        batch = pa.table(data)  # noqa: F841 - read by name in the SQL below
+        names = ", ".join(f'"{c}"' for c, _ in cols)
+        with self.transaction():
+            self.con.execute(f'INSERT OR IGNORE INTO "{table}" ({names}) SELECT {names} FROM batch')
+
+    def rebuild_derived(self) -> None:
+        """Recompute the list table and the full-text index from every record (after ``bulk_insert``)."""
+        with self.transaction():
+            derived.rebuild(self.con)
 
     def _records(self, table: str, cls: type[T], where: str = "", params: Sequence[Any] = (),
                  order: str = "") -> Iterator[T]:
@@ -185,6 +276,7 @@ class Store:
             self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
             # an input that failed before and now reads fine leaves quarantine
             self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
+            derived.index_articles(self.con, [article.id])
         return "new"
 
     def add_failure(self, failure: InputFailure) -> None:
@@ -226,12 +318,14 @@ class Store:
 
     # ------------------------------------------------------------------ extraction
 
-    def pending_extraction(self, extractor: str) -> list[str]:
-        """Ids of articles not yet extracted by this extractor version (resume point)."""
+    def pending_extraction(self, extractor: str, languages: Sequence[str] = ()) -> list[str]:
+        """Ids of articles not yet extracted by this extractor version (resume point), and of those
+        skipped for a language that is now among ``languages``."""
+        retry = [f"skipped-language:{lang}" for lang in languages]
         rows = self.con.execute(
             "SELECT a.id FROM articles a LEFT JOIN extracted x ON x.article_id = a.id "
-            "WHERE x.article_id IS NULL OR x.extractor <> ? ORDER BY a.id",
-            [extractor],
+            "WHERE x.article_id IS NULL OR x.extractor <> ? OR list_contains(?, x.status) ORDER BY a.id",
+            [extractor, retry],
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -334,6 +428,9 @@ class Store:
                 self.con.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)", [aid, extractor])
             if state is not None:
                 self.con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)", list(state))
+            # the list rows and search index of every event written or removed
+            derived.refresh_events(self.con, None if reset else [*(e.id for e in events), *(removed_events or {})])
+            derived.keep_sorted(self.con)
 
     def events(self, ids: Iterable[str] | None = None) -> list[Event]:
         """Stored events (all, or the given ids), by date then id."""
@@ -341,6 +438,12 @@ class Store:
             return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
         return list(self._records("events", Event, "WHERE id IN (SELECT unnest(?))", [list(ids)],
                                   "ORDER BY event_date NULLS LAST, id"))
+
+    def events_with_mentions(self, mention_ids: Iterable[str]) -> list[str]:
+        """Ids of the events holding any of these mentions, by id."""
+        rows = self.con.execute("SELECT id FROM events WHERE list_has_any(CAST(mention_ids AS VARCHAR[]), "
+                                "CAST(? AS VARCHAR[])) ORDER BY id", [list(mention_ids)]).fetchall()
+        return [r[0] for r in rows]
 
     def event(self, event_id: str) -> Event | None:
         """One event by id, alias or unique id prefix."""
@@ -378,9 +481,11 @@ class Store:
         return list(self._records("episodes", Episode, "WHERE id IN (SELECT unnest(?))", [list(ids)],
                                   "ORDER BY event_date NULLS LAST, id"))
 
-    def stories(self) -> list[Story]:
-        """Stored stories."""
-        return list(self._records("stories", Story, order="ORDER BY id"))
+    def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
+        """Stored stories (all, or the given ids), by id."""
+        if ids is None:
+            return list(self._records("stories", Story, order="ORDER BY id"))
+        return list(self._records("stories", Story, "WHERE id IN (SELECT unnest(?))", [list(ids)], "ORDER BY id"))
 
     def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
         """How each article relates to its story (original, copy, rewrite, aggregation), by article."""
@@ -402,19 +507,26 @@ class Store:
         """Store a reviewer's decision (kept across re-runs; the same id is stored once)."""
         with self.transaction():
             self._insert("decisions", decision)
+            derived.refresh_events(self.con, derived.event_ids_of_decision(
+                self.con, decision.event_id, decision.mention_ids, decision.article_ids))
 
     def decisions(self) -> list[Decision]:
         """Every reviewer's decision, oldest first."""
         return list(self._records("decisions", Decision, order="ORDER BY made_at, id"))
+
+    def claims_by_id(self, claim_ids: Iterable[str]) -> list[Claim]:
+        """Stored claims with the given ids."""
+        return list(self._records("claims", Claim, "WHERE id IN (SELECT unnest(?))", [list(claim_ids)],
+                                  "ORDER BY article_id, id"))
 
     def claim_mentions(self) -> dict[str, str]:
         """claim id -> the id of the mention it belongs to."""
         return dict(self.con.execute("SELECT id, mention_id FROM claims").fetchall())
 
 
-def open_store(path: Path | str, *, read_only: bool = False) -> Store:
-    """Open (and create or migrate) the store at ``path``."""
-    return Store(path, read_only=read_only)
+def open_store(path: Path | str, *, read_only: bool = False, on_wait: Notice | None = None) -> Store:
+    """Open (and create or migrate) the store at ``path``, waiting while another process writes it."""
+    return Store(path, read_only=read_only, on_wait=on_wait)
 
 
-__all__ = ["Store", "open_store", "model"]
+__all__ = ["Store", "open_store", "run_lock", "model"]

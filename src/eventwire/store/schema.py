@@ -132,8 +132,23 @@ def _v3(con: Any) -> None:
         con.execute(create_table_sql(table))
 
 
+# The review app's accounts (v4): who may read or decide, with a password hash (never the password), and the
+# sessions a login opened (the hash of the cookie's token); revoking a user ends its sessions.
+USER_DDL = [
+    "CREATE TABLE IF NOT EXISTS users (name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, secret_hash VARCHAR NOT NULL, "
+    "created_at TIMESTAMP, revoked_at TIMESTAMP)",
+    "CREATE TABLE IF NOT EXISTS sessions (token_hash VARCHAR PRIMARY KEY, user_name VARCHAR NOT NULL, "
+    "created_at TIMESTAMP, expires_at TIMESTAMP)",
+]
+
+
+def _v4(con: Any) -> None:
+    for sql in USER_DDL:
+        con.execute(sql)
+
+
 # version -> step that brings a store from version-1 to version
-MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 def additive_columns(con: Any) -> None:

@@ -53,10 +53,19 @@
     return v === null || v === undefined || v === "" ? "" : String(v);
   }
 
+  function placeName(...parts) {
+    // "Yerevan, Armenia"; a place that is its country ("India") is named once
+    return parts.filter((x, i) => x && parts.indexOf(x) === i).join(", ");
+  }
+
+  function outletName(outlet) {
+    return fmt(outlet) || "unknown outlet";
+  }
+
   function range(low, best, high) {
     if (best === null || best === undefined) return "";
     if (low !== null && high !== null && (low !== best || high !== best)) return `${best} (${low}–${high})`;
-    if (high === null && low !== null) return `${best} (at least ${low})`;
+    if (high === null && low !== null) return low === best ? `at least ${low}` : `${best} (at least ${low})`;
     return String(best);
   }
 
@@ -68,15 +77,39 @@
 
   // ------------------------------------------------------------------ data sources
 
+  function query(params) {
+    // the filters and paging as a query string (empty values left out)
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) {
+      if (v === "" || v === null || v === undefined || v === false || (k === "min_sources" && !v)) continue;
+      q.set(k, Array.isArray(v) ? v.join(",") : String(v));
+    }
+    return q.toString();
+  }
+
+  // accounts on and no session (or it ended): the login page, then back here
+  function loginFirst() {
+    location.href = "/login";
+    return new Promise(() => {});
+  }
+
   const api = {
     async get(path) {
       const r = await fetch(path, { headers: { Accept: "application/json" } });
+      if (r.status === 401) return loginFirst();
       const body = await r.json();
       if (!r.ok) throw new Error(body.message || r.statusText);
       return body;
     },
     meta: () => api.get("/api/meta"),
-    events: () => api.get("/api/events").then((d) => d.events),
+    basemap: () => api.get("/static/basemap.json"),
+    facets: () => api.get("/api/facets"),
+    page: (f, sort, order, offset, limit) => api.get(`/api/events?${query(Object.assign({}, f, { sort, order, offset, limit }))}`),
+    summary: (f) => api.get(`/api/summary?${query(f)}`),
+    timeline: (f) => api.get(`/api/timeline?${query(f)}`),
+    clusters: (f, zoom, bbox) => api.get(`/api/map?${query(Object.assign({}, f, { zoom, bbox }))}`),
+    regions: (f, level) => api.get(`/api/regions?${query(Object.assign({}, f, { level }))}`),
+    search: (q) => api.get(`/api/search?${query({ q })}`),
     event: (id) => api.get(`/api/events/${encodeURIComponent(id)}`),
     story: (id) => api.get(`/api/stories/${encodeURIComponent(id)}`),
     decisions: () => api.get("/api/decisions").then((d) => d.decisions),
@@ -85,49 +118,26 @@
         method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify(body),
       });
+      if (r.status === 401) return loginFirst();
       const out = await r.json();
       if (!r.ok) throw new Error(out.message || (out.detail && JSON.stringify(out.detail)) || r.statusText);
       return out;
     },
   };
 
-  function reportSource(data) {
-    const withText = (d) => Object.assign({}, d, {
-      sources: d.sources.map((s) => Object.assign({ text: (data.articles[s.article_id] || {}).text || "" }, s)),
-    });
-    const missing = (what, id) => Promise.reject(new Error(`No ${what} ${id} in this report.`));
-    return {
-      meta: () => Promise.resolve(data.meta),
-      events: () => Promise.resolve(data.events),
-      event: (id) => data.details[id] ? Promise.resolve(withText(data.details[id])) : missing("event", id),
-      story: (id) => data.stories[id] ? Promise.resolve(data.stories[id]) : missing("story", id),
-      decisions: () => Promise.resolve(data.decisions),
-    };
-  }
-
-  const source = REPORT ? reportSource(JSON.parse(embedded.textContent)) : api;
+  // the report answers the same questions from the data block in its page (local.js)
+  const source = REPORT ? window.eventwireLocal(JSON.parse(embedded.textContent)) : api;
 
   // ------------------------------------------------------------------ filters (the same conditions as export)
 
   const filters = { since: "", until: "", country: "", event_type: "", disputed: false, min_sources: 0 };
+  const view = { sort: "date", order: "desc", offset: 0, limit: 50, shade: "events" };
 
-  function passes(e) {
-    if ((filters.since || filters.until) && !e.event_date) return false;
-    if (filters.since && e.event_date < filters.since) return false;
-    if (filters.until && e.event_date > filters.until) return false;
-    if (filters.country && e.country !== filters.country) return false;
-    if (filters.event_type && e.event_type !== filters.event_type && e.sub_event_type !== filters.event_type)
-      return false;
-    if (filters.disputed && !e.disputed) return false;
-    return (e.independent_sources || 0) >= filters.min_sources;
-  }
-
-  function filterForm(events, redraw) {
-    const uniq = (xs) => [...new Set(xs.filter(Boolean))].sort();
+  function filterForm(facets, redraw) {
     const select = (name, values, label) => h("label", {}, label, " ",
       h("select", { name: name, onchange: (ev) => { filters[name] = ev.target.value; redraw(); } },
         h("option", { value: "" }, "any"),
-        values.map((v) => h("option", { value: v, selected: filters[name] === v }, v))));
+        values.map((v) => h("option", { value: v.name, selected: filters[name] === v.name }, `${v.name} (${v.events})`))));
     const input = (name, type, label, extra) => h("label", {}, label, " ",
       h("input", Object.assign({
         name: name, type: type, value: type === "checkbox" ? null : filters[name],
@@ -138,55 +148,168 @@
           redraw();
         },
       }, extra || {})));
+    const sortBy = h("label", {}, "sort by ", h("select", { name: "sort", onchange: (ev) => { view.sort = ev.target.value; redraw(); } },
+      [["date", "date"], ["fatalities", "fatalities"], ["sources", "sources"], ["changed", "last change"]]
+        .map(([v, l]) => h("option", { value: v, selected: view.sort === v }, l))),
+    h("select", { name: "order", onchange: (ev) => { view.order = ev.target.value; redraw(); } },
+      h("option", { value: "desc", selected: view.order === "desc" }, "newest / most first"),
+      h("option", { value: "asc", selected: view.order === "asc" }, "oldest / fewest first")));
     return h("form", { class: "filters", id: "filters", onsubmit: (ev) => ev.preventDefault() },
       input("since", "date", "from"), input("until", "date", "to"),
-      select("country", uniq(events.map((e) => e.country)), "country"),
-      select("event_type", uniq(events.flatMap((e) => [e.event_type, e.sub_event_type])), "type"),
+      select("country", facets.countries, "country"),
+      select("event_type", facets.event_types, "type"),
       input("disputed", "checkbox", "disputed only"),
-      input("min_sources", "number", "min. sources", { min: 0, max: 99, size: 3 }));
+      input("min_sources", "number", "min. sources", { min: 0, max: 99, size: 3 }), sortBy);
+  }
+
+  function searchForm(q) {
+    const box = h("input", { type: "search", name: "q", id: "q", value: q || "", size: 40,
+      placeholder: "search events and articles: places, actors, words" });
+    return h("form", { class: "search", id: "search", role: "search", onsubmit: (ev) => {
+      ev.preventDefault();
+      if (box.value.trim()) location.hash = `#/search/${encodeURIComponent(box.value.trim())}`;
+    } }, box, " ", h("button", { type: "submit" }, "Search"));
+  }
+
+  function timeSlider(facets, redraw) {
+    // two handles over the store's dates: the window every view (list, figures, map, regions) shows
+    if (!facets.first_date || facets.first_date === facets.last_date) return null;
+    const day = (d) => Math.round(Date.parse(d + "T00:00:00Z") / 864e5);
+    const iso = (n) => new Date(n * 864e5).toISOString().slice(0, 10);
+    const lo = day(facets.first_date), hi = day(facets.last_date);
+    const from = h("input", { type: "range", id: "slider-from", min: lo, max: hi, value: filters.since ? day(filters.since) : lo });
+    const to = h("input", { type: "range", id: "slider-to", min: lo, max: hi, value: filters.until ? day(filters.until) : hi });
+    const label = h("span", { id: "slider-label" });
+    const say = () => { label.textContent = `${iso(Math.min(+from.value, +to.value))} – ${iso(Math.max(+from.value, +to.value))}`; };
+    const set = () => {
+      const a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value);
+      filters.since = a > lo ? iso(a) : ""; filters.until = b < hi ? iso(b) : "";
+      redraw();
+    };
+    from.addEventListener("input", say); to.addEventListener("input", say);
+    from.addEventListener("change", set); to.addEventListener("change", set);
+    say();
+    return h("div", { class: "slider", id: "slider" }, h("b", {}, "time "), from, to, " ", label);
   }
 
   // ------------------------------------------------------------------ map and timeline
 
   let map = null;
+  let basemap = null;
+  const SHADES = ["#f3efe6", "#fde0c5", "#facba6", "#f8b58b", "#f59e72", "#f0855e", "#e76c4f", "#d45343", "#b83b3a"];
 
-  function drawMap(el, events, meta) {
+  function shade(value, top) {
+    if (!value) return SHADES[0];
+    const i = 1 + Math.floor((Math.log1p(value) / Math.log1p(top || 1)) * (SHADES.length - 2));
+    return SHADES[Math.min(SHADES.length - 1, i)];
+  }
+
+  async function drawMap(el, meta) {
     if (map) { map.remove(); map = null; }
-    const pts = events.filter((e) => e.latitude !== null && e.longitude !== null);
     if (typeof L === "undefined") {
       el.append(h("p", { class: "note" }, "Map library not loaded."));
       return;
     }
-    map = L.map(el, { worldCopyJump: true, attributionControl: true });
-    if (meta.map_tiles && navigator.onLine) {
-      L.tileLayer(meta.map_tiles, {
-        maxZoom: 18, attribution: "© OpenStreetMap contributors",
-      }).addTo(map);
+    map = L.map(el, { worldCopyJump: true, attributionControl: true, minZoom: 1, maxZoom: 14 });
+    const here = map;
+    if (meta.map_tiles) {
+      L.tileLayer(meta.map_tiles, { maxZoom: 18, attribution: "© OpenStreetMap contributors" }).addTo(map);
     }
-    // a plain coordinate view: graticule lines every 10 degrees, labelled, visible with or without tiles
-    for (let lat = -80; lat <= 80; lat += 10)
-      L.polyline([[lat, -180], [lat, 180]], { color: "#bbb", weight: 1, interactive: false }).addTo(map);
-    for (let lon = -180; lon <= 180; lon += 10)
-      L.polyline([[-85, lon], [85, lon]], { color: "#bbb", weight: 1, interactive: false }).addTo(map);
-    // the coordinates under the pointer, so the grid reads as a map without tiles
+    // the shipped basemap: countries from Natural Earth (public domain), the choropleth's shapes
+    basemap = basemap || await source.basemap().catch(() => null);
+    if (map !== here) return;
+    let countries = null;
+    if (basemap) {
+      countries = L.geoJSON(basemap, { interactive: true, style: () => ({ color: "#8a8a8a", weight: 0.7, fillColor: SHADES[0], fillOpacity: meta.map_tiles ? 0.25 : 1 }) }).addTo(map);
+      map.attributionControl.addAttribution("Natural Earth");
+    }
+    const clusterLayer = L.layerGroup().addTo(map);
+    const admin1Layer = L.layerGroup().addTo(map);
+    const legend = h("div", { class: "legend", id: "legend" });
+    const pick = h("select", { id: "map-shade", onchange: (ev) => { view.shade = ev.target.value; redrawShades(); } },
+      [["events", "countries by events"], ["fatalities", "countries by fatalities"], ["admin1-events", "admin1 by events"],
+        ["admin1-fatalities", "admin1 by fatalities"], ["none", "no shading"]]
+        .map(([v, l]) => h("option", { value: v, selected: view.shade === v }, l)));
+    el.after(h("div", { class: "map-controls" }, h("label", {}, "shade ", pick), legend));
+
+    async function redrawShades() {
+      admin1Layer.clearLayers();
+      const byFat = view.shade.endsWith("fatalities");
+      if (view.shade.startsWith("admin1")) {
+        if (countries) countries.setStyle({ fillColor: SHADES[0] });
+        const r = await source.regions(filters, "admin1");
+        if (map !== here) return;
+        const top = Math.max(1, ...r.regions.map((x) => (byFat ? x.fatalities_best : x.events)));
+        for (const x of r.regions) {
+          if (x.latitude === null) continue;
+          const v = byFat ? x.fatalities_best : x.events;
+          L.circleMarker([x.latitude, x.longitude], { radius: 6 + 14 * Math.sqrt(v / top), color: "#7a2e22", weight: 1,
+            fillColor: shade(v, top), fillOpacity: 0.85, className: "admin1" })
+            .bindTooltip(`${x.admin1}, ${x.country}: ${x.events} events, ${x.fatalities_best} fatalities`).addTo(admin1Layer);
+        }
+        legend.textContent = `admin1 units: ${r.regions.length}; darker and larger: more ${byFat ? "fatalities" : "events"} (max ${top})`;
+        return;
+      }
+      const r = view.shade === "none" ? { regions: [] } : await source.regions(filters, "country");
+      if (map !== here) return;
+      const by = new Map(r.regions.map((x) => [x.iso3, x]));
+      const top = Math.max(1, ...r.regions.map((x) => (byFat ? x.fatalities_best : x.events)));
+      if (countries) {
+        countries.eachLayer((layer) => {
+          const x = by.get(layer.feature.properties.iso3);
+          const v = x ? (byFat ? x.fatalities_best : x.events) : 0;
+          layer.setStyle({ fillColor: shade(v, top) });
+          layer.unbindTooltip();
+          layer.bindTooltip(`${layer.feature.properties.name}: ${x ? x.events : 0} events, ${x ? x.fatalities_best : 0} fatalities`, { sticky: true });
+          if (x) layer.getElement && layer.getElement() && layer.getElement().classList.add("shaded");
+        });
+      }
+      legend.textContent = view.shade === "none" ? "" : `countries: darker = more ${byFat ? "fatalities" : "events"} (max ${top}, log scale)`;
+    }
+
+    async function redrawClusters() {
+      const z = map.getZoom(), b = map.getBounds();
+      const bbox = b.getEast() - b.getWest() >= 360 ? null
+        : [b.getWest(), Math.max(-85, b.getSouth()), b.getEast(), Math.min(85, b.getNorth())].map((v) => v.toFixed(4));
+      const r = await source.clusters(filters, z, bbox ? bbox.map(Number) : null);
+      if (map !== here || map.getZoom() !== z) return;
+      clusterLayer.clearLayers();
+      for (const c of r.cells) {
+        const one = c.count === 1;
+        const size = one ? 12 : Math.round(20 + 6 * Math.log10(c.count));
+        const icon = L.divIcon({
+          className: `cluster${one ? " single" : ""}${c.disputed ? " has-disputed" : ""}`, iconSize: [size, size],
+          html: h("span", {}, one ? "" : c.count >= 10000 ? `${Math.round(c.count / 1000)}k` : String(c.count)),
+        });
+        const m = L.marker([c.latitude, c.longitude], { icon: icon, keyboard: false,
+          title: one ? `${fmt(c.top.date)} ${c.top.type} — ${fmt(c.top.place)}` : `${c.count} events, ${c.fatalities} fatalities` });
+        m.on("click", () => {
+          if (one) location.hash = `#/event/${encodeURIComponent(c.top.id)}`;
+          else if (c.bounds[0][0] === c.bounds[1][0] && c.bounds[0][1] === c.bounds[1][1]) map.setView([c.latitude, c.longitude], Math.min(14, z + 3));
+          else map.fitBounds(c.bounds, { padding: [20, 20], maxZoom: 14 });
+        });
+        m.addTo(clusterLayer);
+      }
+      count.textContent = `${r.events.toLocaleString("en")} events on the map in ${r.cells.length} ${r.cells.length === 1 ? "cluster" : "clusters"} (zoom ${z})`;
+      el.dataset.clusters = String(r.cells.length);
+    }
+
+    const count = h("div", { class: "coords", id: "map-count" });
     const where = h("div", { class: "coords", id: "pointer" }, "");
     map.on("mousemove", (ev) => {
       const lat = ev.latlng.lat, lon = ev.latlng.lng;
       where.textContent = `${Math.abs(lat).toFixed(2)}°${lat >= 0 ? "N" : "S"} ${Math.abs(lon).toFixed(2)}°${lon >= 0 ? "E" : "W"}`;
     });
-    el.after(where);
-    for (const e of pts) {
-      const m = L.circleMarker([e.latitude, e.longitude], {
-        radius: 5 + Math.min(10, Math.sqrt(e.fatalities || 0)), color: e.disputed ? "#b00" : "#124",
-        weight: 2, fillOpacity: 0.5,
-      }).addTo(map);
-      m.bindTooltip(() => h("span", {}, `${fmt(e.event_date)} ${e.sub_event_type} — ${fmt(e.location)}`));
-      m.on("click", () => { location.hash = `#/event/${encodeURIComponent(e.event_id_cnty)}`; });
-    }
-    if (pts.length) map.fitBounds(L.latLngBounds(pts.map((e) => [e.latitude, e.longitude])).pad(0.5),
-      { maxZoom: 8 });
-    else map.setView([20, 0], 2);
-    where.before(h("div", { class: "coords" }, pts.length ? `${pts.length} events with coordinates` : "no coordinates"));
+    el.after(count, where);
+    // start on the events: the extent of the clusters at the widest zoom
+    const world = await source.clusters(filters, 1, null);
+    if (map !== here) return;
+    if (world.cells.length) {
+      const lats = world.cells.flatMap((c) => [c.bounds[0][0], c.bounds[1][0]]), lons = world.cells.flatMap((c) => [c.bounds[0][1], c.bounds[1][1]]);
+      map.fitBounds(L.latLngBounds([Math.min(...lats), Math.min(...lons)], [Math.max(...lats), Math.max(...lons)]).pad(0.3), { maxZoom: 7 });
+    } else map.setView([20, 0], 2);
+    map.on("moveend", () => { redrawClusters().catch(() => null); });
+    await Promise.all([redrawClusters(), redrawShades()]);
   }
 
   const SVG = "http://www.w3.org/2000/svg";
@@ -200,35 +323,37 @@
     return el;
   }
 
-  function timeline(events) {
-    // one mark per event at its date and best fatality figure; a band from low to high where sources
-    // give a range, drawn red where they disagree
-    const dated = events.filter((e) => e.event_date);
-    const W = 900, H = 180, P = 34;
+  function timeline(t) {
+    // one mark per day (week, month) at its events' best fatality figure; a band from low to high where
+    // sources give a range, red where they disagree; a bar under it for the number of events
+    const W = 900, H = 200, P = 34;
     const box = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "timeline", role: "img",
-      "aria-label": "Timeline of events and fatalities" });
-    if (!dated.length) { box.append(svg("text", { x: P, y: H / 2, text: "no dated events" })); return box; }
+      "aria-label": `Timeline of events and fatalities per ${t.unit}` });
+    const bs = t.buckets;
+    if (!bs.length) { box.append(svg("text", { x: P, y: H / 2, text: "no dated events" })); return box; }
     const day = (d) => Date.parse(d + "T00:00:00Z") / 864e5;
-    const d0 = Math.min(...dated.map((e) => day(e.event_date))), d1 = Math.max(...dated.map((e) => day(e.event_date)));
-    const top = Math.max(1, ...dated.map((e) => e.fatalities_high ?? e.fatalities_best ?? 0));
+    const d0 = day(bs[0].date), d1 = day(bs[bs.length - 1].date);
+    const top = Math.max(1, ...bs.map((b) => b.high ?? b.best ?? 0));
+    const most = Math.max(1, ...bs.map((b) => b.events));
     const x = (d) => P + (d1 === d0 ? (W - 2 * P) / 2 : ((day(d) - d0) / (d1 - d0)) * (W - 2 * P));
     const y = (v) => H - P - (Math.sqrt(v) / Math.sqrt(top)) * (H - 2 * P);
+    const w = Math.max(2, Math.min(12, (W - 2 * P) / bs.length - 1));
     box.append(svg("line", { x1: P, y1: H - P, x2: W - P, y2: H - P, class: "axis" }));
-    box.append(svg("text", { x: P, y: H - 8, text: dated.map((e) => e.event_date).sort()[0] }));
-    box.append(svg("text", { x: W - P, y: H - 8, "text-anchor": "end", text: dated.map((e) => e.event_date).sort().pop() }));
-    box.append(svg("text", { x: 4, y: P - 10, text: `fatalities (max ${top}, square-root scale)` }));
-    dated.forEach((e, i) => {
-      const cx = x(e.event_date) + ((i % 5) - 2) * 3;
-      const g = svg("a", { href: `#/event/${encodeURIComponent(e.event_id_cnty)}`, class: "mark" });
-      const lo = e.fatalities_low, hi = e.fatalities_high, best = e.fatalities_best;
-      if (lo !== null && lo !== undefined && hi !== null && hi !== undefined && hi !== lo) {
-        g.append(svg("rect", { x: cx - 3, y: y(hi), width: 6, height: Math.max(1, y(lo) - y(hi)),
-          class: e.disputed ? "band disputed" : "band" }));
+    box.append(svg("text", { x: P, y: H - 8, text: bs[0].date }));
+    box.append(svg("text", { x: W - P, y: H - 8, "text-anchor": "end", text: bs[bs.length - 1].date }));
+    box.append(svg("text", { x: 4, y: P - 14, text: `fatalities per ${t.unit} (max ${top}, square-root scale); grey bars: events (max ${most})` }));
+    for (const b of bs) {
+      const cx = x(b.date);
+      const g = svg("a", { href: b.top_event ? `#/event/${encodeURIComponent(b.top_event)}` : "#/", class: "mark" });
+      g.append(svg("rect", { x: cx - w / 2, y: H - P - (b.events / most) * 24, width: w, height: Math.max(1, (b.events / most) * 24), class: "count" }));
+      if (b.high !== b.low) {
+        g.append(svg("rect", { x: cx - w / 2, y: y(b.high), width: w, height: Math.max(1, y(b.low) - y(b.high)),
+          class: b.disputed ? "band disputed" : "band" }));
       }
-      g.append(svg("circle", { cx: cx, cy: y(best || 0), r: 4, class: e.disputed ? "dot disputed" : "dot" },
-        svg("title", { text: `${e.event_date} ${e.sub_event_type}: ${range(lo, best, hi) || "no figure"}` })));
+      g.append(svg("circle", { cx: cx, cy: y(b.best || 0), r: Math.min(4, w / 2 + 1), class: b.disputed ? "dot disputed" : "dot" },
+        svg("title", { text: `${b.date}: ${b.events} events, fatalities ${range(b.low, b.best, b.high) || "none reported"}${b.disputed ? `, ${b.disputed} disputed` : ""}` })));
       box.append(g);
-    });
+    }
     return box;
   }
 
@@ -238,43 +363,100 @@
     return h("a", { href: `#/event/${encodeURIComponent(e)}` }, label || e);
   }
 
-  function summaryFigures(events) {
-    const sum = (f) => events.reduce((a, e) => a + (f(e) || 0), 0);
+  function summaryFigures(s) {
     const item = (label, value) => h("div", { class: "figure" }, h("b", {}, String(value)), h("span", {}, label));
     return h("div", { class: "summary", id: "summary" },
-      item("events", events.length),
-      item("fatalities (ACLED's count)", sum((e) => e.fatalities)),
-      item("fatalities (best, low–high)", `${sum((e) => e.fatalities_best)} (${sum((e) => e.fatalities_low)}–${sum((e) => e.fatalities_high ?? e.fatalities_best)})`),
-      item("disputed", events.filter((e) => e.disputed).length),
-      item("reviewed", events.filter((e) => e.reviewed).length),
-      item("countries", new Set(events.map((e) => e.country).filter(Boolean)).size));
+      item("events", s.events.toLocaleString("en")),
+      item("fatalities (ACLED's count)", s.fatalities.toLocaleString("en")),
+      item("fatalities (best, low–high)", `${s.fatalities_best.toLocaleString("en")} (${s.fatalities_low.toLocaleString("en")}–${s.fatalities_high.toLocaleString("en")})`),
+      item("disputed", s.disputed), item("reviewed", s.reviewed), item("countries", s.countries));
+  }
+
+  function pager(total, redraw) {
+    const last = Math.max(0, Math.ceil(total / view.limit) - 1), at = Math.floor(view.offset / view.limit);
+    const go = (p) => { view.offset = Math.max(0, Math.min(last, p)) * view.limit; redraw(false); };
+    const jump = h("input", { type: "number", id: "page-number", min: 1, max: last + 1, value: at + 1, size: 5,
+      onchange: (ev) => go(Number(ev.target.value || 1) - 1) });
+    return h("div", { class: "pager", id: "pager" },
+      h("button", { type: "button", id: "first-page", disabled: at === 0, onclick: () => go(0) }, "« first"),
+      h("button", { type: "button", id: "prev-page", disabled: at === 0, onclick: () => go(at - 1) }, "‹ previous"),
+      h("label", {}, " page ", jump, ` of ${(last + 1).toLocaleString("en")} `),
+      h("button", { type: "button", id: "next-page", disabled: at >= last, onclick: () => go(at + 1) }, "next ›"),
+      h("button", { type: "button", id: "last-page", disabled: at >= last, onclick: () => go(last) }, "last »"));
+  }
+
+  function eventTable(events) {
+    // disputed and reviewed share one column, there only when an event shown has either
+    const flagged = events.some((e) => e.disputed || e.reviewed);
+    return table(["date", "type", "sub-event type", "place", "actor 1", "actor 2", "fatalities", "sources"]
+      .concat(flagged ? ["flags"] : []),
+      events.map((e) => h("tr", { dataset: { id: e.event_id_cnty } },
+        h("td", {}, eventLink(e.event_id_cnty, fmt(e.event_date) || "undated")),
+        h("td", {}, e.event_type), h("td", {}, e.sub_event_type),
+        h("td", {}, placeName(e.location, e.country)),
+        h("td", {}, fmt(e.actor1)), h("td", {}, fmt(e.actor2)),
+        h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)),
+        h("td", {}, String(e.independent_sources)),
+        flagged ? h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : null,
+          e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : null) : null)),
+      { class: "events", id: "events" });
   }
 
   async function listPage() {
-    const [meta, events] = await Promise.all([source.meta(), source.events()]);
-    const results = h("div", { id: "results" });
-    const redraw = () => {
-      const shown = events.filter(passes);
+    const [meta, facets] = await Promise.all([source.meta(), source.facets()]);
+    const figures = h("div", { id: "figures" });
+    const views = h("div", { class: "views" });
+    const rows = h("div", { id: "results" });
+    let drawn = 0;
+    async function drawRows() {
+      const p = await source.page(filters, view.sort, view.order, view.offset, view.limit);
+      const from = p.total ? p.offset + 1 : 0, to = p.offset + p.events.length;
+      rows.replaceChildren(pager(p.total, redraw), eventTable(p.events),
+        h("p", { class: "count", id: "count" }, `${from.toLocaleString("en")}–${to.toLocaleString("en")} of ${p.total.toLocaleString("en")} events`));
+    }
+    async function redraw(everything = true) {
+      const mine = ++drawn;
+      if (!everything) { await drawRows(); document.body.dataset.page = String(mine); return; }
+      view.offset = 0;
+      const [s, t] = await Promise.all([source.summary(filters), source.timeline(filters), drawRows()]);
+      if (mine !== drawn) return;
+      figures.replaceChildren(summaryFigures(s));
       const mapEl = h("div", { id: "map", class: "map" });
-      results.replaceChildren(
-        summaryFigures(shown),
-        h("div", { class: "views" }, h("div", { class: "map-box" }, mapEl), h("div", { class: "timeline-box" }, timeline(shown))),
-        table(["date", "type", "sub-event type", "place", "actor 1", "actor 2", "fatalities", "sources", "", ""],
-          shown.map((e) => h("tr", { dataset: { id: e.event_id_cnty } },
-            h("td", {}, eventLink(e.event_id_cnty, fmt(e.event_date) || "undated")),
-            h("td", {}, e.event_type), h("td", {}, e.sub_event_type),
-            h("td", {}, [e.location, e.country].filter(Boolean).join(", ")),
-            h("td", {}, fmt(e.actor1)), h("td", {}, fmt(e.actor2)),
-            h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)),
-            h("td", {}, String(e.independent_sources)),
-            h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : ""),
-            h("td", {}, e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : ""))),
-          { class: "events", id: "events" }),
-        h("p", { class: "count", id: "count" }, `${shown.length} of ${events.length} events`));
-      drawMap(mapEl, shown, meta);
-    };
-    show(h("h1", {}, meta.title || "Events"), filterForm(events, redraw), results);
-    redraw();
+      views.replaceChildren(h("div", { class: "map-box" }, mapEl), h("div", { class: "timeline-box" }, timeline(t)));
+      await drawMap(mapEl, meta);
+      document.body.dataset.page = String(mine);
+    }
+    show(h("h1", {}, meta.title || "Events"), meta.note ? h("p", { class: "note", id: "report-note" }, meta.note) : null,
+      searchForm(""), filterForm(facets, redraw), timeSlider(facets, redraw),
+      figures, views, rows);
+    await redraw();
+  }
+
+  async function searchPage(q) {
+    const r = await source.search(q);
+    const focus = (eid, aid, ev) => `#/event/${encodeURIComponent(eid)}/${encodeURIComponent(aid)}/${ev.start}-${ev.end}`;
+    show(
+      h("p", {}, h("a", { href: "#/" }, "← all events")),
+      h("h1", {}, `Search: ${q}`), searchForm(q),
+      h("p", { class: "note", id: "search-terms" }, r.terms.length ? `terms: ${r.terms.join(", ")}` : "no words to search for"),
+      h("h2", {}, `Events (${r.events_total} with every term)`),
+      table(["date", "sub-event type", "place", "actors", "fatalities", "note", "evidence"], r.events.map((e) => h("tr", { class: "search-event" },
+        h("td", {}, eventLink(e.id, fmt(e.event_date) || "undated")), h("td", {}, e.sub_event_type),
+        h("td", {}, [...new Set([e.location, e.acled_country].filter(Boolean))].join(", ")),
+        h("td", {}, [e.actor1, e.actor2].filter(Boolean).join(" / ")),
+        h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)), h("td", {}, fmt(e.notes)),
+        h("td", {}, (e.evidence || []).slice(0, 1).map((ev) => h("a", { href: focus(e.id, ev.article_id, ev), class: "evidence-link" }, ev.text))))),
+      { id: "search-events" }),
+      h("h2", {}, `Articles (${r.articles_total} with every term)`),
+      h("div", { id: "search-articles" }, r.articles.map((a) => h("section", { class: "search-article", dataset: { article: a.article_id } },
+        h("h3", {}, fmt(a.title) || a.article_id), h("p", { class: "meta" }, [a.outlet, a.published].filter(Boolean).join(", "), " ", link(a.url)),
+        a.match ? h("blockquote", { class: "match" }, a.match.text) : null,
+        a.events.length ? h("ul", {}, a.events.map((e) => h("li", {},
+          h("a", { href: e.evidence ? focus(e.event_id, a.article_id, e.evidence) : `#/event/${encodeURIComponent(e.event_id)}` },
+            `${fmt(e.event_date)} ${fmt(e.sub_event_type)} — ${[e.location, e.country].filter(Boolean).join(", ")}`),
+          a.match ? [" · ", h("a", { href: focus(e.event_id, a.article_id, a.match), class: "match-link" }, "the matching sentence")] : null,
+          e.evidence ? h("div", { class: "evidence" }, "evidence: ", e.evidence.text) : null)))
+          : h("p", { class: "note" }, "no event cites this article")))));
   }
 
   function highlighted(text, spans) {
@@ -298,13 +480,16 @@
   }
 
   function reviewPanel(d, meta, reload) {
-    if (REPORT) return null;
+    // a reader may look, not decide; with accounts the reviewer is the logged-in user, not a typed name
+    if (REPORT || (meta.user && meta.user.role === "reader")) return null;
     const msg = h("p", { class: "message", id: "review-message", role: "status" });
-    const who = h("input", { name: "reviewer", id: "reviewer", required: true, placeholder: "your name",
-      value: localStorage.getItem("eventwire-reviewer") || "" });
+    const who = meta.user
+      ? h("input", { name: "reviewer", id: "reviewer", readonly: true, value: meta.user.name })
+      : h("input", { name: "reviewer", id: "reviewer", required: true, placeholder: "your name",
+        value: localStorage.getItem("eventwire-reviewer") || "" });
     const why = h("input", { name: "reason", id: "reason", placeholder: "why (kept in the log)", size: 40 });
     async function send(body) {
-      localStorage.setItem("eventwire-reviewer", who.value);
+      if (!meta.user) localStorage.setItem("eventwire-reviewer", who.value);
       try {
         const out = await api.decide(Object.assign({ reviewer: who.value, reason: why.value, event_id: d.event_id_cnty }, body));
         const saved = `Saved: ${out.decision.action} (${out.decision.id}).`;
@@ -357,7 +542,7 @@
       h("td", {}, fmt(f.acled)), h("td", {}, f.disputed ? "no: disputed" : "yes"))), id ? { id: id } : {});
   }
 
-  async function eventPage(id, notice) {
+  async function eventPage(id, notice, focus) {
     const [meta, d] = await Promise.all([source.meta(), source.event(id)]);
     const reload = (text) => eventPage(id, text);
     const p = d.place || {};
@@ -370,10 +555,12 @@
     },
       h("td", {}, c.field), h("td", {}, c.text), h("td", {}, range(c.value_low, c.value_best, c.value_high)),
       h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.speaker_role)), h("td", {}, fmt(c.hedge)),
-      h("td", {}, fmt(c.outlet)), h("td", {}, (c.flags || []).join(", ")),
+      h("td", {}, outletName(c.outlet)), h("td", {}, (c.flags || []).join(", ")),
       h("td", {}, c.independent === undefined ? "" : c.independent ? "yes" : "no")));
     const sources = d.sources.map((s) => {
-      const spans = s.evidence.map((e) => ({ start: e.start, end: e.end, kind: "evidence" }))
+      // the sentence a search result points to, when it is in this article
+      const found = focus && focus.article === s.article_id ? [{ start: focus.start, end: focus.end, kind: "found" }] : [];
+      const spans = found.concat(s.evidence.map((e) => ({ start: e.start, end: e.end, kind: "evidence" })))
         .concat(d.claims.filter((c) => c.article_id === s.article_id)
           .flatMap((c) => {
             // the claim's sentence is evidence; its words (the phrase giving the figure) are the claim
@@ -384,7 +571,7 @@
               { start: start, end: end, kind: "claim", id: c.id }];
           }));
       return h("article", { class: "source", dataset: { article: s.article_id } },
-        h("h3", {}, fmt(s.outlet) || s.article_id),
+        h("h3", {}, outletName(s.outlet)),
         h("p", { class: "title" }, fmt(s.title)),
         h("p", { class: "meta" }, fmt(s.published), " ", link(s.url)),
         REPORT ? null : h("p", { class: "source-actions" },
@@ -402,7 +589,7 @@
     });
     show(
       h("p", {}, h("a", { href: "#/" }, "← all events")),
-      h("h1", { id: "event-title" }, `${d.sub_event_type} — ${[p.name, p.admin1, d.country].filter(Boolean).join(", ")}`),
+      h("h1", { id: "event-title" }, `${d.sub_event_type} — ${placeName(p.name, p.admin1, d.country)}`),
       notice ? h("p", { class: "message ok", id: "notice" }, notice) : null,
       h("div", { class: "badges" },
         d.disputed ? h("span", { class: "badge disputed", id: "disputed" }, "disputed") : null,
@@ -413,10 +600,10 @@
         ["id", d.event_id_cnty], ["date", `${fmt(d.event_date)}${d.date_end ? " – " + d.date_end : ""} (precision ${d.time_precision})`],
         ["event type", d.event_type], ["sub-event type", d.sub_event_type],
         ["actor 1", fmt(d.actor1)], ["actor 2", fmt(d.actor2)], ["interaction", fmt(d.interaction)],
-        ["place", [p.name, p.admin1, d.country].filter(Boolean).join(", ")],
+        ["place", placeName(p.name, p.admin1, d.country)],
         ["coordinates", p.latitude === undefined || p.latitude === null ? "" : `${p.latitude}, ${p.longitude} (precision ${p.geo_precision})`],
         ["fatalities (ACLED)", fmt(d.fatalities)],
-        ["fatalities (low/best/high)", `${fmt(d.fatalities_low)} / ${fmt(d.fatalities_best)} / ${fmt(d.fatalities_high)}`],
+        ["fatalities (best, low–high)", range(d.fatalities_low, d.fatalities_best, d.fatalities_high) || "none reported"],
         ["independent sources", fmt(d.independent_sources)],
         ["story", d.story_id ? h("a", { href: `#/story/${encodeURIComponent(d.story_id)}` }, d.story_id) : ""],
         ["episode", fmt(d.episode_id)], ["notes", d.notes],
@@ -431,6 +618,8 @@
       h("h2", {}, "Decisions"), decisionLog(d.decisions),
       h("h2", {}, `Sources (${d.sources.length})`),
       h("div", { class: "sources", id: "sources" }, sources));
+    const found = document.querySelector("mark.found");
+    if (found) found.scrollIntoView({ block: "center" });
   }
 
   async function storyPage(id) {
@@ -441,26 +630,57 @@
       h("h2", {}, "Articles: originals, copies and rewrites"),
       table(["published", "outlet", "title", "relation", "of", "evidence", "link"], (s.articles || []).map((a) => h("tr", {
         class: "story-article", dataset: { article: a.id, relation: a.relation || "" } },
-        h("td", {}, fmt(a.published)), h("td", {}, fmt(a.outlet)), h("td", {}, fmt(a.title)),
+        h("td", {}, fmt(a.published)), h("td", {}, outletName(a.outlet)), h("td", {}, fmt(a.title)),
         h("td", {}, fmt(a.relation)), h("td", {}, fmt(a.derivative_of)),
         h("td", {}, (a.evidence || []).join("; ")), h("td", {}, link(a.url))))),
       h("h2", {}, "Events"),
       h("ul", {}, (s.event_ids || []).map((e) => h("li", {}, eventLink(e)))));
   }
 
+  function disputes(details) {
+    // one entry per dispute: an event's own disputed figures, or its episode's (a toll of "the
+    // fighting"), which every event of the episode carries: listed once, with the episode's events
+    const out = new Map();
+    for (const d of details) {
+      const own = d.figures.filter((f) => f.disputed && f.field !== "other");
+      if (own.length) {
+        out.set(d.event_id_cnty, { id: d.event_id_cnty, events: [d], figures: own,
+          claims: d.claims.filter((c) => c.level !== "episode" && own.some((f) => f.field === c.field)) });
+      }
+      const shared = (d.episode_figures || []).filter((f) => f.disputed && f.field !== "other");
+      if (shared.length && d.episode_id) {
+        const known = out.get(d.episode_id);
+        if (known) { known.events.push(d); continue; }
+        out.set(d.episode_id, { id: d.episode_id, episode: true, events: [d], figures: shared,
+          claims: d.claims.filter((c) => c.level === "episode" && shared.some((f) => f.field === c.field)) });
+      }
+    }
+    return [...out.values()];
+  }
+
+  function eventLabel(d) {
+    return `${fmt(d.event_date)} ${d.sub_event_type} — ${placeName((d.place || {}).name, d.country)}`;
+  }
+
   async function disputesPage() {
-    const events = (await source.events()).filter((e) => e.disputed);
-    const details = await Promise.all(events.map((e) => source.event(e.event_id_cnty)));
+    // the disputed events with the largest tolls first, a page of them; one entry per dispute
+    const page = await source.page({ disputed: true }, "fatalities", "desc", 0, 25);
+    const details = await Promise.all(page.events.map((e) => source.event(e.event_id_cnty).catch(() => null)))
+      .then((ds) => ds.filter(Boolean));
+    const found = disputes(details);
     show(
       h("h1", {}, "Disputes"),
-      h("p", {}, `${details.length} events whose sources disagree on a figure.`),
-      details.map((d) => h("section", { class: "dispute" },
-        h("h2", {}, eventLink(d.event_id_cnty, `${fmt(d.event_date)} ${d.sub_event_type} — ${fmt((d.place || {}).name)}`)),
-        h("p", { class: "dispute-note" }, d.dispute_note),
+      h("p", {}, `${found.length} dispute${found.length === 1 ? "" : "s"}: figures whose sources disagree` +
+        (page.total > details.length ? ` (among the ${details.length} of ${page.total} disputed events with the largest tolls).` : ".")),
+      found.map((x) => h("section", { class: "dispute", dataset: { dispute: x.id } },
+        x.episode
+          ? h("h2", {}, `Episode ${x.id}: ${x.events.length} events reported as one occurrence`)
+          : h("h2", {}, eventLink(x.events[0].event_id_cnty, eventLabel(x.events[0]))),
+        x.episode ? h("ul", {}, x.events.map((d) => h("li", {}, eventLink(d.event_id_cnty, eventLabel(d))))) : null,
+        x.figures.map((f) => h("p", { class: "dispute-note" }, `${f.field}: ${fmt(f.note)}`)),
         table(["figure", "source", "speaker", "hedge", "value", "words"],
-          // the event's own disputed figures, and the claims about its episode (a toll of "the fighting")
-          d.claims.filter((c) => c.level === "episode" || d.figures.some((f) => f.disputed && f.field === c.field)).map((c) => h("tr", { class: "dispute-claim" },
-            h("td", {}, c.field), h("td", {}, fmt(c.outlet)), h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.hedge)),
+          x.claims.map((c) => h("tr", { class: "dispute-claim" },
+            h("td", {}, c.field), h("td", {}, outletName(c.outlet)), h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.hedge)),
             h("td", {}, range(c.value_low, c.value_best, c.value_high)), h("td", {}, c.text)))))));
   }
 
@@ -469,9 +689,12 @@
   }
 
   async function route() {
-    const [, page, id] = decodeURIComponent(location.hash.replace(/^#/, "")).split("/");
+    const [, page, id, ...rest] = location.hash.replace(/^#/, "").split("/").map(decodeURIComponent);
     try {
-      if (page === "event" && id) await eventPage(id);
+      if (page === "event" && id) {
+        const [article, at] = rest, [start, end] = (at || "").split("-").map(Number);
+        await eventPage(id, null, article && end > start ? { article: article, start: start, end: end } : null);
+      } else if (page === "search") await searchPage([id, ...rest].join("/"));
       else if (page === "story" && id) await storyPage(id);
       else if (page === "disputes") await disputesPage();
       else if (page === "decisions") await decisionsPage();
@@ -483,6 +706,19 @@
     }
   }
 
+  async function account() {
+    // with accounts on: who is logged in, and a way out
+    if (REPORT) return;
+    const meta = await api.meta();
+    if (!meta.user) return;
+    const out = h("button", { type: "button", id: "logout", onclick: async () => {
+      await fetch("/api/logout", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      location.href = "/login";
+    } }, "Log out");
+    document.querySelector("header").append(
+      h("span", { id: "account" }, ` ${meta.user.name} (${meta.user.role}) `, out));
+  }
+
   window.addEventListener("hashchange", route);
-  route();
+  account().then(route, route);
 })();

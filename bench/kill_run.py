@@ -1,0 +1,250 @@
+"""Kill ``eventwire run`` with SIGKILL at random points over conflict news, resume it each time, and check that
+the final store and every export are identical to an uninterrupted run's.
+
+    nice -n 10 python bench/kill_run.py                    # the 772 ECB+ development articles, 20+ kills
+    python bench/kill_run.py --limit 60 --kills 3          # a short run
+
+The first half of the articles is run once, and reviewers' decisions (confirm, edit, merge, split, irrelevant)
+are recorded on its events; from that store, the whole set is run once without interruption (the reference)
+and once killed (the whole process group, workers included) at random points of ingest, extraction and
+merging, resuming after each kill. The table lists each kill with how far the store had got; then the tables
+and exports that differ (none expected). Exit status 1 on a difference or fewer kills than asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from eventwire import export, pipeline
+from eventwire.model import to_dict
+from eventwire.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO.parent / "shared" / "data" / "ecbplus-dev" / "docs.jsonl"
+EVENTWIRE = [sys.executable, "-c", "from eventwire.cli import main; main()"]
+# bookkeeping columns that say when, not what: a resumed run stores the same rows at other times
+VOLATILE = {"articles": {"ingested_at"}, "quarantine": {"seen_at"}}
+TABLES = ("articles", "article_sources", "quarantine", "mentions", "claims", "extracted", "events", "event_aliases",
+          "episodes", "stories", "article_relations", "story_features", "decisions", "merged")
+
+
+def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([*EVENTWIRE, *args], env=env, capture_output=True, text=True)
+
+
+def add_decisions(db: Path) -> list[str]:
+    """Reviewers' decisions of every kind on the store's events, at a fixed time (the same ids in every arm),
+    then the merged layer updated as the review app does."""
+    from eventwire.serve.decisions import make_decision
+
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    made = []
+    with Store(db) as store:
+        events = sorted(store.events(), key=lambda e: (-len(e.mention_ids), e.id))
+        several = [e for e in events if len(e.mention_ids) >= 2]
+        single = [e for e in events if len(e.mention_ids) == 1]
+
+        def decide(**kw: object) -> None:
+            d = make_decision(store, reviewer="Kill Test", reason="harness", now=now, **kw)  # type: ignore[arg-type]
+            store.add_decision(d)
+            made.append(f"{d.action} {d.event_id or d.article_ids[0]}")
+
+        if several:
+            decide(action="split", event_id=several[0].id, mention_ids=list(several[0].mention_ids[:1]))
+        if len(single) >= 2:
+            decide(action="merge", event_id=single[0].id, other_event_id=single[1].id)
+        if len(events) >= 3:
+            decide(action="edit", event_id=events[-1].id, field="actor1", value="Reviewed Actor")
+            decide(action="confirm", event_id=events[-2].id)
+            decide(action="irrelevant", article_id=events[-3].article_ids[0], event_id=events[-3].id)
+        pipeline.update_merged(store)
+    return made
+
+
+def snapshot(db: Path, out: Path) -> dict[str, str]:
+    """A digest of every table (volatile columns left out) and every export of the store."""
+    digests: dict[str, str] = {}
+    out.mkdir(parents=True, exist_ok=True)
+    with Store(db, read_only=True) as store:
+        for table in TABLES:
+            cols = [r[0] for r in store.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table]).fetchall() if r[0] not in VOLATILE.get(table, set())]
+            names = ", ".join(f'"{c}"' for c in cols)
+            rows = store.con.execute(f'SELECT {names} FROM "{table}" ORDER BY ALL').fetchall()
+            digests[f"table {table}"] = _digest(json.dumps([[str(v) for v in r] for r in rows]).encode())
+        for what in export.WHATS:
+            for fmt in export.FORMATS:
+                if fmt in export.EVENT_ONLY_FORMATS and what != "events":
+                    continue
+                path = out / f"{what}.{fmt}"
+                export.export(what, fmt, store, path, export.EventFilter())
+                data = path.read_bytes()
+                if fmt == "parquet":  # the file's metadata names the writer; the table is what counts
+                    data = json.dumps(to_dict(pq.read_table(path).to_pylist()), default=str).encode()
+                elif fmt == "acled-csv":  # ACLED's timestamp is the newest article's ingested_at: when, not what
+                    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+                    data = json.dumps([{k: v for k, v in r.items() if k != "timestamp"} for r in rows]).encode()
+                digests[f"export {what} {fmt}"] = _digest(data)
+    return digests
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def progress(db: Path, total: int) -> dict[str, object]:
+    """How far a killed run had got: articles stored, extracted, merged."""
+    with Store(db, read_only=True) as store:
+        return {"articles": store.count("articles"), "extracted": store.count("extracted"),
+                "merged": store.count("merged"), "events": store.count("events")}
+
+
+def phase(p: dict[str, object], total: int) -> str:
+    if int(p["articles"]) < total:  # type: ignore[call-overload]
+        return "ingest"
+    if int(p["extracted"]) < total:  # type: ignore[call-overload]
+        return "extract"
+    if int(p["merged"]) < int(p["extracted"]):  # type: ignore[call-overload]
+        return "merge"
+    return "after merge"
+
+
+def killed_run(db: Path, docs: Path, env: dict[str, str], *, kills: int, t_ref: float, startup: float,
+               total: int, base: int, rng: random.Random) -> tuple[list[dict[str, object]], str]:
+    """Run, kill, resume until the run completes after ``kills`` kills (or more, when one lands too early)."""
+    log: list[dict[str, object]] = []
+    last_extracted = -1
+    while True:
+        if log and int(log[-1]["extracted"]) == last_extracted:  # type: ignore[call-overload]
+            startup *= 1.25  # that kill came before any new work was written: the start-up takes longer
+        last_extracted = int(log[-1]["extracted"]) if log else -1  # type: ignore[call-overload]
+        done_frac = 0.0
+        if log:
+            p = log[-1]
+            done_frac = (int(p["extracted"]) - base) / max(1, total - base)  # type: ignore[call-overload]
+        left = max(kills - len(log), 0)
+        proc = subprocess.Popen([*EVENTWIRE, "run", str(docs), "--db", str(db)], env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if left == 0:
+            _, err = proc.communicate()
+            return log, f"exit {proc.returncode}" + (f": {err.decode(errors='replace')[-300:]}" if proc.returncode > 1
+                                                     else "")
+        # past the start-up, a share of the work left such that the kills to come are spread over all of it
+        remaining = 0.8 * max(t_ref - startup, 1.0) * max(1.0 - done_frac, 0.1)
+        delay = startup * rng.uniform(0.5, 1.0) + rng.uniform(0.0, remaining / left)
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            p = progress(db, total)
+            p |= {"kill": len(log) + 1, "after_s": round(delay, 1), "phase": phase(p, total)}
+            log.append(p)
+            print(f"kill {p['kill']:>3} after {p['after_s']:>6.1f} s  phase {p['phase']:<12} articles "
+                  f"{p['articles']:>4}  extracted {p['extracted']:>4}  merged {p['merged']:>4}  "
+                  f"events {p['events']:>4}", flush=True)
+            continue
+        # the run finished before its kill: this arm ends here, another one makes up the kills missing
+        return log, f"exit {proc.returncode} before kill {len(log) + 1}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=Path, default=DOCS)
+    ap.add_argument("--limit", type=int, default=0, help="use the first N articles (0: all)")
+    ap.add_argument("--topics", default="", help="only these ECB+ topics, e.g. 8,12 (default: all)")
+    ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1, help="extraction worker processes (EVENTWIRE_N_PROCESS)")
+    ap.add_argument("--work", type=Path, default=None, help="folder for the stores (default: a temporary one)")
+    ap.add_argument("--reuse", action="store_true", help="reuse the first-half and reference stores of an earlier "
+                    "run in --work (same articles)")
+    args = ap.parse_args()
+    topics = {int(t) for t in args.topics.split(",") if t.strip()}
+    sys.exit(0 if kill_test(args.docs, limit=args.limit, topics=topics, kills=args.kills, seed=args.seed,
+                            workers=args.workers, work=args.work, reuse=args.reuse) else 1)
+
+
+def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kills: int = 20, seed: int = 1,
+              workers: int = 1, work: Path | None = None, reuse: bool = False) -> bool:
+    """The whole harness; True when the killed run ends identical to the reference with enough kills."""
+    work = work or Path(tempfile.mkdtemp(prefix="eventwire-kill-"))
+    work.mkdir(parents=True, exist_ok=True)
+    lines = [ln for ln in docs.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    if topics:
+        lines = [ln for ln in lines if json.loads(ln).get("topic") in topics]
+    lines = lines[:limit] if limit else lines
+    first, everything = work / "first-half.jsonl", work / "all.jsonl"
+    first.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+    everything.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = os.environ | {"EVENTWIRE_N_PROCESS": str(workers), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    base, ref, timing = work / "base.duckdb", work / "reference.duckdb", work / "timing.json"
+    if not (reuse and timing.exists()):
+        for p in work.glob("*.duckdb*"):
+            p.unlink()
+        t0 = time.monotonic()
+        r = run_cli(["run", str(first), "--db", str(base)], env)
+        assert r.returncode in (0, 1), r.stderr[-2000:]
+        made = add_decisions(base)
+        print(f"first half: {len(lines) // 2} articles in {time.monotonic() - t0:.0f} s; decisions: "
+              f"{'; '.join(made)}", flush=True)
+        shutil.copy(base, ref)
+        t0 = time.monotonic()
+        r = run_cli(["run", str(everything), "--db", str(ref)], env)
+        t_ref = time.monotonic() - t0
+        assert r.returncode in (0, 1), r.stderr[-2000:]
+        t0 = time.monotonic()
+        run_cli(["run", str(first), "--db", str(shutil.copy(base, work / "noop.duckdb"))], env)
+        timing.write_text(json.dumps({"reference_s": t_ref, "startup_s": time.monotonic() - t0}))
+    t_ref, startup = (json.loads(timing.read_text())[k] for k in ("reference_s", "startup_s"))
+    with Store(base, read_only=True) as store:
+        n_base = store.count("articles")
+        made = [f"{d.action} {d.event_id or d.article_ids[0]}" for d in store.decisions()]
+    with Store(ref, read_only=True) as store:
+        total = store.count("articles")
+    print(f"reference: {total} articles, uninterrupted second run {t_ref:.0f} s (start-up about {startup:.0f} s); "
+          f"decisions in the store: {'; '.join(made)}", flush=True)
+    want = snapshot(ref, work / "exports-reference")
+    rng = random.Random(seed)
+    log: list[dict[str, object]] = []
+    diffs: list[str] = []
+    arm = 0
+    while len(log) < kills and arm < 12:
+        arm += 1
+        killed = work / f"killed-{arm}.duckdb"
+        shutil.copy(base, killed)
+        got, end = killed_run(killed, everything, env, kills=kills - len(log), t_ref=t_ref, startup=startup,
+                              total=total, base=n_base, rng=rng)
+        log += got
+        have = snapshot(killed, work / f"exports-killed-{arm}")
+        diff = sorted(k for k in want if want[k] != have.get(k))
+        diffs += [f"arm {arm}: {k}" for k in diff]
+        print(f"arm {arm}: {len(got)} kills, then {end}; {len(want)} tables and exports compared, {len(diff)} differ"
+              + (": " + ", ".join(diff) if diff else ""), flush=True)
+    phases: dict[str, int] = {}
+    for p in log:
+        phases[str(p["phase"])] = phases.get(str(p["phase"]), 0) + 1
+    print(f"killed runs: {len(log)} kills survived ({', '.join(f'{n} in {k}' for k, n in phases.items())}) over "
+          f"{arm} resumed run(s); differences from the uninterrupted run: {len(diffs)}")
+    return not diffs and len(log) >= kills
+
+
+if __name__ == "__main__":
+    main()
