@@ -174,3 +174,11 @@ def test_an_event_named_with_a_day_of_its_own(docs: dict[str, Doc]) -> None:
     # the main clause's own day is not another event's
     assert dated_phrases(sentence(docs["000_c271fdd144f74993.txt"], "Azerbaijani forces launched a massive assault"),
                          OC_PUBLISHED) == []
+
+
+def test_a_sentence_later_in_the_text_does_not_take_the_day_of_the_sentences_after_it(docs: dict[str, Doc]) -> None:
+    """ "The agreement follows 24 hours of intense fighting" names no day; the assault "on Tuesday" told two
+    sentences on is another event: past the lead, such a sentence keeps the story's day."""
+    sent = sentence(docs["000_c271fdd144f74993.txt"], "The agreement follows 24 hours")
+    r = resolve_date(sent, OC_PUBLISHED, default=OC_PUBLISHED)
+    assert (r.date, r.precision) == (OC_PUBLISHED, 2)

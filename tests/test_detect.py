@@ -112,6 +112,11 @@ def test_a_single_conflict_sentence_in_a_long_business_story_is_context(res) -> 
         ("REM_EXPLOS", "Military aircraft dropped bombs on the village, destroying several homes.", 1, None,
          "AIR_STRIKE"),
         ("REM_EXPLOS", "A roadside bomb exploded as the convoy passed.", None, 1, "REM_EXPLOS"),
+        # territory and bases are taken by armed, organised groups: civilians gathering to leave take none
+        ("NON_VIOL_TERRIT_TRANSFER", "Residents sought refuge in a camp run by peacekeepers, while others "
+         "assembled at the airport hoping to leave.", 7, 1, "NONE"),
+        ("NON_VIOL_TERRIT_TRANSFER", "The rebels withdrew from the town and handed it to the army.", 2, 1,
+         "NON_VIOL_TERRIT_TRANSFER"),
     ],
 )
 def test_codebook_rules(code: str, text: str, inter1: int | None, inter2: int | None, expected: str) -> None:

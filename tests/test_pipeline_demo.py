@@ -63,6 +63,17 @@ def test_no_event_from_the_terms_of_the_deal(demo_run) -> None:
     assert all(m.status == "planned" for m in terms)
 
 
+def test_no_event_from_context(demo_run) -> None:
+    """The humanitarian toll, people sheltering or gathering to leave, and the fighting an agreement followed
+    are context: no event of their own, and no Agreement on the day of the fighting."""
+    db, _, _ = demo_run
+    with Store(db, read_only=True) as store:
+        mentions = store.mentions()
+    context = ("exacerbated an already dire humanitarian", "sought refuge in a camp")
+    assert not [m for m in mentions if any(c in e.text for e in m.evidence for c in context)]
+    assert not [e for e in _events(db) if e.sub_event_type == "Agreement" and e.event_date == SEPT19]
+
+
 def test_both_casualty_accounts_kept_with_outlet_and_sentence(demo_run) -> None:
     db, _, _ = demo_run
     with Store(db, read_only=True) as store:

@@ -24,6 +24,8 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
   Strategic development); other strategic developments record what is not violence, so a sentence
   of one that reports people killed or hurt, or armed forces firing at each other, is political
   violence.
+- Territory changes hands, and bases are set up, by "rebels, governments, or their affiliates" and
+  "organized armed groups": civilians sheltering, gathering or leaving make no such event (none at all).
 - A demonstration needs demonstrators: without a gathering of people, killings are political
   violence, whatever words of force a model read as a crackdown.
 
@@ -93,6 +95,11 @@ PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINS
 RIOT_FAMILY = frozenset({"VIOL_DEMONSTR", "MOB_VIOL"})
 STRATEGIC_FAMILY = frozenset({"AGREEMENT", "ARREST", "CHANGE_TO_GROUP_ACT", "DISR_WEAP", "HQ_ESTABLISHED",
                               "PROPERTY_DISTRUCT", "NON_VIOL_TERRIT_TRANSFER", "OTHER"})
+# Strategic developments only an armed, organised group makes (the codebook: territory acquired "by rebels,
+# governments, or their affiliates"; a base or headquarters established by "an organized armed group").
+ARMED_GROUP_CODES = frozenset({"GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER", "NON_VIOL_TERRIT_TRANSFER",
+                               "HQ_ESTABLISHED"})
+NONE_CODE = "NONE"
 # Violence done to people: what one side can do alone.
 _ONE_SIDED = re.compile(r"\b(kill\w*|shot|shoot\w*|murder\w*|assassinat\w*|beat(?:s|en|ing)?|bod(?:y|ies)|"
                         r"dead|died|wounded|injured|stabb\w*|hack\w*|tortur\w*|execut\w*|lynch\w*|attack\w*|"
@@ -161,6 +168,11 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
         # "... fired at the positions of the opposing forces": armed forces firing at each other is a battle
         ruling = _violence("ARMED_CLASH", low, inter1, target)
         return Ruling(ruling.code, "armed forces fired at each other: political violence, not a strategic development")
+    if code in ARMED_GROUP_CODES and inter1 == CIVILIANS:
+        # territory and bases are held by governments, rebels and their affiliates: civilians sheltering,
+        # gathering or leaving do not take territory or set up a base, and ACLED codes no event for it
+        return Ruling(NONE_CODE, "territory and bases change hands between armed, organised groups: "
+                                 "civilians moving are no strategic development")
     if code in (PROTEST_FAMILY | RIOT_FAMILY) and not _CROWD.search(low) and (
             hurt or weapon_of(low) or _ARMED_VIOLENCE.search(low)):
         # a demonstration needs demonstrators; forces killed "in resistance attacks" are no protest

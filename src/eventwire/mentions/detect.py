@@ -16,10 +16,11 @@ PLOVER, event-location sentences and templates written from ACLED's codebook):
 3. in a relevant article, each candidate's sub-type is the average of the **sub-type** model's and
    the lexical **classifier**'s probabilities (each alone knows less: the embedding the situation,
    the words the weapon);
-4. NONE or an ACLED code is the learned models' decision, never a word list: a sentence reports an
-   event when the relevance model gives it at least ``SENTENCE_MIN_RELEVANCE`` and the sub-type models
-   give NONE less than ``NONE_GIVES_WAY_BELOW``; its code is their most likely one other than NONE
-   (crime and disaster readings give way too when the relevance model is sure).
+4. NONE or an ACLED code is the learned models' decision, never a word list: below
+   ``SENTENCE_MIN_RELEVANCE`` a sentence reports nothing; up to the relevance threshold the sub-type
+   models decide, NONE being one of their classes; above it the sentence reports an event unless the
+   sub-type models give NONE at least ``NONE_GIVES_WAY_BELOW``, and its code is their most likely one
+   other than NONE (crime and disaster readings give way too).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ NONE_CODE = "NONE"
 # Non-ACLED readings that give way when the relevance model is sure the sentence reports an ACLED-type
 # event (statements and attributions stay: they carry figures of the events next to them).
 GIVE_WAY_CODES = frozenset({NONE_CODE, "ORG_CRIME", "NATURAL_DISASTER", "MAN_MADE_DISASTER"})
-# A sentence the relevance model scores at least SENTENCE_MIN_RELEVANCE reports an event unless the sub-type
+# A sentence the relevance model scores at least its threshold reports an event unless the sub-type
 # models give NONE at least this probability: one they are sure says nothing (a speaker "took note" of a
 # settlement) stays NONE however conflict-like its words.
 NONE_GIVES_WAY_BELOW = 0.5
@@ -124,20 +125,23 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     sub_classes = list(models.subtype.classes)
     give_way = np.asarray([c in GIVE_WAY_CODES for c in lex_classes])
     none_col = lex_classes.index(NONE_CODE)
-    is_none = np.arange(len(lex_classes)) == none_col
     for i in range(len(texts)):
         score = relevance[i]
         if not relevant or score is None or score < SENTENCE_MIN_RELEVANCE:
             out.append(_none(lex_classes, lex[i]))
             continue
         probs = (1 - FUSION_WEIGHT) * lex[i] + FUSION_WEIGHT * _align(sub_probs[i], sub_classes, lex_classes)
+        if score < models.relevance.threshold:
+            # the relevance model is unsure: the sub-type models decide, NONE being one of their classes
+            out.append(_classification(lex_classes[int(np.argmax(probs))], probs, lex_classes))
+            continue
         if probs[none_col] >= NONE_GIVES_WAY_BELOW:
             out.append(_none(lex_classes, probs))  # the sub-type models are sure it reports nothing
             continue
-        # both models read an event: NONE gives way, and when the relevance model is sure the sentence
-        # reports political violence, a demonstration or a strategic development, so do crime, accident and
-        # disaster readings ("explosions kill 5 women" in Raqqa)
-        choice = np.where(give_way if score >= models.relevance.threshold else is_none, 0.0, probs)
+        # the relevance model is sure the sentence reports political violence, a demonstration or a strategic
+        # development and the sub-type models do not say otherwise: NONE gives way, and so do crime, accident
+        # and disaster readings ("explosions kill 5 women" in Raqqa)
+        choice = np.where(give_way, 0.0, probs)
         out.append(_classification(lex_classes[int(np.argmax(choice))], probs, lex_classes))
     return Detection(relevant, article_score, tuple(out), tuple(relevance), len(candidates), len(candidates))
 

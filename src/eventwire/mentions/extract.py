@@ -171,6 +171,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         else:
             ruling = apply_codebook(code, span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2,
                                     victims=victims, hurt=_hurt(cand.claims))
+        if ruling.code == NONE_CODE:
+            continue  # the codebook says the sentence reports no event ACLED codes
         if ruling.code != code:
             code, ec = ruling.code, CODES[ruling.code]
         actors = resolve_group(find_actors(cand.sent, code, country=country), cand.sent, earlier_group)
