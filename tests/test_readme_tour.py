@@ -125,6 +125,9 @@ def test_each_tour_command_runs_as_written(tour_dir: Path, command: str) -> None
     target = _written(command)
     if target and target != "-":
         path = tour_dir / target
-        assert path.exists() and (path.is_dir() and any(path.rglob("*")) or path.stat().st_size > 0), command
+        # the demo store holds no reviewer's decision yet: its decisions file is there, and empty
+        empty_ok = command.split()[1:3] == ["decisions", "export"]
+        assert path.exists() and (path.is_dir() and any(path.rglob("*")) or path.stat().st_size > 0 or empty_ok), \
+            command
     elif command.split()[1] in ("show", "claims", "export", "settings", "eval"):
         assert r.stdout.strip(), f"{command} printed nothing"

@@ -302,7 +302,7 @@ def load(shards: Annotated[list[Path], typer.Argument(metavar="FOLDER", help=(
         summary, loaded = pipeline.load_shards(shards, store)
     _report_failures(summary.failures)
     out.print(f"{len(loaded)} new shard(s) loaded", highlight=False)
-    _print_summary(summary, db)
+    _print_summary(summary, db, settings)
     raise typer.Exit(0 if summary.ok else 1)
 
 
