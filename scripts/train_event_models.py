@@ -1,5 +1,5 @@
 """Rebuild the event models shipped in src/eventwire/data: the lexical classifier
-(classifier/model.npz), the relevance model and the sub-type model (models/*.npz).
+(classifier/model.npz), the relevance, sub-type and pre-score models (models/*.npz).
 
 Trained on the train parts of the development corpora only (``eventwire.evaluation.splits``),
 with fixed seeds: the same data gives the same arrays. Sentence embeddings are cached between
@@ -16,26 +16,36 @@ from pathlib import Path
 
 from eventwire.evaluation.corpora import all_units
 from eventwire.evaluation.embedding_cache import EmbeddingCache
-from eventwire.evaluation.event_models import train_classifier, train_relevance, train_subtype, vectors_for
-from eventwire.mentions import MODEL_PATH, RELEVANCE_PATH, SUBTYPE_PATH
+from eventwire.evaluation.event_models import (
+    train_classifier,
+    train_prescore,
+    train_relevance,
+    train_subtype,
+    vectors_for,
+)
+from eventwire.mentions import MODEL_PATH, PRESCORE_PATH, RELEVANCE_PATH, SUBTYPE_PATH
 from eventwire.settings import Settings
 
 
 def main(argv: list[str]) -> int:
-    """Train and save the three models; print what they were trained on and the threshold table."""
+    """Train and save the four models; print what they were trained on and the threshold table."""
     data = Path(argv[1] if len(argv) > 1 else "../shared/data")
     t0 = time.perf_counter()
     units = all_units(data)
     cache = EmbeddingCache(Path(Settings.from_env().cache) / "training-embeddings.npz")
-    vec = vectors_for(units, cache)
+    vec = vectors_for([u for u in units if u.part == "train"], cache)
     print(f"{len(units)} units, {len(vec)} distinct texts embedded ({time.perf_counter() - t0:.0f} s)")
     classifier = train_classifier(units)
     classifier.save(MODEL_PATH)
     print(f"wrote {MODEL_PATH}: {len(classifier.vocab)} features, trained on {classifier.meta['trained_on']}")
-    relevance, report = train_relevance(units, vec)
+    relevance, report, oof = train_relevance(units, vec)
     relevance.save(RELEVANCE_PATH)
     print(report)
     print(f"wrote {RELEVANCE_PATH} (threshold {relevance.threshold:.4f})")
+    prescore, report = train_prescore(units, oof, classifier)
+    prescore.save(PRESCORE_PATH)
+    print(report)
+    print(f"wrote {PRESCORE_PATH} (threshold {prescore.threshold:.4f})")
     subtype = train_subtype(units, vec)
     subtype.save(SUBTYPE_PATH)
     print(f"wrote {SUBTYPE_PATH} ({len(subtype.classes)} classes)")

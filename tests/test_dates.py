@@ -163,3 +163,22 @@ def test_year_in_the_words_still_dates_without_publication(docs: dict[str, Doc])
     sent = next(nlp("Unions held a one-day strike on 23 March 2005 across the country.").sents)
     r = resolve_date(sent, None)
     assert (r.date, r.precision, r.evidence) == (date(2005, 3, 23), 1, "23 March 2005")
+
+
+def test_an_event_named_with_a_day_of_its_own(docs: dict[str, Doc]) -> None:
+    from eventwire.mentions.dates import dated_phrases
+
+    sent = sentence(docs["000_c271fdd144f74993.txt"], "following a similar protest the previous day")
+    found = dated_phrases(sent, OC_PUBLISHED, default=OC_PUBLISHED)
+    assert [(d.date, p.root.lower_) for d, p in found] == [(date(2023, 9, 19), "protest")]
+    # the main clause's own day is not another event's
+    assert dated_phrases(sentence(docs["000_c271fdd144f74993.txt"], "Azerbaijani forces launched a massive assault"),
+                         OC_PUBLISHED) == []
+
+
+def test_a_sentence_later_in_the_text_does_not_take_the_day_of_the_sentences_after_it(docs: dict[str, Doc]) -> None:
+    """ "The agreement follows 24 hours of intense fighting" names no day; the assault "on Tuesday" told two
+    sentences on is another event: past the lead, such a sentence keeps the story's day."""
+    sent = sentence(docs["000_c271fdd144f74993.txt"], "The agreement follows 24 hours")
+    r = resolve_date(sent, OC_PUBLISHED, default=OC_PUBLISHED)
+    assert (r.date, r.precision) == (OC_PUBLISHED, 2)

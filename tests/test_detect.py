@@ -94,12 +94,52 @@ def test_a_single_conflict_sentence_in_a_long_business_story_is_context(res) -> 
         ("PROTEST_WITH_INTER", "Security forces opened fire on protesters, killing three.", 1, 6,
          "FORCE_AGAINST_PROTEST"),
         ("PEACE_PROTEST", "Hundreds rallied peacefully outside parliament.", 6, None, "PEACE_PROTEST"),
+        # Battles: forces firing at each other's positions with small arms and mortars is an Armed clash,
+        # whatever the weapons; remote fire alone is shelling
+        ("ART_MISS_ATTACK", "Government forces fired at rebel positions using small arms and mortars.", 1, 2,
+         "ARMED_CLASH"),
+        ("ART_MISS_ATTACK", "Government forces shelled rebel positions with mortars overnight.", 1, 2,
+         "ART_MISS_ATTACK"),
+        # ... and it is violence, not a strategic development
+        ("CHANGE_TO_GROUP_ACT", "Border troops fired at the positions of the neighbouring army overnight.", 1, 1,
+         "ARMED_CLASH"),
+        # one-sided violence against people is an Attack unless a second armed side is named
+        ("ARMED_CLASH", "Unidentified gunmen shot dead a local councillor outside his home.", 3, None, "ATTACK"),
+        ("ARMED_CLASH", "The bodies of three men bearing signs of torture were found near the road.", None, None,
+         "ATTACK"),
+        ("ARMED_CLASH", "Militants attacked a police checkpoint, killing two.", 3, None, "ARMED_CLASH"),
+        # Air/drone strike: bombs dropped from aircraft, whatever the bomb
+        ("REM_EXPLOS", "Military aircraft dropped bombs on the village, destroying several homes.", 1, None,
+         "AIR_STRIKE"),
+        ("REM_EXPLOS", "A roadside bomb exploded as the convoy passed.", None, 1, "REM_EXPLOS"),
+        # territory and bases are taken by armed, organised groups: civilians gathering to leave take none
+        ("NON_VIOL_TERRIT_TRANSFER", "Residents sought refuge in a camp run by peacekeepers, while others "
+         "assembled at the airport hoping to leave.", 7, 1, "NONE"),
+        ("NON_VIOL_TERRIT_TRANSFER", "The rebels withdrew from the town and handed it to the army.", 2, 1,
+         "NON_VIOL_TERRIT_TRANSFER"),
     ],
 )
 def test_codebook_rules(code: str, text: str, inter1: int | None, inter2: int | None, expected: str) -> None:
     ruling = apply_codebook(code, text, inter1=inter1, inter2=inter2)
     assert ruling.code == expected
     assert bool(ruling.rule) == (expected != code)
+
+
+def test_markup_and_metadata_lines_are_not_sentences() -> None:
+    from eventwire.sentences import is_prose, prose
+
+    assert not is_prose("[size=12]") and not is_prose("[/b]") and not is_prose("<br/>")
+    assert not is_prose("http://example.org/a") and not is_prose("12.")
+    assert is_prose("Gunmen kill 5 in raid") and is_prose("東京で抗議")
+    assert prose("[b]Gunmen kill 5[/b] in a raid") == "Gunmen kill 5 in a raid"
+
+
+def test_crowd_label_follows_the_event(res) -> None:
+    """Protesters for a demonstration, Rioters for a violent one: the actor follows the final sub-type."""
+    text = "Hundreds of students threw stones at police and set cars on fire in the capital on Monday."
+    found = _events(res, text)
+    assert found and found[0].event_type == "Riots"
+    assert found[0].actor1 is not None and found[0].actor1.startswith("Rioters")
 
 
 def test_victims_known_by_their_category_decide_attack_or_clash() -> None:
@@ -123,9 +163,20 @@ def test_a_word_that_refers_back_takes_the_group_named_before(res) -> None:
     assert found and all(m.actor1 == "Al Shabaab" for m in found)
 
 
+def test_every_sentence_can_reach_the_learned_models(res) -> None:
+    """No cap and no text order: the thirteenth of thirteen conflict sentences is scored like the first."""
+    texts = [f"Fighting continued on the edge of district {i}, local officials said." for i in range(12)]
+    texts.append("Gunmen shot dead five villagers in Zamfara State on Sunday.")
+    d = detect(texts, res.models)
+    assert d.candidates == d.embedded > 8
+    assert d.relevance[-1] is not None and d.relevance[-1] >= res.models.relevance.threshold
+
+
 def test_shipped_models_were_trained_on_train_parts(res) -> None:
-    rel, sub = res.models.relevance, res.models.subtype
-    assert 0.5 < rel.threshold < 1.0 and rel.k_best == 2
+    rel, sub, pre = res.models.relevance, res.models.subtype, res.models.prescore
+    assert pre.w.shape == (len(res.models.classifier.vocab),)
+    assert float(pre.meta["recall_out_of_fold"]) >= 0.99
+    assert 0.5 < rel.threshold < 1.0 and rel.k_best == 2 and rel.short >= 3
     assert "train" in rel.meta["threshold_rule"] or "out-of-fold" in rel.meta["threshold_rule"]
     assert set(sub.classes) >= {"ARMED_CLASH", "ATTACK", "PEACE_PROTEST", "NONE"}
     assert "train half" in res.models.classifier.meta["case_files"]

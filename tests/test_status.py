@@ -41,6 +41,8 @@ AP = "002_97d02d094a504605.txt"
         (AP, "scheduled an emergency meeting on Thursday", "planned"),
         (AP, "Gegham Stepanyan", "occurred"),
         (AP, "3,100 civilians had been evacuated", "occurred"),
+        # a term of the deal: what it stipulates has not happened
+        (OC, "It also stipulated the withdrawal", "planned"),
     ],
 )
 def test_demo_statuses(docs: dict[str, Doc], name: str, words: str, expected: str) -> None:

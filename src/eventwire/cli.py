@@ -885,21 +885,22 @@ def eval_disputes(data: DataOpt,
 @eval_app.command("models")
 def eval_models(data: DataOpt) -> None:
     """The trained event models on the validation parts: relevance operating points, sub-type models
-    compared by cross-validation and on validation, and the candidate filter's recall.
+    compared by cross-validation and on validation beside a plain peer, and the pre-score's recall.
 
     \b
     Example:  eventwire eval models data/
     """
     from eventwire.evaluation.corpora import all_units
     from eventwire.evaluation.embedding_cache import EmbeddingCache
-    from eventwire.evaluation.event_models import models_report, vectors_for
-    from eventwire.mentions import CANDIDATE_MAX_NONE
+    from eventwire.evaluation.event_models import models_report, validation_vectors, vectors_for
 
     settings = Settings.from_env()
     units = all_units(_data_dir(data))
-    vec = vectors_for(units, EmbeddingCache(Path(settings.cache) / "training-embeddings.npz"))
-    res = pipeline.resources(settings)
-    out.print(models_report(units, vec, res.models.relevance, res.models.classifier, CANDIDATE_MAX_NONE),
+    cache = EmbeddingCache(Path(settings.cache) / "training-embeddings.npz")
+    models = pipeline.resources(settings).models
+    vec = vectors_for([u for u in units if u.part == "train"], cache)
+    val, passed, sample = validation_vectors(units, models.classifier, models.prescore, cache)
+    out.print(models_report(units, vec | val, models.relevance, models.classifier, models.prescore, passed, sample),
               highlight=False, markup=False)
 
 

@@ -113,7 +113,8 @@ def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = ge
     gaz = gazetteer(tuple(sources))
     patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
     models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
-                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1))
+                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1),
+                                  prescore=mentions.load_prescore())
     pipe = nlp.load_pipeline(model, place_patterns=patterns)
     # common words ("Massacre", "Nice") weigh against a Title Case headline's word being a place
     geocoder = geo.Geocoder(gaz, common_words=nlp.english_words(pipe, pos=geo.COMMON_WORD_POS))

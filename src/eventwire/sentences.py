@@ -7,6 +7,7 @@ access. The memo dies with its Doc.
 
 from __future__ import annotations
 
+import re
 import weakref
 
 from spacy.tokens import Doc, Span
@@ -58,3 +59,23 @@ def next_sentence(sent: Span) -> Span | None:
     if i is None:
         return sent.doc[sent.end].sent if sent.end < len(sent.doc) else None
     return sents[i + 1] if i + 1 < len(sents) else None
+
+
+# Markup that reaches the text from forums, wikis and pages: BBCode-style tags ("[size=12]",
+# "[/b]"), HTML tags and bare URLs. Bracketed words with a space ("[eastern DRC]") are an editor's
+# insertion, not markup, and stay.
+_MARKUP = re.compile(r"\[/?[A-Za-z][\w-]*(?:=[^\]\s]*)?\]|</?[A-Za-z][^<>\n]{0,200}>|https?://\S+")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def prose(text: str) -> str:
+    """A sentence's text without markup, whitespace collapsed: what the event models read."""
+    return " ".join(_MARKUP.sub(" ", text).split())
+
+
+def is_prose(text: str) -> bool:
+    """True when a sentence is words, not a markup or metadata line ("[size=12]", "<br>", a bare URL,
+    a lone number or word): at least two words of letters, or one run of letters of a script written
+    without spaces."""
+    words = _LETTERS.findall(prose(text))
+    return len(words) >= 2 or (len(words) == 1 and len(words[0]) >= 4 and not words[0].isascii())

@@ -24,13 +24,16 @@ from eventwire.mentions.classify import (
 )
 from eventwire.mentions.counts import find_claims, parse_quantity
 from eventwire.mentions.dates import DateResolution, resolve_date
-from eventwire.mentions.detect import CANDIDATE_MAX_NONE, Detection, EventModels, detect
+from eventwire.mentions.detect import SENTENCE_MIN_RELEVANCE, Detection, EventModels, detect
 from eventwire.mentions.extract import EXTRACTOR_VERSION, extract_mentions
 from eventwire.mentions.relevance import (
+    PRESCORE_PATH,
     RELEVANCE_PATH,
     SUBTYPE_PATH,
+    PreScoreModel,
     RelevanceModel,
     SubtypeModel,
+    load_prescore,
     load_relevance,
     load_subtype,
 )
@@ -54,11 +57,11 @@ from eventwire.mentions.taxonomy import ACLED_CODES, CASE_CODES, CODES, NOT_ACLE
 __all__ = [
     "ACLED_CODES", "Actors", "BLOCK_WEIGHTS", "CANDIDATE_MAX_NONE", "CASE_CODES", "CODES", "Classification",
     "DateResolution", "Detection", "EXTRACTOR_VERSION", "EventCode", "EventModels", "FAMILIES", "FEATURE_VERSION",
-    "HASH_BITS",
-    "LinearModel", "LinearScorer", "MODEL_PATH", "NOT_ACLED", "RELEVANCE_PATH", "ROLES_PATH", "ROLE_CLASSES",
-    "RelevanceModel", "RoleModel", "STATUSES", "SUBTYPE_PATH", "SubtypeModel", "TEMPERATURE", "actor_key",
-    "block_normalize", "classify_many", "code_for", "country_of", "detect", "event_family", "extract_mentions",
-    "feature_blocks", "features", "find_actors", "find_claims", "get_code", "load_model", "load_relevance",
-    "load_roles", "load_subtype", "name_participant", "normalise_speaker", "parse_quantity", "resolve_date",
-    "role_candidates", "role_rows", "save_roles", "sentence_status", "trigger_candidates", "trigger_rows",
+    "HASH_BITS", "LinearModel", "LinearScorer", "MODEL_PATH", "NOT_ACLED", "PRESCORE_PATH", "PreScoreModel",
+    "RELEVANCE_PATH", "ROLES_PATH", "ROLE_CLASSES", "RelevanceModel", "RoleModel", "SENTENCE_MIN_RELEVANCE",
+    "STATUSES", "SUBTYPE_PATH", "SubtypeModel", "TEMPERATURE", "actor_key", "block_normalize", "classify_many",
+    "code_for", "country_of", "detect", "event_family", "extract_mentions", "feature_blocks", "features",
+    "find_actors", "find_claims", "get_code", "load_model", "load_prescore", "load_relevance", "load_roles",
+    "load_subtype", "name_participant", "normalise_speaker", "parse_quantity", "resolve_date", "role_candidates",
+    "role_rows", "save_roles", "sentence_status", "trigger_candidates", "trigger_rows",
 ]

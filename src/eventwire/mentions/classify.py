@@ -368,7 +368,10 @@ class LinearModel:
 
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Raw class scores, shape (len(texts), n_classes)."""
-        x = self.vectorize(texts)
+        return self.decision_of(self.vectorize(texts))
+
+    def decision_of(self, x) -> np.ndarray:
+        """Raw class scores of rows already vectorised (``vectorize``), shape (n, n_classes)."""
         return np.asarray(x @ self.coef.T) + self.intercept
 
     def save(self, path: Path) -> None:

@@ -5,20 +5,27 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
 "Event types and sub-event types"):
 
 - Explosions/Remote violence when an explosive or a remote weapon does the harm: an air or drone
-  strike; shelling, artillery, missile or rocket fire; a remote explosive, landmine or IED; a
-  grenade; a suicide bomb (a suicide bombing is never an Attack or a clash); a chemical weapon.
-  An exchange of fire between two armed, organised groups, heavy weapons included, is an Armed
-  clash.
+  strike (bombs dropped from aircraft included); shelling, artillery, missile or rocket fire; a
+  remote explosive, landmine or IED; a grenade; a suicide bomb (a suicide bombing is never an Attack
+  or a clash); a chemical weapon.
+- Battles are violent interactions between two organised armed groups: an exchange of fire between
+  forces (one side firing at the other's positions with small arms, the other able to answer) is an
+  Armed clash whatever the weapons; only a report of remote fire alone (shelling, artillery) is
+  Explosions/Remote violence, whose weapon "takes away the ability of the target to respond".
 - Violence against civilians: an organised armed actor targeting unarmed civilians is an Attack;
-  two organised armed groups fighting each other is an Armed clash; abducting or disappearing
-  people is Abduction/forced disappearance; sexual violence is its own sub-type.
+  one-sided violence against people is an Attack unless the text names a second armed, organised
+  side (then it is an Armed clash); abducting or disappearing people is Abduction/forced
+  disappearance; sexual violence is its own sub-type.
 - Demonstrations: demonstrators who are violent or destructive make a Violent demonstration (a
   Riot); lethal or severe force against demonstrators is Excessive force against protesters.
   (Arrests, tear gas or dispersal make a Protest with intervention and otherwise it is a Peaceful
   protest; those two are left to the models, see ``_demonstration``.)
 - Property looted or destroyed, with nobody attacked, is Looting/property destruction (a
   Strategic development); other strategic developments record what is not violence, so a sentence
-  of one that reports people killed or hurt is political violence.
+  of one that reports people killed or hurt, or armed forces firing at each other, is political
+  violence.
+- Territory changes hands, and bases are set up, by "rebels, governments, or their affiliates" and
+  "organized armed groups": civilians sheltering, gathering or leaving make no such event (none at all).
 - A demonstration needs demonstrators: without a gathering of people, killings are political
   violence, whatever words of force a model read as a crackdown.
 
@@ -37,10 +44,15 @@ _WEAPONS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              r"blew\s+(?:himself|herself|themselves)\s+up|explosive\s+(?:vest|belt)s?)\b")),
     ("CHEM_WEAP", re.compile(r"\b(chemical\s+(?:weapons?|attacks?|agents?)|chlorine|sarin|mustard\s+gas|"
                              r"nerve\s+(?:agent|gas)|toxic\s+gas)\b")),
+    # the codebook's Air/drone strike: bombs dropped or fired from aircraft and drones, whatever the bomb
     ("AIR_STRIKE", re.compile(r"\b(air\s?strikes?|air[- ]raids?|warplanes?|war\s+planes?|fighter\s+jets?|"
                               r"drone\s+(?:strikes?|attacks?)|(?:attack|armed|combat)\s+drones?|(?:deployed|used|launched)\s+drones|"
-                              r"helicopter\s+gunships?|aerial\s+(?:bombardment|attacks?|bombing)|"
-                              r"bombed\s+from\s+the\s+air|barrel\s+bombs?)\b")),
+                              r"helicopter\s+gunships?|aerial\s+(?:bombardment|attacks?|bombing|raids?)|"
+                              r"bombed\s+from\s+the\s+air|barrel\s+bombs?|bombing\s+raids?|"
+                              r"(?:aircraft|airplanes?|planes?|jets?|bombers?|helicopters?|drones?)\s+(?:\w+\s+){0,3}?"
+                              r"(?:dropped|bombed|bombarded|struck|pounded|fired\s+(?:missiles|rockets))|"
+                              r"dropped\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|munitions|grenades?)|"
+                              r"bombs?\s+(?:were\s+|was\s+)?dropped)\b")),
     ("ART_MISS_ATTACK", re.compile(r"\b(shell(?:s|ed|ing)|artillery|mortars?|rockets?|missiles?|howitzers?|"
                                    r"multiple\s+rocket|grad\b|katyushas?|bombard(?:ed|ment|ing))\b")),
     ("REM_EXPLOS", re.compile(r"\b(ieds?|improvised\s+explosive|roadside\s+bombs?|car\s+bombs?|land\s?mines?|"
@@ -50,9 +62,18 @@ _WEAPONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("GRENADE", re.compile(r"\b(?<!propelled\s)(?<!rocket-propelled\s)(hand\s+)?grenades?\b(?!\s+launcher)")),
 )
 # Two sides firing at each other: heavy weapons in such an exchange still make an Armed clash.
-_EXCHANGE = re.compile(r"\b(clash\w*|exchange[sd]?\s+(?:of\s+)?fire|exchanged\s+(?:heavy\s+)?fire|"
-                       r"firefights?|gun\s?battles?|fighting\s+between|fought|battles?\s+between|"
-                       r"engaged\s+in\s+(?:heavy\s+)?fighting|skirmish\w*)\b")
+_EXCHANGE = re.compile(r"\b(clash\w*|exchange[sd]?\s+(?:of\s+)?(?:\w+\s+){0,2}?fire|exchanged\s+(?:\w+\s+){0,2}?fire|"
+                       r"traded\s+(?:\w+\s+){0,2}?fire|firefights?|gun\s?battles?|gunfights?|fighting\s+between|"
+                       r"fought|battles?\s+between|engaged\s+in\s+(?:heavy\s+)?fighting|skirmish\w*|returned\s+fire|"
+                       r"mutual\s+fire)\b")
+# Fire the target can answer: small arms and direct fire (the codebook's Battles), as against remote fire.
+_DIRECT_WEAPONS = re.compile(r"\b(small[- ]arms?|machine[- ]?guns?|automatic\s+(?:weapons?|rifles?)|assault\s+rifles?|"
+                             r"rifles?|sniper\w*|gunfire|gunshots|shots\s+(?:were\s+)?fired|opened\s+fire|"
+                             r"grenade\s+launchers?)\b")
+_FIRED_AT = re.compile(r"\b(fired\s+(?:at|on|upon|towards?)|firing\s+(?:at|on|upon)|shot\s+at)\b")
+# The target is an armed side's position or unit ("fired at the positions of", "attacked a police post").
+_ARMED_TARGET = re.compile(r"\b(positions?|outposts?|posts?|checkpoints?|trenches|front\s?lines?|line\s+of\s+contact|"
+                           r"bases?|barracks|convoys?|patrols?|garrisons?)\b")
 _ABDUCTION = re.compile(r"\b(abduct\w*|kidnap\w*|taken\s+hostage|held\s+hostage|hostages?|"
                         r"forcibly\s+disappeared|enforced\s+disappearance)\b")
 _SEXUAL = re.compile(r"\b(rap(?:e|ed|es|ing)|sexual(?:ly)?\s+(?:assault\w*|violence|abuse\w*|abused)|gang[- ]rap\w*)\b")
@@ -74,6 +95,15 @@ PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINS
 RIOT_FAMILY = frozenset({"VIOL_DEMONSTR", "MOB_VIOL"})
 STRATEGIC_FAMILY = frozenset({"AGREEMENT", "ARREST", "CHANGE_TO_GROUP_ACT", "DISR_WEAP", "HQ_ESTABLISHED",
                               "PROPERTY_DISTRUCT", "NON_VIOL_TERRIT_TRANSFER", "OTHER"})
+# Strategic developments only an armed, organised group makes (the codebook: territory acquired "by rebels,
+# governments, or their affiliates"; a base or headquarters established by "an organized armed group").
+ARMED_GROUP_CODES = frozenset({"GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER", "NON_VIOL_TERRIT_TRANSFER",
+                               "HQ_ESTABLISHED"})
+NONE_CODE = "NONE"
+# Violence done to people: what one side can do alone.
+_ONE_SIDED = re.compile(r"\b(kill\w*|shot|shoot\w*|murder\w*|assassinat\w*|beat(?:s|en|ing)?|bod(?:y|ies)|"
+                        r"dead|died|wounded|injured|stabb\w*|hack\w*|tortur\w*|execut\w*|lynch\w*|attack\w*|"
+                        r"opened\s+fire)\b")
 # Violence that needs no crowd: killings, clashes, attacks.
 _ARMED_VIOLENCE = re.compile(r"\b(kill\w*|clash\w*|attack\w*|shot|shoot\w*|fighting|ambush\w*|massacre\w*|"
                              r"execut\w*|dead|died)\b")
@@ -129,10 +159,20 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
     if target is None and victims:
         kinds = {CIVILIANS if v.split(" ")[0] in CIVILIAN_CATEGORIES else ARMED for v in victims if v}
         target = kinds.pop() if len(kinds) == 1 else None
-    if code in STRATEGIC_FAMILY and hurt and code != "PROPERTY_DISTRUCT":
+    if code in STRATEGIC_FAMILY and hurt:
         # strategic developments record what is not violence: people killed or hurt make it violence
+        # (Looting/property destruction too: it is property destroyed "with nobody attacked")
         ruling = _violence("ARMED_CLASH", low, inter1, target)
         return Ruling(ruling.code, "people were killed or hurt: political violence, not a strategic development")
+    if code in STRATEGIC_FAMILY - {"PROPERTY_DISTRUCT", "DISR_WEAP"} and _armed_exchange(low, inter1, target):
+        # "... fired at the positions of the opposing forces": armed forces firing at each other is a battle
+        ruling = _violence("ARMED_CLASH", low, inter1, target)
+        return Ruling(ruling.code, "armed forces fired at each other: political violence, not a strategic development")
+    if code in ARMED_GROUP_CODES and inter1 == CIVILIANS:
+        # territory and bases are held by governments, rebels and their affiliates: civilians sheltering,
+        # gathering or leaving do not take territory or set up a base, and ACLED codes no event for it
+        return Ruling(NONE_CODE, "territory and bases change hands between armed, organised groups: "
+                                 "civilians moving are no strategic development")
     if code in (PROTEST_FAMILY | RIOT_FAMILY) and not _CROWD.search(low) and (
             hurt or weapon_of(low) or _ARMED_VIOLENCE.search(low)):
         # a demonstration needs demonstrators; forces killed "in resistance attacks" are no protest
@@ -152,19 +192,34 @@ def violence_of(text: str, *, inter1: int | None, inter2: int | None, victims: t
     return Ruling(ruling.code, ruling.rule or "people killed or hurt: political violence")
 
 
+def _armed_exchange(low: str, inter1: int | None, inter2: int | None, *, remote: bool = False) -> bool:
+    """Two armed sides fire at each other: an exchange, or direct fire at an armed side (its forces or its
+    positions), the target able to answer. With ``remote`` weapons named, "fired at" alone is their fire:
+    the small arms must be named."""
+    if _EXCHANGE.search(low):
+        return True
+    armed_target = inter2 in ARMED_INTERS or _ARMED_TARGET.search(low) is not None
+    direct = _DIRECT_WEAPONS.search(low) is not None or (not remote and _FIRED_AT.search(low) is not None)
+    return inter1 in ARMED_INTERS | {None} and armed_target and direct
+
+
 def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ruling:
     named = [c for c, pattern in _WEAPONS if pattern.search(low)]
+    if "AIR_STRIKE" in named:
+        # Air/drone strike: the bomb came from an aircraft or a drone, whatever the bomb
+        named = [c for c in named if c not in ("REM_EXPLOS", "GRENADE")]
     # the models' sub-type stands when its weapon is among those named (a suicide bombing aside)
     weapon = code if code in named and "SUIC_BOMB" not in named else (named[0] if named else None)
-    two_armed_sides = inter1 in ARMED_INTERS and inter2 in ARMED_INTERS
     if weapon == "SUIC_BOMB":
         return Ruling(weapon, "a suicide bombing is coded Suicide bomb")
-    if weapon is not None and not (weapon == "ART_MISS_ATTACK" and two_armed_sides and _EXCHANGE.search(low)):
+    if weapon in ("ART_MISS_ATTACK", "GRENADE") and _armed_exchange(low, inter1, inter2, remote=True):
+        # Battles: forces exchanging fire is an Armed clash whatever the weapons; remote violence is fire the
+        # target cannot answer, so only a report of remote fire alone is shelling
+        return Ruling("ARMED_CLASH", "an exchange of fire between armed forces is an Armed clash, whatever the weapons")
+    if weapon is not None:
         if code != weapon:
             return Ruling(weapon, "an explosive or remote weapon did the harm")
         return Ruling(code)
-    if weapon == "ART_MISS_ATTACK":
-        return Ruling("ARMED_CLASH", "an exchange of fire between two armed groups is an Armed clash")
     if code in ("ABDUCT_DISSAP", "SEX_VIOL"):
         return Ruling(code)
     if _SEXUAL.search(low):
@@ -175,6 +230,11 @@ def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ru
         return Ruling(code)  # the model saw a weapon the word lists do not name: keep it
     if code == "ARMED_CLASH" and inter2 == CIVILIANS and inter1 != CIVILIANS:
         return Ruling("ATTACK", "an armed group targeting civilians is an Attack")
+    if code == "ARMED_CLASH" and inter1 != CIVILIANS and inter2 not in ARMED_INTERS and _ONE_SIDED.search(low) \
+            and not _ARMED_TARGET.search(low) and not _armed_exchange(low, inter1, inter2):
+        # a battle needs two armed, organised sides; violence against people with no second armed side
+        # named (killings, beatings, bodies found) is one-sided: an Attack
+        return Ruling("ATTACK", "one-sided violence against people is an Attack")
     if code == "ATTACK" and inter2 in ARMED_INTERS:
         return Ruling("ARMED_CLASH", "violence between two armed, organised groups is an Armed clash")
     return Ruling(code)

@@ -22,7 +22,7 @@ Rules:
   it marks history, which ``status`` uses.
 - Ranges: "from Monday to Wednesday", "between 1 and 3 May", "19-20 September".
 - No date in the sentence: the story's last named day from the previous few sentences, or
-  failing that the next few (``story_date``; only days that date their own sentence's event;
+  failing that, in the lead, the next few (``story_date``; only days that date their own sentence's event;
   switch off with ``context=False``), precision 1, evidence "context: <words>"
   (news reports carry the day of their lead; gold coders use precision 1 for such
   sentences); else ``default`` with precision 2 (near that day, the day is not stated).
@@ -40,7 +40,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 from spacy.tokens import Span, Token
 
-from eventwire.sentences import doc_memo, next_sentence, previous_sentence, span_text
+from eventwire.sentences import doc_memo, next_sentence, previous_sentence, sentence_index, span_text
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -217,6 +217,48 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
     return DateResolution(None, None, 3, "", tense)
 
 
+def dated_phrases(sent: Span, published: date | None, *,
+                  default: date | None = None) -> list[tuple[DateResolution, Span]]:
+    """The dates of a sentence other than its main one that hang off a phrase of their own, with that
+    phrase: a noun ("following a similar protest the previous day", "an ambush on Saturday"), or a
+    subordinate clause's verb ("after militants stormed the town on Saturday"), or the noun a clause
+    describes ("an offensive that began on Tuesday"). Dates of speech ("said on Monday") are left out.
+    Whether the phrase names an event is the caller's to decide."""
+    ranked = _ranked_dates(sent, published, default=default)
+    out: list[tuple[DateResolution, Span]] = []
+    text = span_text(sent)
+    for rank, res in ranked[1:]:
+        if rank == _SPEECH_RANK or not res.evidence:
+            continue
+        a = text.find(res.evidence)
+        span = sent.doc.char_span(sent.start_char + a, sent.start_char + a + len(res.evidence),
+                                  alignment_mode="expand") if a >= 0 else None
+        if span is None or len(span) == 0:
+            continue
+        head = _phrase_head(span)
+        if head is not None:
+            sub = list(head.subtree)
+            out.append((res, sent.doc[sub[0].i:sub[-1].i + 1]))
+    return out
+
+
+def _phrase_head(span: Span) -> Token | None:
+    """The noun or subordinate verb a date phrase belongs to (None: it dates the main clause)."""
+    inside = {t.i for t in span}
+    t = span.root
+    while t.head != t:
+        t = t.head
+        if t.i in inside:
+            continue
+        if t.pos_ in {"NOUN", "PROPN"}:
+            return t
+        if t.pos_ in {"VERB", "AUX"}:
+            if t.dep_ in {"relcl", "acl"} and t.head.pos_ in {"NOUN", "PROPN"}:
+                return t.head
+            return t if t.dep_ in _SUBORDINATE | {"pcomp"} else None
+    return None
+
+
 def all_dates(sent: Span, published: date | None, *, default: date | None = None) -> list[DateResolution]:
     """Every date expression of a sentence, resolved; main-clause dates first, then those of
     subordinate clauses, then dates of speech ("said on Wednesday"), each by position."""
@@ -287,6 +329,9 @@ _RELATIVE_DAY_RE = re.compile(
     r"\bthe\s+(?:previous|preceding|next|following)\s+day\b|\bthe\s+day\s+(?:before|after)\b", re.IGNORECASE)
 ANCHOR_LOOKBACK = 6  # sentences searched back for the day "the previous day" counts from
 FORWARD_LOOKAHEAD = 3  # sentences searched forward when none before names a day
+# ... only from the lead: later in a text, the sentences ahead tell other events (the fighting before an
+# agreement), and a sentence that names no day continues the story's own day
+FORWARD_LEAD = 3
 CONTEXT_PREFIX = "context: "  # evidence of a date taken from an earlier sentence
 
 
@@ -475,8 +520,8 @@ def _is_year_token(sent: Span, m: re.Match[str]) -> bool:
 
 
 def story_date(sent: Span, published: date | None) -> date | None:
-    """The last day named in the few sentences before ``sent`` (past or present tense), else
-    the first named in the few after it: a better default than the publication date for a
+    """The last day named in the few sentences before ``sent`` (past or present tense), else, in the
+    lead, the first named in the few after it: a better default than the publication date for a
     sentence that names no day."""
     found = _story_day(sent, published)
     return found.date if found is not None else None
@@ -499,7 +544,7 @@ def _story_day(sent: Span, published: date | None) -> DateResolution | None:
             day = found[0]
             break
         prev = previous_sentence(prev)
-    if day is None:
+    if day is None and sentence_index(sent.doc)[0].get(sent.start, FORWARD_LEAD) < FORWARD_LEAD:
         # a lead that names no day is often followed by one that does ("The explosion
         # occurred Friday afternoon")
         nxt = next_sentence(sent)

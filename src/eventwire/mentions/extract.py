@@ -20,25 +20,26 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span
 
 from eventwire.mentions.actors import find_actors, groups_named, resolve_group
-from eventwire.mentions.classify import Classification
+from eventwire.mentions.classify import Classification, classify_many
 from eventwire.mentions.coalesce import FOCUS, coalesce
 from eventwire.mentions.codebook import apply_codebook, second_weapons, violence_of
 from eventwire.mentions.counts import find_claims
-from eventwire.mentions.dates import ranked_dates, resolve_date
+from eventwire.mentions.dates import DateResolution, dated_phrases, ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import sentence_status
 from eventwire.mentions.taxonomy import CODES
 from eventwire.mentions.trigger import event_trigger
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
-from eventwire.sentences import span_text
+from eventwire.sentences import is_prose, prose, span_text
 
 # 3: one mention per event told in several sentences; 4: sentence vectors one at a time; 5: place names found
 # without NER labels, chosen by the learnt event-place model; 6: references back and new incidents in one article,
 # tolls over a period are background, counts of things, agreements' terms planned; 7: learned roles and actors
 # (mentions.roles), named-group lexicon; 8: separatist and local ethnic forces a non-state group; states the
 # article says took no part never actors; 9: both together; 10: the event word handed to the locator, which
-# ranks the places of the sentence and its neighbours
-EXTRACTOR_VERSION = "10"
+# ranks the places of the sentence and its neighbours; 11: every sentence can reach the learned models (pre-score,
+# no cap), markup lines are no sentences, retrained models
+EXTRACTOR_VERSION = "11"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -72,6 +73,7 @@ class _Candidate:
     cls: Classification
     status: str
     claims: tuple[Claim, ...]
+    relevance: float  # the relevance model's score of the sentence (0: not embedded)
 
 
 def _evidence(sent: Span) -> Evidence:
@@ -94,10 +96,12 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     """Event mentions of one article, ordered by salience (main event first)."""
     if not article.text.strip():
         return []
-    sents = [s for s in doc.sents if s.text.strip()]
+    # markup and metadata lines ("[size=12]", a bare URL) are not sentences: they neither count for the
+    # article rule nor reach the models, which read each sentence without its markup
+    sents = [s for s in doc.sents if is_prose(span_text(s))]
     if not sents:
         return []
-    found = detect([s.text for s in sents], models)
+    found = detect([prose(span_text(s)) for s in sents], models)
     if not found.relevant:
         return []  # no ACLED-type event in this article: nothing else is worth the work
     classes = found.sentences
@@ -113,7 +117,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
                                    published=article.published))
         if _only_aggregates(claims):
             continue  # "200,000 killed since 1992", "50 killed in attacks in December": history, not an event
-        cand = _Candidate(i, sent, cls, status, claims)
+        cand = _Candidate(i, sent, cls, status, claims, found.relevance[i] or 0.0)
         # a count that happened to people in this event: not "no injuries", not a projection
         casualties = any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
                          for c in claims)
@@ -180,6 +184,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         else:
             ruling = apply_codebook(code, span_text(cand.sent), inter1=roles.inter1, inter2=roles.inter2,
                                     victims=victims, hurt=_hurt(cand.claims))
+        if ruling.code == NONE_CODE:
+            continue  # the codebook says the sentence reports no event ACLED codes
         if ruling.code != code:
             code, ec = ruling.code, CODES[ruling.code]
         actors = resolve_group(find_actors(cand.sent, code, country=country, antecedent=antecedent), cand.sent,
@@ -223,6 +229,15 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
                 main, event_type=oc.event_type, sub_event_type=oc.sub_event_type, code=other, claims=(),
                 fatalities=None, salience=round(salience - SECOND_EVENT_PENALTY, 4), plover=oc.plover,
                 cameo=oc.cameo, codebook_rule="a second weapon named in the sentence is a second event"))
+            sentence_of.append(cand.index)
+        for other, day in _events_of_other_days(cand, main, article, models):
+            oc = CODES[other]
+            # "... following a similar protest the previous day": an event of its own, on its own day
+            mentions.append(dataclasses.replace(
+                main, event_type=oc.event_type, sub_event_type=oc.sub_event_type, code=other, claims=(),
+                fatalities=None, salience=round(salience - SECOND_EVENT_PENALTY, 4), plover=oc.plover,
+                cameo=oc.cameo, event_date=day.date, date_end=day.date_end, time_precision=day.precision,
+                date_evidence=day.evidence, codebook_rule="an event named with a day of its own is another event"))
             sentence_of.append(cand.index)
     mentions = _inherit_dates(mentions, dict(enumerate(sentence_of)))
     merged = coalesce(mentions, _mention_fatalities)
@@ -340,10 +355,40 @@ def _nearest(candidates: Sequence[_Candidate], index: int, *, violent: bool) -> 
     return after[0] if after else None
 
 
+def _events_of_other_days(cand: _Candidate, main: EventMention, article: Article,
+                          models: EventModels) -> list[tuple[str, DateResolution]]:
+    """Events of the main one's kind that the sentence names with a day of their own ("thousands gathered
+    on Wednesday, following a similar protest the previous day"): the lexical classifier reads the phrase
+    the other day hangs off, and it counts when the ACLED sub-type it names best is of the main event's
+    type and not a trace (a phrase is no report, so NONE is not asked)."""
+    if main.status != "occurred" or main.event_date is None:
+        return []
+    out = []
+    for day, phrase in dated_phrases(cand.sent, article.published, default=main.event_date):
+        if day.date is None or day.date == main.event_date or day.tense == "future" or _is_history(day.date, article):
+            continue
+        [cls] = classify_many([prose(span_text(phrase))], model=models.classifier)
+        code, share = max(((c, p) for c, p in cls.scores if CODES[c].acled), key=lambda x: x[1], default=("", 0.0))
+        if code and share >= OTHER_DAY_MIN and CODES[code].event_type == main.event_type:
+            out.append((code, day))
+    return out
+
+
+# Least probability of the phrase's ACLED sub-type (a trace of a sub-type is no event).
+OTHER_DAY_MIN = 0.1
+
+
+# Weight of the relevance model's score in the main-event score: a sentence it is sure reports an ACLED
+# event outranks context it is unsure of (an agency's statement, people sheltering, the war's history).
+RELEVANCE_SALIENCE = 0.6
+
+
 def _salience(cand: _Candidate, n_sents: int, article: Article, acled: bool) -> float:
-    """Main-event score: the lead and the headline carry the story; events beat non-events."""
+    """Main-event score: the lead and the headline carry the story; what the relevance model is sure of
+    beats context; events beat non-events."""
     position = 1.0 - cand.index / max(n_sents, 1)
     score = position + (0.5 if cand.index <= 1 else 0.0) + 0.4 * cand.cls.confidence
+    score += RELEVANCE_SALIENCE * cand.relevance
     if cand.status != "occurred":
         score -= 0.6
     if acled:

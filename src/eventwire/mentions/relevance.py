@@ -8,9 +8,14 @@ stored as plain arrays in .npz files (loadable with ``allow_pickle=False``):
   ``lede`` and ``meta_*``. A sentence's probability of reporting an ACLED-type event is
   ``sigmoid(relu(x @ W1 + b1) @ w + b)``. An article (title first) is relevant when its
   ``k_best``-th best sentence among the first ``lede`` (0 = all) reaches ``threshold``; texts of at
-  most two sentences need only their best sentence.
+  most ``short`` sentences need only their best sentence.
 * ``subtype.npz``: ``W`` (n_classes, 384), ``b`` (n_classes,), ``classes`` and ``meta_*``: a
   multinomial logistic regression over the 25 ACLED sub-types, the 5 non-ACLED CASE codes and NONE.
+* ``prescore.npz``: ``w`` (n_features,), ``b``, ``threshold``, ``n_features`` and ``meta_*``: a
+  logistic regression over the lexical classifier's TF-IDF features (``classify.LinearModel.vectorize``)
+  that says, cheaply, whether the relevance model may flag a sentence; its threshold keeps at least
+  99% of the sentences the relevance model flags (out of fold on the train parts), so only those are
+  embedded.
 
 Both are trained by ``scripts/train_event_models.py`` on the train parts of the development corpora
 (``eventwire.evaluation.event_models``) and shipped in ``eventwire/data/models``.
@@ -47,7 +52,8 @@ class RelevanceModel:
     meta: dict[str, str]
     W1: np.ndarray | None = None  # hidden layer (384, h); None for a plain logistic regression
     b1: np.ndarray | None = None
-    k_best: int = 1  # how many sentences of an article (of 3+ sentences) must reach the threshold
+    k_best: int = 1  # how many sentences of a longer article must reach the threshold
+    short: int = 3  # a text of at most this many sentences is judged by its best sentence
 
     def sentence_scores(self, vectors: np.ndarray) -> np.ndarray:
         """P(sentence reports an ACLED-type event), shape (n,)."""
@@ -56,12 +62,12 @@ class RelevanceModel:
 
     def article_score(self, sentence_scores: np.ndarray, lede: int | None = None) -> float:
         """The article's score: the ``k_best``-th best sentence score within the lede window
-        (the best one when the text has at most two sentences)."""
+        (the best one when the text has at most ``short`` sentences)."""
         k = self.lede if lede is None else lede
         s = np.sort(sentence_scores[:k] if k else sentence_scores)[::-1]
         if not len(s):
             return 0.0
-        return float(s[self.k_best - 1] if self.k_best > 1 and len(s) > 2 else s[0])
+        return float(s[self.k_best - 1] if self.k_best > 1 and len(sentence_scores) > self.short else s[0])
 
     def is_relevant(self, sentence_scores: np.ndarray) -> bool:
         """Article-level decision."""
@@ -71,7 +77,7 @@ class RelevanceModel:
         """Write the model as plain arrays."""
         hidden = {} if self.W1 is None else {"W1": self.W1.astype(np.float32), "b1": self.b1.astype(np.float32)}
         np.savez(path, w=self.w.astype(np.float32), b=np.float32(self.b), threshold=np.float32(self.threshold),
-                 lede=np.int32(self.lede), k_best=np.int32(self.k_best), **hidden,
+                 lede=np.int32(self.lede), k_best=np.int32(self.k_best), short=np.int32(self.short), **hidden,
                  **{f"meta_{k}": np.asarray(v) for k, v in self.meta.items()})
 
     @classmethod
@@ -81,7 +87,7 @@ class RelevanceModel:
             hidden = ("W1" in z.files)
             return cls(z["w"].astype(np.float32), float(z["b"]), float(z["threshold"]), int(z["lede"]), _meta(z),
                        z["W1"].astype(np.float32) if hidden else None, z["b1"].astype(np.float32) if hidden else None,
-                       int(z["k_best"]) if "k_best" in z.files else 1)
+                       int(z["k_best"]) if "k_best" in z.files else 1, int(z["short"]) if "short" in z.files else 3)
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,36 @@ class SubtypeModel:
                        tuple(str(c) for c in z["classes"]), _meta(z))
 
 
+@dataclass(frozen=True)
+class PreScoreModel:
+    """Logistic regression over the lexical classifier's features: may the relevance model flag it?"""
+
+    w: np.ndarray  # (n_features,) aligned with the lexical classifier's vocabulary
+    b: float
+    threshold: float
+    meta: dict[str, str]
+
+    def scores(self, x) -> np.ndarray:  # x: csr (n, n_features) from LinearModel.vectorize
+        """P(the relevance model flags the sentence), shape (n,)."""
+        return sigmoid(np.asarray(x @ self.w).ravel() + self.b)
+
+    def save(self, path: Path) -> None:
+        """Write the model as plain arrays."""
+        np.savez_compressed(path, w=self.w.astype(np.float16), b=np.float32(self.b),
+                            threshold=np.float32(self.threshold),
+                            **{f"meta_{k}": np.asarray(v) for k, v in self.meta.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> PreScoreModel:
+        """Read a model written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as z:
+            return cls(z["w"].astype(np.float32), float(z["b"]), float(z["threshold"]), _meta(z))
+
+
 MODELS_DIR = Path(__file__).resolve().parents[1] / "data" / "models"
 RELEVANCE_PATH = MODELS_DIR / "relevance.npz"
 SUBTYPE_PATH = MODELS_DIR / "subtype.npz"
+PRESCORE_PATH = MODELS_DIR / "prescore.npz"
 
 
 def load_relevance(path: Path = RELEVANCE_PATH) -> RelevanceModel:
@@ -140,5 +173,12 @@ def load_subtype(path: Path = SUBTYPE_PATH) -> SubtypeModel:
     return SubtypeModel.load(path)
 
 
-__all__ = ["RELEVANCE_PATH", "SUBTYPE_PATH", "RelevanceModel", "SubtypeModel", "load_relevance", "load_subtype",
-           "sigmoid"]
+def load_prescore(path: Path = PRESCORE_PATH) -> PreScoreModel:
+    """The packaged pre-score model."""
+    if not path.exists():
+        raise UsageError(Errors.E205, path=path)
+    return PreScoreModel.load(path)
+
+
+__all__ = ["PRESCORE_PATH", "RELEVANCE_PATH", "SUBTYPE_PATH", "PreScoreModel", "RelevanceModel", "SubtypeModel",
+           "load_prescore", "load_relevance", "load_subtype", "sigmoid"]

@@ -11,7 +11,9 @@ Rules, checked in this order (the first that holds wins):
 2. opinion: a warning, belief, prediction or evaluation rather than a deed ("warned that",
    "fears", "experts suggest", "said that ... was unnecessary", "may attempt", "if ...").
 3. planned: future tense or a plan ("will be held", "would be discussed", "plans to",
-   "scheduled", "set to"), or the sentence's date is after publication.
+   "scheduled", "set to"), the sentence's date is after publication, or the main clause states a term
+   of an agreement or plan ("it also stipulated the withdrawal of ...", "the plan provides for ..."):
+   what a deal stipulates has not happened (ACLED codes the agreement, not its terms).
 4. background: history, not a new event: a year before the publication year ("the 2020
    war", "since the 1990s", "in 1994"), a long duration ("a 9-month blockade", "a six-week
    conflict", "for decades", "since hostilities first erupted"), "in recent years",
@@ -83,7 +85,26 @@ def _is_denied(sent: Span) -> bool:
     return bool(re.search(r"\brejected\s+(?:claims|reports|allegations|accusations)\b", span_text(sent), re.I))
 
 
+# Verbs whose object is a term of an agreement or plan ("stipulated the withdrawal"), and verbs that take
+# one with "for" ("provides for a ceasefire").
+_TERM_LEMMAS = frozenset({"stipulate", "envisage", "envision", "foresee", "mandate"})
+_TERM_FOR_LEMMAS = frozenset({"provide", "allow"})
+
+
+def _states_terms(sent: Span) -> bool:
+    """The main clause says what an agreement or plan stipulates, not what happened."""
+    for v in _main_verbs(sent):
+        lemma = v.lemma_.lower()
+        if lemma in _TERM_LEMMAS:
+            return True
+        if lemma in _TERM_FOR_LEMMAS and any(c.dep_ == "prep" and c.lower_ == "for" for c in v.children):
+            return True
+    return False
+
+
 def _is_planned(sent: Span, published: date | None) -> bool:
+    if _states_terms(sent):
+        return True
     tense = sentence_tense(sent)
     dates = all_dates(sent, published)
     main_future = dates and dates[0].date is not None and published is not None and dates[0].date > published
