@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from eventwire.mentions.codebook import ARMED_GROUP_CODES
 from eventwire.mentions.naming import (
     AGAINST_CIVILIANS,
     ARMED_INTERS,
@@ -263,8 +264,9 @@ def find_actors(sent: Span, code: str, *, country: str | None = None, antecedent
             c = pick({7})
             name2 = c.name if c else (f"Civilians ({where})" if where else "Civilians")
             inter2, assoc2 = 7, c.assoc if c else None
-    if name1 is not None and inter1 == 7 and code in VIOLENT_CODES:
-        # the dead, the wounded or who found them did not do the violence: they are its target
+    if name1 is not None and inter1 == 7 and code in VIOLENT_CODES - ARMED_GROUP_CODES:
+        # the dead, the wounded or who found them did not do the violence: they are its target (civilians
+        # said to move or shelter stay the actor: the codebook's ruling then says no territory changed hands)
         if name2 is None:
             name2, inter2, assoc2 = name1, inter1, assoc1
         name1 = inter1 = assoc1 = None
