@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from eventwire.mentions.actors import find_actors, groups_named, resolve_group
 from eventwire.mentions.classify import Classification, classify_many
 from eventwire.mentions.coalesce import FOCUS, coalesce
-from eventwire.mentions.codebook import apply_codebook, second_weapons, violence_of
+from eventwire.mentions.codebook import ARMED_GROUP_CODES, apply_codebook, second_weapons, violence_of
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import DateResolution, dated_phrases, ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
@@ -174,8 +174,10 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         country = place.country if place else None
         earlier_group = _last_group(group_at, cand.index)
         # who did what to whom, read from the parse alone (no sub-type's default roles): the codebook
-        # decides attacks on civilians vs clashes from it
-        roles = resolve_group(find_actors(cand.sent, NEUTRAL_CODE, country=country, antecedent=antecedent),
+        # decides attacks on civilians vs clashes from it; who took territory or set up a base is read as that
+        # (a violent reading would make civilians who moved the target of an unidentified group)
+        read_as = code if code in ARMED_GROUP_CODES else NEUTRAL_CODE
+        roles = resolve_group(find_actors(cand.sent, read_as, country=country, antecedent=antecedent),
                               cand.sent, earlier_group)
         victims = tuple(c.category or "" for c in cand.claims if c.field in VIOLENT_FIELDS)
         if not ec.acled:
