@@ -94,6 +94,10 @@ class Store:
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         self._con = locking.connect(self.path, read_only=read_only, wait=self.wait, on_wait=self.on_wait)
         self._con_read_only = read_only
+        # the search tokenizer's macros live in the connection: a connection opened again after ``release``
+        # needs them too
+        for sql in derived.macros_sql():
+            self._con.execute(sql)
         return self._con
 
     @property
