@@ -73,13 +73,13 @@ def fetch(url: str, settings: Settings, *, etag: str | None = None, last_modifie
             _check_host(url, settings)
             try:
                 with client.stream("GET", url) as resp:
-                    if resp.is_redirect:
+                    if resp.status_code == 304:  # a 3xx that is no redirect: not modified since the validators
+                        return Fetched(304, b"", url, etag=resp.headers.get("etag", etag),
+                                       last_modified=resp.headers.get("last-modified", last_modified))
+                    if resp.has_redirect_location:
                         location = resp.headers.get("location", "")
                         url = urljoin(url, location)
                         continue
-                    if resp.status_code == 304:
-                        return Fetched(304, b"", url, etag=resp.headers.get("etag", etag),
-                                       last_modified=resp.headers.get("last-modified", last_modified))
                     if resp.status_code >= 400:
                         error = InputError(Errors.E163, source=url, status=resp.status_code)
                         error.retry_after = _retry_after(resp.headers.get("retry-after"))  # type: ignore[attr-defined]

@@ -252,7 +252,8 @@ def _db(value: Any) -> Any:
     return json.dumps(list(value)) if isinstance(value, tuple) else value
 
 
-def _record(row: Sequence[Any]) -> EventChange:
+def read_row(row: Sequence[Any]) -> EventChange:
+    """A change from its row (the columns of ``CHANGE_COLUMNS``)."""
     data = dict(zip(CHANGE_COLUMNS, row, strict=True))
     ids = data["article_ids"]
     data["article_ids"] = tuple(json.loads(ids) if isinstance(ids, str) else ids or ())
@@ -278,7 +279,7 @@ def read(con: Any, *, after_seq: int = 0, since: dt.datetime | None = None, run_
     sql = f"SELECT {names} FROM event_changes WHERE {' AND '.join(where)} ORDER BY seq {'DESC' if newest_first else ''}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    return [_record(r) for r in con.execute(sql, params).fetchall()]
+    return [read_row(r) for r in con.execute(sql, params).fetchall()]
 
 
 def last_seq(con: Any) -> int:
@@ -327,4 +328,4 @@ def runs(con: Any, limit: int = 20) -> list[dict[str, Any]]:
 
 
 __all__ = ["CHANGE_COLUMNS", "FIELDS", "Cause", "diff", "event_history", "finish_run", "last_seq",
-           "new_run_id", "now_utc", "read", "run_started", "runs", "start_run", "summary_of", "write"]
+           "new_run_id", "now_utc", "read", "read_row", "run_started", "runs", "start_run", "summary_of", "write"]
