@@ -428,8 +428,9 @@ def _listing(data: bytes, fmt: str, source: str) -> list[Entry]:
         content = _entry_content(e)
         meta = {"title": e.get("title"), "published": published.isoformat() if published else None,
                 "outlet": outlet, "byline": e.get("author")}
-        out.append(Entry(str(key), link, _fingerprint(link, e.get("title"), e.get("updated") or e.get("published"),
-                                                     content), meta, content))
+        # the entry's own "updated", not feedparser's fallback to "published" (deprecated, and warned about)
+        stamp = e["updated"] if "updated" in e.keys() else e.get("published")  # noqa: SIM118
+        out.append(Entry(str(key), link, _fingerprint(link, e.get("title"), stamp, content), meta, content))
     return out
 
 
