@@ -129,6 +129,9 @@ def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: 
     _print_summary(summary, db)
     with Store(db, read_only=True, on_wait=_tell) as store:
         _print_events(store, set(summary.extracted_ids))
+    if summary.run_id:
+        out.print(f"run {summary.run_id}: {summary.changes} change(s) to events ('eventwire changes --since "
+                  f"{summary.run_id}' lists them)", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 
