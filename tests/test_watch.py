@@ -325,3 +325,38 @@ def test_watch_stops_cleanly_on_a_signal(tmp_path: Path, sig: signal.Signals) ->
     with Store(tmp_path / "w.duckdb", read_only=True) as store:
         assert [r["status"] for r in history.runs(store.con)] == ["done"]
         assert watching.sources(store.con)[0]["source"] == str(drop.resolve())
+
+
+def test_the_app_keeps_visits_per_user_and_marks_changes_since(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from eventwire.serve import auth, create_app
+
+    db = tmp_path / "s.duckdb"
+    first = history.diff({}, {"e_1": _event("e_1", ("m_1",), ("a_1",))}, {},
+                         history.Cause(run_id="r_1", at=dt.datetime(2024, 5, 1, 8)))
+    later = history.diff({"e_1": _event("e_1", ("m_1",), ("a_1",))},
+                         {"e_1": _event("e_1", ("m_1", "m_2"), ("a_1", "a_2"), best=7),
+                          "e_2": _event("e_2", ("m_3",), ("a_3",))}, {},
+                         history.Cause(run_id="r_2", at=dt.datetime(2024, 5, 3, 8), new_articles=frozenset({"a_2"})))
+    with Store(db) as store:
+        store.save_merged(events=[_event("e_1", ("m_1",), ("a_1",))], changes=first)
+        store.save_merged(events=[_event("e_1", ("m_1", "m_2"), ("a_1", "a_2"), best=7),
+                                  _event("e_2", ("m_3",), ("a_3",))], changes=later)
+    settings = Settings.from_env(db=db, map_tiles="")
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8765") as c:
+        assert c.post("/api/visit", json={}).json() == {"since": None, "kept_by": "browser"}
+        rows = c.get("/api/events", params={"changed_since": "2024-05-02T00:00:00Z"}).json()["events"]
+        assert {r["event_id_cnty"]: r["change"] for r in rows} == {"e_1": "changed", "e_2": "new"}
+        assert c.get("/api/changes", params={"changed_since": "2024-05-02T00:00:00Z"}).json()["new"] == 1
+        assert c.get("/api/events/e_1").json()["history"][-1]["run_id"] == "r_2"
+    with Store(db) as store:
+        token = auth.add_user(store, "Ana", "reviewer")
+    with TestClient(create_app(settings), base_url="https://127.0.0.1:8765") as c:
+        assert c.post("/api/login", json={"name": "Ana", "password": token}).status_code == 200
+        assert c.post("/api/visit", json={}).json() == {"since": None, "kept_by": "user"}
+    with Store(db) as store:  # Ana's visit ended an hour ago
+        store.con.execute("UPDATE visits SET latest = latest - INTERVAL 1 HOUR")
+    with TestClient(create_app(settings), base_url="https://127.0.0.1:8765") as c:
+        c.post("/api/login", json={"name": "Ana", "password": token})
+        assert c.post("/api/visit", json={}).json()["since"].endswith("Z")

@@ -215,14 +215,14 @@ def install(app: FastAPI, settings: Settings, store: Callable[[], AbstractContex
     @app.get("/api/changes", summary="How many of the events that pass are new or changed since a time, and the "
                                      "latest changes")
     def changes(w: queries.Where = Depends(where),
-                since: str = Query(..., max_length=40, description="a time, YYYY-MM-DDTHH:MM:SSZ"),
+                changed_since: str = Query(..., max_length=40, description="a time, YYYY-MM-DDTHH:MM:SSZ"),
                 limit: int = Query(20, ge=0, le=MAX_ENTRIES)) -> dict[str, Any]:
-        at = utc_time(since, "since")
+        at = utc_time(changed_since, "changed_since")
         with store() as s:
             out: dict[str, Any] = counts(s.con, w, at or "")
             out["latest"] = [{"event_id": eid, "changes": [export.change_row(c) for c in cs]}
                              for eid, cs in recent(s.con, w, limit)] if limit else []
-        out["since"] = since
+        out["changed_since"] = changed_since
         return out
 
 

@@ -96,7 +96,7 @@
     basemap: () => api.get("/static/basemap.json"),
     facets: () => api.get("/api/facets"),
     page: (f, sort, order, offset, limit) => api.get(`/api/events?${query(Object.assign({}, f, { sort, order, offset, limit, changed_since: visit.since }))}`),
-    changes: (f, since) => api.get(`/api/changes?${query(Object.assign({}, f, { since, limit: 0 }))}`),
+    changes: (f, since) => api.get(`/api/changes?${query(Object.assign({}, f, { changed_since: since, limit: 0 }))}`),
     async visit() {
       const r = await fetch("/api/visit", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: "{}" });
       if (r.status === 401) return loginFirst();
