@@ -5,6 +5,7 @@ The end-to-end run over a served feed is ``test_watch_feed.py``."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -198,6 +199,21 @@ def test_an_unchanged_feed_costs_one_conditional_request(tmp_path: Path) -> None
         assert ("/a.html", 304) in site.log
 
 
+def test_a_page_watched_itself_is_read_again_only_when_it_changed(tmp_path: Path) -> None:
+    site = Site()
+    with serve_http(site) as base:
+        site.put("/robots.txt", "User-agent: *\n", "text/plain")
+        site.put("/live.html", page("Bank fire in Athens", [TEXT, TEXT], "2010-05-05"))
+        p, state, seen = poller(_settings(), backoff=False), SourceState(), {}
+        [first] = _poll(p, base + "/live.html", state, seen)
+        assert first.key == base + "/live.html" and len(first.records) == 1
+        site.log.clear()
+        assert _poll(p, base + "/live.html", state, seen) == [] and site.log == [("/live.html", 304)]
+        site.put("/live.html", page("Bank fire in Athens", [TEXT.replace("three", "five"), TEXT], "2010-05-05"))
+        [again] = _poll(p, base + "/live.html", state, seen)
+        assert "five" in again.records[0].text
+
+
 def test_a_failing_source_backs_off_and_honours_retry_after(tmp_path: Path) -> None:
     site = Site()
     now = [1000.0]
@@ -360,3 +376,40 @@ def test_the_app_keeps_visits_per_user_and_marks_changes_since(tmp_path: Path) -
     with TestClient(create_app(settings), base_url="https://127.0.0.1:8765") as c:
         c.post("/api/login", json={"name": "Ana", "password": token})
         assert c.post("/api/visit", json={}).json()["since"].endswith("Z")
+
+
+@pytest.mark.slow
+def test_a_watch_asked_to_stop_while_extracting_ends_its_batch_merges_and_exits(shared_data: Path,
+                                                                                 tmp_path: Path) -> None:
+    """SIGTERM in the middle of a poll's extraction: the chunk in progress is finished, what was extracted is
+    merged, the watch exits 0; the next poll extracts the rest, reading no file twice."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for p in sorted((shared_data / "bbc-news" / "bbc" / "politics").glob("*.txt"))[:48]:
+        (drop / p.name).write_bytes(p.read_bytes())
+    db = tmp_path / "w.duckdb"
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+                        "EVENTWIRE_N_PROCESS": "1"}
+    cmd = [sys.executable, "-c", "from eventwire.cli import main; main()", "watch", str(drop), "--db", str(db)]
+    proc = subprocess.Popen([*cmd, "--every", "1h"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 600
+        while True:  # until the first chunk of articles is extracted
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()[-2000:]
+            if db.exists():
+                with contextlib.suppress(Exception), Store(db, read_only=True, wait=2) as store:
+                    if store.count("extracted") >= 1:
+                        break
+            time.sleep(1)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=600) == 0, proc.stderr.read()[-2000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    with Store(db, read_only=True) as store:
+        extracted, merged = store.count("extracted"), store.count("merged")
+        assert store.count("articles") == 48 and 0 < extracted < 48 and merged == extracted
+        assert [r["status"] for r in history.runs(store.con)] == ["done"]
+    r = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0 and "0 new article(s)" in r.stdout and f"{48 - extracted} extracted" in r.stdout, r.stdout

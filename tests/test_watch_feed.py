@@ -153,6 +153,9 @@ def test_watching_a_feed_reads_only_what_is_new_or_changed_and_announces_it(shar
         assert run1 not in listed
         shown = _cli(db, "show", event.id)
         assert "history" in shown and "source revised" in shown
+        exported = [json.loads(ln) for ln in _cli(db, "export", "--what", "changes", "--format", "jsonl").splitlines()]
+        assert [r["seq"] for r in exported] == list(range(1, len(exported) + 1))
+        assert any(r["kind"] == "source-revised" and r["run_id"] == run2 for r in exported)
 
         # ---- the webhook: told of the events of each poll (Greece only), once each, after a retry
         assert len(hook.bodies) == 2, hook.bodies

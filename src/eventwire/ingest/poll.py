@@ -244,7 +244,7 @@ class Poller:
         self._source_read(state)
         state.etag, state.last_modified = got.etag, got.last_modified
         if got.status == 304:
-            yield from self._recheck(set(), seen, ctx, stop)
+            yield from self._recheck({url}, seen, ctx, stop)  # (a page watched itself was just asked)
             return
         state.body_hash = _hash(got.body)
         fmt = self.readers.detect(got.body, got.url)

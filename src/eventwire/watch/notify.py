@@ -108,6 +108,7 @@ def deliver(store: Store, url: str, filters: Filters, settings: Settings, *, sta
     payload, result.events = body(store, changes, filters)
     if result.events:
         payload["delivery"] = hashlib.sha1(f"{url}|{after}|{result.through}".encode()).hexdigest()[:16]
+        store.release()  # readers get in while the receiver answers (and while a failed delivery is retried)
         result.ok, result.tries, result.error = post(url, payload, settings, sleep=sleep)
     if result.ok:
         watching.set_cursor(store.con, url, result.through)
