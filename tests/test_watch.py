@@ -413,3 +413,20 @@ def test_a_watch_asked_to_stop_while_extracting_ends_its_batch_merges_and_exits(
         assert [r["status"] for r in history.runs(store.con)] == ["done"]
     r = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0 and "0 new article(s)" in r.stdout and f"{48 - extracted} extracted" in r.stdout, r.stdout
+
+
+def test_a_version_4_store_gets_the_history_and_watch_tables(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    for table in ("event_changes", "runs", "article_revisions", "watch_sources", "watch_items", "notify_cursors",
+                  "visits"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+    with Store(db) as store:
+        assert store.schema_version() == 5
+        assert store.changes() == [] and store.superseded() == set() and history.runs(store.con) == []
+        assert watching.load(store.con, "drop") == ({}, {})
