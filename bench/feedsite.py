@@ -56,7 +56,8 @@ class Site:
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[bytes, str]] = {}
-        self.requests: dict[int, int] = {}
+        self.requests: dict[int, int] = {}  # answers by status
+        self.sent = 0  # bytes of the bodies sent
         self.lock = threading.Lock()
         self.url = ""
         self._server: ThreadingHTTPServer | None = None
@@ -89,6 +90,7 @@ class Site:
             def _send(self, status: int, body: bytes, ctype: str, etag: str | None = None) -> None:
                 with site.lock:
                     site.requests[status] = site.requests.get(status, 0) + 1
+                    site.sent += 0 if status == 304 else len(body)
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 if etag:
