@@ -80,7 +80,7 @@ def fetch(url: str, settings: Settings, *, etag: str | None = None, last_modifie
                         location = resp.headers.get("location", "")
                         url = urljoin(url, location)
                         continue
-                    if resp.status_code >= 400:
+                    if resp.status_code >= 300:  # an error, or a redirect that names no place
                         error = InputError(Errors.E163, source=url, status=resp.status_code)
                         error.retry_after = _retry_after(resp.headers.get("retry-after"))  # type: ignore[attr-defined]
                         raise error
