@@ -1,19 +1,27 @@
-"""Learn which place of a sentence is where its event happened, from the event-location train part.
+"""Learn which of a sentence's candidate places is where its event happened (and whether a candidate
+is a place at all), from the train parts of three corpora.
 
-Each train sentence of ``../shared/data/event-location`` (wire sentences with the event verb and the
-event's location phrase marked) gives one row per place the geocoder finds in it
-(``Geocoder.event_candidates``): the features of ``Geocoder.event_features`` for the marked verb,
-labelled 1 when the place overlaps the marked location. Speech verbs ("said") and places where
-something was only said are left out, as ``Geocoder.locate`` leaves them out. A logistic regression
-(fixed seed) gives the weights; the threshold under which a sentence names no event place is the one that makes the most
-train sentences right (the right place, or none when none is marked). Validation and gold parts are
-only scored, never fitted. Writes ``src/eventwire/data/geo/event_place.json``.
+Candidates are every place name the geocoder tries (``Geocoder.scored_places``): NER place entities,
+and every capitalised run the gazetteer knows, whatever spaCy calls it (a person's or an
+organisation's name to the NER, a word of a Title Case headline). Each gives one row of
+``Geocoder.event_features``, labelled 1 when it is the event's place:
+- event-location sentences (marked event verb and location phrase): the candidate overlaps the phrase;
+- RAMS passages (trigger and ``place`` argument): the candidate overlaps the argument;
+- UCDP headlines naming the coded place (no trigger; the sentence's event word stands in): the
+  candidate's record lies within 25 km of the coded point.
+Speech verbs ("said") and places where something was only said are left out, as ``locate`` leaves
+them out. A logistic regression (fixed seed) gives the weights; the thresholds under which a sentence
+names no event place (with a marked event word: the sentences with one; without: every train
+sentence) are those that make the most train sentences right. Validation and gold parts are only
+scored, never fitted. Writes ``src/eventwire/data/geo/event_place.json``.
 
-Run: ``python scripts/train_event_place.py [DATA_DIR]``.
+Run: ``python scripts/train_event_place.py [DATA_DIR] [--rows FILE]`` (about 5 minutes of CPU).
 """
 
 from __future__ import annotations
 
+import argparse
+import pickle
 import sys
 from pathlib import Path
 
@@ -21,88 +29,98 @@ import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from eventwire.evaluation.geo import read_event_location
-from eventwire.evaluation.splits import GOLD, TRAIN, VALIDATION, load_split, text_key
-from eventwire.geo import EVENT_PLACE_MODEL_FILE, SPEECH_LEMMAS, EventPlaceModel, is_speech_location
+from eventwire.evaluation.event_place import (
+    Rows,
+    candidate_rows,
+    event_location_examples,
+    rams_examples,
+)
+from eventwire.evaluation.geo import ucdp_headline_examples
+from eventwire.evaluation.splits import GOLD, TRAIN, VALIDATION
+from eventwire.geo import EVENT_PLACE_MODEL_FILE, EventPlaceModel
 from eventwire.pipeline import load_resources
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "eventwire" / "data" / "geo" / EVENT_PLACE_MODEL_FILE
 SEED = 20261130
+PARTS = (TRAIN, VALIDATION, GOLD)
 
 
-def sentence_rows(data: Path) -> dict[str, list[tuple[list[dict[str, float]], list[int], bool]]]:
-    """part -> per sentence (features of each candidate place, labels, whether a location is marked)."""
-    res = load_resources()
-    geo, nlp = res.geocoder, res.nlp
-    split = load_split("event-location")
-    records = list(read_event_location(data))
-    out: dict[str, list] = {TRAIN: [], VALIDATION: [], GOLD: []}
-    for rec, doc in zip(records, nlp.pipe(r["text"] for r in records), strict=True):
-        part = split.get(text_key(rec["text"]))
-        verb = next((s for s in rec.get("spans", []) if s.get("label") == "VERB"), None)
-        if part not in out or verb is None:
-            continue
-        gold = [s for s in rec.get("spans", []) if s.get("label") == "LOCATION"]
-        span = doc.char_span(verb["start"], verb["end"], alignment_mode="expand")
-        if span is None:
-            continue
-        trigger = span.root
-        if trigger.lemma_ in SPEECH_LEMMAS:
-            continue  # "said in X" marks where something was said: no event place to learn from
-        sent = trigger.sent
-        ctx = geo.article_context(doc)
-        cands = [(m, c) for m, c in geo.event_candidates(sent, ctx) if not is_speech_location(m.span)]
-        feats = [geo.event_features(m, c, cands, trigger) for m, c in cands]
-        labels = [int(any(m.span.start_char < g["end"] and g["start"] < m.span.end_char for g in gold))
-                  for m, _c in cands]
-        out[part].append((feats, labels, bool(gold)))
-    return out
-
-
-def accuracy(model: EventPlaceModel, sents: list) -> float:
-    """Share of sentences where the chosen place is a marked one, or nothing is chosen when none is marked."""
+def accuracy(model: EventPlaceModel, rows: list[Rows], threshold: float) -> float:
+    """Share of sentences where the chosen place is a right one, or nothing is chosen when none is marked."""
     right = 0
-    for feats, labels, marked in sents:
-        scores = [model.score(f) for f in feats]
-        if not scores or max(scores) < model.threshold:
+    for r in rows:
+        scores = [model.score(f) for f in r.features]
+        marked = bool(r.example.spans or r.example.point)
+        if not scores or max(scores) < threshold:
             right += not marked
         else:
-            right += labels[int(np.argmax(scores))]
-    return right / len(sents) if sents else 0.0
+            right += r.labels[int(np.argmax(scores))]
+    return right / len(rows) if rows else 0.0
 
 
-def best_threshold(model: EventPlaceModel, sents: list) -> float:
+def best_threshold(model: EventPlaceModel, rows: list[Rows]) -> float:
     """The abstention threshold with the most right train sentences."""
-    tops = sorted({round(max(model.score(f) for f in feats), 4) for feats, _l, _m in sents if feats})
+    tops = sorted({round(max(model.score(f) for f in r.features), 4) for r in rows if r.features})
     best, best_acc = -1e9, -1.0
-    for t in [-1e9, *tops]:
-        acc = accuracy(EventPlaceModel(model.weights, model.bias, t), sents)
+    for t in [-1e9, *tops[::max(1, len(tops) // 400)]]:
+        acc = accuracy(model, rows, t)
         if acc > best_acc:
             best, best_acc = t, acc
     return best
 
 
+def all_rows(data: Path) -> dict[tuple[str, str], list[Rows]]:
+    """(corpus, part) -> the candidate rows of its examples."""
+    res = load_resources()
+    rows: dict[tuple[str, str], list[Rows]] = {}
+    for read in (event_location_examples, rams_examples, ucdp_headline_examples):
+        examples = [e for e in read(data) if e.part in PARTS]
+        for r in candidate_rows(examples, res):
+            rows.setdefault((r.example.corpus, r.example.part or ""), []).append(r)
+    return rows
+
+
 def main(argv: list[str]) -> int:
-    """Fit, report train/validation/gold accuracy next to the shipped model, write the JSON."""
-    data = Path(argv[1]) if len(argv) > 1 else Path("../shared/data")
-    parts = sentence_rows(data)
-    train = parts[TRAIN]
-    x = [f for feats, _l, _m in train for f in feats]
-    y = [lab for _f, labels, _m in train for lab in labels]
+    """Fit, report accuracy per corpus and part next to the shipped model, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--rows", type=Path, help="keep the candidate rows in this file (read when it exists): "
+                        "refitting without recomputing them (they change with the geocoder's code)")
+    args = parser.parse_args(argv[1:])
+    if args.rows is not None and args.rows.exists():
+        with args.rows.open("rb") as fh:
+            rows = pickle.load(fh)
+    else:
+        rows = all_rows(args.data)
+        if args.rows is not None:
+            with args.rows.open("wb") as fh:
+                pickle.dump(rows, fh)
+    train = [r for (_c, part), rs in rows.items() if part == TRAIN for r in rs]
+    x = [f for r in train for f in r.features]
+    y = [lab for r in train for lab in r.labels]
     vec = DictVectorizer(sparse=False)
-    xm = vec.fit_transform(x)
-    lr = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED).fit(xm, y)
+    lr = LogisticRegression(C=1.0, max_iter=3000, random_state=SEED).fit(vec.fit_transform(x), y)
     weights = {name: float(w) for name, w in zip(vec.get_feature_names_out(), lr.coef_[0], strict=True)}
     model = EventPlaceModel(weights, float(lr.intercept_[0]), 0.0)
-    model = EventPlaceModel(weights, model.bias, best_threshold(model, train))
+    # Without an event word the threshold is fitted on every train sentence: the UCDP headlines all
+    # name their place, so alone they would never abstain; the event-location sentences that mark
+    # no place say when a sentence's candidates are none of them.
+    model = EventPlaceModel(weights, model.bias, best_threshold(model, [r for r in train if r.with_trigger]),
+                            threshold_without_trigger=best_threshold(model, train))
     shipped = EventPlaceModel.load()
-    for name, part in ((TRAIN, train), (VALIDATION, parts[VALIDATION]), (GOLD, parts[GOLD])):
-        print(f"{name:10s} n={len(part):5d}  learnt {accuracy(model, part):.3f}  shipped ({shipped.source[:30]}) "
-              f"{accuracy(shipped, part):.3f}")
-    model = EventPlaceModel(model.weights, model.bias, model.threshold, source=(
-        f"logistic regression (scikit-learn, C=1, seed {SEED}) on {len(train)} sentences ({len(y)} candidate "
-        "places) of the train part of the event-location split (eventwire/evaluation/splits/event-location.tsv; "
-        "data: 'Geolocating Political Events in Text', MIT licence); built by scripts/train_event_place.py"))
+    for (corpus, part), rs in sorted(rows.items()):
+        def acc(m: EventPlaceModel, rs: list[Rows] = rs) -> float:
+            trig = rs[0].with_trigger
+            return accuracy(m, rs, m.threshold if trig else m.threshold_without_trigger)
+        print(f"{corpus:15s} {part:10s} n={len(rs):5d}  learnt {acc(model):.3f}  shipped {acc(shipped):.3f}")
+    n_train = {c: sum(len(rs) for (cc, p), rs in rows.items() if cc == c and p == TRAIN)
+               for c in ("event-location", "rams", "ucdp")}
+    model = EventPlaceModel(model.weights, model.bias, model.threshold, threshold_without_trigger=(
+        model.threshold_without_trigger), source=(
+        f"logistic regression (scikit-learn, C=1, seed {SEED}) on {len(y)} candidate places of the train parts: "
+        f"{n_train['event-location']} event-location sentences ('Geolocating Political Events in Text', MIT "
+        f"licence), {n_train['rams']} RAMS passages (CC BY-SA 4.0), {n_train['ucdp']} UCDP headline sentences "
+        "(CC BY 4.0); splits in eventwire/evaluation/splits/; built by scripts/train_event_place.py"))
     model.save(OUT)
     print(f"wrote {OUT}")
     return 0

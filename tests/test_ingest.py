@@ -232,7 +232,7 @@ def test_real_l3s_pages_text_and_metadata() -> None:
     hits = 0
     for a in arts:
         assert a.raw_format == "html" and a.raw.lstrip().startswith("<")
-        assert a.published_from in {"html-meta", "dateline", "unknown"}
+        assert a.published_from in {"html-meta", "dateline", "page-text", "unknown"}
         assert a.published is None or a.published.year >= 2000
         g = gold[Path(a.source).stem]
         gold_words = set(re.findall(r"\w{4,}", g["fulltext"].lower()))

@@ -73,7 +73,7 @@ def test_secrets_are_hashed_and_sessions_are_secure_cookies(db: Path) -> None:
         assert all(p in cookie for p in ("httponly", "secure", "samesite=strict", "path=/"))
         assert token not in r.headers["set-cookie"]
         assert c.get("/api/events").status_code == 200
-        with Store(db, read_only=True) as store:  # only the hash of the cookie's token is stored
+        with Store(db) as store:  # (the app in this process holds it read-write) only the hash of the token is stored
             [stored] = store.con.execute("SELECT token_hash FROM sessions WHERE user_name = 'Tom Token'").fetchone()
         assert stored not in r.headers["set-cookie"] and len(stored) == 64
 
@@ -258,7 +258,7 @@ def test_login_and_decide_in_the_browser(db: Path, watched, serving, screenshots
         page.click("#submit")
         page.wait_for_selector("body[data-ready]:not([data-ready=login])")
         assert "Ada Admin (admin)" in page.locator("#account").inner_text()
-        with Store(db, read_only=True) as store:
+        with Store(db) as store:
             eid = store.events()[0].id
         watched.ready(f"{base}/#/event/{eid}")
         who = page.locator("#reviewer")
@@ -269,7 +269,7 @@ def test_login_and_decide_in_the_browser(db: Path, watched, serving, screenshots
         page.click("#confirm")
         page.wait_for_selector("#notice")
         page.screenshot(path=screenshots / "app-logged-in.png", full_page=True)
-        with Store(db, read_only=True) as store:
+        with Store(db) as store:
             [decision] = store.decisions()
         assert decision.reviewer == "Ada Admin"
         page.click("#logout")

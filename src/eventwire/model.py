@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 SCHEMA_VERSION = 5
+# how an article without an outlet name (no site name in the page or record, no URL) is named
+UNKNOWN_OUTLET = "unknown outlet"
 
 T = TypeVar("T")
 
@@ -77,13 +79,18 @@ class Article:
     title: str | None = None
     byline: str | None = None
     published: dt.date | None = None
-    published_from: str = "unknown"  # input | html-meta | dateline | warc | unknown
+    published_from: str = "unknown"  # input | sidecar | html-meta | dateline | page-text | warc | unknown
     language: str | None = None
     removed: tuple[RemovedSpan, ...] = ()
     credits: str | None = None  # wire credit line kept as metadata, not event text
     content_hash: str = ""
     version: int = 1
     duplicate_of: str | None = None
+
+    @property
+    def outlet_name(self) -> str:
+        """The outlet as shown: its name, or "unknown outlet" (never a file path)."""
+        return self.outlet or UNKNOWN_OUTLET
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,6 +540,7 @@ __all__ = [
     "SourcedClaim",
     "Story",
     "StoryFeatures",
+    "UNKNOWN_OUTLET",
     "actor_side",
     "from_dict",
     "stable_id",

@@ -150,6 +150,7 @@ class RunSummary:
     extracted: int = 0
     extracted_ids: list[str] = field(default_factory=list)
     skipped_language: list[str] = field(default_factory=list)
+    skipped_languages: dict[str, int] = field(default_factory=dict)  # language -> articles not extracted
     mentions_found: int = 0
     mentions_undated: int = 0  # of those, mentions without an event date
     changes: int = 0  # changes to events recorded (store.history)
@@ -249,7 +250,7 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
     runs the chunks elsewhere (a cluster), else this machine's cores do. ``stop`` ends it after the chunk
     in progress (the rest is extracted by the next run)."""
     summary = summary or RunSummary()
-    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION))
+    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
     supported = []
     for article in pending:
         if len(article.text or "") > settings.max_text_chars:
@@ -262,6 +263,8 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
         else:
             store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
             summary.skipped_language.append(article.id)
+            lang = str(article.language)
+            summary.skipped_languages[lang] = summary.skipped_languages.get(lang, 0) + 1
     store.release()
     total = len(supported)
     results = _extract(supported, settings, features=True, engine=engine)
@@ -550,7 +553,7 @@ def _sources(layer: MergedLayer, store: Store, article_ids: Iterable[str]) -> di
     out = {}
     for a in store.articles(sorted(article_ids)):
         rel = layer.relations.get(a.id)
-        out[a.id] = reconcile.Source(a.id, outlet=a.outlet or a.source, published=a.published,
+        out[a.id] = reconcile.Source(a.id, outlet=a.outlet_name, published=a.published,
                                      relation=rel.relation if rel else "original",
                                      origin=(rel.origin if rel else "") or a.id,
                                      derivative_of=rel.derivative_of if rel else None)

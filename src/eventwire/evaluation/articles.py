@@ -56,6 +56,8 @@ class ArticlesReport:
     main: Counter = field(default_factory=Counter)  # field -> correct count
     gold_events: int = 0
     matched_gold: int = 0
+    matched_placed_50km: int = 0  # matched gold events whose mention's place is within 50 km of the gold place
+    matched_with_place: int = 0  # matched gold events whose gold has a point
     predicted: int = 0
     matched_predicted: int = 0
     gold_claims: int = 0
@@ -76,6 +78,8 @@ class ArticlesReport:
                            ("event_type", "sub_event_type", "event_date", "place_25km", "place_50km", "actor1")},
             "event_recall": round(self.matched_gold / max(self.gold_events, 1), 3),
             "event_precision": round(self.matched_predicted / max(self.predicted, 1), 3),
+            "matched_events_placed_50km": round(self.matched_placed_50km / max(self.matched_with_place, 1), 3),
+            "matched_events_with_place": self.matched_with_place,
             "claim_recall": round(self.claims_found / gc, 3),
             "claim_value": round(self.claims_value / gc, 3),
             "claim_speaker": round(self.claims_speaker / gc, 3),
@@ -93,6 +97,8 @@ class ArticlesReport:
                  f"{d['predicted_events']}  gold claims: {d['gold_claims']}",
                  "main event accuracy: " + "  ".join(f"{k} {v:.3f}" for k, v in d["main_event"].items()),
                  f"event recall {d['event_recall']:.3f}  event precision {d['event_precision']:.3f}",
+                 f"matched events placed within 50 km {d['matched_events_placed_50km']:.3f} "
+                 f"(n={d['matched_events_with_place']} with a gold place)",
                  f"claim recall {d['claim_recall']:.3f}  value {d['claim_value']:.3f}  "
                  f"speaker {d['claim_speaker']:.3f}  hedge {d['claim_hedge']:.3f}",
                  f"background coded as new events: {d['background_as_new']}"]
@@ -162,6 +168,9 @@ def score_article(report: ArticlesReport, gold: dict[str, Any], mentions: Sequen
         if hit is not None:
             used.add(hit)
             report.matched_gold += 1
+            if g.get("latitude") is not None:
+                report.matched_with_place += 1
+                report.matched_placed_50km += _within(g, mentions[hit].place, 50.0)
     report.matched_predicted += sum(1 for m in occurred if any(_event_match(g, m) for g in gold_events))
     all_claims = [c for m in mentions for c in m.claims]
     for g in gold_events:

@@ -7,6 +7,9 @@ compared with the gold full text as sets of word 4-gram shingles (lower-cased
 given macro-averaged over pages (a page with no output scores 0) and
 micro-averaged over all shingles.
 
+The same two systems are also scored on the validation part of the fixed l3s split
+(``evaluation/splits/l3s.tsv``): the cleaner's rules and thresholds were chosen on the train part.
+
 A second pair of rows scores the text cleaner alone on text dumps of the same
 pages (all visible text of the page, as "save as text" gives it): the dump as is,
 and the dump after eventwire's boilerplate cleaning, so the cleaner's rules are
@@ -26,6 +29,7 @@ from typing import Any
 
 import trafilatura
 
+from eventwire.evaluation.splits import VALIDATION, in_part
 from eventwire.ingest import clean_text, decode_bytes, page_dump, read_inputs
 from eventwire.model import Article
 
@@ -93,6 +97,8 @@ class BoilerplateReport:
     trafilatura: Scores
     dump: Scores = field(default_factory=lambda: Scores("dump"))
     dump_cleaned: Scores = field(default_factory=lambda: Scores("dump-clean"))
+    eventwire_validation: Scores = field(default_factory=lambda: Scores("eventwire"))
+    trafilatura_validation: Scores = field(default_factory=lambda: Scores("trafilatura"))
     wins: int = 0
     losses: int = 0
     worst: list[tuple[str, float, float]] = field(default_factory=list)
@@ -106,6 +112,8 @@ class BoilerplateReport:
             "trafilatura": self.trafilatura.to_dict(),
             "text_dump": self.dump.to_dict(),
             "text_dump_cleaned": self.dump_cleaned.to_dict(),
+            "validation": {"eventwire": self.eventwire_validation.to_dict(),
+                           "trafilatura": self.trafilatura_validation.to_dict()},
             "pages_better": self.wins,
             "pages_worse": self.losses,
             "worst_vs_trafilatura": [
@@ -119,17 +127,21 @@ class BoilerplateReport:
         lines = [f"Boilerplate removal on {self.data_dir} (word 4-gram shingles vs human-marked text)",
                  f"{'system':<12} {'pages':>5} {'P':>7} {'R':>7} {'F1':>7} {'microP':>7} {'microR':>7} "
                  f"{'microF1':>7} {'empty':>5}"]
-        for s in (self.eventwire, self.trafilatura, self.dump, self.dump_cleaned):
-            d = s.to_dict()
-            lines.append(f"{d['system']:<12} {d['pages']:>5} {d['precision']:>7.4f} {d['recall']:>7.4f} "
-                         f"{d['f1']:>7.4f} {d['micro_precision']:>7.4f} {d['micro_recall']:>7.4f} "
-                         f"{d['micro_f1']:>7.4f} {d['empty_outputs']:>5}")
+        lines += [_row(s) for s in (self.eventwire, self.trafilatura, self.dump, self.dump_cleaned)]
         lines.append("(dump: all visible page text; dump-clean: the same after eventwire's text cleaner)")
+        lines.append("validation part of the l3s split:")
+        lines += [_row(s) for s in (self.eventwire_validation, self.trafilatura_validation)]
         lines.append(f"pages where eventwire's F1 is higher than trafilatura's: {self.wins}, "
                      f"lower: {self.losses}")
         for p, a, b in self.worst[:5]:
             lines.append(f"  worse: {p} eventwire {a:.3f} vs trafilatura {b:.3f}")
         return "\n".join(lines)
+
+
+def _row(s: Scores) -> str:
+    d = s.to_dict()
+    return (f"{d['system']:<12} {d['pages']:>5} {d['precision']:>7.4f} {d['recall']:>7.4f} {d['f1']:>7.4f} "
+            f"{d['micro_precision']:>7.4f} {d['micro_recall']:>7.4f} {d['micro_f1']:>7.4f} {d['empty_outputs']:>5}")
 
 
 def _gold(data_dir: Path) -> Iterable[dict[str, Any]]:
@@ -162,6 +174,9 @@ def evaluate_boilerplate(data_dir: Path, limit: int | None = None) -> Boilerplat
         report.dump.add(shingles(dump), gold)
         report.dump_cleaned.add(shingles(clean_text(dump).text), gold)
         fa, fb = ew.add(shingles(ours), gold), tf.add(shingles(theirs), gold)
+        if in_part("l3s", page.name, VALIDATION):
+            report.eventwire_validation.add(shingles(ours), gold)
+            report.trafilatura_validation.add(shingles(theirs), gold)
         report.wins += fa > fb + 1e-9
         report.losses += fa < fb - 1e-9
         diffs.append((fa - fb, page.name, fa, fb))

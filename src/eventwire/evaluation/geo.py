@@ -10,12 +10,14 @@ from the train part only).
 UCDP subsets (``ucdp-ged-subsets/``): the headline(s) alone are the text, scored on the records
 whose coded place is in the validation part and that the headline names; admin2 (``adm_2``) too.
 
-Event-location (``event-location/labeled_text.jsonl.zip``): wire sentences with the event verb
-and the event's location phrase marked; score: the place ``Geocoder.locate`` picks for the marked
-verb overlaps the marked phrase, and sentences without a marked place get no place. Reported over
-all, the validation part and the relabelled gold part of the ``event-location`` split.
+The peer beside each UCDP figure: the first gazetteer match, i.e. the first capitalised run of the
+text the gazetteer knows (longest first), as its most populous record, with no context.
 
-Run: ``eventwire eval geo DATA_DIR [--limit N] [--sets ucdp,subsets,event-location]``; the
+Event-location sentences and RAMS passages (``evaluation/event_place.py``): the place ``Geocoder.locate``
+picks for the marked event word is a marked place phrase; peer: the place entity nearest the word.
+Reported on the validation part (and the event-location relabelled gold part).
+
+Run: ``eventwire eval geo DATA_DIR [--limit N] [--sets ucdp,subsets,event-location,rams]``; the
 gazetteer's optional sources follow the ``gazetteer_sources`` setting (``EVENTWIRE_GAZETTEER_SOURCES``).
 """
 
@@ -25,21 +27,21 @@ import csv
 import json
 import re
 import time
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eventwire.evaluation.splits import GOLD, VALIDATION, load_split, place_key, text_key
-from eventwire.geo import load_aliases_file, normalize, strip_type_words
+from eventwire.evaluation.event_place import ChoiceTally, Example, event_location_examples, rams_examples, score_choices
+from eventwire.evaluation.splits import VALIDATION, load_split, place_key
+from eventwire.geo import CITY, COUNTRY, GENERIC_NAMES, load_aliases_file, normalize, strip_type_words
 from eventwire.geodesy import distance_km
 from eventwire.model import Place
 from eventwire.settings import Settings
 
 # UCDP where_prec -> ACLED geo_precision.
 UCDP_TO_ACLED = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 3, 7: 3}
-SETS = ("ucdp", "subsets", "event-location")  # what ``evaluate_geo`` scores
+SETS = ("ucdp", "subsets", "event-location", "rams")  # what ``evaluate_geo`` scores
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Tally:
     admin2_correct: int = 0
     country_correct: int = 0
     precision_pairs: Counter = field(default_factory=Counter)  # (gold, predicted) -> count
+    causes: Counter = field(default_factory=Counter)  # misses (over 25 km or none) by cause, see ``miss_cause``
 
     def to_dict(self) -> dict:
         """Shares as a JSON-ready dict."""
@@ -88,6 +91,7 @@ class Tally:
             "precision_exact": share(sum(v for (g, p), v in self.precision_pairs.items() if g == p),
                                      sum(self.precision_pairs.values())),
             "precision_pairs": {f"{g}->{p}": v for (g, p), v in sorted(self.precision_pairs.items())},
+            "misses_by_cause": dict(self.causes.most_common()),
         }
 
 
@@ -100,7 +104,14 @@ def _tally_lines(title: str, d: dict) -> list[str]:
         f"  country correct  {d['country_correct']:.3f}   (goal >= 0.99)",
         f"  resolved         {d['resolved']:.3f}",
         f"  precision equal  {d['precision_exact']:.3f}   gold->pred {d['precision_pairs']}",
+        f"  misses by cause  {_shares(d['misses_by_cause'])}",
     ]
+
+
+def _shares(causes: dict[str, int]) -> str:
+    total = sum(v for k, v in causes.items() if not k.startswith("of which"))
+    order = sorted(causes.items(), key=lambda kv: (kv[0].startswith("of which"), -kv[1]))
+    return ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in order) if total else "none"
 
 
 @dataclass
@@ -113,16 +124,9 @@ class GeoReport:
     subsets: Tally = field(default_factory=Tally)  # ucdp-ged-subsets/: validation places named in headlines
     subsets_by_source: dict[str, Tally] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
-    loc_n: int = 0
-    loc_correct: int = 0
-    loc_none_n: int = 0
-    loc_none_correct: int = 0
-    loc_gold_n: int = 0
-    loc_gold_correct: int = 0
-    loc_gold_none_n: int = 0
-    loc_gold_none_correct: int = 0
-    loc_validation_n: int = 0
-    loc_validation_correct: int = 0
+    # the same records placed by the peer (first gazetteer match)
+    peer: dict[str, Tally] = field(default_factory=dict)
+    choices: dict[str, dict[str, ChoiceTally]] = field(default_factory=dict)  # set -> split part -> tally
     seconds: float = 0.0
     errors: list[dict] = field(default_factory=list)
 
@@ -138,26 +142,15 @@ class GeoReport:
             "ucdp_validation_places": self.ucdp_validation.to_dict(),
             "ucdp_subsets_validation": self.subsets.to_dict() | {
                 "by_source": {k: v.to_dict() for k, v in self.subsets_by_source.items()}},
-            "event_location": {
-                "n_with_location": self.loc_n,
-                "location_chosen": self.share(self.loc_correct, self.loc_n),
-                "validation_n": self.loc_validation_n,
-                "validation_chosen": self.share(self.loc_validation_correct, self.loc_validation_n),
-                "relabelled_gold_n": self.loc_gold_n,
-                "relabelled_gold_chosen": self.share(self.loc_gold_correct, self.loc_gold_n),
-                "relabelled_gold_all_n": self.loc_gold_n + self.loc_gold_none_n,
-                "relabelled_gold_all_right": self.share(self.loc_gold_correct + self.loc_gold_none_correct,
-                                                        self.loc_gold_n + self.loc_gold_none_n),
-                "n_without_location": self.loc_none_n,
-                "no_place_when_none": self.share(self.loc_none_correct, self.loc_none_n),
-            },
+            "peer_first_gazetteer_match": {k: v.to_dict() for k, v in self.peer.items()},
+            "event_place": {name: {part: tally.to_dict() for part, tally in parts.items()}
+                            for name, parts in self.choices.items()},
             "seconds": round(self.seconds, 1),
         }
 
     def to_text(self) -> str:
         """Human-readable summary."""
         d = self.to_dict()
-        e = d["event_location"]
         lines = [f"gazetteer sources: {', '.join(d['gazetteer_sources']) or 'GeoNames only'}"]
         lines += _tally_lines("UCDP GED locations (ucdp-ged/, every record)", d["ucdp"])
         for src, figs in d["ucdp"]["by_source"].items():
@@ -170,15 +163,16 @@ class GeoReport:
             lines.append(f"  {src}: n {figs['n']}, within_25km {figs['within_25km']:.3f}, "
                          f"admin1 {figs['admin1_correct']:.3f}, admin2 {figs['admin2_correct']:.3f}, "
                          f"country {figs['country_correct']:.3f}")
-        lines += [
-            f"Event-location sentences: n={e['n_with_location']} with a marked location",
-            f"  location chosen          {e['location_chosen']:.3f}",
-            f"  validation part          {e['validation_chosen']:.3f} (n={e['validation_n']})",
-            f"  relabelled gold subset   {e['relabelled_gold_chosen']:.3f} (n={e['relabelled_gold_n']} with a "
-            f"location; all {e['relabelled_gold_all_n']}: {e['relabelled_gold_all_right']:.3f} right)",
-            f"  no place when none marked {e['no_place_when_none']:.3f} (n={e['n_without_location']})",
-            f"time {d['seconds']} s",
-        ]
+        for name, figs in d["peer_first_gazetteer_match"].items():
+            lines.append(f"Peer (first gazetteer match), {name}: within 25 km {figs['within_25km']:.3f}, "
+                         f"admin1 {figs['admin1_correct']:.3f}, country {figs['country_correct']:.3f}")
+        for name, parts in d["event_place"].items():
+            for part, c in parts.items():
+                lines.append(f"{name} ({part} part): event's place chosen right {c['chosen_right']:.3f} (n={c['n']}); "
+                             f"peer (nearest place entity) {c['peer_nearest_place_entity']:.3f}"
+                             + (f"; no place when none marked {c['no_place_when_none']:.3f} (n={c['n_without_place']})"
+                                if c["n_without_place"] else ""))
+        lines.append(f"time {d['seconds']} s")
         return "\n".join(lines)
 
 
@@ -243,6 +237,15 @@ def names_place(text: str, place: str) -> bool:
     return f" {key} " in f" {words} " or (len(key) >= 5 and fuzz.partial_ratio(key, words) >= 85)
 
 
+def ucdp_headline_examples(data_dir: Path) -> Iterator[Example]:
+    """UCDP subset records whose headlines name the coded place (``names_place``)."""
+    split = load_split("ucdp-place")
+    for _src, rec in read_ucdp_subsets(data_dir):
+        text = headline_text(rec)
+        if text and names_place(text, rec.place):
+            yield Example("ucdp", text, split.get(place_key(rec.place)), point=(rec.latitude, rec.longitude))
+
+
 def ucdp_text(rec: GoldLocation) -> tuple[str, int]:
     """Text for one record and the length of its where_description part."""
     where = " ".join(rec.where.split())
@@ -252,21 +255,6 @@ def ucdp_text(rec: GoldLocation) -> tuple[str, int]:
     if headlines:
         text += "\n\n" + "\n\n".join(h if h.endswith(".") else h + "." for h in headlines)
     return text, end
-
-
-def read_event_location(data_dir: Path) -> Iterator[dict]:
-    """Records of the event-location sentences (text, spans, source)."""
-    path = data_dir / "event-location" / "labeled_text.jsonl.zip"
-    with zipfile.ZipFile(path) as zf:
-        name = next(n for n in zf.namelist() if n.endswith(".jsonl") and not n.startswith("__MACOSX"))
-        with zf.open(name) as fh:
-            for line in fh:
-                line = line.strip()
-                if not line:
-                    continue
-                obj = json.loads(line)
-                # The file holds JSON arrays of records as well as single records per line.
-                yield from (obj if isinstance(obj, list) else [obj])
 
 
 # --------------------------------------------------------------------------- scoring
@@ -334,9 +322,12 @@ def evaluate_geo(data_dir: Path, limit: int | None = None, sets: tuple[str, ...]
                                                        strict=True):
             place = _first_place(res.geocoder, doc, where_end)
             tallies = [report.ucdp, report.by_source.setdefault(src, Tally())]
+            peers = [report.peer.setdefault("UCDP GED, every record", Tally())]
             if split.get(place_key(rec.place or rec.where)) == VALIDATION:
                 tallies.append(report.ucdp_validation)
+                peers.append(report.peer.setdefault("UCDP GED, validation-part places", Tally()))
             scorer.score(rec, place, text, tallies, report.errors)
+            scorer.score(rec, first_gazetteer_match(res.geocoder, doc, where_end), text, peers, [])
     if "subsets" in sets:
         subset = [(src, r, headline_text(r)) for src, r in read_ucdp_subsets(data_dir)
                   if split.get(place_key(r.place)) == VALIDATION]
@@ -347,8 +338,12 @@ def evaluate_geo(data_dir: Path, limit: int | None = None, sets: tuple[str, ...]
             place = _first_place(res.geocoder, doc, len(text))
             scorer.score(rec, place, text, [report.subsets, report.subsets_by_source.setdefault(src, Tally())],
                          report.errors)
-    if "event-location" in sets:
-        _event_location(report, res, data_dir, limit)
+            scorer.score(rec, first_gazetteer_match(res.geocoder, doc, len(text)), text,
+                         [report.peer.setdefault("UCDP subsets, validation-part places", Tally())], [])
+    for name, read in (("event-location", event_location_examples), ("rams", rams_examples)):
+        if name in sets:
+            examples = list(read(data_dir))
+            report.choices[name] = score_choices(_spread(examples, limit) if limit is not None else examples, res)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -365,18 +360,61 @@ def _first_place(geo, doc, end: int) -> Place | None:
     return geo.focus_place(ctx)
 
 
+def first_gazetteer_match(geo, doc, end: int) -> Place | None:
+    """The peer: the first capitalised run (before ``end``) the gazetteer knows, longest first, as
+    its most populous record (a country first), with no context."""
+    gaz = geo.gaz
+    for i, tok in enumerate(doc):
+        if tok.idx >= end:
+            break
+        if not tok.text[:1].isupper() or tok.is_stop:
+            continue
+        for j in range(min(len(doc), i + 5), i, -1):
+            norm = normalize(doc[i:j].text)
+            if norm in GENERIC_NAMES or not doc[j - 1].text[:1].isupper():
+                continue
+            matches = gaz.lookup(norm)
+            if matches:
+                best = max(matches, key=lambda m: (m.record.feature == COUNTRY, m.record.population,
+                                                   m.record.feature == CITY, -m.record.pid))
+                return geo.place_of(doc[i:j].text, best.record)
+    return None
+
+
 class _Scorer:
     """Compares a predicted place with a UCDP record and adds the result to tallies."""
 
     def __init__(self, geo) -> None:
         self.admin1_names = _admin1_name_index(geo)
+        self.gaz = geo.gaz
+
+    def miss_cause(self, rec: GoldLocation, place: Place | None) -> str:
+        """Why a record was missed: no coordinates; the coded place is not in the gazetteer (no record
+        of its name within 25 km); another phrase of the text was chosen; the coded place's name was
+        chosen but resolved coarse (to a unit) or to a namesake elsewhere (homonym)."""
+        from rapidfuzz import fuzz
+
+        if place is None or place.latitude is None or place.longitude is None:
+            return "no coordinates"
+        key = place_key(rec.place or rec.where)
+        known = [m for m in self.gaz.lookup(normalize(key)) if distance_km(
+            rec.latitude, rec.longitude, m.record.latitude, m.record.longitude) <= 25.0]
+        if not known:
+            return "not in gazetteer"
+        said = place_key(place.name)
+        if not (said == key or fuzz.ratio(said, key) >= 85 or f" {key} " in f" {said} "):
+            return "other phrase chosen"
+        return "coarse" if place.feature not in ("city", "landmark") else "homonym"
 
     def score(self, rec: GoldLocation, place: Place | None, text: str, tallies: list[Tally],
               errors: list[dict]) -> None:
         for t in tallies:
             t.n += 1
         if place is None or place.latitude is None or place.longitude is None:
-            errors.append({"id": rec.id, "text": text[:200], "gold": rec.place, "pred": None})
+            for t in tallies:
+                t.causes["no coordinates"] += 1
+            errors.append({"id": rec.id, "text": text[:200], "gold": rec.place, "pred": None,
+                           "cause": "no coordinates"})
             return
         d = distance_km(rec.latitude, rec.longitude, place.latitude, place.longitude)
         unit_names = self.admin1_names.get((place.country or "", place.admin1 or ""), [])
@@ -396,8 +434,14 @@ class _Scorer:
                 setattr(t, k, getattr(t, k) + int(v))
             if rec.where_prec in UCDP_TO_ACLED:
                 t.precision_pairs[(UCDP_TO_ACLED[rec.where_prec], place.geo_precision)] += 1
+        cause = self.miss_cause(rec, place) if d > 25.0 else ""
+        for t in tallies:
+            if cause:
+                t.causes[cause] += 1
+                t.causes["of which in the wrong country"] += not ok["country_correct"]
         if d > 25.0 and len(errors) < 5000:
-            errors.append({"id": rec.id, "text": text[:200], "gold": rec.place, "pred": place.gazetteer_name,
+            errors.append({"id": rec.id, "cause": cause, "text": text[:200], "gold": rec.place,
+                           "pred": place.gazetteer_name,
                            "name": place.name, "km": round(d), "gold_admin1": rec.admin1,
                            "pred_admin1": place.admin1, "pred_country": place.country,
                            "precision": place.geo_precision, "evidence": place.evidence})
@@ -410,64 +454,12 @@ def _unit_matches(gold: str, pred: str | None) -> bool:
     return bool(g and p) and (g == p or fuzz.ratio(g, p) >= 85 or g.replace(" ", "") == p.replace(" ", ""))
 
 
-def _event_location(report: GeoReport, res, data_dir: Path, limit: int | None) -> None:
-    """Event-location sentences: the place chosen for the marked verb overlaps the marked location."""
-    geo = res.geocoder
-    split = load_split("event-location")
-    loc_records = list(read_event_location(data_dir))
-    if limit is not None:
-        loc_records = _spread(loc_records, limit)
-    for rec, doc in zip(loc_records, res.nlp.pipe(r["text"] for r in loc_records), strict=True):
-        gold = [s for s in rec.get("spans", []) if s.get("label") == "LOCATION"]
-        verb = next((s for s in rec.get("spans", []) if s.get("label") == "VERB"), None)
-        ctx = geo.article_context(doc)
-        picked: Place | None = None
-        picked_span: tuple[int, int] | None = None
-        for sent in doc.sents:
-            trigger = None
-            if verb is not None:
-                span = doc.char_span(verb["start"], verb["end"], alignment_mode="expand")
-                if span is None or not (sent.start <= span.root.i < sent.end):
-                    continue
-                trigger = span.root
-            p = geo.locate(sent, ctx, trigger=trigger)
-            if p is not None:
-                picked = p
-                picked_span = _find(rec["text"], p.name, sent.start_char)
-                break
-        part = split.get(text_key(rec["text"]))
-        if gold:
-            report.loc_n += 1
-            ok = picked_span is not None and any(picked_span[0] < s["end"] and s["start"] < picked_span[1]
-                                                  for s in gold)
-            report.loc_correct += ok
-            if part == GOLD:
-                report.loc_gold_n += 1
-                report.loc_gold_correct += ok
-            elif part == VALIDATION:
-                report.loc_validation_n += 1
-                report.loc_validation_correct += ok
-        else:
-            report.loc_none_n += 1
-            report.loc_none_correct += picked is None
-            if part == GOLD:
-                report.loc_gold_none_n += 1
-                report.loc_gold_none_correct += picked is None
-
-
 def _spread(items: list, limit: int) -> list:
     # An even spread over the file, not its first rows (records are sorted by date and place).
     if limit >= len(items):
         return items
     step = len(items) / limit
     return [items[int(i * step)] for i in range(limit)]
-
-
-def _find(text: str, name: str, start: int) -> tuple[int, int] | None:
-    i = text.find(name, start)
-    if i < 0:
-        i = text.find(name)
-    return (i, i + len(name)) if i >= 0 else None
 
 
 def _admin1_name_index(geo) -> dict[tuple[str, str], list[str]]:

@@ -84,7 +84,7 @@ def ged_row(e: Event, row: Mapping[str, Any], articles: Mapping[str, Article]) -
         "side_a": e.actor1,
         "side_b": e.actor2,
         "number_of_sources": len(e.article_ids),
-        "source_article": "; ".join(f"{a.outlet or a.source}, {a.published or 'undated'}" for a in arts) or None,
+        "source_article": "; ".join(f"{a.outlet_name}, {a.published or 'undated'}" for a in arts) or None,
         "source_office": "; ".join(dict.fromkeys(a.outlet for a in arts if a.outlet)) or None,
         "source_date": "; ".join(a.published.isoformat() for a in arts if a.published) or None,
         "source_headline": "; ".join(a.title for a in arts if a.title) or None,

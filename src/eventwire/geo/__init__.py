@@ -15,9 +15,12 @@ import os
 import tempfile
 from collections.abc import Callable
 
+from eventwire.geo.countries import acled_country_name
 from eventwire.geo.event_place import MODEL_FILE as EVENT_PLACE_MODEL_FILE
 from eventwire.geo.event_place import EventPlaceModel
 from eventwire.geo.gazetteer import (
+    CITY,
+    COUNTRY,
     EXTRA_SOURCES,
     REGION,
     Gazetteer,
@@ -32,14 +35,11 @@ from eventwire.geo.gazetteer import (
     open_gazetteer,
     strip_type_words,
 )
-from eventwire.geo.geocoder import (
-    SPEECH_LEMMAS,
-    Geocoder,
-    GeoContext,
-    Mention,
-    acled_country_name,
-    is_speech_location,
-)
+from eventwire.geo.geocoder import Geocoder
+from eventwire.geo.resolve import GeoContext
+from eventwire.geo.spans import is_speech_location
+from eventwire.geo.toponyms import Mention
+from eventwire.geo.words import GENERIC_NAMES, SPEECH_LEMMAS, is_credit_line
 
 # Cities at least this large become entity-ruler patterns (with countries, admin1 units and the
 # alias table); smaller places are still found by the geocoder's own gazetteer scan.
@@ -143,7 +143,7 @@ def _compact(names: dict[tuple[str, ...], str]) -> list[dict]:
             for (label, _n), sets in sorted(groups.items())]
 
 
-__all__ = ["EVENT_PLACE_MODEL_FILE", "EXTRA_SOURCES", "SPEECH_LEMMAS", "EventPlaceModel", "GeoContext", "Gazetteer",
-           "Geocoder", "Mention", "acled_country_name", "build_index", "build_patterns", "entity_patterns",
-           "index_path", "is_speech_location", "load_aliases_file", "normalize", "open_gazetteer",
-           "strip_type_words"]
+__all__ = ["CITY", "COUNTRY", "EVENT_PLACE_MODEL_FILE", "EXTRA_SOURCES", "EventPlaceModel", "GENERIC_NAMES",
+           "Gazetteer", "GeoContext", "Geocoder", "Mention", "SPEECH_LEMMAS", "acled_country_name", "build_index",
+           "build_patterns", "entity_patterns", "index_path", "is_credit_line", "is_speech_location",
+           "load_aliases_file", "normalize", "open_gazetteer", "strip_type_words"]

@@ -43,7 +43,7 @@ from eventwire.errors import Errors, UsageError, choice_error
 from eventwire.geodesy import distance_km
 from eventwire.settings import Settings
 
-INDEX_VERSION = "12"
+INDEX_VERSION = "13"
 
 # Feature classes, most general first.
 COUNTRY, REGION, ADMIN1, ADMIN2, CITY, LANDMARK = "country", "region", "admin1", "admin2", "city", "landmark"
@@ -75,6 +75,21 @@ def normalize(name: str) -> str:
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = s.translate(_TRANSLATE).casefold()
     return " ".join(s.split())
+
+
+# Arabic definite articles as news and GeoNames transliterate them ("Jisr al-Shughur" / "Jisr ash
+# Shughur", "Ras al-Ayn" / "Ra's al 'Ayn", "Ar-Raqqa" / "Raqqa"): dropped for a second key.
+_ARTICLES = {"al", "el", "ash", "as", "ad", "ar", "az", "an", "at", "ath", "adh", "ed", "es", "er", "ez", "ul", "ud"}
+
+
+def article_free(norm: str) -> str:
+    """A ``normalize``d name without Arabic articles before another word ("jisr al shughur" -> "jisr
+    shughur"); the name itself when that leaves too little to be specific (one word under 5 letters)."""
+    words = norm.split()
+    kept = [w for i, w in enumerate(words) if not (w in _ARTICLES and i + 1 < len(words))]
+    if len(kept) == len(words) or (len(kept) < 2 and len(kept[0]) < 5):
+        return norm
+    return " ".join(kept)
 
 
 def strip_type_words(norm: str) -> str:
@@ -270,6 +285,9 @@ class _IndexBuilder:
             return
         self.seen_names.add((norm, pid))
         self.names.append((norm, pid, kind, surface))
+        bare = article_free(norm)
+        if bare != norm:
+            self.add_norm(bare, pid, ALTERNATE, surface)
         words = norm.split()
         if len(words) > 1 and any(len(w) <= 3 for w in words):
             # "Deir ez-Zor" is also written "Deir Ezzor", "Al Bab" "Albab": a joined form too.
@@ -753,10 +771,21 @@ class Gazetteer:
         return [_to_record(r) for r in self._query(sql, params)]
 
     def lookup(self, norm: str) -> list[Match]:
-        """All records under a ``normalize``d name."""
+        """All records under a ``normalize``d name (else under its article-free form, ``article_free``)."""
         hit = self._cache.get(norm)
         if hit is not None:
             return hit
+        bare = article_free(norm)
+        if bare != norm and not self._exact_names(norm):
+            out = self.lookup(bare)
+            self._cache[norm] = out
+            return out
+        return self._lookup(norm)
+
+    def _exact_names(self, norm: str) -> bool:
+        return bool(self._query("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)))
+
+    def _lookup(self, norm: str) -> list[Match]:
         out = [
             Match(_to_record(r[:13]), r[13], r[14])
             for r in self._query(
@@ -773,7 +802,8 @@ class Gazetteer:
         """True when some record is known under this normalised name."""
         if norm in self._cache:
             return bool(self._cache[norm])
-        return bool(self._query("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)))
+        bare = article_free(norm)
+        return self._exact_names(norm) or (bare != norm and self._exact_names(bare))
 
     def names_in_country(self, cc: str, *, admin_only: bool = False) -> list[tuple[str, int]]:
         """(normalised name, pid) of every place (or admin unit) in one country, for fuzzy matching."""

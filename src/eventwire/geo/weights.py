@@ -66,8 +66,9 @@ class ScoreWeights:
     # ---- rejecting a best candidate abroad (never a wrong same-name place)
     abroad_share: float = 0.05  # a country under this share of the article's weight is "abroad"
     focus_share: float = 0.5  # ...when the article's top country holds at least this share
-    abroad_alternate_max_population: int = 100_000  # abroad and found by alternate name: rejected below
-    abroad_max_population: int = 50_000  # abroad and smaller than this: rejected
+    # one country per story: a place abroad needs the text to name its country, unless it is a world city
+    abroad_alternate_max_population: int = 1_000_000  # abroad and found by alternate name: rejected below
+    abroad_max_population: int = 1_000_000  # abroad and smaller than this: rejected
     # ---- the event's place among a sentence's places: learnt, see ``event_place.py``
     anchor_max_tokens: int = 12  # an unknown name borrows the point of a place at most this far away
     # ---- article country focus (``article_context``)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import regex
@@ -103,6 +104,7 @@ _SELF_DESCRIPTION = re.compile(
 _DISCLAIMER = re.compile(
     r"\b(?:for ease of reading|does not imply (?:a|any) position|we (?:choose|have chosen|do) not to use"
     r"|the views (?:and opinions )?expressed (?:in this|here)|do(?:es)? not necessarily reflect the views"
+    r"|(?:is|are) not necessarily th(?:ose|at) of|we accept no responsibility for"
     r"|this (?:article|story|post) (?:contains|may contain) affiliate links"
     r"|this (?:article|story) (?:was|has been) (?:updated|corrected) to)\b",
     re.IGNORECASE,
@@ -292,7 +294,8 @@ def _credit_line(text: str, words: int) -> bool:
     return len(segments) >= 2 and matched == len(segments)
 
 
-def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True) -> Cleaned:
+def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True,
+               links: Collection[str] = ()) -> Cleaned:
     """Remove page furniture from article text; spans index into ``raw``.
 
     With ``strip_title`` a text dump's first heading-like line becomes the title
@@ -306,11 +309,16 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
     (short lines before or after the body, runs of headlines) need a body to judge against: a
     text without a paragraph (a headline, a feed item, one or a few short sentences, with or
     without a final full stop) is all sentences, and they are kept.
+
+    ``links`` are the texts of the page's links, for a page's text: a line that is mostly link
+    text (a headline of another story, a menu) is furniture wherever it stands.
     """
     lines = _lines(raw, join_wrapped)
     if not lines:
         return Cleaned(text="")
     credits = _mark_line_rules(lines)
+    if links:
+        _mark_link_lines(lines, links)
     _mark_reader_comments(lines)
     has_body = any(ln.reason is None and (_is_prose(ln) or ln.words > HEADING_WORDS) for ln in lines)
     byline, title = _mark_head(lines, strip_title, has_body)
@@ -327,6 +335,8 @@ def clean_text(raw: str, *, strip_title: bool = True, join_wrapped: bool = True)
 def _line_reason(ln: _Line) -> str | None:
     """The kind of furniture one line is by its own words alone (None: not furniture by itself)."""
     t = ln.text
+    if not ln.words:
+        return "layout"  # bars and bullets of empty table cells: no word at all
     if _LINK_LINE.match(t):
         return "link-list"
     if _MARKUP_LINE.match(t):
@@ -358,6 +368,39 @@ def _mark_line_rules(lines: list[_Line]) -> str | None:
         if ln.reason == "credit-line":
             credits = ln.text if credits is None else f"{credits} {ln.text}"
     return credits
+
+
+# A line this much link text is a menu or a list of other stories (chosen on the l3s train pages:
+# lower shares start to take article sentences that cite a linked name)
+LINK_SHARE = 0.7
+
+
+_ALNUM = regex.compile(r"[\p{L}\p{N}]")
+
+
+def _link_share(text: str, links: Collection[str]) -> float:
+    """The share of a line's letters and digits that lie inside the texts of the page's links."""
+    letters = len(_ALNUM.findall(text))
+    if not letters:
+        return 0.0
+    rest = text
+    for link in sorted(links, key=len, reverse=True):  # a longer link first: it holds shorter ones
+        rest = rest.replace(link, " ")
+    return 1 - len(_ALNUM.findall(rest)) / letters
+
+
+# A line of links is a menu or a few headlines: longer lines are prose, whatever they link.
+LINK_LINE_WORDS = 40
+
+
+def _mark_link_lines(lines: list[_Line], links: Collection[str]) -> None:
+    """Lines that are mostly the text of links: menus, headlines of other stories."""
+    for ln in lines:
+        if ln.reason is not None or ln.words > LINK_LINE_WORDS:
+            continue
+        inside = [x for x in links if x in ln.text]
+        if inside and _link_share(ln.text, inside) >= LINK_SHARE:
+            ln.reason = "link-list"
 
 
 def _mark_reader_comments(lines: list[_Line]) -> None:

@@ -3,7 +3,10 @@
 trafilatura's own metadata pass (author and site-name heuristics over the whole
 page) costs about half as much again as its text extraction, so the page head is
 read here with a few XPath lookups and the date comes from htmldate's fast
-(non-extensive) search; the text extraction itself is trafilatura's, unchanged.
+(non-extensive) search, after a date the page prints beside "Posted" or "Published".
+The text extraction is trafilatura's; its output is rendered with the cells of layout
+tables as paragraphs, and the page's link texts go to the cleaner, which removes lines
+that are mostly links.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from typing import Any
 import lxml.html
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
 
 from eventwire.errors import Errors, input_failure
-from eventwire.ingest.meta import OutletBook, build_article
+from eventwire.ingest.meta import OutletBook, build_article, printed_date
 from eventwire.model import Article, InputFailure
 from eventwire.settings import Settings
 
@@ -70,7 +75,8 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
     out["title_candidates"] = cands
     out["title_declared"] = bool(declared)  # og:title and the like are trusted as given
     out["title"] = declared or (max(cands, key=len) if cands else None)
-    out["sitename"] = _pick(tags, "og:site_name", "application-name", "publisher")
+    out["sitename"] = _pick(tags, "og:site_name", "application-name", "publisher", "dc.publisher",
+                            "dcterms.publisher") or _ld_publisher(tree)
     canon = tree.xpath('//link[@rel="canonical"]/@href')
     url = (str(canon[0]).strip() if canon else None) or _pick(tags, "og:url")
     out["url"] = url if url and url.startswith(("http://", "https://")) else None
@@ -82,7 +88,36 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
         # extraction, so it runs only when neither the head nor the text's dateline has a date
         out["date_search"] = lambda: find_date(tree, extensive_search=False, original_date=True,
                                                outputformat="%Y-%m-%d")
+        # the date the page prints beside "Posted" or "Published", for a page that declares none
+        out["date_printed"] = lambda: printed_date(visible_text(tree))
     return out
+
+
+# the text nodes a reader sees (libxml2's tree: a script's text is its child, whatever follows it is not)
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script or parent::style or parent::noscript)]",
+                            smart_strings=False)
+
+
+def visible_text(tree: HtmlElement) -> str:
+    """The page's text as a reader sees it (no script or style), whitespace squeezed."""
+    return " ".join(" ".join(_VISIBLE_TEXT(tree)).split())
+
+
+# words of the labels printed_date reads: a page without any has no date to read
+_DATE_LABEL_WORDS = ("posted", "published", "updated")
+
+
+_LD_PUBLISHER = re.compile(r'"publisher"\s*:\s*\{[^{}]*?"name"\s*:\s*"([^"]{1,120})"')
+
+
+def _ld_publisher(tree: HtmlElement) -> str | None:
+    """The publisher's name a page's JSON-LD gives ("publisher": {"@type": "Organization", "name": ...})."""
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        m = _LD_PUBLISHER.search(str(script))
+        if m:
+            return m.group(1)
+    return None
+
 
 _DATE_KEYS = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
               "publish-date", "publish_date", "dc.date.issued", "dc.date", "dcterms.created", "dcterms.date",
@@ -175,14 +210,100 @@ def page_dump(html: str) -> str:
     return fragment_text(lxml.html.tostring(root, encoding="unicode"))
 
 
+# Elements of trafilatura's output that are blocks of text: a table cell holding one, or holding
+# more words than a cell of data does, belongs to a table that lays out the page.
+_BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code"})
+LAYOUT_CELL_WORDS = 25
+
+
+def _own_cells(table: etree._Element) -> list[etree._Element]:
+    """The table's own cells (not those of a table inside one of them)."""
+    return [c for c in table.iter("cell") if next(c.iterancestors("table"), None) is table]
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    """A table that lays out the page (its cells hold paragraphs or long text), not a table of data."""
+    return any(any(child.tag in _BLOCKS for child in cell) or len(" ".join(cell.itertext()).split()) > LAYOUT_CELL_WORDS
+               for cell in _own_cells(table))
+
+
+def _paragraph(text: str | None = None) -> etree._Element:
+    p = etree.Element("p")
+    p.text = text
+    return p
+
+
+def _cell_blocks(cell: etree._Element) -> list[etree._Element]:
+    """A cell's content as blocks: its own block elements, and its loose text and inline elements
+    gathered into paragraphs."""
+    blocks: list[etree._Element] = []
+    current = _paragraph(cell.text) if (cell.text or "").strip() else None
+    if current is not None:
+        blocks.append(current)
+    for child in list(cell):
+        if child.tag in _BLOCKS:
+            tail, child.tail = child.tail, None
+            blocks.append(child)
+            current = _paragraph(tail) if (tail or "").strip() else None
+            if current is not None:
+                blocks.append(current)
+        else:
+            if current is None:
+                current = _paragraph()
+                blocks.append(current)
+            current.append(child)  # moves it, with its tail
+    return blocks
+
+
+def unwrap_layout_tables(body: etree._Element) -> int:
+    """Each cell of a layout table becomes its own paragraphs (in place).
+
+    Rendered as a table, a layout table's row is one line: the navigation bar, the copyright line
+    and the article, or the story and a sidebar headline, run together, and no line rule can take
+    the furniture out of that line. As paragraphs, each part is judged on its own. A table of data
+    (short cells) stays a table. Returns how many tables were unwrapped.
+    """
+    unwrapped = 0
+    for table in reversed(list(body.iter("table"))):  # innermost first
+        parent = table.getparent()
+        if parent is None or not _is_layout_table(table):
+            continue
+        unwrapped += 1
+        blocks = [b for cell in _own_cells(table) for b in _cell_blocks(cell)]
+        at, tail = parent.index(table), table.tail
+        parent.remove(table)
+        for k, block in enumerate(blocks):
+            parent.insert(at + k, block)
+        if (tail or "").strip():
+            if not blocks:
+                blocks = [_paragraph()]
+                parent.insert(at, blocks[0])
+            blocks[-1].tail = tail
+    return unwrapped
+
+
+_LINK_TEXT = etree.XPath("//a//text()", smart_strings=False)
+
+
+def link_texts(tree: HtmlElement) -> list[str]:
+    """The texts inside the page's links (menus, headlines of other stories), whitespace squeezed."""
+    return sorted({squeezed for text in _LINK_TEXT(tree) if (squeezed := " ".join(text.split()))})
+
+
 def extract_html(html: str, source: str) -> tuple[str, dict[str, Any]]:
     """(main text, page metadata) of an HTML page; raises ValueError when it cannot be parsed."""
     tree = _parse(html)
     if tree is None:
-        raise ValueError(f"{source}: not parseable as HTML")
+        raise ValueError("not parseable as HTML")
     meta = page_metadata(tree)
+    meta["links"] = link_texts(tree)
+    low = html.lower()
+    if not any(word in low for word in _DATE_LABEL_WORDS):
+        meta.pop("date_printed", None)
     doc = trafilatura.bare_extraction(tree, with_metadata=False, include_comments=False)
-    text = doc.text if doc is not None and doc.text else ""
+    text = (doc.text or "") if doc is not None else ""
+    if doc is not None and doc.body is not None and unwrap_layout_tables(doc.body):
+        text = xmltotxt(doc.body, include_formatting=False)
     if not meta["title_declared"] and meta["title_candidates"]:
         meta["title"] = choose_title(meta["title_candidates"], text)
     return text, meta

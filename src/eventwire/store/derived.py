@@ -163,11 +163,15 @@ WHERE {where}
 """
 
 
+def register(con: Any) -> None:
+    """The search macros on a connection (temporary: every new connection to the file needs them)."""
+    for sql in macros_sql():
+        con.execute(sql)
+
+
 def ensure(con: Any, *, writable: bool) -> None:
     """Create the derived tables and rebuild them when their version changed. A read-only store whose
     tables are missing or stale gets them as temporary tables for this connection (nothing is written)."""
-    for sql in macros_sql():
-        con.execute(sql)
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
     except duckdb.CatalogException:  # a read-only file that is not a store yet: nothing to derive

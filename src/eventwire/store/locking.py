@@ -32,9 +32,11 @@ Notice = Callable[[str], None]
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
-    """DuckDB's error for a file another process holds ("Could not set lock ... Conflicting lock is held")."""
+    """DuckDB's error for a file another process holds ("Could not set lock ... Conflicting lock is held"),
+    or that this process holds open the other way (a review app serving in the process of a run, say:
+    DuckDB opens a file one way at a time per process, and the app lets go of it when idle)."""
     text = str(exc)
-    return "Could not set lock" in text or "Conflicting lock" in text
+    return "Could not set lock" in text or "Conflicting lock" in text or "different configuration" in text
 
 
 def connect(path: Path, *, read_only: bool, wait: float = DEFAULT_WAIT,
@@ -64,6 +66,8 @@ def _holder(exc: BaseException) -> str:
     marker = "(PID "
     if marker in text:
         return "process " + text.split(marker, 1)[1].split(")", 1)[0]
+    if "different configuration" in text:
+        return "another connection of this process"
     return "another process"
 
 

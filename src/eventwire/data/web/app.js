@@ -53,10 +53,19 @@
     return v === null || v === undefined || v === "" ? "" : String(v);
   }
 
+  function placeName(...parts) {
+    // "Yerevan, Armenia"; a place that is its country ("India") is named once
+    return parts.filter((x, i) => x && parts.indexOf(x) === i).join(", ");
+  }
+
+  function outletName(outlet) {
+    return fmt(outlet) || "unknown outlet";
+  }
+
   function range(low, best, high) {
     if (best === null || best === undefined) return "";
     if (low !== null && high !== null && (low !== best || high !== best)) return `${best} (${low}–${high})`;
-    if (high === null && low !== null) return `${best} (at least ${low})`;
+    if (high === null && low !== null) return low === best ? `at least ${low}` : `${best} (at least ${low})`;
     return String(best);
   }
 
@@ -415,17 +424,23 @@
   }
 
   function eventTable(events) {
-    return table(["date", "type", "sub-event type", "place", "actor 1", "actor 2", "fatalities", "sources", "", "", ""],
+    // disputed and reviewed share one column, there only when an event shown has either; the same for the
+    // mark of what is new or changed since the reviewer's last visit
+    const flagged = events.some((e) => e.disputed || e.reviewed);
+    const marked = events.some((e) => e.change);
+    return table(["date", "type", "sub-event type", "place", "actor 1", "actor 2", "fatalities", "sources"]
+      .concat(flagged ? ["flags"] : []).concat(marked ? ["since your last visit"] : []),
       events.map((e) => h("tr", { dataset: { id: e.event_id_cnty, change: e.change || "" } },
         h("td", {}, eventLink(e.event_id_cnty, fmt(e.event_date) || "undated")),
         h("td", {}, e.event_type), h("td", {}, e.sub_event_type),
-        h("td", {}, [...new Set([e.location, e.country].filter(Boolean))].join(", ")),
+        h("td", {}, placeName(e.location, e.country)),
         h("td", {}, fmt(e.actor1)), h("td", {}, fmt(e.actor2)),
         h("td", {}, range(e.fatalities_low, e.fatalities_best, e.fatalities_high)),
         h("td", {}, String(e.independent_sources)),
-        h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : ""),
-        h("td", {}, e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : ""),
-        h("td", {}, e.change ? h("span", { class: `badge ${e.change}`, title: "since your last visit" }, e.change) : ""))),
+        flagged ? h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : null,
+          e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : null) : null,
+        marked ? h("td", {}, e.change ? h("span", { class: `badge ${e.change}`, title: "since your last visit" },
+          e.change) : null) : null)),
       { class: "events", id: "events" });
   }
 
@@ -594,7 +609,7 @@
     },
       h("td", {}, c.field), h("td", {}, c.text), h("td", {}, range(c.value_low, c.value_best, c.value_high)),
       h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.speaker_role)), h("td", {}, fmt(c.hedge)),
-      h("td", {}, fmt(c.outlet)), h("td", {}, (c.flags || []).join(", ")),
+      h("td", {}, outletName(c.outlet)), h("td", {}, (c.flags || []).join(", ")),
       h("td", {}, c.independent === undefined ? "" : c.independent ? "yes" : "no")));
     const sources = d.sources.map((s) => {
       // the sentence a search result points to, when it is in this article
@@ -610,7 +625,7 @@
               { start: start, end: end, kind: "claim", id: c.id }];
           }));
       return h("article", { class: "source", dataset: { article: s.article_id } },
-        h("h3", {}, fmt(s.outlet) || s.article_id),
+        h("h3", {}, outletName(s.outlet)),
         h("p", { class: "title" }, fmt(s.title)),
         h("p", { class: "meta" }, fmt(s.published), " ", link(s.url)),
         REPORT ? null : h("p", { class: "source-actions" },
@@ -628,7 +643,7 @@
     });
     show(
       h("p", {}, h("a", { href: "#/" }, "← all events")),
-      h("h1", { id: "event-title" }, `${d.sub_event_type} — ${[p.name, p.admin1, d.country].filter(Boolean).join(", ")}`),
+      h("h1", { id: "event-title" }, `${d.sub_event_type} — ${placeName(p.name, p.admin1, d.country)}`),
       notice ? h("p", { class: "message ok", id: "notice" }, notice) : null,
       h("div", { class: "badges" },
         d.disputed ? h("span", { class: "badge disputed", id: "disputed" }, "disputed") : null,
@@ -639,10 +654,10 @@
         ["id", d.event_id_cnty], ["date", `${fmt(d.event_date)}${d.date_end ? " – " + d.date_end : ""} (precision ${d.time_precision})`],
         ["event type", d.event_type], ["sub-event type", d.sub_event_type],
         ["actor 1", fmt(d.actor1)], ["actor 2", fmt(d.actor2)], ["interaction", fmt(d.interaction)],
-        ["place", [p.name, p.admin1, d.country].filter(Boolean).join(", ")],
+        ["place", placeName(p.name, p.admin1, d.country)],
         ["coordinates", p.latitude === undefined || p.latitude === null ? "" : `${p.latitude}, ${p.longitude} (precision ${p.geo_precision})`],
         ["fatalities (ACLED)", fmt(d.fatalities)],
-        ["fatalities (low/best/high)", `${fmt(d.fatalities_low)} / ${fmt(d.fatalities_best)} / ${fmt(d.fatalities_high)}`],
+        ["fatalities (best, low–high)", range(d.fatalities_low, d.fatalities_best, d.fatalities_high) || "none reported"],
         ["independent sources", fmt(d.independent_sources)],
         ["story", d.story_id ? h("a", { href: `#/story/${encodeURIComponent(d.story_id)}` }, d.story_id) : ""],
         ["episode", fmt(d.episode_id)], ["notes", d.notes],
@@ -671,29 +686,57 @@
       h("h2", {}, "Articles: originals, copies and rewrites"),
       table(["published", "outlet", "title", "relation", "of", "evidence", "link"], (s.articles || []).map((a) => h("tr", {
         class: "story-article", dataset: { article: a.id, relation: a.relation || "" } },
-        h("td", {}, fmt(a.published)), h("td", {}, fmt(a.outlet)), h("td", {}, fmt(a.title)),
+        h("td", {}, fmt(a.published)), h("td", {}, outletName(a.outlet)), h("td", {}, fmt(a.title)),
         h("td", {}, fmt(a.relation)), h("td", {}, fmt(a.derivative_of)),
         h("td", {}, (a.evidence || []).join("; ")), h("td", {}, link(a.url))))),
       h("h2", {}, "Events"),
       h("ul", {}, (s.event_ids || []).map((e) => h("li", {}, eventLink(e)))));
   }
 
+  function disputes(details) {
+    // one entry per dispute: an event's own disputed figures, or its episode's (a toll of "the
+    // fighting"), which every event of the episode carries: listed once, with the episode's events
+    const out = new Map();
+    for (const d of details) {
+      const own = d.figures.filter((f) => f.disputed && f.field !== "other");
+      if (own.length) {
+        out.set(d.event_id_cnty, { id: d.event_id_cnty, events: [d], figures: own,
+          claims: d.claims.filter((c) => c.level !== "episode" && own.some((f) => f.field === c.field)) });
+      }
+      const shared = (d.episode_figures || []).filter((f) => f.disputed && f.field !== "other");
+      if (shared.length && d.episode_id) {
+        const known = out.get(d.episode_id);
+        if (known) { known.events.push(d); continue; }
+        out.set(d.episode_id, { id: d.episode_id, episode: true, events: [d], figures: shared,
+          claims: d.claims.filter((c) => c.level === "episode" && shared.some((f) => f.field === c.field)) });
+      }
+    }
+    return [...out.values()];
+  }
+
+  function eventLabel(d) {
+    return `${fmt(d.event_date)} ${d.sub_event_type} — ${placeName((d.place || {}).name, d.country)}`;
+  }
+
   async function disputesPage() {
-    // the disputed events with the largest tolls first, a page of them
+    // the disputed events with the largest tolls first, a page of them; one entry per dispute
     const page = await source.page({ disputed: true }, "fatalities", "desc", 0, 25);
     const details = await Promise.all(page.events.map((e) => source.event(e.event_id_cnty).catch(() => null)))
       .then((ds) => ds.filter(Boolean));
+    const found = disputes(details);
     show(
       h("h1", {}, "Disputes"),
-      h("p", {}, page.total > details.length ? `${page.total} events whose sources disagree on a figure; the ${details.length} with the largest tolls:`
-        : `${details.length} events whose sources disagree on a figure.`),
-      details.map((d) => h("section", { class: "dispute" },
-        h("h2", {}, eventLink(d.event_id_cnty, `${fmt(d.event_date)} ${d.sub_event_type} — ${fmt((d.place || {}).name)}`)),
-        h("p", { class: "dispute-note" }, d.dispute_note),
+      h("p", {}, `${found.length} dispute${found.length === 1 ? "" : "s"}: figures whose sources disagree` +
+        (page.total > details.length ? ` (among the ${details.length} of ${page.total} disputed events with the largest tolls).` : ".")),
+      found.map((x) => h("section", { class: "dispute", dataset: { dispute: x.id } },
+        x.episode
+          ? h("h2", {}, `Episode ${x.id}: ${x.events.length} events reported as one occurrence`)
+          : h("h2", {}, eventLink(x.events[0].event_id_cnty, eventLabel(x.events[0]))),
+        x.episode ? h("ul", {}, x.events.map((d) => h("li", {}, eventLink(d.event_id_cnty, eventLabel(d))))) : null,
+        x.figures.map((f) => h("p", { class: "dispute-note" }, `${f.field}: ${fmt(f.note)}`)),
         table(["figure", "source", "speaker", "hedge", "value", "words"],
-          // the event's own disputed figures, and the claims about its episode (a toll of "the fighting")
-          d.claims.filter((c) => c.level === "episode" || d.figures.some((f) => f.disputed && f.field === c.field)).map((c) => h("tr", { class: "dispute-claim" },
-            h("td", {}, c.field), h("td", {}, fmt(c.outlet)), h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.hedge)),
+          x.claims.map((c) => h("tr", { class: "dispute-claim" },
+            h("td", {}, c.field), h("td", {}, outletName(c.outlet)), h("td", {}, fmt(c.speaker)), h("td", {}, fmt(c.hedge)),
             h("td", {}, range(c.value_low, c.value_best, c.value_high)), h("td", {}, c.text)))))));
   }
 
