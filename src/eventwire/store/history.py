@@ -79,7 +79,8 @@ def summary_of(e: Event) -> dict[str, Any]:
     """What a new event is, in a few fields (the value of its ``created`` change)."""
     p = e.place
     return {"event_date": e.event_date.isoformat() if e.event_date else None, "sub_event_type": e.sub_event_type,
-            "place": f"{p.name}, {p.country}" if p and p.country else (p.name if p else None),
+            # a place that is its country is named once ("Armenia", not "Armenia, Armenia")
+            "place": (", ".join(dict.fromkeys(n for n in (p.name, p.country) if n)) or None) if p else None,
             "fatalities": e.fatalities_best if e.fatalities_best is not None else e.fatalities,
             "articles": len(e.article_ids)}
 
