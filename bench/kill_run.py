@@ -1,8 +1,14 @@
-"""Kill ``eventwire run`` with SIGKILL at random points over conflict news, resume it each time, and check that
-the final store and every export are identical to an uninterrupted run's.
+"""Kill ``eventwire run`` (or ``eventwire watch``) with SIGKILL at random points over conflict news, resume it each
+time, and check that the final store and every export are identical to an uninterrupted run's.
 
     nice -n 10 python bench/kill_run.py                    # the 772 ECB+ development articles, 20+ kills
     python bench/kill_run.py --limit 60 --kills 3          # a short run
+    nice -n 10 python bench/kill_run.py --watch feed --limit 200   # 'watch --once' over a feed of 200 articles
+
+With ``--watch feed`` the articles are pages of a news site on 127.0.0.1 listed in a real RSS file
+(``bench/feedsite.py``) and each arm runs ``eventwire watch FEED --once``; with ``--watch folder`` they are files of
+a folder. A restarted watch must read nothing twice: the feed's items it marked read are skipped, and the pages it
+stored but did not mark are found stored. The event history is compared too (without its times and run ids).
 
 The first half of the articles is run once, and reviewers' decisions (confirm, edit, merge, split, irrelevant)
 are recorded on its events; from that store, the whole set is run once without interruption (the reference)
@@ -38,10 +44,13 @@ from eventwire.store import Store
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO.parent / "shared" / "data" / "ecbplus-dev" / "docs.jsonl"
 EVENTWIRE = [sys.executable, "-c", "from eventwire.cli import main; main()"]
-# bookkeeping columns that say when, not what: a resumed run stores the same rows at other times
-VOLATILE = {"articles": {"ingested_at"}, "quarantine": {"seen_at"}}
+# bookkeeping columns that say when, not what: a resumed run stores the same rows at other times (and a resumed
+# run has an id of its own)
+VOLATILE = {"articles": {"ingested_at"}, "quarantine": {"seen_at"}, "event_changes": {"at", "run_id"},
+            "article_revisions": {"stored_at"}, "watch_items": {"state", "seen_at"}}
 TABLES = ("articles", "article_sources", "quarantine", "mentions", "claims", "extracted", "events", "event_aliases",
-          "episodes", "stories", "article_relations", "story_features", "decisions", "merged")
+          "episodes", "stories", "article_relations", "story_features", "decisions", "merged", "event_changes",
+          "article_revisions", "watch_items")
 
 
 def run_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -96,7 +105,11 @@ def snapshot(db: Path, out: Path) -> dict[str, str]:
                 path = out / f"{what}.{fmt}"
                 export.export(what, fmt, store, path, export.EventFilter())
                 data = path.read_bytes()
-                if fmt == "parquet":  # the file's metadata names the writer; the table is what counts
+                if what == "changes":  # when and by which run: not what changed
+                    rows, columns = export.rows_of(what, store, fmt)
+                    data = json.dumps([{k: v for k, v in r.items() if k not in ("at", "run_id")} for r in rows],
+                                      default=str).encode()
+                elif fmt == "parquet":  # the file's metadata names the writer; the table is what counts
                     data = json.dumps(to_dict(pq.read_table(path).to_pylist()), default=str).encode()
                 elif fmt == "acled-csv":  # ACLED's timestamp is the newest article's ingested_at: when, not what
                     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
@@ -126,7 +139,7 @@ def phase(p: dict[str, object], total: int) -> str:
     return "after merge"
 
 
-def killed_run(db: Path, docs: Path, env: dict[str, str], *, kills: int, t_ref: float, startup: float,
+def killed_run(db: Path, command: list[str], env: dict[str, str], *, kills: int, t_ref: float, startup: float,
                total: int, base: int, rng: random.Random) -> tuple[list[dict[str, object]], str]:
     """Run, kill, resume until the run completes after ``kills`` kills (or more, when one lands too early)."""
     log: list[dict[str, object]] = []
@@ -140,7 +153,7 @@ def killed_run(db: Path, docs: Path, env: dict[str, str], *, kills: int, t_ref: 
             p = log[-1]
             done_frac = (int(p["extracted"]) - base) / max(1, total - base)  # type: ignore[call-overload]
         left = max(kills - len(log), 0)
-        proc = subprocess.Popen([*EVENTWIRE, "run", str(docs), "--db", str(db)], env=env, start_new_session=True,
+        proc = subprocess.Popen([*EVENTWIRE, *command, "--db", str(db)], env=env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if left == 0:
             _, err = proc.communicate()
@@ -175,15 +188,51 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="extraction worker processes (EVENTWIRE_N_PROCESS)")
     ap.add_argument("--work", type=Path, default=None, help="folder for the stores (default: a temporary one)")
     ap.add_argument("--reuse", action="store_true", help="reuse the first-half and reference stores of an earlier "
-                    "run in --work (same articles)")
+                    "run in --work (same articles; not with --watch feed, whose site gets a new port)")
+    ap.add_argument("--watch", choices=("feed", "folder"), default=None,
+                    help="kill 'eventwire watch --once' over a feed of the articles' pages (served on 127.0.0.1) or "
+                    "a folder of them, instead of 'eventwire run'")
     args = ap.parse_args()
     topics = {int(t) for t in args.topics.split(",") if t.strip()}
     sys.exit(0 if kill_test(args.docs, limit=args.limit, topics=topics, kills=args.kills, seed=args.seed,
-                            workers=args.workers, work=args.work, reuse=args.reuse) else 1)
+                            workers=args.workers, work=args.work, reuse=args.reuse, watch=args.watch) else 1)
+
+
+class Sources:
+    """What each arm reads: the articles as JSON lines for 'run', or a feed or folder for 'watch' (the first half,
+    then all of them)."""
+
+    def __init__(self, lines: list[str], work: Path, watch: str | None) -> None:
+        self.lines, self.work, self.watch = lines, work, watch
+        self.site = None
+        self.first, self.everything = work / "first-half.jsonl", work / "all.jsonl"
+        self.first.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+        self.everything.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.folder = work / "drop"
+        if watch == "feed":
+            from feedsite import Site
+
+            self.site = Site()
+            self.site.start()
+
+    def publish(self, half: bool) -> list[str]:
+        """Make the first half (or all) of the articles available; the command line that reads them."""
+        docs = [json.loads(ln) for ln in (self.lines[: len(self.lines) // 2] if half else self.lines)]
+        if self.watch == "feed":
+            self.site.publish(docs)  # type: ignore[union-attr]
+            return ["watch", self.site.url + "/feed.rss", "--once"]  # type: ignore[union-attr]
+        if self.watch == "folder":
+            self.folder.mkdir(exist_ok=True)
+            for d in docs:
+                target = self.folder / (str(d["doc_id"]).replace(".xml", "") + ".txt")
+                if not target.exists():
+                    target.write_text(d["text"], encoding="utf-8")
+            return ["watch", str(self.folder), "--once"]
+        return ["run", str(self.first if half else self.everything)]
 
 
 def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kills: int = 20, seed: int = 1,
-              workers: int = 1, work: Path | None = None, reuse: bool = False) -> bool:
+              workers: int = 1, work: Path | None = None, reuse: bool = False, watch: str | None = None) -> bool:
     """The whole harness; True when the killed run ends identical to the reference with enough kills."""
     work = work or Path(tempfile.mkdtemp(prefix="eventwire-kill-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -191,28 +240,30 @@ def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kil
     if topics:
         lines = [ln for ln in lines if json.loads(ln).get("topic") in topics]
     lines = lines[:limit] if limit else lines
-    first, everything = work / "first-half.jsonl", work / "all.jsonl"
-    first.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
-    everything.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    env = os.environ | {"EVENTWIRE_N_PROCESS": str(workers), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    sources = Sources(lines, work, watch)
+    env = os.environ | {"EVENTWIRE_N_PROCESS": str(workers), "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+                        "EVENTWIRE_ALLOW_PRIVATE": "1", "EVENTWIRE_WATCH_HOST_DELAY": "0"}
     base, ref, timing = work / "base.duckdb", work / "reference.duckdb", work / "timing.json"
-    if not (reuse and timing.exists()):
+    if not (reuse and timing.exists() and watch != "feed"):
         for p in work.glob("*.duckdb*"):
             p.unlink()
         t0 = time.monotonic()
-        r = run_cli(["run", str(first), "--db", str(base)], env)
+        r = run_cli([*sources.publish(half=True), "--db", str(base)], env)
         assert r.returncode in (0, 1), r.stderr[-2000:]
         made = add_decisions(base)
         print(f"first half: {len(lines) // 2} articles in {time.monotonic() - t0:.0f} s; decisions: "
               f"{'; '.join(made)}", flush=True)
         shutil.copy(base, ref)
         t0 = time.monotonic()
-        r = run_cli(["run", str(everything), "--db", str(ref)], env)
+        r = run_cli([*sources.publish(half=False), "--db", str(ref)], env)
         t_ref = time.monotonic() - t0
         assert r.returncode in (0, 1), r.stderr[-2000:]
         t0 = time.monotonic()
-        run_cli(["run", str(first), "--db", str(shutil.copy(base, work / "noop.duckdb"))], env)
+        # a run with nothing new to do: the start-up (and, watching, the conditional requests of every item)
+        noop = shutil.copy(ref if watch else base, work / "noop.duckdb")
+        run_cli([*sources.publish(half=not watch), "--db", str(noop)], env)
         timing.write_text(json.dumps({"reference_s": t_ref, "startup_s": time.monotonic() - t0}))
+    command = sources.publish(half=False)
     t_ref, startup = (json.loads(timing.read_text())[k] for k in ("reference_s", "startup_s"))
     with Store(base, read_only=True) as store:
         n_base = store.count("articles")
@@ -230,7 +281,7 @@ def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kil
         arm += 1
         killed = work / f"killed-{arm}.duckdb"
         shutil.copy(base, killed)
-        got, end = killed_run(killed, everything, env, kills=kills - len(log), t_ref=t_ref, startup=startup,
+        got, end = killed_run(killed, command, env, kills=kills - len(log), t_ref=t_ref, startup=startup,
                               total=total, base=n_base, rng=rng)
         log += got
         have = snapshot(killed, work / f"exports-killed-{arm}")
@@ -243,8 +294,24 @@ def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kil
         phases[str(p["phase"])] = phases.get(str(p["phase"]), 0) + 1
     print(f"killed runs: {len(log)} kills survived ({', '.join(f'{n} in {k}' for k, n in phases.items())}) over "
           f"{arm} resumed run(s); differences from the uninterrupted run: {len(diffs)}")
-    return not diffs and len(log) >= kills
+    twice = read_twice(work, arm) if watch else 0
+    if watch:
+        print(f"pages or files stored twice in the killed arms: {twice}")
+    if sources.site is not None:
+        sources.site.stop()
+    return not diffs and len(log) >= kills and not twice
 
+
+def read_twice(work: Path, arms: int) -> int:
+    """Pages or files stored twice over the killed arms (two articles from one URL or file, or a revision where
+    nothing changed): a watch that resumes reads nothing twice."""
+    twice = 0
+    for arm in range(1, arms + 1):
+        with Store(work / f"killed-{arm}.duckdb", read_only=True) as store:
+            twice += store.con.execute("SELECT count(*) - count(DISTINCT coalesce(url, source)) FROM articles"
+                                       ).fetchone()[0]
+            twice += store.count("article_revisions")
+    return int(twice)
 
 if __name__ == "__main__":
     main()

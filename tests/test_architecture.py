@@ -4,8 +4,8 @@ Import rules (README, Design):
 - ``eventwire.model`` imports nothing of eventwire;
 - a stage package imports only the base modules (model, settings, errors and the utility
   modules named in ``BASE``) and its own modules, never another stage;
-- only ``eventwire.pipeline`` composes stages; ``cli``, ``evaluation``, ``serve``, ``report``, ``scripts`` and ``bench``
-  use ``pipeline``, ``store``, the base modules and the public names (``__all__``) a stage package
+- only ``eventwire.pipeline`` composes stages; ``cli``, ``evaluation``, ``serve``, ``report``, ``watch``, ``scripts``
+  and ``bench`` use ``pipeline``, ``store``, the base modules and the public names (``__all__``) a stage package
   exports from its ``__init__``, never a stage's modules or private names;
 - nothing imports ``cli``; no two modules import each other (no cycles, lazy imports included).
 
@@ -33,7 +33,8 @@ STAGES = ("ingest", "nlp", "geo", "mentions", "stories", "merge", "reconcile", "
 BASE = ("eventwire.model", "eventwire.settings", "eventwire.errors", "eventwire.geodesy", "eventwire.sentences",
         "eventwire.embed", "eventwire")
 # entry points: use stages only through their packages' public names
-CONSUMERS = ("eventwire.cli", "eventwire.evaluation", "eventwire.serve", "eventwire.report", "scripts", "bench")
+CONSUMERS = ("eventwire.cli", "eventwire.evaluation", "eventwire.serve", "eventwire.report", "eventwire.watch",
+             "scripts", "bench")
 
 
 @dataclass(frozen=True)

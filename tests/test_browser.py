@@ -295,3 +295,38 @@ def test_the_list_search_and_map_at_scale(scale_store: Path, watched, serving, s
         assert page.locator("mark.found").first.is_visible()
         page.screenshot(path=screenshots / "app-scale-found.png")
     _clean(watched)
+
+
+def test_what_changed_since_the_last_visit_is_marked(review_store: Path, watched, serving, screenshots) -> None:
+    """Per browser (no accounts): the first visit marks nothing; a visit whose last one was before the run that added
+    the disputing article marks the events that run changed, counts them, and the event page shows its history."""
+    from eventwire.store import history
+
+    with Store(review_store) as store:
+        last = history.runs(store.con)[0]["id"]
+        since = min(c.at for c in history.read(store.con, run_ids=[last]))
+        changed = {c.event_id for c in history.read(store.con, run_ids=[last])}
+        total = store.count("events")
+    page = watched.page
+    with serving(_settings(review_store)) as base:
+        watched.ready(base + "/")
+        assert "First visit" in page.locator("#since-visit").inner_text()
+        assert page.locator("#events tr[data-change='new'], #events tr[data-change='changed']").count() == 0
+        # this browser's last visit was just before that run (kept in its local storage)
+        host = base.split("//", 1)[1]
+        page.evaluate("([key, since]) => localStorage.setItem(key, JSON.stringify({previous: Date.parse(since), "
+                      "latest: Date.now()}))", [f"eventwire-visit:{host}", since])
+        watched.ready(base + "/")
+        marked = page.locator("#events tr[data-change='new'], #events tr[data-change='changed']")
+        assert 0 < marked.count() < total
+        ids = {marked.nth(i).get_attribute("data-id") for i in range(marked.count())}
+        assert ids & changed  # the events that run changed
+        counts = page.locator("#new-count").inner_text(), page.locator("#changed-count").inner_text()
+        assert sum(int(c.split()[0]) for c in counts) == marked.count()
+        assert page.locator("#feed-link").get_attribute("href").startswith("/feed.atom")
+        page.screenshot(path=str(screenshots / "since-last-visit.png"), full_page=True)
+        event = sorted(ids)[0]
+        watched.ready(f"{base}/#/event/{event}")
+        assert page.locator("#history tr.change").count() > 0
+        assert page.locator("#history tr.since-visit").count() > 0
+    _clean(watched)

@@ -23,3 +23,16 @@ def test_killed_runs_resume_to_the_same_store_and_exports(shared_data: Path, tmp
                        env=env, capture_output=True, text=True, timeout=3600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     assert "differences from the uninterrupted run: 0" in r.stdout and "3 kills survived" in r.stdout
+
+
+@pytest.mark.slow
+def test_a_killed_watch_resumes_to_the_same_store_reading_nothing_twice(shared_data: Path, tmp_path: Path) -> None:
+    """The same with 'eventwire watch FEED --once' over the bank-bombing articles' pages, served on 127.0.0.1."""
+    docs = shared_data / "ecbplus-dev" / "docs.jsonl"
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    r = subprocess.run([sys.executable, str(REPO / "bench" / "kill_run.py"), "--docs", str(docs), "--topics", "8",
+                        "--kills", "3", "--seed", "7", "--watch", "feed", "--work", str(tmp_path)],
+                       env=env, capture_output=True, text=True, timeout=3600)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert "differences from the uninterrupted run: 0" in r.stdout and "3 kills survived" in r.stdout
+    assert "pages or files stored twice in the killed arms: 0" in r.stdout

@@ -30,7 +30,7 @@ from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.ingest import parse_field_options
 from eventwire.model import UNKNOWN_OUTLET, Article, Event, FigureSummary, InputFailure
 from eventwire.settings import Settings
-from eventwire.store import Store
+from eventwire.store import Store, history, revisions
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,6 +130,9 @@ def run(paths: PathsArg, db: DbOpt = DEFAULT_DB, field: FieldOpt = None, fetch: 
     _print_summary(summary, db, settings)
     with Store(db, read_only=True, on_wait=_tell) as store:
         _print_events(store, set(summary.extracted_ids))
+    if summary.run_id:
+        out.print(f"run {summary.run_id}: {summary.changes} change(s) to events ('eventwire changes --since "
+                  f"{summary.run_id}' lists them)", highlight=False)
     raise typer.Exit(0 if summary.ok else 1)
 
 
@@ -520,6 +523,7 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         articles = {a.id: a for a in store.articles(event.article_ids)}
         relations = {r.article_id: r for r in store.relations(event.article_ids)}
         episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
+        changes = history.event_history(store.con, event.id)
     p = event.place
     # article text, names and outlets are untrusted: escaped, never read as markup
     out.print(f"[bold]{event.id}[/bold]  {event.event_date or 'undated'} (precision {event.time_precision})  "
@@ -559,6 +563,24 @@ def show(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
             out.print(f"  claim {c.field} {_value(c.value_low, c.value_high, None)} (best {c.value_best}) \"{c.text}\" "
                       f"-- {c.speaker or 'the outlet'}, {c.hedge}"
                       + (f" {list(c.flags)}" if c.flags else ""), highlight=False, markup=False)
+    _print_history(changes, event.id)
+
+
+# changes of an event that 'show' lists (the rest: 'eventwire changes --event ID')
+HISTORY_SHOWN = 30
+
+
+def _print_history(changes: Sequence[Any], event_id: str) -> None:
+    """An event's history, oldest first: when, what changed, and why."""
+    if not changes:
+        return
+    out.print(f"\n[bold]history[/bold] ({len(changes)} change{'s' if len(changes) != 1 else ''})", highlight=False)
+    for c in changes[-HISTORY_SHOWN:]:
+        who = f"{c.event_id}: " if c.event_id != event_id else ""
+        out.print(Text(f"  {c.at}  {who}{export.change_text(c)}  ({c.cause}; run {c.run_id})"), highlight=False)
+    if len(changes) > HISTORY_SHOWN:
+        out.print(f"  ... {len(changes) - HISTORY_SHOWN} earlier: 'eventwire changes --event {event_id}'",
+                  highlight=False)
 
 
 # events listed when an id prefix is ambiguous
@@ -606,6 +628,8 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
     with Store(db, read_only=True, on_wait=_tell) as store:
         event = _one_event(store, event_id, db)
         episode = next(iter(store.episodes([event.episode_id])), None) if event.episode_id else None
+        chains = revisions.earlier(store.con, event.article_ids)
+        stored = revisions.stored_at(store.con, {a for pairs in chains.values() for p in pairs for a in p})
     p = event.place
     out.print(f"{event.id}  {event.event_date or 'undated'}  {event.sub_event_type}  "
               f"{_names(p.name, p.country) if p else 'no place'}  "
@@ -627,6 +651,8 @@ def claims(event_id: EventIdArg, db: DbOpt = DEFAULT_DB) -> None:
         value = _value(c.value_low, c.value_high, c.qualifier) + (f" ({c.category})" if c.category else "")
         if c.superseded_by:
             value += f" superseded by {c.superseded_by}"
+        if c.article_id in stored:  # an article with revisions: when this one was read
+            value += f" (revision stored {stored[c.article_id]:%Y-%m-%d %H:%M} UTC)"
         # every field comes from an article: plain text, never markup
         t.add_row(c.level, c.field, Text(value), Text(c.speaker or ""), c.speaker_role, c.hedge,
                   Text(c.outlet or UNKNOWN_OUTLET), str(c.published or "undated"),
@@ -641,6 +667,116 @@ def _value(low: int | None, high: int | None, qualifier: str | None) -> str:
     if high is None:
         return f"{low}+"
     return str(low) if low == high else f"{low}-{high}"
+
+
+@app.command()
+def watch(
+    sources: Annotated[list[str], typer.Argument(metavar="SOURCE", help=(
+        "What to watch: feeds (RSS, Atom, JSON Feed), sitemaps and URL lists, as URLs or files; web pages; "
+        "folders (their new and changed files)."))],
+    db: DbOpt = DEFAULT_DB,
+    every: Annotated[str, typer.Option(metavar="DURATION", help="Time between polls: seconds, or 90s, 15m, 2h, "
+                                       "1d.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", metavar="", help="Poll every source once, then exit.")] = False,
+    notify: Annotated[list[str] | None, typer.Option("--notify", metavar="URL", help=(
+        "POST the new and changed events of each poll to this URL as JSON (retried; repeat for more URLs)."))]
+    = None,
+    country: CountryOpt = None,
+    event_type: TypeOpt = None,
+    min_fatalities: Annotated[int, typer.Option(metavar="N", help="With --notify: only events with at least N "
+                                                "killed (the best figure).")] = 0,
+    disputed: DisputedOpt = False,
+) -> None:
+    """Watch sources: poll them, read what is new or changed, and merge it into the store as 'run' does.
+
+    \b
+    Example:  eventwire watch https://example.org/world/rss.xml drops/ --every 15m --db world.duckdb
+              eventwire watch feeds.txt --once --notify https://hooks.example.org/eventwire --country Sudan
+    An article whose text changed (a toll revised) is stored as a new revision that supersedes the earlier one.
+    Every change to an event is recorded ('eventwire changes'). Ctrl+C or SIGTERM stops after the batch in
+    progress; a killed watch resumes where it was. --country, --event-type, --min-fatalities and --disputed
+    choose what --notify announces. Pages on your own network need EVENTWIRE_ALLOW_PRIVATE=1.
+    """
+    from eventwire import watch as watching
+
+    settings = Settings.from_env(db=db)
+    seconds = watching.parse_every(every)
+    filters = watching.Filters(country=country, event_type=event_type, min_fatalities=min_fatalities,
+                               disputed=disputed)
+    _announce_first_run(settings)
+    failed = 0
+
+    def report(summary: pipeline.RunSummary, deliveries: list[watching.Delivery]) -> None:
+        nonlocal failed
+        _report_failures(summary.failures)
+        failed += len(summary.failures)
+        revised = f" ({summary.articles_revised} revisions)" if summary.articles_revised else ""
+        told = "".join(f"; {d.events} event(s) sent to {d.url}" if d.ok else f"; {watching.failure_message(d)}"
+                       for d in deliveries if d.changes)
+        out.print(f"{datetime.now():%Y-%m-%d %H:%M:%S}  run {summary.run_id}: {summary.articles_new} new article(s)"
+                  f"{revised}, {summary.extracted} extracted, {summary.changes} change(s) to events, "
+                  f"{len(summary.failures)} failed{told}", highlight=False, markup=False)
+
+    if not once:
+        err.print(f"watching {len(sources)} source(s) every {every}; Ctrl+C stops after the batch in progress",
+                  highlight=False)
+    watching.watch(sources, settings, every=seconds, once=once, notify=notify or [], filters=filters,
+                   report=report, on_wait=_tell)
+    raise typer.Exit(1 if once and failed else 0)
+
+
+@app.command()
+def changes(
+    db: DbOpt = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option(metavar="TIME|RUN", help="Changes at or after this time "
+                                              "(YYYY-MM-DD, YYYY-MM-DDTHH:MM, UTC) or made by this run and those "
+                                              "after it (a run id, as 'run' and 'watch' print it).")] = None,
+    event: Annotated[str | None, typer.Option(metavar="EVENT_ID", help="Only this event's changes (and those of "
+                                              "the events merged into it).")] = None,
+    runs: Annotated[bool, typer.Option("--runs", metavar="", help="List the latest runs instead.")] = False,
+    limit: Annotated[int, typer.Option(metavar="N", help="At most N changes, the latest.")] = 1000,
+) -> None:
+    """List the changes to events: created, merged, split, a field, a source or a figure changed, a dispute
+    opened or settled, a reviewer's decision; each with its time, run and cause.
+
+    \b
+    Example:  eventwire changes --since 2024-05-01
+              eventwire changes --since r_20240501T120000_3fa2
+              eventwire export --what changes -o changes.csv     (every change, as a file)
+    """
+    with Store(db, read_only=True, on_wait=_tell) as store:
+        if runs:
+            for r in history.runs(store.con, limit):
+                out.print(f"{r['id']}\t{r['command']}\t{r['started_at']:%Y-%m-%d %H:%M:%S}\t{r['status']}\t"
+                          f"{r['articles_new'] or 0} new\t{r['changes'] or 0} changes", highlight=False)
+            return
+        after, when = 0, None
+        if since:
+            after, when = _since(store, since, db)
+        ids = None
+        if event:
+            ids = [e.id for e in [_one_event(store, event, db)]]
+            ids += [a.alias for a in store.aliases() if a.event_id == ids[0]]
+        found = history.read(store.con, after_seq=after, since=when, event_ids=ids, limit=limit, newest_first=True)
+    found.reverse()
+    for c in found:
+        out.print(Text(f"{c.seq}\t{c.at}\t{c.run_id}\t{c.event_id}\t{export.change_text(c)}\t{c.cause}"),
+                  highlight=False, soft_wrap=True)
+    err.print(f"{len(found)} change(s)" + (f" (the latest {limit}; more with --limit)" if len(found) == limit else ""))
+
+
+def _since(store: Store, value: str, db: Path) -> tuple[int, datetime | None]:
+    """--since: a run id (changes from that run's first on) or a time."""
+    first = store.con.execute("SELECT min(seq) FROM event_changes WHERE run_id = ?", [value]).fetchone()[0]
+    if first is not None:
+        return int(first) - 1, None
+    started = history.run_started(store.con, value)
+    if started is not None:
+        return 0, started
+    try:
+        return 0, datetime.fromisoformat(value.rstrip("Z"))
+    except ValueError:
+        raise UsageError(Errors.E265, value=value, db=db) from None
 
 
 @app.command()

@@ -122,6 +122,8 @@ class Errors(metaclass=_Registry):
             "the file's format and --field mapping.")
     E171 = ("{source}: extraction failed ({reason}). The article stays stored and is not retried by this "
             "version; report the file with this message.")
+    E172 = ("{source}: robots.txt of its host does not let eventwire fetch it (user agent in the user_agent "
+            "setting). Ask the site, or read its feed's own text.")
 
     # ---- usage (bad arguments, settings or files given to a command)
     E201 = "Unknown {what} {value!r}. Available: {choices}"
@@ -176,6 +178,13 @@ class Errors(metaclass=_Registry):
     E257 = ("User name {name!r}: use 1 to {longest} letters, digits, spaces or . _ @ - characters.")
     E258 = "The password must have at least {shortest} characters."
     E260 = "{where}: not a decision ({reason}). Fix or remove the line; the other lines are imported."
+    # watching sources and announcing changes
+    E264 = "--every {value!r} is not a duration: give seconds or a number with s, m, h or d, e.g. 15m."
+    E265 = ("--since {value!r} is neither a time (YYYY-MM-DD or YYYY-MM-DDTHH:MM) nor a run id of {db} "
+            "(the runs: 'eventwire changes --runs').")
+    E266 = "--notify {url!r} is not an http(s) URL."
+    E267 = ("The webhook {url} did not take the changes after {tries} tries ({reason}); they are sent again after "
+            "the next poll.")
     # engines
     E262 = ("--engine ray needs Ray, which is not installed: pip install 'eventwire[ray]' (or run without "
             "--engine ray, on this machine's cores).")

@@ -20,7 +20,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # how an article without an outlet name (no site name in the page or record, no URL) is named
 UNKNOWN_OUTLET = "unknown outlet"
 
@@ -447,6 +447,39 @@ class Decision:
 DECISION_ACTIONS = ("confirm", "edit", "merge", "split", "irrelevant")
 
 
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True, slots=True)
+class EventChange:
+    """One change to an event, as the update of the merged layer that made it recorded it.
+
+    ``kind`` says what changed (``CHANGE_KINDS``): the event was created, merged into another
+    (``other_event_id``; its id lives on as an alias), absorbed another, had mentions split off into
+    another, was removed (no mention left), a field changed (``field``, ``old`` and ``new`` as JSON), a
+    source was added, removed or revised (a new revision of one of its articles), a figure changed, a
+    dispute opened or settled, or a reviewer's decision was applied (``decision_id``). ``at`` is when (UTC),
+    ``run_id`` the run that wrote it, ``cause`` why in words; ``seq`` orders every change of the store.
+    """
+
+    seq: int
+    event_id: str
+    kind: str
+    at: str  # ISO 8601 timestamp, UTC
+    run_id: str = ""
+    field: str | None = None
+    old: str | None = None  # JSON of the value before
+    new: str | None = None  # JSON of the value after
+    cause: str = ""
+    other_event_id: str | None = None
+    article_ids: tuple[str, ...] = ()  # the articles behind the change (added, removed, revised)
+    decision_id: str | None = None
+
+
+CHANGE_KINDS = ("created", "merged", "absorbed", "split", "removed", "field", "source-added", "source-removed",
+                "source-revised", "figure", "dispute-opened", "dispute-settled", "decision")
+
+
 # --------------------------------------------------------------------------- protocols
 
 
@@ -526,10 +559,12 @@ __all__ = [
     "ArticleRelation",
     "Claim",
     "DECISION_ACTIONS",
+    "CHANGE_KINDS",
     "Decision",
     "Episode",
     "Event",
     "EventAlias",
+    "EventChange",
     "EventMention",
     "Evidence",
     "FieldSupport",

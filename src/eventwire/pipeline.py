@@ -21,6 +21,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,20 +35,22 @@ from spacy.tokens import Doc
 from eventwire import geo, mentions, merge, nlp, reconcile, stories
 from eventwire.embed import SentenceEmbedder
 from eventwire.errors import Errors, input_failure
-from eventwire.ingest import input_files, read_inputs
+from eventwire.ingest import ItemState, Poller, SourceState, input_files, read_inputs
 from eventwire.model import (
     Article,
     ArticleRelation,
+    Claim,
     Decision,
     Episode,
     Event,
     EventMention,
     InputFailure,
+    SourcedClaim,
     Story,
     StoryFeatures,
 )
 from eventwire.settings import Settings
-from eventwire.store import Store, run_lock, shards
+from eventwire.store import Store, history, revisions, run_lock, shards, watching
 
 # an article is extracted again when the mentions stage or the story features change
 EXTRACTOR_VERSION = f"{mentions.EXTRACTOR_VERSION}+s{stories.FEATURE_VERSION}"
@@ -142,7 +145,9 @@ class RunSummary:
     """What a run did (its own work), then the store's totals after it, for the CLI and tests."""
 
     # this run's work
+    run_id: str = ""  # the id its changes to events carry (store.history)
     articles_new: int = 0
+    articles_revised: int = 0  # of the new articles, new revisions of stored ones
     articles_seen: int = 0
     articles_duplicate: int = 0
     failures: list[InputFailure] = field(default_factory=list)
@@ -152,6 +157,7 @@ class RunSummary:
     skipped_languages: dict[str, int] = field(default_factory=dict)  # language -> articles not extracted
     mentions_found: int = 0
     mentions_undated: int = 0  # of those, mentions without an event date
+    changes: int = 0  # changes to events recorded (store.history)
     # where the new articles' publication dates came from (Article.published_from; "none" without one)
     published_from: dict[str, int] = field(default_factory=dict)
     # the store's totals after the run
@@ -209,8 +215,9 @@ def store_records(store: Store, records: Iterable[Article | InputFailure], summa
             summary.failures.append(rec)
             continue
         outcome = store.add_article(rec)
-        if outcome == "new":
+        if outcome in ("new", "revision"):
             summary.articles_new += 1
+            summary.articles_revised += outcome == "revision"
             origin = rec.published_from if rec.published else "none"
             summary.published_from[origin] = summary.published_from.get(origin, 0) + 1
         elif outcome == "duplicate":
@@ -241,9 +248,11 @@ def _batches(records: Iterable[T], size: int = COMMIT_ARTICLES, seconds: float =
 
 
 def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | None = None,
-                    progress: Progress | None = None, engine: Engine | None = None) -> RunSummary:
+                    progress: Progress | None = None, engine: Engine | None = None,
+                    stop: Callable[[], bool] | None = None) -> RunSummary:
     """Annotate and extract every stored article not yet extracted (resumable per article); ``engine``
-    runs the chunks elsewhere (a cluster), else this machine's cores do."""
+    runs the chunks elsewhere (a cluster), else this machine's cores do. ``stop`` ends it after the chunk
+    in progress (the rest is extracted by the next run)."""
     summary = summary or RunSummary()
     pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
     supported = []
@@ -262,7 +271,8 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             summary.skipped_languages[lang] = summary.skipped_languages.get(lang, 0) + 1
     store.release()
     total = len(supported)
-    for done, (article, result) in enumerate(_extract(supported, settings, features=True, engine=engine), start=1):
+    results = _extract(supported, settings, features=True, engine=engine)
+    for done, (article, result) in enumerate(results, start=1):
         if isinstance(result, InputFailure):
             _failed(store, summary, article, result)
         else:
@@ -276,6 +286,9 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
             store.release()  # a chunk's results arrive together: commit them, then let readers in
         if progress:
             progress(done, total, article.title or article.source)
+        if stop is not None and done % CHUNK_ARTICLES == 0 and stop():
+            break
+    results.close()  # stopped early: the workers end here
     store.release()
     return summary
 
@@ -340,31 +353,63 @@ class MergeUpdate:
 
 def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSummary:
     """Add the articles extracted since the last update to stories, events and episodes, and write
-    what changed (resumable: an interrupted update is redone from the saved indexes)."""
+    what changed, with each event's changes (``store.history``; resumable: an interrupted update is
+    redone from the saved indexes)."""
     summary = summary or RunSummary()
     version = merged_layer_version()
     with store.reading():  # other readers share the file while the update is computed
         saved = store.load_state(MERGED_LAYER, version)
         layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
-        pending = store.merge_pending() if saved is not None else sorted(store.extraction_status())
+        fresh = store.merge_pending()
+        pending = fresh if saved is not None else sorted(store.extraction_status())
         decisions = store.decisions()
         if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
             return totals(store, summary)  # nothing new: nothing to write
+        cause = history.Cause(run_id=summary.run_id or history.new_run_id(), at=history.now_utc(),
+                              new_articles=frozenset(fresh), revised=revisions.previous_of(store.con, fresh),
+                              decisions={d.id: d for d in decisions if d.id not in layer.decisions},
+                              rebuilt=saved is None and store.count("events") > 0)
         update = apply_articles(layer, store, pending, decisions)
+        before = {e.id: e for e in store.events([*update.events, *update.removed_events])}
+        _revised_successors(update, before, cause.revised)
+        episodes = {p.id: p for p in store.episodes({e.episode_id for e in [*before.values(), *update.events.values()]
+                                                     if e.episode_id})}
+        changes = history.diff(before, update.events, update.removed_events, cause, episodes_before=episodes,
+                               episodes_after={p: x for p, x in episodes.items() if p not in update.removed_episodes}
+                               | update.episodes)
     extractor = {aid: EXTRACTOR_VERSION for aid in pending}
     store.save_merged(events=list(update.events.values()), removed_events=update.removed_events,
                       episodes=list(update.episodes.values()), removed_episodes=update.removed_episodes,
                       stories=list(update.stories.values()), removed_stories=update.removed_stories,
                       relations=update.relations, merged=extractor,
                       state=(MERGED_LAYER, version, pickle.dumps(layer, protocol=pickle.HIGHEST_PROTOCOL)),
-                      reset=saved is None)
+                      reset=saved is None, changes=changes)
+    summary.changes += len(changes)
     return totals(store, summary)
+
+
+def _revised_successors(update: MergeUpdate, before: Mapping[str, Event], revised: Mapping[str, str]) -> None:
+    """An event whose every report was replaced by a new revision lives on in the event of that revision (its id
+    an alias of it, as when two events merge), rather than going away while a new one appears."""
+    if not revised:
+        return
+    later = {old: new for new, old in revised.items()}
+    for old_id, successor in sorted(update.removed_events.items()):
+        was = before.get(old_id)
+        if successor is not None or was is None:
+            continue
+        now = {later[a] for a in was.article_ids if a in later}
+        candidates = sorted((e.sub_event_type != was.sub_event_type, e.event_date != was.event_date, e.id)
+                            for e in update.events.values() if now & set(e.article_ids))
+        if candidates:
+            update.removed_events[old_id] = candidates[0][2]
 
 
 def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], decisions: Sequence[Decision]
                    ) -> MergeUpdate:
     """Stories, then events, relations, episodes and figures for the pending articles (in place on ``layer``)."""
     ok = store.extracted_ok(pending)
+    retired = store.superseded()  # earlier revisions of articles: their mentions leave the events
     articles = {a.id: a for a in store.articles(ok)}
     for aid, a in articles.items():
         layer.published[aid] = _day(a)
@@ -383,8 +428,8 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
             touched_stories.add(old)
         layer.story_articles.setdefault(sid, set()).add(aid)
         touched_stories.add(sid)
-    # mentions: this extraction's replace the article's old ones
-    found = store.mentions(ok)
+    # mentions: this extraction's replace the article's old ones (an earlier revision's are only taken out)
+    found = store.mentions(ok - retired)
     new_ids = {m.id for m in found}
     old_ids = {mid for aid in pending for mid in layer.events.mentions_of_article.get(aid, ())}
     keys = [merge.mention_key(m, layer.published.get(m.article_id)) for m in found]
@@ -399,6 +444,7 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     # a story lists its events: the stories of events that changed are written again
     story_of = layer.events.story_of_article
     touched_stories |= {story_of[m.article_id] for m in found if m.article_id in story_of}
+    touched_stories |= {story_of[a] for a in set(pending) & retired if a in story_of}
     touched_stories |= {story_of[layer.events.keys[m].article_id] for e in changes.updated
                         for m in changes.updated[e] if m in layer.events.keys
                         and layer.events.keys[m].article_id in story_of}
@@ -410,7 +456,8 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
             continue
         arts = {a.id: a for a in store.articles(members)}
         live = {f.article_id: stories.from_record(f) for f in store.story_features(members)}
-        for rel in stories.relations(sid, [stories.Report(arts[a], live.get(a)) for a in members if a in arts]):
+        reports = [stories.Report(arts[a], live.get(a)) for a in members if a in arts and a not in retired]
+        for rel in stories.relations(sid, reports):
             if layer.relations.get(rel.article_id) != rel:
                 layer.relations[rel.article_id] = rel
                 update.relations.append(rel)
@@ -475,6 +522,7 @@ def _refresh_events(layer: MergedLayer, store: Store, refresh: set[str], decisio
                                          sources, several_events=several)
         done = merge.apply_decisions(dataclasses.replace(done, episode_id=pid), decisions, ev.event_of)
         update.events[eid] = done
+    _earlier_revisions(layer, store, update.events, sources)
     for pid in sorted(touched_episodes):
         members = layer.episodes.members.get(pid)
         if not members:
@@ -517,6 +565,65 @@ def _sources(layer: MergedLayer, store: Store, article_ids: Iterable[str]) -> di
                                      origin=(rel.origin if rel else "") or a.id,
                                      derivative_of=rel.derivative_of if rel else None)
     return out
+
+
+def _earlier_revisions(layer: MergedLayer, store: Store, events: dict[str, Event],
+                       sources: Mapping[str, reconcile.Source]) -> None:
+    """List the claims of the earlier revisions of the events' articles in the events, each superseded by the
+    matching claim of the revision after it (same field and category, nearest sentence), else by that revision:
+    the figures come from the latest revision alone, and the earlier ones stay readable with their times."""
+    chains = revisions.earlier(store.con, {a for e in events.values() for a in e.article_ids})
+    if not chains:
+        return
+    wanted = set(chains) | {x for pairs in chains.values() for pair in pairs for x in pair}
+    by_article: dict[str, list[EventMention]] = {}
+    for m in store.mentions(wanted):
+        by_article.setdefault(m.article_id, []).append(m)
+    srcs = dict(sources) | _sources(layer, store, wanted - set(sources))
+    ev = layer.events
+    home: dict[str, str] = {}  # earlier mention -> the event its claims are listed in
+    for cur, pairs in chains.items():
+        now = by_article.get(cur, [])
+        for earlier, _ in pairs:
+            for m in by_article.get(earlier, []):
+                pair = _counterpart(m, now)
+                if pair is not None and pair.id in ev.event_of:
+                    home[m.id] = ev.event_of[pair.id]
+    for eid, e in sorted(events.items()):
+        extra: list[SourcedClaim] = []
+        sides = [x for x in (e.actor1, e.actor2) if x]
+        for cur in sorted(set(e.article_ids) & set(chains)):
+            for earlier, later in chains[cur]:
+                for m in by_article.get(earlier, []):
+                    if home.get(m.id) != eid:
+                        continue
+                    sourced = reconcile.sourced_claims(m, srcs.get(earlier, reconcile.Source(earlier)), sides)
+                    for claim, c in zip(m.claims, sourced, strict=True):
+                        extra.append(dataclasses.replace(c, superseded_by=_successor(claim, by_article.get(later, []))
+                                                         or later, flags=(*c.flags, "earlier-revision")))
+        if extra:
+            events[eid] = dataclasses.replace(e, claims=e.claims + tuple(extra))
+
+
+def _counterpart(m: EventMention, now: Sequence[EventMention]) -> EventMention | None:
+    """The mention of the latest revision that an earlier revision's mention became: the same sub-type and date,
+    then the most words of its evidence in common (else the revision's main mention)."""
+    words = set(m.evidence[0].text.casefold().split()) if m.evidence else set()
+
+    def score(x: EventMention) -> tuple:
+        shared = len(words & set(x.evidence[0].text.casefold().split())) if x.evidence else 0
+        return (x.sub_event_type == m.sub_event_type, x.event_date == m.event_date, shared, -x.rank, x.id)
+
+    same = [x for x in now if x.sub_event_type == m.sub_event_type]
+    if same:
+        return max(same, key=score)
+    return min(now, key=lambda x: (x.rank, x.id), default=None)
+
+
+def _successor(claim: Claim, later: Sequence[EventMention]) -> str | None:
+    """The claim of a later revision that replaces ``claim``: same field and category, the nearest sentence."""
+    same = [c for m in later for c in m.claims if c.field == claim.field and c.category == claim.category]
+    return min(same, key=lambda c: (abs(c.evidence.start - claim.evidence.start), c.id)).id if same else None
 
 
 def _episode(pid: str, events: Sequence[Event]) -> Episode:
@@ -562,9 +669,55 @@ def run(paths: Sequence[str], settings: Settings, *, fields: Mapping[str, str] |
     holds the file only while it commits, so readers (export, the review app) see the last commit.
     """
     with run_store(settings, on_wait=on_wait) as store:
-        summary = ingest(paths, store, settings, fields=fields, fetch=fetch, stdin=stdin)
-        extract_pending(store, settings, summary=summary, progress=progress)
-        update_merged(store, summary=summary)
+        summary = RunSummary(run_id=history.new_run_id())
+        with recorded_run(store, summary, "run"):
+            ingest(paths, store, settings, summary=summary, fields=fields, fetch=fetch, stdin=stdin)
+            extract_pending(store, settings, summary=summary, progress=progress)
+            update_merged(store, summary=summary)
+    return summary
+
+
+@contextlib.contextmanager
+def recorded_run(store: Store, summary: RunSummary, command: str) -> Iterator[RunSummary]:
+    """Record a run in the store (``runs``: its changes to events name it) while the block runs it."""
+    summary.run_id = summary.run_id or history.new_run_id()
+    history.start_run(store.con, summary.run_id, command)
+    store.release()
+    status = "failed"
+    try:
+        yield summary
+        status = "done"
+    finally:
+        history.finish_run(store.con, summary.run_id, status=status, articles_new=summary.articles_new,
+                           extracted=summary.extracted)
+        store.release()
+
+
+# --------------------------------------------------------------------------- watching sources
+
+
+def watch_cycle(sources: Sequence[str], store: Store, settings: Settings, poller: Poller, *,
+                summary: RunSummary | None = None, stop: Callable[[], bool] | None = None,
+                progress: Progress | None = None) -> RunSummary:
+    """One poll of every watched source (``ingest.Poller``): what is new or changed is stored with the state of
+    its source and item (so a watch that is killed resumes there, and nothing is read twice), then extracted and
+    merged as a run does. ``stop`` ends it after the batch in progress."""
+    summary = summary or RunSummary()
+    for source in sources:
+        if stop is not None and stop():
+            break
+        saved, seen = watching.load(store.con, source)
+        store.release()
+        state = SourceState.from_dict(saved)
+        polled = poller.poll(source, state, {k: ItemState.from_dict(v) for k, v in seen.items()}, stop=stop)
+        for batch in _batches(polled):
+            store_records(store, [r for item in batch for r in item.records], summary)
+            watching.save_items(store.con, source, [(item.key, item.state.to_dict()) for item in batch if item.key])
+            store.release()
+        watching.save_source(store.con, source, state.to_dict(), cleared=not state.error)
+        store.release()
+    extract_pending(store, settings, summary=summary, progress=progress, stop=stop)
+    update_merged(store, summary=summary)
     return summary
 
 
@@ -708,8 +861,13 @@ def _extract(articles: Sequence[Article], settings: Settings, *, features: bool 
         return
     # spawn: a fresh interpreter per worker (forking a process that runs ONNX Runtime threads is unsafe)
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_worker_ignores_interrupts) as pool:
         yield from _with_articles(chunks, pool.imap(run, chunks))
+
+
+def _worker_ignores_interrupts() -> None:
+    """A worker leaves Ctrl+C to the run, which stops after the chunk in progress (or ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _with_articles(chunks: Sequence[Sequence[Article]], results: Iterable[ChunkResult]

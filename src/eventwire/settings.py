@@ -57,6 +57,18 @@ class Settings:
         "eventwire/0.1 (+https://github.com/eventwire/eventwire)", "User-Agent sent with --fetch"
     )
 
+    watch_host_delay: float = _setting(1.0, "seconds between two requests of 'eventwire watch' to one host (a longer "
+                                       "Crawl-delay in the host's robots.txt wins)")
+    watch_recheck_hours: float = _setting(24.0, "'eventwire watch' fetches again (conditionally: a 304 costs nothing) "
+                                          "the pages it first read within this many hours, so an article updated "
+                                          "in place becomes a new revision; 0: only new and changed feed entries")
+    watch_backoff: float = _setting(60.0, "seconds 'eventwire watch' waits before polling a source that failed; "
+                                    "doubled with each failure in a row (or the server's Retry-After)")
+    watch_backoff_max: float = _setting(6 * 3600.0, "the longest wait before polling a failing source again, seconds")
+    notify_retries: int = _setting(5, "tries of a webhook delivery ('eventwire watch --notify'), 1, 2, 4 ... seconds "
+                                   "apart; what is not delivered is sent again after the next poll")
+    notify_timeout: float = _setting(10.0, "seconds a webhook has to answer a delivery")
+
     host: str = _setting("127.0.0.1", "address 'eventwire serve' listens on; the default lets only this machine in "
                          "(any other address requires accounts: 'eventwire users add NAME --role reviewer')")
     port: int = _setting(8765, "port of 'eventwire serve'")

@@ -21,6 +21,7 @@ from typing import IO, Any, Protocol
 from eventwire.errors import Errors, UsageError, choice_error
 from eventwire.export.acled import ACLED_COLUMNS, ACLED_EXPORT_COLUMNS, acled_row
 from eventwire.export.arrow import event_table, write_partitioned
+from eventwire.export.changes import CHANGE_COLUMNS, change_row, change_text
 from eventwire.export.ged import GED_COLUMNS, GED_EXPORT_COLUMNS, ged_row
 from eventwire.export.views import (
     CLAIM_OBJECT_FIELDS,
@@ -48,6 +49,7 @@ from eventwire.model import (
     Decision,
     Episode,
     Event,
+    EventChange,
     EventMention,
     Place,
     SourcedClaim,
@@ -58,7 +60,7 @@ from eventwire.model import (
 FORMATS = ("csv", "json", "jsonl", "parquet", "acled-csv", "ged-csv", "geojson")
 # formats whose rows are the events' own flat columns, whatever --what says
 EVENT_ONLY_FORMATS = ("acled-csv", "ged-csv", "geojson")
-WHATS = ("events", "episodes", "stories", "articles", "mentions", "claims", "decisions")
+WHATS = ("events", "episodes", "stories", "articles", "mentions", "claims", "decisions", "changes")
 
 # ACLED's column names first (so ACLED tooling reads the file), eventwire's after.
 EVENT_COLUMNS = [
@@ -396,6 +398,7 @@ class Records(Protocol):
     def episodes(self) -> list[Episode]: ...
     def relations(self) -> list[ArticleRelation]: ...
     def decisions(self) -> list[Decision]: ...
+    def changes(self) -> list[EventChange]: ...
     def ingested_at(self) -> dict[str, dt.datetime]: ...
 
 
@@ -461,6 +464,8 @@ def rows_of(what: str, records: Records, fmt: str = "csv", flt: EventFilter | No
         return [story_row(r, articles.get(r.article_id)) for r in records.relations()], STORY_COLUMNS
     if what == "decisions":
         return [decision_row(d) for d in records.decisions()], DECISION_COLUMNS
+    if what == "changes":
+        return [change_row(c) for c in records.changes()], CHANGE_COLUMNS
     raise choice_error("--what", what, WHATS)
 
 
@@ -562,7 +567,8 @@ def export(what: str, fmt: str, records: Records, out: Path | str | None, flt: E
     return write_rows(rows, fmt, out, columns, partitioned=partitioned)
 
 
-__all__ = ["ACLED_COLUMNS", "ACLED_EXPORT_COLUMNS", "ARTICLE_COLUMNS", "CLAIM_COLUMNS", "DECISION_COLUMNS",
+__all__ = ["ACLED_COLUMNS", "ACLED_EXPORT_COLUMNS", "ARTICLE_COLUMNS", "CHANGE_COLUMNS", "CLAIM_COLUMNS",
+           "DECISION_COLUMNS", "change_row", "change_text",
            "EVENT_COLUMNS", "FORMATS", "GED_COLUMNS", "GED_EXPORT_COLUMNS", "MENTION_COLUMNS", "WHATS", "Context",
            "EventFilter", "Records", "acled_country", "acled_notes", "article_row", "claim_row", "context",
            "event_record", "event_row", "event_rows", "export", "feature_collection", "figure_text",

@@ -29,6 +29,7 @@ from eventwire.ingest.context import Context
 from eventwire.ingest.decode import decode_bytes
 from eventwire.ingest.html import page_dump, read_html
 from eventwire.ingest.meta import CONTRACT_FIELDS, build_article, detect_language
+from eventwire.ingest.poll import ItemState, Polled, Poller, Readers, SourceState
 from eventwire.ingest.records import json_lines, read_csv, read_json, read_jsonl
 from eventwire.ingest.urls import url_lines
 from eventwire.model import Article, InputFailure
@@ -361,10 +362,21 @@ READERS: dict[str, Reader] = {
     "tar": _lazy("archives", "read_tar"),
 }
 
+def poller(settings: Settings, *, backoff: bool = True) -> Poller:
+    """A poller of watched sources (``poll``) reading items with this package's readers; ``backoff``: leave a
+    source that failed until its delay has passed (a continuous watch)."""
+    return Poller(settings, Readers(read_file=read_file, walk=_walk, detect=detect_format, dispatch=read_bytes),
+                  backoff=backoff)
+
+
 __all__ = [
     "CONTRACT_FIELDS",
     "READERS",
     "SIDECAR_NAME",
+    "ItemState",
+    "Polled",
+    "Poller",
+    "SourceState",
     "clean_text",
     "decode_bytes",
     "detect_format",
@@ -372,6 +384,7 @@ __all__ = [
     "input_files",
     "page_dump",
     "parse_field_options",
+    "poller",
     "read_bytes",
     "read_data",
     "read_file",

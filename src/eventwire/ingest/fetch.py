@@ -13,6 +13,7 @@ import ipaddress
 import socket
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -43,9 +44,27 @@ def _check_host(url: str, settings: Settings) -> None:
             raise InputError(Errors.E162, source=url, host=parts.hostname, ip=ip)
 
 
-def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
-    """GET ``url`` -> (body, final URL, content type); raises InputError when refused or failing."""
+@dataclass(frozen=True)
+class Fetched:
+    """A response: 200 with its body, or 304 (not modified since the validators sent) with none."""
+
+    status: int
+    body: bytes
+    url: str  # the final URL, after redirects
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def fetch(url: str, settings: Settings, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    """GET ``url`` (conditional when given the validators of an earlier response: If-None-Match,
+    If-Modified-Since); raises InputError when refused or failing (``retry_after``: seconds the server asked
+    to wait, on 429 and 503)."""
     headers = {"User-Agent": settings.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     # httpx's timeout bounds each wait; a server dripping a byte at a time never trips it: the whole fetch,
     # redirects included, gets fetch_timeout seconds
     deadline = time.monotonic() + settings.fetch_timeout
@@ -54,12 +73,17 @@ def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
             _check_host(url, settings)
             try:
                 with client.stream("GET", url) as resp:
-                    if resp.is_redirect:
+                    if resp.status_code == 304:  # a 3xx that is no redirect: not modified since the validators
+                        return Fetched(304, b"", url, etag=resp.headers.get("etag", etag),
+                                       last_modified=resp.headers.get("last-modified", last_modified))
+                    if resp.has_redirect_location:
                         location = resp.headers.get("location", "")
                         url = urljoin(url, location)
                         continue
-                    if resp.status_code >= 400:
-                        raise InputError(Errors.E163, source=url, status=resp.status_code)
+                    if resp.status_code >= 300:  # an error, or a redirect that names no place
+                        error = InputError(Errors.E163, source=url, status=resp.status_code)
+                        error.retry_after = _retry_after(resp.headers.get("retry-after"))  # type: ignore[attr-defined]
+                        raise error
                     declared = resp.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > settings.fetch_max_bytes:
                         raise _too_big(url, settings)
@@ -70,10 +94,32 @@ def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
                             raise _too_big(url, settings)
                         if time.monotonic() > deadline:
                             raise InputError(Errors.E168, source=url, limit=settings.fetch_timeout)
-                    return bytes(body), url, resp.headers.get("content-type", "")
+                    return Fetched(resp.status_code, bytes(body), url, resp.headers.get("content-type", ""),
+                                   resp.headers.get("etag"), resp.headers.get("last-modified"))
             except httpx.HTTPError as exc:
                 raise InputError(Errors.E164, source=url, reason=f"{type(exc).__name__}: {exc}") from exc
     raise InputError(Errors.E165, source=url, limit=settings.fetch_max_redirects)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds (a number of seconds or an HTTP date), None when absent or unreadable."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def fetch_url(url: str, settings: Settings) -> tuple[bytes, str, str]:
+    """GET ``url`` -> (body, final URL, content type); raises InputError when refused or failing."""
+    got = fetch(url, settings)
+    return got.body, got.url, got.content_type
 
 
 def _too_big(url: str, settings: Settings) -> InputError:
@@ -119,4 +165,4 @@ def read_listed(urls: list[str], ctx: Context) -> Iterator[Article | InputFailur
         ctx.depth -= 1
 
 
-__all__ = ["fetch_url", "read_listed", "read_url", "read_url_list"]
+__all__ = ["Fetched", "fetch", "fetch_url", "read_listed", "read_url", "read_url_list"]

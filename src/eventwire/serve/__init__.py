@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 from eventwire import __version__, export, pipeline
 from eventwire.errors import Errors, EventwireError, UsageError, choice_error
 from eventwire.model import DECISION_ACTIONS, to_dict
-from eventwire.serve import auth, listing
+from eventwire.serve import auth, feed, listing
 from eventwire.serve.decisions import LONGEST_NAME, LONGEST_REASON, editable_fields, integer_fields, make_decision
 from eventwire.settings import Settings
 from eventwire.store import Store, queries, run_lock
@@ -97,6 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
     # accounts (login, sessions, roles) inside the request checks below, the body limit outermost
     auth.install(app, settings, store, web_files())
     app.add_exception_handler(auth.Refused, auth.refused_handler)
+    feed.install(app, settings, store, _where)  # /feed.atom, visits, what changed since
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
@@ -142,13 +143,21 @@ def create_app(settings: Settings) -> FastAPI:
                sort: str = Query("date", description=f"one of {', '.join(queries.SORTS)} (last change)"),
                order: str = Query("desc", description="asc or desc"),
                limit: int = Query(50, ge=1, le=MAX_PAGE, description="events per page"),
-               offset: int = Query(0, ge=0, description="events to skip")) -> dict[str, Any]:
+               offset: int = Query(0, ge=0, description="events to skip"),
+               changed_since: str | None = Query(None, max_length=40, description="mark each event 'new' or "
+                                                 "'changed' since this time (``change``)")) -> dict[str, Any]:
         if sort not in queries.SORTS:
             raise choice_error("sort", sort, queries.SORTS)
         if order not in ("asc", "desc"):
             raise choice_error("order", order, ("asc", "desc"))
         with store() as s:
-            return listing.page(s, where, sort=sort, descending=order == "desc", limit=limit, offset=offset)
+            out = listing.page(s, where, sort=sort, descending=order == "desc", limit=limit, offset=offset)
+            if changed_since:
+                marked = feed.marks(s.con, [r["event_id_cnty"] for r in out["events"]],
+                                    feed.utc_time(changed_since, "changed_since") or "")
+                for r in out["events"]:
+                    r["change"] = marked.get(r["event_id_cnty"])
+            return out
 
     @app.get("/api/summary", summary="Figures over every event that passes the filters (counted in the store)")
     def summary(where: queries.Where = Depends(_where)) -> dict[str, Any]:
@@ -200,7 +209,8 @@ def create_app(settings: Settings) -> FastAPI:
                                  articles={a.id: a for a in s.articles(e.article_ids)},
                                  decisions=tuple(s.decisions()),
                                  episodes={p.id: p for p in s.episodes([e.episode_id] if e.episode_id else [])})
-        return export.event_record(e, ctx, with_text=True)
+            changes = feed.event_history(s.con, e.id)
+        return export.event_record(e, ctx, with_text=True) | {"history": changes}
 
     @app.get("/api/stories/{story_id}", summary="One story: its articles, events and copy/rewrite relations")
     def story(story_id: str = Path(max_length=LONGEST_ID)) -> dict[str, Any]:

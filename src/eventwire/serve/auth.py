@@ -224,7 +224,8 @@ def install(app: Any, settings: Settings, store: Callable[[], AbstractContextMan
     (the review app of ``serve``)."""
     required = accounts_required(settings)
     failures = FailedLogins()
-    open_paths = ("/login", "/api/login", "/static/")
+    # the feed checks its readers itself: a feed reader logs in with HTTP Basic, not with the login page
+    open_paths = ("/login", "/api/login", "/static/", "/feed.atom")
 
     def lookup(token: str | None) -> tuple[bool, User | None]:
         with store() as s:

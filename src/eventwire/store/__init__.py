@@ -29,6 +29,7 @@ from eventwire.model import (
     Episode,
     Event,
     EventAlias,
+    EventChange,
     EventMention,
     InputFailure,
     Story,
@@ -37,7 +38,7 @@ from eventwire.model import (
     to_dict,
 )
 from eventwire.settings import Settings
-from eventwire.store import derived, locking
+from eventwire.store import derived, history, locking, revisions
 from eventwire.store.locking import Notice, run_lock
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
@@ -249,11 +250,18 @@ class Store:
     # ------------------------------------------------------------------ articles
 
     def add_article(self, article: Article) -> str:
-        """Store an article; returns 'new', 'duplicate' (linked to an existing one) or 'seen'.
+        """Store an article; returns 'new', 'revision' (a new revision of a stored article), 'duplicate'
+        (linked to an existing one) or 'seen'.
 
-        Exact duplicates (same content hash) are linked to the stored article, not
-        stored twice. A changed text at an already stored URL becomes a new version.
+        Exact duplicates (same content hash) are linked to the stored article, not stored twice. A changed text
+        under the same input id, or at the same URL or file, is a new revision (``store.revisions``): stored with
+        its own id and version, superseding the earlier one.
         """
+        base_id = None
+        same_id = self.con.execute("SELECT content_hash FROM articles WHERE id = ?", [article.id]).fetchone()
+        if same_id and same_id[0] and article.content_hash and same_id[0] != article.content_hash:
+            base_id = article.id  # the input's own id, with another text: a revision under an id of its own
+            article = dataclasses.replace(article, id=revisions.revision_id(article.id, article.content_hash))
         existing = self.con.execute(
             "SELECT id FROM articles WHERE id = ? OR (content_hash = ? AND content_hash <> '') "
             "ORDER BY id = ? DESC LIMIT 1",
@@ -263,21 +271,20 @@ class Store:
             self.con.execute(
                 "INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [existing[0], article.source]
             )
-            return "seen" if existing[0] == article.id else "duplicate"
-        if article.url:
-            prev = self.con.execute(
-                "SELECT id, version FROM articles WHERE url = ? ORDER BY version DESC LIMIT 1",
-                [article.url],
-            ).fetchone()
-            if prev:
-                article = dataclasses.replace(article, version=int(prev[1] or 1) + 1)
+            return "seen" if existing[0] == article.id or base_id else "duplicate"
+        prev = revisions.previous(self.con, article, base_id)
+        if prev is not None:
+            article = dataclasses.replace(article, version=prev.revision + 1)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         with self.transaction():
-            self._insert("articles", article, {"ingested_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
+            self._insert("articles", article, {"ingested_at": now})
+            if prev is not None:
+                revisions.link(self.con, article.id, prev, article.version, now)
             self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
             # an input that failed before and now reads fine leaves quarantine
             self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
             derived.index_articles(self.con, [article.id])
-        return "new"
+        return "new" if prev is None else "revision"
 
     def add_failure(self, failure: InputFailure) -> None:
         """Record a failed input in quarantine (re-recording the same one changes nothing)."""
@@ -393,13 +400,16 @@ class Store:
                     episodes: Sequence[Episode] = (), removed_episodes: Iterable[str] = (),
                     stories: Sequence[Story] = (), removed_stories: Iterable[str] = (),
                     relations: Sequence[ArticleRelation] = (), merged: Mapping[str, str] | None = None,
-                    state: tuple[str, str, bytes] | None = None, reset: bool = False) -> None:
+                    state: tuple[str, str, bytes] | None = None, reset: bool = False,
+                    changes: Sequence[EventChange] = ()) -> None:
         """Write one update of the merged layer in one transaction: changed rows, ids that went away (an
-        event's as an alias of its successor), the articles now merged and the saved index.
+        event's as an alias of its successor), the articles now merged, the saved index and the events'
+        ``changes`` (their history, ``store.history``).
 
         With ``reset`` the merged layer is emptied first (an index rebuilt from scratch).
         """
         with self.transaction():
+            history.write(self.con, changes)
             if reset:
                 for table in ("events", "episodes", "stories", "article_relations", "merged"):
                     self.con.execute(f'DELETE FROM "{table}"')
@@ -522,6 +532,16 @@ class Store:
     def claim_mentions(self) -> dict[str, str]:
         """claim id -> the id of the mention it belongs to."""
         return dict(self.con.execute("SELECT id, mention_id FROM claims").fetchall())
+
+    # ------------------------------------------------------------------ history and revisions
+
+    def changes(self) -> list[EventChange]:
+        """Every recorded change to an event, oldest first (``store.history`` reads them filtered)."""
+        return history.read(self.con)
+
+    def superseded(self, article_ids: Iterable[str] | None = None) -> set[str]:
+        """Those of the articles (all when None) that a later revision supersedes."""
+        return revisions.superseded(self.con, article_ids)
 
 
 def open_store(path: Path | str, *, read_only: bool = False, on_wait: Notice | None = None) -> Store:

@@ -82,6 +82,8 @@ TABLES: dict[str, Table] = {
         Table("event_aliases", model.EventAlias, ("alias",)),
         Table("article_relations", model.ArticleRelation, ("article_id",)),
         Table("story_features", model.StoryFeatures, ("article_id",)),
+        # every change to an event, in the order the updates of the merged layer made them (v5)
+        Table("event_changes", model.EventChange, ("seq",)),
     )
 }
 
@@ -147,8 +149,31 @@ def _v4(con: Any) -> None:
         con.execute(sql)
 
 
+# Watching sources and announcing changes (v5): the runs (each change names the one that made it), the revisions
+# of an article (a changed text at the same URL, id or file; the earlier one is superseded, never deleted), what
+# each watched source and item looked like when last polled (a restarted watch resumes from it), how far each
+# webhook has been told, and the review app's visits (what is new since a reviewer's last one).
+WATCH_DDL = [
+    "CREATE TABLE IF NOT EXISTS runs (id VARCHAR PRIMARY KEY, command VARCHAR, started_at TIMESTAMP, "
+    "finished_at TIMESTAMP, status VARCHAR, articles_new INTEGER, extracted INTEGER, changes INTEGER)",
+    "CREATE TABLE IF NOT EXISTS article_revisions (article_id VARCHAR PRIMARY KEY, previous_id VARCHAR NOT NULL, "
+    "key VARCHAR, revision INTEGER, stored_at TIMESTAMP)",
+    "CREATE TABLE IF NOT EXISTS watch_sources (source VARCHAR PRIMARY KEY, state JSON, polled_at TIMESTAMP)",
+    "CREATE TABLE IF NOT EXISTS watch_items (source VARCHAR, key VARCHAR, state JSON, seen_at TIMESTAMP, "
+    "PRIMARY KEY (source, key))",
+    "CREATE TABLE IF NOT EXISTS notify_cursors (target VARCHAR PRIMARY KEY, seq BIGINT, delivered_at TIMESTAMP)",
+    "CREATE TABLE IF NOT EXISTS visits (visitor VARCHAR PRIMARY KEY, previous TIMESTAMP, latest TIMESTAMP)",
+]
+
+
+def _v5(con: Any) -> None:
+    con.execute(create_table_sql(TABLES["event_changes"]))
+    for sql in WATCH_DDL:
+        con.execute(sql)
+
+
 # version -> step that brings a store from version-1 to version
-MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 def additive_columns(con: Any) -> None:

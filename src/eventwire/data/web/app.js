@@ -104,7 +104,13 @@
     meta: () => api.get("/api/meta"),
     basemap: () => api.get("/static/basemap.json"),
     facets: () => api.get("/api/facets"),
-    page: (f, sort, order, offset, limit) => api.get(`/api/events?${query(Object.assign({}, f, { sort, order, offset, limit }))}`),
+    page: (f, sort, order, offset, limit) => api.get(`/api/events?${query(Object.assign({}, f, { sort, order, offset, limit, changed_since: visit.since }))}`),
+    changes: (f, since) => api.get(`/api/changes?${query(Object.assign({}, f, { changed_since: since, limit: 0 }))}`),
+    async visit() {
+      const r = await fetch("/api/visit", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: "{}" });
+      if (r.status === 401) return loginFirst();
+      return r.json();
+    },
     summary: (f) => api.get(`/api/summary?${query(f)}`),
     timeline: (f) => api.get(`/api/timeline?${query(f)}`),
     clusters: (f, zoom, bbox) => api.get(`/api/map?${query(Object.assign({}, f, { zoom, bbox }))}`),
@@ -127,6 +133,38 @@
 
   // the report answers the same questions from the data block in its page (local.js)
   const source = REPORT ? window.eventwireLocal(JSON.parse(embedded.textContent)) : api;
+
+  // ------------------------------------------------------------------ what is new since the last visit
+
+  // the time of the reviewer's visit before this one: kept per user by the app when accounts are on, else by this
+  // browser; a visit lasts while pages are opened at most VISIT_GAP apart
+  const visit = { since: null };
+  const VISIT_GAP = 30 * 60 * 1000;
+
+  async function noteVisit() {
+    if (REPORT) return;
+    const r = await api.visit().catch(() => ({ kept_by: "browser" }));
+    if (r.kept_by === "user") { visit.since = r.since; return; }
+    const key = `eventwire-visit:${location.host}`, now = Date.now();
+    let v = {};
+    try { v = JSON.parse(localStorage.getItem(key) || "{}"); } catch (e) { v = {}; }
+    if (!v.latest) v = { previous: null, latest: now };
+    else if (now - v.latest > VISIT_GAP) v = { previous: v.latest, latest: now };
+    else v.latest = now;
+    localStorage.setItem(key, JSON.stringify(v));
+    visit.since = v.previous ? new Date(v.previous).toISOString().replace(/\.\d+Z$/, "Z") : null;
+  }
+
+  function sinceVisit(counts) {
+    // how many of the listed events are new or changed since the last visit, and the feed of changes
+    if (REPORT) return null;
+    const feed = h("a", { href: `/feed.atom?${query(filters)}`, id: "feed-link", type: "application/atom+xml" }, "Atom feed of changes");
+    if (!visit.since || !counts) return h("p", { class: "since-visit", id: "since-visit" }, "First visit from here. ", feed);
+    return h("p", { class: "since-visit", id: "since-visit" },
+      `Since your last visit (${visit.since.replace("T", " ").replace("Z", " UTC")}): `,
+      h("b", { id: "new-count" }, `${counts.new} new`), ", ", h("b", { id: "changed-count" }, `${counts.changed} changed`),
+      " events (marked below). ", feed);
+  }
 
   // ------------------------------------------------------------------ filters (the same conditions as export)
 
@@ -386,11 +424,13 @@
   }
 
   function eventTable(events) {
-    // disputed and reviewed share one column, there only when an event shown has either
+    // disputed and reviewed share one column, there only when an event shown has either; the same for the
+    // mark of what is new or changed since the reviewer's last visit
     const flagged = events.some((e) => e.disputed || e.reviewed);
+    const marked = events.some((e) => e.change);
     return table(["date", "type", "sub-event type", "place", "actor 1", "actor 2", "fatalities", "sources"]
-      .concat(flagged ? ["flags"] : []),
-      events.map((e) => h("tr", { dataset: { id: e.event_id_cnty } },
+      .concat(flagged ? ["flags"] : []).concat(marked ? ["since your last visit"] : []),
+      events.map((e) => h("tr", { dataset: { id: e.event_id_cnty, change: e.change || "" } },
         h("td", {}, eventLink(e.event_id_cnty, fmt(e.event_date) || "undated")),
         h("td", {}, e.event_type), h("td", {}, e.sub_event_type),
         h("td", {}, placeName(e.location, e.country)),
@@ -399,13 +439,16 @@
         h("td", {}, e.fatalities_best == null ? "" : range(e.fatalities_low, e.fatalities, e.fatalities_high)),
         h("td", {}, String(e.independent_sources)),
         flagged ? h("td", {}, e.disputed ? h("span", { class: "badge disputed" }, "disputed") : null,
-          e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : null) : null)),
+          e.reviewed ? h("span", { class: "badge reviewed" }, "reviewed") : null) : null,
+        marked ? h("td", {}, e.change ? h("span", { class: `badge ${e.change}`, title: "since your last visit" },
+          e.change) : null) : null)),
       { class: "events", id: "events" });
   }
 
   async function listPage() {
     const [meta, facets] = await Promise.all([source.meta(), source.facets()]);
     const figures = h("div", { id: "figures" });
+    const news = h("div", { id: "news" });
     const views = h("div", { class: "views" });
     const rows = h("div", { id: "results" });
     let drawn = 0;
@@ -419,9 +462,11 @@
       const mine = ++drawn;
       if (!everything) { await drawRows(); document.body.dataset.page = String(mine); return; }
       view.offset = 0;
-      const [s, t] = await Promise.all([source.summary(filters), source.timeline(filters), drawRows()]);
+      const [s, t, c] = await Promise.all([source.summary(filters), source.timeline(filters),
+        !REPORT && visit.since ? api.changes(filters, visit.since) : null, drawRows()]);
       if (mine !== drawn) return;
       figures.replaceChildren(summaryFigures(s));
+      news.replaceChildren(sinceVisit(c) || "");
       const mapEl = h("div", { id: "map", class: "map" });
       views.replaceChildren(h("div", { class: "map-box" }, mapEl), h("div", { class: "timeline-box" }, timeline(t)));
       await drawMap(mapEl, meta);
@@ -429,7 +474,7 @@
     }
     show(h("h1", {}, meta.title || "Events"), meta.note ? h("p", { class: "note", id: "report-note" }, meta.note) : null,
       searchForm(""), filterForm(facets, redraw), timeSlider(facets, redraw),
-      figures, views, rows);
+      news, figures, views, rows);
     await redraw();
   }
 
@@ -543,6 +588,15 @@
       h("td", {}, fmt(f.acled)), h("td", {}, f.disputed ? "no: disputed" : "yes"))), id ? { id: id } : {});
   }
 
+  function historyTable(changes, id) {
+    // every change of the event (and of those merged into it), newest first; those since the last visit marked
+    return table(["time (UTC)", "change", "cause", "run"], changes.slice().reverse().map((c) => h("tr", {
+      class: visit.since && c.at >= visit.since ? "change since-visit" : "change", dataset: { kind: c.kind, seq: String(c.seq) } },
+      h("td", {}, c.at.replace("T", " ").replace("Z", "")),
+      h("td", {}, c.event_id !== id ? `${c.event_id}: ${c.text}` : c.text),
+      h("td", {}, fmt(c.cause)), h("td", {}, fmt(c.run_id)))), { class: "history", id: "history" });
+  }
+
   async function eventPage(id, notice, focus) {
     const [meta, d] = await Promise.all([source.meta(), source.event(id)]);
     const reload = (text) => eventPage(id, text);
@@ -622,6 +676,8 @@
       table(["figure", "words", "value", "speaker", "role", "hedge", "outlet", "flags", "independent"], claimRows, { class: "claims", id: "claims" }),
       reviewPanel(d, meta, reload),
       h("h2", {}, "Decisions"), decisionLog(d.decisions),
+      (d.history || []).length ? h("h2", {}, "History") : null,
+      (d.history || []).length ? historyTable(d.history, d.event_id_cnty) : null,
       h("h2", {}, `Sources (${d.sources.length})`),
       h("div", { class: "sources", id: "sources" }, sources));
     const found = document.querySelector("mark.found");
@@ -728,5 +784,5 @@
   }
 
   window.addEventListener("hashchange", route);
-  account().then(route, route);
+  account().then(noteVisit).then(route, route);
 })();
