@@ -189,3 +189,15 @@ def test_two_weapons_in_one_sentence_are_two_events() -> None:
     assert second_weapons("ART_MISS_ATTACK", text) == ["AIR_STRIKE"]
     assert second_weapons("ARMED_CLASH", text) == []  # only remote-violence events split by weapon
     assert apply_codebook("ART_MISS_ATTACK", text, inter1=1, inter2=None).code == "ART_MISS_ATTACK"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the demo's second article: a crowd at the airport hoping to leave is no demonstration
+    ("Residents of Nagorno-Karabakh sought refuge in a camp managed by Russian peacekeepers to evade hostilities, "
+     "while others assembled at Stepanakert airport in hopes of leaving the area.", "NONE"),
+    ("Hundreds of families queued at the border crossing waiting to be evacuated.", "NONE"),
+    ("Thousands gathered in the capital to protest, demanding the government resign.", "PEACE_PROTEST"),
+    ("Workers gathered outside the factory to demand unpaid wages before leaving for the capital.", "PEACE_PROTEST"),
+])
+def test_a_crowd_gathering_to_leave_is_no_demonstration(text: str, expected: str) -> None:
+    assert apply_codebook("PEACE_PROTEST", text, inter1=None, inter2=None).code == expected

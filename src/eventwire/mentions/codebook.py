@@ -28,6 +28,8 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
   "organized armed groups": civilians sheltering, gathering or leaving make no such event (none at all).
 - A demonstration needs demonstrators: without a gathering of people, killings are political
   violence, whatever words of force a model read as a crackdown.
+- A demonstration is a public gathering that expresses a grievance or a demand: people gathering to
+  leave, flee, shelter or be evacuated, with no word of protest, make no demonstration (none at all).
 
 The rules only move a sentence within the family the models chose (political violence stays
 political violence, a demonstration stays a demonstration), and only on explicit words.
@@ -91,6 +93,12 @@ _LETHAL_FORCE = re.compile(r"\b(live\s+(?:ammunition|rounds|fire)|opened\s+fire\
                            r"beat(?:en)?\s+to\s+death)\b")
 VIOLENT_FAMILY = frozenset({"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE",
                             "SUIC_BOMB", "CHEM_WEAP", "ABDUCT_DISSAP", "SEX_VIOL"})
+# a crowd whose stated purpose is to leave or find safety, and the words that make a gathering a protest
+_GATHER_TO_LEAVE = re.compile(r"\b(assembl\w*|gather\w*|queu\w*|crowd\w*|flock\w*|wait\w*|throng\w*)\b[^.;]{0,80}?"
+                              r"\b(to leave|leaving|to flee|fleeing|evacuat\w*|to escape|escaping|refuge|shelter\w*|"
+                              r"to board|a way out)\b")
+_GRIEVANCE = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|march\w*|chant\w*|slogans?|demand\w*|"
+                        r"petition\w*|placards?|banners?|sit-in|strik(e|es|ing)|boycott\w*)\b")
 PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"})
 RIOT_FAMILY = frozenset({"VIOL_DEMONSTR", "MOB_VIOL"})
 STRATEGIC_FAMILY = frozenset({"AGREEMENT", "ARREST", "CHANGE_TO_GROUP_ACT", "DISR_WEAP", "HQ_ESTABLISHED",
@@ -180,6 +188,9 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
         return Ruling(ruling.code, "no demonstrators: political violence")
     if code in VIOLENT_FAMILY:
         return _violence(code, low, inter1, target)
+    if code in PROTEST_FAMILY and _GATHER_TO_LEAVE.search(low) and not _GRIEVANCE.search(low):
+        # "others assembled at the airport in hopes of leaving the area": a crowd, but no demonstration
+        return Ruling(NONE_CODE, "people gathering to leave or shelter voice no grievance: no demonstration")
     if code in PROTEST_FAMILY:
         return _demonstration(code, low)
     return Ruling(code)
