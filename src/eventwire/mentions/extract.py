@@ -38,8 +38,9 @@ from eventwire.sentences import is_prose, prose, span_text
 # (mentions.roles), named-group lexicon; 8: separatist and local ethnic forces a non-state group; states the
 # article says took no part never actors; 9: both together; 10: the event word handed to the locator, which
 # ranks the places of the sentence and its neighbours; 11: every sentence can reach the learned models (pre-score,
-# no cap), markup lines are no sentences, retrained models
-EXTRACTOR_VERSION = "11"
+# no cap), markup lines are no sentences, retrained models; 12: each candidate sentence embedded alone (its
+# vector no longer depends on the article's other candidates), a repeated sentence embedded once
+EXTRACTOR_VERSION = "12"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
