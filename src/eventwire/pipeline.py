@@ -100,7 +100,7 @@ def embedder() -> SentenceEmbedder:
 
 def embed_one(text: str, emb: SentenceEmbedder | None = None) -> np.ndarray:
     """One text's vector, embedded alone (a batch of one), so it never depends on other texts."""
-    return (emb or embedder()).embed([text], batch_size=1)[0]
+    return (emb or embedder()).embed_each([text])[0]
 
 
 def annotate(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, Doc]]:

@@ -21,6 +21,7 @@ The index is a SQLite file in the cache directory (``$EVENTWIRE_CACHE`` or
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import hashlib
 import importlib.util
@@ -103,6 +104,7 @@ _FOLD = [("kh", "h"), ("zh", "j"), ("ch", "c"), ("sh", "s"), ("ts", "c"), ("g", 
          ("dj", "j"), ("ou", "u"), ("x", "h")]
 
 
+@functools.lru_cache(maxsize=1 << 18)  # the fuzzy index of a country folds every word of its names
 def fold_key(word: str) -> str:
     """Fuzzy key of a word: Slavic adjectival endings dropped, transliteration variants folded.
 

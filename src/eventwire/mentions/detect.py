@@ -46,8 +46,6 @@ NONE_GIVES_WAY_BELOW = 0.5
 # In a relevant article, an embedded candidate below this relevance reports no event of its own
 # (the article's economy paragraph, a reaction); the article rule itself uses the model's threshold.
 SENTENCE_MIN_RELEVANCE = 0.5
-# Candidate sentences of one article per encoder call (sorted by length, so little padding).
-EMBED_BATCH = 8
 # Weight of the sub-type model in the average with the lexical classifier (0.5: each alone scores
 # about 0.77 weighted F1 on train-half cross-validation, their average 0.81).
 FUSION_WEIGHT = 0.5
@@ -106,10 +104,10 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     relevance: list[float | None] = [None] * len(texts)
     sub_probs: dict[int, np.ndarray] = {}
     if candidates:
-        # one encoder pass per sentence, read by every head; the article's candidates in batches of similar
-        # length (about an eighth less work than one call each), never with another article's sentences,
-        # so an article's reading does not depend on what else is extracted with it
-        vectors = models.embedder.embed([texts[i] for i in candidates], batch_size=EMBED_BATCH)
+        # one encoder pass per sentence, read by every head; each sentence alone (the INT8 encoder's vector of a
+        # sentence depends on its batch-mates), so a sentence's reading depends neither on the article's other
+        # sentences nor on what else is extracted with it; a sentence seen before is not embedded again
+        vectors = models.embedder.embed_each([texts[i] for i in candidates])
         scores = models.relevance.sentence_scores(vectors)
         sub = models.subtype.probabilities(vectors)
         for row, i in enumerate(candidates):

@@ -39,8 +39,9 @@ from eventwire.sentences import is_prose, prose, span_text
 # article says took no part never actors; 9: both together; 10: the event word handed to the locator, which
 # ranks the places of the sentence and its neighbours; 11: every sentence can reach the learned models (pre-score,
 # no cap), markup lines are no sentences, retrained models; 12: territory read as who moved, crowds gathering to
-# leave no demonstration
-EXTRACTOR_VERSION = "12"
+# leave no demonstration; 13: each candidate sentence embedded alone (its vector no longer depends on the article's
+# other candidates), a repeated sentence embedded once
+EXTRACTOR_VERSION = "13"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
