@@ -346,7 +346,15 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
         decisions = store.decisions()
         if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
             return totals(store, summary)  # nothing new: nothing to write
+        before = None
+        if saved is not None and _too_late(layer, store, pending):
+            # the indexes have let go of such an article's neighbours: they are rebuilt from the store, so the
+            # merged layer stays a function of the stored articles whatever their order of arrival
+            before, layer, saved = layer.events, MergedLayer.empty(), None
+            pending = sorted(store.extraction_status())
         update = apply_articles(layer, store, pending, decisions)
+        if before is not None:
+            update.removed_events = _gone(before, layer.events)
     extractor = {aid: EXTRACTOR_VERSION for aid in pending}
     store.save_merged(events=list(update.events.values()), removed_events=update.removed_events,
                       episodes=list(update.episodes.values()), removed_episodes=update.removed_episodes,
@@ -355,6 +363,30 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
                       state=(MERGED_LAYER, version, pickle.dumps(layer, protocol=pickle.HIGHEST_PROTOCOL)),
                       reset=saved is None)
     return totals(store, summary)
+
+
+def _too_late(layer: MergedLayer, store: Store, pending: Sequence[str]) -> bool:
+    """Whether a pending article was published before the day from which every index still places a new
+    one exactly (its neighbours were evicted from the live windows)."""
+    bounds = [b for b in (layer.stories.exact_from(), layer.events.exact_from(), layer.episodes.exact_from())
+              if b is not None]
+    if not bounds:
+        return False
+    horizon = max(bounds)
+    return any(day is not None and day < horizon for day in map(_day, store.articles(pending)))
+
+
+def _gone(before: merge.EventIndex, after: merge.EventIndex) -> dict[str, str | None]:
+    """Event ids of an index that a rebuilt one no longer holds -> the event that holds each one's anchor
+    mention, else most of its mentions (kept as aliases), or None when its mentions are gone."""
+    out: dict[str, str | None] = {}
+    for eid, members in sorted(before.members.items()):
+        if eid in after.members:
+            continue
+        holders = [after.event_of[m] for m in members if m in after.event_of]
+        anchor = next((after.event_of[m] for m in members if merge.event_id(m) == eid and m in after.event_of), None)
+        out[eid] = anchor or (min(set(holders), key=lambda e: (-holders.count(e), e)) if holders else None)
+    return out
 
 
 def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], decisions: Sequence[Decision]
