@@ -365,11 +365,19 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
         decisions = store.decisions()
         if saved is not None and not pending and {d.id for d in decisions} == layer.decisions:
             return totals(store, summary)  # nothing new: nothing to write
+        previous = None
+        if saved is not None and _too_late(layer, store, pending):
+            # the indexes have let go of such an article's neighbours: they are rebuilt from the store, so the
+            # merged layer stays a function of the stored articles whatever their order of arrival
+            previous, layer, saved = layer.events, MergedLayer.empty(), None
+            pending = sorted(store.extraction_status())
         cause = history.Cause(run_id=summary.run_id or history.new_run_id(), at=history.now_utc(),
                               new_articles=frozenset(fresh), revised=revisions.previous_of(store.con, fresh),
                               decisions={d.id: d for d in decisions if d.id not in layer.decisions},
                               rebuilt=saved is None and store.count("events") > 0)
         update = apply_articles(layer, store, pending, decisions)
+        if previous is not None:
+            update.removed_events = _gone(previous, layer.events)
         before = {e.id: e for e in store.events([*update.events, *update.removed_events])}
         _revised_successors(update, before, cause.revised)
         episodes = {p.id: p for p in store.episodes({e.episode_id for e in [*before.values(), *update.events.values()]
@@ -403,6 +411,30 @@ def _revised_successors(update: MergeUpdate, before: Mapping[str, Event], revise
                             for e in update.events.values() if now & set(e.article_ids))
         if candidates:
             update.removed_events[old_id] = candidates[0][2]
+
+
+def _too_late(layer: MergedLayer, store: Store, pending: Sequence[str]) -> bool:
+    """Whether a pending article was published before the day from which every index still places a new
+    one exactly (its neighbours were evicted from the live windows)."""
+    bounds = [b for b in (layer.stories.exact_from(), layer.events.exact_from(), layer.episodes.exact_from())
+              if b is not None]
+    if not bounds:
+        return False
+    horizon = max(bounds)
+    return any(day is not None and day < horizon for day in map(_day, store.articles(pending)))
+
+
+def _gone(before: merge.EventIndex, after: merge.EventIndex) -> dict[str, str | None]:
+    """Event ids of an index that a rebuilt one no longer holds -> the event that holds each one's anchor
+    mention, else most of its mentions (kept as aliases), or None when its mentions are gone."""
+    out: dict[str, str | None] = {}
+    for eid, members in sorted(before.members.items()):
+        if eid in after.members:
+            continue
+        holders = [after.event_of[m] for m in members if m in after.event_of]
+        anchor = next((after.event_of[m] for m in members if merge.event_id(m) == eid and m in after.event_of), None)
+        out[eid] = anchor or (min(set(holders), key=lambda e: (-holders.count(e), e)) if holders else None)
+    return out
 
 
 def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], decisions: Sequence[Decision]

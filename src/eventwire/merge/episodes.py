@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from eventwire.geodesy import distance_km
-from eventwire.merge.events import UNDATED_ANCHOR
+from eventwire.merge.events import LATENESS_DAYS, UNDATED_ANCHOR
 from eventwire.model import stable_id
 
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -27,7 +27,7 @@ EPISODE_KM = 100.0  # largest distance between two events' points in one episode
 # Events first reported this many days before the newest report leave the live index (their episodes
 # stay): the same bound as for mentions (history is 30 days, lateness a week, a month's precision 31
 # days more). Events of undated articles never leave.
-EVICT_AFTER_DAYS = 30 + 7 + 31 + 1
+EVICT_AFTER_DAYS = 30 + LATENESS_DAYS + 31 + 1
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -139,6 +139,10 @@ class EpisodeIndex:
             self.members.pop(pid, None)
         self._evict()
         return changes
+
+    def exact_from(self) -> int | None:
+        """The earliest first-report day of a new event still grouped exactly; None while nothing dated came."""
+        return None if self.watermark is None else self.watermark - LATENESS_DAYS
 
     def _evict(self) -> None:
         if self.watermark is None:

@@ -58,7 +58,8 @@ DATE_SLACK = {1: 0, 2: 7, 3: 31}
 # Mentions of articles published this many days before the newest article leave the live index (their
 # events stay): a new article's events lie at most 30 days before its publication (older ones are
 # history), it arrives at most a week late, and a month-precision date reaches 31 days further.
-EVICT_AFTER_DAYS = 30 + 7 + 31 + 1
+LATENESS_DAYS = 7
+EVICT_AFTER_DAYS = 30 + LATENESS_DAYS + 31 + 1
 # Link scores order the greedy merging (stronger evidence first): each agreement adds a point; two articles'
 # main events (the story's occurrence, told in the lede) link before anything else, then mentions of one
 # sub-type, then the rest.
@@ -361,6 +362,11 @@ class EventIndex:
                 if mid in self.keys:
                     self._detach(mid, keep_event=True)
                     self.evicted += 1
+
+    def exact_from(self) -> int | None:
+        """The earliest publication day of a new article whose mentions are still merged exactly (their
+        candidates are live); None while nothing dated was added. Older ones are the caller's to rebuild from."""
+        return None if self.watermark is None else self.watermark - LATENESS_DAYS
 
     def events(self) -> dict[str, tuple[str, ...]]:
         """event id -> member mention ids, for every event."""

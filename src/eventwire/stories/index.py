@@ -33,8 +33,9 @@ Cost per article is bounded by the articles inside the time window (constant whe
 are), the size of a block-local component and the clusters a story chains across blocks. Features,
 index entries and similarity rows older than ``watermark - WINDOW_DAYS - LATENESS_DAYS`` are evicted;
 what stays per article is its cluster, and per cluster its members, links and story. An article more
-than ``LATENESS_DAYS`` older than the newest one seen is still placed, but may miss evicted neighbours
-(``stats.late_articles`` counts them).
+than ``LATENESS_DAYS`` older than the newest one seen would miss evicted neighbours (``stats.late_articles``
+counts them): ``exact_from`` tells the caller, which then rebuilds the index from the stored features, so
+the stories stay a function of the article set whatever the order and batches of arrival.
 """
 
 from __future__ import annotations
@@ -318,6 +319,11 @@ class StoryIndex:
             changed[a] = self.story_of(a)
         self._evict()
         return changed
+
+    def exact_from(self) -> int | None:
+        """The earliest day a new article may be published and still be placed exactly (every neighbour in its
+        window is live); None while nothing dated was added. Older ones are the caller's to rebuild from."""
+        return None if self.watermark is None else self.watermark - LATENESS_DAYS
 
     def story_of(self, article_id: str) -> str:
         """The story of an added article."""
