@@ -65,10 +65,11 @@ def decided(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Decisi
                           now=now),
             make_decision(store, action="edit", reviewer="Ana", event_id=rest[2].id, field="actor1",
                           value="Reviewed Actor", now=now),
-            make_decision(store, action="edit", reviewer="Ana", event_id=rest[3].id, field="fatalities", value=7,
+            make_decision(store, action="edit", reviewer="Ana", event_id=rest[2].id, field="fatalities", value=7,
                           now=now),
-            make_decision(store, action="confirm", reviewer="Ana", event_id=rest[4].id, now=now),
-            make_decision(store, action="irrelevant", reviewer="Ana", article_id=unrelated.article_ids[0],
+            make_decision(store, action="confirm", reviewer="Ana", event_id=rest[3].id, now=now),
+            # the payloads fixture's article, not a demo article its event may also hold
+            make_decision(store, action="irrelevant", reviewer="Ana", article_id="fixture-payloads",
                           event_id=unrelated.id, now=now),
         ]
         for d in made:

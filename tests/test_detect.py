@@ -196,6 +196,9 @@ def test_two_weapons_in_one_sentence_are_two_events() -> None:
     ("Residents of Nagorno-Karabakh sought refuge in a camp managed by Russian peacekeepers to evade hostilities, "
      "while others assembled at Stepanakert airport in hopes of leaving the area.", "NONE"),
     ("Hundreds of families queued at the border crossing waiting to be evacuated.", "NONE"),
+    ("As of Wednesday evening, there were widespread reports of thousands of local residents gathering at the "
+     "airport in Stepanakert.", "NONE"),
+    ("Hundreds gathered at the airport to protest the minister's visit.", "PEACE_PROTEST"),
     ("Thousands gathered in the capital to protest, demanding the government resign.", "PEACE_PROTEST"),
     ("Workers gathered outside the factory to demand unpaid wages before leaving for the capital.", "PEACE_PROTEST"),
 ])

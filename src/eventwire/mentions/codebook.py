@@ -96,7 +96,11 @@ VIOLENT_FAMILY = frozenset({"ARMED_CLASH", "ATTACK", "AIR_STRIKE", "ART_MISS_ATT
 # a crowd whose stated purpose is to leave or find safety, and the words that make a gathering a protest
 _GATHER_TO_LEAVE = re.compile(r"\b(assembl\w*|gather\w*|queu\w*|crowd\w*|flock\w*|wait\w*|throng\w*)\b[^.;]{0,80}?"
                               r"\b(to leave|leaving|to flee|fleeing|evacuat\w*|to escape|escaping|refuge|shelter\w*|"
-                              r"to board|a way out)\b")
+                              r"to board|a way out)\b"
+                              # or at a place people leave from, the purpose left to the context
+                              r"|\b(assembl\w*|gather\w*|queu\w*|crowd\w*|flock\w*|wait\w*|throng\w*) "
+                              r"(at|outside|near) (the )?([A-Z]?\w+ )?(airport|airfield|border crossing|ferry|port|"
+                              r"train station|bus station|railway station)\b")
 _GRIEVANCE = re.compile(r"\b(protest\w*|demonstrat\w*|rall(y|ies|ied)|march\w*|chant\w*|slogans?|demand\w*|"
                         r"petition\w*|placards?|banners?|sit-in|strik(e|es|ing)|boycott\w*)\b")
 PROTEST_FAMILY = frozenset({"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"})
