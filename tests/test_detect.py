@@ -117,6 +117,12 @@ def test_a_single_conflict_sentence_in_a_long_business_story_is_context(res) -> 
          "assembled at the airport hoping to leave.", 7, 1, "NONE"),
         ("NON_VIOL_TERRIT_TRANSFER", "The rebels withdrew from the town and handed it to the army.", 2, 1,
          "NON_VIOL_TERRIT_TRANSFER"),
+        # a riot needs rioters: a killing with no crowd named is one-sided violence; a crowd stays a riot
+        ("MOB_VIOL", "They assassinate in Veracruz a former trustee of the municipality.", None, None, "ATTACK"),
+        ("MOB_VIOL", "Hundreds of students threw stones at police and set cars on fire.", None, None, "MOB_VIOL"),
+        # an explosive or remote weapon used is political violence; a bomb defused stays a strategic development
+        ("CHANGE_TO_GROUP_ACT", "Bombardment on Jisr Al-Shughur leaves a martyr.", None, None, "ART_MISS_ATTACK"),
+        ("DISR_WEAP", "The police discovered a bomb in a car and defused it.", None, None, "DISR_WEAP"),
     ],
 )
 def test_codebook_rules(code: str, text: str, inter1: int | None, inter2: int | None, expected: str) -> None:

@@ -176,6 +176,13 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
         # (Looting/property destruction too: it is property destroyed "with nobody attacked")
         ruling = _violence("ARMED_CLASH", low, inter1, target)
         return Ruling(ruling.code, "people were killed or hurt: political violence, not a strategic development")
+    if code in STRATEGIC_FAMILY - {"PROPERTY_DISTRUCT", "DISR_WEAP", "AGREEMENT"} and weapon_of(low):
+        # "bombardment on X leaves a martyr", "assassinations by explosive devices": an explosive or remote
+        # weapon used is political violence (strategic developments record what is not; weapons seized or
+        # defused and the terms of an agreement stay what they are)
+        ruling = _violence("ARMED_CLASH", low, inter1, target)
+        return Ruling(ruling.code, "an explosive or remote weapon used: political violence, not a strategic "
+                                   "development")
     if code in STRATEGIC_FAMILY - {"PROPERTY_DISTRUCT", "DISR_WEAP"} and _armed_exchange(low, inter1, target):
         # "... fired at the positions of the opposing forces": armed forces firing at each other is a battle
         ruling = _violence("ARMED_CLASH", low, inter1, target)
@@ -186,8 +193,9 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
         return Ruling(NONE_CODE, "territory and bases change hands between armed, organised groups: "
                                  "civilians moving are no strategic development")
     if code in (PROTEST_FAMILY | RIOT_FAMILY) and not _CROWD.search(low) and (
-            hurt or weapon_of(low) or _ARMED_VIOLENCE.search(low)):
-        # a demonstration needs demonstrators; forces killed "in resistance attacks" are no protest
+            hurt or weapon_of(low) or _ARMED_VIOLENCE.search(low) or _ONE_SIDED.search(low)):
+        # a demonstration needs demonstrators; forces killed "in resistance attacks", a former trustee
+        # assassinated or bodies left on a road with no crowd named are no protest and no riot
         ruling = _violence("ARMED_CLASH", low, inter1, target)
         return Ruling(ruling.code, "no demonstrators: political violence")
     if code in VIOLENT_FAMILY:

@@ -40,8 +40,10 @@ from eventwire.sentences import is_prose, prose, span_text
 # ranks the places of the sentence and its neighbours; 11: every sentence can reach the learned models (pre-score,
 # no cap), markup lines are no sentences, retrained models; 12: territory read as who moved, crowds gathering to
 # leave no demonstration; 13: each candidate sentence embedded alone (its vector no longer depends on the article's
-# other candidates), a repeated sentence embedded once
-EXTRACTOR_VERSION = "13"
+# other candidates), a repeated sentence embedded once; 14: the relevance model's sure event gives way to NONE only
+# when the sub-type models give NONE >= 0.7, one-sided violence with no crowd named is no demonstration or riot, a
+# strategic development with an explosive or remote weapon used is political violence
+EXTRACTOR_VERSION = "14"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
