@@ -7,6 +7,7 @@ import pytest
 
 from eventwire.mentions import CODES, detect
 from eventwire.mentions.codebook import apply_codebook, weapon_of
+from eventwire.mentions.status import negated
 from eventwire.model import Article
 from eventwire.pipeline import load_resources, mentions_of
 
@@ -210,3 +211,13 @@ def test_two_weapons_in_one_sentence_are_two_events() -> None:
 ])
 def test_a_crowd_gathering_to_leave_is_no_demonstration(text: str, expected: str) -> None:
     assert apply_codebook("PEACE_PROTEST", text, inter1=None, inter2=None).code == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Russian peacekeeping mission in Nagorno-Karabakh did not intervene.", True),
+    ("The rebels did not withdraw from the town.", True),
+    ("Police did not say how many people were killed.", False),
+    ("The army withdrew from the town and did not return.", False),
+])
+def test_a_deed_every_main_verb_negates_did_not_happen(res, text: str, expected: bool) -> None:
+    assert negated(next(res.nlp(text).sents)) is expected

@@ -26,7 +26,7 @@ from eventwire.mentions.codebook import ARMED_GROUP_CODES, apply_codebook, secon
 from eventwire.mentions.counts import find_claims
 from eventwire.mentions.dates import DateResolution, dated_phrases, ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
-from eventwire.mentions.status import sentence_status
+from eventwire.mentions.status import negated, sentence_status
 from eventwire.mentions.taxonomy import CODES
 from eventwire.mentions.trigger import event_trigger
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
@@ -42,8 +42,9 @@ from eventwire.sentences import is_prose, prose, span_text
 # leave no demonstration; 13: each candidate sentence embedded alone (its vector no longer depends on the article's
 # other candidates), a repeated sentence embedded once; 14: the relevance model's sure event gives way to NONE only
 # when the sub-type models give NONE >= 0.7, one-sided violence with no crowd named is no demonstration or riot, a
-# strategic development with an explosive or remote weapon used is political violence
-EXTRACTOR_VERSION = "14"
+# strategic development with an explosive or remote weapon used is political violence; 15: a strategic development
+# whose every main verb is negated is none
+EXTRACTOR_VERSION = "15"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -194,6 +195,10 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             continue  # the codebook says the sentence reports no event ACLED codes
         if ruling.code != code:
             code, ec = ruling.code, CODES[ruling.code]
+        if ec.event_type == "Strategic developments" and negated(cand.sent):
+            # strategic developments record what happened: "the mission did not intervene", "the rebels did
+            # not withdraw" are none (negated violence stays: "the strike did not cause casualties")
+            continue
         actors = resolve_group(find_actors(cand.sent, code, country=country, antecedent=antecedent), cand.sent,
                                earlier_group)
         if actors.actor1 and actors.inter1 in NAMED_ACTOR_INTERS and not actors.actor1.startswith("Unidentified"):

@@ -85,6 +85,19 @@ def _is_denied(sent: Span) -> bool:
     return bool(re.search(r"\brejected\s+(?:claims|reports|allegations|accusations)\b", span_text(sent), re.I))
 
 
+# verbs of reporting, whose negation leaves the reported event standing ("did not say how many were killed")
+_REPORT_LEMMAS = frozenset({"say", "disclose", "confirm", "comment", "specify", "reveal", "release", "report",
+                            "identify", "know", "elaborate", "explain", "respond", "announce", "name"})
+
+
+def negated(sent: Span) -> bool:
+    """The sentence says its deed did not happen: every main verb is negated ("The mission did not
+    intervene"), none of them a verb of reporting."""
+    verbs = _main_verbs(sent)
+    return all(any(c.dep_ == "neg" for c in v.children) and v.lemma_.lower() not in _REPORT_LEMMAS
+               for v in verbs)
+
+
 # Verbs whose object is a term of an agreement or plan ("stipulated the withdrawal"), and verbs that take
 # one with "for" ("provides for a ceasefire").
 _TERM_LEMMAS = frozenset({"stipulate", "envisage", "envision", "foresee", "mandate"})
