@@ -221,3 +221,14 @@ def test_a_crowd_gathering_to_leave_is_no_demonstration(text: str, expected: str
 ])
 def test_a_deed_every_main_verb_negates_did_not_happen(res, text: str, expected: bool) -> None:
     assert negated(next(res.nlp(text).sents)) is expected
+
+
+def test_direct_fire_with_no_remote_weapon_named_is_no_remote_violence() -> None:
+    # the demo's peacekeepers: "came under fire" names no shell, rocket or bomb
+    text = ("The Russian Defence Ministry said on Wednesday evening that several of their peacekeepers were killed "
+            "after one of their vehicles came under fire.")
+    assert apply_codebook("ART_MISS_ATTACK", text, inter1=3, inter2=1).code == "ARMED_CLASH"
+    assert apply_codebook("ART_MISS_ATTACK", "Troops shelled the village with artillery overnight.", inter1=1,
+                          inter2=None).code == "ART_MISS_ATTACK"
+    assert apply_codebook("AIR_STRIKE", "A drone fired at a car, killing two.", inter1=None, inter2=None).code \
+        == "AIR_STRIKE"

@@ -72,6 +72,8 @@ _EXCHANGE = re.compile(r"\b(clash\w*|exchange[sd]?\s+(?:of\s+)?(?:\w+\s+){0,2}?f
 _DIRECT_WEAPONS = re.compile(r"\b(small[- ]arms?|machine[- ]?guns?|automatic\s+(?:weapons?|rifles?)|assault\s+rifles?|"
                              r"rifles?|sniper\w*|gunfire|gunshots|shots\s+(?:were\s+)?fired|opened\s+fire|"
                              r"grenade\s+launchers?)\b")
+_AIRCRAFT = re.compile(r"\b(drones?|uavs?|aircraft|warplanes?|jets?|helicopters?|gunships?|planes?)\b")
+_UNDER_FIRE = re.compile(r"\b(?:came|come|coming|was|were)\s+under\s+(?:heavy\s+)?(?:fire|gunfire|attack)\b")
 _FIRED_AT = re.compile(r"\b(fired\s+(?:at|on|upon|towards?)|firing\s+(?:at|on|upon)|shot\s+at)\b")
 # The target is an armed side's position or unit ("fired at the positions of", "attacked a police post").
 _ARMED_TARGET = re.compile(r"\b(positions?|outposts?|posts?|checkpoints?|trenches|front\s?lines?|line\s+of\s+contact|"
@@ -249,7 +251,15 @@ def _violence(code: str, low: str, inter1: int | None, inter2: int | None) -> Ru
         return Ruling("SEX_VIOL", "sexual violence")
     if _ABDUCTION.search(low) and code in ("ATTACK", "ARMED_CLASH"):
         return Ruling("ABDUCT_DISSAP", "people abducted or disappeared")
-    if code in ("AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "CHEM_WEAP", "SUIC_BOMB"):
+    remote = code in ("AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "GRENADE", "CHEM_WEAP", "SUIC_BOMB")
+    if remote and not _AIRCRAFT.search(low) and (_DIRECT_WEAPONS.search(low) or _FIRED_AT.search(low)
+                                                 or _UNDER_FIRE.search(low)):
+        # no explosive or remote weapon named, gunfire is: the harm was done directly ("their vehicle came under
+        # fire"), an Attack on civilians, else an Armed clash
+        if inter2 == CIVILIANS and inter1 != CIVILIANS:
+            return Ruling("ATTACK", "direct fire on civilians with no remote weapon named is an Attack")
+        return Ruling("ARMED_CLASH", "direct fire with no explosive or remote weapon named is an Armed clash")
+    if remote:
         return Ruling(code)  # the model saw a weapon the word lists do not name: keep it
     if code == "ARMED_CLASH" and inter2 == CIVILIANS and inter1 != CIVILIANS:
         return Ruling("ATTACK", "an armed group targeting civilians is an Attack")
