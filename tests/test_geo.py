@@ -309,3 +309,15 @@ def test_us_states_and_country_abbreviations() -> None:
     us = g.resolve("US")
     assert us is not None and us.feature == "country" and us.country == "United States"
     assert g.resolve("Washington").admin1 == "District of Columbia"
+
+
+def test_a_sea_is_not_anchored_to_the_dateline_and_a_month_is_no_place(nlp, geo):
+    """A pirate attack "in Gulf of Aden" happened at sea: the sea is not placed at the dateline's town,
+    and the dateline's "Nov 11" is a date, not Nov (Tajikistan). Text of an ECB+ development article."""
+    text = ("Indian Navy foils attack in Gulf of Aden, nabs 26 pirates\nMumbai, Nov 11 -\n"
+            "Indian Navy patrolling the Gulf of Aden yesterday thwarted a multi-boat attack by sea brigands.")
+    doc = nlp(text)
+    ctx = geo.article_context(doc)
+    cands = [(m.text, c.record.name) for s in doc.sents for m, c in geo.event_candidates(s, ctx)]
+    assert ("Gulf of Aden", "Mumbai") not in cands
+    assert not [m for m, _ in cands if m == "Nov"]

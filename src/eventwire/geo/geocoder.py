@@ -60,6 +60,7 @@ from eventwire.geo.words import (
     FEATURE_RANK,
     GENERIC_NAMES,
     NEAR_CUES,
+    OPEN_WATER_WORDS,
     SETTLEMENT_WORDS,
     is_credit_line,
 )
@@ -318,6 +319,8 @@ class Geocoder(Resolver):
         for m in unresolved:
             if normalize(m.text) in GENERIC_NAMES:
                 continue
+            if any(w in OPEN_WATER_WORDS for w in normalize(m.text).split()):
+                continue  # a sea or gulf is not inside the town named beside it (a dateline, a port of call)
             near = [(abs(om.span.start - m.span.start), oc) for om, oc in resolved
                     if oc.record.feature != COUNTRY and om.fallback_precision is None]
             near = [x for x in near if x[0] <= W.anchor_max_tokens]

@@ -86,6 +86,8 @@ GENERIC_NAMES = {"north", "south", "east", "west", "nord", "sud", "est", "ouest"
                  "january", "february", "march", "april", "may", "june", "july", "august", "september",
                  "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                  "saturday", "sunday", "god", "allah", "christ",
+                 # month abbreviations of datelines ("Mumbai, Nov 11"): a date, not Nov, Tajikistan
+                 "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
                  # an Arabic article alone is no name ("Al" of "Al-Lajat" is not Ål, Norway)
                  "al", "el", "ad", "as", "an", "ash", "ar", "az", "at", "ath", "adh", "ed", "es", "er", "ez"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -93,6 +95,8 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 NER_LABELS = ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP")
 # "the Gulf of Aden", "Lake Chad": a water body named after a place is not that place.
 WATER_WORDS = {"gulf", "bay", "sea", "strait", "straits", "lake", "river", "ocean", "channel", "canal"}
+# Open water: an event "in the Gulf of Aden" happened at sea, not at the nearest town the sentence names.
+OPEN_WATER_WORDS = {"gulf", "sea", "strait", "straits", "ocean"}
 # "the US dollar", "the Lebanese pound": a currency named after a country says nothing about where.
 CURRENCY_WORDS = {"dollar", "dollars", "euro", "euros", "pound", "pounds", "lira", "dinar", "dinars", "rial",
                   "riyal", "riyals", "ruble", "rubles", "rouble", "roubles", "hryvnia", "yuan", "rupee", "rupees",
