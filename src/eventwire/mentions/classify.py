@@ -28,6 +28,9 @@ from eventwire.mentions.taxonomy import CODES
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "classifier"
 MODEL_PATH = DATA_DIR / "model.npz"
 FEATURE_VERSION = 3
+# Words whose character n-gram columns a model remembers: news brings new words every day (names above all), so a
+# long-running process starts the memo afresh when it is full (about 300 bytes a word) rather than keep them all.
+CHAR_CACHE_WORDS = 50_000
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,8 @@ class LinearModel:
             for w in char_words:
                 ids = char_cache.get(w)
                 if ids is None:  # a word's n-gram columns, looked up once per model
+                    if len(char_cache) >= CHAR_CACHE_WORDS:
+                        char_cache.clear()
                     ids = char_cache[w] = [j for j in map(lookup, _char_grams(w)) if j is not None]
                 row.update(ids)
             indices.extend(row)
