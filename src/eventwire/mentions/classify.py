@@ -28,9 +28,10 @@ from eventwire.mentions.taxonomy import CODES
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "classifier"
 MODEL_PATH = DATA_DIR / "model.npz"
 FEATURE_VERSION = 3
-# Words whose character n-gram columns a model remembers: news brings new words every day (names above all), so a
-# long-running process starts the memo afresh when it is full (about 300 bytes a word) rather than keep them all.
-CHAR_CACHE_WORDS = 50_000
+# Words whose character n-gram columns a model remembers: news brings new words every day (names above all: about 45
+# a BBC article, measured), so a long-running process starts the memo afresh when it is full (about 400 bytes a word)
+# rather than keep them all.
+CHAR_CACHE_WORDS = 20_000
 
 
 @dataclass(frozen=True)
@@ -236,9 +237,11 @@ _DIGITS = re.compile(r"\d")
 _LEAD_END = re.compile(r"(?<=[a-z0-9)\"'])[.!?]\s+(?=[A-Z\"'])|\. ")
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=16_384)
 def _char_grams(word: str) -> tuple[str, ...]:
-    # Words repeat across sentences; caching their n-grams keeps features() cheap.
+    # Words repeat across sentences; caching their n-grams keeps features() cheap. A word's n-grams take about 1 KB,
+    # and a long-running process meets new words without end: the memo keeps the recent ones (``vectorize``
+    # remembers each word's columns itself).
     padded = f"<{word}>"
     return tuple(f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1))
 
