@@ -10,7 +10,14 @@ processes) is sampled every few seconds. When the writer is done and the watch h
 SIGTERM and must stop cleanly. Printed: articles written, stored, extracted, lost, stored twice; polls and changes;
 the watch's memory in the first and the last third of the run (after its first poll loaded the models) and their
 ratio; how long an article waited from being dropped to being stored. Exit status 1 when something was lost or read
-twice, the watch did not stop cleanly, or memory grew by more than ``--max-growth``.
+twice, the watch did not stop cleanly, or its settled memory grew by more than ``--max-growth``.
+
+Memory is sampled every second and read three ways. "Settled": the lowest sample between one poll's end and the
+next one's, what the watch keeps from poll to poll (a leak shows here). "Peak": the highest sample of each such
+interval, which holds a poll's working memory and grows with the store (the merged layer's indexes are loaded and
+saved whole at each poll). "All samples": every sample, whose median rises whenever polls take a larger share of
+the time (a busier machine, a larger store) even with nothing leaking. Each is compared between the first and the
+last third of the polls after the first (which loaded the models); the exit status judges the settled memory.
 """
 
 from __future__ import annotations
@@ -109,16 +116,18 @@ def main() -> None:
     feeder.start()
     samples: list[tuple[float, int, int]] = []  # (seconds, bytes, polls so far)
     caught_up_at = None
+    checked = 0.0
     while watch.poll() is None:
         samples.append((time.monotonic() - t0, memory(proc), sum("run r_" in p for p in polls)))
-        if not feeder.is_alive():
+        if not feeder.is_alive() and time.monotonic() - checked >= 5.0:
+            checked = time.monotonic()
             done = _stored(db)
             if done >= len(written):
                 caught_up_at = time.monotonic() - t0
                 break
             if time.monotonic() - t0 > args.minutes * 60 + args.catch_up:
                 break
-        time.sleep(5.0)
+        time.sleep(1.0)
     watch.send_signal(signal.SIGTERM)
     try:
         code = watch.wait(timeout=300)
@@ -157,12 +166,23 @@ def report(db: Path, folder: Path, written: dict[str, float], samples: list[tupl
             "SELECT a.source, epoch(a.ingested_at) FROM articles a").fetchall() if Path(s).name in written]
         events = store.count("events")
     lost = sorted(set(written) - sources - failed)
+    # the samples, for a closer look: (seconds since the start, bytes, polls done by then)
+    (db.parent / "memory.json").write_text(json.dumps(samples), encoding="utf-8")
     # memory after the first poll loaded the models: the first and the last third of the samples
     loaded = [(t, b) for t, b, p in samples if p >= 1 and b > 0]
     third = max(1, len(loaded) // 3)
     early = statistics.median(b for _, b in loaded[:third]) if loaded else 0
     late = statistics.median(b for _, b in loaded[-third:]) if loaded else 0
-    growth = late / early if early else float("nan")
+    # per interval between the end of one poll and the end of the next: its lowest and highest sample
+    by_poll: dict[int, list[int]] = {}
+    for _, b, p in samples:
+        if p >= 1 and b > 0:
+            by_poll.setdefault(p, []).append(b)
+    floors = [min(v) for _, v in sorted(by_poll.items())]
+    peaks = [max(v) for _, v in sorted(by_poll.items())]
+    settled = _thirds(floors)
+    peak_thirds = _thirds(peaks)
+    growth = _ratio(settled)
     mb = 1 / 2**20
     print(f"soak: {len(written)} articles dropped over {args.minutes:g} min ({args.rate:g} a minute), watch every "
           f"{args.every}; caught up {f'at {caught_up_at:.0f} s' if caught_up_at else 'NOT in time'}")
@@ -172,12 +192,28 @@ def report(db: Path, folder: Path, written: dict[str, float], samples: list[tupl
           f"expected): {revised}")
     if lags:
         print(f"from dropped to stored: median {statistics.median(lags):.0f} s, max {max(lags):.0f} s")
-    print(f"watch memory (with workers) after the first poll: early median {early * mb:.0f} MB, late median "
-          f"{late * mb:.0f} MB, ratio {growth:.2f}; peak {max((b for _, b, _ in samples), default=0) * mb:.0f} MB "
-          f"over {len(samples)} samples")
+    print(f"watch memory (with workers) after the first poll, all samples: early median {early * mb:.0f} MB, late "
+          f"median {late * mb:.0f} MB, ratio {_ratio((early, late)):.2f}; peak "
+          f"{max((b for _, b, _ in samples), default=0) * mb:.0f} MB over {len(samples)} samples")
+    print(f"settled between polls (lowest of each of {len(floors)} intervals): early median {settled[0] * mb:.0f} MB, "
+          f"late median {settled[1] * mb:.0f} MB, ratio {growth:.2f}; highest {max(floors, default=0) * mb:.0f} MB")
+    print(f"peak of each interval: early median {peak_thirds[0] * mb:.0f} MB, late median "
+          f"{peak_thirds[1] * mb:.0f} MB, ratio {_ratio(peak_thirds):.2f}")
     print(f"SIGTERM: exit {code}")
     ok = not lost and not twice and not revised and code == 0 and growth <= args.max_growth and caught_up_at
     sys.exit(0 if ok else 1)
+
+
+def _thirds(values: list[int]) -> tuple[float, float]:
+    """Medians of the first and the last third of ``values`` (0 when there are none)."""
+    if not values:
+        return 0.0, 0.0
+    third = max(1, len(values) // 3)
+    return statistics.median(values[:third]), statistics.median(values[-third:])
+
+
+def _ratio(pair: tuple[float, float]) -> float:
+    return pair[1] / pair[0] if pair[0] else float("nan")
 
 
 if __name__ == "__main__":

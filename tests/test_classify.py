@@ -242,3 +242,17 @@ def test_cue_screen_never_hides_a_match() -> None:
         got = Counter(f for f in features(text) if f.startswith("q:"))
         expected = {f"q:{name}": min(len(p.findall(low)), 3) for name, p in cls._CUES if p.search(low)}
         assert got == expected, text
+
+
+def test_char_gram_memo_is_bounded_and_changes_nothing(monkeypatch) -> None:
+    """The per-word n-gram memo starts afresh when full (a watch meets new words for days); rows stay the same."""
+    from eventwire.mentions import classify
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
+    assert texts
+    free = LinearModel.load(MODEL_PATH).vectorize(texts)
+    monkeypatch.setattr(classify, "CHAR_CACHE_WORDS", 50)
+    bounded = LinearModel.load(MODEL_PATH)
+    rows = bounded.vectorize(texts)
+    assert 0 < len(bounded._char_index_cache) <= 50
+    assert (rows != free).nnz == 0 and np.array_equal(rows.indices, free.indices)

@@ -321,3 +321,23 @@ def test_a_sea_is_not_anchored_to_the_dateline_and_a_month_is_no_place(nlp, geo)
     cands = [(m.text, c.record.name) for s in doc.sents for m, c in geo.event_candidates(s, ctx)]
     assert ("Gulf of Aden", "Mumbai") not in cands
     assert not [m for m, _ in cands if m == "Nov"]
+
+
+def test_fuzzy_names_kept_for_few_countries_and_rebuilt_the_same(geo, monkeypatch) -> None:
+    """The fuzzy matcher's per-country name lists stay under a bound (a watch reads country after country for
+    days); a country evicted and read again gets the very same list, so matches never depend on the order."""
+    from eventwire.geo import resolve
+
+    r = resolve.Resolver(geo.gaz)
+    ua_names, ua_pids = r._fuzzy_entries("UA", False)
+    assert len(ua_names) > 1000 and len(ua_names) == len(ua_pids) and ua_names == sorted(ua_names)
+    monkeypatch.setattr(resolve, "FUZZY_CACHE_NAMES", len(ua_names) + 10)
+    az_names, _ = r._fuzzy_entries("AZ", False)
+    assert list(r._fuzzy_cache) == ["AZ:False"]  # Ukraine's went first: both together pass the bound
+    assert r._fuzzy_names == len(az_names) <= resolve.FUZZY_CACHE_NAMES
+    again_names, again_pids = r._fuzzy_entries("UA", False)
+    assert again_names == ua_names and list(again_pids) == list(ua_pids)
+    assert list(r._fuzzy_cache) == ["UA:False"]
+    # the one just read stays even when it alone passes the bound
+    monkeypatch.setattr(resolve, "FUZZY_CACHE_NAMES", 10)
+    assert r._fuzzy_entries("AZ", False)[0] == az_names and list(r._fuzzy_cache) == ["AZ:False"]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from array import array
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from eventwire.geo.countries import ISO3, acled_country_name
@@ -90,13 +91,21 @@ class Candidate:
     kind: int
 
 
+# Folded names (with their record ids) that the fuzzy matcher keeps, over every country it has read. One country's
+# list takes a second to build and the largest (US, CN, FR) hold 60-90 thousand names; all of them together would
+# hold the gazetteer's 850 thousand (about 400 MB), which a long-running watch reached country by country. The
+# countries read least recently go first; one read again is rebuilt, the same list.
+FUZZY_CACHE_NAMES = 200_000
+
 
 class Resolver:
     """Scored gazetteer candidates for one name in an article's context."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
-        self._fuzzy_cache: dict[str, list[tuple[str, int]]] = {}
+        # "cc:admin_only" -> (folded names, their record ids), least recently used first
+        self._fuzzy_cache: OrderedDict[str, tuple[list[str], array]] = OrderedDict()
+        self._fuzzy_names = 0
 
     def resolve(self, name: str, context: GeoContext | None = None) -> Place | None:
         """One toponym (with optional type word, "Donetsk region") -> Place, or None if unknown."""
@@ -282,25 +291,34 @@ class Resolver:
                                  context.top_country()) if c]
         out: list[Match] = []
         for cc in dict.fromkeys(countries):
-            entries = self._fuzzy_entries(cc, admin_only)
-            keys = [k for k, _ in entries]
+            keys, pids = self._fuzzy_entries(cc, admin_only)
             cutoff = W.fuzzy_cutoff if len(stem_key) >= W.fuzzy_min_key else 100  # short folded keys: exact only
             for _, _score, idx in process.extract(stem_key, keys, scorer=fuzz.ratio, limit=5,
                                                   score_cutoff=cutoff):
-                out.append(Match(self.gaz.record(entries[idx][1]), ALTERNATE, keys[idx]))
+                out.append(Match(self.gaz.record(pids[idx]), ALTERNATE, keys[idx]))
             if out:
                 break
         return out
 
-    def _fuzzy_entries(self, cc: str, admin_only: bool) -> list[tuple[str, int]]:
+    def _fuzzy_entries(self, cc: str, admin_only: bool) -> tuple[list[str], array]:
+        """The folded names of one country's places (or admin units) and their record ids, sorted (kept for the
+        ``FUZZY_CACHE_NAMES`` most recently read)."""
         key = f"{cc}:{admin_only}"
-        if key not in self._fuzzy_cache:
-            rows = self.gaz.names_in_country(cc, admin_only=admin_only)
-            # sorted: equal fuzzy scores are broken by list order, which must not depend on the
-            # process's string-hash seed (a set's order does)
-            self._fuzzy_cache[key] = sorted({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid)
-                                             for n, pid in rows})
-        return self._fuzzy_cache[key]
+        hit = self._fuzzy_cache.get(key)
+        if hit is not None:
+            self._fuzzy_cache.move_to_end(key)
+            return hit
+        rows = self.gaz.names_in_country(cc, admin_only=admin_only)
+        # sorted: equal fuzzy scores are broken by list order, which must not depend on the
+        # process's string-hash seed (a set's order does)
+        entries = sorted({(" ".join(_stem(w) for w in strip_type_words(n).split()), pid) for n, pid in rows})
+        hit = ([k for k, _ in entries], array("q", (pid for _, pid in entries)))
+        self._fuzzy_cache[key] = hit
+        self._fuzzy_names += len(entries)
+        while self._fuzzy_names > FUZZY_CACHE_NAMES and len(self._fuzzy_cache) > 1:
+            _, (old, _pids) = self._fuzzy_cache.popitem(last=False)
+            self._fuzzy_names -= len(old)
+        return hit
 
     def place_of(self, text: str, record: GazRecord) -> Place:
         """A gazetteer record as the ``Place`` the words ``text`` name (no context, precision by feature)."""
