@@ -89,6 +89,10 @@ def test_dated_articles_arriving_years_late_give_identical_stories_events_and_id
     reference = _trial(sorted(articles, key=lambda a: a.id), mentions, features, tmp_path / "ref.duckdb", 1, None)
     events, stories, episodes, _ = reference
     assert len(set(stories.values())) >= 6 and sum(len(m) > 1 for m, _, _ in events.values()) > 5
+    with Store(tmp_path / "ref.duckdb", read_only=True) as store:
+        # the indexes' maps are rows of the store: one per article added to stories, one per event
+        assert store.count("ix_story_block") == len(articles)
+        assert store.count("ix_event_members") == len(events)
     for seed, batches in ((1, 3), (2, 7)):
         got = _trial(articles, mentions, features, tmp_path / f"t{seed}-{batches}.duckdb", batches, seed)
         assert got == reference, (seed, batches)

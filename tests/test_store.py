@@ -150,3 +150,39 @@ def test_decisions_are_stored_apart_and_survive_a_rerun(tmp_path: Path, examples
     pipeline.run([str(examples_dir)], settings)
     with Store(db, read_only=True) as store:
         assert store.decisions() == [d]
+
+
+def test_index_rows_are_read_by_key_and_only_changed_rows_written(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.duckdb") as store:
+        links = store.index_map("ix_cluster_links", fresh=True)
+        links["c1"] = {"c2", "c3"}
+        links["c2"] = {"c1"}
+        with store.transaction():
+            assert links.write(store.con) == 2
+            assert links.write(store.con) == 0  # nothing changed since
+        again = store.index_map("ix_cluster_links")
+        assert again["c1"] == {"c2", "c3"} and "c9" not in again and again.get("c9") is None
+        again["c1"].discard("c3")  # a value changed in place is seen
+        again.setdefault("c4", set()).add("c1")
+        del again["c2"]
+        with store.transaction():
+            assert again.write(store.con) == 3
+        rows = dict(store.con.execute("SELECT key, value FROM ix_cluster_links ORDER BY key").fetchall())
+        assert rows == {"c1": '["c2"]', "c4": '["c1"]'}
+        assert dict(store.index_map("ix_cluster_links")) == {"c1": {"c2"}, "c4": {"c1"}}
+        members = store.index_map("ix_event_members")
+        members["e1"] = ("m1", "m2")
+        with store.transaction():
+            members.write(store.con)
+        assert store.index_map("ix_event_members")["e1"] == ("m1", "m2")  # tuples come back as tuples
+
+
+def test_a_version_5_store_gets_index_tables_and_drops_its_pickled_indexes(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    with Store(db) as store:
+        store.con.execute("INSERT INTO index_state VALUES ('merged-layer', '7/x', 'pickled')")
+        store.con.execute("DROP TABLE ix_story_block")
+        store.con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.count("index_state") == 0 and store.count("ix_story_block") == 0

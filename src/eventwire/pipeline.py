@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 from spacy.language import Language
@@ -51,6 +51,7 @@ from eventwire.model import (
 )
 from eventwire.settings import Settings
 from eventwire.store import Store, history, revisions, run_lock, shards, watching
+from eventwire.store.rows import RowMap
 
 # an article is extracted again when the mentions stage or the story features change
 EXTRACTOR_VERSION = f"{mentions.EXTRACTOR_VERSION}+s{stories.FEATURE_VERSION}"
@@ -309,10 +310,14 @@ def _day(article: Article | None) -> int | None:
 
 @dataclass
 class MergedLayer:
-    """The incremental indexes behind the stored merged layer, saved with it (pickled) after each run.
+    """The incremental indexes behind the stored merged layer, saved with it after each update.
 
-    Every result is a function of the stored articles, mentions and decisions (the indexes are
-    order-independent), so a lost or outdated save is rebuilt from the store with the same result.
+    What lies in the indexes' time windows (features, blocking structures, link graphs) is pickled into one
+    row, its size bounded by the articles a window holds; the maps kept for every article, mention, event,
+    cluster, story and episode ever added (``ROW_MAPS``) are rows of the store's ``ix_*`` tables, read by
+    key while an update needs them and written by changed row (``store.rows``). Every result is a function
+    of the stored articles, mentions and decisions (the indexes are order-independent), so a lost or
+    outdated save is rebuilt from the store with the same result.
     """
 
     stories: stories.StoryIndex
@@ -322,11 +327,70 @@ class MergedLayer:
     relations: dict[str, ArticleRelation] = field(default_factory=dict)
     published: dict[str, int | None] = field(default_factory=dict)  # article -> publication day
     decisions: frozenset[str] = frozenset()  # decisions already applied
+    live_days: dict[int, list[str]] = field(default_factory=dict)  # the story index's live articles, saved by day
 
     @classmethod
     def empty(cls) -> MergedLayer:
         idf, pair_model = story_model()
         return cls(stories=stories.StoryIndex(pair_model, idf))
+
+
+# the indexes' per-row maps: (the MergedLayer attribute holding it, or "" for the layer itself; the map's
+# attribute; its table in the store, or "published" / "relations" for the rows the store keeps anyway)
+ROW_MAPS: tuple[tuple[str, str, str], ...] = (
+    ("stories", "block", "ix_story_block"), ("stories", "day_of", "ix_story_day"),
+    ("stories", "cluster_of", "ix_story_cluster_of"), ("stories", "cluster_members", "ix_cluster_members"),
+    ("stories", "anchor_key", "ix_cluster_anchor"), ("stories", "story_of_cluster", "ix_cluster_story"),
+    ("stories", "links", "ix_cluster_links"),
+    ("events", "story_of_article", "ix_article_story"), ("events", "mentions_of_article", "ix_article_mentions"),
+    ("events", "event_of", "ix_mention_event"), ("events", "anchors", "ix_mention_anchor"),
+    ("events", "members", "ix_event_members"),
+    ("episodes", "episode_of", "ix_event_episode"), ("episodes", "anchors", "ix_event_anchor"),
+    ("episodes", "members", "ix_episode_members"),
+    ("", "story_articles", "ix_story_articles"), ("", "published", "published"), ("", "relations", "relations"),
+)
+
+
+def _bind_rows(layer: MergedLayer, store: Store, *, fresh: bool) -> None:
+    """Put the store's row maps in the layer's indexes (``fresh``: the indexes are built from scratch)."""
+    for owner, attr, table in ROW_MAPS:
+        if table == "published":
+            rows = store.published_map(fresh=fresh)
+        elif table == "relations":
+            rows = store.relations_map(fresh=fresh)
+        else:
+            rows = store.index_map(table, fresh=fresh)
+        setattr(getattr(layer, owner) if owner else layer, attr, rows)
+
+
+def _row_maps(layer: MergedLayer) -> list[RowMap]:
+    return [getattr(getattr(layer, owner) if owner else layer, attr) for owner, attr, _ in ROW_MAPS]
+
+
+def _save_live(layer: MergedLayer) -> bytes:
+    """The live part of the indexes, pickled: the story index's live features and blocking structures are left
+    out (its live articles are listed instead; ``_load_live`` rebuilds them from the stored features)."""
+    st = layer.stories
+    features, buckets = st.features, st.buckets
+    layer.live_days = st.live_articles()
+    st.features, st.buckets = {}, {}
+    try:
+        return pickle.dumps(layer, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        st.features, st.buckets = features, buckets
+
+
+def _load_live(saved: bytes, store: Store) -> MergedLayer | None:
+    """The indexes saved by ``_save_live``, their per-row maps read from the store as the update needs them
+    (None when a live article's features are gone: the indexes are then rebuilt)."""
+    layer: MergedLayer = pickle.loads(saved)
+    _bind_rows(layer, store, fresh=False)
+    wanted = [a for ids in layer.live_days.values() for a in ids]
+    features = {f.article_id: stories.from_record(f) for f in store.story_features(wanted)}
+    if len(features) < len(set(wanted)):
+        return None
+    layer.stories.restore_live(layer.live_days, features)
+    return layer
 
 
 def merged_layer_version() -> str:
@@ -359,7 +423,11 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
     version = merged_layer_version()
     with store.reading():  # other readers share the file while the update is computed
         saved = store.load_state(MERGED_LAYER, version)
-        layer = pickle.loads(saved) if saved is not None else MergedLayer.empty()
+        loaded = _load_live(saved, store) if saved is not None else None
+        if loaded is None:
+            saved, loaded = None, MergedLayer.empty()
+            _bind_rows(loaded, store, fresh=True)
+        layer = loaded
         fresh = store.merge_pending()
         pending = fresh if saved is not None else sorted(store.extraction_status())
         decisions = store.decisions()
@@ -370,6 +438,7 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
             # the indexes have let go of such an article's neighbours: they are rebuilt from the store, so the
             # merged layer stays a function of the stored articles whatever their order of arrival
             previous, layer, saved = layer.events, MergedLayer.empty(), None
+            _bind_rows(layer, store, fresh=True)
             pending = sorted(store.extraction_status())
         cause = history.Cause(run_id=summary.run_id or history.new_run_id(), at=history.now_utc(),
                               new_articles=frozenset(fresh), revised=revisions.previous_of(store.con, fresh),
@@ -390,8 +459,8 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
                       episodes=list(update.episodes.values()), removed_episodes=update.removed_episodes,
                       stories=list(update.stories.values()), removed_stories=update.removed_stories,
                       relations=update.relations, merged=extractor,
-                      state=(MERGED_LAYER, version, pickle.dumps(layer, protocol=pickle.HIGHEST_PROTOCOL)),
-                      reset=saved is None, changes=changes)
+                      state=(MERGED_LAYER, version, _save_live(layer)),
+                      reset=saved is None, changes=changes, index_rows=_row_maps(layer))
     summary.changes += len(changes)
     return totals(store, summary)
 
@@ -445,9 +514,20 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     articles = {a.id: a for a in store.articles(ok)}
     for aid, a in articles.items():
         layer.published[aid] = _day(a)
+    features = store.story_features(ok)
+    st = layer.stories
+    # the rows the story index reads of its live articles, at once rather than one by one
+    live = [*st.features, *(f.article_id for f in features)]
+    for rows in (st.block, st.day_of, st.cluster_of):
+        _prefetch(rows, live)
+    clusters = {st.cluster_of[a] for a in live if a in st.cluster_of}
+    for rows in (st.cluster_members, st.story_of_cluster, st.links, st.anchor_key):
+        _prefetch(rows, clusters)
     new = [stories.NewArticle(f.article_id, stories.from_record(f), layer.published.get(f.article_id))
-           for f in store.story_features(ok) if f.article_id not in layer.stories]
+           for f in features if f.article_id not in layer.stories]
     story_changes = layer.stories.add(new)
+    _prefetch(layer.events.story_of_article, [*story_changes, *pending])
+    _prefetch(layer.events.mentions_of_article, pending)
     moved: dict[str, str] = {}
     touched_stories: set[str] = set()
     for aid, sid in story_changes.items():
@@ -481,6 +561,12 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
                         for m in changes.updated[e] if m in layer.events.keys
                         and layer.events.keys[m].article_id in story_of}
     # relations inside every story that changed: a copy's original may have arrived
+    _prefetch(layer.story_articles, touched_stories)
+    members_of = {sid: sorted(layer.story_articles.get(sid, ())) for sid in touched_stories}
+    everyone = [a for ms in members_of.values() for a in ms]
+    for rows in (layer.published, layer.relations, layer.events.mentions_of_article):
+        _prefetch(rows, everyone)
+    _prefetch(layer.events.event_of, [m for a in everyone for m in layer.events.mentions_of_article.get(a, ())])
     for sid in sorted(touched_stories):
         members = sorted(layer.story_articles.get(sid, ()))
         if not members:
@@ -505,6 +591,12 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     refresh = {e for e in refresh if e in layer.events.members}
     _refresh_events(layer, store, refresh, decisions, update)
     return update
+
+
+def _prefetch(rows: Mapping[str, Any], keys: Iterable[str]) -> None:
+    """Read these keys' rows of an index map at once (a map kept in the store; a dict has them all)."""
+    if isinstance(rows, RowMap):
+        rows.prefetch(keys)
 
 
 def _wake(layer: MergedLayer, store: Store, mention_ids: Iterable[str]) -> list[merge.MentionKey]:

@@ -172,5 +172,7 @@ class EpisodeIndex:
         key = self.keys.pop(eid)
         for other in self.adj.pop(eid, set()):
             self.adj[other].discard(eid)
-        if key.day is not None:
-            self.by_day[key.day].discard(eid)
+        if key.day is not None and (found := self.by_day.get(key.day)) is not None:
+            found.discard(eid)
+            if not found:
+                del self.by_day[key.day]  # the live part does not grow with every day ever seen

@@ -422,8 +422,14 @@ class EventIndex:
         for other in self.adj.pop(mid, {}):
             self.adj[other].pop(mid, None)
         if key.day is not None:
-            self.by_day[(key.sub_event_type, key.day)].discard(mid)
-            self.by_family_day[(key.family, key.day)].discard(mid)
+            # empty buckets go, so the live part does not grow with every day and sub-type ever seen
+            for buckets, bucket in ((self.by_day, (key.sub_event_type, key.day)),
+                                    (self.by_family_day, (key.family, key.day))):
+                found = buckets.get(bucket)
+                if found is not None:
+                    found.discard(mid)
+                    if not found:
+                        del buckets[bucket]
         story = self.attached_story.pop(mid, None)
         if story is not None:
             bucket = self.by_story[story]

@@ -38,7 +38,7 @@ from eventwire.model import (
     to_dict,
 )
 from eventwire.settings import Settings
-from eventwire.store import derived, history, locking, revisions
+from eventwire.store import derived, history, locking, revisions, rows
 from eventwire.store.locking import Notice, run_lock
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
@@ -57,6 +57,17 @@ def _record_value(sql_type: str, value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date()
     return value
+
+
+def _keyed(column: str, ids: Iterable[str]) -> tuple[str, list[Any]]:
+    """A WHERE clause picking rows by their primary key: a list of values that the key's index answers (its cost
+    follows the rows asked for, not the table's size), or a join with the list when it is long."""
+    id_list = list(ids)
+    if not id_list:
+        return "WHERE false", []
+    if len(id_list) <= rows.INDEX_LIST:
+        return f'WHERE "{column}" IN ({rows.marks(len(id_list))})', id_list
+    return f'WHERE "{column}" IN (SELECT unnest(?))', [id_list]
 
 
 class Store:
@@ -303,8 +314,7 @@ class Store:
         id_list = list(ids)
         if not id_list:
             return []
-        return list(self._records("articles", Article, "WHERE id IN (SELECT unnest(?))", [id_list],
-                                  "ORDER BY id"))
+        return list(self._records("articles", Article, *_keyed("id", id_list), "ORDER BY id"))
 
     def article_sources(self) -> dict[str, list[str]]:
         """article id -> every input it was seen in."""
@@ -356,13 +366,13 @@ class Store:
 
     def story_features(self, article_ids: Iterable[str]) -> list[StoryFeatures]:
         """The story features of the given articles (those that have them), by id."""
-        return list(self._records("story_features", StoryFeatures, "WHERE article_id IN (SELECT unnest(?))",
-                                  [list(article_ids)], "ORDER BY article_id"))
+        return list(self._records("story_features", StoryFeatures, *_keyed("article_id", article_ids),
+                                  "ORDER BY article_id"))
 
     def mentions_by_id(self, mention_ids: Iterable[str]) -> list[EventMention]:
         """Stored mentions with the given ids."""
-        return list(self._records("mentions", EventMention, "WHERE id IN (SELECT unnest(?))",
-                                  [list(mention_ids)], "ORDER BY article_id, mention_index"))
+        return list(self._records("mentions", EventMention, *_keyed("id", mention_ids),
+                                  "ORDER BY article_id, mention_index"))
 
     def mentions(self, article_ids: Iterable[str] | None = None) -> list[EventMention]:
         """Stored mentions, per article in salience order."""
@@ -396,22 +406,39 @@ class Store:
         row = self.con.execute("SELECT version, data FROM index_state WHERE name = ?", [name]).fetchone()
         return bytes(row[1]) if row and row[0] == version else None
 
+    def index_map(self, table: str, *, fresh: bool = False) -> rows.RowMap:
+        """One map of the merged layer's indexes, read by key from its ``ix_*`` table (``store.rows``); ``fresh``:
+        the indexes are being built again (``save_merged(reset=True)`` empties the table)."""
+        return rows.index_map(lambda: self.con, table, fresh=fresh)
+
+    def published_map(self, *, fresh: bool = False) -> rows.RowMap:
+        """Article -> publication day (ordinal), read by key from ``articles``."""
+        return rows.RowMap(lambda: self.con, None, rows.published, fresh=fresh)
+
+    def relations_map(self, *, fresh: bool = False) -> rows.RowMap:
+        """Article -> its relation to its story's other reports, read by key from ``article_relations``."""
+        def fetch(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, Any]:
+            where = f"WHERE article_id IN ({rows.marks(len(keys))})"
+            return {r.article_id: r for r in self._records("article_relations", ArticleRelation, where, keys)}
+        return rows.RowMap(lambda: self.con, None, fetch, fresh=fresh)
+
     def save_merged(self, *, events: Sequence[Event] = (), removed_events: Mapping[str, str | None] | None = None,
                     episodes: Sequence[Episode] = (), removed_episodes: Iterable[str] = (),
                     stories: Sequence[Story] = (), removed_stories: Iterable[str] = (),
                     relations: Sequence[ArticleRelation] = (), merged: Mapping[str, str] | None = None,
                     state: tuple[str, str, bytes] | None = None, reset: bool = False,
-                    changes: Sequence[EventChange] = ()) -> None:
+                    changes: Sequence[EventChange] = (), index_rows: Sequence[rows.RowMap] = ()) -> None:
         """Write one update of the merged layer in one transaction: changed rows, ids that went away (an
-        event's as an alias of its successor), the articles now merged, the saved index and the events'
-        ``changes`` (their history, ``store.history``).
+        event's as an alias of its successor), the articles now merged, the saved index (its live part in
+        ``state``, its rows that changed in ``index_rows``) and the events' ``changes`` (their history,
+        ``store.history``).
 
         With ``reset`` the merged layer is emptied first (an index rebuilt from scratch).
         """
         with self.transaction():
             history.write(self.con, changes)
             if reset:
-                for table in ("events", "episodes", "stories", "article_relations", "merged"):
+                for table in ("events", "episodes", "stories", "article_relations", "merged", *rows.INDEX_TABLES):
                     self.con.execute(f'DELETE FROM "{table}"')
             for old, new in sorted((removed_events or {}).items()):
                 self.con.execute("DELETE FROM events WHERE id = ?", [old])
@@ -438,6 +465,8 @@ class Store:
                 self.con.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)", [aid, extractor])
             if state is not None:
                 self.con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)", list(state))
+            for index in index_rows:
+                index.write(self.con)
             # the list rows and search index of every event written or removed
             derived.refresh_events(self.con, None if reset else [*(e.id for e in events), *(removed_events or {})])
             derived.keep_sorted(self.con)
@@ -446,7 +475,7 @@ class Store:
         """Stored events (all, or the given ids), by date then id."""
         if ids is None:
             return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
-        return list(self._records("events", Event, "WHERE id IN (SELECT unnest(?))", [list(ids)],
+        return list(self._records("events", Event, *_keyed("id", ids),
                                   "ORDER BY event_date NULLS LAST, id"))
 
     def events_with_mentions(self, mention_ids: Iterable[str]) -> list[str]:
@@ -488,21 +517,21 @@ class Store:
         """Stored episodes (all, or the given ids), by date then id."""
         if ids is None:
             return list(self._records("episodes", Episode, order="ORDER BY event_date NULLS LAST, id"))
-        return list(self._records("episodes", Episode, "WHERE id IN (SELECT unnest(?))", [list(ids)],
+        return list(self._records("episodes", Episode, *_keyed("id", ids),
                                   "ORDER BY event_date NULLS LAST, id"))
 
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
         """Stored stories (all, or the given ids), by id."""
         if ids is None:
             return list(self._records("stories", Story, order="ORDER BY id"))
-        return list(self._records("stories", Story, "WHERE id IN (SELECT unnest(?))", [list(ids)], "ORDER BY id"))
+        return list(self._records("stories", Story, *_keyed("id", ids), "ORDER BY id"))
 
     def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
         """How each article relates to its story (original, copy, rewrite, aggregation), by article."""
         if article_ids is None:
             return list(self._records("article_relations", ArticleRelation, order="ORDER BY article_id"))
-        return list(self._records("article_relations", ArticleRelation, "WHERE article_id IN (SELECT unnest(?))",
-                                  [list(article_ids)], "ORDER BY article_id"))
+        return list(self._records("article_relations", ArticleRelation, *_keyed("article_id", article_ids),
+                                  "ORDER BY article_id"))
 
     def claims(self, mention_ids: Iterable[str] | None = None) -> list[Claim]:
         """Stored claims (all, or those of the given mentions)."""
@@ -526,7 +555,7 @@ class Store:
 
     def claims_by_id(self, claim_ids: Iterable[str]) -> list[Claim]:
         """Stored claims with the given ids."""
-        return list(self._records("claims", Claim, "WHERE id IN (SELECT unnest(?))", [list(claim_ids)],
+        return list(self._records("claims", Claim, *_keyed("id", claim_ids),
                                   "ORDER BY article_id, id"))
 
     def claim_mentions(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventwire import model
+from eventwire.store import rows
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ LINK_DDL = [
     # extraction done per article and extractor version: an interrupted run resumes here
     "CREATE TABLE IF NOT EXISTS extracted (article_id VARCHAR PRIMARY KEY, extractor VARCHAR, "
     "status VARCHAR, mention_count INTEGER)",
-    # the incremental story and event indexes, saved with the merged layer they produced (v3)
+    # the live part of the incremental story and event indexes (what lies in their time windows), saved with
+    # the merged layer they produced (v3; the rest of the indexes is in the ``ix_*`` tables since v6)
     "CREATE TABLE IF NOT EXISTS index_state (name VARCHAR PRIMARY KEY, version VARCHAR, data BLOB)",
     # articles whose extraction (by this extractor version) is in the merged layer: the merge resumes here
     "CREATE TABLE IF NOT EXISTS merged (article_id VARCHAR PRIMARY KEY, extractor VARCHAR)",
@@ -172,8 +174,17 @@ def _v5(con: Any) -> None:
         con.execute(sql)
 
 
+def _v6(con: Any) -> None:
+    # the merged layer's indexes as rows (``store.rows``) instead of one pickled value: the old value is
+    # dropped (the merge version changed with it, so the next update rebuilds the indexes from the stored
+    # mentions; the merged layer's rows stay until then)
+    for sql in rows.INDEX_DDL:
+        con.execute(sql)
+    con.execute("DELETE FROM index_state")
+
+
 # version -> step that brings a store from version-1 to version
-MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
 
 
 def additive_columns(con: Any) -> None:

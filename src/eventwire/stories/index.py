@@ -45,7 +45,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -341,7 +341,28 @@ class StoryIndex:
         comp = self._cluster_component(self.cluster_of[article_id])
         return sorted(a for c in comp for a in self.cluster_members[c])
 
+    def live_articles(self) -> dict[int, list[str]]:
+        """day -> the live articles of its bucket, in the order they were added (``restore_live`` takes it)."""
+        return {day: list(bucket.ids) for day, bucket in sorted(self.buckets.items())}
+
+    def restore_live(self, days: Mapping[int, Sequence[str]], features: Mapping[str, ArticleFeatures]) -> None:
+        """Rebuild the live articles' features and blocking structures (key postings, MinHash LSH, embedding
+        index) from their stored features, so they need not be saved: the candidates found are sets, the same
+        whatever the structures' history."""
+        self.features = {}
+        self.buckets = {}
+        for day in sorted(days):
+            bucket = _DayBucket()
+            for aid in days[day]:
+                f = features[aid]
+                bucket.add(aid, f, self._blocking_keys(f))
+                self.features[aid] = f
+            self.buckets[day] = bucket
+
     # ------------------------------------------------------------------ insertion
+
+    def _blocking_keys(self, f: ArticleFeatures) -> list[str]:
+        return [k for k in f.keys if k not in self._common_keys]
 
     def _window(self, day: int) -> list[int]:
         if day == UNDATED:
@@ -359,7 +380,7 @@ class StoryIndex:
             if self.watermark is not None and day < self.watermark - LATENESS_DAYS:
                 self.stats.late_articles += 1
             self.watermark = day if self.watermark is None else max(self.watermark, day)
-        keys = [k for k in f.keys if k not in self._common_keys]
+        keys = self._blocking_keys(f)
         cands: set[str] = set()
         for d in self._window(day):
             cands |= self.buckets[d].candidates(art.id, f, keys, self.features)
