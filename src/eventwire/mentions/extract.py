@@ -43,8 +43,9 @@ from eventwire.sentences import is_prose, prose, span_text
 # other candidates), a repeated sentence embedded once; 14: the relevance model's sure event gives way to NONE only
 # when the sub-type models give NONE >= 0.7, one-sided violence with no crowd named is no demonstration or riot, a
 # strategic development with an explosive or remote weapon used is political violence; 15: a strategic development
-# whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence
-EXTRACTOR_VERSION = "16"
+# whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence; 17: the
+# sub-type model also learns from UCDP headlines with deaths (weak labels: reports of killings are violence)
+EXTRACTOR_VERSION = "17"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
