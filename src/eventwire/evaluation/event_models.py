@@ -406,10 +406,11 @@ def subtype_examples(units: Sequence[Unit], classifier: LinearModel | None = Non
 
 
 def balanced_weights(codes: Sequence[str], weights: Sequence[float], weak: Sequence[bool] | None = None,
-                     weak_share: float = WEAK_SHARE) -> np.ndarray:
+                     weak_share: float | None = None) -> np.ndarray:
     """Sample weights with the classes balanced by the counts of the examples that are not weak (as
     scikit-learn's "balanced"); the weak examples of a class then weigh ``weak_share`` of that class's
     weight together, whatever their number (they add what the class's examples lack, not replace it)."""
+    weak_share = WEAK_SHARE if weak_share is None else weak_share
     codes_a = np.asarray(codes)
     w = np.asarray(weights, dtype=np.float64).copy()
     weak_a = np.zeros(len(codes_a), bool) if weak is None else np.asarray(weak, bool)
