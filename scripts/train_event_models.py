@@ -6,6 +6,8 @@ with fixed seeds: the same data gives the same arrays. Sentence embeddings are c
 runs in ``$EVENTWIRE_CACHE/training-embeddings.npz`` (a speed-up only).
 
     python scripts/train_event_models.py [../shared/data]
+    python scripts/train_event_models.py --subtype-only [../shared/data]   # the sub-type model alone, with the
+                                                                           # shipped lexical classifier
 """
 
 from __future__ import annotations
@@ -23,18 +25,23 @@ from eventwire.evaluation.event_models import (
     train_subtype,
     vectors_for,
 )
-from eventwire.mentions import MODEL_PATH, PRESCORE_PATH, RELEVANCE_PATH, SUBTYPE_PATH
+from eventwire.mentions import MODEL_PATH, PRESCORE_PATH, RELEVANCE_PATH, SUBTYPE_PATH, LinearModel, load_model
 from eventwire.settings import Settings
 
 
 def main(argv: list[str]) -> int:
     """Train and save the four models; print what they were trained on and the threshold table."""
-    data = Path(argv[1] if len(argv) > 1 else "../shared/data")
+    subtype_only = "--subtype-only" in argv
+    args = [a for a in argv[1:] if a != "--subtype-only"]
+    data = Path(args[0] if args else "../shared/data")
     t0 = time.perf_counter()
     units = all_units(data)
     cache = EmbeddingCache(Path(Settings.from_env().cache) / "training-embeddings.npz")
     vec = vectors_for([u for u in units if u.part == "train"], cache)
     print(f"{len(units)} units, {len(vec)} distinct texts embedded ({time.perf_counter() - t0:.0f} s)")
+    if subtype_only:
+        _train_subtype(units, vec, load_model(MODEL_PATH))
+        return 0
     classifier = train_classifier(units)
     classifier.save(MODEL_PATH)
     print(f"wrote {MODEL_PATH}: {len(classifier.vocab)} features, trained on {classifier.meta['trained_on']}")
@@ -46,10 +53,14 @@ def main(argv: list[str]) -> int:
     prescore.save(PRESCORE_PATH)
     print(report)
     print(f"wrote {PRESCORE_PATH} (threshold {prescore.threshold:.4f})")
-    subtype = train_subtype(units, vec)
-    subtype.save(SUBTYPE_PATH)
-    print(f"wrote {SUBTYPE_PATH} ({len(subtype.classes)} classes)")
+    _train_subtype(units, vec, classifier)
     return 0
+
+
+def _train_subtype(units: list, vec: dict, classifier: LinearModel) -> None:
+    subtype = train_subtype(units, vec, classifier=classifier)
+    subtype.save(SUBTYPE_PATH)
+    print(f"wrote {SUBTYPE_PATH} ({len(subtype.classes)} classes; weak UCDP examples {subtype.meta['weak_counts']})")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from eventwire.evaluation.case import score
 from eventwire.evaluation.corpora import Unit
 from eventwire.evaluation.embedding_cache import EmbeddingCache
 from eventwire.evaluation.training import content_words, resembles, train
+from eventwire.evaluation.weak_labels import ucdp_subtype_examples
 from eventwire.mentions import (
     CASE_CODES,
     SENTENCE_MIN_RELEVANCE,
@@ -49,6 +50,9 @@ WRITTEN_WEIGHT = 0.5  # a filled-in template counts half a real snippet
 # alone scores about 0.77 on train-half CV, the average 0.81 (the lexical one knows the weapon words)
 FUSION_WEIGHT = 0.5
 BBC_NONE = 300  # BBC train sentences as NONE in the sub-type model
+# The weakly labelled UCDP headlines of a class weigh together this share of the class's own examples'
+# weight (``balanced_weights``; ``eventwire.evaluation.weak_labels``)
+WEAK_SHARE = 0.5
 SVM_BBC_NONE = 1500  # ... and in the lexical classifier
 
 
@@ -367,9 +371,10 @@ def train_prescore(units: Sequence[Unit], oof: dict[int, dict[str, float]], clas
 
 
 
-def subtype_examples(units: Sequence[Unit], *, bbc_none: int = BBC_NONE,
-                     seed: int = 5) -> tuple[list[str], list[str], list[float]]:
-    """(texts, codes, weights) of the sub-type training set from train-part units."""
+def subtype_examples(units: Sequence[Unit], classifier: LinearModel | None = None, *, bbc_none: int = BBC_NONE,
+                     seed: int = 5) -> tuple[list[str], list[str], list[float], list[bool]]:
+    """(texts, codes, weights, weak) of the sub-type training set from train-part units: CASE snippets,
+    templates, BBC sentences as NONE, and the weakly labelled UCDP headlines (``weak``)."""
     texts, codes, weights = [], [], []
     bbc_pool = []
     for u in units:
@@ -391,28 +396,62 @@ def subtype_examples(units: Sequence[Unit], *, bbc_none: int = BBC_NONE,
         texts.append(t)
         codes.append("NONE")
         weights.append(WRITTEN_WEIGHT)
-    return texts, codes, weights
+    weak = [False] * len(texts)
+    for t, code in ucdp_subtype_examples(units, classifier):
+        texts.append(t)
+        codes.append(code)
+        weights.append(1.0)
+        weak.append(True)
+    return texts, codes, weights, weak
 
 
-def fit_subtype(x: np.ndarray, codes: Sequence[str], weights: Sequence[float], c: float = C_SUBTYPE) -> SubtypeModel:
-    """Multinomial logistic regression, standardisation folded into the weights."""
+def balanced_weights(codes: Sequence[str], weights: Sequence[float], weak: Sequence[bool] | None = None,
+                     weak_share: float | None = None) -> np.ndarray:
+    """Sample weights with the classes balanced by the counts of the examples that are not weak (as
+    scikit-learn's "balanced"); the weak examples of a class then weigh ``weak_share`` of that class's
+    weight together, whatever their number (they add what the class's examples lack, not replace it)."""
+    weak_share = WEAK_SHARE if weak_share is None else weak_share
+    codes_a = np.asarray(codes)
+    w = np.asarray(weights, dtype=np.float64).copy()
+    weak_a = np.zeros(len(codes_a), bool) if weak is None else np.asarray(weak, bool)
+    base = ~weak_a
+    classes, counts = np.unique(codes_a[base], return_counts=True)
+    cw = dict(zip(classes.tolist(), (base.sum() / (len(classes) * counts)).tolist(), strict=True))
+    w[base] *= np.asarray([cw[c] for c in codes_a[base]])
+    for c in np.unique(codes_a[weak_a]).tolist():
+        mask = weak_a & (codes_a == c)
+        own = w[base & (codes_a == c)].sum() if c in cw else 0.0
+        w[mask] = weak_share * own / mask.sum() if own else 0.0
+    return w
+
+
+def fit_subtype(x: np.ndarray, codes: Sequence[str], weights: Sequence[float], c: float = C_SUBTYPE,
+                weak: Sequence[bool] | None = None) -> SubtypeModel:
+    """Multinomial logistic regression with balanced classes (``balanced_weights``), standardisation
+    folded into the weights."""
     from sklearn.linear_model import LogisticRegression
 
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
-    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced", random_state=0)
-    clf.fit((x - mean) / std, list(codes), sample_weight=np.asarray(weights))
+    clf = LogisticRegression(C=c, max_iter=5000, random_state=0)
+    clf.fit((x - mean) / std, list(codes), sample_weight=balanced_weights(codes, weights, weak))
     W = clf.coef_ / std
     b = clf.intercept_ - W @ mean
     return SubtypeModel(W.astype(np.float32), b.astype(np.float32), tuple(str(c) for c in clf.classes_),
                         {"C": str(c), "n_train": str(len(codes))})
 
 
-def train_subtype(units: Sequence[Unit], vec: dict[str, np.ndarray], c: float = C_SUBTYPE) -> SubtypeModel:
-    """Fit the sub-type model on all train-part examples."""
-    texts, codes, weights = subtype_examples(units)
-    model = fit_subtype(np.stack([vec[t] for t in texts]), codes, weights, c)
-    counts = Counter(codes)
-    model.meta.update({"counts": ",".join(f"{k}={v}" for k, v in sorted(counts.items()))})
+def train_subtype(units: Sequence[Unit], vec: dict[str, np.ndarray], c: float = C_SUBTYPE,
+                  classifier: LinearModel | None = None) -> SubtypeModel:
+    """Fit the sub-type model on all train-part examples (``classifier``: the lexical classifier that reads
+    who took territory in the weakly labelled UCDP headlines)."""
+    texts, codes, weights, weak = subtype_examples(units, classifier)
+    model = fit_subtype(np.stack([vec[t] for t in texts]), codes, weights, c, weak)
+    counts = Counter(c for c, k in zip(codes, weak, strict=True) if not k)
+    weak_counts = Counter(c for c, k in zip(codes, weak, strict=True) if k)
+    model.meta.update({"counts": ",".join(f"{k}={v}" for k, v in sorted(counts.items())),
+                       "weak_counts": ",".join(f"{k}={v}" for k, v in sorted(weak_counts.items())),
+                       "weak": f"UCDP train-part headlines with deaths, code from the type of violence and the "
+                               f"codebook, together {WEAK_SHARE} of their class's weight"})
     return model
 
 
@@ -489,7 +528,8 @@ def predict_allowed(probs: np.ndarray, classes: Sequence[str], allow: Sequence[s
 
 
 def subtype_comparison(units: Sequence[Unit], vec: dict[str, np.ndarray], *, c: float = C_SUBTYPE,
-                       alphas: Sequence[float] = (1.0, 0.0, FUSION_WEIGHT)) -> dict[str, dict[str, float]]:
+                       alphas: Sequence[float] = (1.0, 0.0, FUSION_WEIGHT),
+                       classifier: LinearModel | None = None) -> dict[str, dict[str, float]]:
     """CASE validation scores and 5-fold CV on the CASE train half for the sub-type model alone
     (alpha=1), the lexical classifier alone (alpha=0) and their weighted average, each retrained
     per fold on train-part data only (templates that paraphrase a test snippet left out)."""
@@ -501,12 +541,12 @@ def subtype_comparison(units: Sequence[Unit], vec: dict[str, np.ndarray], *, c: 
     results: dict[str, dict[str, float]] = {}
 
     def evaluate(train_case: list[Unit], test_case: list[Unit]) -> dict[float, list[str]]:
-        ex_texts, ex_codes, ex_w = subtype_examples(list(train_case) + extra_units)
+        ex_texts, ex_codes, ex_w, ex_weak = subtype_examples(list(train_case) + extra_units, classifier)
         test_texts = [u.examples[0].text for u in test_case]
         test_words = [content_words(t) for t in test_texts]
         keep = [i for i, t in enumerate(ex_texts) if not any(resembles(t, w) for w in test_words)]
         lr = fit_subtype(np.stack([vec[ex_texts[i]] for i in keep]), [ex_codes[i] for i in keep],
-                         [ex_w[i] for i in keep], c)
+                         [ex_w[i] for i in keep], c, [ex_weak[i] for i in keep])
         p_lr = align(lr.classes, lr.probabilities(np.stack([vec[t] for t in test_texts])), classes)
         sx = [(t, lab, w) for t, lab, w, tpl in svm_extra if not (tpl and any(resembles(t, ww) for ww in test_words))]
         s_cls, p_s = svm_probs([u.examples[0].text for u in train_case] + [t for t, _, _ in sx],
@@ -631,7 +671,7 @@ def models_report(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: 
     peer = score(gold, pred, path="peer")
     lines = [relevance_report(units, vec, relevance, passed=passed), "",
              "sub-types, weighted F1 over the 25 ACLED sub-types (alpha=1: embedding model alone, "
-             "0: lexical classifier alone):", comparison_text(subtype_comparison(units, vec)),
+             "0: lexical classifier alone):", comparison_text(subtype_comparison(units, vec, classifier=classifier)),
              f"{'peer: TF-IDF + bge-small + LinearSVC':<28}{peer.weighted_f1_acled:>14.3f}{peer.macro_f1_acled:>12.3f}"
              f"{peer.weighted_f1_all:>9.3f}{peer.accuracy:>7.3f}   (CASE train half alone, scored on validation)", "",
              f"pre-score (threshold {prescore.threshold:.4f}): the sentences the relevance model flags (at its "

@@ -22,6 +22,7 @@ from eventwire.mentions.classify import (
     features,
     load_model,
 )
+from eventwire.mentions.codebook import apply_codebook
 from eventwire.mentions.counts import find_claims, parse_quantity
 from eventwire.mentions.dates import DateResolution, resolve_date
 from eventwire.mentions.detect import SENTENCE_MIN_RELEVANCE, Detection, EventModels, detect
@@ -59,9 +60,9 @@ __all__ = [
     "DateResolution", "Detection", "EXTRACTOR_VERSION", "EventCode", "EventModels", "FAMILIES", "FEATURE_VERSION",
     "HASH_BITS", "LinearModel", "LinearScorer", "MODEL_PATH", "NOT_ACLED", "PRESCORE_PATH", "PreScoreModel",
     "RELEVANCE_PATH", "ROLES_PATH", "ROLE_CLASSES", "RelevanceModel", "RoleModel", "SENTENCE_MIN_RELEVANCE",
-    "STATUSES", "SUBTYPE_PATH", "SubtypeModel", "TEMPERATURE", "actor_key", "block_normalize", "classify_many",
-    "code_for", "country_of", "detect", "event_family", "extract_mentions", "feature_blocks", "features",
-    "find_actors", "find_claims", "get_code", "load_model", "load_prescore", "load_relevance", "load_roles",
+    "STATUSES", "SUBTYPE_PATH", "SubtypeModel", "TEMPERATURE", "actor_key", "apply_codebook", "block_normalize",
+    "classify_many", "code_for", "country_of", "detect", "event_family", "extract_mentions", "feature_blocks",
+    "features", "find_actors", "find_claims", "get_code", "load_model", "load_prescore", "load_relevance", "load_roles",
     "load_subtype", "name_participant", "normalise_speaker", "parse_quantity", "resolve_date", "role_candidates",
     "role_rows", "save_roles", "sentence_status", "trigger_candidates", "trigger_rows",
 ]

@@ -28,7 +28,7 @@ from eventwire.mentions.dates import DateResolution, dated_phrases, ranked_dates
 from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import negated, sentence_status
 from eventwire.mentions.taxonomy import CODES
-from eventwire.mentions.trigger import event_trigger
+from eventwire.mentions.trigger import event_trigger, names_event_kind
 from eventwire.model import Article, Claim, EventMention, Evidence, Locator
 from eventwire.sentences import is_prose, prose, span_text
 
@@ -43,8 +43,10 @@ from eventwire.sentences import is_prose, prose, span_text
 # other candidates), a repeated sentence embedded once; 14: the relevance model's sure event gives way to NONE only
 # when the sub-type models give NONE >= 0.7, one-sided violence with no crowd named is no demonstration or riot, a
 # strategic development with an explosive or remote weapon used is political violence; 15: a strategic development
-# whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence
-EXTRACTOR_VERSION = "16"
+# whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence; 17: the
+# sub-type model also learns from UCDP headlines with deaths (weak labels: reports of killings are violence), a
+# violent sentence that tells only a toll gives its figures to the violent event next to it
+EXTRACTOR_VERSION = "17"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -317,15 +319,20 @@ def _hurt(claims: Sequence[Claim]) -> bool:
 def _figures_only(cand: _Candidate) -> bool:
     """True when a sentence with casualty figures names no event kind of its own.
 
-    Statements and attributions ("X reported 200 casualties") and crowd classes without a
-    crowd in the sentence only carry figures; disasters, crime and every violent class
-    are events in their own right.
+    Statements and attributions ("X reported 200 casualties"), crowd classes without a
+    crowd in the sentence and violent classes whose sentence tells only the toll (no weapon,
+    fighting or attack named) only carry figures; disasters, crime and other violent
+    sentences are events in their own right.
     """
     code = cand.cls.code
     if code in STATEMENT_CODES:
         return True
     if code in CROWD_CODES:
         return _CROWD.search(cand.sent.text) is None
+    if CODES[code].event_type in VIOLENT_TYPES:
+        # "Dozens of people are confirmed to have been killed and hundreds wounded": the toll of the violent event
+        # told next to it, not an event of its own (with no such event around, it is one)
+        return not names_event_kind(cand.sent.text)
     return False
 
 

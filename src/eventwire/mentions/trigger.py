@@ -19,6 +19,15 @@ _EVENT_GROUPS = {"air", "artillery", "suicide", "ied", "grenade", "chemical", "c
 _CASUALTY = (r"\b(kill\w*|wound\w*|injur\w*|died|dead|deaths?|massacre\w*|executed|beheaded|gunned down|murder\w*|"
              r"opened fire|shot|shooting|stabb\w*|attack\w*|bomb\w*|strikes?|raids?)\b")
 EVENT_CUES = re.compile("|".join([p for name, p in _CUE_TABLE if name in _EVENT_GROUPS] + [_CASUALTY]))
+# what was done, as against what came of it ("killed", "wounded", "dead" tell only the toll)
+_ACTS = (r"\b(massacre\w*|executed|beheaded|gunned down|murder\w*|opened fire|shot|shoot\w*|stabb\w*|attack\w*|"
+         r"bomb\w*|strikes?|raids?|ambush\w*|assassinat\w*|beat(?:en|ing)?|tortur\w*|lynch\w*|hack(?:ed)? to death)\b")
+EVENT_KIND_CUES = re.compile("|".join([p for name, p in _CUE_TABLE if name in _EVENT_GROUPS] + [_ACTS]))
+
+
+def names_event_kind(text: str) -> bool:
+    """Whether a sentence names what was done (a weapon, fighting, an attack, a protest...), not only its toll."""
+    return EVENT_KIND_CUES.search(text.lower()) is not None
 
 
 def event_trigger(sent: Span) -> Token | None:
