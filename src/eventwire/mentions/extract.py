@@ -45,7 +45,8 @@ from eventwire.sentences import is_prose, prose, span_text
 # strategic development with an explosive or remote weapon used is political violence; 15: a strategic development
 # whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence; 17: the
 # sub-type model also learns from UCDP headlines with deaths (weak labels: reports of killings are violence), a
-# violent sentence that tells only a toll gives its figures to the violent event next to it
+# violent sentence that tells only a toll gives its figures to the violent event next to it; a sea is not placed at
+# the town named beside it, a dateline's month is no place
 EXTRACTOR_VERSION = "17"
 
 NONE_CODE = "NONE"
