@@ -46,7 +46,7 @@ from eventwire.sentences import is_prose, prose, span_text
 # whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence; 17: the
 # sub-type model also learns from UCDP headlines with deaths (weak labels: reports of killings are violence), a
 # violent sentence that tells only a toll gives its figures to the violent event next to it; a sea is not placed at
-# the town named beside it, a dateline's month is no place
+# the town named beside it, a dateline's month is no place; an opinion (warning, belief, evaluation) is no event
 EXTRACTOR_VERSION = "17"
 
 NONE_CODE = "NONE"
@@ -119,7 +119,9 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     loose: list[_Candidate] = []
     for i, (sent, cls) in enumerate(zip(sents, classes, strict=True)):
         status = sentence_status(sent, article.published)
-        if status == "background":
+        if status in ("background", "opinion"):
+            # history is no new event, and ACLED codes deeds, not warnings, beliefs, predictions or evaluations
+            # ("experts suggest the forces were no match for the army")
             continue
         claims = tuple(find_claims(sent, article_id=article.id, outlet=article.outlet,
                                    published=article.published))
