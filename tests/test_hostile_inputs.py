@@ -59,6 +59,15 @@ def test_short_deterministic_fuzz_run(reader: str, seeds: dict[str, list[bytes]]
     assert set(tally.failures) <= set(registry())
 
 
+def test_archive_cases_with_member_names_zipfile_cannot_write() -> None:
+    # the fuzzing's own zip writer stopped a whole zip and gzip run on a member name that began with a NUL
+    data = hostile.zip_file({"\x00a": ART.encode() * 2, "b.txt\x00c": ART.encode() * 3})
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["x", "b.txt"]
+    tally = hostile.Tally("zip")
+    hostile.run_case("zip", data, tally, time_limit=60)
+    assert tally.cases == 1 and not tally.findings and tally.articles == 2
+
+
 # --------------------------------------------------------------------------- crashes found by fuzzing
 
 

@@ -205,7 +205,8 @@ def zip_file(members: dict[str, bytes], lie: bool = False) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
-            zf.writestr(name, data)
+            # zipfile cuts a name at its first NUL and cannot write an empty one
+            zf.writestr(name.split("\x00", 1)[0] or "x", data)
     data = buf.getvalue()
     if lie:
         # uncompressed size fields (local header offset 22, central directory offset 24) set to 1
