@@ -125,6 +125,22 @@ def test_json_feed_authors_of_any_shape() -> None:
     assert [type(r).__name__ for r in results] == ["Article"] * 3 and results[2].byline == "Ana Writer"
 
 
+def test_zips_of_a_newer_version_or_with_encrypted_members_are_coded_failures() -> None:
+    # found by fuzzing: zipfile's NotImplementedError ("zip file version 23.5") out of the central directory and its
+    # RuntimeError for an encrypted member escaped the zip reader
+    members = {"a.txt": ART.encode() * 2, "b.txt": ART.encode() * 3}
+    data = hostile.zip_file(members)
+    newer = data.replace(b"PK\x01\x02\x14\x03\x14\x00", b"PK\x01\x02\x14\x03\xeb\x00", 1)
+    [failure] = _ok(list(read_data(newer, "newer.zip", fmt="zip")))
+    assert isinstance(failure, InputFailure) and failure.code == "E134" and "version" in failure.reason
+    central = data.index(b"PK\x01\x02")
+    first_entry_flags = central + 8  # the central directory's general-purpose flags of a.txt: bit 0, encrypted
+    locked = data[:6] + b"\x01" + data[7:first_entry_flags] + b"\x01" + data[first_entry_flags + 1:]
+    results = _ok(list(read_data(locked, "locked.zip", fmt="zip")))
+    assert [(type(r).__name__, getattr(r, "code", None)) for r in results] == [("InputFailure", "E152"),
+                                                                                 ("Article", None)]
+
+
 def test_feed_with_a_long_style_attribute_is_read_without_hanging() -> None:
     # feedparser's sanitizer took seconds per 20 kB style attribute (quadratic): an entry of 200 kB hung the run
     body = f"&lt;p style='{'a:b;' * 50_000}'&gt;{ART * 3}&lt;/p&gt;"
