@@ -141,6 +141,17 @@ def test_zips_of_a_newer_version_or_with_encrypted_members_are_coded_failures() 
                                                                                  ("Article", None)]
 
 
+def test_tar_member_names_that_are_not_utf8_are_storable() -> None:
+    # found by fuzzing: tarfile decodes names with surrogate escapes, so an article's source named after a member
+    # ("a.html\\xff\\xff") could not be stored
+    data = bytearray(hostile.tar_file({"a.html": ART.encode() * 2}))
+    data[6:8] = b"\xff\xff"  # the name field "a.html" becomes "a.html\xff\xff"
+    data[148:156] = b"        "
+    data[148:155] = f"{sum(data[:512]):06o}\x00".encode()  # the header checksum again
+    [article] = _ok(list(read_data(bytes(data), "names.tar", fmt="tar")))
+    assert isinstance(article, Article) and article.source.endswith("a.html\ufffd\ufffd")
+
+
 def test_feed_with_a_long_style_attribute_is_read_without_hanging() -> None:
     # feedparser's sanitizer took seconds per 20 kB style attribute (quadratic): an entry of 200 kB hung the run
     body = f"&lt;p style='{'a:b;' * 50_000}'&gt;{ART * 3}&lt;/p&gt;"

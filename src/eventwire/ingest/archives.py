@@ -136,7 +136,7 @@ def read_tar(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
     """Every regular file of an (uncompressed) tar archive; tar.gz arrives here through gzip."""
     _check_depth(source, ctx)
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tf:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:", errors="replace") as tf:
             members = [m for m in tf.getmembers() if m.isfile() and not _skip(m.name)]
             # an uncompressed tar is as big as its file; a tar.gz was guarded by gunzip already
             if sum(m.size for m in members) > ctx.settings.max_archive_bytes:
