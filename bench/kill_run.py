@@ -15,6 +15,14 @@ are recorded on its events; from that store, the whole set is run once without i
 and once killed (the whole process group, workers included) at random points of ingest, extraction and
 merging, resuming after each kill. The table lists each kill with how far the store had got; then the tables
 and exports that differ (none expected). Exit status 1 on a difference or fewer kills than asked.
+
+The merge (stories, events, episodes, figures and decisions, written in one transaction at the end of a run) is a
+small share of a run, so random kills seldom land in it: ``--merge-kills N`` adds N kills aimed at it. A copy of
+the first-half store runs until every article is extracted (the store is read between the run's commits) and is
+killed there; from that store, one uninterrupted run times the merge, then runs are killed at random points of it
+and resumed, and each arm is compared with the reference as above.
+
+    nice -n 10 python bench/kill_run.py --reuse --work DIR --kills 0 --merge-kills 10   # after a run in DIR
 """
 
 from __future__ import annotations
@@ -184,6 +192,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="use the first N articles (0: all)")
     ap.add_argument("--topics", default="", help="only these ECB+ topics, e.g. 8,12 (default: all)")
     ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--merge-kills", type=int, default=0, help="kills aimed at the merge at the end of a run")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=1, help="extraction worker processes (EVENTWIRE_N_PROCESS)")
     ap.add_argument("--work", type=Path, default=None, help="folder for the stores (default: a temporary one)")
@@ -195,7 +204,8 @@ def main() -> None:
     args = ap.parse_args()
     topics = {int(t) for t in args.topics.split(",") if t.strip()}
     sys.exit(0 if kill_test(args.docs, limit=args.limit, topics=topics, kills=args.kills, seed=args.seed,
-                            workers=args.workers, work=args.work, reuse=args.reuse, watch=args.watch) else 1)
+                            workers=args.workers, work=args.work, reuse=args.reuse, watch=args.watch,
+                            merge_kills=args.merge_kills) else 1)
 
 
 class Sources:
@@ -232,7 +242,8 @@ class Sources:
 
 
 def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kills: int = 20, seed: int = 1,
-              workers: int = 1, work: Path | None = None, reuse: bool = False, watch: str | None = None) -> bool:
+              workers: int = 1, work: Path | None = None, reuse: bool = False, watch: str | None = None,
+              merge_kills: int = 0) -> bool:
     """The whole harness; True when the killed run ends identical to the reference with enough kills."""
     work = work or Path(tempfile.mkdtemp(prefix="eventwire-kill-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -289,6 +300,12 @@ def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kil
         diffs += [f"arm {arm}: {k}" for k in diff]
         print(f"arm {arm}: {len(got)} kills, then {end}; {len(want)} tables and exports compared, {len(diff)} differ"
               + (": " + ", ".join(diff) if diff else ""), flush=True)
+    if merge_kills:
+        got, merge_diffs, arm = merge_arms(work, base, ref, command, env, want, kills=merge_kills, total=total,
+                                           rng=rng, first_arm=arm + 1)
+        log += got
+        diffs += merge_diffs
+        kills += merge_kills
     phases: dict[str, int] = {}
     for p in log:
         phases[str(p["phase"])] = phases.get(str(p["phase"]), 0) + 1
@@ -300,6 +317,74 @@ def kill_test(docs: Path, *, limit: int = 0, topics: set[int] | None = None, kil
     if sources.site is not None:
         sources.site.stop()
     return not diffs and len(log) >= kills and not twice
+
+
+def merge_arms(work: Path, base: Path, ref: Path, command: list[str], env: dict[str, str], want: dict[str, str], *,
+               kills: int, total: int, rng: random.Random, first_arm: int
+               ) -> tuple[list[dict[str, object]], list[str], int]:
+    """Kills aimed at the merge: a store with every article extracted and nothing of them merged, an uninterrupted
+    run from it that times the merge, then arms killed at random points of the merge and resumed."""
+    extracted = work / "extracted.duckdb"
+    shutil.copy(base, extracted)
+    log: list[dict[str, object]] = []
+    diffs: list[str] = []
+    proc = subprocess.Popen([*EVENTWIRE, *command, "--db", str(extracted)], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while proc.poll() is None:
+        time.sleep(1.0)
+        p = progress(extracted, total)
+        if int(p["extracted"]) >= total and int(p["merged"]) < total:  # type: ignore[call-overload]
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            break
+    p = progress(extracted, total)
+    if proc.returncode != -signal.SIGKILL or int(p["merged"]) >= total:  # type: ignore[call-overload]
+        return log, [f"merge arms: the run ended before its merge could be killed ({p})"], first_arm - 1
+    p |= {"kill": 0, "after_s": 0.0, "phase": "merge"}
+    log.append(p)
+    print(f"merge kill {len(log):>3}: every article extracted, killed in the merge  merged {p['merged']:>4}",
+          flush=True)
+    timed = work / "merge-timed.duckdb"
+    shutil.copy(extracted, timed)
+    t0 = time.monotonic()
+    r = run_cli([*command, "--db", str(timed)], env)
+    t_merge = time.monotonic() - t0
+    have = snapshot(timed, work / "exports-merge-timed")
+    diff = sorted(k for k in want if want[k] != have.get(k))
+    diffs += [f"merge, uninterrupted: {k}" for k in diff]
+    print(f"merge, uninterrupted from the extracted store: exit {r.returncode} after {t_merge:.0f} s; {len(diff)} "
+          f"of {len(want)} tables and exports differ" + (": " + ", ".join(diff) if diff else ""), flush=True)
+    startup = json.loads((work / "timing.json").read_text())["startup_s"]
+    arm = first_arm
+    while len(log) < kills and arm < first_arm + 12:
+        killed = work / f"killed-merge-{arm}.duckdb"
+        shutil.copy(extracted, killed)
+        got = 0
+        while len(log) < kills:
+            proc = subprocess.Popen([*EVENTWIRE, *command, "--db", str(killed)], env=env, start_new_session=True,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # anywhere from the end of the start-up to the end of the merge's write
+            delay = rng.uniform(min(startup, t_merge) * 0.8, t_merge * 1.05)
+            try:
+                proc.wait(timeout=delay)
+                break  # finished before its kill: this arm ends, another makes up the kills missing
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            got += 1
+            p = progress(killed, total) | {"kill": len(log) + 1, "after_s": round(delay, 1)}
+            p["phase"] = "merge" if int(p["merged"]) < total else "after merge"  # type: ignore[call-overload]
+            log.append(p)
+            print(f"merge kill {len(log):>3} after {delay:>6.1f} s  phase {p['phase']:<12} merged {p['merged']:>4}  "
+                  f"events {p['events']:>4}", flush=True)
+        r = run_cli([*command, "--db", str(killed)], env)  # the last resume (a no-op when the arm's run finished)
+        have = snapshot(killed, work / f"exports-killed-merge-{arm}")
+        diff = sorted(k for k in want if want[k] != have.get(k))
+        diffs += [f"merge arm {arm}: {k}" for k in diff]
+        print(f"merge arm {arm}: {got} kills, then exit {r.returncode}; {len(want)} tables and exports compared, "
+              f"{len(diff)} differ" + (": " + ", ".join(diff) if diff else ""), flush=True)
+        arm += 1
+    return log, diffs, arm - 1
 
 
 def read_twice(work: Path, arms: int) -> int:

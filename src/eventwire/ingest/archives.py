@@ -107,6 +107,8 @@ def read_zip(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
         infos = [i for i in zf.infolist() if not i.is_dir() and not _skip(i.filename)]
     except (zipfile.BadZipFile, EOFError) as exc:
         raise InputError(Errors.E151, source=source, reason=exc) from exc
+    except NotImplementedError as exc:  # a central directory that asks for a newer zip version than Python reads
+        raise InputError(Errors.E134, source=source, reason=exc) from exc
     limit = _limit(len(data), ctx)
     if sum(i.file_size for i in infos) > limit:
         raise _bomb(source, ctx, len(data))
@@ -121,7 +123,7 @@ def read_zip(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
                     total += len(chunk)
                     if total > limit:
                         raise _bomb(source, ctx, len(data))
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError) as exc:  # RuntimeError: encrypted member
             yield input_failure(member, Errors.E152, reason=exc)
             continue
         except NotImplementedError as exc:
@@ -134,7 +136,7 @@ def read_tar(data: bytes, source: str, ctx: Context, meta: Mapping[str, Any]) ->
     """Every regular file of an (uncompressed) tar archive; tar.gz arrives here through gzip."""
     _check_depth(source, ctx)
     try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tf:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:", errors="replace") as tf:
             members = [m for m in tf.getmembers() if m.isfile() and not _skip(m.name)]
             # an uncompressed tar is as big as its file; a tar.gz was guarded by gunzip already
             if sum(m.size for m in members) > ctx.settings.max_archive_bytes:
