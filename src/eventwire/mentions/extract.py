@@ -46,7 +46,8 @@ from eventwire.sentences import is_prose, prose, span_text
 # whose every main verb is negated is none; 16: direct fire with no remote weapon named is no remote violence; 17: the
 # sub-type model also learns from UCDP headlines with deaths (weak labels: reports of killings are violence), a
 # violent sentence that tells only a toll gives its figures to the violent event next to it; a sea is not placed at
-# the town named beside it, a dateline's month is no place; an opinion (warning, belief, evaluation) is no event
+# the town named beside it, a dateline's month is no place; an opinion (warning, belief, evaluation) is no event,
+# nor a source's report of losses with no figure
 EXTRACTOR_VERSION = "17"
 
 NONE_CODE = "NONE"
@@ -127,6 +128,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
                                    published=article.published))
         if _only_aggregates(claims):
             continue  # "200,000 killed since 1992", "50 killed in attacks in December": history, not an event
+        if CODES[cls.code].event_type in VIOLENT_TYPES and _reported_losses(sent, claims):
+            continue  # "the ministry reported casualties among its contingent": a source's word, no figure, no deed
         cand = _Candidate(i, sent, cls, status, claims, found.relevance[i] or 0.0)
         # a count that happened to people in this event: not "no injuries", not a projection
         casualties = any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
@@ -317,6 +320,23 @@ def _hurt(claims: Sequence[Claim]) -> bool:
     """True when a sentence's own counts say people were killed or injured in its event."""
     return any(c.field in VIOLENT_FIELDS and c.is_event_figure and (c.value_low or 0) > 0
                and "sub-count" not in c.flags for c in claims)
+
+
+# a source's words that give a toll as their object ("the ministry reported casualties")
+_REPORT_LEMMAS = frozenset({"report", "confirm", "announce", "note", "acknowledge", "state"})
+_LOSS_LEMMAS = frozenset({"casualty", "loss", "death", "fatality", "injury"})
+
+
+def _reported_losses(sent: Span, claims: Sequence[Claim]) -> bool:
+    """A sentence whose main verb is a source reporting losses with no figure ("Russia's Defense Ministry reported
+    casualties among its peacekeeping contingent"): it tells what a source said of an event told elsewhere, and
+    has nothing of its own to code (no count, no deed); a counted toll is kept as figures."""
+    root = sent.root
+    if root.lemma_ not in _REPORT_LEMMAS:
+        return False
+    if not any(c.dep_ == "dobj" and c.lemma_ in _LOSS_LEMMAS for c in root.children):
+        return False
+    return not any(c.field in VIOLENT_FIELDS and (c.value_low or 0) > 0 for c in claims)
 
 
 def _figures_only(cand: _Candidate) -> bool:
