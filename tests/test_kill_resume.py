@@ -24,7 +24,9 @@ def test_killed_runs_resume_to_the_same_store_and_exports(shared_data: Path, tmp
                         "--kills", "3", "--merge-kills", "2", "--seed", "5", "--work", str(tmp_path)],
                        env=env, capture_output=True, text=True, timeout=3600)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    assert "differences from the uninterrupted run: 0" in r.stdout and "5 kills survived" in r.stdout
+    assert "differences from the uninterrupted run: 0" in r.stdout
+    survived = re.search(r"(\d+) kills survived", r.stdout)
+    assert survived and int(survived.group(1)) >= 5, r.stdout[-3000:]
     in_merge = re.search(r"(\d+) in merge", r.stdout)
     assert in_merge and int(in_merge.group(1)) >= 2, r.stdout[-3000:]
 
