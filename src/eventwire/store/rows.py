@@ -192,7 +192,7 @@ class RowMap(MutableMapping[str, Any]):
         return sorted(set(stored) | set(self._values))
 
     def __iter__(self) -> Iterator[str]:
-        # a whole scan: only an index being replaced reads every row (``pipeline._gone``)
+        # a whole scan: only an index being replaced reads every row (``pipeline.merged._gone``)
         keys = self._all_keys()
         self.prefetch(keys)
         return iter([k for k in keys if self._values[k] is not _MISSING])

@@ -1,0 +1,97 @@
+"""The shared resources of the stages (spaCy with the place-name ruler, gazetteer and geocoder, event models,
+embedders, the story model), created once per process."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from eventwire import geo, mentions, nlp, stories
+from eventwire.embed import SentenceEmbedder
+from eventwire.model import (
+    Article,
+)
+from eventwire.settings import Settings
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The shared, read-only resources of the stages, created once per process."""
+
+    nlp: Language  # spaCy pipeline with the gazetteer's place names in an entity ruler
+    geocoder: geo.Geocoder
+    models: mentions.EventModels  # lexical classifier, relevance and sub-type models, sentence embedder
+    story_embedder: SentenceEmbedder  # bge-small-en reading up to EMBED_TOKENS word pieces (title and lede)
+    story_idf: stories.Idf
+
+
+@functools.lru_cache(maxsize=2)
+def plain_pipeline(model: str = nlp.DEFAULT_MODEL) -> Language:
+    """The spaCy pipeline without the place-name ruler (sentence-level work that needs no places)."""
+    return nlp.load_pipeline(model)
+
+
+@functools.lru_cache(maxsize=2)
+def gazetteer(sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> geo.Gazetteer:
+    """The gazetteer with these optional sources, its index built into the cache folder on first use."""
+    return geo.open_gazetteer(sources)
+
+
+def gazetteer_built() -> bool:
+    """Is the gazetteer index built already? (The first run builds it: about 30 s, once.)"""
+    return geo.index_path().exists()
+
+
+# Word pieces the shared embedder reads per text: a story's title and lede need 256 (sentences are
+# shorter than that, so one embedder serves both).
+EMBED_TOKENS = 256
+
+
+@functools.lru_cache(maxsize=1)
+def embedder() -> SentenceEmbedder:
+    """The story embedder (bge-small-en ONNX reading EMBED_TOKENS word pieces), created once per
+    process; one thread, as every worker process has its own."""
+    return SentenceEmbedder(max_tokens=EMBED_TOKENS, threads=1)
+
+
+def embed_one(text: str, emb: SentenceEmbedder | None = None) -> np.ndarray:
+    """One text's vector, embedded alone (a batch of one), so it never depends on other texts."""
+    return (emb or embedder()).embed_each([text])[0]
+
+
+def annotate(articles: Sequence[Article], settings: Settings) -> Iterator[tuple[Article, Doc]]:
+    """The annotate stage alone, in this process, with the shared spaCy pipeline (evaluations and
+    scripts use it)."""
+    yield from nlp.annotate(articles, resources(settings).nlp, batch_size=settings.batch_size)
+
+
+@functools.lru_cache(maxsize=2)
+def load_resources(model: str = nlp.DEFAULT_MODEL, sources: tuple[str, ...] = geo.EXTRA_SOURCES) -> Resources:
+    """Create every shared resource once: gazetteer and geocoder, spaCy with place patterns, event
+    models, embedders, story model."""
+    gaz = gazetteer(tuple(sources))
+    patterns = geo.entity_patterns(gaz, lambda: nlp.english_words(plain_pipeline(model)))
+    models = mentions.EventModels(classifier=mentions.load_model(), relevance=mentions.load_relevance(),
+                                  subtype=mentions.load_subtype(), embedder=SentenceEmbedder(threads=1),
+                                  prescore=mentions.load_prescore())
+    pipe = nlp.load_pipeline(model, place_patterns=patterns)
+    # common words ("Massacre", "Nice") weigh against a Title Case headline's word being a place
+    geocoder = geo.Geocoder(gaz, common_words=nlp.english_words(pipe, pos=geo.COMMON_WORD_POS))
+    return Resources(nlp=pipe, geocoder=geocoder,
+                     models=models, story_embedder=embedder(), story_idf=story_model()[0])
+
+
+@functools.lru_cache(maxsize=1)
+def story_model() -> tuple[stories.Idf, stories.PairModel]:
+    """The story stage's frozen IDF table and pair model (merging needs only these, not spaCy)."""
+    return stories.load_idf(), stories.load_pair_model()
+
+
+def resources(settings: Settings) -> Resources:
+    """The resources for these settings (created on first use)."""
+    return load_resources(settings.spacy_model, tuple(settings.gazetteer_sources))

@@ -1,0 +1,116 @@
+"""Extraction on this machine's cores (worker processes, each with its own resources) or on an engine elsewhere:
+the annotate and mentions stages, and the story features, per article, each failure isolated."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from spacy.tokens import Doc
+
+from eventwire import mentions, nlp, stories
+from eventwire.errors import Errors, input_failure
+from eventwire.model import (
+    Article,
+    EventMention,
+    InputFailure,
+    StoryFeatures,
+)
+from eventwire.pipeline.resources import Resources, embed_one, resources
+from eventwire.settings import Settings
+
+
+def mentions_of(article: Article, doc: Doc, res: Resources) -> list[EventMention]:
+    """The mentions stage on one annotated article, with the shared resources."""
+    return mentions.extract_mentions(article, doc, locator=res.geocoder, models=res.models)
+
+
+def story_features_of(article: Article, doc: Doc, res: Resources) -> StoryFeatures:
+    """The stories stage's per-article features (computed once, when the article is annotated)."""
+    return stories.article_features(article, doc, embed=lambda text: embed_one(text, res.story_embedder),
+                                    idf=res.story_idf)
+
+
+Extracted = tuple[list[EventMention], StoryFeatures | None]
+
+# Articles handed to a worker at a time: progress is reported per chunk.
+CHUNK_ARTICLES = 16
+# A worker process costs a few seconds to start (spaCy, gazetteer, models): below this many
+# articles per worker the run stays in this process.
+MIN_ARTICLES_PER_WORKER = 40
+
+
+def workers_for(settings: Settings, n_articles: int) -> int:
+    """Worker processes for ``n_articles``: every core by default (``n_process`` 0), never more
+    than the articles keep busy."""
+    wanted = settings.n_process if settings.n_process > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, n_articles // MIN_ARTICLES_PER_WORKER))
+
+
+ChunkResult = list[tuple[str, Extracted | InputFailure]]
+# Runs extract_chunk over chunks of articles somewhere (a Ray cluster): (chunks, settings, features) -> each
+# chunk's results, in the chunks' order.
+Engine = Callable[[Sequence[Sequence[Article]], Settings, bool], Iterable[ChunkResult]]
+
+
+def extract_articles(articles: Sequence[Article], settings: Settings, *, features: bool = False,
+             engine: Engine | None = None) -> Iterator[tuple[Article, Extracted | InputFailure]]:
+    """Annotate stage then mentions stage (and story features) on every article, in input order,
+    on every core.
+
+    Each worker process creates its own resources once and returns only mentions and features
+    (small), never spaCy Docs. An article whose annotation or extraction raises becomes an InputFailure
+    (extraction failed) and the others go on.
+    """
+    chunks = [list(articles[i:i + CHUNK_ARTICLES]) for i in range(0, len(articles), CHUNK_ARTICLES)]
+    if engine is not None:
+        yield from _with_articles(chunks, engine(chunks, settings, features))
+        return
+    workers = workers_for(settings, len(articles))
+    run = functools.partial(extract_chunk, settings=settings, features=features)
+    if workers <= 1:
+        yield from _with_articles(chunks, (run(chunk) for chunk in chunks))
+        return
+    # spawn: a fresh interpreter per worker (forking a process that runs ONNX Runtime threads is unsafe)
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_worker_ignores_interrupts) as pool:
+        yield from _with_articles(chunks, pool.imap(run, chunks))
+
+
+def _worker_ignores_interrupts() -> None:
+    """A worker leaves Ctrl+C to the run, which stops after the chunk in progress (or ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _with_articles(chunks: Sequence[Sequence[Article]], results: Iterable[ChunkResult]
+                   ) -> Iterator[tuple[Article, Extracted | InputFailure]]:
+    for chunk, found in zip(chunks, results, strict=True):
+        by_id = {a.id: a for a in chunk}
+        for article_id, result in found:
+            yield by_id[article_id], result
+
+
+def _extracted(article: Article, doc: Doc, res: Resources, features: bool) -> Extracted:
+    return mentions_of(article, doc, res), story_features_of(article, doc, res) if features else None
+
+
+def extract_chunk(articles: Sequence[Article], settings: Settings, features: bool = False) -> ChunkResult:
+    """Mentions (and story features) of a few articles, in a worker or in this process, each failure
+    isolated."""
+    res = resources(settings)
+    try:
+        return [(a.id, _extracted(a, doc, res, features))
+                for a, doc in nlp.annotate(articles, res.nlp, batch_size=settings.batch_size)]
+    except Exception:  # redone one article at a time below, where each error is recorded
+        pass
+    out: ChunkResult = []
+    for article in articles:
+        try:
+            [(_, doc)] = list(nlp.annotate([article], res.nlp))
+            out.append((article.id, _extracted(article, doc, res, features)))
+        except Exception as exc:  # recorded in quarantine: this article fails, the others go on
+            out.append((article.id, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")))
+    return out
