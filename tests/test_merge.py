@@ -297,3 +297,43 @@ def test_reports_days_apart_in_different_stories_join_when_day_place_and_actors_
                  stories={"d1": "s1", "d2": "s2", "d3": "s3"})
     groups = sorted(sorted(index.keys[m].article_id for m in ms) for ms in index.events().values())
     assert groups == [["d1", "d2"], ["d3"]]
+
+
+def test_undated_articles_are_placed_by_the_day_they_were_stored_and_leave_the_live_window(
+        tmp_path: Path, examples_dir: Path) -> None:
+    """Two undated reports of one story (the demo article and a copy with a line added): stored the same day they
+    are one story; stored 30 days apart they are two, and the earlier one has left the live window, so a watch over
+    undated texts does not hold every article it ever read."""
+    import pickle
+
+    from eventwire.pipeline.merged import MERGED_LAYER
+
+    text = (examples_dir / "000_c271fdd144f74993.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "b.txt").write_text(text + "\n\nThe ceasefire held on Thursday, residents said.\n", encoding="utf-8")
+    extracted = tmp_path / "extracted.duckdb"
+    settings = Settings.from_env(db=extracted)
+    with Store(extracted) as store:
+        pipeline.ingest([str(folder)], store, settings)
+        pipeline.extract_pending(store, settings)
+        articles = {Path(a.source).name: a for a in store.articles()}
+    assert set(articles) == {"a.txt", "b.txt"} and all(a.published is None for a in articles.values())
+
+    def merged(shift_days: int) -> tuple[list[tuple[str, ...]], set[str]]:
+        db = tmp_path / f"shift-{shift_days}.duckdb"
+        shutil.copy(extracted, db)
+        with Store(db) as store:
+            store.con.execute(f"UPDATE articles SET ingested_at = ingested_at + INTERVAL {shift_days} DAY "
+                              "WHERE id = ?", [articles["b.txt"].id])
+            pipeline.update_merged(store)
+            groups = sorted(s.article_ids for s in store.stories())
+            layer = pickle.loads(store.load_state(MERGED_LAYER, pipeline.merged_layer_version()))
+        return groups, {a for ids in layer.live_days.values() for a in ids}
+
+    a, b = articles["a.txt"].id, articles["b.txt"].id
+    groups, live = merged(0)
+    assert groups == [tuple(sorted((a, b)))] and live == {a, b}
+    groups, live = merged(30)
+    assert groups == sorted([(a,), (b,)]) and live == {b}

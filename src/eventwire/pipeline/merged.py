@@ -213,14 +213,25 @@ def _revised_successors(update: MergeUpdate, before: Mapping[str, Event], revise
 
 
 def _too_late(layer: MergedLayer, store: Store, pending: Sequence[str]) -> bool:
-    """Whether a pending article was published before the day from which every index still places a new
-    one exactly (its neighbours were evicted from the live windows)."""
+    """Whether a pending article was published (an undated one: stored) before the day from which every index
+    still places a new one exactly (its neighbours were evicted from the live windows)."""
     bounds = [b for b in (layer.stories.exact_from(), layer.events.exact_from(), layer.episodes.exact_from())
               if b is not None]
-    if not bounds:
+    days = {a.id: _day(a) for a in store.articles(pending)}
+    if bounds and any(day is not None and day < max(bounds) for day in days.values()):
+        return True
+    undated = layer.stories.exact_from_undated()
+    if undated is None:
         return False
-    horizon = max(bounds)
-    return any(day is not None and day < horizon for day in map(_day, store.articles(pending)))
+    stored = store.ingested_days([aid for aid, day in days.items() if day is None])
+    return any(stories.undated_day(day) < undated for day in stored.values())
+
+
+def _story_day(published: int | None, stored: int | None) -> int | None:
+    """The day the story index places an article on: its publication day, else the day it was stored."""
+    if published is not None:
+        return published
+    return None if stored is None else stories.undated_day(stored)
 
 
 def _gone(before: merge.EventIndex, after: merge.EventIndex) -> dict[str, str | None]:
@@ -253,7 +264,9 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     clusters = {st.cluster_of[a] for a in live if a in st.cluster_of}
     for rows in (st.cluster_members, st.story_of_cluster, st.links, st.anchor_key):
         _prefetch(rows, clusters)
-    new = [stories.NewArticle(f.article_id, stories.from_record(f), layer.published.get(f.article_id))
+    stored = store.ingested_days([f.article_id for f in features])
+    new = [stories.NewArticle(f.article_id, stories.from_record(f),
+                              _story_day(layer.published.get(f.article_id), stored.get(f.article_id)))
            for f in features if f.article_id not in layer.stories]
     story_changes = layer.stories.add(new)
     _prefetch(layer.events.story_of_article, [*story_changes, *pending])

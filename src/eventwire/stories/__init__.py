@@ -32,6 +32,7 @@ from eventwire.stories.index import (
     assignments,
     partition,
     story_id,
+    undated_day,
 )
 
 
@@ -49,5 +50,5 @@ __all__ = [
     "FEATURE_VERSION", "IDF_PATH", "PAIR_MODEL_PATH", "Analysis", "ArticleFeatures", "Idf", "NewArticle",
     "PairModel", "Report", "StoryIndex", "analyse", "article_features", "assignments", "from_analysis",
     "from_record", "generator_marks", "lede_text", "load_idf", "load_pair_model", "pair_values", "partition",
-    "relations", "sparse_cos", "story_id", "tfidf", "to_record", "wire_of",
+    "relations", "sparse_cos", "story_id", "tfidf", "to_record", "undated_day", "wire_of",
 ]

@@ -32,7 +32,9 @@ keeps its id while later articles join it.
 Cost per article is bounded by the articles inside the time window (constant when articles per day
 are), the size of a block-local component and the clusters a story chains across blocks. Features,
 index entries and similarity rows older than ``watermark - WINDOW_DAYS - LATENESS_DAYS`` are evicted;
-what stays per article is its cluster, and per cluster its members, links and story. An article more
+what stays per article is its cluster, and per cluster its members, links and story. An article without a
+publication date is placed by the day it was stored (``undated_day``), on an axis of its own: undated articles are
+compared with each other only, and leave the live window in the same way. An article more
 than ``LATENESS_DAYS`` older than the newest one seen would miss evicted neighbours (``stats.late_articles``
 counts them): ``exact_from`` tells the caller, which then rebuilds the index from the stored features, so
 the stories stay a function of the article set whatever the order and batches of arrival.
@@ -109,9 +111,22 @@ class PairModel:
                    float(data.get("specs_gate", 0.0)), data.get("about", ""))
 
 
+def undated_day(stored: int) -> int:
+    """The day of an article without a publication date, from the day it was stored (``date.toordinal()``): on an
+    axis of its own, far below every dated day, so undated articles are compared with each other only, within the
+    same window, and leave the live window as dated ones do."""
+    return UNDATED + stored
+
+
+def is_undated(day: int) -> bool:
+    """Whether a day is ``UNDATED`` or an ``undated_day``."""
+    return day <= UNDATED // 2
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class NewArticle:
-    """What the index needs of an article: its id, features and day (``date.toordinal()``, or None)."""
+    """What the index needs of an article: its id, features and day (``date.toordinal()``; ``undated_day`` of the
+    day it was stored when it has no publication date; None: the one bucket of undated articles)."""
 
     id: str
     features: ArticleFeatures
@@ -265,6 +280,7 @@ class StoryIndex:
         self.story_of_cluster: dict[str, str] = {}
         self.day_of: dict[str, int] = {}
         self.watermark: int | None = None
+        self.undated_watermark: int | None = None  # the same on the axis of the days undated articles were stored
         self.stats = Stats()
 
     def __contains__(self, article_id: object) -> bool:
@@ -325,6 +341,10 @@ class StoryIndex:
         window is live); None while nothing dated was added. Older ones are the caller's to rebuild from."""
         return None if self.watermark is None else self.watermark - LATENESS_DAYS
 
+    def exact_from_undated(self) -> int | None:
+        """``exact_from`` for undated articles, as an ``undated_day``; None while none was added with one."""
+        return None if self.undated_watermark is None else self.undated_watermark - LATENESS_DAYS
+
     def story_of(self, article_id: str) -> str:
         """The story of an added article."""
         return self.story_of_cluster[self.cluster_of[article_id]]
@@ -367,6 +387,7 @@ class StoryIndex:
     def _window(self, day: int) -> list[int]:
         if day == UNDATED:
             return [UNDATED] if UNDATED in self.buckets else []
+        # dated and undated days lie far apart on one line: a window never holds both
         return [d for d in range(day - WINDOW_DAYS, day + WINDOW_DAYS + 1) if d in self.buckets]
 
     @staticmethod
@@ -376,10 +397,14 @@ class StoryIndex:
     def _insert(self, art: NewArticle) -> None:
         day = UNDATED if art.day is None else art.day
         f = art.features
-        if day != UNDATED:
+        if not is_undated(day):
             if self.watermark is not None and day < self.watermark - LATENESS_DAYS:
                 self.stats.late_articles += 1
             self.watermark = day if self.watermark is None else max(self.watermark, day)
+        elif day != UNDATED:
+            if self.undated_watermark is not None and day < self.undated_watermark - LATENESS_DAYS:
+                self.stats.late_articles += 1
+            self.undated_watermark = day if self.undated_watermark is None else max(self.undated_watermark, day)
         keys = self._blocking_keys(f)
         cands: set[str] = set()
         for d in self._window(day):
@@ -506,10 +531,16 @@ class StoryIndex:
     # ------------------------------------------------------------------ eviction
 
     def _evict(self) -> None:
-        if self.watermark is None:
-            return
-        cutoff = self.watermark - WINDOW_DAYS - LATENESS_DAYS
-        old = sorted(d for d in self.buckets if d != UNDATED and d < cutoff)
+        old: list[int] = []
+        if self.watermark is not None:
+            cutoff = self.watermark - WINDOW_DAYS - LATENESS_DAYS
+            old += [d for d in self.buckets if not is_undated(d) and d < cutoff]
+        if self.undated_watermark is not None:
+            # undated articles leave the live window by the day they were stored, so a watch over undated texts
+            # does not hold every one of them for ever
+            cutoff = self.undated_watermark - WINDOW_DAYS - LATENESS_DAYS
+            old += [d for d in self.buckets if is_undated(d) and d != UNDATED and d < cutoff]
+        old.sort()
         for d in old:
             for aid in self.buckets.pop(d).ids:
                 del self.features[aid]
