@@ -4,9 +4,9 @@ Import rules (README, Design):
 - ``eventwire.model`` imports nothing of eventwire;
 - a stage package imports only the base modules (model, settings, errors and the utility
   modules named in ``BASE``) and its own modules, never another stage;
-- only ``eventwire.pipeline`` (the package and its modules) composes stages; ``cli``, ``evaluation``, ``serve``, ``report``, ``watch``, ``scripts``
-  and ``bench`` use ``pipeline``, ``store``, the base modules and the public names (``__all__``) a stage package
-  exports from its ``__init__``, never a stage's modules or private names;
+- only ``eventwire.pipeline`` (the package and its modules) composes stages; ``cli``, ``evaluation``, ``serve``,
+  ``report``, ``watch``, ``scripts`` and ``bench`` use ``pipeline``, ``store``, the base modules and the public names
+  (``__all__``) a stage package exports from its ``__init__``, never a stage's modules or private names;
 - nothing imports ``cli``; no two modules import each other (no cycles, lazy imports included).
 
 Error registry: every code is defined once in ``eventwire.errors.Errors``; every raise of an

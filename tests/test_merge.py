@@ -163,6 +163,10 @@ TYPES = {"Armed clash": "Battles", "Attack": "Violence against civilians", "Air/
          "Explosions/Remote violence", "Arrests": "Strategic developments", "Peaceful protest": "Protests"}
 
 
+REGION = Place(name="Nagorno-Karabakh", latitude=39.85, longitude=46.75, admin1="Nagorno-Karabakh",
+               country="Azerbaijan", geo_precision=3, feature="admin1")
+
+
 def _mention(article: str, sub: str = "Armed clash", day: int = 19, place: str = "Stepanakert",
              lat: float = 39.8153, lon: float = 46.7519, actor1: str | None = "Military Forces of Azerbaijan",
              precision: int = 1, rank: int = 0, confidence: float = 0.5, text: str | None = None) -> EventMention:
@@ -179,8 +183,9 @@ def test_mentions_merge_by_sub_type_day_place_and_actors() -> None:
     index = merge.EventIndex()
     ms = [_mention("a1"), _mention("a2"), _mention("a3", day=20), _mention("a4", sub="Attack"),
           _mention("a5", actor1="Military Forces of Russia"), _mention("a6", place="Yerevan", lat=40.18, lon=44.5),
-          # another sub-type of the family told in passing, with other words: no evidence it is the same
-          _mention("a7", sub="Air/drone strike", rank=2),
+          # another sub-type of the family told in passing, with other words and only the region: no evidence
+          # it is the same
+          dataclasses.replace(_mention("a7", sub="Air/drone strike", rank=2), place=REGION),
           # another family, even as the main event: a protest is never the clash
           _mention("a8", sub="Peaceful protest")]
     keys = [merge.mention_key(m, dt.date(2023, 9, 20).toordinal()) for m in ms]
@@ -249,9 +254,9 @@ def test_one_occurrence_typed_differently_is_one_event_with_its_fields_decided()
 
     ms = [_mention("b1", sub="Arrests", confidence=0.4), _mention("b2", sub="Armed clash", confidence=0.5),
           _mention("b3", sub="Air/drone strike", confidence=0.6),
-          # the same count in a mention told in passing is evidence too
+          # told in passing, with no count of its own and only the region: no evidence it is the same
           dataclasses.replace(_mention("b4", sub="Attack", rank=3, text="b4 twelve dead"),
-                              claims=())]
+                              claims=(), place=REGION)]
     index = merge.EventIndex()
     index.update(added=[merge.mention_key(m, dt.date(2023, 9, 20).toordinal()) for m in ms],
                  stories={m.article_id: "s" for m in ms})
@@ -337,3 +342,61 @@ def test_undated_articles_are_placed_by_the_day_they_were_stored_and_leave_the_l
     assert groups == [tuple(sorted((a, b)))] and live == {a, b}
     groups, live = merged(30)
     assert groups == sorted([(a,), (b,)]) and live == {b}
+
+
+def _groups(ms: list[EventMention], stories: dict[str, str] | None = None) -> list[list[str]]:
+    from eventwire import merge
+
+    index = merge.EventIndex()
+    index.update(added=[merge.mention_key(m, dt.date(2023, 9, 20).toordinal()) for m in ms],
+                 stories=stories or {m.article_id: "s" for m in ms})
+    return sorted(sorted(index.keys[m].article_id + ":" + index.keys[m].sub_event_type[:5] for m in members)
+                  for members in index.events().values())
+
+
+def test_kinds_of_violence_an_article_tells_apart_stay_apart_and_others_join_on_day_and_town() -> None:
+    """ACLED codes one event per sub-type, place and day: where one article tells a clash and an air strike
+    in Stepanakert, they are two events, and other reports of each join their like; a report told in passing
+    of another kind, on the same day in the same town in the same story, is the same occurrence typed
+    differently."""
+    ms = [_mention("x", sub="Armed clash"), _mention("x", sub="Air/drone strike", rank=1),
+          _mention("y", sub="Armed clash"), _mention("z", sub="Air/drone strike", rank=1)]
+    assert _groups(ms) == [["x:Air/d", "z:Air/d"], ["x:Armed", "y:Armed"]]
+    one = [_mention("u", sub="Armed clash"), _mention("v", sub="Shelling/artillery/missile attack", rank=2)]
+    assert _groups(one) == [["u:Armed", "v:Shell"]]
+    # a day apart, or in another town: two events
+    other_day = [_mention("u", sub="Armed clash"), _mention("v", sub="Shelling/artillery/missile attack", rank=2,
+                                                            day=20)]
+    assert len(_groups(other_day)) == 2
+    other_town = [_mention("u", sub="Armed clash"), _mention("v", sub="Shelling/artillery/missile attack", rank=2,
+                                                             place="Ganja", lat=40.68, lon=46.36)]
+    assert len(_groups(other_town)) == 2
+
+
+def _at(m: EventMention, name: str, country: str, lat: float, lon: float, feature: str = "city",
+        evidence: str = "") -> EventMention:
+    return dataclasses.replace(m, place=Place(name=name, latitude=lat, longitude=lon, country=country,
+                                              admin1=None if feature == "country" else name,
+                                              geo_precision=3 if feature == "country" else 1, feature=feature,
+                                              evidence=evidence or f"off {name}."))
+
+
+def test_a_country_named_alone_or_a_dateline_contradicts_no_place_but_two_towns_far_apart_do() -> None:
+    """The anti-piracy raid of ECB+ topic 12, told as the main event of three articles: "Somalia" (the pirates'
+    country) in one, "Aden" in another, "Mumbai, Nov 11" as a third's dateline: one event. Two countries named
+    alone, or two towns of two countries, are two places."""
+    raid = _mention("r1", sub="Disrupted weapons use")
+    somalia = _at(raid, "Somalia", "Somalia", 6.0, 47.0, "country")
+    aden = _at(_mention("r2", sub="Armed clash"), "Aden", "Yemen", 12.78, 45.04)
+    mumbai = _at(_mention("r3", sub="Arrests"), "Mumbai", "India", 19.07, 72.88,
+                 evidence="Navy nabs 26 pirates\nMumbai, Nov 11")
+    india = _at(_mention("r4", sub="Armed clash"), "India", "India", 22.0, 79.0, "country")
+    assert len(_groups([somalia, aden, mumbai])) == 1
+    # without the dateline, Mumbai is a town named as the place, far from Aden: the two cannot be one event
+    named = dataclasses.replace(mumbai, place=dataclasses.replace(mumbai.place, evidence="pirates held in Mumbai"))
+    assert len(_groups([aden, named])) == 2
+    # two countries named alone
+    djibouti = _at(_mention("r5", sub="Disrupted weapons use"), "Djibouti", "Djibouti", 11.8, 42.6, "country")
+    assert len(_groups([somalia, djibouti])) == 2
+    # a country contains its towns: "India" and "Mumbai" named in the sentence are one place
+    assert len(_groups([india, named])) == 1

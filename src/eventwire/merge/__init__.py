@@ -30,9 +30,11 @@ from eventwire.model import Decision, Event, EventMention, Place, actor_side
 # bump when merging rules change meaning (the saved indexes are then rebuilt from the stored mentions)
 # 5: one event across sub-types of one family, fields decided over mentions; 6: place names once; 7: an article
 # published before the indexes' live windows rebuilds them (stores fed out of order are made again); 8: the
-# indexes' per-row maps are rows of the store (saved indexes of 7 are rebuilt); 9: the story index places an
-# undated article by the day it was stored, and lets it go from the live window as a dated one
-MERGE_VERSION = "9"
+# indexes' per-row maps are rows of the store (saved indexes of 7 are rebuilt); 9: a country named alone contains the
+# places in it and contradicts only another country named alone; sub-types of one family in one story on the same
+# precise day and town are one occurrence; 10: the story index places an undated article by the day it was stored,
+# and lets it go from the live window as a dated one
+MERGE_VERSION = "10"
 
 
 def build_event(eid: str, cluster: Sequence[EventMention], story_of: Mapping[str, str], *,

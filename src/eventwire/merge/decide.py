@@ -9,7 +9,7 @@ mentions. A mention's weight is
 - times 1.5 for the article's **main** event (told in the lede, not in passing),
 - times the **specificity** of the value it gives: a weapon's sub-type over the family's catch-all
   ("Air/drone strike" over "Armed clash"), a named actor over "Unidentified Armed Group", a town over
-  its province, a place named in the sentence over the article's focus.
+  its province, a place named in the sentence over the article's focus or its dateline.
 
 A place supports every place inside it (a mention of "Nagorno-Karabakh" agrees with "Stepanakert"); a
 date supports every date within its precision. Ties go to the lead mention (the event's anchor).
@@ -19,6 +19,7 @@ date supports every date within its precision. Ties go to the lead mention (the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 
@@ -32,8 +33,24 @@ SPECIFIC = 1.25
 UNNAMED = ("Unidentified", "Civilians")  # actor names that say who only by kind
 NAMED_ACTOR = 1.5  # a named actor over one said only by kind
 PLACE_SPECIFICITY = {1: 1.5, 2: 1.0, 3: 0.6}
-BORROWED = 0.5  # a place taken from the article's focus, not named in the sentence
+BORROWED = 0.5  # a place taken from the article's focus or a dateline, not named as where it happened
 DATE_SLACK = {1: 0, 2: 7, 3: 31}
+_DATELINE_END = r"[ \t]*(?:[,/:(—–]|-\s)"  # what follows a dateline's place
+
+
+def dateline(p: Place) -> bool:
+    """The place is named in a dateline, which says where the outlet wrote from: a line that starts with it and
+    goes on with a comma, a slash, a colon or a dash ("Mumbai, Nov 11", "New Delhi / Mumbai:"), or a wire
+    service's capitals ("KABUL, Afghanistan")."""
+    name = re.escape(p.name)
+    after_newline = re.search(rf"\n[ \t]*{name}{_DATELINE_END}", p.evidence)
+    wire = p.name.isupper() and re.match(rf"[ \t]*{name}{_DATELINE_END}", p.evidence)
+    return bool(after_newline or wire)
+
+
+def borrowed(p: Place) -> bool:
+    """The place was not named as where the event happened: the article's focus, or a dateline."""
+    return p.evidence.startswith("article focus") or dateline(p)
 
 
 def weights(cluster: Sequence[EventMention], origin_of: Mapping[str, str]) -> dict[str, float]:
@@ -97,8 +114,7 @@ def decide_place(cluster: Sequence[EventMention], w: Mapping[str, float], lead: 
 
     def spec(key: Hashable) -> float:
         p = places[key]  # type: ignore[index]
-        return PLACE_SPECIFICITY.get(p.geo_precision, 0.6) * (BORROWED if p.evidence.startswith("article focus")
-                                                               else 1.0)
+        return PLACE_SPECIFICITY.get(p.geo_precision, 0.6) * (BORROWED if borrowed(p) else 1.0)
 
     def agrees(candidate: Hashable, other: Hashable) -> bool:
         return _inside(places[candidate], places[other])  # type: ignore[index]
@@ -176,4 +192,4 @@ def _iso(ordinal: int) -> str:
     return dt.date.fromordinal(ordinal).isoformat()
 
 
-__all__ = ["decide", "decide_place", "weights"]
+__all__ = ["borrowed", "dateline", "decide", "decide_place", "weights"]

@@ -8,9 +8,13 @@ actors do not contradict each other, and there is evidence they tell the same th
 - different sub-types of one family (violence, with arrests and seized weapons; demonstrations; other
   developments), because articles type one occurrence differently (an anti-piracy raid is Arrests in one,
   Disrupted weapons use in another, an Armed clash in a third): then the same story and something that
-  identifies the occurrence, both being their article's main event, the same casualty count, or much of the
-  same wording in their evidence; or, for reports days apart in different stories, both their article's
-  main event on the same precise day and place with an actor in common.
+  identifies the occurrence, both being their article's main event, the same casualty count, much of the
+  same wording in their evidence, or the same precise day and town; or, for reports days apart in different
+  stories, both their article's main event on the same precise day and place with an actor in common.
+
+Places agree when they lie close together, one contains the other (a town in the region or the country
+another report names), or one says too little of where to contradict the other: a place borrowed from the
+article's focus, a dateline, or a country named alone (often only the actors' nationality: "Somali pirates").
 
 Same-sub-type links are taken first, so a report of one sub-type joins its like before a cousin. The
 event's sub-type, actors and place are then decided over its mentions (``decide``). Within one article the
@@ -44,6 +48,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from eventwire.geodesy import distance_km
+from eventwire.merge.decide import borrowed as borrowed_place
 from eventwire.model import Decision, EventMention, actor_side, event_family, stable_id
 
 UNDATED_ANCHOR = 10**7  # anchor day of a mention whose article has no publication date (after all dated ones)
@@ -104,14 +109,16 @@ class MentionKey:
     main: bool = False  # the article's main event
     words: frozenset[str] = frozenset()  # its evidence's content words
     tolls: frozenset[tuple[str, int]] = frozenset()  # its own casualty counts: (field, lowest figure)
-    borrowed: bool = False  # its place is the article's focus, not named in its sentence
+    borrowed: bool = False  # its place is the article's focus or its dateline, not named as where this happened
+    national: bool = False  # its place is a country named alone (often the actors' nationality)
 
 
 def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
     """The merging key of a mention (``published_day``: its article's publication date as an ordinal)."""
     p = m.place
     sides = frozenset(actor_side(a) for a in (m.actor1, m.actor2) if a)
-    coarse = p is None or p.geo_precision >= 2 or p.feature in {"admin1", "region", "country"}
+    borrowed = p is not None and borrowed_place(p)
+    coarse = p is None or borrowed or p.geo_precision >= 2 or p.feature in {"admin1", "region", "country"}
     tolls = frozenset((c.field, c.value_low) for c in m.claims
                       if c.field in {"fatalities", "injured", "arrested", "abducted"} and c.value_low
                       and c.value_low > 1 and c.is_event_figure and "sub-count" not in c.flags)
@@ -124,7 +131,8 @@ def mention_key(m: EventMention, published_day: int | None) -> MentionKey:
         sides=sides, anchor=(published_day if published_day is not None else UNDATED_ANCHOR, m.id),
         family=event_family(m.event_type, m.sub_event_type), main=m.rank == 0,
         words=evidence_words(e.text for e in m.evidence), tolls=tolls,
-        borrowed=p is not None and p.evidence.startswith("article focus"))
+        borrowed=borrowed,
+        national=p is not None and p.feature == "country")
 
 
 def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
@@ -137,10 +145,18 @@ def _dates_agree(a: MentionKey, b: MentionKey) -> bool:
 
 
 def _places_agree(a: MentionKey, b: MentionKey) -> bool:
+    """The two places can be where one event happened: one contains the other, they lie close together, or
+    one of them says too little of where to contradict the other."""
     if a.borrowed or b.borrowed:
-        # a place taken from the article's focus says what the article is about, not where this happened
-        # (a raid at sea is "Somalia" in one report and "India" in another): it contradicts nothing
+        # a place taken from the article's focus says what the article is about, and a dateline where the
+        # outlet wrote from, not where this happened (a raid at sea is "Somalia" in one report and "India" in
+        # another, "Mumbai, Nov 11" in a third): it contradicts nothing
         return True
+    if a.national or b.national:
+        # a country named alone contains every place in it, and is often only who acted ("Somali pirates",
+        # "the Indian navy") or what the article is about: it contradicts another country named alone, not a
+        # town or region another report names (a raid at sea is "Somalia" in one report, "Aden" in another)
+        return not (a.national and b.national and a.country and b.country and a.country != b.country)
     if a.country and b.country and a.country != b.country:
         return False
     if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
@@ -174,7 +190,8 @@ def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | Non
 
     Enough, for one sub-type: the two articles tell the same story, or both give a precise day and place
     that agree. Across sub-types of one family: the same story, and one of: both are their article's main
-    event, they give the same casualty count, or their evidence shares much of its wording.
+    event, they give the same casualty count, their evidence shares much of its wording, or both give the
+    same precise day and town.
     """
     if not compatible(a, b):
         return 0
@@ -185,7 +202,10 @@ def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | Non
     precise = (a.day is not None and b.day is not None and a.precision == b.precision == 1 and a.day == b.day
                and not a.coarse and not b.coarse and _near(a, b))
     if a.sub_event_type != b.sub_event_type:
-        identified = a.main and b.main or a.tolls & b.tolls or same_wording(a, b)
+        # what identifies the occurrence: both lead their article, the same casualty count, much of the same
+        # wording, or the same precise day and town (where one article tells two kinds of violence, its two
+        # mentions are never one event, so the kinds it tells apart stay apart)
+        identified = a.main and b.main or a.tolls & b.tolls or same_wording(a, b) or precise
         # reports days apart fall in different stories: then the main events of two articles on the same
         # precise day and place, with an actor in common, are one occurrence too
         if not (same_story and identified or precise and a.main and b.main and a.sides & b.sides):
