@@ -9,6 +9,7 @@ crash, pinned by a regression test once fixed. Needs the dev extras (hypothesis;
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import json
@@ -236,13 +237,19 @@ _chars = st.characters(exclude_categories=("Cs",))
 _text = st.text(_chars, max_size=300)
 _word_text = st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join)
 _any_text = st.one_of(_text, _word_text, st.sampled_from(RAW_HTML + JSON_TRAPS))
+# Strategies are built once, here and in the cached helpers below, not inside each draw: hypothesis validates a
+# strategy object on its first draw, and rebuilding one_of/lists/composites per draw spent more than a third
+# of the structured phase in that validation (the cases drawn are the same)
+_mixed_parts = st.lists(st.one_of(_word_text, _text, st.just("\x00"), st.just("\n\n"),
+                                  st.integers(1, 3000).map(lambda n: "x" * n)), min_size=1, max_size=12)
+_attr_value = st.one_of(_any_text, st.sampled_from(META_NAMES), st.integers(0, 3000).map(lambda n: "a" * n))
+_node_leaf = st.one_of(_any_text, st.sampled_from(RAW_HTML))
 
 
 @st.composite
 def mixed_text(draw: st.DrawFn) -> str:
     """Sentences of mixed scripts, bidi and zero-width marks, NULs, very long lines."""
-    parts = draw(st.lists(st.one_of(_word_text, _text, st.just("\x00"), st.just("\n\n"),
-                                    st.integers(1, 3000).map(lambda n: "x" * n)), min_size=1, max_size=12))
+    parts = draw(_mixed_parts)
     return "".join(parts)
 
 
@@ -255,29 +262,34 @@ def encoded(draw: st.DrawFn, text: st.SearchStrategy[str]) -> bytes:
 
 def _attr(draw: st.DrawFn) -> str:
     name = draw(st.sampled_from(ATTRS))
-    value = draw(st.one_of(_any_text, st.sampled_from(META_NAMES), st.integers(0, 3000).map(lambda n: "a" * n)))
-    quote = draw(st.sampled_from(['"', "'", ""]))
+    value = draw(_attr_value)
+    quote = draw(st.sampled_from(('"', "'", "")))
     return f" {name}={quote}{value}{quote}"
 
 
 @st.composite
 def html_node(draw: st.DrawFn, depth: int = 0) -> str:
     if depth > 4 or draw(st.integers(0, 2)) == 0:
-        return draw(st.one_of(_any_text, st.sampled_from(RAW_HTML)))
+        return draw(_node_leaf)
     tag = draw(st.sampled_from(TAGS))
     attrs = "".join(_attr(draw) for _ in range(draw(st.integers(0, 3))))
-    children = "".join(draw(html_node(depth + 1)) for _ in range(draw(st.integers(0, 3))))
-    close = draw(st.sampled_from([f"</{tag}>", "", f"</{tag}", "</x>"]))
+    children = "".join(draw(_node(depth + 1)) for _ in range(draw(st.integers(0, 3))))
+    close = draw(st.sampled_from((f"</{tag}>", "", f"</{tag}", "</x>")))
     return f"<{tag}{attrs}>{children}{close}"
+
+
+@functools.cache
+def _node(depth: int) -> st.SearchStrategy[str]:
+    return html_node(depth)
 
 
 @st.composite
 def html_page(draw: st.DrawFn) -> bytes:
     """Pages with unclosed and misnested tags, odd attributes, bogus charsets, deep nesting."""
     deep = draw(st.integers(0, 3000)) if draw(st.booleans()) else 0
-    body = "".join(draw(html_node()) for _ in range(draw(st.integers(1, 4))))
-    page = draw(st.sampled_from(["", "<!doctype html>", "<html>", "<?xml version='1.0'?>"])) + \
-        "<div>" * deep + body + draw(st.sampled_from(["", "</div>" * deep]))
+    body = "".join(draw(_node(0)) for _ in range(draw(st.integers(1, 4))))
+    page = draw(st.sampled_from(("", "<!doctype html>", "<html>", "<?xml version='1.0'?>"))) + \
+        "<div>" * deep + body + draw(st.sampled_from(("", "</div>" * deep)))
     return page.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
 
 
@@ -287,11 +299,14 @@ _json = st.recursive(_json_leaf, lambda c: st.one_of(st.lists(c, max_size=4),
                                                                      max_size=5)), max_leaves=12)
 
 
+_json_dict = st.dictionaries(st.sampled_from(CONTRACT_KEYS), st.one_of(_json, _word_text), max_size=8)
+
+
 @st.composite
 def json_record(draw: st.DrawFn) -> str:
     """A JSON object with contract fields of any JSON type, sometimes with raw escapes JSON allows (lone
     surrogates, NUL) or broken syntax."""
-    rec = draw(st.dictionaries(st.sampled_from(CONTRACT_KEYS), st.one_of(_json, _word_text), max_size=8))
+    rec = draw(_json_dict)
     text = json.dumps(rec, ensure_ascii=draw(st.booleans()))
     if draw(st.integers(0, 3)) == 0 and rec:
         key = draw(st.sampled_from(sorted(rec)))
@@ -303,29 +318,41 @@ def json_record(draw: st.DrawFn) -> str:
     return text
 
 
+_jsonl_lines = st.lists(st.one_of(json_record(), st.just(""), _text), min_size=1, max_size=8)
+_json_records = st.lists(st.one_of(json_record(), _json.map(json.dumps)), max_size=6)
+
+
 @st.composite
 def jsonl_file(draw: st.DrawFn) -> bytes:
-    lines = draw(st.lists(st.one_of(json_record(), st.just(""), _text), min_size=1, max_size=8))
-    return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines).encode("utf-8", errors="surrogatepass")
+    lines = draw(_jsonl_lines)
+    return draw(st.sampled_from(("\n", "\r\n", "\r"))).join(lines).encode("utf-8", errors="surrogatepass")
 
 
 @st.composite
 def json_file(draw: st.DrawFn) -> bytes:
-    records = draw(st.lists(st.one_of(json_record(), _json.map(json.dumps)), max_size=6))
+    records = draw(_json_records)
     inner = "[" + ", ".join(records) + "]"
     shape = draw(st.integers(0, 3))
     deep = draw(st.integers(0, 5000))
-    doc = [inner, f'{{"{draw(st.sampled_from(["articles", "items", "data", "docs", "x"]))}": {inner}}}',
+    doc = [inner, f'{{"{draw(st.sampled_from(("articles", "items", "data", "docs", "x")))}": {inner}}}',
            records[0] if records else "{}", "[" * deep + "]" * deep][shape]
     return doc.encode("utf-8", errors="surrogatepass")
 
 
+_csv_cols = st.lists(st.sampled_from(CONTRACT_KEYS) | _text, min_size=1, max_size=6)
+_csv_cell = st.one_of(_word_text, _any_text, mixed_text())
+
+
+@functools.cache
+def _csv_rows(n_cols: int) -> st.SearchStrategy[list[list[str]]]:
+    return st.lists(st.lists(_csv_cell, max_size=n_cols + 2), max_size=6)
+
+
 @st.composite
 def csv_file(draw: st.DrawFn) -> bytes:
-    delim = draw(st.sampled_from([",", ";", "\t", "|", " "]))
-    cols = draw(st.lists(st.sampled_from(CONTRACT_KEYS) | _text, min_size=1, max_size=6))
-    rows = draw(st.lists(st.lists(st.one_of(_word_text, _any_text, mixed_text()), max_size=len(cols) + 2),
-                         max_size=6))
+    delim = draw(st.sampled_from((",", ";", "\t", "|", " ")))
+    cols = draw(_csv_cols)
+    rows = draw(_csv_rows(len(cols)))
 
     def cell(v: str) -> str:
         return '"' + v.replace('"', '""') + '"' if draw(st.booleans()) else v
@@ -338,81 +365,98 @@ def _xml_escape(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;")
 
 
+_feed_body = st.one_of(_word_text, _node(0).map(_xml_escape), _any_text.map(_xml_escape),
+                       _word_text.map(lambda t: f"<![CDATA[<p>{t}</p>]]>"))
+_feed_date = st.one_of(st.sampled_from(["Tue, 19 Sep 2023 10:00:00 GMT", "2023-09-19T10:00:00Z", "0000-00-00",
+                                        "Mon, 99 Foo 99999", ""]), _text.map(_xml_escape))
+_feed_link = st.one_of(st.just("https://example.org/x"), _text)
+_feed_doctype = st.sampled_from(["", "<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>",
+                                 "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"])
+
+
 @st.composite
 def feed_file(draw: st.DrawFn) -> bytes:
     """RSS 2.0, RSS 1.0 or Atom with entries of any content, dates, entity declarations, CDATA."""
-    kind = draw(st.sampled_from(["rss", "atom", "rdf"]))
+    kind = draw(st.sampled_from(("rss", "atom", "rdf")))
     entries = []
     for _ in range(draw(st.integers(0, 8))):
-        body = draw(st.one_of(_word_text, html_node().map(_xml_escape), _any_text.map(_xml_escape),
-                              _word_text.map(lambda t: f"<![CDATA[<p>{t}</p>]]>")))
-        date = draw(st.one_of(st.sampled_from(["Tue, 19 Sep 2023 10:00:00 GMT", "2023-09-19T10:00:00Z",
-                                                "0000-00-00", "Mon, 99 Foo 99999", ""]), _text.map(_xml_escape)))
+        body = draw(_feed_body)
+        date = draw(_feed_date)
         title = _xml_escape(draw(_any_text))
-        link = _xml_escape(draw(st.one_of(st.just("https://example.org/x"), _text)))
+        link = _xml_escape(draw(_feed_link))
         if kind == "atom":
             entries.append(f"<entry><title>{title}</title><link href=\"{link}\"/><updated>{date}</updated>"
                            f"<content type=\"html\">{body}</content></entry>")
         else:
             entries.append(f"<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate>"
                            f"<description>{body}</description></item>")
-    doctype = draw(st.sampled_from(["", "<!DOCTYPE rss [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>",
-                                    "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"]))
+    doctype = draw(_feed_doctype)
     use = "&b;" if "ENTITY b" in doctype else "&e;" if "ENTITY e" in doctype else ""
     if kind == "atom":
         doc = (f"<?xml version='1.0'?>{doctype}<feed xmlns='http://www.w3.org/2005/Atom'><title>W{use}</title>"
-               + "".join(entries) + draw(st.sampled_from(["</feed>", ""])))
+               + "".join(entries) + draw(st.sampled_from(("</feed>", ""))))
     elif kind == "rdf":
         doc = (f"<?xml version='1.0'?>{doctype}<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#' "
                f"xmlns='http://purl.org/rss/1.0/'><channel><title>W{use}</title></channel>" + "".join(entries)
                + "</rdf:RDF>")
     else:
         doc = (f"<?xml version='1.0'?>{doctype}<rss version='2.0'><channel><title>W{use}</title>"
-               + "".join(entries) + draw(st.sampled_from(["</channel></rss>", "</channel>", ""])))
+               + "".join(entries) + draw(st.sampled_from(("</channel></rss>", "</channel>", ""))))
     return doc.encode(draw(st.sampled_from(("utf-8", "utf-16", "latin-1"))), errors="replace")
+
+
+_feed_items = st.lists(st.one_of(_json, st.fixed_dictionaries(
+    {}, optional={"url": _json, "title": _json, "content_html": st.one_of(_node(0), _json),
+                  "content_text": st.one_of(_word_text, _json), "summary": _json, "date_published": _json,
+                  "author": _json, "authors": _json})), max_size=6)
 
 
 @st.composite
 def json_feed(draw: st.DrawFn) -> bytes:
-    items = draw(st.lists(st.one_of(_json, st.fixed_dictionaries(
-        {}, optional={"url": _json, "title": _json, "content_html": st.one_of(html_node(), _json),
-                      "content_text": st.one_of(_word_text, _json), "summary": _json, "date_published": _json,
-                      "author": _json, "authors": _json})), max_size=6))
+    items = draw(_feed_items)
     doc = {"version": "https://jsonfeed.org/version/1", "title": draw(_json), "items": items}
     if draw(st.integers(0, 4)) == 0:
         doc["items"] = draw(_json)
     return json.dumps(doc).encode()
 
 
+_locs = st.lists(st.one_of(st.just("https://example.org/a"), _text.map(_xml_escape)), max_size=20)
+_url_lines = st.lists(st.one_of(st.just("https://example.org/a"), _text.map(lambda t: "http://" + t.strip()),
+                                st.just("# comment"), st.just(""), st.just("http://127.0.0.1:1/x"),
+                                st.just("https://[::1]/")), max_size=30)
+
+
 @st.composite
 def sitemap_file(draw: st.DrawFn) -> bytes:
-    locs = draw(st.lists(st.one_of(st.just("https://example.org/a"), _text.map(_xml_escape)), max_size=20))
-    root = draw(st.sampled_from(["urlset", "sitemapindex"]))
+    locs = draw(_locs)
+    root = draw(st.sampled_from(("urlset", "sitemapindex")))
     inner = "".join(f"<url><loc>{loc}</loc></url>" for loc in locs)
     return f"<?xml version='1.0'?><{root}>{inner}</{root}>".encode()
 
 
 @st.composite
 def url_list(draw: st.DrawFn) -> bytes:
-    lines = draw(st.lists(st.one_of(st.just("https://example.org/a"), _text.map(lambda t: "http://" + t.strip()),
-                                    st.just("# comment"), st.just(""),
-                                    st.just("http://127.0.0.1:1/x"), st.just("https://[::1]/")), max_size=30))
+    lines = draw(_url_lines)
     return "\n".join(lines).encode("utf-8", errors="replace")
 
 
-def _warc_like(draw: st.DrawFn, pages: Sequence[bytes]) -> bytes:
+_warc_url = st.one_of(st.just("https://example.org/p"), _text)
+_WARC_TYPES = ("response", "resource", "request", "revisit", "metadata", "warcinfo")
+_HTTP_STATUSES = ("200 OK", "301 Moved", "404 Not Found", "abc", "")
+_WARC_CTYPES = ("text/html", "text/html; charset=utf-16", "application/xhtml+xml", "text/plain",
+                "text/html\r\nContent-Encoding: gzip", "text/html\r\nTransfer-Encoding: chunked")
+
+
+def _warc_like(draw: st.DrawFn, bodies: st.SearchStrategy[bytes]) -> bytes:
     records = []
     for _ in range(draw(st.integers(1, 4))):
-        body = draw(st.one_of(st.sampled_from(list(pages)), html_page()))
+        body = draw(bodies)
         length = draw(st.one_of(st.none(), st.integers(0, len(body) * 2 + 100)))
         records.append(warc_record(
-            draw(st.one_of(st.just("https://example.org/p"), _text)).replace("\r", "").replace("\n", ""), body,
-            rec_type=draw(st.sampled_from(["response", "resource", "request", "revisit", "metadata", "warcinfo"])),
-            status=draw(st.sampled_from(["200 OK", "301 Moved", "404 Not Found", "abc", ""])),
-            ctype=draw(st.sampled_from(["text/html", "text/html; charset=utf-16", "application/xhtml+xml",
-                                        "text/plain", "text/html\r\nContent-Encoding: gzip",
-                                        "text/html\r\nTransfer-Encoding: chunked"])),
-            length=length, version=draw(st.sampled_from(["1.0", "1.1", "0.18", "2.0", "x"])),
+            draw(_warc_url).replace("\r", "").replace("\n", ""), body,
+            rec_type=draw(st.sampled_from(_WARC_TYPES)), status=draw(st.sampled_from(_HTTP_STATUSES)),
+            ctype=draw(st.sampled_from(_WARC_CTYPES)),
+            length=length, version=draw(st.sampled_from(("1.0", "1.1", "0.18", "2.0", "x"))),
             http=draw(st.booleans())))
     data = b"".join(records)
     if draw(st.integers(0, 3)) == 0:
@@ -421,15 +465,18 @@ def _warc_like(draw: st.DrawFn, pages: Sequence[bytes]) -> bytes:
 
 
 def warc_strategy(pages: Sequence[bytes], compress: bool) -> st.SearchStrategy[bytes]:
+    bodies = st.one_of(st.sampled_from(list(pages)), html_page())
+    tails = st.sampled_from([b"", b"trailing", gzip.compress(b"WARC/1.0\r\n", mtime=0)])
+
     @st.composite
     def build(draw: st.DrawFn) -> bytes:
-        data = _warc_like(draw, pages)
+        data = _warc_like(draw, bodies)
         if not compress:
             return data
         member = gzip.compress(data, mtime=0)
         if draw(st.booleans()):
             member = member[: draw(st.integers(0, len(member)))]
-        return member + draw(st.sampled_from([b"", b"trailing", gzip.compress(b"WARC/1.0\r\n", mtime=0)]))
+        return member + draw(tails)
 
     return build()
 
@@ -438,6 +485,11 @@ def archive_strategy(kind: str, members: Sequence[bytes]) -> st.SearchStrategy[b
     names = st.one_of(st.sampled_from(["a.html", "b.txt", "c.jsonl", "../../etc/passwd", "/abs.html",
                                        ".hidden.html", "__MACOSX/x.html", "dir/", "x" * 300 + ".txt", "ü.html",
                                        "nested.zip", "n.tar.gz", "n.gz"]), _text)
+    leaves = st.one_of(st.sampled_from(list(members)), st.binary(max_size=200))
+
+    @functools.cache
+    def nested(depth: int) -> st.SearchStrategy[bytes]:
+        return build(depth)
 
     @st.composite
     def build(draw: st.DrawFn, depth: int = 0) -> bytes:
@@ -445,10 +497,10 @@ def archive_strategy(kind: str, members: Sequence[bytes]) -> st.SearchStrategy[b
         for _ in range(draw(st.integers(0, 4))):
             name = draw(names) or "x"
             if depth < 4 and draw(st.integers(0, 4)) == 0:
-                content[name] = draw(build(depth + 1))
+                content[name] = draw(nested(depth + 1))
             else:
-                content[name] = draw(st.one_of(st.sampled_from(list(members)), st.binary(max_size=200)))
-        how = draw(st.sampled_from(["zip", "tar", "gzip"])) if depth else kind
+                content[name] = draw(leaves)
+        how = draw(st.sampled_from(("zip", "tar", "gzip"))) if depth else kind
         if how == "zip":
             data = zip_file(content, lie=draw(st.booleans()))
         elif how == "tar":
