@@ -154,6 +154,17 @@ def test_consumers_use_only_public_names_of_stage_packages() -> None:
     assert bad == []
 
 
+def test_every_exported_name_exists() -> None:
+    """A name in a package's ``__all__`` is one it defines or imports (``from package import *`` works)."""
+    import importlib
+
+    missing = []
+    for package in ["eventwire.pipeline", *(f"eventwire.{s}" for s in STAGES)]:
+        module = importlib.import_module(package)
+        missing += [f"{package}.{name}" for name in getattr(module, "__all__", ()) if not hasattr(module, name)]
+    assert missing == []
+
+
 def test_consumers_use_no_private_names() -> None:
     bad = [(i, n) for i in ALL_IMPORTS if i.importer.startswith(CONSUMERS) for n in i.names
            if n.startswith("_") and not n.startswith("__")]

@@ -56,7 +56,7 @@ from eventwire.mentions.status import STATUSES, sentence_status
 from eventwire.mentions.taxonomy import ACLED_CODES, CASE_CODES, CODES, NOT_ACLED, EventCode, code_for, get_code
 
 __all__ = [
-    "ACLED_CODES", "Actors", "BLOCK_WEIGHTS", "CANDIDATE_MAX_NONE", "CASE_CODES", "CODES", "Classification",
+    "ACLED_CODES", "Actors", "BLOCK_WEIGHTS", "CASE_CODES", "CODES", "Classification",
     "DateResolution", "Detection", "EXTRACTOR_VERSION", "EventCode", "EventModels", "FAMILIES", "FEATURE_VERSION",
     "HASH_BITS", "LinearModel", "LinearScorer", "MODEL_PATH", "NOT_ACLED", "PRESCORE_PATH", "PreScoreModel",
     "RELEVANCE_PATH", "ROLES_PATH", "ROLE_CLASSES", "RelevanceModel", "RoleModel", "SENTENCE_MIN_RELEVANCE",
