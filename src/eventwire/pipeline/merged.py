@@ -223,8 +223,13 @@ def _too_late(layer: MergedLayer, store: Store, pending: Sequence[str]) -> bool:
     undated = layer.stories.exact_from_undated()
     if undated is None:
         return False
-    stored = store.ingested_days([aid for aid, day in days.items() if day is None])
+    stored = _stored_days(store, [aid for aid, day in days.items() if day is None])
     return any(stories.undated_day(day) < undated for day in stored.values())
+
+
+def _stored_days(store: Store, article_ids: Sequence[str]) -> dict[str, int]:
+    """article -> the day it was stored (UTC, ``date.toordinal()``)."""
+    return {aid: at.date().toordinal() for aid, at in revisions.stored_at(store.con, article_ids).items()}
 
 
 def _story_day(published: int | None, stored: int | None) -> int | None:
@@ -264,7 +269,7 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     clusters = {st.cluster_of[a] for a in live if a in st.cluster_of}
     for rows in (st.cluster_members, st.story_of_cluster, st.links, st.anchor_key):
         _prefetch(rows, clusters)
-    stored = store.ingested_days([f.article_id for f in features])
+    stored = _stored_days(store, [f.article_id for f in features])
     new = [stories.NewArticle(f.article_id, stories.from_record(f),
                               _story_day(layer.published.get(f.article_id), stored.get(f.article_id)))
            for f in features if f.article_id not in layer.stories]

@@ -325,11 +325,6 @@ class Store:
             out.setdefault(aid, []).append(src)
         return out
 
-    def ingested_days(self, ids: Sequence[str]) -> dict[str, int]:
-        """article id -> the day it was first stored (UTC, ``date.toordinal()``), for the articles asked."""
-        rows = self.con.execute("SELECT id, ingested_at FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)])
-        return {aid: at.date().toordinal() for aid, at in rows.fetchall() if at is not None}
-
     def ingested_at(self) -> dict[str, dt.datetime]:
         """article id -> when it was first stored (UTC)."""
         return dict(self.con.execute("SELECT id, ingested_at FROM articles").fetchall())

@@ -384,6 +384,10 @@ class StoryIndex:
     def _blocking_keys(self, f: ArticleFeatures) -> list[str]:
         return [k for k in f.keys if k not in self._common_keys]
 
+    def _watermark(self, day: int) -> int | None:
+        """The newest day seen on the axis of ``day`` (dated, or the days undated articles were stored)."""
+        return self.undated_watermark if is_undated(day) else self.watermark
+
     def _window(self, day: int) -> list[int]:
         if day == UNDATED:
             return [UNDATED] if UNDATED in self.buckets else []
@@ -397,14 +401,15 @@ class StoryIndex:
     def _insert(self, art: NewArticle) -> None:
         day = UNDATED if art.day is None else art.day
         f = art.features
-        if not is_undated(day):
-            if self.watermark is not None and day < self.watermark - LATENESS_DAYS:
+        if day != UNDATED:
+            mark = self._watermark(day)
+            if mark is not None and day < mark - LATENESS_DAYS:
                 self.stats.late_articles += 1
-            self.watermark = day if self.watermark is None else max(self.watermark, day)
-        elif day != UNDATED:
-            if self.undated_watermark is not None and day < self.undated_watermark - LATENESS_DAYS:
-                self.stats.late_articles += 1
-            self.undated_watermark = day if self.undated_watermark is None else max(self.undated_watermark, day)
+            mark = day if mark is None else max(mark, day)
+            if is_undated(day):
+                self.undated_watermark = mark
+            else:
+                self.watermark = mark
         keys = self._blocking_keys(f)
         cands: set[str] = set()
         for d in self._window(day):
@@ -531,16 +536,10 @@ class StoryIndex:
     # ------------------------------------------------------------------ eviction
 
     def _evict(self) -> None:
-        old: list[int] = []
-        if self.watermark is not None:
-            cutoff = self.watermark - WINDOW_DAYS - LATENESS_DAYS
-            old += [d for d in self.buckets if not is_undated(d) and d < cutoff]
-        if self.undated_watermark is not None:
-            # undated articles leave the live window by the day they were stored, so a watch over undated texts
-            # does not hold every one of them for ever
-            cutoff = self.undated_watermark - WINDOW_DAYS - LATENESS_DAYS
-            old += [d for d in self.buckets if is_undated(d) and d != UNDATED and d < cutoff]
-        old.sort()
+        # undated articles leave the live window by the day they were stored, on their own axis, so a watch over
+        # undated texts does not hold every one of them for ever
+        old = sorted(d for d in self.buckets if d != UNDATED and (mark := self._watermark(d)) is not None
+                     and d < mark - WINDOW_DAYS - LATENESS_DAYS)
         for d in old:
             for aid in self.buckets.pop(d).ids:
                 del self.features[aid]
