@@ -101,7 +101,8 @@ def test_acled_figure_and_its_range_read_the_same_in_every_view(demo_run, watche
     import subprocess
     import sys
 
-    from eventwire import cli, export
+    from eventwire import export
+    from eventwire.cli import common, running
 
     db = tmp_path / "views.duckdb"
     shutil.copy(demo_run[0], db)
@@ -113,9 +114,9 @@ def test_acled_figure_and_its_range_read_the_same_in_every_view(demo_run, watche
         for fmt in ("acled-csv", "geojson"):
             export.export("events", fmt, store, tmp_path / f"events.{fmt}")
         # the run table, as `eventwire run` prints it after a run
-        monkeypatch.setattr(cli.out, "width", 250)
-        with cli.out.capture() as captured:
-            cli._print_events(store, article_ids)
+        monkeypatch.setattr(common.out, "width", 250)
+        with common.out.capture() as captured:
+            running._print_events(store, article_ids)
     table = captured.get()
     assert len(events) >= 4  # the offensive's three events and the peacekeepers' clash
     texts = {e.id: export.figure_text(e.fatalities, e.fatalities_low, e.fatalities_high) for e in events}
