@@ -101,6 +101,28 @@ def test_warc_header_block_that_breaks_warcio_is_a_coded_failure() -> None:
     assert [type(r).__name__ for r in results] == ["Article", "InputFailure"] and results[1].code == "E133"
 
 
+def test_warc_record_longer_than_any_index_is_a_coded_failure() -> None:
+    # found by fuzzing: a Content-Length of 70 digits overflowed inside warcio as it read the HTTP headers
+    good = hostile.warc_record("https://example.org/ok", b"<html><body><p>" + ART.encode() * 3 + b"</p></body></html>")
+    head, rest = good.split(b"Content-Length: ", 1)
+    huge = head + b"Content-Length: " + b"4" + b"9" * 69 + rest[rest.index(b"\r\n"):]
+    results = _ok(list(read_data(good + huge, "huge.warc", fmt="warc")))
+    assert [type(r).__name__ for r in results] == ["Article", "InputFailure"] and results[1].code == "E133"
+
+
+def test_page_whose_root_htmldate_drops_is_read_without_its_date_search() -> None:
+    # found by fuzzing a WARC record: htmldate cleans a page by dropping <object> elements, and lxml asserts
+    # that a dropped element has a parent, which the page's root has not
+    page = (b'\xef\xbb\xbf<object datetime="datePublished"><link style=dc.date dir="' + b"a" * 100 + b'">'
+            + "\u05e2\u05d6\u05d4 killed 27".encode() + b'<title charset="<![CDATA[x]]>">"' + b"x" * 100
+            + b'"</x><![CDATA[x]]></link></object>')
+    for fmt, data in (("html", page), ("warc", hostile.warc_record("https://example.org/a", page))):
+        [article] = _ok(list(read_data(data, f"case.{fmt}", fmt=fmt)))
+        assert isinstance(article, Article) and "killed 27" in article.text
+        # no date anywhere in the page: the WARC record's capture date is the only one
+        assert (article.published is None) == (fmt == "html")
+
+
 @pytest.mark.parametrize(("fmt", "data"), [
     ("jsonl", b'{"text": "' + ART.encode() + b'\\ud800 end", "title": "\\udfff", "outlet": "a\\ud83d"}\n'),
     ("json", b'[{"text": "' + ART.encode() + b'\\udc00", "byline": ["\\ud800"]}]'),

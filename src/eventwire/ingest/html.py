@@ -86,11 +86,20 @@ def page_metadata(tree: HtmlElement, *, date: bool = True) -> dict[str, Any]:
         out["date"] = _head_date(tree, tags, out["url"])
         # htmldate's search of the page (date elements, patterns) costs a quarter of the text
         # extraction, so it runs only when neither the head nor the text's dateline has a date
-        out["date_search"] = lambda: find_date(tree, extensive_search=False, original_date=True,
-                                               outputformat="%Y-%m-%d")
+        out["date_search"] = lambda: _searched_date(tree)
         # the date the page prints beside "Posted" or "Published", for a page that declares none
         out["date_printed"] = lambda: printed_date(visible_text(tree))
     return out
+
+
+def _searched_date(tree: HtmlElement) -> str | None:
+    """htmldate's date of the page, or None when its search fails on the page's shape."""
+    try:
+        return find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except (AssertionError, ValueError):
+        # found by fuzzing: a page whose root element is one htmldate drops (an <object>) makes lxml's
+        # drop_tree assert that the element has a parent; the page has no searchable date, not a defect
+        return None
 
 
 # the text nodes a reader sees (libxml2's tree: a script's text is its child, whatever follows it is not)

@@ -50,13 +50,14 @@ def is_warc_file(path: Path) -> bool:
 
 def _records(records: Iterator[Any]) -> Iterator[Any]:
     """warcio's records, its own errors on a malformed header block (a missing field read as None, a bad
-    number) turned into ArchiveLoadFailed: the file is unreadable from there on, the records before it stand."""
+    number, a Content-Length past any index) turned into ArchiveLoadFailed: the file is unreadable from there on,
+    the records before it stand."""
     while True:
         try:
             record = next(records)
         except StopIteration:
             return
-        except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
+        except (AttributeError, TypeError, IndexError, KeyError, ValueError, OverflowError) as exc:
             raise ArchiveLoadFailed(f"{type(exc).__name__}: {exc}") from exc
         yield record
 

@@ -3,12 +3,14 @@ the annotate and mentions stages, and the story features, per article, each fail
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwire import mentions, nlp, stories
@@ -101,16 +103,39 @@ def extract_chunk(articles: Sequence[Article], settings: Settings, features: boo
     """Mentions (and story features) of a few articles, in a worker or in this process, each failure
     isolated."""
     res = resources(settings)
-    try:
-        return [(a.id, _extracted(a, doc, res, features))
-                for a, doc in nlp.annotate(articles, res.nlp, batch_size=settings.batch_size)]
-    except Exception:  # redone one article at a time below, where each error is recorded
-        pass
-    out: ChunkResult = []
-    for article in articles:
+    with transient_words(res.nlp):
         try:
-            [(_, doc)] = list(nlp.annotate([article], res.nlp))
-            out.append((article.id, _extracted(article, doc, res, features)))
-        except Exception as exc:  # recorded in quarantine: this article fails, the others go on
-            out.append((article.id, input_failure(article.source, Errors.E171, reason=f"{type(exc).__name__}: {exc}")))
-    return out
+            return [(a.id, _extracted(a, doc, res, features))
+                    for a, doc in nlp.annotate(articles, res.nlp, batch_size=settings.batch_size)]
+        except Exception:  # redone one article at a time below, where each error is recorded
+            pass
+        out: ChunkResult = []
+        for article in articles:
+            try:
+                [(_, doc)] = list(nlp.annotate([article], res.nlp))
+                out.append((article.id, _extracted(article, doc, res, features)))
+            except Exception as exc:  # recorded in quarantine: this article fails, the others go on
+                out.append((article.id, input_failure(article.source, Errors.E171,
+                                                      reason=f"{type(exc).__name__}: {exc}")))
+        return out
+
+
+# Entries a component's memo of words (the lemmatizer's) keeps before it starts again.
+WORD_MEMO_ENTRIES = 50_000
+
+
+@contextlib.contextmanager
+def transient_words(pipe: Language) -> Iterator[None]:
+    """Work in which the words spaCy meets for the first time are forgotten afterwards.
+
+    spaCy keeps every new word it reads (its strings, lexemes and tokenizer entries) for the life of the
+    process, so a watch that reads news for weeks grows with every name and number it meets. In a memory zone
+    they are freed when the block ends; only plain data (mentions, features) leaves it, never a Doc. The
+    lemmatizer's memo, keyed by word, is emptied once it is large.
+    """
+    with pipe.memory_zone():
+        yield
+    for _, component in pipe.pipeline:
+        memo = getattr(component, "cache", None)
+        if isinstance(memo, dict) and len(memo) > WORD_MEMO_ENTRIES:
+            memo.clear()
