@@ -73,6 +73,21 @@ def test_actor_adjective_is_not_the_place(res) -> None:
     assert p is not None and p.country == "Yemen" and p.admin1 == "Hajjah Governorate"
 
 
+@pytest.mark.parametrize("text", [
+    "The Indian Navy frigate INS Tabar sank a pirate mother ship on Tuesday.",
+    "Commandos from INS Mysore foiled a hijack attempt by pirates on a merchant vessel.",
+    "Pirates fired on the tanker MT Sirius from a skiff.",
+])
+def test_a_ship_named_after_a_town_is_not_the_place(res, text: str) -> None:
+    # "Tabar" was Tabor in Czechia, "Mysore" the Indian city: a prefix says the name is a vessel's
+    assert locate(res, text) is None
+
+
+def test_a_ship_prefix_leaves_the_real_place(res) -> None:
+    p = locate(res, "The destroyer USS Cole was attacked by suicide bombers in Aden.")
+    assert p is not None and p.gazetteer_name == "Aden" and p.country == "Yemen"
+
+
 def test_demonym_of_troops_does_not_move_the_place(res) -> None:
     p = locate(res, "Russian peacekeepers patrolled near Lachin.")
     assert p is not None and p.country == "Azerbaijan" and p.geo_precision == 2

@@ -94,6 +94,12 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # NER labels the event-place model tells apart (others fold into "other")
 NER_LABELS = ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP")
 # "the Gulf of Aden", "Lake Chad": a water body named after a place is not that place.
+# Prefixes of ships' names, naval and merchant ("INS Mysore", "USS Cole", "HMS Cumberland", "MV Sirius Star"): the
+# name after one is a vessel's, whatever town shares it (a frigate named after Mysore is not in India)
+SHIP_PREFIXES = frozenset({
+    "USS", "USNS", "USCGC", "HMS", "HMAS", "HMCS", "HMNZS", "HMSAS", "INS", "PNS", "BNS", "SLNS", "TCG", "ROKS",
+    "JS", "RFS", "ARA", "KRI", "NRP", "BRP", "RSS", "KD", "HTMS", "HNLMS", "HDMS", "HNoMS", "HSwMS", "FGS", "ESPS",
+    "FS", "MV", "MT", "SS", "RMS"})
 WATER_WORDS = {"gulf", "bay", "sea", "strait", "straits", "lake", "river", "ocean", "channel", "canal"}
 # Open water: an event "in the Gulf of Aden" happened at sea, not at the nearest town the sentence names.
 OPEN_WATER_WORDS = {"gulf", "sea", "strait", "straits", "ocean"}

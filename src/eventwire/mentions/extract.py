@@ -48,7 +48,7 @@ from eventwire.sentences import is_prose, prose, span_text
 # violent sentence that tells only a toll gives its figures to the violent event next to it; a sea is not placed at
 # the town named beside it, a dateline's month is no place; an opinion (warning, belief, evaluation) is no event,
 # nor a source's report of losses with no figure
-EXTRACTOR_VERSION = "17"
+EXTRACTOR_VERSION = "18"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
