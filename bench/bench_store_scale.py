@@ -99,6 +99,13 @@ def add(store: Store, base: Base, start: int, end: int) -> None:
         store.save_extraction(art.id, found, pipeline.EXTRACTOR_VERSION, status=status, features=feats)
 
 
+def _drop(path: Path) -> None:
+    """Remove a store and its write-ahead log: DuckDB replays a WAL left by a killed run onto a new file of
+    the same name, so a fresh copy would silently hold that run's writes."""
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+
+
 def grow(base: Base, work: Path, sizes: list[int], batch: int) -> dict[int, Path]:
     """Stores of each size, grown from the next smaller one (kept in ``work``)."""
     work.mkdir(parents=True, exist_ok=True)
@@ -111,7 +118,7 @@ def grow(base: Base, work: Path, sizes: list[int], batch: int) -> dict[int, Path
             prev = path
             continue
         tmp = work / f"store-{n}.partial.duckdb"
-        tmp.unlink(missing_ok=True)
+        _drop(tmp)
         if prev is not None:
             shutil.copy(prev, tmp)
         with Store(tmp) as s:
@@ -143,6 +150,7 @@ class Peak(threading.Thread):
 def measure(path: Path, base: Base, n: int, work: Path) -> dict:
     """Add the next day's 100 articles to a copy of the store of n articles: seconds and peak memory."""
     copy = work / f"measure-{n}.duckdb"
+    _drop(copy)
     shutil.copy(path, copy)
     try:
         gc.collect()
@@ -163,7 +171,7 @@ def measure(path: Path, base: Base, n: int, work: Path) -> dict:
                 "peak_growth_mb": (peak.peak - before) / 2**20, "peak_rss_mb": peak.peak / 2**20,
                 "index_state_mb": state / 2**20, "file_mb": path.stat().st_size / 2**20, **rows}
     finally:
-        copy.unlink(missing_ok=True)
+        _drop(copy)
 
 
 def child(n: int, paths: dict[int, Path], base_db: Path, work: Path, rate: int) -> None:
