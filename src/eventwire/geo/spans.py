@@ -101,8 +101,9 @@ def not_a_place(span: Span, sent: Span) -> bool:
         return True  # "Saudi-led", "US-backed", "Iran-aligned": an actor's adjective (not "al-Bab - army")
     if nxt is not None and nxt.lower_ in WATER_WORDS and nxt.text[:1].isupper():
         return True  # "Aden Gulf", "Chad Basin"-like names of water bodies
-    if span.start > sent.start and doc[span.start - 1].text in SHIP_PREFIXES or \
-            span[0].text in SHIP_PREFIXES and (len(span) > 1 or nxt is not None and capitalised(nxt)):
+    after_prefix = span.start > sent.start and doc[span.start - 1].text in SHIP_PREFIXES
+    is_prefix = span[0].text in SHIP_PREFIXES and (len(span) > 1 or (nxt is not None and capitalised(nxt)))
+    if after_prefix or is_prefix:
         return True  # "INS Mysore", "USS Cole": a ship's name, and its prefix
     before = [t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]]
     if (len(before) == 2 and before[0] in WATER_WORDS and before[1] == "of") or (before and before[-1] in WATER_WORDS):

@@ -99,6 +99,27 @@ def _extracted(article: Article, doc: Doc, res: Resources, features: bool) -> Ex
     return mentions_of(article, doc, res), story_features_of(article, doc, res) if features else None
 
 
+# Entries a component's memo of words (the lemmatizer's) keeps before it starts again.
+WORD_MEMO_ENTRIES = 50_000
+
+
+@contextlib.contextmanager
+def transient_words(pipe: Language) -> Iterator[None]:
+    """Work in which the words spaCy meets for the first time are forgotten afterwards.
+
+    spaCy keeps every new word it reads (its string, lexeme and tokenizer entry) for the life of the process, so
+    a watch that reads news for weeks grows with every name and number it meets. In a memory zone the strings and
+    lexemes are freed when the block ends and the tokenizer caches none; only plain data (mentions, features)
+    leaves it, never a Doc. The lemmatizer's memo, keyed by word, is emptied once it is large.
+    """
+    with pipe.memory_zone():
+        yield
+    for _, component in pipe.pipeline:
+        memo = getattr(component, "cache", None)
+        if isinstance(memo, dict) and len(memo) > WORD_MEMO_ENTRIES:
+            memo.clear()
+
+
 def extract_chunk(articles: Sequence[Article], settings: Settings, features: bool = False) -> ChunkResult:
     """Mentions (and story features) of a few articles, in a worker or in this process, each failure
     isolated."""
@@ -118,24 +139,3 @@ def extract_chunk(articles: Sequence[Article], settings: Settings, features: boo
                 out.append((article.id, input_failure(article.source, Errors.E171,
                                                       reason=f"{type(exc).__name__}: {exc}")))
         return out
-
-
-# Entries a component's memo of words (the lemmatizer's) keeps before it starts again.
-WORD_MEMO_ENTRIES = 50_000
-
-
-@contextlib.contextmanager
-def transient_words(pipe: Language) -> Iterator[None]:
-    """Work in which the words spaCy meets for the first time are forgotten afterwards.
-
-    spaCy keeps every new word it reads (its strings, lexemes and tokenizer entries) for the life of the
-    process, so a watch that reads news for weeks grows with every name and number it meets. In a memory zone
-    they are freed when the block ends; only plain data (mentions, features) leaves it, never a Doc. The
-    lemmatizer's memo, keyed by word, is emptied once it is large.
-    """
-    with pipe.memory_zone():
-        yield
-    for _, component in pipe.pipeline:
-        memo = getattr(component, "cache", None)
-        if isinstance(memo, dict) and len(memo) > WORD_MEMO_ENTRIES:
-            memo.clear()
