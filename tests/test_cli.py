@@ -170,7 +170,7 @@ def test_event_ids_do_not_wrap_and_show_takes_a_prefix(demo_store) -> None:
     ids = re.findall(r"\be_[0-9a-f]{16}\b", first)
     with Store(db, read_only=True) as store:
         every = {e.id for e in store.events()}
-    assert len(every) >= 8 and set(ids) == every  # every id printed whole on one line of a 120-column table
+    assert len(every) >= 7 and set(ids) == every  # every id printed whole on one line of a 120-column table
     shown = eventwire("show", ids[0][:8], "--db", str(db))
     assert shown.returncode == 0, shown.stderr.decode()
     assert shown.stdout.decode().startswith(ids[0])

@@ -33,8 +33,17 @@ from eventwire.model import Decision, Event, EventMention, Place, actor_side
 # indexes' per-row maps are rows of the store (saved indexes of 7 are rebuilt); 9: a country named alone contains the
 # places in it and contradicts only another country named alone; sub-types of one family in one story on the same
 # precise day and town are one occurrence; 10: the story index places an undated article by the day it was stored,
-# and lets it go from the live window as a dated one
-MERGE_VERSION = "10"
+# and lets it go from the live window as a dated one; 11: a planned mention (a plan, a term of a deal) makes no event
+MERGE_VERSION = "11"
+
+# Statuses whose mentions become events: what happened, and what a party denies or claims of it (ACLED codes a
+# reported event whoever denies it). A plan or a term of an agreement is not an event until it happens.
+EVENT_STATUSES = frozenset({"occurred", "denied", "opinion"})
+
+
+def makes_event(m: EventMention) -> bool:
+    """True when the mention can make or join an event (its status says something happened)."""
+    return m.status in EVENT_STATUSES
 
 
 def build_event(eid: str, cluster: Sequence[EventMention], story_of: Mapping[str, str], *,
@@ -98,7 +107,7 @@ def apply_decisions(event: Event, decisions: Sequence[Decision], event_of: Mappi
 
 
 __all__ = [
-    "EDITABLE", "MERGE_VERSION", "Constraints", "EpisodeChanges", "EpisodeIndex", "EventChanges", "EventIndex",
-    "EventKey", "MentionKey", "actor_side", "apply_decisions", "build_event", "compatible", "episode_id",
-    "event_id", "event_key", "mention_key", "same_episode",
+    "EDITABLE", "EVENT_STATUSES", "MERGE_VERSION", "Constraints", "EpisodeChanges", "EpisodeIndex", "EventChanges",
+    "EventIndex", "EventKey", "MentionKey", "actor_side", "apply_decisions", "build_event", "compatible",
+    "episode_id", "event_id", "event_key", "makes_event", "mention_key", "same_episode",
 ]

@@ -292,7 +292,9 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     found = store.mentions(ok - retired)
     new_ids = {m.id for m in found}
     old_ids = {mid for aid in pending for mid in layer.events.mentions_of_article.get(aid, ())}
-    keys = [merge.mention_key(m, layer.published.get(m.article_id)) for m in found]
+    # a plan or a term of a deal ("it also stipulated the withdrawal of ...") is no event: ACLED codes what
+    # happened, so such mentions stay in the store for a reviewer but make no event
+    keys = [merge.mention_key(m, layer.published.get(m.article_id)) for m in found if merge.makes_event(m)]
     constraints = merge.Constraints.from_decisions(decisions)
     new_decisions = [d for d in decisions if d.id not in layer.decisions]
     keys += _wake(layer, store, old_ids | {m for d in new_decisions for m in (*d.mention_ids, *d.other_mention_ids)}
