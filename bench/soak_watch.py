@@ -18,11 +18,17 @@ interval, which holds a poll's working memory and grows with the store (the merg
 saved whole at each poll). "All samples": every sample, whose median rises whenever polls take a larger share of
 the time (a busier machine, a larger store) even with nothing leaking. Each is compared between the first and the
 last third of the polls after the first (which loaded the models); the exit status judges the settled memory.
+
+Memos that fill as articles arrive (sentence vectors, gazetteer look-ups, each country's fuzzy names) raise the
+settled memory too, until they are full, and a leak raises it without end: the settled memory is also printed per
+100 articles stored, with its growth per 100 articles over the whole run and over its second half. A run long
+enough for the memos to fill (``--rate 40 --minutes 45``) tells warming up from leaking.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import json
 import os
@@ -111,7 +117,7 @@ def main() -> None:
     proc = psutil.Process(watch.pid)
     written: dict[str, float] = {}
     stop = threading.Event()
-    t0 = time.monotonic()
+    t0, t0_wall = time.monotonic(), time.time()
     feeder = threading.Thread(target=writer, args=(folder, items, args.rate, stop, written), daemon=True)
     feeder.start()
     samples: list[tuple[float, int, int]] = []  # (seconds, bytes, polls so far)
@@ -134,7 +140,7 @@ def main() -> None:
     except subprocess.TimeoutExpired:
         watch.kill()
         code = -9
-    report(db, folder, written, samples, polls, code, caught_up_at, args)
+    report(db, folder, written, samples, polls, code, caught_up_at, args, t0_wall)
 
 
 def _stored(db: Path) -> int:
@@ -151,7 +157,7 @@ def _stored(db: Path) -> int:
 
 
 def report(db: Path, folder: Path, written: dict[str, float], samples: list[tuple[float, int, int]],
-           polls: list[str], code: int, caught_up_at: float | None, args: argparse.Namespace) -> None:
+           polls: list[str], code: int, caught_up_at: float | None, args: argparse.Namespace, t0_wall: float) -> None:
     with Store(db, read_only=True) as store:
         con = store.con
         sources = {Path(s).name for (s,) in con.execute("SELECT source FROM article_sources").fetchall()}
@@ -165,6 +171,7 @@ def report(db: Path, folder: Path, written: dict[str, float], samples: list[tupl
         lags = [(t - written[Path(s).name]) for s, t in con.execute(
             "SELECT a.source, epoch(a.ingested_at) FROM articles a").fetchall() if Path(s).name in written]
         events = store.count("events")
+        stored_at = sorted(t - t0_wall for (t,) in con.execute("SELECT epoch(ingested_at) FROM articles").fetchall())
     lost = sorted(set(written) - sources - failed)
     # the samples, for a closer look: (seconds since the start, bytes, polls done by then)
     (db.parent / "memory.json").write_text(json.dumps(samples), encoding="utf-8")
@@ -179,6 +186,8 @@ def report(db: Path, folder: Path, written: dict[str, float], samples: list[tupl
         if p >= 1 and b > 0:
             by_poll.setdefault(p, []).append(b)
     floors = [min(v) for _, v in sorted(by_poll.items())]
+    ends = {p: t for t, _, p in samples}  # each interval's last sample
+    by_articles = [(bisect.bisect_right(stored_at, ends[p]), min(v)) for p, v in sorted(by_poll.items())]
     peaks = [max(v) for _, v in sorted(by_poll.items())]
     settled = _thirds(floors)
     peak_thirds = _thirds(peaks)
@@ -199,6 +208,11 @@ def report(db: Path, folder: Path, written: dict[str, float], samples: list[tupl
           f"late median {settled[1] * mb:.0f} MB, ratio {growth:.2f}; highest {max(floors, default=0) * mb:.0f} MB")
     print(f"peak of each interval: early median {peak_thirds[0] * mb:.0f} MB, late median "
           f"{peak_thirds[1] * mb:.0f} MB, ratio {_ratio(peak_thirds):.2f}")
+    print(f"settled by articles stored (median of the intervals ending in each {STEP}): " + ", ".join(
+        f"{k}: {b * mb:.0f}" for k, b in _per_step(by_articles)) + " MB")
+    half = [(n, b) for n, b in by_articles if n >= n_articles / 2]
+    print(f"settled growth per 100 articles (least squares): whole run {_slope(by_articles) * mb:+.1f} MB, "
+          f"second half of the articles {_slope(half) * mb:+.1f} MB")
     print(f"SIGTERM: exit {code}")
     ok = not lost and not twice and not revised and code == 0 and growth <= args.max_growth and caught_up_at
     sys.exit(0 if ok else 1)
@@ -210,6 +224,24 @@ def _thirds(values: list[int]) -> tuple[float, float]:
         return 0.0, 0.0
     third = max(1, len(values) // 3)
     return statistics.median(values[:third]), statistics.median(values[-third:])
+
+
+STEP = 100  # articles per step of the settled memory's curve
+
+
+def _per_step(points: list[tuple[int, int]]) -> list[tuple[int, float]]:
+    """(articles stored, bytes) -> the median bytes of the points in each step of STEP articles, named by its end."""
+    steps: dict[int, list[int]] = {}
+    for n, b in points:
+        steps.setdefault(-(-n // STEP) * STEP, []).append(b)
+    return [(k, statistics.median(v)) for k, v in sorted(steps.items()) if k > 0]
+
+
+def _slope(points: list[tuple[int, int]]) -> float:
+    """Least-squares bytes per STEP articles of (articles stored, bytes) points (0 with fewer than two)."""
+    if len({n for n, _ in points}) < 2:
+        return 0.0
+    return statistics.linear_regression([n for n, _ in points], [b for _, b in points]).slope * STEP
 
 
 def _ratio(pair: tuple[float, float]) -> float:

@@ -341,3 +341,17 @@ def test_fuzzy_names_kept_for_few_countries_and_rebuilt_the_same(geo, monkeypatc
     # the one just read stays even when it alone passes the bound
     monkeypatch.setattr(resolve, "FUZZY_CACHE_NAMES", 10)
     assert r._fuzzy_entries("AZ", False)[0] == az_names and list(r._fuzzy_cache) == ["AZ:False"]
+
+
+def test_lookup_memo_forgets_the_least_recently_read_names_and_answers_the_same(geo, monkeypatch) -> None:
+    from eventwire.geo import gazetteer as gz
+
+    names = ["stepanakert", "yerevan", "the gambia", "paris", "no such place anywhere", "aleppo", "paris"]
+    fresh = gz.Gazetteer(geo.gaz.path)
+    want = [[(m.record.pid, m.kind, m.surface) for m in fresh.lookup(n)] for n in names]
+    monkeypatch.setattr(gz, "LOOKUP_MEMO_NAMES", 2)
+    small = gz.Gazetteer(geo.gaz.path)
+    got = [[(m.record.pid, m.kind, m.surface) for m in small.lookup(n)] for n in names * 2]
+    assert got == want * 2 and any(want)
+    assert len(small._cache) == 2 and list(small._cache)[-1] == "paris"  # the most recently read kept
+    assert small.has_name("paris") and not small.has_name("no such place anywhere")
