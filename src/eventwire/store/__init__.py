@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import duckdb
-import pyarrow as pa
 
 from eventwire import model
 from eventwire.errors import Errors, StoreError
@@ -57,18 +56,17 @@ class Extraction(NamedTuple):
     features: StoryFeatures | None = None
 
 
-# the Arrow type a column's values are sent in (JSON goes as its text, as a single-row write binds it)
-_ARROW = {"VARCHAR": pa.string(), "JSON": pa.string(), "BOOLEAN": pa.bool_(), "BIGINT": pa.int64(),
-          "INTEGER": pa.int32(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BLOB": pa.binary(),
-          "TIMESTAMP": pa.timestamp("us")}
+def _arrow(values: Sequence[Any], sql_type: str) -> Any:
+    """A column's values as Arrow sends them to DuckDB: in the column's own type (JSON as its text, as a
+    single-row write binds it), else (a value of another Python type, such as a float in an integer field) as
+    Arrow reads them, which the insert casts as it casts a bound value."""
+    import pyarrow as pa  # here, not at import: processes that only read or extract never load it
 
-
-def _arrow(values: Sequence[Any], sql_type: str) -> pa.Array:
-    """A column's values as Arrow sends them to DuckDB: in the column's own type, else (a value of another Python
-    type, such as a float in an integer field) as Arrow reads them, which the insert casts as it casts a bound
-    value."""
+    types = {"VARCHAR": pa.string(), "JSON": pa.string(), "BOOLEAN": pa.bool_(), "BIGINT": pa.int64(),
+             "INTEGER": pa.int32(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BLOB": pa.binary(),
+             "TIMESTAMP": pa.timestamp("us")}
     try:
-        return pa.array(values, type=_ARROW[sql_type])
+        return pa.array(values, type=types[sql_type])
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         return pa.array(values)
 
@@ -268,6 +266,8 @@ class Store:
                 values.pop(k, None)  # the last write of a key wins, in its own place
             values.setdefault(k, row)
         data = list(zip(*values.values(), strict=True))
+        import pyarrow as pa
+
         batch = pa.table({name: _arrow(data[j], sql_type) for j, (name, sql_type) in enumerate(cols)})
         names = ", ".join(f'"{c}"' for c, _ in cols)
         view = f"_rows_{table}"
