@@ -37,7 +37,8 @@ import psutil
 
 from eventwire import pipeline
 from eventwire.model import Article, EventMention, StoryFeatures
-from eventwire.store import Store
+from eventwire.pipeline.workers import CHUNK_ARTICLES
+from eventwire.store import Extraction, Store
 
 RATE = 100  # articles a day (--rate): a base text comes back every len(base) / RATE days
 DAY0 = dt.date(2000, 1, 3)
@@ -92,11 +93,15 @@ def synthetic(base: Base, j: int) -> tuple[Article, list[EventMention], StoryFea
 
 
 def add(store: Store, base: Base, start: int, end: int) -> None:
-    """Store synthetic articles start..end-1 with their extraction (what a run commits)."""
+    """Store synthetic articles start..end-1 with their extraction (what a run commits: the articles, then
+    their extractions a chunk at a time)."""
+    done: list[Extraction] = []
     for j in range(start, end):
         art, found, feats, status = synthetic(base, j)
         store.add_article(art)
-        store.save_extraction(art.id, found, pipeline.EXTRACTOR_VERSION, status=status, features=feats)
+        done.append(Extraction(art.id, found, pipeline.EXTRACTOR_VERSION, status, feats))
+    for i in range(0, len(done), CHUNK_ARTICLES):
+        store.save_extractions(done[i:i + CHUNK_ARTICLES])
 
 
 def _drop(path: Path) -> None:

@@ -20,7 +20,7 @@ from eventwire.model import (
     Place,
     RemovedSpan,
 )
-from eventwire.store import Store
+from eventwire.store import Extraction, Store
 from eventwire.store.schema import TABLES, columns
 
 
@@ -121,6 +121,46 @@ def test_extraction_is_replaced_per_article_and_tracked_for_resume(tmp_path: Pat
         assert [c.id for c in store.claims()] == [claim.id]
         assert store.pending_extraction("1") == []
         assert store.pending_extraction("2") == ["a_1"]  # a new extractor re-extracts
+
+
+def _table(store: Store, table: str) -> list[tuple]:
+    return sorted(store.con.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+
+
+def test_a_batch_of_extractions_stores_what_one_article_at_a_time_stores(tmp_path: Path) -> None:
+    """One statement per table for a batch: the same rows, values and types as one write per row (an article
+    given twice ends as its last extraction), and nothing of the batch when it fails."""
+    ev = Evidence("Shelling hit the town on Tuesday.", 0, 33)
+    batch = []
+    for i, aid in enumerate(["a_1", "a_2", "a_3"]):
+        claims = tuple(Claim(field=f, text=f"{i + 2} {f}", evidence=ev, value_low=i, value_high=i + 2,
+                             value_best=None if f == "injured" else i + 1, article_id=aid)
+                       for f in ("fatalities", "injured")[: i + 1])
+        found = [EventMention(article_id=aid, event_type="Explosions/Remote violence", evidence=(ev,),
+                              sub_event_type="Shelling/artillery/missile attack", claims=claims,
+                              event_date=dt.date(2023, 9, 19 + k) if k else None, time_precision=k,
+                              place=Place("the town", 1.0 + k, 2.0) if k else None, confidence=0.5 + k / 10)
+                 for k in range(i + 1)]
+        batch.append((aid, found, "ok" if i < 2 else "failed:E101"))
+    again = ("a_1", batch[0][1][:0], "ok")  # a_1 extracted again, this time with nothing found
+    one, many = Store(tmp_path / "one.duckdb"), Store(tmp_path / "many.duckdb")
+    for store in (one, many):
+        for aid, *_ in batch:
+            store.add_article(_article(id=aid, content_hash=aid, source=f"in/{aid}.txt"))
+    for aid, found, status in [*batch, again]:
+        one.save_extraction(aid, found, "1", status=status)
+    many.save_extractions([Extraction(aid, found, "1", status) for aid, found, status in [*batch, again]])
+    for table in ("mentions", "claims", "extracted", "story_features"):
+        assert _table(many, table) == _table(one, table), table
+    # a_1 emptied; a claim repeated by an article's mentions is one row (the same id): keys met twice in a batch
+    assert len(_table(many, "mentions")) == 5 and len(_table(many, "claims")) == 4
+    assert many.pending_extraction("1") == []
+    with pytest.raises(duckdb.Error):  # a row the table refuses: the whole batch is rolled back
+        many.save_extractions([Extraction("a_2", [], "2"), Extraction(None, [], "2")])  # type: ignore[arg-type]
+    assert _table(many, "mentions") == _table(one, "mentions") and many.pending_extraction("2") == ["a_1", "a_2",
+                                                                                                      "a_3"]
+    one.close()
+    many.close()
 
 
 def test_failed_write_rolls_back(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ from eventwire.pipeline.workers import (
     workers_for,
 )
 from eventwire.settings import Settings
-from eventwire.store import Store, history, run_lock, shards, watching
+from eventwire.store import Extraction, Store, history, run_lock, shards, watching
 
 __all__ = [
     "ChunkResult",
@@ -169,54 +169,62 @@ def _batches(records: Iterable[T], size: int = COMMIT_ARTICLES, seconds: float =
 def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | None = None,
                     progress: Progress | None = None, engine: Engine | None = None,
                     stop: Callable[[], bool] | None = None) -> RunSummary:
-    """Annotate and extract every stored article not yet extracted (resumable per article); ``engine``
+    """Annotate and extract every stored article not yet extracted (resumable per chunk); ``engine``
     runs the chunks elsewhere (a cluster), else this machine's cores do. ``stop`` ends it after the chunk
     in progress (the rest is extracted by the next run)."""
     summary = summary or RunSummary()
     pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
     supported = []
+    early: list[Extraction] = []  # skipped or failed before extraction, saved together
     for article in pending:
         if len(article.text or "") > settings.max_text_chars:
             # stored by a version without the limit: quarantined, so it cannot block later runs
-            _failed(store, summary, article,
-                    input_failure(article.source, Errors.E118, chars=f"{len(article.text):,}",
-                                  limit=f"{settings.max_text_chars:,}"))
+            early.append(_failed(store, summary, article,
+                                 input_failure(article.source, Errors.E118, chars=f"{len(article.text):,}",
+                                               limit=f"{settings.max_text_chars:,}")))
         elif _is_supported(article, settings):
             supported.append(article)
         else:
-            store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"skipped-language:{article.language}")
+            early.append(Extraction(article.id, [], EXTRACTOR_VERSION, f"skipped-language:{article.language}"))
             summary.skipped_language.append(article.id)
             lang = str(article.language)
             summary.skipped_languages[lang] = summary.skipped_languages.get(lang, 0) + 1
+    store.save_extractions(early)
     store.release()
     total = len(supported)
     results = extract_articles(supported, settings, features=True, engine=engine)
+    chunk: list[Extraction] = []  # a chunk's results, saved together (one statement per table)
     for done, (article, result) in enumerate(results, start=1):
         if isinstance(result, InputFailure):
-            _failed(store, summary, article, result)
+            chunk.append(_failed(store, summary, article, result))
         else:
             found, feats = result
-            store.save_extraction(article.id, found, EXTRACTOR_VERSION, features=feats)
+            chunk.append(Extraction(article.id, found, EXTRACTOR_VERSION, features=feats))
             summary.extracted += 1
             summary.extracted_ids.append(article.id)
             summary.mentions_found += len(found)
             summary.mentions_undated += sum(m.event_date is None for m in found)
         if done % CHUNK_ARTICLES == 0:
-            store.release()  # a chunk's results arrive together: commit them, then let readers in
+            # a chunk's results arrive together: commit them, then let readers in
+            store.save_extractions(chunk)
+            chunk = []
+            store.release()
         if progress:
             progress(done, total, article.title or article.source)
         if stop is not None and done % CHUNK_ARTICLES == 0 and stop():
             break
     results.close()  # stopped early: the workers end here
+    store.save_extractions(chunk)
     store.release()
     return summary
 
 
-def _failed(store: Store, summary: RunSummary, article: Article, failure: InputFailure) -> None:
-    """An article that cannot be extracted: quarantined, and marked done for this extractor version."""
+def _failed(store: Store, summary: RunSummary, article: Article, failure: InputFailure) -> Extraction:
+    """An article that cannot be extracted: quarantined; returns its extraction to save (marked done for this
+    extractor version)."""
     store.add_failure(failure)
-    store.save_extraction(article.id, [], EXTRACTOR_VERSION, status=f"failed:{failure.code}")
     summary.failures.append(failure)
+    return Extraction(article.id, [], EXTRACTOR_VERSION, f"failed:{failure.code}")
 
 
 @contextlib.contextmanager
@@ -345,17 +353,19 @@ def load_shards(paths: Sequence[Path], store: Store, *, summary: RunSummary | No
                 "SELECT article_id, extractor FROM extracted WHERE article_id IN (SELECT unnest(?))",
                 [sorted(kept)]).fetchall() if ex == EXTRACTOR_VERSION}
             rows = scratch.con.execute("SELECT article_id, extractor, status FROM extracted ORDER BY article_id")
+            taken: list[Extraction] = []
             for aid, extractor, status in rows.fetchall():
                 if aid not in kept or aid in have or extractor != EXTRACTOR_VERSION:
                     continue
                 found = scratch.mentions([aid])
                 feats = scratch.story_features([aid])
-                store.save_extraction(aid, found, extractor, status=status, features=feats[0] if feats else None)
+                taken.append(Extraction(aid, found, extractor, status, feats[0] if feats else None))
                 if status == "ok":
                     summary.extracted += 1
                     summary.extracted_ids.append(aid)
                     summary.mentions_found += len(found)
                     summary.mentions_undated += sum(m.event_date is None for m in found)
+            store.save_extractions(taken)
         shards.mark_loaded(store, shard)
         store.release()
     update_merged(store, summary=summary)

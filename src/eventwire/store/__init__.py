@@ -2,8 +2,9 @@
 
 Needs: records from the other stages. Provides: idempotent writes (same input,
 same ids, same rows), resumable extraction bookkeeping, and reads back into the
-data model. Each article's extraction is written in one transaction, so an
-interrupted run loses at most the article in flight and resumes after it.
+data model. The extractions of a batch of articles (a run's chunk) are written in one
+transaction, one statement per table, so an interrupted run loses at most the batch in
+flight and resumes after it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 
@@ -43,6 +44,31 @@ from eventwire.store.locking import Notice, run_lock
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
 
 T = TypeVar("T")
+
+
+class Extraction(NamedTuple):
+    """One article's extraction as the store saves it (``Store.save_extractions``)."""
+
+    article_id: str
+    mentions: Sequence[EventMention]
+    extractor: str
+    status: str = "ok"
+    features: StoryFeatures | None = None
+
+
+def _arrow(values: Sequence[Any], sql_type: str) -> Any:
+    """A column's values as Arrow sends them to DuckDB: in the column's own type (JSON as its text, as a
+    single-row write binds it), else (a value of another Python type, such as a float in an integer field) as
+    Arrow reads them, which the insert casts as it casts a bound value."""
+    import pyarrow as pa  # here, not at import: processes that only read or extract never load it
+
+    types = {"VARCHAR": pa.string(), "JSON": pa.string(), "BOOLEAN": pa.bool_(), "BIGINT": pa.int64(),
+             "INTEGER": pa.int32(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BLOB": pa.binary(),
+             "TIMESTAMP": pa.timestamp("us")}
+    try:
+        return pa.array(values, type=types[sql_type])
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return pa.array(values)
 
 
 def _db_value(sql_type: str, value: Any) -> Any:
@@ -221,18 +247,48 @@ class Store:
         verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
         self.con.execute(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
 
+    def _insert_many(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None,
+                     *, replace: bool = False) -> None:
+        """``_insert`` of many records of one table in one statement (in the caller's transaction): the rows go
+        in as one Arrow table, so the cost is one statement's, not one per row. Rows with the same key end as
+        row-by-row writes would leave them: the last one with ``replace``, else the first (or the stored one)."""
+        if not records:
+            return
+        cols = columns(TABLES[table])
+        key = TABLES[table].key
+        values: dict[tuple[Any, ...], list[Any]] = {}
+        for i, record in enumerate(records):
+            extra = extras[i] if extras else None
+            row = [_db_value(sql_type, extra[name] if extra and name in extra else getattr(record, name, None))
+                   for name, sql_type in cols]
+            k = tuple(row[j] for j, (name, _) in enumerate(cols) if name in key)
+            if replace:
+                values.pop(k, None)  # the last write of a key wins, in its own place
+            values.setdefault(k, row)
+        data = list(zip(*values.values(), strict=True))
+        import pyarrow as pa
+
+        batch = pa.table({name: _arrow(data[j], sql_type) for j, (name, sql_type) in enumerate(cols)})
+        names = ", ".join(f'"{c}"' for c, _ in cols)
+        view = f"_rows_{table}"
+        self.con.register(view, batch)
+        try:
+            verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+            self.con.execute(f'{verb} INTO "{table}" ({names}) SELECT {names} FROM "{view}"')
+        finally:
+            self.con.unregister(view)
+
     def bulk_insert(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None) -> None:
         """Insert many records of one table at once (a loader's path: no duplicate checks, no derived rows;
         call ``rebuild_derived`` after the last batch)."""
-        import pyarrow as pa
-
-        cols = columns(TABLES[table])
-        data = {name: [_db_value(sql_type, (extras[i] if extras and name in extras[i] else {}).get(
-            name, getattr(r, name, None))) for i, r in enumerate(records)] for name, sql_type in cols}
-        batch = pa.table(data)  # noqa: F841 - read by name in the SQL below
-        names = ", ".join(f'"{c}"' for c, _ in cols)
         with self.transaction():
-            self.con.execute(f'INSERT OR IGNORE INTO "{table}" ({names}) SELECT {names} FROM batch')
+            self._insert_many(table, records, extras)
+
+    def _delete(self, table: str, column: str, ids: Iterable[str]) -> None:
+        """Delete the rows whose ``column`` is one of ``ids``, in one statement."""
+        id_list = list(ids)
+        if id_list:
+            self.con.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT unnest(?))', [id_list])
 
     def rebuild_derived(self) -> None:
         """Recompute the list table and the full-text index from every record (after ``bulk_insert``)."""
@@ -349,20 +405,29 @@ class Store:
     def save_extraction(self, article_id: str, mentions: Sequence[EventMention], extractor: str,
                         status: str = "ok", features: StoryFeatures | None = None) -> None:
         """Replace one article's mentions, claims and story features in one transaction."""
+        self.save_extractions([Extraction(article_id, mentions, extractor, status, features)])
+
+    def save_extractions(self, items: Iterable[Extraction]) -> None:
+        """Replace the mentions, claims and story features of several articles in one transaction, one statement
+        per table (an interrupted run loses the batch in flight, never part of an article). An article given
+        twice ends as its last extraction."""
+        batch = list({x.article_id: x for x in items}.values())
+        if not batch:
+            return
+        ids = [x.article_id for x in batch]
+        mentions = [(m, i) for x in batch for i, m in enumerate(x.mentions)]
+        claims = [(c, m.id) for m, _ in mentions for c in m.claims]
         with self.transaction():
-            self.con.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
-            self.con.execute("DELETE FROM mentions WHERE article_id = ?", [article_id])
-            self.con.execute("DELETE FROM story_features WHERE article_id = ?", [article_id])
-            for i, m in enumerate(mentions):
-                self._insert("mentions", m, {"id": m.id, "mention_index": i}, replace=True)
-                for c in m.claims:
-                    self._insert("claims", c, {"id": c.id, "mention_id": m.id}, replace=True)
-            if features is not None:
-                self._insert("story_features", features, replace=True)
-            self.con.execute(
-                "INSERT OR REPLACE INTO extracted VALUES (?, ?, ?, ?)",
-                [article_id, extractor, status, len(mentions)],
-            )
+            for table in ("claims", "mentions", "story_features"):
+                self._delete(table, "article_id", ids)
+            self._insert_many("mentions", [m for m, _ in mentions],
+                              [{"id": m.id, "mention_index": i} for m, i in mentions], replace=True)
+            self._insert_many("claims", [c for c, _ in claims], [{"id": c.id, "mention_id": mid} for c, mid in claims],
+                              replace=True)
+            self._insert_many("story_features", [x.features for x in batch if x.features is not None], replace=True)
+            self.con.execute("INSERT OR REPLACE INTO extracted SELECT unnest(?), unnest(?), unnest(?), unnest(?)",
+                             [ids, [x.extractor for x in batch], [x.status for x in batch],
+                              [len(x.mentions) for x in batch]])
 
     def story_features(self, article_ids: Iterable[str]) -> list[StoryFeatures]:
         """The story features of the given articles (those that have them), by id."""
@@ -448,21 +513,18 @@ class Store:
                     self.con.execute("UPDATE event_aliases SET event_id = ? WHERE event_id = ?", [new, old])
                 else:
                     self.con.execute("DELETE FROM event_aliases WHERE event_id = ?", [old])
-            for e in events:
-                self._insert("events", e, replace=True)
-                self.con.execute("DELETE FROM event_aliases WHERE alias = ?", [e.id])  # a live id again
-            for pid in removed_episodes:
-                self.con.execute("DELETE FROM episodes WHERE id = ?", [pid])
-            for p in episodes:
-                self._insert("episodes", p, replace=True)
-            for sid in removed_stories:
-                self.con.execute("DELETE FROM stories WHERE id = ?", [sid])
-            for s in stories:
-                self._insert("stories", s, replace=True)
-            for r in relations:
-                self._insert("article_relations", r, replace=True)
-            for aid, extractor in sorted((merged or {}).items()):
-                self.con.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)", [aid, extractor])
+            # one statement per table for the whole update (row by row, each write costs about a statement)
+            self._insert_many("events", events, replace=True)
+            self._delete("event_aliases", "alias", [e.id for e in events])  # live ids again
+            self._delete("episodes", "id", removed_episodes)
+            self._insert_many("episodes", episodes, replace=True)
+            self._delete("stories", "id", removed_stories)
+            self._insert_many("stories", stories, replace=True)
+            self._insert_many("article_relations", relations, replace=True)
+            if merged:
+                done = sorted(merged.items())
+                self.con.execute("INSERT OR REPLACE INTO merged SELECT unnest(?), unnest(?)",
+                                 [[a for a, _ in done], [x for _, x in done]])
             if state is not None:
                 self.con.execute("INSERT OR REPLACE INTO index_state VALUES (?, ?, ?)", list(state))
             for index in index_rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -49,11 +50,12 @@ def _sql_type(tp: Any) -> str:
     return "JSON"
 
 
-def columns(table: Table) -> list[tuple[str, str]]:
-    """(column, SQL type) for every field of the table's record, then the extras."""
+@functools.cache
+def columns(table: Table) -> tuple[tuple[str, str], ...]:
+    """(column, SQL type) for every field of the table's record, then the extras (computed once per table:
+    reading the type hints costs more than writing a row)."""
     hints = typing.get_type_hints(table.record)
-    cols = [(f.name, _sql_type(hints[f.name])) for f in dataclasses.fields(table.record)]
-    return cols + list(table.extra)
+    return (*((f.name, _sql_type(hints[f.name])) for f in dataclasses.fields(table.record)), *table.extra)
 
 
 TABLES: dict[str, Table] = {
