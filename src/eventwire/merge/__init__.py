@@ -33,8 +33,11 @@ from eventwire.model import Decision, Event, EventMention, Place, actor_side
 # indexes' per-row maps are rows of the store (saved indexes of 7 are rebuilt); 9: a country named alone contains the
 # places in it and contradicts only another country named alone; sub-types of one family in one story on the same
 # precise day and town are one occurrence; 10: the story index places an undated article by the day it was stored,
-# and lets it go from the live window as a dated one; 11: a planned mention (a plan, a term of a deal) makes no event
-MERGE_VERSION = "11"
+# and lets it go from the live window as a dated one; 11: a planned mention (a plan, a term of a deal) makes no event;
+# 12: a violent event and a demonstration of one story with the same casualty count or much of the same wording are
+# one occurrence; a count or wording in common orders the links; an actor's side drops "the" ("Military Forces of the
+# United States" and "Rioters (United States)" share one)
+MERGE_VERSION = "12"
 
 # Statuses whose mentions become events: what happened, and what a party denies or claims of it (ACLED codes a
 # reported event whoever denies it). A plan or a term of an agreement is not an event until it happens.

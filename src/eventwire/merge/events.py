@@ -10,7 +10,12 @@ actors do not contradict each other, and there is evidence they tell the same th
   Disrupted weapons use in another, an Armed clash in a third): then the same story and something that
   identifies the occurrence, both being their article's main event, the same casualty count, much of the
   same wording in their evidence, or the same precise day and town; or, for reports days apart in different
-  stories, both their article's main event on the same precise day and place with an actor in common.
+  stories, both their article's main event on the same precise day and place with an actor in common;
+- a violent event and a demonstration (a riot in which a bank is set on fire is a Violent demonstration in
+  one report, an Attack on civilians in another): the same story and what is particular to one occurrence,
+  the same casualty count or much of the same wording. Both leading their articles, even on one precise day in
+  one town, is not enough here: two articles of one story often lead with two occurrences of these two kinds,
+  the trigger and the reaction (a police shooting and the riot after it, a bombing and the protest against it).
 
 Places agree when they lie close together, one contains the other (a town in the region or the country
 another report names), or one says too little of where to contradict the other: a place borrowed from the
@@ -67,16 +72,23 @@ LATENESS_DAYS = 7
 EVICT_AFTER_DAYS = 30 + LATENESS_DAYS + 31 + 1
 # Link scores order the greedy merging (stronger evidence first): each agreement adds a point; two articles'
 # main events (the story's occurrence, told in the lede) link before anything else, then mentions of one
-# sub-type, then the rest.
+# sub-type, then the rest; within each, a casualty count or much of the wording in common first (a report
+# copied by another outlet joins its original before a report of the night after).
 SCORE_BOTH_MAIN = 6
 SCORE_SAME_SUB_TYPE = 4
 SCORE_SAME_STORY = 2
 SCORE_SAME_DAY = 1
 SCORE_NEAR = 1
 SCORE_SHARED_ACTOR = 1
+# what is particular to one occurrence: the same casualty count, much of the same wording (a copied report)
+SCORE_SAME_TOLL = 2
+SCORE_SAME_WORDING = 2
 # Share of their evidence words two mentions of different sub-types must have in common (Jaccard) to be
 # one occurrence without other evidence.
 SAME_WORDING = 0.3
+# Families whose reports of one occurrence are often typed across the two (ACLED's Riots are both violent and
+# a demonstration); the other families (developments, ...) never share an event with another.
+KIN_FAMILIES = frozenset({"violence", "demonstration"})
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _STOP = STOP_WORDS  # spaCy's English stop words
 
@@ -174,11 +186,16 @@ def _near(a: MentionKey, b: MentionKey) -> bool:
     return distance_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
 
 
+def kin(a: MentionKey, b: MentionKey) -> bool:
+    """The two mentions' families may tell one occurrence: the same family, or violence and a demonstration."""
+    return a.family == b.family or (a.family in KIN_FAMILIES and b.family in KIN_FAMILIES)
+
+
 def compatible(a: MentionKey, b: MentionKey) -> bool:
     """Nothing contradicts that the two mentions tell one event (a symmetric test)."""
     if a.article_id == b.article_id:
         return False  # one article's distinct mentions are distinct events (coalesced upstream)
-    if a.family != b.family or a.status != b.status:
+    if not kin(a, b) or a.status != b.status:
         return False
     if a.sides and b.sides and not (a.sides & b.sides):
         return False
@@ -191,16 +208,23 @@ def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | Non
     Enough, for one sub-type: the two articles tell the same story, or both give a precise day and place
     that agree. Across sub-types of one family: the same story, and one of: both are their article's main
     event, they give the same casualty count, their evidence shares much of its wording, or both give the
-    same precise day and town.
+    same precise day and town. Across a violent event and a demonstration: the same story, and the same
+    casualty count or much of the same wording.
     """
     if not compatible(a, b):
         return 0
     same_story = story_a is not None and story_a == story_b
     score = (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
              + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides))
-    score += SCORE_BOTH_MAIN * (a.main and b.main)
+    score += (SCORE_BOTH_MAIN * (a.main and b.main) + SCORE_SAME_TOLL * bool(a.tolls & b.tolls)
+              + SCORE_SAME_WORDING * same_wording(a, b))
     precise = (a.day is not None and b.day is not None and a.precision == b.precision == 1 and a.day == b.day
                and not a.coarse and not b.coarse and _near(a, b))
+    if a.family != b.family:
+        # a violent event and a demonstration: only what is particular to one occurrence, in one story (two
+        # articles of a story that lead with these two kinds, even on one day in one town, often tell the
+        # trigger and the reaction)
+        return score if same_story and (a.tolls & b.tolls or same_wording(a, b)) else 0
     if a.sub_event_type != b.sub_event_type:
         # what identifies the occurrence: both lead their article, the same casualty count, much of the same
         # wording, or the same precise day and town (where one article tells two kinds of violence, its two
