@@ -56,8 +56,9 @@ def decided(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Decisi
         several = next(e for e in events if len(e.mention_ids) >= 2)
         # the irrelevant article (the payloads fixture's) reports none of the other decided events
         unrelated = next(e for e in events if "fixture-payloads" in e.article_ids)
-        rest = [e for e in events if e.id not in (several.id, unrelated.id) and len(e.mention_ids) == 1
-                and "fixture-payloads" not in e.article_ids]
+        # the other events, those of one report first
+        rest = sorted((e for e in events if e.id not in (several.id, unrelated.id) and len(e.mention_ids) <= 2
+                       and "fixture-payloads" not in e.article_ids), key=lambda e: (len(e.mention_ids), e.id))
         made = [
             make_decision(store, action="split", reviewer="Ana", event_id=several.id,
                           mention_ids=list(several.mention_ids[:1]), now=now),

@@ -182,14 +182,17 @@ class ImportResult:
     failures: list[str] = dataclasses.field(default_factory=list)
 
 
-def _overlap(a: dict[str, Any], m: EventMention) -> tuple[int, int]:
+def _overlap(a: dict[str, Any], m: EventMention) -> tuple[int, int, int]:
+    """How well a mention fits an anchor: evidence overlap, then the same sub-type, then the same date (one
+    sentence may name two events, "thousands gathered on Wednesday, after a similar protest the previous day")."""
     best = max((min(a["end"], e.end) - max(a["start"], e.start) for e in m.evidence), default=-1)
-    return (best, int(m.sub_event_type == a.get("sub_event_type")))
+    day = m.event_date.isoformat() if m.event_date else None
+    return (best, int(m.sub_event_type == a.get("sub_event_type")), int(day == a.get("event_date")))
 
 
 def _reanchor(store: Store, ids: typing.Sequence[str], anchors: dict[str, Any]) -> tuple[tuple[str, ...], int]:
     """The decision's mention ids in this store: an id the store lacks is the mention of the same article whose
-    evidence overlaps the anchor's most (same sub-type first)."""
+    evidence overlaps the anchor's most (same sub-type, then same date, first)."""
     have = {m.id for m in store.mentions_by_id(ids)}
     out, moved = [], 0
     for mid in ids:
