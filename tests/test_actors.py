@@ -169,3 +169,12 @@ def test_a_state_the_article_says_took_no_part_is_no_actor(nlp: Language) -> Non
     doc = nlp("Azerbaijani forces shelled Stepanakert on Tuesday. Azerbaijan did not confirm the number of dead.")
     c = find_actors(next(doc.sents), "ART_MISS_ATTACK", country="Azerbaijan")
     assert c.actor1 == "Military Forces of Azerbaijan"
+
+
+def test_a_states_positions_name_its_forces(nlp: Language) -> None:
+    # a ceasefire-violation report: the side fired at is the other state's forces, named by their positions
+    # ("Armenian" alone would name only the state, which in violence more often says where than who)
+    text = ("Azerbaijani armed forces violated the ceasefire on Tuesday, firing at Armenian positions near the "
+            "village of Chinari in the Tavush province with sniper rifles and machine guns.")
+    a = _actors(nlp, text, "ARMED_CLASH", "Armenia")
+    assert (a.actor1, a.actor2) == ("Military Forces of Azerbaijan", "Military Forces of Armenia")

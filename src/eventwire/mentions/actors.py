@@ -110,6 +110,8 @@ def _by_name(named: list[_Scored]) -> list[_Scored]:
         else:
             if s.agent > o.agent:
                 o.mention = s.mention if s.agent >= s.patient else o.mention
+            elif o.mention.bare_state and not s.mention.bare_state:
+                o.mention = s.mention  # "Armenian positions": the positions name the forces, "Armenian" only the state
             o.agent, o.patient = max(o.agent, s.agent), max(o.patient, s.patient)
     return list(out.values())
 

@@ -47,8 +47,10 @@ from eventwire.sentences import is_prose, prose, span_text
 # sub-type model also learns from UCDP headlines with deaths (weak labels: reports of killings are violence), a
 # violent sentence that tells only a toll gives its figures to the violent event next to it; a sea is not placed at
 # the town named beside it, a dateline's month is no place; an opinion (warning, belief, evaluation) is no event,
-# nor a source's report of losses with no figure; 18: a ship's name ("INS Mysore") is no place
-EXTRACTOR_VERSION = "18"
+# nor a source's report of losses with no figure; 18: a ship's name ("INS Mysore") is no place; 19: a state's
+# positions, posts or convoy name its forces, not the state alone ("firing at Armenian positions"); an actor's side
+# drops "the" when one article's mentions are joined
+EXTRACTOR_VERSION = "19"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording

@@ -328,7 +328,8 @@ def mention_of(tok: Token, sent: Span, code: str, country: str | None) -> Mentio
             if child.dep_ in ("compound", "amod", "nmod", "poss"):
                 inner = _name_word(child, sent, code, country, asset=True)
                 if inner is not None:
-                    return dataclasses.replace(inner, token=tok)
+                    # the state's positions or convoy name its forces, not the state alone
+                    return dataclasses.replace(inner, token=tok, bare_state=False)
     return m
 
 
