@@ -216,20 +216,21 @@ def linked(a: MentionKey, b: MentionKey, story_a: str | None, story_b: str | Non
     same_story = story_a is not None and story_a == story_b
     score = (SCORE_SAME_STORY * same_story + SCORE_SAME_DAY * (a.day is not None and a.day == b.day)
              + SCORE_NEAR * _near(a, b) + SCORE_SHARED_ACTOR * bool(a.sides & b.sides))
-    score += (SCORE_BOTH_MAIN * (a.main and b.main) + SCORE_SAME_TOLL * bool(a.tolls & b.tolls)
-              + SCORE_SAME_WORDING * same_wording(a, b))
+    # what is particular to one occurrence, read once for the score and for the tests below
+    toll, wording = bool(a.tolls & b.tolls), same_wording(a, b)
+    score += SCORE_BOTH_MAIN * (a.main and b.main) + SCORE_SAME_TOLL * toll + SCORE_SAME_WORDING * wording
     precise = (a.day is not None and b.day is not None and a.precision == b.precision == 1 and a.day == b.day
                and not a.coarse and not b.coarse and _near(a, b))
     if a.family != b.family:
         # a violent event and a demonstration: only what is particular to one occurrence, in one story (two
         # articles of a story that lead with these two kinds, even on one day in one town, often tell the
         # trigger and the reaction)
-        return score if same_story and (a.tolls & b.tolls or same_wording(a, b)) else 0
+        return score if same_story and (toll or wording) else 0
     if a.sub_event_type != b.sub_event_type:
         # what identifies the occurrence: both lead their article, the same casualty count, much of the same
         # wording, or the same precise day and town (where one article tells two kinds of violence, its two
         # mentions are never one event, so the kinds it tells apart stay apart)
-        identified = a.main and b.main or a.tolls & b.tolls or same_wording(a, b) or precise
+        identified = a.main and b.main or toll or wording or precise
         # reports days apart fall in different stories: then the main events of two articles on the same
         # precise day and place, with an actor in common, are one occurrence too
         if not (same_story and identified or precise and a.main and b.main and a.sides & b.sides):
