@@ -249,3 +249,9 @@ def test_an_announced_state_of_affairs_keeps_the_announcement_day(docs: dict[str
     sent = sentence(docs["002_97d02d094a504605.txt"], "Azerbaijan announced its total sovereignty")
     r = resolve_date(sent, AP_PUBLISHED)
     assert (r.date, r.precision) == (date(2023, 9, 20), 1)
+
+
+def test_a_time_in_the_prose_is_no_stamp_of_the_text() -> None:
+    doc = plain_pipeline()("Rioters clashed with police tonight, according to a report published at 2.30 on "
+                           "12 March 2013 by the council.")
+    assert resolve_date(next(iter(doc.sents)), date(2013, 3, 12)).date == date(2013, 3, 12)

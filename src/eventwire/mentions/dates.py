@@ -516,9 +516,10 @@ def _resolve_one(sent: Span, text: str, published: date | None, default: date | 
 
 
 # The time a text prints as its own publication ("PUBLISHED: 02:31 GMT, 12 March 2013", "Posted 1:15 a.m. ET,
-# March 12, 2013"): a label, then within a few words a clock time.
+# March 12, 2013"): a line that starts with the label, then within a few words a clock time (a report "published
+# at 3.30" in the prose is another text's).
 _PUBLISHED_AT_RE = re.compile(
-    r"\b(?:first\s+)?(?:published|posted)(?:\s+(?:on|at))?\s*:?[^\n]{0,30}?\b(\d{1,2})\s*[:.]\s*(\d{2})"
+    r"(?:^|\n)[ \t]*(?:first\s+)?(?:published|posted)(?:\s+(?:on|at))?\s*:?[^\n]{0,30}?\b(\d{1,2})\s*[:.]\s*(\d{2})"
     r"(?:\s*([ap])\.?\s*m\b\.?)?",
     re.IGNORECASE,
 )
