@@ -178,3 +178,18 @@ def test_a_states_positions_name_its_forces(nlp: Language) -> None:
             "village of Chinari in the Tavush province with sniper rifles and machine guns.")
     a = _actors(nlp, text, "ARMED_CLASH", "Armenia")
     assert (a.actor1, a.actor2) == ("Military Forces of Azerbaijan", "Military Forces of Armenia")
+
+
+def test_a_force_named_before_keeps_its_state_where_the_place_is_another(nlp: Language, shared_data) -> None:
+    """ECB+ 12_6ecb: "The Indian Navy on Saturday foiled a hijack attempt ..." then "The navy recovered seven
+    AK-47 assault rifles"; the pirates "would be handed over to authorities in Djibouti", so the event may be
+    placed there, but Djibouti did not act: the navy is India's."""
+    from eventwire.evaluation.ecb import load_ecb
+
+    [d] = [d for d in load_ecb(shared_data) if d.id == "12_6ecb.xml"]
+    doc = nlp(d.text)
+    [sent] = [s for s in doc.sents if s.text.startswith("The navy recovered")]
+    assert find_actors(sent, "DISR_WEAP", country="Djibouti").actor1 == "Military Forces of India"
+    # with no force named before, the place's state is still the plain reading of "the navy"
+    alone = _actors(nlp, "The navy recovered seven AK-47 assault rifles.", "DISR_WEAP", country="Djibouti")
+    assert alone.actor1 == "Military Forces of Djibouti"

@@ -182,3 +182,76 @@ def test_a_sentence_later_in_the_text_does_not_take_the_day_of_the_sentences_aft
     sent = sentence(docs["000_c271fdd144f74993.txt"], "The agreement follows 24 hours")
     r = resolve_date(sent, OC_PUBLISHED, default=OC_PUBLISHED)
     assert (r.date, r.precision) == (OC_PUBLISHED, 2)
+
+
+# --------------------------------------------------------------------------- ECB+ articles (train topics)
+
+
+def _ecb(shared_data, doc_id: str) -> tuple[Doc, date]:
+    """An ECB+ development article, detokenised and parsed, with the publication date its gold coding gives."""
+    from eventwire.evaluation.ecb import gold_published, load_ecb
+
+    [d] = [d for d in load_ecb(shared_data) if d.id == doc_id]
+    return plain_pipeline()(d.text), gold_published(shared_data)[doc_id]
+
+
+def test_a_line_holding_only_a_date_is_the_pages_date_not_the_events(shared_data) -> None:
+    """A blog repost opens with "Friday, November 11, 2011" on a line of its own: the day it was posted. The
+    sentence the parser glues to it tells of "a multiple-boat piracy attack on 10 Nov 11", the day before."""
+    doc, published = _ecb(shared_data, "12_9ecbplus.xml")
+    first = next(iter(doc.sents))
+    assert first.text.startswith("Friday, November 11, 2011\n")
+    r = resolve_date(first, published)
+    assert (r.date, r.precision, r.evidence) == (date(2011, 11, 10), 1, "10 Nov")
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "words"),
+    [("19_8ecbplus.xml", "turned into a riot in Brooklyn tonight"),
+     ("19_6ecbplus.xml", "Tonight was a peaceful vigil that devolved into a riot")],
+)
+def test_tonight_in_a_text_published_in_the_small_hours_is_the_evening_before(shared_data, doc_id: str,
+                                                                             words: str) -> None:
+    """"PUBLISHED: 02:31 GMT, 12 March 2013" (a London outlet) and "Published time: March 12, 2013 02:03" tell of
+    a riot in Brooklyn "tonight": the evening of 11 March, the day the gold codes, not the stamp's day."""
+    doc, published = _ecb(shared_data, doc_id)
+    assert published == date(2013, 3, 12)
+    [sent] = [s for s in doc.sents if words in s.text]
+    assert resolve_date(sent, published).date == date(2013, 3, 11)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [("PUBLISHED: 02:31 GMT, 12 March 2013", date(2013, 3, 11)),
+     ("PUBLISHED: 14:31 GMT, 12 March 2013", date(2013, 3, 12)),
+     ("Posted 11:40 p.m. ET, March 12, 2013", date(2013, 3, 12)),
+     ("Posted 1:15 a.m. ET, March 12, 2013", date(2013, 3, 11)),
+     # a stamp of another day (a later version's) says nothing of this one's writing
+     ("PUBLISHED: 02:31 GMT, 13 March 2013", date(2013, 3, 12))],
+)
+def test_the_day_today_and_tonight_mean(stamp: str, expected: date) -> None:
+    doc = plain_pipeline()(f"{stamp}\nProtesters clashed with police tonight.")
+    [sent] = [s for s in doc.sents if "tonight" in s.text]
+    assert resolve_date(sent, date(2013, 3, 12)).date == expected
+
+
+def test_the_day_an_event_was_announced_does_not_date_the_event(shared_data) -> None:
+    """"Greek students announced new rallies on Sunday after another night of violence": Sunday is when the rallies
+    were made known; the violence is the night before, which the next sentence names ("on Saturday night")."""
+    doc, published = _ecb(shared_data, "19_11ecb.xml")
+    [sent] = [s for s in doc.sents if "announced new rallies on Sunday" in s.text]
+    r = resolve_date(sent, published)
+    assert (r.date, r.precision) == (date(2008, 12, 13), 2)
+
+
+def test_an_announced_state_of_affairs_keeps_the_announcement_day(docs: dict[str, Doc]) -> None:
+    """"Azerbaijan announced its total sovereignty over ... Nagorno-Karabakh on Wednesday" is that day's news."""
+    sent = sentence(docs["002_97d02d094a504605.txt"], "Azerbaijan announced its total sovereignty")
+    r = resolve_date(sent, AP_PUBLISHED)
+    assert (r.date, r.precision) == (date(2023, 9, 20), 1)
+
+
+def test_a_time_in_the_prose_is_no_stamp_of_the_text() -> None:
+    doc = plain_pipeline()("Rioters clashed with police tonight, according to a report published at 2.30 on "
+                           "12 March 2013 by the council.")
+    assert resolve_date(next(iter(doc.sents)), date(2013, 3, 12)).date == date(2013, 3, 12)

@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import dateparser
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
+from eventwire.mentions.trigger import names_occurrence
 from eventwire.sentences import doc_memo, next_sentence, previous_sentence, sentence_index, span_text
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -275,12 +276,22 @@ def ranked_dates(sent: Span, published: date | None, *,
 _SPEECH_RANK = 2
 _SPEECH_LEMMAS = frozenset({"say", "tell", "report", "state", "announce", "explain", "add", "confirm",
                             "claim", "note", "reveal", "publish", "update", "post"})
+# Verbs that make an event known ("students announced new rallies on Sunday after another night of violence"):
+# with an event as their object, their date is when it was made known (the rallies are yet to come, an arrest
+# announced was made before), not the day of the event the sentence tells. An announced state of affairs
+# ("announced its sovereignty on Wednesday") or agreement is news of that day and keeps it.
+_ANNOUNCING = frozenset({"announce", "reveal", "publish"})
 # Timestamps and datelines say when the text was written, not when the event happened.
 _STAMP_RE = re.compile(
     r"(?:\b(?:updated|published(?:\s+(?:time|on))?|posted|edited(?:\s+time)?|last\s+(?:updated|modified))"
     r"\s*:?[^\n]*)"
     r"|(?:^|\n)[A-Z][\w .'-]{1,40}\s*,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8})"
-    r"(?:\s*,?\s*\d{4})?\s*[-–(]",
+    r"(?:\s*,?\s*\d{4})?\s*[-–(]"
+    # a line that holds nothing but a date ("Friday, November 11, 2011") is the page's date line: the day it
+    # was published, not the day of the event the text then tells
+    rf"|(?:^|\n)[ \t]*(?:(?:{_WD}),?[ \t]+)?(?:\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:{_MONTHS})\.?|(?:{_MONTHS})\.?"
+    rf"[ \t]+\d{{1,2}}(?:st|nd|rd|th)?),?[ \t]+\d{{4}}(?:,?[ \t]+\d{{1,2}}[:.]\d{{2}}(?:[ \t]*[ap]\.?m\.?)?"
+    r"(?:[ \t]+[A-Z]{2,4})?)?[ \t]*(?=\n|$)",
     re.IGNORECASE,
 )
 
@@ -384,8 +395,9 @@ def _subordinate_rank(sent: Span, a: int, b: int) -> int:
         if first_verb and t.pos_ in {"VERB", "AUX"}:
             first_verb = False
             if rank == 0 and t.lemma_.lower() in _SPEECH_LEMMAS and any(
-                    c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "dobj" and _field_like(c))
-                    for c in t.children):
+                    c.dep_ in {"ccomp", "parataxis"} or (c.dep_ == "dobj" and (
+                        _field_like(c) or t.lemma_.lower() in _ANNOUNCING and names_occurrence(span_text(
+                            c.doc[c.left_edge.i:c.right_edge.i + 1])))) for c in t.children):
                 return _SPEECH_RANK
     return rank
 
@@ -437,7 +449,7 @@ def _resolve_one(sent: Span, text: str, published: date | None, default: date | 
         day = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "this morning": 0,
                "this afternoon": 0, "this evening": 0}
         if w in day:
-            return (published + timedelta(days=day[w]), None, 1), m
+            return (writing_day(sent.doc, published) + timedelta(days=day[w]), None, 1), m
         if w in {"the previous day", "the preceding day", "the day before"}:
             return ((default or published) - timedelta(days=1), None, 1), m
         if w in {"the next day", "the following day"}:
@@ -501,6 +513,44 @@ def _resolve_one(sent: Span, text: str, published: date | None, default: date | 
         return (date(y, 1, 1), date(y, 12, 31), 3), m
 
     return None
+
+
+# The time a text prints as its own publication ("PUBLISHED: 02:31 GMT, 12 March 2013", "Posted 1:15 a.m. ET,
+# March 12, 2013"): a line that starts with the label, then within a few words a clock time (a report "published
+# at 3.30" in the prose is another text's).
+_PUBLISHED_AT_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:first\s+)?(?:published|posted)(?:\s+(?:on|at))?\s*:?[^\n]{0,30}?\b(\d{1,2})\s*[:.]\s*(\d{2})"
+    r"(?:\s*([ap])\.?\s*m\b\.?)?",
+    re.IGNORECASE,
+)
+SMALL_HOURS_END = 6  # a text published before this hour was written the evening before
+
+
+def writing_day(doc: Doc, published: date) -> date:
+    """The day a text's "today" and "tonight" mean: its publication day, or the day before when it prints
+    its own publication time in the small hours ("PUBLISHED: 02:31 GMT, 12 March 2013 ... rioted tonight"
+    tells of the evening of 11 March). An outlet stamps the time of its own zone while a report tells the
+    evening of the place it was written from, and a report filed between midnight and dawn was written
+    the evening before wherever that is, from the Americas to the outlet's own zone."""
+    memo = doc_memo(doc)
+    key = ("writing-day", published)
+    if key not in memo:
+        memo[key] = _writing_day(doc.text, published)
+    return memo[key]  # type: ignore[return-value]
+
+
+def _writing_day(text: str, published: date) -> date:
+    m = _PUBLISHED_AT_RE.search(text)
+    if m is None:
+        return published
+    hour = int(m.group(1))
+    if m.group(3):  # "1:15 a.m.", "11:40 pm"
+        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
+    # the stamp must carry the publication day itself: a stamp of another day is another version's
+    stamped = _EXPLICIT_RE.search(text, m.start(), m.end() + 40)
+    if stamped is None or _parse_explicit(stamped.group(0), published, "past") != published:
+        return published
+    return published - timedelta(days=1) if hour < SMALL_HOURS_END else published
 
 
 def _is_year_token(sent: Span, m: re.Match[str]) -> bool:

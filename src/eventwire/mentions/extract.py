@@ -49,8 +49,10 @@ from eventwire.sentences import is_prose, prose, span_text
 # the town named beside it, a dateline's month is no place; an opinion (warning, belief, evaluation) is no event,
 # nor a source's report of losses with no figure; 18: a ship's name ("INS Mysore") is no place; 19: a state's
 # positions, posts or convoy name its forces, not the state alone ("firing at Armenian positions"); an actor's side
-# drops "the" when one article's mentions are joined
-EXTRACTOR_VERSION = "19"
+# drops "the" when one article's mentions are joined; 20: a line holding only a date is the page's date, "tonight" in a
+# text stamped in the small hours is the evening before, an announced event is not dated by its announcement, a
+# force named without its state is the one named before with it
+EXTRACTOR_VERSION = "20"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording

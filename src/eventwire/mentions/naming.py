@@ -236,6 +236,19 @@ def _seat_or_regime(tok: Token, country: str | None, sent: Span) -> str | None:
     return None
 
 
+def named_before(tok: Token) -> str | None:
+    """The state of the same force named earlier in the article with its nationality: "the navy" after "The
+    Indian Navy foiled a hijack attempt" is India's navy, even where the event's place is another state's
+    ("handed over to authorities in Djibouti"). A state named as the place is not the actor unless it acts."""
+    doc = tok.doc
+    for t in reversed(doc[:tok.i]):
+        if t.lower_ == tok.lower_ or (t.lemma_.lower() == tok.lemma_.lower() and t.pos_ == tok.pos_):
+            nat = _nationality(t)
+            if nat:
+                return nat
+    return None
+
+
 def first_country(sent: Span, exclude: Token | None = None) -> str | None:
     """The first country or nationality named in the sentence (not one after "anti-"/"pro-")."""
     for tok in sent:
@@ -357,13 +370,13 @@ def _name_word(tok: Token, sent: Span, code: str, country: str | None, *, asset:
             return Mention(unidentified(country or first_country(sent)), 3, tok)
         if nat is None and low in _WEAK_MILITARY:
             return None  # "a mission", "units", "the contingent": only with a named state
-        nat = nat or country or first_country(sent)
+        nat = nat or named_before(tok) or country or first_country(sent)
         if nat is None:
             return None
         prefix = "Police Forces" if any(c.lower_ == "police" for c in tok.children) else "Military Forces"
         return Mention(f"{prefix} of {of_country(nat)}", 1, tok)
     if _POLICE.match(low):
-        nat = _nationality(tok) or country or first_country(sent)
+        nat = _nationality(tok) or named_before(tok) or country or first_country(sent)
         # "a naval officer", "army officers" serve in the military
         kind = "Military Forces" if any(_MILITARY.match(c.lower_) for c in tok.children) else "Police Forces"
         return Mention(f"{kind} of {of_country(nat)}", 1, tok) if nat else None

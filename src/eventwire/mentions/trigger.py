@@ -24,6 +24,14 @@ _ACTS = (r"\b(massacre\w*|executed|beheaded|gunned down|murder\w*|opened fire|sh
          r"bomb\w*|strikes?|raids?|ambush\w*|assassinat\w*|beat(?:en|ing)?|tortur\w*|lynch\w*|hack(?:ed)? to death)\b")
 EVENT_KIND_CUES = re.compile("|".join([p for name, p in _CUE_TABLE if name in _EVENT_GROUPS] + [_ACTS]))
 
+# what happens on the ground, not what is agreed (an announced agreement's day is the agreement's own)
+OCCURRENCE_CUES = re.compile("|".join([p for name, p in _CUE_TABLE if name in _EVENT_GROUPS - {"agree"}] + [_ACTS]))
+
+
+def names_occurrence(text: str) -> bool:
+    """Whether words name something done on the ground (a rally, an attack, an arrest), not an agreement."""
+    return OCCURRENCE_CUES.search(text.lower()) is not None
+
 
 def names_event_kind(text: str) -> bool:
     """Whether a sentence names what was done (a weapon, fighting, an attack, a protest...), not only its toll."""
