@@ -193,3 +193,36 @@ def test_a_force_named_before_keeps_its_state_where_the_place_is_another(nlp: La
     # with no force named before, the place's state is still the plain reading of "the navy"
     alone = _actors(nlp, "The navy recovered seven AK-47 assault rifles.", "DISR_WEAP", country="Djibouti")
     assert alone.actor1 == "Military Forces of Djibouti"
+
+
+def test_a_states_positions_name_its_forces_whatever_the_order_of_its_words(nlp: Language) -> None:
+    # the nationality word alone ("Armenian") is read first and as barely hit; the positions still name the forces
+    text = ("On 12 May 2019, Azerbaijani forces fired at Armenian positions near Chinari, Tavush province, "
+            "using small arms.")
+    a = _actors(nlp, text, "ARMED_CLASH", "Armenia")
+    assert (a.actor1, a.actor2) == ("Military Forces of Azerbaijan", "Military Forces of Armenia")
+
+
+def test_the_by_phrase_of_a_passive_names_the_attacker(nlp: Language) -> None:
+    # "killed by Azerbaijani sniper fire": the passive's agent is the logical subject, so the state whose fire
+    # it was attacked, not an unidentified group
+    text = "On 15 March 2018, an Armenian soldier was killed by Azerbaijani sniper fire near the village of Talish."
+    a = _actors(nlp, text, "ARMED_CLASH", "Azerbaijan")
+    assert (a.actor1, a.actor2) == ("Military Forces of Azerbaijan", "Military Forces of Armenia")
+
+
+@pytest.mark.parametrize(("text", "code", "witness"), [
+    ("On 3 March 2020, the OSCE Special Monitoring Mission recorded 14 explosions near Horlivka, Donetsk oblast.",
+     "ART_MISS_ATTACK", "OSCE Special Monitoring Mission"),
+    ("The bodies of two men bearing signs of torture were found by soldiers on a road near Culiacan.",
+     "ATTACK", "Military Forces of Mexico"),
+])
+def test_who_recorded_or_found_the_event_is_no_party_to_it(nlp: Language, text: str, code: str,
+                                                         witness: str) -> None:
+    a = _actors(nlp, text, code, "Ukraine" if "Horlivka" in text else "Mexico")
+    assert witness not in (a.actor1, a.actor2)
+
+
+def test_finding_is_the_deed_in_a_seizure(nlp: Language) -> None:
+    a = _actors(nlp, "Afghan soldiers found a large weapons cache in Kandahar.", "DISR_WEAP", "Afghanistan")
+    assert a.actor1 == "Military Forces of Afghanistan"

@@ -58,3 +58,18 @@ def test_recent_date_keeps_event_despite_old_year() -> None:
     nlp = plain_pipeline()
     s = next(iter(nlp("Fighting on Tuesday was the worst since the 2020 war.").sents))
     assert sentence_status(s, date(2023, 9, 20)) == "occurred"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a plan told of a participant leaves the deed standing (event-location atrocities sentences, train part)
+    ("Seven pilgrims planning to join the rally were shot dead in a Sunni neighborhood.", "occurred"),
+    ("An Ecuadorean indigenous leader was slain just days before he planned to travel to U.N. climate talks in "
+     "Peru to protest a Chinese-owned open-pit mine.", "occurred"),
+    # a plan told of the event itself is still a plan
+    ("Opposition groups called for a protest scheduled for Friday.", "planned"),
+    ("Protesters plan to rally in the capital on Sunday.", "planned"),
+    ("Troops will be deployed to the border.", "planned"),
+])
+def test_a_plan_of_a_participant_is_not_a_plan_of_the_deed(text: str, expected: str) -> None:
+    doc = plain_pipeline()(text)
+    assert sentence_status(next(doc.sents), date(2020, 1, 1)) == expected

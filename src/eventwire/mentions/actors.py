@@ -35,7 +35,7 @@ from eventwire.mentions.naming import (
     named_group,
     unidentified,
 )
-from eventwire.mentions.roles import RoleModel, load_roles, negated
+from eventwire.mentions.roles import RoleModel, load_roles, negated, observer
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,9 @@ def _resolve_pronoun(tok: Token, named: list[_Scored], antecedent: Mention | Non
 def _scored_participants(sent: Span, code: str, country: str | None, model: RoleModel,
                          antecedent: Mention | None) -> tuple[list[_Scored], str | None]:
     family = event_family(code)
-    _trigger, scored = model.read(sent, family)
+    trigger, scored = model.read(sent, family)
+    # finding is the deed itself in arrests and seizures ("troops found a weapons cache")
+    observed = code not in ("ARREST", "DISR_WEAP")
     named: list[_Scored] = []
     pronouns: list[tuple[Token, dict[str, float]]] = []
     best_instrument: tuple[float, Token | None] = (0.5, None)
@@ -81,6 +83,8 @@ def _scored_participants(sent: Span, code: str, country: str | None, model: Role
             best_instrument = (probs["instrument"], tok)
         if negated(tok):
             continue  # "Armenian forces were not involved": a negated participant is never an actor
+        if observed and observer(tok, trigger):
+            continue  # "the mission recorded 14 explosions", "residents found the bodies": a witness, not a party
         if tok.pos_ == "PRON":
             if tok.lower_ in PRONOUNS:
                 pronouns.append((tok, probs))
@@ -108,8 +112,8 @@ def _by_name(named: list[_Scored]) -> list[_Scored]:
         if o is None:
             out[s.mention.name] = _Scored(s.mention, s.agent, s.patient)
         else:
-            if s.agent > o.agent:
-                o.mention = s.mention if s.agent >= s.patient else o.mention
+            if s.agent > o.agent and s.agent >= s.patient:
+                o.mention = s.mention
             elif o.mention.bare_state and not s.mention.bare_state:
                 o.mention = s.mention  # "Armenian positions": the positions name the forces, "Armenian" only the state
             o.agent, o.patient = max(o.agent, s.agent), max(o.patient, s.patient)
@@ -117,10 +121,15 @@ def _by_name(named: list[_Scored]) -> list[_Scored]:
 
 
 def _is_subject(tok: Token) -> bool:
-    """The word (or the noun it modifies: "army shelling", "Azerbaijani troops") is the subject of a clause."""
+    """The word (or the noun it modifies: "army shelling", "Azerbaijani troops") is the subject of a clause, or
+    its logical subject in the passive ("killed by Azerbaijani sniper fire")."""
     t = tok
     while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head is not t:
         t = t.head
+    if t.dep_ == "pobj" and t.head.dep_ == "agent":
+        # the passive must tell the deed, not describe a place or a party ("areas controlled by the regime")
+        verb = t.head.head
+        return verb.dep_ != "acl" or verb.head.dep_ in ("ROOT", "nsubj", "nsubjpass")
     return t.dep_ in ("nsubj", "ROOT")
 
 

@@ -120,8 +120,39 @@ def sentence_tense(sent: Span) -> str:
     return memo[key]  # type: ignore[return-value]
 
 
+# Nouns that name an event: a plan said of one of them ("a protest scheduled for Friday") is a plan of the
+# sentence's event; a plan said of a person or a thing ("pilgrims planning to join the rally were shot dead")
+# describes a participant, and the deed itself still happened.
+_EVENT_NOUNS = frozenset({"protest", "rally", "march", "demonstration", "strike", "sit", "attack", "offensive",
+                          "operation", "talk", "meeting", "negotiation", "vote", "election", "referendum", "ceasefire",
+                          "truce", "withdrawal", "exercise", "visit", "summit", "deployment", "handover", "exchange",
+                          "release", "evacuation", "assault", "raid", "campaign", "trial", "hearing", "gathering"})
+
+
+def cue_of_the_deed(sent: Span, a: int, b: int) -> bool:
+    """Whether the plan or future cue at characters a..b is said of the sentence's own deed, not inside a clause that
+    describes a participant ("an indigenous leader was slain days before he planned to travel", "pilgrims
+    planning to join the rally were shot dead"): the codebook's event happened all the same."""
+    span = sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return True
+    t = span.root
+    while t.head is not t and t.i != sent.root.i:
+        head = t.head
+        if t.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"} and \
+                head.lemma_.lower() not in _EVENT_NOUNS:
+            return False
+        if t.dep_ in {"nsubj", "nsubjpass"} and t.tag_ == "VBG":
+            return False  # "pilgrims planning to join" read as the subject: who, not the deed
+        if t.dep_ == "advcl" and head.tag_ in {"VBD", "VBN"}:
+            return False  # "were shot dead ... before he planned to": a past deed with a plan beside it
+        t = head
+    return True
+
+
 def _sentence_tense(sent: Span) -> str:
-    if _FUTURE_RE.search(span_text(sent)):
+    text = span_text(sent)
+    if any(cue_of_the_deed(sent, m.start(), m.end()) for m in _FUTURE_RE.finditer(text)):
         return "future"
     root = sent.root
     verbs = [root, *[c for c in root.children if c.dep_ in {"aux", "auxpass", "conj", "ccomp"}]]

@@ -51,8 +51,9 @@ from eventwire.sentences import is_prose, prose, span_text
 # positions, posts or convoy name its forces, not the state alone ("firing at Armenian positions"); an actor's side
 # drops "the" when one article's mentions are joined; 20: a line holding only a date is the page's date, "tonight" in a
 # text stamped in the small hours is the evening before, an announced event is not dated by its announcement, a
-# force named without its state is the one named before with it
-EXTRACTOR_VERSION = "20"
+# force named without its state is the one named before with it; 21: who recorded or found an event is no party to
+# it, a passive's "by" agent names the attacker, a plan told of a participant leaves the deed standing
+EXTRACTOR_VERSION = "21"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording

@@ -149,6 +149,31 @@ def negated(tok: Token) -> bool:
     return False
 
 
+# Who recorded, found or witnessed what happened reports the event; it did not take part in it ("the monitoring
+# mission recorded 14 explosions", "residents found the bodies", "found by a patrol"): the codebook's actors are
+# the groups that took part. Verbs of saying are not here: in news a party often speaks of its own deed
+# ("Ukraine says five rebels killed").
+OBSERVE_LEMMAS = frozenset({"record", "register", "observe", "document", "find", "discover", "witness", "spot",
+                            "detect", "count", "monitor", "note", "log", "verify"})
+
+
+def observer(tok: Token, trigger: Token) -> bool:
+    """The word (or the noun it modifies) is who recorded or found the event ``trigger`` names, not a party:
+    the subject of a verb of observing whose clause holds the trigger, or its "by" agent in the passive."""
+    t = tok
+    while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head is not t:
+        t = t.head
+    if t.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in t.head.children):
+        verb = t.head  # "residents found the bodies"; not "Body found next to ...", where the subject is what was found
+    elif t.dep_ == "pobj" and t.head.dep_ == "agent":
+        verb = t.head.head
+    else:
+        return False
+    if verb.lemma_.lower() not in OBSERVE_LEMMAS or trigger.i in {w.i for w in t.subtree}:
+        return False
+    return trigger.i == verb.i or trigger.i in {w.i for w in verb.subtree}
+
+
 def _governor(tok: Token) -> Token | None:
     for t in tok.ancestors:
         if t.pos_ in ("VERB", "AUX"):

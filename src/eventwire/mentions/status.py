@@ -28,7 +28,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
-from eventwire.mentions.dates import NOUN_CLAUSE_RANK, all_dates, ranked_dates, sentence_tense
+from eventwire.mentions.dates import NOUN_CLAUSE_RANK, all_dates, cue_of_the_deed, ranked_dates, sentence_tense
 from eventwire.sentences import previous_sentence, span_text
 
 STATUSES = ("occurred", "background", "planned", "denied", "opinion")
@@ -121,7 +121,8 @@ def _is_planned(sent: Span, published: date | None) -> bool:
     tense = sentence_tense(sent)
     dates = all_dates(sent, published)
     main_future = dates and dates[0].date is not None and published is not None and dates[0].date > published
-    if tense == "future" or _PLAN_RE.search(span_text(sent)):
+    text = span_text(sent)
+    if tense == "future" or any(cue_of_the_deed(sent, m.start(), m.end()) for m in _PLAN_RE.finditer(text)):
         # "He said Azerbaijan was ready for tomorrow's contact": a plan; "fighting will not
         # stop" inside an opinion is handled by the opinion rule first when it warns.
         return True
