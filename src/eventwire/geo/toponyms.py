@@ -103,7 +103,8 @@ class ToponymFinder:
                 if any(i in taken for i in range(ent.start, ent.end)):
                     continue  # part of a longer name taken before ("del Rincón")
                 span = trim_the(ent)
-                if span is None or not any(t.is_alpha for t in span) or normalize(span.text) in GENERIC_NAMES:
+                # "U.S.", "D.C.": letters with dots are a name too (no token of them is alphabetic)
+                if span is None or not any(c.isalpha() for c in span.text) or normalize(span.text) in GENERIC_NAMES:
                     continue
                 if ent.end < sent.end and (doc[ent.end].is_currency or doc[ent.end].like_num):
                     continue  # "US $1,000,000"
@@ -222,6 +223,12 @@ class ToponymFinder:
         for k in range(end, span.end, -1):
             if capitalised(doc[k - 1]) and self.gaz.has_name(normalize(doc[span.start : k].text)):
                 return doc[span.start : k]
+        # "New Jersey" of which the NER tags "Jersey" alone: the capitalised word before it, when the
+        # gazetteer knows the longer name and the word belongs to no other entity
+        prev = doc[span.start - 1] if span.start > sent.start else None
+        if prev is not None and capitalised(prev) and prev.ent_type_ in ("", "GPE", "LOC", "FAC") and \
+                self.gaz.has_name(normalize(doc[prev.i : span.end].text)):
+            return doc[prev.i : span.end]
         return span
 
     def is_region_name(self, text: str) -> bool:
