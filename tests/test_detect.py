@@ -232,3 +232,18 @@ def test_direct_fire_with_no_remote_weapon_named_is_no_remote_violence() -> None
                           inter2=None).code == "ART_MISS_ATTACK"
     assert apply_codebook("AIR_STRIKE", "A drone fired at a car, killing two.", inter1=None, inter2=None).code \
         == "AIR_STRIKE"
+
+
+def test_the_event_decision_reads_both_the_embedding_and_the_sub_type_models(res) -> None:
+    """A sentence whose embedding alone falls short of the relevance model's own threshold but that both
+    sub-type models read as a bombing reports an event (an atrocities description of the train part)."""
+    rel = res.models.relevance
+    assert rel.stack is not None and "out of fold" in rel.meta["event_decision"]
+    text = "Six civilians were killed and another nine were wounded in the blast,\" he said."
+    vec = res.models.embedder.embed_each([text])
+    alone = float(rel.sentence_scores(vec)[0])
+    assert alone < float(rel.meta["threshold_embedding"])
+    d = detect([text], res.models)
+    assert d.relevant and d.sentences[0].event_type == "Explosions/Remote violence"
+    # and the decision never turns ordinary news into an event on the sub-type models' word alone
+    assert not detect(["The film bombed at the box office, and critics savaged the director."], res.models).relevant

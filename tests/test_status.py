@@ -73,3 +73,13 @@ def test_recent_date_keeps_event_despite_old_year() -> None:
 def test_a_plan_of_a_participant_is_not_a_plan_of_the_deed(text: str, expected: str) -> None:
     doc = plain_pipeline()(text)
     assert sentence_status(next(doc.sents), date(2020, 1, 1)) == expected
+
+
+def test_a_plan_the_deed_is_about_is_not_a_plan_of_the_deed() -> None:
+    # event-location demonstration sentence (train part): the protest happened; the plan is what it opposed
+    text = ("Tens of thousands of people demonstrated in five French cities on Saturday against plans to build a "
+            "so-called \"third-generation\" nuclear reactor.")
+    doc = plain_pipeline()(text)
+    assert sentence_status(next(doc.sents), date(2020, 1, 1)) == "occurred"
+    doc = plain_pipeline()("The army announced plans to deploy troops to the border.")
+    assert sentence_status(next(doc.sents), date(2020, 1, 1)) == "planned"

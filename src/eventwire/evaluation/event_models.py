@@ -18,6 +18,7 @@ seeds), and ``eventwire eval models`` prints the validation report.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -313,6 +314,73 @@ def train_relevance(units: Sequence[Unit], vec: dict[str, np.ndarray], *, linear
             oof)
 
 
+C_STACK = 1.0
+
+
+def stack_inputs(texts: Sequence[str], vec: dict[str, np.ndarray], classifier: LinearModel,
+                 subtype: SubtypeModel) -> dict[str, tuple[float, float]]:
+    """text -> (ACLED mass, top ACLED code) of the sub-type models' fused reading, as detection computes it."""
+    from eventwire.mentions.detect import acled_reading, fused_probabilities, lexical_probabilities
+
+    texts = sorted(set(texts))
+    out: dict[str, tuple[float, float]] = {}
+    classes = list(classifier.classes)
+    for i in range(0, len(texts), 4096):
+        chunk = texts[i:i + 4096]
+        probs = fused_probabilities(lexical_probabilities(classifier, classifier.vectorize(chunk)),
+                                    subtype.probabilities(np.stack([vec[t] for t in chunk])), subtype.classes, classes)
+        mass, top = acled_reading(probs, classes)
+        out.update(zip(chunk, zip(mass.tolist(), top.tolist(), strict=True), strict=True))
+    return out
+
+
+def train_stack(units: Sequence[Unit], vec: dict[str, np.ndarray], oof: dict[int, dict[str, float]],
+                relevance: RelevanceModel, classifier: LinearModel, subtype: SubtypeModel, *, c: float = C_STACK,
+                max_fa: float = 0.02) -> tuple[RelevanceModel, str]:
+    """The event decision: a logistic regression over the relevance model's out-of-fold logit and the sub-type
+    models' reading (``stack_inputs``), fitted on the train-part examples neither sub-type model was trained on
+    (their reading of those is out of sample, as on new text), weighted as the relevance model's; its threshold
+    is then chosen as the relevance model's was (out of fold, at most ``max_fa`` false alarms per set)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from eventwire.mentions.relevance import event_features
+
+    train_units = [u for u in units if u.part == "train"]
+    seen = set(subtype_examples(units, classifier)[0]) | {t for t, _, _, _ in svm_corpus(units)}
+    reading = stack_inputs([t for u in train_units for t in u.sentences] +
+                           [e.text for u in train_units for e in u.examples], vec, classifier, subtype)
+    fit_units = [dataclasses.replace(u, examples=[e for e in u.examples if e.text not in seen]) for u in train_units]
+    fit_units = [u for u in fit_units if u.examples]
+    _, y, w = relevance_matrix(fit_units, vec)
+    rows = [(u, e) for u in fit_units for e in u.examples]
+
+    def rel(u: Unit, t: str) -> float:
+        return oof[fold_of(u)].get(t, float(relevance.sentence_scores(vec[t][None, :])[0]))
+
+    x = event_features(np.asarray([rel(u, e.text) for u, e in rows]), np.asarray([reading[e.text][0] for _, e in rows]),
+                       np.asarray([reading[e.text][1] for _, e in rows]))
+    clf = LogisticRegression(C=c, max_iter=1000, random_state=0).fit(x, y, sample_weight=w)
+    stack = np.concatenate([clf.coef_[0], clf.intercept_]).astype(np.float64)
+    stacked = dataclasses.replace(relevance, stack=stack)
+
+    def score(u: Unit, t: str) -> float:
+        m, top = reading[t]
+        return float(stacked.decision_scores(np.asarray([rel(u, t)]), np.asarray([m]), np.asarray([top]))[0])
+
+    scores = unit_scores(train_units, score, stacked.lede, stacked.k_best, stacked.short)
+    threshold = choose_threshold(scores, max_fa=max_fa)
+    meta = dict(relevance.meta)
+    meta["event_decision"] = (f"logistic regression C={c} on logit(relevance out of fold), logit(ACLED mass), "
+                              f"logit(top ACLED code) of the fused sub-type reading; fitted on {len(rows)} train-part "
+                              f"examples the sub-type models were not trained on; threshold out of fold, "
+                              f"FA <= {max_fa}")
+    stacked = dataclasses.replace(stacked, threshold=threshold, meta=meta)
+    report = (f"[train-part {FOLDS}-fold out-of-fold] event decision: weights {np.round(stack, 3).tolist()} "
+              f"(relevance, ACLED mass, top ACLED code, bias) -> threshold {threshold:.4f}\n"
+              + table(scores, sorted({0.5, 0.7, 0.9, round(threshold, 4)})))
+    return stacked, report
+
+
 # The pre-score's threshold keeps this share of the sentences the relevance model flags (out of fold on the
 # train parts; the goal on the validation parts is 0.99).
 PRESCORE_RECALL = 0.995
@@ -583,14 +651,28 @@ def comparison_text(results: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def decision_of(model: RelevanceModel, texts: Sequence[str], vec: dict[str, np.ndarray],
+                reading: dict[str, tuple[float, float]] | None) -> np.ndarray:
+    """The score the model's threshold applies to: the event decision where the model has one (``reading``
+    from ``stack_inputs``), else the relevance score."""
+    rel = model.sentence_scores(np.stack([vec[t] for t in texts])) if texts else np.zeros(0)
+    if model.stack is None or reading is None or not len(texts):
+        return rel
+    return model.decision_scores(rel, np.asarray([reading[t][0] for t in texts]),
+                                 np.asarray([reading[t][1] for t in texts]))
+
+
 def relevance_report(units: Sequence[Unit], vec: dict[str, np.ndarray], model: RelevanceModel,
-                     part: str = "validation", passed: set[str] | None = None) -> str:
+                     part: str = "validation", passed: set[str] | None = None,
+                     reading: dict[str, tuple[float, float]] | None = None) -> str:
     """The operating-point table of a relevance model on one part of the units; with ``passed``, a
     sentence outside it scores 0 (the pre-score keeps it from the model, as at run time)."""
     chosen = [u for u in units if u.part == part and u.corpus != "written"]
+    texts = sorted({t for u in chosen for t in u.sentences if passed is None or t in passed})
+    scored = dict(zip(texts, decision_of(model, texts, vec, reading).tolist(), strict=True))
 
     def sentence_score(_: Unit, t: str) -> float:
-        return float(model.sentence_scores(vec[t][None, :])[0]) if passed is None or t in passed else 0.0
+        return scored.get(t, 0.0)
 
     scores = unit_scores(chosen, sentence_score, model.lede, model.k_best, model.short)
     grid = sorted({0.5, 0.7, 0.9, 0.95, 0.98, round(model.threshold, 4)})
@@ -622,7 +704,8 @@ def validation_vectors(units: Sequence[Unit], classifier: LinearModel, prescore:
 
 def prescore_recall(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: RelevanceModel,
                     classifier: LinearModel, prescore: PreScoreModel, sample: Sequence[str],
-                    part: str = "validation") -> dict[str, tuple[int, int, int, int, float]]:
+                    part: str = "validation", reading: dict[str, tuple[float, float]] | None = None
+                    ) -> dict[str, tuple[int, int, int, int, float]]:
     """How many of the sentences the relevance model flags the pre-score lets through, per corpus, among
     the ``sample`` of one part's sentences: corpus -> (passed, flagged at the threshold, passed, scored >=
     SENTENCE_MIN_RELEVANCE, share of the corpus's sampled sentences passed); "all" sums them."""
@@ -633,7 +716,7 @@ def prescore_recall(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance
                         if t in drawn})
         if not texts:
             continue
-        rel = relevance.sentence_scores(np.stack([vec[t] for t in texts]))
+        rel = decision_of(relevance, texts, vec, reading)
         passed = prescore.scores(classifier.vectorize(texts)) >= prescore.threshold
         flagged, maybe = rel >= relevance.threshold, rel >= SENTENCE_MIN_RELEVANCE
         out[corpus] = (int((passed & flagged).sum()), int(flagged.sum()), int((passed & maybe).sum()),
@@ -669,7 +752,12 @@ def models_report(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: 
     which sentences are embedded (on a fixed sample of the validation sentences)."""
     gold, pred = case_peer(units, vec)
     peer = score(gold, pred, path="peer")
-    lines = [relevance_report(units, vec, relevance, passed=passed), "",
+    reading = None
+    if relevance.stack is not None:
+        from eventwire.mentions import load_subtype
+
+        reading = stack_inputs([t for t in vec], vec, classifier, load_subtype())
+    lines = [relevance_report(units, vec, relevance, passed=passed, reading=reading), "",
              "sub-types, weighted F1 over the 25 ACLED sub-types (alpha=1: embedding model alone, "
              "0: lexical classifier alone):", comparison_text(subtype_comparison(units, vec, classifier=classifier)),
              f"{'peer: TF-IDF + bge-small + LinearSVC':<28}{peer.weighted_f1_acled:>14.3f}{peer.macro_f1_acled:>12.3f}"
@@ -679,7 +767,7 @@ def models_report(units: Sequence[Unit], vec: dict[str, np.ndarray], relevance: 
              f"share of all sentences it passes (a fixed sample of {len(sample)} validation sentences)",
              f"  {'corpus':<7}{'flagged':>17}{'recall':>8}{'>= 0.5':>17}{'recall':>8}{'passed':>9}"]
     for corpus, (p1, f1, p2, f2, share) in prescore_recall(units, vec, relevance, classifier, prescore,
-                                                           sample).items():
+                                                           sample, reading=reading).items():
         r1 = f"{p1 / f1:.3f}" if f1 else "-"
         r2 = f"{p2 / f2:.3f}" if f2 else "-"
         lines.append(f"  {corpus:<7}{p1:>8d} / {f1:<6d}{r1:>8}{p2:>8d} / {f2:<6d}{r2:>8}{share:>9.3f}")

@@ -137,6 +137,8 @@ def cue_of_the_deed(sent: Span, a: int, b: int) -> bool:
     if span is None or len(span) == 0:
         return True
     t = span.root
+    if t.pos_ == "NOUN" and t.dep_ == "pobj":
+        return False  # "demonstrated against plans to build a reactor": the plan is what the deed is about
     while t.head is not t and t.i != sent.root.i:
         head = t.head
         if t.dep_ in {"relcl", "acl"} and head.pos_ in {"NOUN", "PROPN", "PRON"} and \

@@ -82,6 +82,11 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def lexical_probabilities(classifier: LinearModel, x) -> np.ndarray:
+    """The lexical classifier's class probabilities of vectorised sentences (its scores tempered)."""
+    return _softmax(classifier.decision_of(x) / TEMPERATURE)
+
+
 def _classification(code: str, probs: np.ndarray, classes: Sequence[str], top: int = 5) -> Classification:
     entry = CODES[code]
     order = np.argsort(-probs)[:top]
@@ -101,20 +106,22 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
         return Detection(False, 0.0, (), (), 0, 0)
     lex_classes = list(models.classifier.classes)
     x = models.classifier.vectorize(list(texts))  # one lexical reading serves the classifier and the pre-score
-    lex = _softmax(models.classifier.decision_of(x) / TEMPERATURE)
+    lex = lexical_probabilities(models.classifier, x)
     candidates = np.flatnonzero(models.prescore.scores(x) >= models.prescore.threshold).tolist()
     relevance: list[float | None] = [None] * len(texts)
-    sub_probs: dict[int, np.ndarray] = {}
+    fused: dict[int, np.ndarray] = {}
     if candidates:
         # one encoder pass per sentence, read by every head; each sentence alone (the INT8 encoder's vector of a
         # sentence depends on its batch-mates), so a sentence's reading depends neither on the article's other
         # sentences nor on what else is extracted with it; a sentence seen before is not embedded again
         vectors = models.embedder.embed_each([texts[i] for i in candidates])
-        scores = models.relevance.sentence_scores(vectors)
-        sub = models.subtype.probabilities(vectors)
+        probs = fused_probabilities(lex[candidates], models.subtype.probabilities(vectors),
+                                    models.subtype.classes, lex_classes)
+        mass, top = acled_reading(probs, lex_classes)
+        scores = models.relevance.decision_scores(models.relevance.sentence_scores(vectors), mass, top)
         for row, i in enumerate(candidates):
             relevance[i] = float(scores[row])
-            sub_probs[i] = sub[row]
+            fused[i] = probs[row]
     # sentences the pre-score ruled out score 0 for the article rule; a short text (a headline, a
     # snippet, a one-paragraph note) is judged by its best sentence, a longer one needs the relevance
     # model's ``k_best`` sentences (one conflict sentence in a business story is context)
@@ -122,7 +129,6 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     article_score = models.relevance.article_score(scores_all)
     relevant = article_score >= models.relevance.threshold
     out: list[Classification] = []
-    sub_classes = list(models.subtype.classes)
     give_way = np.asarray([c in GIVE_WAY_CODES for c in lex_classes])
     none_col = lex_classes.index(NONE_CODE)
     for i in range(len(texts)):
@@ -130,7 +136,7 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
         if not relevant or score is None or score < SENTENCE_MIN_RELEVANCE:
             out.append(_none(lex_classes, lex[i]))
             continue
-        probs = (1 - FUSION_WEIGHT) * lex[i] + FUSION_WEIGHT * _align(sub_probs[i], sub_classes, lex_classes)
+        probs = fused[i]
         if score < models.relevance.threshold:
             # the relevance model is unsure: the sub-type models decide, NONE being one of their classes
             out.append(_classification(lex_classes[int(np.argmax(probs))], probs, lex_classes))
@@ -146,10 +152,21 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     return Detection(relevant, article_score, tuple(out), tuple(relevance), len(candidates), len(candidates))
 
 
-def _align(probs: np.ndarray, classes: Sequence[str], target: Sequence[str]) -> np.ndarray:
-    """Probabilities over ``classes`` reordered to ``target`` (classes missing on either side get 0)."""
-    index = {c: i for i, c in enumerate(classes)}
-    return np.asarray([probs[index[c]] if c in index else 0.0 for c in target], dtype=np.float64)
+def fused_probabilities(lex: np.ndarray, sub: np.ndarray, sub_classes: Sequence[str],
+                        lex_classes: Sequence[str]) -> np.ndarray:
+    """The sub-type models' reading, (n, len(lex_classes)): the lexical classifier's probabilities averaged with
+    the sub-type model's (reordered to the classifier's classes; a class either lacks counts 0)."""
+    index = {c: i for i, c in enumerate(sub_classes)}
+    cols = [index.get(c, -1) for c in lex_classes]
+    aligned = np.where(np.asarray(cols) >= 0, np.asarray(sub, dtype=np.float64)[:, [max(c, 0) for c in cols]], 0.0)
+    return (1 - FUSION_WEIGHT) * np.asarray(lex, dtype=np.float64) + FUSION_WEIGHT * aligned
 
 
-__all__ = ["FUSION_WEIGHT", "SENTENCE_MIN_RELEVANCE", "Detection", "EventModels", "detect"]
+def acled_reading(probs: np.ndarray, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of fused probabilities: the total on ACLED codes and the probability of the likeliest one."""
+    acled = np.asarray([CODES[c].acled for c in classes])
+    return probs[:, acled].sum(axis=1), probs[:, acled].max(axis=1)
+
+
+__all__ = ["FUSION_WEIGHT", "SENTENCE_MIN_RELEVANCE", "Detection", "EventModels", "acled_reading", "detect",
+           "fused_probabilities", "lexical_probabilities"]

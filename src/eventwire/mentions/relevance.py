@@ -8,7 +8,10 @@ stored as plain arrays in .npz files (loadable with ``allow_pickle=False``):
   ``lede`` and ``meta_*``. A sentence's probability of reporting an ACLED-type event is
   ``sigmoid(relu(x @ W1 + b1) @ w + b)``. An article (title first) is relevant when its
   ``k_best``-th best sentence among the first ``lede`` (0 = all) reaches ``threshold``; texts of at
-  most ``short`` sentences need only their best sentence.
+  most ``short`` sentences need only their best sentence. With ``stack`` (3 weights and a bias), the
+  score the threshold applies to is the **event decision**: a logistic regression over the logits of that
+  probability and of the sub-type models' reading (their mass on ACLED codes and their likeliest ACLED
+  code), so that a sentence both models read as an event is one even where the embedding alone is unsure.
 * ``subtype.npz``: ``W`` (n_classes, 384), ``b`` (n_classes,), ``classes`` and ``meta_*``: a
   multinomial logistic regression over the 25 ACLED sub-types, the 5 non-ACLED CASE codes and NONE.
 * ``prescore.npz``: ``w`` (n_features,), ``b``, ``threshold``, ``n_features`` and ``meta_*``: a
@@ -41,6 +44,13 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
+def event_features(relevance: np.ndarray, acled_mass: np.ndarray, acled_top: np.ndarray) -> np.ndarray:
+    """The event decision's inputs, as logits (n, 3): relevance, ACLED mass and top ACLED code of the sub-type
+    models' fused reading."""
+    cols = [np.clip(np.asarray(v, dtype=np.float64), 1e-6, 1 - 1e-6) for v in (relevance, acled_mass, acled_top)]
+    return np.stack([np.log(c / (1 - c)) for c in cols], axis=-1)
+
+
 @dataclass(frozen=True)
 class RelevanceModel:
     """Linear sentence-relevance scorer with its article-level decision rule."""
@@ -54,11 +64,22 @@ class RelevanceModel:
     b1: np.ndarray | None = None
     k_best: int = 1  # how many sentences of a longer article must reach the threshold
     short: int = 3  # a text of at most this many sentences is judged by its best sentence
+    # the event decision: weights of a logistic regression over the relevance model's logit and the sub-type
+    # models' reading of the sentence (``event_features``), bias last; ``threshold`` then applies to its score.
+    # None: the relevance model's score alone decides
+    stack: np.ndarray | None = None
 
     def sentence_scores(self, vectors: np.ndarray) -> np.ndarray:
-        """P(sentence reports an ACLED-type event), shape (n,)."""
+        """P(sentence reports an ACLED-type event) from the embedding alone, shape (n,)."""
         h = vectors if self.W1 is None else np.maximum(vectors @ self.W1 + self.b1, 0.0)
         return sigmoid(h @ self.w + self.b)
+
+    def decision_scores(self, relevance: np.ndarray, acled_mass: np.ndarray, acled_top: np.ndarray) -> np.ndarray:
+        """P(sentence reports an ACLED-type event) read by both the relevance and the sub-type models: the
+        relevance score, the sub-type models' total probability of ACLED codes and of their likeliest one."""
+        if self.stack is None:
+            return np.asarray(relevance, dtype=np.float64)
+        return sigmoid(event_features(relevance, acled_mass, acled_top) @ self.stack[:-1] + self.stack[-1])
 
     def article_score(self, sentence_scores: np.ndarray, lede: int | None = None) -> float:
         """The article's score: the ``k_best``-th best sentence score within the lede window
@@ -76,6 +97,8 @@ class RelevanceModel:
     def save(self, path: Path) -> None:
         """Write the model as plain arrays."""
         hidden = {} if self.W1 is None else {"W1": self.W1.astype(np.float32), "b1": self.b1.astype(np.float32)}
+        if self.stack is not None:
+            hidden["stack"] = self.stack.astype(np.float64)
         np.savez(path, w=self.w.astype(np.float32), b=np.float32(self.b), threshold=np.float32(self.threshold),
                  lede=np.int32(self.lede), k_best=np.int32(self.k_best), short=np.int32(self.short), **hidden,
                  **{f"meta_{k}": np.asarray(v) for k, v in self.meta.items()})
@@ -87,7 +110,8 @@ class RelevanceModel:
             hidden = ("W1" in z.files)
             return cls(z["w"].astype(np.float32), float(z["b"]), float(z["threshold"]), int(z["lede"]), _meta(z),
                        z["W1"].astype(np.float32) if hidden else None, z["b1"].astype(np.float32) if hidden else None,
-                       int(z["k_best"]) if "k_best" in z.files else 1, int(z["short"]) if "short" in z.files else 3)
+                       int(z["k_best"]) if "k_best" in z.files else 1, int(z["short"]) if "short" in z.files else 3,
+                       z["stack"].astype(np.float64) if "stack" in z.files else None)
 
 
 @dataclass(frozen=True)
@@ -181,4 +205,4 @@ def load_prescore(path: Path = PRESCORE_PATH) -> PreScoreModel:
 
 
 __all__ = ["PRESCORE_PATH", "RELEVANCE_PATH", "SUBTYPE_PATH", "PreScoreModel", "RelevanceModel", "SubtypeModel",
-           "load_prescore", "load_relevance", "load_subtype", "sigmoid"]
+           "event_features", "load_prescore", "load_relevance", "load_subtype", "sigmoid"]
