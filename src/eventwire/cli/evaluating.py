@@ -226,7 +226,8 @@ def eval_models(data: DataOpt) -> None:
     """
     from eventwire.evaluation.corpora import all_units
     from eventwire.evaluation.embedding_cache import EmbeddingCache
-    from eventwire.evaluation.event_models import models_report, validation_vectors, vectors_for
+    from eventwire.evaluation.event_models import vectors_for
+    from eventwire.evaluation.models_report import models_report, validation_vectors
 
     settings = Settings.from_env()
     units = all_units(_data_dir(data))

@@ -254,7 +254,7 @@ def _peer_f1(data: Path, settings: Settings) -> float:
     from eventwire.evaluation.case import score
     from eventwire.evaluation.corpora import case_units
     from eventwire.evaluation.embedding_cache import EmbeddingCache
-    from eventwire.evaluation.event_models import case_peer
+    from eventwire.evaluation.models_report import case_peer
 
     units = list(case_units(data))
     texts = [u.examples[0].text for u in units]
