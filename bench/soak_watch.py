@@ -100,6 +100,7 @@ def main() -> None:
     ap.add_argument("--catch-up", type=float, default=600.0, help="seconds the watch may take to catch up after")
     ap.add_argument("--max-growth", type=float, default=1.25, help="largest ratio of late to early memory")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pymalloc", action="store_true", help="keep Python's own small-object allocator in the watch")
     ap.add_argument("--work", type=Path, default=None)
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="eventwire-soak-"))
@@ -108,7 +109,11 @@ def main() -> None:
     n = int(args.minutes * args.rate)
     bbc, conflict = articles(args.seed)
     items = [conflict.pop() if i % args.conflict_every == 0 and conflict else bbc.pop() for i in range(n)]
+    # the watch as the README says to run it for days: Python's small objects in glibc's heaps, whose free pages
+    # each poll gives back (``--pymalloc`` keeps Python's own allocator, to compare)
     env = os.environ | {"EVENTWIRE_N_PROCESS": os.environ.get("EVENTWIRE_N_PROCESS", "1")}
+    if not args.pymalloc:
+        env["PYTHONMALLOC"] = "malloc"
     watch = subprocess.Popen([sys.executable, "-c", "from eventwire.cli import main; main()", "watch", str(folder),
                               "--every", args.every, "--db", str(db)], env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True)

@@ -40,6 +40,7 @@ from eventwire.pipeline.resources import (
     gazetteer_built,
     load_resources,
     plain_pipeline,
+    release_heap,
     resources,
     story_model,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "plain_pipeline",
     "read_units",
     "recorded_run",
+    "release_heap",
     "resources",
     "run",
     "run_store",

@@ -100,6 +100,7 @@ def watch(sources: Sequence[str], settings: Settings, *, every: float = DEFAULT_
         while True:
             started = time.monotonic()
             summary, deliveries = _poll_once(keys, settings, polls, notifier, stopper, on_wait, progress)
+            pipeline.release_heap()  # a watch lives for days: what the poll freed goes back to the system
             done.append(summary)
             if report is not None:
                 report(summary, deliveries)
