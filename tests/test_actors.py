@@ -226,3 +226,15 @@ def test_who_recorded_or_found_the_event_is_no_party_to_it(nlp: Language, text: 
 def test_finding_is_the_deed_in_a_seizure(nlp: Language) -> None:
     a = _actors(nlp, "Afghan soldiers found a large weapons cache in Kandahar.", "DISR_WEAP", "Afghanistan")
     assert a.actor1 == "Military Forces of Afghanistan"
+
+
+def test_a_village_named_with_its_noun_is_a_place_not_an_organisation(nlp: Language) -> None:
+    text = ("On 6 June 2022, Russian forces shelled the village of Velyka Pysarivka, Sumy oblast; no casualties "
+            "were reported.")
+    a = _actors(nlp, text, "ART_MISS_ATTACK", "Ukraine")
+    assert a.actor1 == "Military Forces of Russia" and a.actor2 != "Velyka Pysarivka"
+
+
+def test_shelling_no_one_is_said_to_have_fired_is_an_unidentified_groups(nlp: Language) -> None:
+    text = "On 3 March 2020, the OSCE Special Monitoring Mission recorded 14 explosions near Horlivka, Donetsk oblast."
+    assert _actors(nlp, text, "ART_MISS_ATTACK", "Ukraine").actor1 == "Unidentified Armed Group (Ukraine)"

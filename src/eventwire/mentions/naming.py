@@ -94,7 +94,8 @@ STATEMENT_CODES = {"AGREEMENT", "DIPLO", "ATTRIB"}
 _PROTEST = {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST"}
 RIOT_CODES = {"VIOL_DEMONSTR", "MOB_VIOL"}
 AGAINST_CIVILIANS = {"ATTACK", "SEX_VIOL", "ABDUCT_DISSAP"}
-UNKNOWN_PERPETRATOR = {"REM_EXPLOS", "GRENADE", "SUIC_BOMB", "ATTACK", "ABDUCT_DISSAP", "SEX_VIOL"}
+# an event whose perpetrator is not named (shelling recorded by monitors included) is an unidentified armed group's
+UNKNOWN_PERPETRATOR = {"REM_EXPLOS", "GRENADE", "SUIC_BOMB", "ATTACK", "ABDUCT_DISSAP", "SEX_VIOL", "ART_MISS_ATTACK"}
 ARMED_INTERS = {1, 2, 3, 4, 8}
 
 
@@ -424,9 +425,21 @@ def _name_word(tok: Token, sent: Span, code: str, country: str | None, *, asset:
         kind = "Military Forces" if code in VIOLENT_CODES else "Government"
         return Mention(f"{kind} of {of_country(nat)}", 1, tok, bare_state=True)
     org = _named_organisation(tok)
-    if org is not None and tok.ent_type_ == "ORG" and code in VIOLENT_CODES | RIOT_CODES:
+    if org is not None and tok.ent_type_ == "ORG" and code in VIOLENT_CODES | RIOT_CODES and not _names_a_place(tok):
         return Mention(org, 3, tok)
     return None
+
+
+# Nouns of settlements and areas: "the village of X" names a place, whatever entity label X was given.
+_PLACE_NOUNS = frozenset({"village", "town", "city", "district", "region", "province", "settlement", "hamlet", "area",
+                          "neighbourhood", "neighborhood", "oblast", "municipality", "camp", "suburb", "county"})
+
+
+def _names_a_place(tok: Token) -> bool:
+    """The name is a place's: the object of "of" after a settlement noun ("shelled the village of Velyka
+    Pysarivka", which the entity tagger may read as an organisation)."""
+    head = tok.head
+    return tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _PLACE_NOUNS
 
 
 def _names_actor(tok: Token, sent: Span, code: str, country: str | None) -> bool:
