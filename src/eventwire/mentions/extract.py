@@ -53,7 +53,8 @@ from eventwire.sentences import is_prose, prose, span_text
 # text stamped in the small hours is the evening before, an announced event is not dated by its announcement, a
 # force named without its state is the one named before with it; 21: who recorded or found an event is no party to
 # it, a passive's "by" agent names the attacker, a plan told of a participant leaves the deed standing, a place
-# spelt with dots ("U.S.") is a place name, and the event decision reads the sub-type models with the relevance score
+# spelt with dots ("U.S.") is a place name, the event decision reads the sub-type models with the relevance score,
+# a name after a settlement noun is a place, not an organisation
 EXTRACTOR_VERSION = "21"
 
 NONE_CODE = "NONE"
