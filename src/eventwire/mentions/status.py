@@ -28,7 +28,8 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
-from eventwire.mentions.dates import NOUN_CLAUSE_RANK, all_dates, cue_of_the_deed, ranked_dates, sentence_tense
+from eventwire.mentions.dates import NOUN_CLAUSE_RANK, all_dates, ranked_dates
+from eventwire.mentions.tense import cue_of_the_deed, sentence_tense
 from eventwire.sentences import previous_sentence, span_text
 
 STATUSES = ("occurred", "background", "planned", "denied", "opinion")
