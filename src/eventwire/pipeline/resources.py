@@ -69,7 +69,7 @@ def release_heap() -> bool:
     """Give the free pages of glibc's heaps back to the system (a long-running watch calls it after each poll:
     what a poll freed amid blocks still in use is otherwise kept). With ``PYTHONMALLOC=malloc`` Python's small
     objects live in those heaps too, so their freed pages go back as well: a merge soak's settled memory then
-    grew 1.0 MB per 100 articles instead of 3.8 (``bench/soak_merge.py --dated``). False where there is no glibc."""
+    grew 2.8 MB per 100 articles instead of 7.7 (``bench/soak_merge.py``). False where there is no glibc."""
     trim = _malloc_trim()
     return bool(trim(0)) if trim is not None else False
 
