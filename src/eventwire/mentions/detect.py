@@ -17,7 +17,8 @@ PLOVER, event-location sentences and templates written from ACLED's codebook):
    the lexical **classifier**'s probabilities (each alone knows less: the embedding the situation,
    the words the weapon);
 4. NONE or an ACLED code is the learned models' decision, never a word list: below
-   ``SENTENCE_MIN_RELEVANCE`` a sentence reports nothing; up to the relevance threshold the sub-type
+   ``SENTENCE_MIN_RELEVANCE`` (the relevance model's own score) a sentence reports nothing unless the event
+   decision (the relevance score read with the sub-type models') reaches the threshold; up to it the sub-type
    models decide, NONE being one of their classes; above it the sentence reports an event unless the
    sub-type models give NONE at least ``NONE_GIVES_WAY_BELOW``, and its code is their most likely one
    other than NONE (crime and disaster readings give way too).
@@ -110,6 +111,7 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     candidates = np.flatnonzero(models.prescore.scores(x) >= models.prescore.threshold).tolist()
     relevance: list[float | None] = [None] * len(texts)
     fused: dict[int, np.ndarray] = {}
+    embedding_score: dict[int, float] = {}
     if candidates:
         # one encoder pass per sentence, read by every head; each sentence alone (the INT8 encoder's vector of a
         # sentence depends on its batch-mates), so a sentence's reading depends neither on the article's other
@@ -118,9 +120,11 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
         probs = fused_probabilities(lex[candidates], models.subtype.probabilities(vectors),
                                     models.subtype.classes, lex_classes)
         mass, top = acled_reading(probs, lex_classes)
-        scores = models.relevance.decision_scores(models.relevance.sentence_scores(vectors), mass, top)
+        alone = models.relevance.sentence_scores(vectors)
+        scores = models.relevance.decision_scores(alone, mass, top)
         for row, i in enumerate(candidates):
             relevance[i] = float(scores[row])
+            embedding_score[i] = float(alone[row])
             fused[i] = probs[row]
     # sentences the pre-score ruled out score 0 for the article rule; a short text (a headline, a
     # snippet, a one-paragraph note) is judged by its best sentence, a longer one needs the relevance
@@ -133,7 +137,10 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
     none_col = lex_classes.index(NONE_CODE)
     for i in range(len(texts)):
         score = relevance[i]
-        if not relevant or score is None or score < SENTENCE_MIN_RELEVANCE:
+        # the floor is the relevance model's own: the event decision lifts a sentence both readings call an event
+        # past the threshold, never one the embedding says reports nothing into the sub-type models' hands
+        if not relevant or score is None or score < models.relevance.threshold and (
+                embedding_score[i] < SENTENCE_MIN_RELEVANCE):
             out.append(_none(lex_classes, lex[i]))
             continue
         probs = fused[i]
