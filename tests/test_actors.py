@@ -238,3 +238,31 @@ def test_a_village_named_with_its_noun_is_a_place_not_an_organisation(nlp: Langu
 def test_shelling_no_one_is_said_to_have_fired_is_an_unidentified_groups(nlp: Language) -> None:
     text = "On 3 March 2020, the OSCE Special Monitoring Mission recorded 14 explosions near Horlivka, Donetsk oblast."
     assert _actors(nlp, text, "ART_MISS_ATTACK", "Ukraine").actor1 == "Unidentified Armed Group (Ukraine)"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "country", "actor1", "actor2"),
+    [
+        # "came under fire from X": the subject underwent the fire and X fired it, however the learned roles read
+        # the parse ("X came" looks like an agent)
+        ("On 6 April 2021, militants came under fire from Afghan security forces while attempting to plant a mine "
+         "on a road in Kandahar province.", "ARMED_CLASH", "Afghanistan",
+         "Military Forces of Afghanistan", "Unidentified Armed Group (Afghanistan)"),
+        ("On 5 November 2019, an Armenian serviceman was wounded by fire from Azerbaijani positions along the "
+         "border in the Tavush province.", "ARMED_CLASH", "Armenia", "Military Forces of Azerbaijan",
+         "Military Forces of Armenia"),
+        # "a group of farmers" are farmers, not an armed group the word "group" would name alone
+        ("On 18 August 2019, a group of Armenian farmers came under fire from Azerbaijani positions while "
+         "working in the fields.", "ATTACK", "Armenia", "Military Forces of Azerbaijan", "Civilians (Armenia)"),
+        # the state word that owns the violence did it ("Russian shelling", "an Israeli strike")
+        ("Five civilians died in Russian shelling of Kharkiv.", "ART_MISS_ATTACK", "Ukraine",
+         "Military Forces of Russia", "Civilians (Ukraine)"),
+        # UCDP GED Syria record headline (SOHR)
+        ("Israeli strikes kill and wound more than 80 members of the regime forces and Iranians since mid-April",
+         "AIR_STRIKE", "Syria", "Military Forces of Israel", "Military Forces of Syria"),
+    ],
+)
+def test_who_fired_and_who_underwent_it(nlp: Language, text: str, code: str, country: str, actor1: str,
+                                        actor2: str) -> None:
+    a = _actors(nlp, text, code, country)
+    assert (a.actor1, a.actor2) == (actor1, actor2)

@@ -124,6 +124,15 @@ def test_a_single_conflict_sentence_in_a_long_business_story_is_context(res) -> 
         # an explosive or remote weapon used is political violence; a bomb defused stays a strategic development
         ("CHANGE_TO_GROUP_ACT", "Bombardment on Jisr Al-Shughur leaves a martyr.", None, None, "ART_MISS_ATTACK"),
         ("DISR_WEAP", "The police discovered a bomb in a car and defused it.", None, None, "DISR_WEAP"),
+        # people attacked, with no count of the hurt, is violence, not a strategic development: Looting/property
+        # destruction is property destroyed "with nobody attacked"
+        ("PROPERTY_DISTRUCT", "Farmers came under fire from the positions of the other side while working in "
+         "the fields.", 1, 7, "ATTACK"),
+        ("CHANGE_TO_GROUP_ACT", "Police officers beat a street vendor for violating the curfew.", 1, None, "ATTACK"),
+        ("PROPERTY_DISTRUCT", "Rioters looted shops and set fire to a bank.", 5, None, "PROPERTY_DISTRUCT"),
+        # shots counted with a mortar among the weapons, at an armed side: an exchange of fire, an Armed clash
+        ("ART_MISS_ATTACK", "The forces violated the ceasefire 90 times, firing more than 900 shots from various "
+         "weapons including 60-mm mortars.", 1, 1, "ARMED_CLASH"),
     ],
 )
 def test_codebook_rules(code: str, text: str, inter1: int | None, inter2: int | None, expected: str) -> None:

@@ -91,7 +91,14 @@ def _scored_participants(sent: Span, code: str, country: str | None, model: Role
             continue
         m = mention_of(tok, sent, code, country)
         if m is not None:
-            named.append(_Scored(m, probs["agent"], probs["patient"]))
+            agent, patient = probs["agent"], probs["patient"]
+            if _undergoes(tok):
+                agent, patient = patient, max(agent, patient)  # "positions came under fire": the fire's target
+            elif _fired_from(tok) or _owns_deed(tok):
+                # "... came under fire from X": X fired, however little the word looks like a party ("positions");
+                # "died in Russian shelling": the word that owns the violence did it
+                agent, patient = max(agent, patient, model.agent_threshold), min(agent, patient)
+            named.append(_Scored(m, agent, patient))
     for tok, probs in pronouns:
         m = _resolve_pronoun(tok, named, antecedent)
         if m is not None:
@@ -120,12 +127,66 @@ def _by_name(named: list[_Scored]) -> list[_Scored]:
     return list(out.values())
 
 
-def _is_subject(tok: Token) -> bool:
-    """The word (or the noun it modifies: "army shelling", "Azerbaijani troops") is the subject of a clause, or
-    its logical subject in the passive ("killed by Azerbaijani sniper fire")."""
+def _head_noun(tok: Token) -> Token:
+    """The noun a modifier belongs to ("Azerbaijani" -> "positions" in "Azerbaijani positions")."""
     t = tok
     while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head is not t:
         t = t.head
+    return t
+
+
+# "X came under fire", "X was under attack", "X fell under shelling": a verb of being or coming "under" a deed
+# says its subject underwent the deed, as the passive does; the parse marks it as an active subject.
+_UNDER_VERBS = frozenset({"come", "be", "fall", "remain"})
+
+
+def _undergoes(tok: Token) -> bool:
+    """The word (or the noun it modifies) is the subject of "came under" / "was under" (fire, attack ...)."""
+    t = _head_noun(tok)
+    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.dep_ in ("nsubj", "nsubjpass"):
+        t = t.head.head  # "a group of farmers came under fire", "two of the soldiers"
+    return t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ in _UNDER_VERBS and any(
+        c.dep_ == "prep" and c.lower_ == "under" and any(g.dep_ == "pobj" for g in c.children) for c in t.head.children)
+
+
+def _fired_from(tok: Token) -> bool:
+    """The word (or the noun it modifies) is where the deed a subject came under came from ("came under fire
+    from Afghan security forces")."""
+    t = _head_noun(tok)
+    if t.dep_ != "pobj" or t.head.lower_ != "from":
+        return False
+    verb = t.head.head  # "came under fire from X" ("from" on the verb) or "came under [fire from X]"
+    if verb.pos_ == "NOUN" and verb.dep_ == "pobj" and verb.head.lower_ == "under":
+        verb = verb.head.head
+    return any(_undergoes(c) for c in verb.children)
+
+
+# Nouns of the violence itself: a state or group word that modifies one names who did it ("Russian shelling",
+# "an Israeli strike", "killed in a Turkish drone strike"), wherever the parse puts the noun.
+_DEED_NOUNS = frozenset({"strike", "strikes", "airstrike", "airstrikes", "shelling", "attack", "attacks", "raid",
+                         "raids", "bombardment", "bombardments", "bombing", "bombings", "fire", "gunfire", "missile",
+                         "missiles", "rocket", "rockets", "barrage", "offensive", "assault", "incursion", "ambush",
+                         "shell", "shells", "artillery"})
+
+
+def _owns_deed(tok: Token) -> bool:
+    """The word modifies a noun of the violence itself ("Russian shelling", "Israel's strike")."""
+    return tok.dep_ in ("amod", "compound", "poss", "nmod") and tok.head is not tok and tok.head.lower_ in _DEED_NOUNS
+
+
+def _is_subject(tok: Token) -> bool:
+    """The word (or the noun it modifies: "army shelling", "Azerbaijani troops") is the subject of a clause, or
+    its logical subject in the passive ("killed by Azerbaijani sniper fire"), or where the deed came from
+    ("wounded by fire from Azerbaijani positions", "came under fire from Azerbaijani positions")."""
+    t = _head_noun(tok)
+    if _undergoes(tok):
+        return False
+    if _owns_deed(tok):
+        return True
+    if _fired_from(tok):
+        return True
+    if t.dep_ == "pobj" and t.head.lower_ == "from" and t.head.head.pos_ == "NOUN":
+        return _is_subject(t.head.head)  # the fire, shelling or shots that came from the word's side
     if t.dep_ == "pobj" and t.head.dep_ == "agent":
         # the passive must tell the deed, not describe a place or a party ("areas controlled by the regime")
         verb = t.head.head

@@ -70,7 +70,7 @@ _EXCHANGE = re.compile(r"\b(clash\w*|exchange[sd]?\s+(?:of\s+)?(?:\w+\s+){0,2}?f
                        r"mutual\s+fire)\b")
 # Fire the target can answer: small arms and direct fire (the codebook's Battles), as against remote fire.
 _DIRECT_WEAPONS = re.compile(r"\b(small[- ]arms?|machine[- ]?guns?|automatic\s+(?:weapons?|rifles?)|assault\s+rifles?|"
-                             r"rifles?|sniper\w*|gunfire|gunshots|shots\s+(?:were\s+)?fired|opened\s+fire|"
+                             r"rifles?|sniper\w*|gunfire|gunshots|shots|opened\s+fire|"
                              r"grenade\s+launchers?)\b")
 _AIRCRAFT = re.compile(r"\b(drones?|uavs?|aircraft|warplanes?|jets?|helicopters?|gunships?|planes?)\b")
 _UNDER_FIRE = re.compile(r"\b(?:came|come|coming|was|were)\s+under\s+(?:heavy\s+)?(?:fire|gunfire|attack)\b")
@@ -118,6 +118,10 @@ NONE_CODE = "NONE"
 _ONE_SIDED = re.compile(r"\b(kill\w*|shot|shoot\w*|murder\w*|assassinat\w*|beat(?:s|en|ing)?|bod(?:y|ies)|"
                         r"dead|died|wounded|injured|stabb\w*|hack\w*|tortur\w*|execut\w*|lynch\w*|attack\w*|"
                         r"opened\s+fire)\b")
+# People attacked directly, with or without a count of the hurt: a beating, a stabbing, torture, fire at them.
+_PEOPLE_ATTACKED = re.compile(r"\b(beat(?:en|ing)?\s+(?:up\s+)?(?:a|an|the|two|three|several|\d+|his|her|their)?\b|"
+                              r"stabb(?:ed|ing)|tortur(?:ed|ing)|lynch(?:ed|ing)|whipp(?:ed|ing)|flogg(?:ed|ing)|"
+                              r"shot\s+(?:dead|and\s+(?:killed|wounded|injured))|opened\s+fire\s+on)\b")
 # Violence that needs no crowd: killings, clashes, attacks.
 _ARMED_VIOLENCE = re.compile(r"\b(kill\w*|clash\w*|attack\w*|shot|shoot\w*|fighting|ambush\w*|massacre\w*|"
                              r"execut\w*|dead|died)\b")
@@ -178,6 +182,13 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
         # (Looting/property destruction too: it is property destroyed "with nobody attacked")
         ruling = _violence("ARMED_CLASH", low, inter1, target)
         return Ruling(ruling.code, "people were killed or hurt: political violence, not a strategic development")
+    if code in STRATEGIC_FAMILY - {"DISR_WEAP", "AGREEMENT", "ARREST"} and (
+            _UNDER_FIRE.search(low) or _PEOPLE_ATTACKED.search(low)):
+        # "farmers came under fire while working in the fields", "police beat a street vendor": people attacked
+        # is political violence, though no count says who was hurt (Looting/property destruction is property
+        # destroyed "with nobody attacked"; an arrest's beating stays with the arrest)
+        ruling = _violence("ARMED_CLASH", low, inter1, target)
+        return Ruling(ruling.code, "people were attacked: political violence, not a strategic development")
     if code in STRATEGIC_FAMILY - {"PROPERTY_DISTRUCT", "DISR_WEAP", "AGREEMENT"} and weapon_of(low):
         # "bombardment on X leaves a martyr", "assassinations by explosive devices": an explosive or remote
         # weapon used is political violence (strategic developments record what is not; weapons seized or

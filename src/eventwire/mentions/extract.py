@@ -55,7 +55,7 @@ from eventwire.sentences import is_prose, prose, span_text
 # it, a passive's "by" agent names the attacker, a plan told of a participant leaves the deed standing, a place
 # spelt with dots ("U.S.") is a place name, the event decision reads the sub-type models with the relevance score,
 # a name after a settlement noun is a place, not an organisation
-EXTRACTOR_VERSION = "21"
+EXTRACTOR_VERSION = "22"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording

@@ -324,18 +324,31 @@ def unidentified(where: str | None) -> str:
     return f"Unidentified Armed Group ({where})" if where else "Unidentified Armed Group"
 
 
+_COLLECTIVE = frozenset({"group", "groups", "crowd", "crowds", "band", "bands", "party", "parties"})
+
+
+def _of_whom(tok: Token, sent: Span, code: str, country: str | None) -> Mention | None:
+    """The actor the "of" phrase of a collective word names, carried by the collective word."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    inner = mention_of(pobj, sent, code, country)
+                    if inner is not None:
+                        return dataclasses.replace(inner, token=tok)
+    return None
+
+
 def mention_of(tok: Token, sent: Span, code: str, country: str | None) -> Mention | None:
     """The ACLED-style actor a candidate word names, or None when it names no actor."""
     m = _name_word(tok, sent, code, country)
+    if tok.lower_ in _COLLECTIVE and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        # "a group of Armenian farmers", "a crowd of students": the people the collective holds are the actor,
+        # not an armed group the word "group" would name alone
+        m = _of_whom(tok, sent, code, country)
     if m is None and tok.pos_ in ("NUM", "ADJ", "DET", "PRON"):
         # "several of their peacekeepers", "two of the soldiers": the people counted are the actor
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
-                for pobj in prep.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
-                        inner = mention_of(pobj, sent, code, country)
-                        if inner is not None:
-                            return dataclasses.replace(inner, token=tok)
+        m = _of_whom(tok, sent, code, country)
     if m is None and tok.lower_ in _ASSETS:
         # "an Israeli army post", "Armenian positions": the asset stands for the actor its modifiers name
         for child in tok.children:

