@@ -24,3 +24,16 @@ def test_event_noun_and_no_event(nlp) -> None:
     tok = event_trigger(sent)
     assert tok is not None and tok.lower_ in {"died", "explosion"}
     assert event_trigger(next(nlp("The weather in Kabul was sunny.").sents)) is None
+
+
+def test_a_month_is_no_march(nlp) -> None:
+    """"On 12 March" once made the month the event word (the protest cue "march"), and with it the locator
+    found no place near the deed and fell back to a country."""
+    from eventwire.mentions.trigger import names_event_kind
+
+    sent = next(nlp("On 12 March 2019, Azerbaijani forces fired at the positions of the Armenian military near "
+                    "the village of Chinari (Tavush) using small arms.").sents)
+    tok = event_trigger(sent)
+    assert tok is not None and tok.lower_ == "fired"
+    assert not names_event_kind("On 12 March 2019, five people were killed.")
+    assert names_event_kind("Thousands marched to parliament in March.")

@@ -47,6 +47,8 @@ _MILITARY = re.compile(r"^(forces?|troops?|army|armies|soldiers?|military|milita
                        r"warships?|frigates?|destroyers?|gunboats?|corvettes?|aircraft|helicopters?|"
                        r"junta|coalition)$")
 # Words that name state forces only together with a nationality ("the Russian contingent").
+# words that make a weak one a state force's: "security personnel", "army units", "government aircraft"
+_FORCE_WORDS = {"security", "military", "army", "police", "government", "defence", "defense", "armed"}
 _WEAK_MILITARY = {"mission", "contingent", "unit", "units", "personnel", "guard", "guards", "jets", "jet",
                   "drones", "drone", "tanks", "tank", "artillery", "warplanes", "warplane", "naval", "aircraft",
                   "helicopter", "helicopters", "coalition"}
@@ -382,8 +384,8 @@ def _name_word(tok: Token, sent: Span, code: str, country: str | None, *, asset:
             return None
         if side_prefixed or _non_state(tok, nat):
             return Mention(unidentified(country or first_country(sent)), 3, tok)
-        if nat is None and low in _WEAK_MILITARY:
-            return None  # "a mission", "units", "the contingent": only with a named state
+        if nat is None and low in _WEAK_MILITARY and not any(c.lower_ in _FORCE_WORDS for c in tok.children):
+            return None  # "a mission", "units", "the contingent": only with a named state or "security personnel"
         nat = nat or named_before(tok) or country or first_country(sent)
         if nat is None:
             return None
