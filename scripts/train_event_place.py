@@ -67,10 +67,12 @@ class Data:
     corpus: np.ndarray
     group: np.ndarray  # text id: folds keep one text's event words together
     starts: np.ndarray  # first candidate row of each unit
+    off: np.ndarray  # a base model's score of each candidate (0 without one)
+    goff: np.ndarray  # ...and of each unit's "none"
 
 
-def arrays(rows: list[Rows], vec: DictVectorizer, gvec: DictVectorizer) -> Data:
-    """Stack the rows of the units that have candidates."""
+def arrays(rows: list[Rows], vec: DictVectorizer, gvec: DictVectorizer, base: EventPlaceModel | None = None) -> Data:
+    """Stack the rows of the units that have candidates (with ``base``'s scores as fixed offsets)."""
     rows = [r for r in rows if r.features]
     feats = [f for r in rows for f in r.features]
     unit = np.repeat(np.arange(len(rows)), [len(r.features) for r in rows])
@@ -83,7 +85,9 @@ def arrays(rows: list[Rows], vec: DictVectorizer, gvec: DictVectorizer) -> Data:
                 marked=np.array([r.marked for r in rows], dtype=bool),
                 corpus=np.array([CORPORA.index(r.example.corpus) for r in rows]),
                 group=np.array([groups.setdefault(text_key(r.example.text), len(groups)) for r in rows]),
-                starts=starts)
+                starts=starts,
+                off=np.array([base.score(f) if base else 0.0 for f in feats]),
+                goff=np.array([base.none_score(r.none_features) if base else 0.0 for r in rows]))
 
 
 def _segment_lse(values: np.ndarray, starts: np.ndarray, n_units: int, unit: np.ndarray) -> np.ndarray:
@@ -107,8 +111,8 @@ def fit(d: Data, unit_weight: np.ndarray, c: float, unreachable: float) -> tuple
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w, v = theta[:dim], theta[dim:]
-        s = d.x @ w
-        sn = d.g @ v
+        s = d.x @ w + d.off
+        sn = d.g @ v + d.goff
         # log Z per unit over candidates and none
         lse_c = _segment_lse(s, d.starts, n_units, d.unit)
         lse = np.logaddexp(lse_c, sn)
@@ -132,8 +136,8 @@ def fit(d: Data, unit_weight: np.ndarray, c: float, unreachable: float) -> tuple
 
 def decide(d: Data, w: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Per unit: 1 when the choice is right (a right candidate, or none when none is marked)."""
-    s = d.x @ w
-    sn = d.g @ v
+    s = d.x @ w + d.off
+    sn = d.g @ v + d.goff
     best = np.maximum.reduceat(s, d.starts)
     is_best = s >= best[d.unit]
     first_best = np.zeros(len(d.starts), dtype=int)
@@ -157,7 +161,7 @@ def subset(d: Data, units: np.ndarray) -> Data:
     counts = np.bincount(unit, minlength=int(units.sum()))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int)
     return Data(d.x[keep_rows], unit, d.right[keep_rows], d.g[units], d.none_right[units], d.marked[units],
-                d.corpus[units], d.group[units], starts)
+                d.corpus[units], d.group[units], starts, d.off[keep_rows], d.goff[units])
 
 
 def per_corpus(d: Data, right: np.ndarray) -> list[float]:
@@ -202,6 +206,8 @@ def main(argv: list[str]) -> int:
                         "refitting without recomputing them (they change with the geocoder's code)")
     parser.add_argument("--unreachable", type=float, default=0.0,
                         help="weight of 'none' as the target where no candidate is the marked place")
+    parser.add_argument("--base", type=Path, help="a model whose weights stay as they are: only the features it "
+                        "has no weight for are learnt, on top of its scores (new features without refitting the rest)")
     args = parser.parse_args(argv[1:])
     if args.rows is not None and args.rows.exists():
         with args.rows.open("rb") as fh:
@@ -211,9 +217,12 @@ def main(argv: list[str]) -> int:
         if args.rows is not None:
             with args.rows.open("wb") as fh:
                 pickle.dump(rows, fh)
-    vec = DictVectorizer(sparse=False).fit([f for r in rows for f in r.features])
-    gvec = DictVectorizer(sparse=False).fit([r.none_features for r in rows])
-    d = arrays(rows, vec, gvec)
+    base = EventPlaceModel.load(args.base) if args.base is not None else None
+    vec = DictVectorizer(sparse=False).fit([{k: v for k, v in f.items() if base is None or k not in base.weights}
+                                            for r in rows for f in r.features])
+    gvec = DictVectorizer(sparse=False).fit([{k: v for k, v in r.none_features.items()
+                                              if base is None or k not in base.none_weights} for r in rows])
+    d = arrays(rows, vec, gvec, base)
     print(f"{len(d.starts)} event words with candidates, {len(d.unit)} candidates, {d.x.shape[1]} features")
     unreachable = args.unreachable
     c, balance = cross_validate(d, unreachable)
@@ -222,15 +231,23 @@ def main(argv: list[str]) -> int:
     print(f"chosen: C={c} balance={balance} unreachable={unreachable}; train (in sample) "
           + "  ".join(f"{n} {s:.3f}" for n, s in zip(CORPORA, shares, strict=True)))
     n_train = {n: int((d.corpus == k).sum()) for k, n in enumerate(CORPORA)}
+    weights = {n: float(x) for n, x in zip(vec.get_feature_names_out(), w, strict=True) if abs(x) > 1e-9}
+    none_weights = {n: float(x) for n, x in zip(gvec.get_feature_names_out(), v, strict=True)}
+    stage = ""
+    if base is not None:
+        weights |= base.weights
+        none_weights |= base.none_weights
+        stage = ("; only " + ", ".join(sorted({*vec.get_feature_names_out(), *gvec.get_feature_names_out()}))
+                 + f" learnt, on top of a base model whose weights stay: {base.source}")
     model = EventPlaceModel(
-        weights={n: float(x) for n, x in zip(vec.get_feature_names_out(), w, strict=True) if abs(x) > 1e-9},
-        none_weights={n: float(x) for n, x in zip(gvec.get_feature_names_out(), v, strict=True)},
+        weights=weights,
+        none_weights=none_weights,
         source=(f"conditional logit over each event word's candidate places and 'none' (L-BFGS, C={c}, corpus "
                 f"balance {balance}, unreachable weight {unreachable}, chosen by 5-fold cross-validation, seed "
                 f"{SEED}) on the train parts: {n_train['event-location']} event-location sentences ('Geolocating "
                 f"Political Events in Text', MIT licence), {n_train['rams']} RAMS passages (CC BY-SA 4.0), "
                 f"{n_train['ucdp']} UCDP headline sentences (CC BY 4.0); splits in eventwire/evaluation/splits/; "
-                "built by scripts/train_event_place.py"))
+                "built by scripts/train_event_place.py" + stage))
     model.save(OUT)
     print(f"wrote {OUT}")
     return 0

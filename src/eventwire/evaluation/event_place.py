@@ -124,11 +124,12 @@ def candidate_rows(examples: Iterable[Example], res) -> Iterator[Rows]:
 
     With a trigger, the trigger's sentence; without, every sentence (as ``locate`` is asked of each).
     """
+    from eventwire.evaluation.doc_cache import parse_cached
     from eventwire.geo import SPEECH_LEMMAS, none_features
 
     geo = res.geocoder
     examples = list(examples)
-    for ex, doc in zip(examples, res.nlp.pipe(e.text for e in examples), strict=True):
+    for ex, doc in zip(examples, parse_cached(res.nlp, [e.text for e in examples]), strict=True):
         ctx = geo.article_context(doc)
         if ex.trigger is not None:
             span = doc.char_span(*ex.trigger, alignment_mode="expand")

@@ -40,6 +40,7 @@ from eventwire.geo.words import (
     FEATURE_RANK,
     NEAR_CUES,
     NER_LABELS,
+    PLACE_LABELS,
     SETTLEMENT_WORDS,
     SPEECH_LEMMAS,
 )
@@ -183,6 +184,28 @@ def candidate_features(m: Mention, cand: Candidate, resolved: list[tuple[Mention
         if r.geonameid is not None else 0
     f["named_again"] = math.log1p(max(times - 1, 0))
     return f
+
+
+def _token_distance(span: Span, i: int) -> int:
+    return min(abs(span.start - i), abs(span.end - 1 - i))
+
+
+def nearest_features(candidates: Sequence[tuple[Mention, dict[str, float]]], event: Token) -> None:
+    """Features of a candidate among the others, added to each one's ``features``: it is the candidate
+    nearest the event word (in words, across sentences); it is (part of) the place entity (spaCy GPE,
+    LOC, FAC) of the text nearest the event word, the plain reading of "where" that a place name
+    nearest the event word is its place; how many candidates stand nearer."""
+    if not candidates:
+        return
+    doc = event.doc
+    dists = [_token_distance(m.span, event.i) for m, _f in candidates]
+    ents = [e for e in doc.ents if e.label_ in PLACE_LABELS]
+    near = min(ents, key=lambda e: _token_distance(e, event.i)) if ents else None
+    nearest = min(dists)
+    for (m, f), d in zip(candidates, dists, strict=True):
+        f["nearest_candidate"] = float(d == nearest)
+        f["nearest_place_entity"] = float(near is not None and m.span.start < near.end and near.start < m.span.end)
+        f["log_nearer_candidates"] = math.log1p(len({x for x in dists if x < d}))
 
 
 def none_features(sent: Span, trigger_given: bool, scored: Sequence[tuple[float, Mention, Candidate, dict]],

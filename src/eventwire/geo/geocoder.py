@@ -26,7 +26,7 @@ from collections import Counter
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.geo.countries import load_demonyms
-from eventwire.geo.event_place import WINDOW, EventPlaceModel, candidate_features, none_features
+from eventwire.geo.event_place import WINDOW, EventPlaceModel, candidate_features, nearest_features, none_features
 from eventwire.geo.gazetteer import (
     ADMIN1,
     ADMIN2,
@@ -247,19 +247,24 @@ class Geocoder(Resolver):
         Places where something was only said are left out whatever else the words say; ``trigger``
         defaults to the sentence's event word (``event_word``).
         """
+        given = trigger
         trigger = trigger if trigger is not None else event_word(sent)
-        out = []
+        found: list[tuple[Mention, Candidate, dict[str, float]]] = []
         for offset, unit in self._window(sent):
             resolved = self.event_candidates(unit, context)
             word = trigger if offset == 0 else event_word(unit)
             named = {c.record.pid for m, c in resolved if not m.capital_of}
             for m, c in resolved:
                 # "the Armenian capital, Yerevan": the name itself is the better evidence
-                if is_speech_location(m.span) or (m.capital_of and c.record.pid in named):
+                # a place where something was only said is none, unless the saying is the event
+                # ("met in Moscow", "the meeting in Marrakesh" when the caller's event word is the meeting's)
+                said = is_speech_location(m.span) and (given is None or m.span.root.head.head.i != given.i)
+                if said or (m.capital_of and c.record.pid in named):
                     continue
                 f = candidate_features(m, c, resolved, word, context, offset, self.common_words, event=trigger)
-                out.append((self.event_model.score(f), m, c, f))
-        return out
+                found.append((m, c, f))
+        nearest_features([(m, f) for m, _c, f in found], trigger)
+        return [(self.event_model.score(f), m, c, f) for m, c, f in found]
 
     def _window(self, sent: Span) -> list[tuple[int, Span]]:
         """(offset, sentence) for the sentence and its neighbours within ``WINDOW``, nearest first."""
