@@ -22,8 +22,8 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
   protest; those two are left to the models, see ``_demonstration``.)
 - Property looted or destroyed, with nobody attacked, is Looting/property destruction (a
   Strategic development); other strategic developments record what is not violence, so a sentence
-  of one that reports people killed or hurt, or armed forces firing at each other, is political
-  violence.
+  of one that reports people killed or hurt, people attacked (beaten, stabbed, fired on, "came under
+  fire"), or armed forces firing at each other, is political violence.
 - Territory changes hands, and bases are set up, by "rebels, governments, or their affiliates" and
   "organized armed groups": civilians sheltering, gathering or leaving make no such event (none at all).
 - A demonstration needs demonstrators: without a gathering of people, killings are political
