@@ -23,8 +23,8 @@ cross-validation on the train parts (folds by text, fixed seed), by the mean ove
 the share of event words decided right. Validation and gold parts are never read here: ``eventwire eval
 geo`` scores them. Writes ``src/eventwire/data/geo/event_place.json``.
 
-Run: ``python scripts/train_event_place.py [DATA_DIR] [--rows FILE] [--base MODEL.json]`` (about 5 minutes of CPU for the
-candidates, a minute for the fits).
+Run: ``python scripts/train_event_place.py [DATA_DIR] [--rows FILE] [--base MODEL.json]`` (about 5 minutes of
+CPU for the candidates, a minute for the fits).
 """
 
 from __future__ import annotations
