@@ -4,7 +4,7 @@ and the marked place, with the reason of each disagreement counted.
 Causes, for an example the geocoder gets wrong:
 - ``none chosen, right candidate``: the model abstained although a candidate is the marked place;
 - ``none chosen, no right candidate``: it abstained and no candidate is the marked place;
-- ``not a candidate, outside window``: the marked place stands more than ``WINDOW`` sentences away;
+- ``not a candidate, outside window``: the marked place stands more than ``EVENT_PLACE_WINDOW`` sentences away;
 - ``not a candidate, NER <label>``: the marked phrase is in the window but no candidate overlaps it
   (what spaCy calls the words there, or ``no entity``);
 - ``ranked below, chosen farther`` / ``ranked below, chosen nearer``: a right candidate scored below the
@@ -23,7 +23,7 @@ from pathlib import Path
 
 from eventwire.evaluation.doc_cache import parse_cached
 from eventwire.evaluation.event_place import event_location_examples, rams_examples
-from eventwire.geo.event_place import WINDOW, EventPlaceModel
+from eventwire.geo import EVENT_PLACE_WINDOW, EventPlaceModel
 from eventwire.pipeline import load_resources
 
 READERS = {"rams": rams_examples, "event-location": event_location_examples}
@@ -55,7 +55,7 @@ def diagnose(ex, doc, geo) -> dict:
         if ours is None:
             cause = "none chosen, right candidate" if right_cands else "none chosen, no right candidate"
         elif not right_cands:
-            if gold_sents and min(abs(k - at) for k in gold_sents) > WINDOW:
+            if gold_sents and min(abs(k - at) for k in gold_sents) > EVENT_PLACE_WINDOW:
                 cause = "not a candidate, outside window"
             else:
                 labels = {e.label_ for e in doc.ents for a, b in ex.spans if a < e.end_char and e.start_char < b}

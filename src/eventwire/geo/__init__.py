@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from eventwire.geo.countries import acled_country_name
 from eventwire.geo.event_place import MODEL_FILE as EVENT_PLACE_MODEL_FILE
+from eventwire.geo.event_place import WINDOW as EVENT_PLACE_WINDOW
 from eventwire.geo.event_place import EventPlaceModel, none_features
 from eventwire.geo.gazetteer import (
     CITY,
@@ -143,7 +144,8 @@ def _compact(names: dict[tuple[str, ...], str]) -> list[dict]:
             for (label, _n), sets in sorted(groups.items())]
 
 
-__all__ = ["CITY", "COMMON_WORD_POS", "COUNTRY", "EVENT_PLACE_MODEL_FILE", "EXTRA_SOURCES", "EventPlaceModel",
+__all__ = ["CITY", "COMMON_WORD_POS", "COUNTRY", "EVENT_PLACE_MODEL_FILE", "EVENT_PLACE_WINDOW",
+           "EXTRA_SOURCES", "EventPlaceModel",
            "GENERIC_NAMES", "Gazetteer", "GeoContext", "Geocoder", "Mention", "SPEECH_LEMMAS",
            "acled_country_name", "build_index", "build_patterns", "entity_patterns", "index_path",
            "is_credit_line", "is_speech_location", "load_aliases_file", "none_features", "normalize",
