@@ -24,6 +24,7 @@ from eventwire.evaluation.embedding_cache import EmbeddingCache
 from eventwire.evaluation.event_models import (
     oof_scores,
     train_classifier,
+    train_linear_reading,
     train_prescore,
     train_relevance,
     train_stack,
@@ -93,9 +94,10 @@ def _train_subtype(units: list, vec: dict, classifier: LinearModel) -> SubtypeMo
 
 def _train_decision(units: list, vec: dict, oof: dict, relevance: RelevanceModel, classifier: LinearModel,
                     subtype: SubtypeModel) -> None:
-    """The event decision over the relevance and sub-type models, saved with the relevance model (whose own
-    threshold is kept in its meta for the record)."""
-    stacked, report = train_stack(units, vec, oof, relevance, classifier, subtype)
+    """The event decision over the relevance model, its linear reading and the sub-type models, saved with the
+    relevance model (whose own threshold is kept in its meta for the record)."""
+    linear = train_linear_reading(units, vec)
+    stacked, report = train_stack(units, vec, oof, relevance, classifier, subtype, linear=linear)
     stacked.meta["threshold_embedding"] = f"{relevance.threshold:.6f}"
     stacked.save(RELEVANCE_PATH)
     print(report)

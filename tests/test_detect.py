@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from eventwire.mentions import CODES, detect
@@ -256,3 +257,24 @@ def test_the_event_decision_reads_both_the_embedding_and_the_sub_type_models(res
     assert d.relevant and d.sentences[0].event_type == "Explosions/Remote violence"
     # and the decision never turns ordinary news into an event on the sub-type models' word alone
     assert not detect(["The film bombed at the box office, and critics savaged the director."], res.models).relevant
+
+
+def test_the_event_decision_also_reads_the_embedding_linearly(res, tmp_path) -> None:
+    """The shipped decision has four inputs, the MLP's and the linear reading of the embedding among them; both
+    survive a save and a load, and a decision of four inputs is never read with three."""
+    from eventwire.mentions import load_relevance
+
+    rel = res.models.relevance
+    assert rel.w_lin is not None and rel.stack is not None and len(rel.stack) == 5
+    assert "linear relevance" in rel.meta["event_decision"]
+    vec = res.models.embedder.embed_each(["Government aircraft bombed a market in the town, killing 12 people."])
+    lin = rel.linear_scores(vec)
+    assert lin is not None and lin.shape == (1,)
+    with pytest.raises(ValueError):
+        rel.decision_scores(rel.sentence_scores(vec), np.asarray([0.9]), np.asarray([0.8]))
+    path = tmp_path / "relevance.npz"
+    rel.save(path)
+    again = load_relevance(path)
+    assert np.allclose(again.w_lin, rel.w_lin) and again.b_lin == pytest.approx(rel.b_lin)
+    args = (rel.sentence_scores(vec), np.asarray([0.9]), np.asarray([0.8]), lin)
+    assert np.allclose(again.decision_scores(*args), rel.decision_scores(*args))

@@ -330,18 +330,36 @@ def stack_inputs(texts: Sequence[str], vec: dict[str, np.ndarray], classifier: L
     return out
 
 
+def train_linear_reading(units: Sequence[Unit], vec: dict[str, np.ndarray]
+                         ) -> tuple[RelevanceModel, dict[int, dict[str, float]]]:
+    """The plain logistic reading of the embedding (fitted on every train-part example, as the MLP) and its
+    out-of-fold scores: the event decision's fourth input."""
+    train_units = [u for u in units if u.part == "train"]
+    x, y, w = relevance_matrix(train_units, vec)
+    return fit_model(x, y, w, linear=True), oof_scores(train_units, vec, linear=True)
+
+
 def train_stack(units: Sequence[Unit], vec: dict[str, np.ndarray], oof: dict[int, dict[str, float]],
                 relevance: RelevanceModel, classifier: LinearModel, subtype: SubtypeModel, *, c: float = C_STACK,
-                max_fa: float = 0.02) -> tuple[RelevanceModel, str]:
-    """The event decision: a logistic regression over the relevance model's out-of-fold logit and the sub-type
-    models' reading (``stack_inputs``), fitted on the train-part examples neither sub-type model was trained on
-    (their reading of those is out of sample, as on new text), weighted as the relevance model's; its threshold
-    is then chosen as the relevance model's was (out of fold, at most ``max_fa`` false alarms per set)."""
+                max_fa: float = 0.02, linear: tuple[RelevanceModel, dict[int, dict[str, float]]] | None = None
+                ) -> tuple[RelevanceModel, str]:
+    """The event decision: a logistic regression over the relevance model's out-of-fold logit (and, with
+    ``linear`` from ``train_linear_reading``, the linear reading's) and the sub-type models' reading
+    (``stack_inputs``), fitted on the train-part examples neither sub-type model was trained on (their reading of
+    those is out of sample, as on new text), weighted as the relevance model's; its threshold is then chosen as
+    the relevance model's was (out of fold, at most ``max_fa`` false alarms per set)."""
     from sklearn.linear_model import LogisticRegression
 
     from eventwire.mentions import event_features
 
     train_units = [u for u in units if u.part == "train"]
+    lin_model, lin_oof = linear if linear is not None else (None, None)
+
+    def lin(u: Unit, t: str) -> float | None:
+        if lin_model is None or lin_oof is None:
+            return None
+        return lin_oof[fold_of(u)].get(t, float(lin_model.sentence_scores(vec[t][None, :])[0]))
+
     seen = set(subtype_examples(units, classifier)[0]) | {t for t, _, _, _ in svm_corpus(units)}
     reading = stack_inputs([t for u in train_units for t in u.sentences] +
                            [e.text for u in train_units for e in u.examples], vec, classifier, subtype)
@@ -354,25 +372,33 @@ def train_stack(units: Sequence[Unit], vec: dict[str, np.ndarray], oof: dict[int
         return oof[fold_of(u)].get(t, float(relevance.sentence_scores(vec[t][None, :])[0]))
 
     x = event_features(np.asarray([rel(u, e.text) for u, e in rows]), np.asarray([reading[e.text][0] for _, e in rows]),
-                       np.asarray([reading[e.text][1] for _, e in rows]))
-    clf = LogisticRegression(C=c, max_iter=1000, random_state=0).fit(x, y, sample_weight=w)
+                       np.asarray([reading[e.text][1] for _, e in rows]),
+                       None if lin_model is None else np.asarray([lin(u, e.text) for u, e in rows]))
+    clf = LogisticRegression(C=c, max_iter=2000, random_state=0).fit(x, y, sample_weight=w)
     stack = np.concatenate([clf.coef_[0], clf.intercept_]).astype(np.float64)
     stacked = dataclasses.replace(relevance, stack=stack)
+    if lin_model is not None:
+        stacked = dataclasses.replace(stacked, w_lin=lin_model.w, b_lin=lin_model.b)
 
     def score(u: Unit, t: str) -> float:
         m, top = reading[t]
-        return float(stacked.decision_scores(np.asarray([rel(u, t)]), np.asarray([m]), np.asarray([top]))[0])
+        li = lin(u, t)
+        return float(stacked.decision_scores(np.asarray([rel(u, t)]), np.asarray([m]), np.asarray([top]),
+                                             None if li is None else np.asarray([li]))[0])
 
     scores = unit_scores(train_units, score, stacked.lede, stacked.k_best, stacked.short)
     threshold = choose_threshold(scores, max_fa=max_fa)
     meta = dict(relevance.meta)
-    meta["event_decision"] = (f"logistic regression C={c} on logit(relevance out of fold), logit(ACLED mass), "
+    inputs = "logit(relevance out of fold), " + (
+        "logit(linear relevance out of fold), " if lin_model is not None else "")
+    meta["event_decision"] = (f"logistic regression C={c} on {inputs}logit(ACLED mass), "
                               f"logit(top ACLED code) of the fused sub-type reading; fitted on {len(rows)} train-part "
                               f"examples the sub-type models were not trained on; threshold out of fold, "
                               f"FA <= {max_fa}")
     stacked = dataclasses.replace(stacked, threshold=threshold, meta=meta)
+    names = "relevance, " + ("linear relevance, " if lin_model is not None else "") + "ACLED mass, top ACLED code, bias"
     report = (f"[train-part {FOLDS}-fold out-of-fold] event decision: weights {np.round(stack, 3).tolist()} "
-              f"(relevance, ACLED mass, top ACLED code, bias) -> threshold {threshold:.4f}\n"
+              f"({names}) -> threshold {threshold:.4f}\n"
               + table(scores, sorted({0.5, 0.7, 0.9, round(threshold, 4)})))
     return stacked, report
 

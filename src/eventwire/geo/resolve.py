@@ -378,7 +378,10 @@ def lies_inside(r: GazRecord, container: GazRecord) -> bool:
     if container.covers:
         return r.admin1 in container.covers or r.pid == container.pid
     if container.feature in (ADMIN1, REGION):
-        return r.admin1 == container.admin1 and r.country == container.country
+        # a unit coded below a place's own unit ("PS.GZ.11184609", the Gaza governorate, under the Gaza Strip's
+        # "PS.GZ" where GeoNames codes Gaza City) may hold it
+        return r.country == container.country and (
+            r.admin1 == container.admin1 or bool(r.admin1) and container.admin1.startswith(r.admin1 + "."))
     if container.feature == ADMIN2:
         return r.admin1 == container.admin1 and distance_km(r.latitude, r.longitude, container.latitude,
                                                             container.longitude) < W.admin2_radius_km

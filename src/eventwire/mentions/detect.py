@@ -121,7 +121,7 @@ def detect(texts: Sequence[str], models: EventModels) -> Detection:
                                     models.subtype.classes, lex_classes)
         mass, top = acled_reading(probs, lex_classes)
         alone = models.relevance.sentence_scores(vectors)
-        scores = models.relevance.decision_scores(alone, mass, top)
+        scores = models.relevance.decision_scores(alone, mass, top, models.relevance.linear_scores(vectors))
         for row, i in enumerate(candidates):
             relevance[i] = float(scores[row])
             embedding_score[i] = float(alone[row])

@@ -191,7 +191,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
             # the sentence names no place: the article's focus, honestly imprecise
             place = dataclasses.replace(focus, geo_precision=max(focus.geo_precision, 2),
                                         evidence=f"{FOCUS}{focus.evidence or focus.name}")
-        country = place.country if place else None
+        # actors are labelled with the country as ACLED names it ("Civilians (Palestine)"), as the namer names states
+        country = (place.acled_country or place.country) if place else None
         earlier_group = _last_group(group_at, cand.index)
         # who did what to whom, read from the parse alone (no sub-type's default roles): the codebook
         # decides attacks on civilians vs clashes from it; who took territory or set up a base is read as that
