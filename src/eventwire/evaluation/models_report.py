@@ -136,9 +136,11 @@ def decision_of(model: RelevanceModel, texts: Sequence[str], vec: dict[str, np.n
                 reading: dict[str, tuple[float, float]] | None) -> np.ndarray:
     """The score the model's threshold applies to: the event decision where the model has one (``reading``
     from ``stack_inputs``), else the relevance score."""
-    x = np.stack([vec[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
-    rel = model.sentence_scores(x) if texts else np.zeros(0)
-    if model.stack is None or reading is None or not len(texts):
+    if not texts:
+        return np.zeros(0)
+    x = np.stack([vec[t] for t in texts])
+    rel = model.sentence_scores(x)
+    if model.stack is None or reading is None:
         return rel
     return model.decision_scores(rel, np.asarray([reading[t][0] for t in texts]),
                                  np.asarray([reading[t][1] for t in texts]), model.linear_scores(x))

@@ -35,7 +35,7 @@ from eventwire.mentions.naming import (
     named_group,
     unidentified,
 )
-from eventwire.mentions.roles import RoleModel, load_roles, negated, observer
+from eventwire.mentions.roles import RoleModel, head_noun, load_roles, negated, observer
 
 
 @dataclass(frozen=True)
@@ -127,14 +127,6 @@ def _by_name(named: list[_Scored]) -> list[_Scored]:
     return list(out.values())
 
 
-def _head_noun(tok: Token) -> Token:
-    """The noun a modifier belongs to ("Azerbaijani" -> "positions" in "Azerbaijani positions")."""
-    t = tok
-    while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head is not t:
-        t = t.head
-    return t
-
-
 # "X came under fire", "X was under attack", "X fell under shelling": a verb of being or coming "under" a deed
 # says its subject underwent the deed, as the passive does; the parse marks it as an active subject.
 _UNDER_VERBS = frozenset({"come", "be", "fall", "remain"})
@@ -142,7 +134,7 @@ _UNDER_VERBS = frozenset({"come", "be", "fall", "remain"})
 
 def _undergoes(tok: Token) -> bool:
     """The word (or the noun it modifies) is the subject of "came under" / "was under" (fire, attack ...)."""
-    t = _head_noun(tok)
+    t = head_noun(tok)
     if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.dep_ in ("nsubj", "nsubjpass"):
         t = t.head.head  # "a group of farmers came under fire", "two of the soldiers"
     return t.dep_ in ("nsubj", "nsubjpass") and t.head.lemma_ in _UNDER_VERBS and any(
@@ -152,7 +144,7 @@ def _undergoes(tok: Token) -> bool:
 def _fired_from(tok: Token) -> bool:
     """The word (or the noun it modifies) is where the deed a subject came under came from ("came under fire
     from Afghan security forces")."""
-    t = _head_noun(tok)
+    t = head_noun(tok)
     if t.dep_ != "pobj" or t.head.lower_ != "from":
         return False
     verb = t.head.head  # "came under fire from X" ("from" on the verb) or "came under [fire from X]"
@@ -178,7 +170,7 @@ def _is_subject(tok: Token) -> bool:
     """The word (or the noun it modifies: "army shelling", "Azerbaijani troops") is the subject of a clause, or
     its logical subject in the passive ("killed by Azerbaijani sniper fire"), or where the deed came from
     ("wounded by fire from Azerbaijani positions", "came under fire from Azerbaijani positions")."""
-    t = _head_noun(tok)
+    t = head_noun(tok)
     if _undergoes(tok):
         return False
     if _owns_deed(tok):

@@ -157,12 +157,18 @@ OBSERVE_LEMMAS = frozenset({"record", "register", "observe", "document", "find",
                             "detect", "count", "monitor", "note", "log", "verify"})
 
 
-def observer(tok: Token, trigger: Token) -> bool:
-    """The word (or the noun it modifies) is who recorded or found the event ``trigger`` names, not a party:
-    the subject of a verb of observing whose clause holds the trigger, or its "by" agent in the passive."""
+def head_noun(tok: Token) -> Token:
+    """The noun a modifier belongs to ("Azerbaijani" -> "positions" in "Azerbaijani positions")."""
     t = tok
     while t.dep_ in ("compound", "amod", "nmod", "poss") and t.head is not t:
         t = t.head
+    return t
+
+
+def observer(tok: Token, trigger: Token) -> bool:
+    """The word (or the noun it modifies) is who recorded or found the event ``trigger`` names, not a party:
+    the subject of a verb of observing whose clause holds the trigger, or its "by" agent in the passive."""
+    t = head_noun(tok)
     if t.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in t.head.children):
         verb = t.head  # "residents found the bodies"; not "Body found next to ...", where the subject is what was found
     elif t.dep_ == "pobj" and t.head.dep_ == "agent":
