@@ -257,6 +257,11 @@ def test_shelling_no_one_is_said_to_have_fired_is_an_unidentified_groups(nlp: La
         # the state word that owns the violence did it ("Russian shelling", "an Israeli strike")
         ("Five civilians died in Russian shelling of Kharkiv.", "ART_MISS_ATTACK", "Ukraine",
          "Military Forces of Russia", "Civilians (Ukraine)"),
+        # a people named by its nationality is its civilians, not its state's forces (UCDP GED source headlines)
+        ("Russian warplanes kill more Syrians in Idlib", "AIR_STRIKE", "Syria", "Military Forces of Russia",
+         "Civilians (Syria)"),
+        ("Israeli troops kill two Palestinians in West Bank clashes", "ATTACK", "Palestine",
+         "Military Forces of Israel", "Civilians (Palestine)"),
         # UCDP GED Syria record headline (SOHR)
         ("Israeli strikes kill and wound more than 80 members of the regime forces and Iranians since mid-April",
          "AIR_STRIKE", "Syria", "Military Forces of Israel", "Military Forces of Syria"),

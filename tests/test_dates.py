@@ -62,6 +62,18 @@ def test_date_of_a_described_noun_does_not_date_the_sentence(docs: dict[str, Doc
     assert [d.date for d in all_dates(s, OC_PUBLISHED)] == [date(2023, 9, 19)]
 
 
+def test_a_described_nouns_date_that_is_the_story_day_dates_the_sentence() -> None:
+    """The parser hangs "on Wednesday" on the nearest verb, inside the clause describing the school; when that
+    day is the story's day too, the two agree and the day is exact (written for this test)."""
+    wednesday = date(2026, 11, 18)
+    s = first_sentence("The army killed at least 22 people in an airstrike on a school sheltering displaced people "
+                       "in Deir al-Balah on Wednesday, according to medical sources.")
+    r = resolve_date(s, wednesday, default=wednesday, context=False)
+    assert (r.date, r.precision, r.evidence) == (wednesday, 1, "Wednesday")
+    other = resolve_date(s, wednesday, default=date(2026, 11, 20), context=False)
+    assert (other.date, other.precision) == (date(2026, 11, 20), 2)
+
+
 def test_story_day_is_the_fallback(docs: dict[str, Doc]) -> None:
     # AP rewrite published Thursday 21 Sept; Aliyev's address names no day, the story's
     # last named day is Wednesday (the lead sentence)

@@ -355,3 +355,14 @@ def test_lookup_memo_forgets_the_least_recently_read_names_and_answers_the_same(
     assert got == want * 2 and any(want)
     assert len(small._cache) == 2 and list(small._cache)[-1] == "paris"  # the most recently read kept
     assert small.has_name("paris") and not small.has_name("no such place anywhere")
+
+
+def test_a_dateline_is_not_the_place_of_an_event_whose_sentence_names_one(nlp, geo):
+    """A wire story filed from Cairo about an air strike in Gaza: the strike is in Khan Younis, not the dateline's
+    city; a sentence that names no place may still be placed at the dateline (written for this test)."""
+    doc = nlp("CAIRO, Nov 20 (Reuters) - An Israeli air strike killed 11 Palestinians sheltering in tents west of "
+              "Khan Younis in southern Gaza late on Thursday, medics said.")
+    ctx = geo.article_context(doc)
+    strike = next(s for s in doc.sents if "strike" in s.text)
+    place = geo.locate(strike, ctx)
+    assert place is not None and place.country != "Egypt"

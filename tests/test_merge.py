@@ -274,6 +274,23 @@ def test_one_occurrence_typed_differently_is_one_event_with_its_fields_decided()
     assert sub2.against < sub.against
 
 
+def test_two_countries_named_alone_that_are_the_actors_nationalities_do_not_contradict() -> None:
+    """ECB+ topic 12: one report of the anti-piracy raid is placed in "India" (the Indian navy), another in
+    "Somalia" (Somali pirates); both are only who took part. Two countries neither actor belongs to do contradict."""
+    from eventwire import merge
+
+    def national(article: str, country: str, actor2: str) -> EventMention:
+        m = _mention(article, sub="Disrupted weapons use", actor1="Military Forces of India")
+        return dataclasses.replace(m, actor2=actor2, place=Place(name=country, latitude=None, longitude=None,
+                                                                 country=country, geo_precision=3, feature="country"))
+
+    day = dt.date(2023, 9, 20).toordinal()
+    india, somalia = national("n1", "India", "Pirates (Somalia)"), national("n2", "Somalia", "Pirates (Somalia)")
+    assert merge.events.compatible(merge.mention_key(india, day), merge.mention_key(somalia, day))
+    kenya = national("n3", "Kenya", "Pirates (Somalia)")
+    assert not merge.events.compatible(merge.mention_key(india, day), merge.mention_key(kenya, day))
+
+
 def test_a_town_beats_the_region_it_lies_in_and_both_support_it() -> None:
     from eventwire import merge
 

@@ -263,6 +263,10 @@ class Geocoder(Resolver):
                     continue
                 f = candidate_features(m, c, resolved, word, context, offset, self.common_words, event=trigger)
                 found.append((m, c, f))
+        if any(f.get("sent_offset_0") for _m, _c, f in found):
+            # a dateline says where the outlet filed from ("CAIRO, Nov 20 (Reuters) -"): the place of an event
+            # whose own sentence names none, never one told beside the places its own sentence names
+            found = [(m, c, f) for m, c, f in found if f.get("sent_offset_0") or not f.get("dateline")]
         nearest_features([(m, f) for m, _c, f in found], trigger)
         return [(self.event_model.score(f), m, c, f) for m, c, f in found]
 

@@ -403,6 +403,26 @@ def _governing_speech_verb(sent: Span, token: Token) -> Token | None:
     return None
 
 
+_SELF = frozenset({"it", "they", "its", "their", "we", "our"})
+
+
+def own_account(sent: Span, token: Token | None) -> bool:
+    """Whether the sentence is a party's account of its own deed: a speech verb whose reported clause has
+    the speaker, by a pronoun, as the one who acted ("the military said it struck a commander", "said its
+    aircraft had struck gunmen", "they said they had targeted ..."). ``token``: the event word, if any."""
+    root = sent.root
+    if root.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    for said in (c for c in root.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}):
+        if token is not None and not (said.left_edge.i <= token.i <= said.right_edge.i):
+            continue
+        subj = next((c for c in said.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and (subj.lower_ in _SELF or any(
+                c.dep_ == "poss" and c.lower_ in _SELF for c in subj.children)):
+            return True
+    return False
+
+
 def _speaker(sent: Span, prev: Span | None, *, depth: int, verb: Token | None = None,
              local: bool = False) -> tuple[str | None, str | None]:
     """Normalised speaker and role of a sentence; ``depth`` bounds pronoun look-back.

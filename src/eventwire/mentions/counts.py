@@ -317,11 +317,48 @@ def _field_of_word(t: Token) -> str | None:
     return None
 
 
+# "the death toll rose to 31", "the number of people killed has climbed to 31", "the toll stood at 31"
+_TOLL_VERBS = frozenset(_wordset("rise climb increase reach jump grow mount stand hit soar surge"))
+
+
+def _toll_field(noun: Token) -> tuple[str | None, Token | None]:
+    """The field of a toll a count is the new value of: the subject of "rose to N", "stood at N", "reached N"."""
+    if noun.dep_ == "pobj" and noun.head.lower_ in {"to", "at"}:
+        verb = noun.head.head
+    elif noun.dep_ == "dobj":
+        verb = noun.head
+    else:
+        return None, None
+    if verb.lemma_.lower() not in _TOLL_VERBS:
+        return None, None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None, None
+    if subj.lemma_.lower() == "toll":
+        mods = {c.lemma_.lower() for c in subj.children if c.dep_ in {"compound", "amod"}}
+        # "the toll" alone is the dead, as in "the death toll"
+        return ("injured", subj) if mods & {"injury", "injured", "wounded"} else ("fatalities", subj)
+    f = _field_of_word(subj)
+    if f:
+        return f, subj
+    if subj.lemma_.lower() in {"number", "count", "tally", "total"}:
+        # "the number of people killed"
+        for prep in (c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for counted in (c for c in prep.children if c.dep_ == "pobj"):
+                f, w = _field_near(counted, [])
+                if f:
+                    return f, w
+    return None, None
+
+
 def _field_near(noun: Token, qty_tokens: list[Token]) -> tuple[str | None, Token | None]:
     """The field word governing a counted noun: the noun itself, its modifiers, or the verbs above it."""
     f = _field_of_word(noun)
     if f:
         return f, noun
+    f, w = _toll_field(noun)
+    if f:
+        return f, w
     for c in noun.children:  # "people killed", "400 others injured", "injured people"
         if c.dep_ in {"acl", "amod", "relcl", "pcomp", "oprd"} and _field_of_word(c):
             return _field_of_word(c), c
@@ -330,6 +367,13 @@ def _field_near(noun: Token, qty_tokens: list[Token]) -> tuple[str | None, Token
         f = _field_of_word(noun.head.head)
         if f:
             return f, noun.head.head
+    head = noun.head
+    if (noun.dep_ == "nsubj" and head.tag_ == "VBG" and head.dep_ in {"advcl", "xcomp", "ccomp"}
+            and head.head.i < noun.i and _field_of_word(head.head)
+            and not any(c.dep_ == "dobj" for c in head.head.children)):
+        # "killed 11 Palestinians sheltering in tents": the small parser makes the victims the subject of
+        # the participle after them, not the object of the verb before
+        return _field_of_word(head.head), head.head
     # Walk up through verbs: "Dozens of people are confirmed to have been killed".
     t = noun
     for _ in range(4):

@@ -173,7 +173,10 @@ def resolve_date(sent: Span, published: date | None, *, default: date | None = N
         # a date inside a clause that describes a noun ("an offensive that began on Tuesday")
         # belongs to that noun's event; other subordinate dates usually date the sentence's own
         if rank == NOUN_CLAUSE_RANK and fallback is not None and tense != "future":
-            return DateResolution(fallback, None, 2, "", tense)
+            # ... unless it is the story's day too: "killed 22 in an airstrike on a school sheltering displaced
+            # people in Deir al-Balah on Wednesday" (the parser hangs the date on the nearest verb)
+            return best if best.date == fallback and best.date_end is None else \
+                DateResolution(fallback, None, 2, "", tense)
         return best
     story = _story_day(sent, published) if context else None
     if story is not None and story.date is not None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span
 
 from eventwire.mentions.actors import find_actors, groups_named, resolve_group
+from eventwire.mentions.attribution import own_account
 from eventwire.mentions.classify import Classification, classify_many
 from eventwire.mentions.coalesce import FOCUS, coalesce
 from eventwire.mentions.codebook import ARMED_GROUP_CODES, apply_codebook, second_weapons, violence_of
@@ -54,8 +55,12 @@ from eventwire.sentences import is_prose, prose, span_text
 # force named without its state is the one named before with it; 21: who recorded or found an event is no party to
 # it, a passive's "by" agent names the attacker, a plan told of a participant leaves the deed standing, a place
 # spelt with dots ("U.S.") is a place name, the event decision reads the sub-type models with the relevance score,
-# a name after a settlement noun is a place, not an organisation
-EXTRACTOR_VERSION = "22"
+# a name after a settlement noun is a place, not an organisation; 23: a blank line ends a sentence, a dateline line is
+# no event nor the place of one whose sentence names a place, a party's account of its own deed and a sentence of
+# violence naming no one who acted are the deed told before, a reference back is the event its noun names, a toll's
+# new value ("rose to 31") is its figure, a people named by its nationality is its civilians, a development a speaker
+# says did not happen is none
+EXTRACTOR_VERSION = "23"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -114,7 +119,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         return []
     # markup and metadata lines ("[size=12]", a bare URL) are not sentences: they neither count for the
     # article rule nor reach the models, which read each sentence without its markup
-    sents = [s for s in doc.sents if is_prose(span_text(s))]
+    sents = [s for s in doc.sents if is_prose(span_text(s)) and not _names_only(s)]
     if not sents:
         return []
     found = detect([prose(span_text(s)) for s in sents], models)
@@ -172,6 +177,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
     group_at = {i: groups[-1] for i, sent in enumerate(sents) if (groups := groups_named(sent))}
     focus = locator.focus_place(context)
     mentions: list[EventMention] = []
+    accounts: set[int] = set()  # the sentences (their start) that are a party's account of its own deed
     sentence_of: list[int] = []  # the sentence index of each mention
     n = len(sents)
     antecedent: str | None = None  # the last actor1 named: what a later "they" or "it" refers to
@@ -181,7 +187,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         date = resolve_date(cand.sent, article.published, default=story_day)
         if _is_history(date.date_end or date.date, article):
             continue
-        place = locator.locate(cand.sent, context, trigger=event_trigger(cand.sent))
+        trigger = event_trigger(cand.sent)
+        place = locator.locate(cand.sent, context, trigger=trigger)
         if (place is not None and focus is not None and place.feature == "country"
                 and focus.feature != "country" and focus.country == place.country):
             # "the Azerbaijani military" names the country; the article says where in it
@@ -249,6 +256,8 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
         )
         mentions.append(main)
         sentence_of.append(cand.index)
+        if own_account(cand.sent, trigger):
+            accounts.add(main.evidence[0].start)
         for other in second_weapons(code, span_text(cand.sent)):
             oc = CODES[other]
             # the sentence's figures stay with its first event: nothing says how they split
@@ -267,9 +276,27 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
                 date_evidence=day.evidence, codebook_rule="an event named with a day of its own is another event"))
             sentence_of.append(cand.index)
     mentions = _inherit_dates(mentions, dict(enumerate(sentence_of)))
-    merged = coalesce(mentions, _mention_fatalities)
+    merged = coalesce(mentions, _mention_fatalities, frozenset(accounts))
     merged.sort(key=lambda m: (-m.salience, m.evidence[0].start))
     return [dataclasses.replace(m, rank=i) for i, m in enumerate(merged)]
+
+
+# what a sentence of names alone is made of: a dateline ("CAIRO, Nov 18 (Reuters) -", "DEIR AL-BALAH, Gaza Strip
+# (AP) --"), a byline, a list of places; no word says what happened
+_NAME_POS = frozenset({"PROPN", "NUM", "PUNCT", "SPACE", "SYM", "X", "CCONJ", "DET", "ADP"})
+
+
+_LINE_END = frozenset({"—", "–", "-", "--", ":"})
+
+
+def _names_only(sent: Span) -> bool:
+    """The sentence is a dateline or a like line of names alone: names, numbers and punctuation, ending with a
+    dash or a colon, or of two words at most. (A headline in title case is tagged as names too, but does not
+    end so: "Wounded Man Slain at Clinic in Juarez".)"""
+    toks = [t for t in sent if not t.is_space]
+    if not toks or not all(t.pos_ in _NAME_POS for t in toks):
+        return False
+    return toks[-1].text in _LINE_END or sum(t.is_alpha for t in toks) <= 2
 
 
 LEDE_SENTENCES = 3

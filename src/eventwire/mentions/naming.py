@@ -436,6 +436,10 @@ def _name_word(tok: Token, sent: Span, code: str, country: str | None, *, asset:
         if not asset and tok.dep_ in ("amod", "compound", "poss", "nmod") and _names_actor(tok.head, sent, code,
                                                                                           country):
             return None  # "Armenian residents", "Israel's air force": the head word is the actor
+        if (code in VIOLENT_CODES and tok.tag_ in ("NNPS", "NNS") and tok.ent_type_ == "NORP"
+                and not (tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT")):
+            # "killed 22 Palestinians", "11 Syrians were wounded": a people named by its nationality, not its state
+            return Mention(f"Civilians ({of_country(nat)})", 7, tok)
         # A state named as a participant: "Azerbaijan shelled ...", "Israeli shelling", "attack on Armenia".
         kind = "Military Forces" if code in VIOLENT_CODES else "Government"
         return Mention(f"{kind} of {of_country(nat)}", 1, tok, bare_state=True)

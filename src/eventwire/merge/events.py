@@ -168,7 +168,11 @@ def _places_agree(a: MentionKey, b: MentionKey) -> bool:
         # a country named alone contains every place in it, and is often only who acted ("Somali pirates",
         # "the Indian navy") or what the article is about: it contradicts another country named alone, not a
         # town or region another report names (a raid at sea is "Somalia" in one report, "Aden" in another)
-        return not (a.national and b.national and a.country and b.country and a.country != b.country)
+        if a.national and b.national and a.country and b.country and a.country != b.country:
+            # two countries named alone, both the actors' own ("the Indian navy" placed in India, "Somali pirates"
+            # in Somalia): nationalities, not two places
+            return {a.country.lower(), b.country.lower()} <= (a.sides | b.sides)
+        return True
     if a.country and b.country and a.country != b.country:
         return False
     if a.lat is None or b.lat is None or a.lon is None or b.lon is None:
