@@ -72,6 +72,9 @@ def test_an_account_of_the_deed_told_before_is_that_deed() -> None:
     fatal = lambda cs: min((c.value_low for c in cs), default=None)  # noqa: E731
     # told in the outlet's own voice with its actor named, a different sub-type is a different event
     assert len(coalesce([lede, account], fatal)) == 2
+    # another party's account of its own deed is another deed ("Ukraine's air force said it shot down 40 drones")
+    other_party = dataclasses.replace(account, actor1="Military Forces of Palestine")
+    assert len(coalesce([lede, other_party], fatal, accounts=frozenset({100}))) == 2
     out = coalesce([lede, account, own], fatal, accounts=frozenset({100, 200}))
     assert [len(m.evidence) for m in out] == [2, 1]
     assert out[0].sub_event_type == "Air/drone strike" and out[0].fatalities == 22

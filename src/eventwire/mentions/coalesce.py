@@ -165,8 +165,8 @@ def same_event(a: EventMention, b: EventMention, *, account: bool = False) -> bo
 
     ``account``: ``b`` is a party's account of its own deed ("the military said it struck a command centre").
     Read one sentence at a time, an account is typed as it is worded, often another sub-type of violence than
-    the deed told before it; it is that deed unless it introduces a new incident or brings casualty figures of
-    its own. So is a sentence of violence that names no one who acted."""
+    the deed told before it; it is that deed when the party did that deed, unless it introduces a new incident
+    or brings casualty figures of its own. So is a sentence of violence that names no one who acted."""
     if a.status != b.status:
         return False
     if new_incident(b) and _figures_differ(a, b):
@@ -174,14 +174,17 @@ def same_event(a: EventMention, b: EventMention, *, account: bool = False) -> bo
     # a sentence that names no one who acted ("witnesses said two missiles struck the upper floor") tells more
     # of the violence told before it, as a party's account does, unless it is introduced as a new incident
     unnamed = not b.actor1 or b.actor1.startswith("Unidentified")
+    # the account is of the deed told before when its party did that deed ("Ukraine's air force said it shot
+    # down 40 drones" after Russian shelling is another deed)
+    own = account and bool(a.actor1 and b.actor1) and actor_side(a.actor1 or "") == actor_side(b.actor1 or "")
     if a.sub_event_type != b.sub_event_type and not (
-            (account or unnamed and not new_incident(b)) and family(a) == family(b) == "violence"
+            (own or unnamed and not new_incident(b)) and family(a) == family(b) == "violence"
             and _no_own_figures(a, b)):
         return False
     sa, sb = _sides(a), _sides(b)
     if sa and sb and not (sa & sb):
         return False
-    return _same_day(a, b) and (_same_place(a.place, b.place) or account and _close(a.place, b.place))
+    return _same_day(a, b) and (_same_place(a.place, b.place) or own and _close(a.place, b.place))
 
 
 def _close(a: Place | None, b: Place | None) -> bool:
