@@ -91,7 +91,8 @@ _NEW = {f: re.compile(rf"{_INDEFINITE}\s+(?:[\w-]+\s+){{0,3}}(?:{nouns})s?\b") f
 # words of each family's deeds, in any form ("protesting", "rallied"): a sentence that uses one tells a deed of
 # that kind
 _KIND_WORDS = {f: re.compile(rf"\b(?:{stems})", re.IGNORECASE) for f, stems in {
-    "violence": r"attack|bomb|blast|explo|strike|struck|airstrike|raid|assault|shoot|shot|shell|kill|ambush|clash|fire",
+    "violence": r"attack|bomb|blast|explo|strike|struck|airstrike|raid|assault|shoot|shot|shell|kill|ambush|clash|fire|"
+                r"arrest|detain|detention|seiz|captur|loot",
     "demonstration": r"protest|demonstrat|rall(?:y|ie)|march|riot|vigil|sit-in|gather",
     "development": r"agree|deal|ceasefire|cease-fire|truce|accord|pact",
 }.items()}
@@ -175,8 +176,8 @@ def same_event(a: EventMention, b: EventMention, *, account: bool = False) -> bo
     # of the violence told before it, as a party's account does, unless it is introduced as a new incident
     unnamed = not b.actor1 or b.actor1.startswith("Unidentified")
     # the account is of the deed told before when its party did that deed ("Ukraine's air force said it shot
-    # down 40 drones" after Russian shelling is another deed)
-    own = account and bool(a.actor1 and b.actor1) and actor_side(a.actor1 or "") == actor_side(b.actor1 or "")
+    # down 40 drones" after Russian shelling is another deed; police's arrests after a riot are the police's deed)
+    own = account and bool(a.actor1) and a.actor1 == b.actor1
     if a.sub_event_type != b.sub_event_type and not (
             (own or unnamed and not new_incident(b)) and family(a) == family(b) == "violence"
             and _no_own_figures(a, b)):
