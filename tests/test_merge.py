@@ -467,3 +467,25 @@ def test_an_actor_s_side_is_its_country_with_or_without_the_article() -> None:
         "Civilians (Democratic Republic of Congo)")
     assert actor_side("Military Forces of Azerbaijan (2003-)") == "azerbaijan"
     assert actor_side("Hamas") == "hamas"
+
+
+def test_reports_of_two_air_strikes_make_two_events_with_their_rival_tolls(tmp_path: Path) -> None:
+    """Thirteen reports of two air strikes in the form of wire, broadcaster and regional copy (written for this
+    test, ``fixtures/strike_reports.jsonl``: a* one strike on a school, b* another on a tent camp): datelines,
+    the military's own account, witnesses' details, a toll that "has risen to 31". Each strike is one event
+    holding its reports, never the other's, and the camp strike's rival tolls (11 and 13) are a dispute."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "strike_reports.jsonl", src / "strike_reports.jsonl")
+    db = tmp_path / "strikes.duckdb"
+    pipeline.run([str(src)], Settings.from_env(db=db))
+    with Store(db, read_only=True) as store:
+        key = {a.id: (a.url or "").rsplit("/", 1)[-1] for a in store.articles()}  # a0 ... b3
+        events = store.events()
+    held = [{key[a] for a in e.article_ids} for e in events]
+    assert all(len({a[0] for a in h}) == 1 for h in held)  # no event holds reports of both strikes
+    school = max(held, key=lambda h: len({a for a in h if a.startswith("a")}))
+    camp = max(held, key=lambda h: len({a for a in h if a.startswith("b")}))
+    assert len(school) >= 8 and len(camp) == 4
+    [camp_event] = [e for e in events if {key[a] for a in e.article_ids} == camp]
+    assert camp_event.disputed and camp_event.fatalities_low == 11 and camp_event.fatalities_high == 13
