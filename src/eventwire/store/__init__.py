@@ -357,8 +357,9 @@ class Store:
         # would read every row of articles)
         existing = self.con.execute("SELECT id FROM articles WHERE id = ?", [article.id]).fetchone()
         if existing is None and article.content_hash:
-            existing = self.con.execute("SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
-                                        [article.content_hash]).fetchone()
+            # filtered first, then sorted: DuckDB reads the content hash's index only for a plain filter
+            existing = self.con.execute("WITH found AS MATERIALIZED (SELECT id FROM articles WHERE content_hash = ?) "
+                                        "SELECT id FROM found ORDER BY id LIMIT 1", [article.content_hash]).fetchone()
         if existing:
             self.con.execute(
                 "INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [existing[0], article.source]
