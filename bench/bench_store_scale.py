@@ -37,6 +37,7 @@ import psutil
 
 from eventwire import pipeline
 from eventwire.model import Article, EventMention, StoryFeatures
+from eventwire.pipeline import COMMIT_ARTICLES
 from eventwire.pipeline.workers import CHUNK_ARTICLES
 from eventwire.store import Extraction, Store
 
@@ -93,13 +94,16 @@ def synthetic(base: Base, j: int) -> tuple[Article, list[EventMention], StoryFea
 
 
 def add(store: Store, base: Base, start: int, end: int) -> None:
-    """Store synthetic articles start..end-1 with their extraction (what a run commits: the articles, then
-    their extractions a chunk at a time)."""
+    """Store synthetic articles start..end-1 with their extraction (what a run commits: the articles a batch at
+    a time, then their extractions a chunk at a time)."""
     done: list[Extraction] = []
+    arts: list[Article] = []
     for j in range(start, end):
         art, found, feats, status = synthetic(base, j)
-        store.add_article(art)
+        arts.append(art)
         done.append(Extraction(art.id, found, pipeline.EXTRACTOR_VERSION, status, feats))
+    for i in range(0, len(arts), COMMIT_ARTICLES):
+        store.add_inputs(arts[i:i + COMMIT_ARTICLES])
     for i in range(0, len(done), CHUNK_ARTICLES):
         store.save_extractions(done[i:i + CHUNK_ARTICLES])
 

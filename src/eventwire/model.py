@@ -20,7 +20,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # how an article without an outlet name (no site name in the page or record, no URL) is named
 UNKNOWN_OUTLET = "unknown outlet"
 

@@ -129,13 +129,13 @@ def read_units(units: Sequence[str], settings: Settings, *, fields: Mapping[str,
 
 
 def store_records(store: Store, records: Iterable[Article | InputFailure], summary: RunSummary) -> None:
-    """Store read articles (duplicates linked) and quarantine failures, then let other processes in."""
-    for rec in records:
+    """Store read articles (duplicates linked) and quarantine failures, in one transaction (a batch's rows in one
+    commit and one pass over the full-text index), then let other processes in."""
+    records = list(records)
+    for rec, outcome in zip(records, store.add_inputs(records), strict=True):
         if isinstance(rec, InputFailure):
-            store.add_failure(rec)
             summary.failures.append(rec)
             continue
-        outcome = store.add_article(rec)
         if outcome in ("new", "revision"):
             summary.articles_new += 1
             summary.articles_revised += outcome == "revision"

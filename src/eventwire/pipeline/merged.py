@@ -26,7 +26,7 @@ from eventwire.model import (
 from eventwire.pipeline.resources import story_model
 from eventwire.pipeline.summary import RunSummary, totals
 from eventwire.store import Store, history, revisions
-from eventwire.store.rows import RowMap
+from eventwire.store.rows import INDEX_LIST, RowMap
 
 MERGED_LAYER = "merged-layer"  # the saved indexes' name in the store
 
@@ -217,7 +217,7 @@ def _too_late(layer: MergedLayer, store: Store, pending: Sequence[str]) -> bool:
     still places a new one exactly (its neighbours were evicted from the live windows)."""
     bounds = [b for b in (layer.stories.exact_from(), layer.events.exact_from(), layer.episodes.exact_from())
               if b is not None]
-    days = {a.id: _day(a) for a in store.articles(pending)}
+    days = {a.id: _day(a) for a in store.articles(pending, raw=False)}
     if bounds and any(day is not None and day < max(bounds) for day in days.values()):
         return True
     undated = layer.stories.exact_from_undated()
@@ -257,7 +257,7 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     """Stories, then events, relations, episodes and figures for the pending articles (in place on ``layer``)."""
     ok = store.extracted_ok(pending)
     retired = store.superseded()  # earlier revisions of articles: their mentions leave the events
-    articles = {a.id: a for a in store.articles(ok)}
+    articles = {a.id: a for a in store.articles(ok, raw=False)}
     for aid, a in articles.items():
         layer.published[aid] = _day(a)
     features = store.story_features(ok)
@@ -317,14 +317,20 @@ def apply_articles(layer: MergedLayer, store: Store, pending: Sequence[str], dec
     for rows in (layer.published, layer.relations, layer.events.mentions_of_article):
         _prefetch(rows, everyone)
     _prefetch(layer.events.event_of, [m for a in everyone for m in layer.events.mentions_of_article.get(a, ())])
+    # the touched stories' articles and features read together, a key list at a time (a read per story costs a
+    # statement per story; a list longer than the key's index answers would read every row)
+    arts: dict[str, Article] = {}
+    feats_of: dict[str, stories.ArticleFeatures] = {}
+    wanted = sorted(set(everyone))
+    for i in range(0, len(wanted), INDEX_LIST):
+        arts.update((a.id, a) for a in store.articles(wanted[i:i + INDEX_LIST], raw=False))
+        feats_of.update((f.article_id, stories.from_record(f)) for f in store.story_features(wanted[i:i + INDEX_LIST]))
     for sid in sorted(touched_stories):
         members = sorted(layer.story_articles.get(sid, ()))
         if not members:
             update.removed_stories.add(sid)
             continue
-        arts = {a.id: a for a in store.articles(members)}
-        live = {f.article_id: stories.from_record(f) for f in store.story_features(members)}
-        reports = [stories.Report(arts[a], live.get(a)) for a in members if a in arts and a not in retired]
+        reports = [stories.Report(arts[a], feats_of.get(a)) for a in members if a in arts and a not in retired]
         for rel in stories.relations(sid, reports):
             if layer.relations.get(rel.article_id) != rel:
                 layer.relations[rel.article_id] = rel
@@ -432,7 +438,7 @@ def _build_events(layer: MergedLayer, store: Store, ids: Iterable[str]) -> dict[
 
 def _sources(layer: MergedLayer, store: Store, article_ids: Iterable[str]) -> dict[str, reconcile.Source]:
     out = {}
-    for a in store.articles(sorted(article_ids)):
+    for a in store.articles(sorted(article_ids), raw=False):
         rel = layer.relations.get(a.id)
         out[a.id] = reconcile.Source(a.id, outlet=a.outlet_name, published=a.published,
                                      relation=rel.relation if rel else "original",

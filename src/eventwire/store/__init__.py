@@ -296,8 +296,8 @@ class Store:
             derived.rebuild(self.con)
 
     def _records(self, table: str, cls: type[T], where: str = "", params: Sequence[Any] = (),
-                 order: str = "") -> Iterator[T]:
-        cols = columns(TABLES[table])
+                 order: str = "", skip: Sequence[str] = ()) -> Iterator[T]:
+        cols = tuple(c for c in columns(TABLES[table]) if c[0] not in skip)  # skipped fields keep their defaults
         names = ", ".join(f'"{c}"' for c, _ in cols)
         sql = f'SELECT {names} FROM "{table}" {where} {order}'
         field_names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
@@ -324,34 +324,58 @@ class Store:
         under the same input id, or at the same URL or file, is a new revision (``store.revisions``): stored with
         its own id and version, superseding the earlier one.
         """
+        return self.add_inputs([article])[0]
+
+    def add_inputs(self, records: Iterable[Article | InputFailure]) -> list[str]:
+        """Store a batch of read inputs in order, in one transaction: each article as ``add_article`` stores it
+        (its outcome), each failure as ``add_failure`` records it ('failed'). The batch's new articles enter the
+        full-text index together (one pass over the index per batch, not one per article)."""
+        outcomes: list[str] = []
+        new: list[str] = []
+        with self.transaction():
+            for rec in records:
+                if isinstance(rec, InputFailure):
+                    self.add_failure(rec)
+                    outcomes.append("failed")
+                    continue
+                outcome, stored = self._put_article(rec)
+                outcomes.append(outcome)
+                if stored is not None:
+                    new.append(stored)
+            derived.index_articles(self.con, new)
+        return outcomes
+
+    def _put_article(self, article: Article) -> tuple[str, str | None]:
+        """``add_article`` inside the caller's transaction, without the full-text index: the outcome and the id
+        of the row stored (None when none was)."""
         base_id = None
         same_id = self.con.execute("SELECT content_hash FROM articles WHERE id = ?", [article.id]).fetchone()
         if same_id and same_id[0] and article.content_hash and same_id[0] != article.content_hash:
             base_id = article.id  # the input's own id, with another text: a revision under an id of its own
             article = dataclasses.replace(article, id=revisions.revision_id(article.id, article.content_hash))
-        existing = self.con.execute(
-            "SELECT id FROM articles WHERE id = ? OR (content_hash = ? AND content_hash <> '') "
-            "ORDER BY id = ? DESC LIMIT 1",
-            [article.id, article.content_hash, article.id],
-        ).fetchone()
+        # the same id first, else the same text: two lookups that each read one key's index (an OR of the two
+        # would read every row of articles)
+        existing = self.con.execute("SELECT id FROM articles WHERE id = ?", [article.id]).fetchone()
+        if existing is None and article.content_hash:
+            # filtered first, then sorted: DuckDB reads the content hash's index only for a plain filter
+            existing = self.con.execute("WITH found AS MATERIALIZED (SELECT id FROM articles WHERE content_hash = ?) "
+                                        "SELECT id FROM found ORDER BY id LIMIT 1", [article.content_hash]).fetchone()
         if existing:
             self.con.execute(
                 "INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [existing[0], article.source]
             )
-            return "seen" if existing[0] == article.id or base_id else "duplicate"
+            return ("seen" if existing[0] == article.id or base_id else "duplicate"), None
         prev = revisions.previous(self.con, article, base_id)
         if prev is not None:
             article = dataclasses.replace(article, version=prev.revision + 1)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        with self.transaction():
-            self._insert("articles", article, {"ingested_at": now})
-            if prev is not None:
-                revisions.link(self.con, article.id, prev, article.version, now)
-            self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
-            # an input that failed before and now reads fine leaves quarantine
-            self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
-            derived.index_articles(self.con, [article.id])
-        return "new" if prev is None else "revision"
+        self._insert("articles", article, {"ingested_at": now})
+        if prev is not None:
+            revisions.link(self.con, article.id, prev, article.version, now)
+        self.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [article.id, article.source])
+        # an input that failed before and now reads fine leaves quarantine
+        self.con.execute("DELETE FROM quarantine WHERE source = ?", [article.source])
+        return ("new" if prev is None else "revision"), article.id
 
     def add_failure(self, failure: InputFailure) -> None:
         """Record a failed input in quarantine (re-recording the same one changes nothing)."""
@@ -363,14 +387,17 @@ class Store:
         self._insert("quarantine", failure, {"seen_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)},
                      replace=True)
 
-    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
-        """Stored articles (all, or the given ids), in id order."""
+    def articles(self, ids: Iterable[str] | None = None, *, raw: bool = True) -> list[Article]:
+        """Stored articles (all, or the given ids), in id order. With ``raw`` False the input as read (an HTML
+        page, often ten times the text) is left empty: fetched by key, that one column costs far more than the
+        rest of the row, and the merged layer never reads it."""
+        skip = () if raw else ("raw",)
         if ids is None:
-            return list(self._records("articles", Article, order="ORDER BY id"))
+            return list(self._records("articles", Article, order="ORDER BY id", skip=skip))
         id_list = list(ids)
         if not id_list:
             return []
-        return list(self._records("articles", Article, *_keyed("id", id_list), "ORDER BY id"))
+        return list(self._records("articles", Article, *_keyed("id", id_list), "ORDER BY id", skip=skip))
 
     def article_sources(self) -> dict[str, list[str]]:
         """article id -> every input it was seen in."""

@@ -79,10 +79,12 @@ def previous(con: Any, article: Article, base_id: str | None = None) -> Previous
     if key is None:
         return None
     column = "url" if key.startswith("url:") else "source"
-    # the latest revision stored under this key (one not superseded yet)
+    # the latest revision stored under this key (one not superseded yet); the articles under the key are found
+    # first (a plain filter, which DuckDB answers from the column's index), then sorted
     row = con.execute(
-        f"SELECT id, version, text, title FROM articles WHERE {column} = ? AND id NOT IN "
-        "(SELECT previous_id FROM article_revisions) ORDER BY version DESC, ingested_at DESC, id LIMIT 1",
+        f"WITH found AS MATERIALIZED (SELECT id, version, text, title, ingested_at FROM articles WHERE {column} = ?) "
+        "SELECT id, version, text, title FROM found WHERE id NOT IN (SELECT previous_id FROM article_revisions) "
+        "ORDER BY version DESC, ingested_at DESC, id LIMIT 1",
         [key.split(":", 1)[1]]).fetchone()
     if row is None or not same_article(row[2] or "", article.text, row[3], article.title):
         return None

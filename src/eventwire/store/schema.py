@@ -185,8 +185,24 @@ def _v6(con: Any) -> None:
     con.execute("DELETE FROM index_state")
 
 
+# Indexes of the columns a stored article is looked up by besides its id (v7): its text (content hash: an exact
+# duplicate), its URL and its file (an earlier revision). Without them each lookup reads the whole column, a cost
+# that grows with the store; DuckDB answers them from the index only for a plain equality filter, so the queries
+# filter first (a materialized CTE) and sort what that found.
+INDEX_DDL = [
+    "CREATE INDEX IF NOT EXISTS articles_content_hash ON articles(content_hash)",
+    "CREATE INDEX IF NOT EXISTS articles_url ON articles(url)",
+    'CREATE INDEX IF NOT EXISTS articles_source ON articles("source")',
+]
+
+
+def _v7(con: Any) -> None:
+    for sql in INDEX_DDL:
+        con.execute(sql)
+
+
 # version -> step that brings a store from version-1 to version
-MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+MIGRATIONS: dict[int, typing.Callable[[Any], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
 
 
 def additive_columns(con: Any) -> None:
