@@ -327,17 +327,22 @@ def merge_arms(work: Path, base: Path, ref: Path, command: list[str], env: dict[
     """Kills aimed at the merge: a store with every article extracted and nothing of them merged, an uninterrupted
     run from it that times the merge, then arms killed at random points of the merge and resumed."""
     extracted = work / "extracted.duckdb"
-    shutil.copy(base, extracted)
     log: list[dict[str, object]] = []
     diffs: list[str] = []
-    proc = subprocess.Popen([*EVENTWIRE, *command, "--db", str(extracted)], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while proc.poll() is None:
-        time.sleep(1.0)
-        p = progress(extracted, total)
-        if int(p["extracted"]) >= total and int(p["merged"]) < total:  # type: ignore[call-overload]
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    # the window between the last extraction and the end of the merge lasts a second or two: look often, and try
+    # again from the start when the run got through it unseen
+    for _attempt in range(3):
+        shutil.copy(base, extracted)
+        proc = subprocess.Popen([*EVENTWIRE, *command, "--db", str(extracted)], env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while proc.poll() is None:
+            time.sleep(0.1)
+            p = progress(extracted, total)
+            if int(p["extracted"]) >= total and int(p["merged"]) < total:  # type: ignore[call-overload]
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                break
+        if proc.returncode == -signal.SIGKILL:
             break
     p = progress(extracted, total)
     if proc.returncode != -signal.SIGKILL or int(p["merged"]) >= total:  # type: ignore[call-overload]
