@@ -111,8 +111,9 @@ def refers_back(m: EventMention) -> bool:
 
 
 def referred_families(m: EventMention) -> list[str]:
-    """The families of the deeds its sentence names as already told, its own family first: "the strike" is
-    violence whatever the sentence was typed as (a sentence read alone may take it for a labour strike)."""
+    """The families of the deeds its sentence names as already told: its own when it names one of that family,
+    else the others it names ("the strike" is violence whatever the sentence was typed as: read alone it may be
+    a labour strike), unless it also tells a deed of its own kind."""
     if not m.evidence:
         return []
     own, text = family(m), m.evidence[0].text
