@@ -324,9 +324,8 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
     if r is not None and r[0][2] == 1 and r[0][0] is not None:
         return r[0][0]
     prev = previous_sentence(sent)
-    for _ in range(ANCHOR_LOOKBACK):
-        if prev is None:
-            break
+    budget = ANCHOR_LOOKBACK
+    while prev is not None and budget > 0:
         text = _RELATIVE_DAY_RE.sub(lambda m: " " * len(m.group(0)), span_text(prev))
         prev_tense = sentence_tense(prev)
         r = _resolve_one(prev, text, published, None, prev_tense)
@@ -334,6 +333,7 @@ def _anchor(sent: Span, published: date | None, tense: str) -> date | None:
         if r is not None and prev_tense != "future" and r[0][2] == 1 and r[0][0] is not None \
                 and r[0][0] <= published:
             return r[0][0]
+        budget -= _ends_a_sentence(prev)  # page furniture between the sentences does not count
         prev = previous_sentence(prev)
     return None
 
@@ -546,6 +546,15 @@ def story_date(sent: Span, published: date | None) -> date | None:
     return found.date if found is not None else None
 
 
+_SENTENCE_ENDS = frozenset('.!?"”’\')')
+
+
+def _ends_a_sentence(sent: Span) -> bool:
+    """The span ends as a sentence does (a full stop, a question or exclamation mark, a closing quote)."""
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    return last is not None and last.text[-1] in _SENTENCE_ENDS
+
+
 def _story_day(sent: Span, published: date | None) -> DateResolution | None:
     if published is None:
         return None
@@ -555,13 +564,15 @@ def _story_day(sent: Span, published: date | None) -> DateResolution | None:
         return memo[key]  # type: ignore[return-value]
     prev = previous_sentence(sent)
     day: DateResolution | None = None
-    for _ in range(ANCHOR_LOOKBACK):
-        if prev is None:
-            break
+    budget = ANCHOR_LOOKBACK
+    while prev is not None and budget > 0:
         found = _days_named(prev, published)
         if found:
             day = found[0]
             break
+        # a line with no sentence end ("Related Coverage", a linked story's headline) is page furniture between
+        # the story's sentences, not one of them
+        budget -= _ends_a_sentence(prev)
         prev = previous_sentence(prev)
     if day is None and sentence_index(sent.doc)[0].get(sent.start, FORWARD_LEAD) < FORWARD_LEAD:
         # a lead that names no day is often followed by one that does ("The explosion
