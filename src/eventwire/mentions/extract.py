@@ -55,8 +55,8 @@ from eventwire.sentences import is_prose, prose, span_text
 # force named without its state is the one named before with it; 21: who recorded or found an event is no party to
 # it, a passive's "by" agent names the attacker, a plan told of a participant leaves the deed standing, a place
 # spelt with dots ("U.S.") is a place name, the event decision reads the sub-type models with the relevance score,
-# a name after a settlement noun is a place, not an organisation; 23: a blank line ends a sentence, a dateline line is
-# no event nor the place of one whose sentence names a place, a party's account of its own deed and a sentence of
+# a name after a settlement noun is a place, not an organisation; 23: a dateline line is no event nor the place of one
+# whose sentence names a place, a party's account of its own deed and a sentence of
 # violence naming no one who acted are the deed told before, a reference back is the event its noun names, a toll's
 # new value ("rose to 31") is its figure, a people named by its nationality is its civilians, a development a speaker
 # says did not happen is none

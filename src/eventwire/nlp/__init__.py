@@ -27,19 +27,12 @@ def sentence_glue(doc: Doc) -> Doc:
 
     The small model's parser sometimes cuts a sentence after its first word when that word is a
     number ("Four | Azerbaijani soldiers were killed."), and the cut-off figure is then lost to
-    every later stage. The parser keeps boundaries set before it, so this only forbids such cuts, and
-    makes a blank line a boundary; every other boundary is still the parser's.
+    every later stage. The parser keeps boundaries set before it, so this only forbids such cuts;
+    every other boundary is still the parser's.
     """
     for i in range(1, len(doc)):
         prev = doc[i - 1]
-        if doc[i].is_space:
-            continue
-        if prev.is_space and prev.text.count("\n") >= 2:
-            # a blank line ends a paragraph, and a paragraph ends its sentence: a headline or a dateline
-            # ("KHAN YOUNIS, Gaza Strip (AP) —") is not the first words of the lede below it
-            doc[i].is_sent_start = True
-            continue
-        if prev.is_space or "\n" in prev.whitespace_:
+        if prev.is_space or "\n" in prev.whitespace_ or doc[i].is_space:
             continue
         if prev.text[-1:].isalnum():
             doc[i].is_sent_start = False
