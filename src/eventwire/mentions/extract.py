@@ -284,9 +284,7 @@ def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: Ev
 # what a sentence of names alone is made of: a dateline ("CAIRO, Nov 18 (Reuters) -", "DEIR AL-BALAH, Gaza Strip
 # (AP) --"), a byline, a list of places; no word says what happened
 _NAME_POS = frozenset({"PROPN", "NUM", "PUNCT", "SPACE", "SYM", "X", "CCONJ", "DET", "ADP"})
-
-
-_LINE_END = frozenset({"—", "–", "-", "--", ":"})
+_LINE_END = frozenset({"—", "–", "-", "--", ":"})  # how a dateline line ends
 
 
 def _names_only(sent: Span) -> bool:
