@@ -1,18 +1,30 @@
 """A process that reads news for weeks (``watch``) keeps no trace of each new word it meets (real spaCy, real
-models, a real article)."""
+models, a real article), and merges each poll in a process of its own that ends with the poll."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
+import pytest
+
+from eventwire import pipeline, watch
+from eventwire.errors import StoreError, UsageError
 from eventwire.ingest import read_inputs
 from eventwire.model import Article
 from eventwire.pipeline.resources import annotate, resources
-from eventwire.pipeline.workers import extract_chunk, mentions_of
+from eventwire.pipeline.workers import extract_chunk, in_own_process, mentions_of
 from eventwire.settings import Settings
+from eventwire.store import Store
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "000_c271fdd144f74993.txt"
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "000_c271fdd144f74993.txt"
 NEW_WORDS = ("Qorvanthix", "Zelmarović", "4,817,203")
 
 
@@ -35,3 +47,63 @@ def test_words_first_met_in_extraction_are_forgotten_and_the_mentions_are_the_sa
     [(_, doc)] = list(annotate([article], settings))
     assert mentions_of(article, doc, res) == mentions
     assert NEW_WORDS[0] in res.nlp.vocab.strings and NEW_WORDS[0] in res.nlp.vocab
+
+
+def test_work_in_its_own_process_brings_back_its_result_or_its_coded_error() -> None:
+    assert in_own_process(os.getpid) != os.getpid()
+    with pytest.raises(UsageError) as raised:  # an error of eventwire's comes back with its code
+        in_own_process(watch.parse_every, "soon")
+    assert raised.value.code == "E264" and "'soon'" in str(raised.value)
+    with pytest.raises(StoreError) as died:  # a process that ends without a word
+        in_own_process(os._exit, 3, what="a test's work")
+    assert died.value.code == "E306" and "a test's work" in str(died.value) and "exit code 3" in str(died.value)
+
+
+def test_work_in_its_own_process_dies_with_its_caller() -> None:
+    """A watch killed while its merging process writes leaves no writer behind to race the restarted watch."""
+    code = "import time; from eventwire.pipeline.workers import in_own_process; in_own_process(time.sleep, 300)"
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+    caller = subprocess.Popen([sys.executable, "-c", code], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := [p for p in psutil.Process(caller.pid).children()
+                               if "spawn_main" in " ".join(p.cmdline())]):
+            assert caller.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        caller.kill()
+        caller.wait(timeout=30)
+        _, alive = psutil.wait_procs(workers, timeout=30)
+        assert not alive
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+
+
+def _stored(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with Store(db, read_only=True) as store:
+        events = sorted((e.id, e.event_type, e.sub_event_type, e.fatalities, tuple(sorted(e.mention_ids)))
+                        for e in store.events())
+        changes = sorted((c.event_id, c.kind) for c in store.changes())
+    return events, changes
+
+
+def test_a_watch_merges_each_poll_in_another_process_with_the_same_result(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """13 real reports of two air strikes dropped in a watched folder: the poll's merging runs elsewhere (it
+    cannot run here: this process's merge is broken on purpose) and writes what merging here writes."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "strike_reports.jsonl", drop / "strike_reports.jsonl")
+    apart, here = Settings(db=tmp_path / "apart.duckdb"), Settings(db=tmp_path / "here.duckdb",
+                                                                   watch_merge_apart=False)
+    [summary_here] = watch.watch([str(drop)], here, once=True)
+
+    def broken(*_: object, **__: object) -> None:
+        raise AssertionError("merged in the watch's own process")
+
+    monkeypatch.setattr(pipeline, "update_merged", broken)
+    [summary_apart] = watch.watch([str(drop)], apart, once=True)
+
+    assert summary_apart.articles_new == summary_here.articles_new == 13
+    assert summary_apart.events == summary_here.events > 0 and summary_apart.changes == summary_here.changes > 0
+    assert _stored(apart.db) == _stored(here.db)

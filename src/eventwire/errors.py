@@ -197,6 +197,9 @@ class Errors(metaclass=_Registry):
     E304 = ("Store {path} stayed busy for {seconds} s: {holder} holds it. A run lets go of it after each commit; "
             "if that process is stuck, stop it, or wait longer with EVENTWIRE_STORE_WAIT=SECONDS.")
     E305 = "{path} is not a shard of eventwire results ({reason}). Give the folder 'eventwire shard' wrote."
+    E306 = ("The process doing {what} ended without its result ({reason}). What it did not commit is done again by "
+            "the next run or poll (a merge starts again from the saved indexes). If it recurs, set "
+            "EVENTWIRE_WATCH_MERGE_APART=false to run it in the calling process and see its error there.")
 
 
 def registry() -> dict[str, Message]:
@@ -211,6 +214,17 @@ class EventwireError(Exception):
         self.code = message.code
         self.message = message
         super().__init__(message.format(**fields))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # crosses into another process (a merging process, an engine's worker) with its code and text
+        return _rebuilt, (type(self), self.code, str(self))
+
+
+def _rebuilt(cls: type[EventwireError], code: str, text: str) -> EventwireError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, text)
+    err.code, err.message = code, getattr(Errors, code)
+    return err
 
 
 class InputError(EventwireError):

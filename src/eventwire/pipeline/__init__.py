@@ -19,6 +19,7 @@ here rather than wiring stages themselves. Its modules:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -51,6 +52,7 @@ from eventwire.pipeline.workers import (
     Engine,
     extract_articles,
     extract_chunk,
+    in_own_process,
     mentions_of,
     story_features_of,
     workers_for,
@@ -93,6 +95,7 @@ __all__ = [
     "story_model",
     "totals",
     "update_merged",
+    "update_merged_apart",
     "watch_cycle",
     "workers_for",
     "write_shard",
@@ -283,6 +286,23 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
     return update_layer(store, EXTRACTOR_VERSION, summary=summary)
 
 
+def update_merged_apart(store: Store, settings: Settings, summary: RunSummary) -> RunSummary:
+    """``update_merged`` in a short-lived process of its own (``settings.watch_merge_apart``): the merged
+    layer's working set (the live window's features and indexes, read from the store) grows with the store and is
+    needed only while merging, so a watch gives it back to the system after each poll instead of keeping the
+    high-water mark. The caller's store lets go of the file meanwhile; the run lock stays with the caller."""
+    store.release()
+    done = in_own_process(_merge_stored, settings, summary, what=f"the merging of {settings.db}")
+    for f in dataclasses.fields(RunSummary):
+        setattr(summary, f.name, getattr(done, f.name))
+    return summary
+
+
+def _merge_stored(settings: Settings, summary: RunSummary) -> RunSummary:
+    with Store(settings.db, shared=True, wait=settings.store_wait) as store:
+        return update_merged(store, summary=summary)
+
+
 # --------------------------------------------------------------------------- watching sources
 
 
@@ -307,7 +327,10 @@ def watch_cycle(sources: Sequence[str], store: Store, settings: Settings, poller
         watching.save_source(store.con, source, state.to_dict(), cleared=not state.error)
         store.release()
     extract_pending(store, settings, summary=summary, progress=progress, stop=stop)
-    update_merged(store, summary=summary)
+    if settings.watch_merge_apart:
+        update_merged_apart(store, settings, summary)
+    else:
+        update_merged(store, summary=summary)
     return summary
 
 

@@ -4,17 +4,22 @@ the annotate and mentions stages, and the story features, per article, each fail
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import functools
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from eventwire import mentions, nlp, stories
-from eventwire.errors import Errors, input_failure
+from eventwire.errors import Errors, StoreError, input_failure
 from eventwire.model import (
     Article,
     EventMention,
@@ -139,3 +144,69 @@ def extract_chunk(articles: Sequence[Article], settings: Settings, features: boo
                 out.append((article.id, input_failure(article.source, Errors.E171,
                                                       reason=f"{type(exc).__name__}: {exc}")))
         return out
+
+
+T = TypeVar("T")
+
+
+def in_own_process(fn: Callable[..., T], *args: Any, what: str = "") -> T:
+    """``fn(*args)`` in a fresh process that ends with it; its result or its error comes back.
+
+    Whatever memory the work needed goes back to the system with the process, so a process that lives for days
+    (a watch) does not keep the high-water mark of each piece of work. The process is spawned (no copy of this
+    one's threads or open store), ignores Ctrl+C and SIGTERM (the work it was given is finished and committed, as
+    the caller's own would be), and dies with this process (Linux), so it never writes a store after its caller
+    was killed. ``what`` names the work in the error raised when the process ends without a result.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_run_and_send, args=(send, os.getpid(), fn, args), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        try:
+            status, value = receive.recv()
+        except EOFError:  # it ended without a word: killed, out of memory, crashed
+            proc.join()
+            raise StoreError(Errors.E306, what=what or getattr(fn, "__name__", "work"),
+                             reason=f"exit code {proc.exitcode}") from None
+        proc.join()
+    finally:
+        receive.close()
+        if proc.is_alive():  # this process is being stopped at once (a second Ctrl+C): so is the work
+            proc.kill()
+            proc.join()
+    if status == "failed":
+        raise StoreError(Errors.E306, what=what or getattr(fn, "__name__", "work"), reason=value)
+    if status == "raised":
+        raise value
+    return value
+
+
+def _run_and_send(conn: Connection, parent: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _die_with(parent)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    try:
+        result: tuple[str, Any] = ("done", fn(*args))
+    except Exception as exc:
+        result = ("raised", exc)
+    try:
+        conn.send(result)
+    except Exception as exc:  # the error or the result does not pickle: its text does
+        conn.send(("failed", f"{type(exc).__name__}: {exc}" if result[0] == "done"
+                   else f"{type(result[1]).__name__}: {result[1]}"))
+    conn.close()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (a killed watch must not leave a writer behind)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
