@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 from eventwire.mentions.coalesce import coalesce, new_incident, refers_back
-from eventwire.model import Claim, EventMention, Evidence
+from eventwire.model import Article, Claim, EventMention, Evidence
+from eventwire.pipeline import extract_texts
 
+FIXTURES = Path(__file__).parent / "fixtures"
 ALGERIA = "144b919c-0fd4-40f0-8424-64fdbb380f7e.html"  # "Algeria: Al-Qaeda claims northern attack" (l3s-gn1)
 
 
@@ -87,6 +90,38 @@ def test_an_account_of_the_deed_told_before_is_that_deed() -> None:
     assert [len(m.evidence) for m in told] == [2, 1]
     # who acted stays the first telling's: the detail's roles were read for another kind of violence
     assert (told[0].actor1, told[0].actor2) == (israel, None)
+
+
+def test_a_reference_back_that_names_the_deeds_earlier_day_dates_it() -> None:
+    """A funeral story: its lede's day is the burial's, the reference back names the strike's own day."""
+    thursday = dt.date(2026, 11, 19)
+    lede = dataclasses.replace(_m("Mourners gathered on Thursday to bury the victims of an airstrike that killed "
+                                  "31 people.", "Air/drone strike", 0, claims=(_toll(31, 0),)),
+                               event_date=thursday, date_evidence="Thursday", time_precision=1)
+    back = dataclasses.replace(_m("The strike on Wednesday hit classrooms.", "Air/drone strike", 100),
+                               event_date=thursday - dt.timedelta(days=1), date_evidence="Wednesday",
+                               time_precision=1)
+    fatal = lambda cs: min((c.value_low for c in cs), default=None)  # noqa: E731
+    [told] = coalesce([lede, back], fatal)
+    assert (told.event_date, told.date_evidence, len(told.evidence)) == (back.event_date, "Wednesday", 2)
+    # a later day in a reference back is a reaction's; a day borrowed from the sentences before is nobody's own
+    later = dataclasses.replace(back, event_date=thursday + dt.timedelta(days=1), date_evidence="Friday")
+    borrowed = dataclasses.replace(back, date_evidence="context: Wednesday")
+    assert [m.event_date for m in coalesce([lede, later], fatal)] == [thursday]
+    assert [m.event_date for m in coalesce([lede, borrowed], fatal)] == [thursday]
+
+
+def test_a_funeral_story_dates_the_strike_it_tells_to_the_strikes_day() -> None:
+    """The real funeral report among the strike reports (tests/fixtures/strike_reports.jsonl): one event, on
+    the day of the strike, with the military's account of it."""
+    rows = [json.loads(line) for line in (FIXTURES / "strike_reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    [row] = [r for r in rows if r["id"] == "a6"]
+    article = Article(id=row["id"], text=row["text"], title=row["title"], source=row["source"],
+                      published=dt.date.fromisoformat(row["published"][:10]))
+    [(_, mentions)] = list(extract_texts([article]))
+    [strike] = mentions
+    assert strike.event_date == dt.date(2026, 11, 18) and strike.fatalities == 31
+    assert any("targeted Hamas" in e.text for e in strike.evidence)
 
 
 def test_a_real_page_keeps_its_incidents_apart_and_drops_history(shared_data: Path, tmp_path: Path) -> None:

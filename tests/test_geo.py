@@ -134,6 +134,20 @@ def test_near_a_town_is_precision_2(nlp, geo) -> None:
     assert p is not None and p.admin1 == "Donetsk Oblast" and p.geo_precision == 2
 
 
+def test_a_part_of_a_named_place_is_precision_2(nlp, geo) -> None:
+    """"in southern Gaza" is somewhere in the south of it, not at the city's point; the same name alone is."""
+    part = locate_text(nlp, geo, "An Israeli strike hit tents in southern Gaza on Tuesday, killing 11 people.")
+    whole = locate_text(nlp, geo, "An Israeli strike hit tents in Gaza on Tuesday, killing 11 people.")
+    assert part is not None and whole is not None and part.name == whole.name == "Gaza"
+    assert (part.geo_precision, whole.geo_precision) == (2, 1)
+
+
+def test_a_name_followed_by_a_connector_and_a_date_is_the_name(nlp, geo) -> None:
+    """"near Avdiivka on Tuesday": "on" may join a name ("Rostov-on-Don"), but here it leads to a date."""
+    p = locate_text(nlp, geo, "Monitors recorded 14 explosions near Avdiivka on Tuesday.")
+    assert p is not None and (p.name, p.country, p.geo_precision) == ("Avdiivka", "Ukraine", 2)
+
+
 def test_demo_article_context(nlp, geo) -> None:
     path = SEEDS / "002_97d02d094a504605.txt"
     if not path.exists():

@@ -486,6 +486,6 @@ def test_reports_of_two_air_strikes_make_two_events_with_their_rival_tolls(tmp_p
     assert all(len({a[0] for a in h}) == 1 for h in held)  # no event holds reports of both strikes
     school = max(held, key=lambda h: len({a for a in h if a.startswith("a")}))
     camp = max(held, key=lambda h: len({a for a in h if a.startswith("b")}))
-    assert len(school) >= 8 and len(camp) == 4
+    assert len(school) == 9 and len(camp) == 4 and len(events) == 2
     [camp_event] = [e for e in events if {key[a] for a in e.article_ids} == camp]
     assert camp_event.disputed and camp_event.fatalities_low == 11 and camp_event.fatalities_high == 13

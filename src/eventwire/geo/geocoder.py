@@ -220,7 +220,8 @@ class Geocoder(Resolver):
         m, cand = chosen
         unit = m.sent if m.sent is not None else sent
         near = bool(NEAR_CUES.search(cue_window(m.span, unit))) or (
-            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1)  # "north Delhi"
+            m.text.split()[0].lower() in COMPASS_WORDS and len(m.text.split()) > 1) or (  # "north Delhi"
+            _compass_before(m.span))  # "in southern Gaza": somewhere in a part of it, not at its point
         return self._to_place(m.text, cand, evidence=sentence_evidence(m.span, unit), near=near,
                               precision=m.fallback_precision)
 
@@ -403,3 +404,11 @@ class Geocoder(Resolver):
                 if cand and FEATURE_RANK[cand.record.feature] < FEATURE_RANK[CITY]:
                     return cand.record
         return None
+
+
+def _compass_before(span: Span) -> bool:
+    """The words just before a place name say which part of it ("southern Gaza", "in central Kharkiv")."""
+    if span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return before.lower_ in COMPASS_WORDS and before.sent.start == span.sent.start

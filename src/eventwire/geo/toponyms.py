@@ -141,6 +141,8 @@ class ToponymFinder:
                     and not type_word(doc[run_end]) \
                     and (capitalised(doc[run_end]) or connects(doc, run_end, sent.end)):
                 run_end += 1
+            while run_end > i + 1 and not capitalised(doc[run_end - 1]):
+                run_end -= 1  # "near Avdiivka on Tuesday": what the connector led to is a date, not the name's
             for j in range(run_end, i, -1):
                 if not capitalised(doc[j - 1]):
                     continue

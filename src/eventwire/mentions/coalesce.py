@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from eventwire.geodesy import distance_km
+from eventwire.mentions.dates import CONTEXT_PREFIX
 from eventwire.model import Claim, EventMention, Place, actor_side, event_family
 
 FOCUS = "article focus: "
@@ -265,6 +266,21 @@ def coalesce(mentions: Sequence[EventMention], fatalities: Callable[[Sequence[Cl
     return out
 
 
+# a reference back names the deed's own day when that day is at most this many days before the first telling's
+_REFERENCE_DAYS = 7
+
+
+def _dates_the_deed_earlier(ref: EventMention, host: EventMention) -> bool:
+    """The reference back names a day of its own, before the first telling's: the deed's day ("Mourners gathered
+    on Thursday to bury the victims of an airstrike ..." then "The strike on Wednesday hit classrooms"). The
+    first telling's day was then that of something told around the deed (a funeral, an announcement); a later
+    day in a reference is a reaction's ("the strike was condemned on Friday")."""
+    if ref.event_date is None or host.event_date is None or ref.time_precision != 1 or not ref.date_evidence \
+            or ref.date_evidence.startswith(CONTEXT_PREFIX) or ref.date_end is not None:
+        return False
+    return 0 < (host.event_date - ref.event_date).days <= _REFERENCE_DAYS
+
+
 def _referred_host(told: Sequence[EventMention], m: EventMention) -> EventMention | None:
     """The event ``m``'s reference back names: the nearest one told before it of its sub-type, else of the family
     its reference names; None when it refers back to nothing told."""
@@ -280,14 +296,18 @@ def _referred_host(told: Sequence[EventMention], m: EventMention) -> EventMentio
 def _told_again(host: EventMention, m: EventMention, fatalities: Callable[[Sequence[Claim]], int | None]
                 ) -> EventMention:
     """The event ``host`` with a later reference back to it: its evidence and claims join; the first
-    telling keeps date, place and actors; the sub-type read most confidently wins (the host on a tie)."""
+    telling keeps place and actors, and its date unless the reference names the deed's own earlier day; the
+    sub-type read most confidently wins (the host on a tie)."""
     claims = host.claims + m.claims
+    when = m if _dates_the_deed_earlier(m, host) else host
     # a reference of another family ("the strike" read as a labour strike) names the host's deed, not its kind
     typed = m if m.confidence > host.confidence and family(m) == family(host) else host
     return dataclasses.replace(
         host, evidence=host.evidence + m.evidence, claims=claims, fatalities=fatalities(claims),
         salience=max(host.salience, m.salience) + 0.1, event_type=typed.event_type,
-        sub_event_type=typed.sub_event_type, code=typed.code, plover=typed.plover, cameo=typed.cameo,
+        event_date=when.event_date, date_end=when.date_end, date_evidence=when.date_evidence,
+        time_precision=when.time_precision, sub_event_type=typed.sub_event_type, code=typed.code,
+        plover=typed.plover, cameo=typed.cameo,
         confidence=max(host.confidence, m.confidence), codebook_rule=typed.codebook_rule,
         # a reference back may say where in the region the first telling named ("the strike hit the school in
         # Deir al-Balah" after "a strike in the central Gaza Strip")

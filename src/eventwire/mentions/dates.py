@@ -348,7 +348,8 @@ _TEMPORAL_PREPS = frozenset({"following", "after", "before", "since"})
 def _subordinate_rank(sent: Span, a: int, b: int) -> int:
     """0: the date words hang off the main clause; 1: inside a subordinate clause;
     2: they date a speech verb ("officials said Saturday") rather than an event;
-    3: inside a clause describing a noun ("an offensive that began on Tuesday")."""
+    3: inside a clause describing a noun ("an offensive that began on Tuesday"), but not after a present participle
+    describing one ("a bus carrying workers near Quetta on Wednesday": 1)."""
     span = sent.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
     if span is None or len(span) == 0:
         return 1
@@ -357,6 +358,12 @@ def _subordinate_rank(sent: Span, a: int, b: int) -> int:
     rank = 0
     while t.head != t:
         if t.dep_ in {"relcl", "acl"} and t.pos_ in {"VERB", "AUX"}:
+            if t.tag_ == "VBG" and t.dep_ == "acl":
+                # a present participle describes its noun's state ("a bus carrying workers", "a school sheltering
+                # the displaced"); a time after it is the parser's attachment of the sentence's own time
+                rank = rank or 1
+                t = t.head
+                continue
             return NOUN_CLAUSE_RANK
         if t.dep_ in _SUBORDINATE or (t.dep_ == "prep" and t.lower_ in _TEMPORAL_PREPS):
             rank = rank or 1

@@ -59,8 +59,9 @@ from eventwire.sentences import is_prose, prose, span_text
 # whose sentence names a place, a party's account of its own deed and a sentence of
 # violence naming no one who acted are the deed told before, a reference back is the event its noun names, a toll's
 # new value ("rose to 31") is its figure, a people named by its nationality is its civilians, a development a speaker
-# says did not happen is none
-EXTRACTOR_VERSION = "23"
+# says did not happen is none; 24: a reference back that names the deed's earlier day dates the deed, a place
+# named with a compass word before it ("southern Gaza") is a part of it (precision 2)
+EXTRACTOR_VERSION = "24"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
