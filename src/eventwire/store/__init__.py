@@ -12,10 +12,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import duckdb
 
@@ -25,7 +24,6 @@ from eventwire.model import (
     SCHEMA_VERSION,
     Article,
     ArticleRelation,
-    Claim,
     Decision,
     Episode,
     Event,
@@ -35,15 +33,13 @@ from eventwire.model import (
     InputFailure,
     Story,
     StoryFeatures,
-    from_dict,
-    to_dict,
 )
 from eventwire.settings import Settings
 from eventwire.store import derived, history, locking, revisions, rows
 from eventwire.store.locking import Notice, run_lock
+from eventwire.store.reads import MergedReads
 from eventwire.store.schema import MIGRATIONS, TABLES, additive_columns, columns
-
-T = TypeVar("T")
+from eventwire.store.tables import keyed
 
 
 class Extraction(NamedTuple):
@@ -56,47 +52,7 @@ class Extraction(NamedTuple):
     features: StoryFeatures | None = None
 
 
-def _arrow(values: Sequence[Any], sql_type: str) -> Any:
-    """A column's values as Arrow sends them to DuckDB: in the column's own type (JSON as its text, as a
-    single-row write binds it), else (a value of another Python type, such as a float in an integer field) as
-    Arrow reads them, which the insert casts as it casts a bound value."""
-    import pyarrow as pa  # here, not at import: processes that only read or extract never load it
-
-    types = {"VARCHAR": pa.string(), "JSON": pa.string(), "BOOLEAN": pa.bool_(), "BIGINT": pa.int64(),
-             "INTEGER": pa.int32(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "BLOB": pa.binary(),
-             "TIMESTAMP": pa.timestamp("us")}
-    try:
-        return pa.array(values, type=types[sql_type])
-    except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        return pa.array(values)
-
-
-def _db_value(sql_type: str, value: Any) -> Any:
-    if sql_type == "JSON":
-        return None if value is None else json.dumps(to_dict(value), ensure_ascii=False, sort_keys=True)
-    return value
-
-
-def _record_value(sql_type: str, value: Any) -> Any:
-    if sql_type == "JSON" and isinstance(value, str):
-        return json.loads(value)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
-def _keyed(column: str, ids: Iterable[str]) -> tuple[str, list[Any]]:
-    """A WHERE clause picking rows by their primary key: a list of values that the key's index answers (its cost
-    follows the rows asked for, not the table's size), or a join with the list when it is long."""
-    id_list = list(ids)
-    if not id_list:
-        return "WHERE false", []
-    if len(id_list) <= rows.INDEX_LIST:
-        return f'WHERE "{column}" IN ({rows.marks(len(id_list))})', id_list
-    return f'WHERE "{column}" IN (SELECT unnest(?))', [id_list]
-
-
-class Store:
+class Store(MergedReads):
     """A DuckDB file holding articles, mentions, claims, events and stories.
 
     Opening waits (up to ``wait`` seconds, the ``store_wait`` setting by default) while another process
@@ -233,81 +189,16 @@ class Store:
 
     # ------------------------------------------------------------------ generic rows
 
-    def _insert(self, table: str, record: Any, extra: dict[str, Any] | None = None,
-                *, replace: bool = False) -> None:
-        cols = columns(TABLES[table])
-        values = []
-        for name, sql_type in cols:
-            if extra and name in extra:
-                values.append(_db_value(sql_type, extra[name]))
-            else:
-                values.append(_db_value(sql_type, getattr(record, name, None)))
-        names = ", ".join(f'"{c}"' for c, _ in cols)
-        marks = ", ".join("?" for _ in cols)
-        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
-        self.con.execute(f'{verb} INTO "{table}" ({names}) VALUES ({marks})', values)
-
-    def _insert_many(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None,
-                     *, replace: bool = False) -> None:
-        """``_insert`` of many records of one table in one statement (in the caller's transaction): the rows go
-        in as one Arrow table, so the cost is one statement's, not one per row. Rows with the same key end as
-        row-by-row writes would leave them: the last one with ``replace``, else the first (or the stored one)."""
-        if not records:
-            return
-        cols = columns(TABLES[table])
-        key = TABLES[table].key
-        values: dict[tuple[Any, ...], list[Any]] = {}
-        for i, record in enumerate(records):
-            extra = extras[i] if extras else None
-            row = [_db_value(sql_type, extra[name] if extra and name in extra else getattr(record, name, None))
-                   for name, sql_type in cols]
-            k = tuple(row[j] for j, (name, _) in enumerate(cols) if name in key)
-            if replace:
-                values.pop(k, None)  # the last write of a key wins, in its own place
-            values.setdefault(k, row)
-        data = list(zip(*values.values(), strict=True))
-        import pyarrow as pa
-
-        batch = pa.table({name: _arrow(data[j], sql_type) for j, (name, sql_type) in enumerate(cols)})
-        names = ", ".join(f'"{c}"' for c, _ in cols)
-        view = f"_rows_{table}"
-        self.con.register(view, batch)
-        try:
-            verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
-            self.con.execute(f'{verb} INTO "{table}" ({names}) SELECT {names} FROM "{view}"')
-        finally:
-            self.con.unregister(view)
-
     def bulk_insert(self, table: str, records: Sequence[Any], extras: Sequence[dict[str, Any]] | None = None) -> None:
         """Insert many records of one table at once (a loader's path: no duplicate checks, no derived rows;
         call ``rebuild_derived`` after the last batch)."""
         with self.transaction():
             self._insert_many(table, records, extras)
 
-    def _delete(self, table: str, column: str, ids: Iterable[str]) -> None:
-        """Delete the rows whose ``column`` is one of ``ids``, in one statement."""
-        id_list = list(ids)
-        if id_list:
-            self.con.execute(f'DELETE FROM "{table}" WHERE "{column}" IN (SELECT unnest(?))', [id_list])
-
     def rebuild_derived(self) -> None:
         """Recompute the list table and the full-text index from every record (after ``bulk_insert``)."""
         with self.transaction():
             derived.rebuild(self.con)
-
-    def _records(self, table: str, cls: type[T], where: str = "", params: Sequence[Any] = (),
-                 order: str = "", skip: Sequence[str] = ()) -> Iterator[T]:
-        cols = tuple(c for c in columns(TABLES[table]) if c[0] not in skip)  # skipped fields keep their defaults
-        names = ", ".join(f'"{c}"' for c, _ in cols)
-        sql = f'SELECT {names} FROM "{table}" {where} {order}'
-        field_names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        for row in self.con.execute(sql, list(params)).fetchall():
-            data = {c: _record_value(t, v) for (c, t), v in zip(cols, row, strict=True) if c in field_names}
-            yield from_dict(cls, data)
-
-    def count(self, table: str) -> int:
-        """Row count of one table."""
-        return int(self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         """Row counts of every table (used to check that re-runs change nothing)."""
@@ -397,7 +288,7 @@ class Store:
         id_list = list(ids)
         if not id_list:
             return []
-        return list(self._records("articles", Article, *_keyed("id", id_list), "ORDER BY id", skip=skip))
+        return list(self._records("articles", Article, *keyed("id", id_list), "ORDER BY id", skip=skip))
 
     def article_sources(self) -> dict[str, list[str]]:
         """article id -> every input it was seen in."""
@@ -458,12 +349,12 @@ class Store:
 
     def story_features(self, article_ids: Iterable[str]) -> list[StoryFeatures]:
         """The story features of the given articles (those that have them), by id."""
-        return list(self._records("story_features", StoryFeatures, *_keyed("article_id", article_ids),
+        return list(self._records("story_features", StoryFeatures, *keyed("article_id", article_ids),
                                   "ORDER BY article_id"))
 
     def mentions_by_id(self, mention_ids: Iterable[str]) -> list[EventMention]:
         """Stored mentions with the given ids."""
-        return list(self._records("mentions", EventMention, *_keyed("id", mention_ids),
+        return list(self._records("mentions", EventMention, *keyed("id", mention_ids),
                                   "ORDER BY article_id, mention_index"))
 
     def mentions(self, article_ids: Iterable[str] | None = None) -> list[EventMention]:
@@ -560,75 +451,6 @@ class Store:
             derived.refresh_events(self.con, None if reset else [*(e.id for e in events), *(removed_events or {})])
             derived.keep_sorted(self.con)
 
-    def events(self, ids: Iterable[str] | None = None) -> list[Event]:
-        """Stored events (all, or the given ids), by date then id."""
-        if ids is None:
-            return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
-        return list(self._records("events", Event, *_keyed("id", ids),
-                                  "ORDER BY event_date NULLS LAST, id"))
-
-    def events_with_mentions(self, mention_ids: Iterable[str]) -> list[str]:
-        """Ids of the events holding any of these mentions, by id."""
-        rows = self.con.execute("SELECT id FROM events WHERE list_has_any(CAST(mention_ids AS VARCHAR[]), "
-                                "CAST(? AS VARCHAR[])) ORDER BY id", [list(mention_ids)]).fetchall()
-        return [r[0] for r in rows]
-
-    def event(self, event_id: str) -> Event | None:
-        """One event by id, alias or unique id prefix."""
-        found = self.events_by_prefix(event_id)
-        return found[0] if len(found) == 1 else None
-
-    def events_by_status(self) -> dict[str, int]:
-        """Event counts per status, most first."""
-        rows = self.con.execute("SELECT status, count(*) n FROM events GROUP BY status ORDER BY n DESC, status")
-        return {r[0]: int(r[1]) for r in rows.fetchall()}
-
-    def resolve_alias(self, event_id: str) -> str | None:
-        """The event an id that went away (merged into another, renamed) lives on in."""
-        row = self.con.execute("SELECT event_id FROM event_aliases WHERE alias = ?", [event_id]).fetchone()
-        return row[0] if row else None
-
-    def aliases(self) -> list[EventAlias]:
-        """Every alias, by alias."""
-        return list(self._records("event_aliases", EventAlias, order="ORDER BY alias"))
-
-    def events_by_prefix(self, prefix: str) -> list[Event]:
-        """The event whose id (or alias) is ``prefix``, else every event whose id starts with it, by id."""
-        exact = list(self._records("events", Event, "WHERE id = ?", [prefix]))
-        if exact:
-            return exact
-        target = self.resolve_alias(prefix)
-        if target is not None:
-            return list(self._records("events", Event, "WHERE id = ?", [target]))
-        return list(self._records("events", Event, "WHERE starts_with(id, ?)", [prefix], "ORDER BY id"))
-
-    def episodes(self, ids: Iterable[str] | None = None) -> list[Episode]:
-        """Stored episodes (all, or the given ids), by date then id."""
-        if ids is None:
-            return list(self._records("episodes", Episode, order="ORDER BY event_date NULLS LAST, id"))
-        return list(self._records("episodes", Episode, *_keyed("id", ids),
-                                  "ORDER BY event_date NULLS LAST, id"))
-
-    def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
-        """Stored stories (all, or the given ids), by id."""
-        if ids is None:
-            return list(self._records("stories", Story, order="ORDER BY id"))
-        return list(self._records("stories", Story, *_keyed("id", ids), "ORDER BY id"))
-
-    def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
-        """How each article relates to its story (original, copy, rewrite, aggregation), by article."""
-        if article_ids is None:
-            return list(self._records("article_relations", ArticleRelation, order="ORDER BY article_id"))
-        return list(self._records("article_relations", ArticleRelation, *_keyed("article_id", article_ids),
-                                  "ORDER BY article_id"))
-
-    def claims(self, mention_ids: Iterable[str] | None = None) -> list[Claim]:
-        """Stored claims (all, or those of the given mentions)."""
-        if mention_ids is None:
-            return list(self._records("claims", Claim, order="ORDER BY article_id, id"))
-        return list(self._records("claims", Claim, "WHERE mention_id IN (SELECT unnest(?))",
-                                  [list(mention_ids)], "ORDER BY article_id, id"))
-
     # ------------------------------------------------------------------ review
 
     def add_decision(self, decision: Decision) -> None:
@@ -637,29 +459,6 @@ class Store:
             self._insert("decisions", decision)
             derived.refresh_events(self.con, derived.event_ids_of_decision(
                 self.con, decision.event_id, decision.mention_ids, decision.article_ids))
-
-    def decisions(self) -> list[Decision]:
-        """Every reviewer's decision, oldest first."""
-        return list(self._records("decisions", Decision, order="ORDER BY made_at, id"))
-
-    def claims_by_id(self, claim_ids: Iterable[str]) -> list[Claim]:
-        """Stored claims with the given ids."""
-        return list(self._records("claims", Claim, *_keyed("id", claim_ids),
-                                  "ORDER BY article_id, id"))
-
-    def claim_mentions(self) -> dict[str, str]:
-        """claim id -> the id of the mention it belongs to."""
-        return dict(self.con.execute("SELECT id, mention_id FROM claims").fetchall())
-
-    # ------------------------------------------------------------------ history and revisions
-
-    def changes(self) -> list[EventChange]:
-        """Every recorded change to an event, oldest first (``store.history`` reads them filtered)."""
-        return history.read(self.con)
-
-    def superseded(self, article_ids: Iterable[str] | None = None) -> set[str]:
-        """Those of the articles (all when None) that a later revision supersedes."""
-        return revisions.superseded(self.con, article_ids)
 
 
 def open_store(path: Path | str, *, read_only: bool = False, on_wait: Notice | None = None) -> Store:
