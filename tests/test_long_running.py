@@ -59,6 +59,23 @@ def test_work_in_its_own_process_brings_back_its_result_or_its_coded_error() -> 
     assert died.value.code == "E306" and "a test's work" in str(died.value) and "exit code 3" in str(died.value)
 
 
+def _count_until_stopped(limit: int, *, stop: object, progress: object) -> int:
+    for i in range(1, limit + 1):
+        progress(i, limit, f"step {i}")  # type: ignore[operator]
+        if stop():  # type: ignore[operator]
+            return i
+        time.sleep(0.05)
+    return limit
+
+
+def test_work_in_its_own_process_hears_the_callers_stop_and_tells_its_progress() -> None:
+    told: list[int] = []
+    asked = time.monotonic() + 2.0
+    n = in_own_process(_count_until_stopped, 10_000, stop=lambda: time.monotonic() > asked,
+                       progress=lambda done, total, label: told.append(done))
+    assert 0 < n < 10_000 and told == list(range(1, n + 1))
+
+
 def test_work_in_its_own_process_dies_with_its_caller() -> None:
     """A watch killed while its merging process writes leaves no writer behind to race the restarted watch."""
     code = "import time; from eventwire.pipeline.workers import in_own_process; in_own_process(time.sleep, 300)"
@@ -87,23 +104,37 @@ def _stored(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]
     return events, changes
 
 
-def test_a_watch_merges_each_poll_in_another_process_with_the_same_result(tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """13 real reports of two air strikes dropped in a watched folder: the poll's merging runs elsewhere (it
-    cannot run here: this process's merge is broken on purpose) and writes what merging here writes."""
+def test_a_watch_extracts_and_merges_each_poll_in_another_process_with_the_same_result(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """13 real reports of two air strikes dropped in a watched folder: the poll's extraction and merging run
+    elsewhere (they cannot run here: this process's are broken on purpose) and write what they write here. A
+    second poll with nothing new starts no process and reports the same totals."""
     drop = tmp_path / "drop"
     drop.mkdir()
     shutil.copy(REPO / "tests" / "fixtures" / "strike_reports.jsonl", drop / "strike_reports.jsonl")
     apart, here = Settings(db=tmp_path / "apart.duckdb"), Settings(db=tmp_path / "here.duckdb",
-                                                                   watch_merge_apart=False)
+                                                                   watch_poll_apart=False)
     [summary_here] = watch.watch([str(drop)], here, once=True)
 
     def broken(*_: object, **__: object) -> None:
-        raise AssertionError("merged in the watch's own process")
+        raise AssertionError("done in the watch's own process")
 
     monkeypatch.setattr(pipeline, "update_merged", broken)
-    [summary_apart] = watch.watch([str(drop)], apart, once=True)
+    monkeypatch.setattr(pipeline, "extract_pending", broken)
+    polls: list[pipeline.RunSummary] = []
+    stopper = watch.Stopper()
 
-    assert summary_apart.articles_new == summary_here.articles_new == 13
-    assert summary_apart.events == summary_here.events > 0 and summary_apart.changes == summary_here.changes > 0
+    def report(summary: pipeline.RunSummary, _: object) -> None:
+        polls.append(summary)
+        if len(polls) == 1:
+            monkeypatch.setattr(pipeline, "in_own_process", broken)  # nothing new: no process may start
+        else:
+            stopper.event.set()
+
+    watch.watch([str(drop)], apart, every=0.1, report=report, stopper=stopper)
+
+    first, second = polls
+    assert first.articles_new == summary_here.articles_new == 13 and first.extracted == 13
+    assert first.events == summary_here.events > 0 and first.changes == summary_here.changes > 0
     assert _stored(apart.db) == _stored(here.db)
+    assert (second.articles_new, second.extracted, second.events) == (0, 0, first.events)

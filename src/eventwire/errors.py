@@ -199,7 +199,7 @@ class Errors(metaclass=_Registry):
     E305 = "{path} is not a shard of eventwire results ({reason}). Give the folder 'eventwire shard' wrote."
     E306 = ("The process doing {what} ended without its result ({reason}). What it did not commit is done again by "
             "the next run or poll (a merge starts again from the saved indexes). If it recurs, set "
-            "EVENTWIRE_WATCH_MERGE_APART=false to run it in the calling process and see its error there.")
+            "EVENTWIRE_WATCH_POLL_APART=false to run it in the calling process and see its error there.")
 
 
 def registry() -> dict[str, Message]:

@@ -65,9 +65,10 @@ class Settings:
     watch_backoff: float = _setting(60.0, "seconds 'eventwire watch' waits before polling a source that failed; "
                                     "doubled with each failure in a row (or the server's Retry-After)")
     watch_backoff_max: float = _setting(6 * 3600.0, "the longest wait before polling a failing source again, seconds")
-    watch_merge_apart: bool = _setting(True, "'eventwire watch' merges each poll's new articles in a short-lived "
-                                       "process of its own, so that the watch's memory stays flat over days "
-                                       "while the merged layer's working set comes and goes")
+    watch_poll_apart: bool = _setting(True, "'eventwire watch' extracts and merges each poll's new articles in a "
+                                      "short-lived process of its own (the models load again, a few seconds), so "
+                                      "that the watch's memory stays flat over days; false: in the watch's own "
+                                      "process")
     notify_retries: int = _setting(5, "tries of a webhook delivery ('eventwire watch --notify'), 1, 2, 4 ... seconds "
                                    "apart; what is not delivered is sent again after the next poll")
     notify_timeout: float = _setting(10.0, "seconds a webhook has to answer a delivery")

@@ -95,7 +95,8 @@ __all__ = [
     "story_model",
     "totals",
     "update_merged",
-    "update_merged_apart",
+    "extract_and_merge",
+    "extract_and_merge_apart",
     "watch_cycle",
     "workers_for",
     "write_shard",
@@ -286,21 +287,46 @@ def update_merged(store: Store, *, summary: RunSummary | None = None) -> RunSumm
     return update_layer(store, EXTRACTOR_VERSION, summary=summary)
 
 
-def update_merged_apart(store: Store, settings: Settings, summary: RunSummary) -> RunSummary:
-    """``update_merged`` in a short-lived process of its own (``settings.watch_merge_apart``): the merged
-    layer's working set (the live window's features and indexes, read from the store) grows with the store and is
-    needed only while merging, so a watch gives it back to the system after each poll instead of keeping the
-    high-water mark. The caller's store lets go of the file meanwhile; the run lock stays with the caller."""
+def extract_and_merge(store: Store, settings: Settings, *, summary: RunSummary | None = None,
+                      progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> RunSummary:
+    """Extract what is pending, then merge it (``extract_pending``, ``update_merged``)."""
+    summary = extract_pending(store, settings, summary=summary, progress=progress, stop=stop)
+    return update_merged(store, summary=summary)
+
+
+def extract_and_merge_apart(store: Store, settings: Settings, summary: RunSummary, *,
+                            progress: Progress | None = None, stop: Callable[[], bool] | None = None
+                            ) -> RunSummary:
+    """``extract_and_merge`` in a short-lived process of its own (``settings.watch_poll_apart``).
+
+    A watch lives for days: what extraction keeps warm (memos of sentences and words, the models' buffers) and
+    the merged layer's working set (the live window's features and indexes, read from the store) would otherwise
+    stay with the watch at their high-water mark. In a process of its own the poll's work gives it all back when
+    it ends, at the price of loading the models again (a few seconds). ``stop`` and ``progress`` work as here;
+    the caller's store lets go of the file meanwhile, the run lock stays with the caller.
+    """
     store.release()
-    done = in_own_process(_merge_stored, settings, summary, what=f"the merging of {settings.db}")
+    done = in_own_process(_extract_and_merge_stored, settings, summary, stop=stop, progress=progress,
+                          what=f"the extraction and merging of {settings.db}")
     for f in dataclasses.fields(RunSummary):
         setattr(summary, f.name, getattr(done, f.name))
     return summary
 
 
-def _merge_stored(settings: Settings, summary: RunSummary) -> RunSummary:
+def _extract_and_merge_stored(settings: Settings, summary: RunSummary, *, stop: Callable[[], bool] | None = None,
+                              progress: Progress | None = None) -> RunSummary:
     with Store(settings.db, shared=True, wait=settings.store_wait) as store:
-        return update_merged(store, summary=summary)
+        return extract_and_merge(store, settings, summary=summary, progress=progress, stop=stop)
+
+
+def _poll_has_work(store: Store, settings: Settings, decisions_seen: list[int]) -> bool:
+    """Articles to extract or merge, or reviewers' decisions made since the last poll that merged (the first
+    poll of a watch always merges: a new version of the rules rebuilds the merged layer)."""
+    decisions = store.count("decisions")
+    work = not decisions_seen or decisions != decisions_seen[-1] or bool(store.merge_pending()) or bool(
+        store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
+    decisions_seen[:] = [decisions]
+    return work
 
 
 # --------------------------------------------------------------------------- watching sources
@@ -308,10 +334,12 @@ def _merge_stored(settings: Settings, summary: RunSummary) -> RunSummary:
 
 def watch_cycle(sources: Sequence[str], store: Store, settings: Settings, poller: Poller, *,
                 summary: RunSummary | None = None, stop: Callable[[], bool] | None = None,
-                progress: Progress | None = None) -> RunSummary:
+                progress: Progress | None = None, decisions_seen: list[int] | None = None) -> RunSummary:
     """One poll of every watched source (``ingest.Poller``): what is new or changed is stored with the state of
     its source and item (so a watch that is killed resumes there, and nothing is read twice), then extracted and
-    merged as a run does. ``stop`` ends it after the batch in progress."""
+    merged as a run does, in a process of its own (``settings.watch_poll_apart``) when there is anything to do.
+    ``stop`` ends it after the batch in progress; ``decisions_seen`` carries the count of reviewers' decisions
+    from one poll to the next (a poll with no new article still applies new decisions)."""
     summary = summary or RunSummary()
     for source in sources:
         if stop is not None and stop():
@@ -326,12 +354,11 @@ def watch_cycle(sources: Sequence[str], store: Store, settings: Settings, poller
             store.release()
         watching.save_source(store.con, source, state.to_dict(), cleared=not state.error)
         store.release()
-    extract_pending(store, settings, summary=summary, progress=progress, stop=stop)
-    if settings.watch_merge_apart:
-        update_merged_apart(store, settings, summary)
-    else:
-        update_merged(store, summary=summary)
-    return summary
+    if not settings.watch_poll_apart:
+        return extract_and_merge(store, settings, summary=summary, progress=progress, stop=stop)
+    if _poll_has_work(store, settings, decisions_seen if decisions_seen is not None else []):
+        return extract_and_merge_apart(store, settings, summary, progress=progress, stop=stop)
+    return totals(store, summary)  # nothing new: no process started
 
 
 # --------------------------------------------------------------------------- shards (several machines)

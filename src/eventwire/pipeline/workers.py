@@ -27,6 +27,7 @@ from eventwire.model import (
     StoryFeatures,
 )
 from eventwire.pipeline.resources import Resources, embed_one, resources
+from eventwire.pipeline.summary import Progress
 from eventwire.settings import Settings
 
 
@@ -147,23 +148,36 @@ def extract_chunk(articles: Sequence[Article], settings: Settings, features: boo
 
 
 T = TypeVar("T")
+# seconds between two looks of the caller at its stop flag while the work runs elsewhere
+_POLL_SECONDS = 0.2
 
 
-def in_own_process(fn: Callable[..., T], *args: Any, what: str = "") -> T:
+def in_own_process(fn: Callable[..., T], *args: Any, what: str = "", stop: Callable[[], bool] | None = None,
+                   progress: Progress | None = None) -> T:
     """``fn(*args)`` in a fresh process that ends with it; its result or its error comes back.
 
     Whatever memory the work needed goes back to the system with the process, so a process that lives for days
     (a watch) does not keep the high-water mark of each piece of work. The process is spawned (no copy of this
-    one's threads or open store), ignores Ctrl+C and SIGTERM (the work it was given is finished and committed, as
-    the caller's own would be), and dies with this process (Linux), so it never writes a store after its caller
-    was killed. ``what`` names the work in the error raised when the process ends without a result.
+    one's threads or open store), ignores Ctrl+C and SIGTERM, and dies with this process (Linux), so it never
+    writes a store after its caller was killed. With ``stop`` or ``progress``, ``fn`` is called with keyword
+    arguments of the same names: its ``stop()`` turns true once the caller's does (the work ends as it would
+    here, after its batch), and what it tells ``progress`` reaches the caller's. ``what`` names the work in the
+    error raised when the process ends without a result.
     """
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run_and_send, args=(send, os.getpid(), fn, args), daemon=True)
+    stopped = ctx.Event() if stop is not None else None
+    told = ctx.SimpleQueue() if progress is not None else None
+    # not a daemon: the work may start worker processes of its own (extraction on every core)
+    proc = ctx.Process(target=_run_and_send, args=(send, os.getpid(), fn, args, stopped, told))
     proc.start()
     send.close()
     try:
+        while not receive.poll(_POLL_SECONDS):  # True on a result, and on the end of a process that sent none
+            if stop is not None and stopped is not None and not stopped.is_set() and stop():
+                stopped.set()
+            _relay(told, progress)
+        _relay(told, progress)
         try:
             status, value = receive.recv()
         except EOFError:  # it ended without a word: killed, out of memory, crashed
@@ -183,12 +197,23 @@ def in_own_process(fn: Callable[..., T], *args: Any, what: str = "") -> T:
     return value
 
 
-def _run_and_send(conn: Connection, parent: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _relay(told: Any, progress: Progress | None) -> None:
+    while told is not None and progress is not None and not told.empty():
+        progress(*told.get())
+
+
+def _run_and_send(conn: Connection, parent: int, fn: Callable[..., Any], args: tuple[Any, ...],
+                  stopped: Any, told: Any) -> None:
     _die_with(parent)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
+    kwargs: dict[str, Any] = {}
+    if stopped is not None:
+        kwargs["stop"] = stopped.is_set
+    if told is not None:
+        kwargs["progress"] = lambda done, total, label: told.put((done, total, label))
     try:
-        result: tuple[str, Any] = ("done", fn(*args))
+        result: tuple[str, Any] = ("done", fn(*args, **kwargs))
     except Exception as exc:
         result = ("raised", exc)
     try:

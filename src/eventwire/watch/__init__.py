@@ -2,9 +2,11 @@
 
 Every ``every`` seconds (or once), each source is polled (``ingest.poller``: feeds, sitemaps and URL lists on the
 web or on disk, web pages, folders), what is new or changed is stored, extracted and merged as ``run`` does
-(``pipeline.watch_cycle``), each poll is a run with its id (every change it makes to an event names it), and the
-webhooks hear what changed. A poll holds the store's run lock, so a ``run`` started meanwhile waits for it, and
-lets go of the store between commits, so the review app and exports read meanwhile.
+(``pipeline.watch_cycle``; the extraction and merging of a poll with anything new run in a short-lived process of
+their own, so a watch that runs for days keeps no high-water mark of them), each poll is a run with its id (every
+change it makes to an event names it), and the webhooks hear what changed. A poll holds the store's run lock, so
+a ``run`` started meanwhile waits for it, and lets go of the store between commits, so the review app and exports
+read meanwhile.
 
 SIGINT and SIGTERM stop the watch cleanly after the batch in progress: no new item is read, extraction stops after
 its chunk, what was extracted is merged and announced, then the watch exits (a second Ctrl+C stops at once). A
@@ -96,10 +98,12 @@ def watch(sources: Sequence[str], settings: Settings, *, every: float = DEFAULT_
     polls = poller(settings, backoff=not once)
     stopper = stopper or Stopper()
     done: list[pipeline.RunSummary] = []
+    decisions_seen: list[int] = []
     with stopper.installed():
         while True:
             started = time.monotonic()
-            summary, deliveries = _poll_once(keys, settings, polls, notifier, stopper, on_wait, progress)
+            summary, deliveries = _poll_once(keys, settings, polls, notifier, stopper, on_wait, progress,
+                                             decisions_seen)
             pipeline.release_heap()  # a watch lives for days: what the poll freed goes back to the system
             done.append(summary)
             if report is not None:
@@ -112,13 +116,14 @@ def watch(sources: Sequence[str], settings: Settings, *, every: float = DEFAULT_
 
 
 def _poll_once(keys: Sequence[str], settings: Settings, polls: Any, notifier: Notifier, stopper: Stopper,
-               on_wait: Callable[[str], None] | None, progress: pipeline.Progress | None
-               ) -> tuple[pipeline.RunSummary, list[Delivery]]:
+               on_wait: Callable[[str], None] | None, progress: pipeline.Progress | None,
+               decisions_seen: list[int]) -> tuple[pipeline.RunSummary, list[Delivery]]:
     summary = pipeline.RunSummary(run_id=history.new_run_id())
     with pipeline.run_store(settings, on_wait=on_wait) as store:
         start = history.last_seq(store.con)
         with pipeline.recorded_run(store, summary, "watch"):
-            pipeline.watch_cycle(keys, store, settings, polls, summary=summary, stop=stopper, progress=progress)
+            pipeline.watch_cycle(keys, store, settings, polls, summary=summary, stop=stopper, progress=progress,
+                                 decisions_seen=decisions_seen)
         deliveries = notifier(store, settings, start) if notifier.urls else []
         store.release()
     return summary, deliveries
