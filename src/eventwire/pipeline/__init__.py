@@ -179,7 +179,8 @@ def extract_pending(store: Store, settings: Settings, *, summary: RunSummary | N
     runs the chunks elsewhere (a cluster), else this machine's cores do. ``stop`` ends it after the chunk
     in progress (the rest is extracted by the next run)."""
     summary = summary or RunSummary()
-    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
+    # the input as read (an HTML page, often ten times the text) is not read: extraction needs the text
+    pending = store.articles(store.pending_extraction(EXTRACTOR_VERSION, settings.languages), raw=False)
     supported = []
     early: list[Extraction] = []  # skipped or failed before extraction, saved together
     for article in pending:
@@ -397,7 +398,7 @@ def load_shards(paths: Sequence[Path], store: Store, *, summary: RunSummary | No
             order = [r[0] for r in scratch.con.execute("SELECT id FROM articles ORDER BY ingested_at, id").fetchall()]
             by_id = {a.id: a for a in scratch.articles(order)}
             store_records(store, [*scratch.quarantine(), *(by_id[a] for a in order)], summary)
-            kept = {a.id for a in store.articles(order)}
+            kept = {a.id for a in store.articles(order, raw=False)}
             for aid, source in scratch.con.execute("SELECT article_id, source FROM article_sources").fetchall():
                 if aid in kept:
                     store.con.execute("INSERT OR IGNORE INTO article_sources VALUES (?, ?)", [aid, source])
