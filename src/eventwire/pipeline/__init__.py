@@ -72,6 +72,8 @@ __all__ = [
     "embed_one",
     "embedder",
     "extract",
+    "extract_and_merge",
+    "extract_and_merge_apart",
     "extract_chunk",
     "extract_pending",
     "extract_texts",
@@ -95,8 +97,6 @@ __all__ = [
     "story_model",
     "totals",
     "update_merged",
-    "extract_and_merge",
-    "extract_and_merge_apart",
     "watch_cycle",
     "workers_for",
     "write_shard",
@@ -320,14 +320,11 @@ def _extract_and_merge_stored(settings: Settings, summary: RunSummary, *, stop: 
         return extract_and_merge(store, settings, summary=summary, progress=progress, stop=stop)
 
 
-def _poll_has_work(store: Store, settings: Settings, decisions_seen: list[int]) -> bool:
+def _poll_has_work(store: Store, settings: Settings, decisions_seen: Sequence[int]) -> bool:
     """Articles to extract or merge, or reviewers' decisions made since the last poll that merged (the first
     poll of a watch always merges: a new version of the rules rebuilds the merged layer)."""
-    decisions = store.count("decisions")
-    work = not decisions_seen or decisions != decisions_seen[-1] or bool(store.merge_pending()) or bool(
-        store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
-    decisions_seen[:] = [decisions]
-    return work
+    return not decisions_seen or store.count("decisions") != decisions_seen[-1] or bool(store.merge_pending()) \
+        or bool(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
 
 
 # --------------------------------------------------------------------------- watching sources
@@ -357,9 +354,13 @@ def watch_cycle(sources: Sequence[str], store: Store, settings: Settings, poller
         store.release()
     if not settings.watch_poll_apart:
         return extract_and_merge(store, settings, summary=summary, progress=progress, stop=stop)
-    if _poll_has_work(store, settings, decisions_seen if decisions_seen is not None else []):
-        return extract_and_merge_apart(store, settings, summary, progress=progress, stop=stop)
-    return totals(store, summary)  # nothing new: no process started
+    seen = decisions_seen if decisions_seen is not None else []
+    decisions = store.count("decisions")
+    if not _poll_has_work(store, settings, seen):
+        return totals(store, summary)  # nothing new: no process started
+    extract_and_merge_apart(store, settings, summary, progress=progress, stop=stop)
+    seen[:] = [decisions]  # only once merged: a failed poll's decisions are applied by the next one
+    return summary
 
 
 # --------------------------------------------------------------------------- shards (several machines)
