@@ -320,10 +320,10 @@ def _extract_and_merge_stored(settings: Settings, summary: RunSummary, *, stop: 
         return extract_and_merge(store, settings, summary=summary, progress=progress, stop=stop)
 
 
-def _poll_has_work(store: Store, settings: Settings, decisions_seen: Sequence[int]) -> bool:
+def _poll_has_work(store: Store, settings: Settings, decisions: int, decisions_seen: Sequence[int]) -> bool:
     """Articles to extract or merge, or reviewers' decisions made since the last poll that merged (the first
     poll of a watch always merges: a new version of the rules rebuilds the merged layer)."""
-    return not decisions_seen or store.count("decisions") != decisions_seen[-1] or bool(store.merge_pending()) \
+    return not decisions_seen or decisions != decisions_seen[-1] or bool(store.merge_pending()) \
         or bool(store.pending_extraction(EXTRACTOR_VERSION, settings.languages))
 
 
@@ -356,7 +356,7 @@ def watch_cycle(sources: Sequence[str], store: Store, settings: Settings, poller
         return extract_and_merge(store, settings, summary=summary, progress=progress, stop=stop)
     seen = decisions_seen if decisions_seen is not None else []
     decisions = store.count("decisions")
-    if not _poll_has_work(store, settings, seen):
+    if not _poll_has_work(store, settings, decisions, seen):
         return totals(store, summary)  # nothing new: no process started
     extract_and_merge_apart(store, settings, summary, progress=progress, stop=stop)
     seen[:] = [decisions]  # only once merged: a failed poll's decisions are applied by the next one

@@ -7,7 +7,7 @@ import ctypes
 import ctypes.util
 import functools
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,26 +43,23 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters, from glibc'
 
 
 @functools.cache
-def bound_heap() -> bool:
-    """Fix glibc's mmap and trim thresholds for this process (once); False where the C library is not glibc."""
+def libc() -> ctypes.CDLL | None:
+    """The C library of this process on Linux (for glibc's heap settings and process controls); None elsewhere."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD))
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
+def bound_heap() -> bool:
+    """Fix glibc's mmap and trim thresholds for this process (once); False where the C library is not glibc."""
+    mallopt = getattr(libc(), "mallopt", None)
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD))
 
 
 def release_heap() -> bool:
@@ -70,7 +67,7 @@ def release_heap() -> bool:
     what a poll freed amid blocks still in use is otherwise kept). With ``PYTHONMALLOC=malloc`` Python's small
     objects live in those heaps too, so their freed pages go back as well: a merge soak's settled memory then
     grew 2.8 MB per 100 articles instead of 7.7 (``bench/soak_merge.py``). False where there is no glibc."""
-    trim = _malloc_trim()
+    trim = getattr(libc(), "malloc_trim", None)
     return bool(trim(0)) if trim is not None else False
 
 

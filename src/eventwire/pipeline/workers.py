@@ -4,13 +4,10 @@ the annotate and mentions stages, and the story features, per article, each fail
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import functools
 import multiprocessing
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -26,7 +23,7 @@ from eventwire.model import (
     InputFailure,
     StoryFeatures,
 )
-from eventwire.pipeline.resources import Resources, embed_one, resources
+from eventwire.pipeline.resources import Resources, embed_one, libc, resources
 from eventwire.pipeline.summary import Progress
 from eventwire.settings import Settings
 
@@ -164,6 +161,7 @@ def in_own_process(fn: Callable[..., T], *args: Any, what: str = "", stop: Calla
     here, after its batch), and what it tells ``progress`` reaches the caller's. ``what`` names the work in the
     error raised when the process ends without a result.
     """
+    what = what or getattr(fn, "__name__", "work")
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     stopped = ctx.Event() if stop is not None else None
@@ -174,7 +172,7 @@ def in_own_process(fn: Callable[..., T], *args: Any, what: str = "", stop: Calla
     send.close()
     try:
         while not receive.poll(_POLL_SECONDS):  # True on a result, and on the end of a process that sent none
-            if stop is not None and stopped is not None and not stopped.is_set() and stop():
+            if stopped is not None and stop is not None and not stopped.is_set() and stop():
                 stopped.set()
             _relay(told, progress)
         _relay(told, progress)
@@ -182,8 +180,7 @@ def in_own_process(fn: Callable[..., T], *args: Any, what: str = "", stop: Calla
             status, value = receive.recv()
         except EOFError:  # it ended without a word: killed, out of memory, crashed
             proc.join()
-            raise StoreError(Errors.E306, what=what or getattr(fn, "__name__", "work"),
-                             reason=f"exit code {proc.exitcode}") from None
+            raise StoreError(Errors.E306, what=what, reason=f"exit code {proc.exitcode}") from None
         proc.join()
     finally:
         receive.close()
@@ -191,7 +188,7 @@ def in_own_process(fn: Callable[..., T], *args: Any, what: str = "", stop: Calla
             proc.kill()
             proc.join()
     if status == "failed":
-        raise StoreError(Errors.E306, what=what or getattr(fn, "__name__", "work"), reason=value)
+        raise StoreError(Errors.E306, what=what, reason=value)
     if status == "raised":
         raise value
     return value
@@ -229,9 +226,8 @@ _PR_SET_PDEATHSIG = 1
 
 def _die_with(parent: int) -> None:
     """Ask Linux to kill this process when its parent dies (a killed watch must not leave a writer behind)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    prctl = getattr(libc(), "prctl", None)
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)

@@ -16,18 +16,21 @@ from eventwire.model import (
     Story,
 )
 from eventwire.store import history, revisions
-from eventwire.store.tables import Tables, keyed
+from eventwire.store.tables import T, Tables, keyed
 
 
 class MergedReads(Tables):
     """What readers (``show``, exports, the review app) ask of the merged layer."""
 
+    def _all_or(self, table: str, cls: type[T], key: str, ids: Iterable[str] | None, order: str) -> list[T]:
+        """Every row of ``table`` (``ids`` None), or those whose ``key`` is one of ``ids``, in ``order``."""
+        if ids is None:
+            return list(self._records(table, cls, order=order))
+        return list(self._records(table, cls, *keyed(key, ids), order))
+
     def events(self, ids: Iterable[str] | None = None) -> list[Event]:
         """Stored events (all, or the given ids), by date then id."""
-        if ids is None:
-            return list(self._records("events", Event, order="ORDER BY event_date NULLS LAST, id"))
-        return list(self._records("events", Event, *keyed("id", ids),
-                                  "ORDER BY event_date NULLS LAST, id"))
+        return self._all_or("events", Event, "id", ids, "ORDER BY event_date NULLS LAST, id")
 
     def events_with_mentions(self, mention_ids: Iterable[str]) -> list[str]:
         """Ids of the events holding any of these mentions, by id."""
@@ -66,23 +69,15 @@ class MergedReads(Tables):
 
     def episodes(self, ids: Iterable[str] | None = None) -> list[Episode]:
         """Stored episodes (all, or the given ids), by date then id."""
-        if ids is None:
-            return list(self._records("episodes", Episode, order="ORDER BY event_date NULLS LAST, id"))
-        return list(self._records("episodes", Episode, *keyed("id", ids),
-                                  "ORDER BY event_date NULLS LAST, id"))
+        return self._all_or("episodes", Episode, "id", ids, "ORDER BY event_date NULLS LAST, id")
 
     def stories(self, ids: Iterable[str] | None = None) -> list[Story]:
         """Stored stories (all, or the given ids), by id."""
-        if ids is None:
-            return list(self._records("stories", Story, order="ORDER BY id"))
-        return list(self._records("stories", Story, *keyed("id", ids), "ORDER BY id"))
+        return self._all_or("stories", Story, "id", ids, "ORDER BY id")
 
     def relations(self, article_ids: Iterable[str] | None = None) -> list[ArticleRelation]:
         """How each article relates to its story (original, copy, rewrite, aggregation), by article."""
-        if article_ids is None:
-            return list(self._records("article_relations", ArticleRelation, order="ORDER BY article_id"))
-        return list(self._records("article_relations", ArticleRelation, *keyed("article_id", article_ids),
-                                  "ORDER BY article_id"))
+        return self._all_or("article_relations", ArticleRelation, "article_id", article_ids, "ORDER BY article_id")
 
     def claims(self, mention_ids: Iterable[str] | None = None) -> list[Claim]:
         """Stored claims (all, or those of the given mentions)."""
