@@ -148,6 +148,22 @@ def test_a_name_followed_by_a_connector_and_a_date_is_the_name(nlp, geo) -> None
     assert p is not None and (p.name, p.country, p.geo_precision) == ("Avdiivka", "Ukraine", 2)
 
 
+def test_a_city_named_with_its_type_word_is_its_own_name(nlp, geo) -> None:
+    """"Gaza City" is listed as an alternate name of Gaza, but it is the city's own name with its type word:
+    a country named only as the actor ("Israel's air force") does not turn it into a namesake abroad."""
+    p = locate_text(nlp, geo, "Israel's air force struck a school sheltering displaced families in Gaza City on "
+                              "Sunday, killing at least 20 people, the civil defence agency said.")
+    assert p is not None and (p.name, p.country) == ("Gaza City", "Palestinian Territory")
+
+
+def test_a_camp_in_a_larger_town_is_the_place(nlp, geo) -> None:
+    """"the Nuseirat refugee camp in central Gaza": a type word after one describing word cues the name,
+    and the more specific of a camp and the larger town beside it is where the strike happened."""
+    p = locate_text(nlp, geo, "An Israeli air strike on the Nuseirat refugee camp in central Gaza killed at least "
+                              "12 people on Tuesday, health officials said.")
+    assert p is not None and (p.name, p.country) == ("Nuseirat", "Palestinian Territory")
+
+
 def test_demo_article_context(nlp, geo) -> None:
     path = SEEDS / "002_97d02d094a504605.txt"
     if not path.exists():

@@ -21,13 +21,14 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from eventwire.geo.gazetteer import ALIAS, ALTERNATE, CITY, COUNTRY, LANDMARK, data_file
+from eventwire.geo.gazetteer import ALIAS, ALTERNATE, CITY, COUNTRY, LANDMARK, GazRecord, data_file
 from eventwire.geo.resolve import Candidate, GeoContext, lies_inside
 from eventwire.geo.spans import (
     cue_window,
     governing_prep,
     is_dateline,
     is_speech_location,
+    type_word_follows,
 )
 from eventwire.geo.toponyms import Mention
 from eventwire.geo.words import (
@@ -122,7 +123,8 @@ def candidate_features(m: Mention, cand: Candidate, resolved: list[tuple[Mention
     f["possessive"] = float(root.dep_ == "poss" or (m.span.end < len(doc) and doc[m.span.end].tag_ == "POS"))
     f["speech"] = float(is_speech_location(m.span))
     f["modifier"] = float(root.dep_ in {"compound", "amod", "nmod"} and root.head.pos_ == "NOUN" and
-                          root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want)
+                          root.head.lower_ not in ADMIN_WORDS | SETTLEMENT_WORDS | FACILITY_WORDS and not m.want
+                          and not type_word_follows(m.span, unit))  # "the Nuseirat refugee camp"
     # "Kachin Independence Army", "Syrian government forces": a place naming an actor
     f["actor_head"] = float(root.head.i != root.i and root.head.lemma_.lower() in ACTOR_NOUNS and
                             root.dep_ in {"compound", "amod", "nmod", "poss"})
@@ -158,6 +160,10 @@ def candidate_features(m: Mention, cand: Candidate, resolved: list[tuple[Mention
         oc is not cand and FEATURE_RANK[oc.record.feature] < FEATURE_RANK[r.feature] and lies_inside(r, oc.record)
         for _om, oc in resolved))
     f["chain_container"] = float(m.container_of is not None)
+    # "the Nuseirat refugee camp in central Gaza": a camp, suburb or village beside the larger town it is
+    # part of or near; the more specific of two is the event's place (ACLED codes the most specific one)
+    f["near_larger_town"] = float(any(_larger_town_near(oc.record, r) for _om, oc in resolved if oc is not cand))
+    f["near_smaller_place"] = float(any(_larger_town_near(r, oc.record) for _om, oc in resolved if oc is not cand))
     f["fallback"] = float(m.fallback_precision is not None)
     # ---- is the name a place at all? what the NER calls it, whether words say "place", the record
     f[f"ner_{m.label if m.label in NER_LABELS else ('none' if not m.label else 'other')}"] = 1.0
@@ -184,6 +190,13 @@ def candidate_features(m: Mention, cand: Candidate, resolved: list[tuple[Mention
         if r.geonameid is not None else 0
     f["named_again"] = math.log1p(max(times - 1, 0))
     return f
+
+
+def _larger_town_near(town: GazRecord, place: GazRecord) -> bool:
+    """``town`` is another, larger town than ``place`` (a town, a camp, a landmark), and ``place`` lies
+    in its surroundings."""
+    return town.pid != place.pid and town.feature == CITY and place.feature in (CITY, LANDMARK) and \
+        town.population > 2 * max(place.population, 1) and lies_inside(place, town)
 
 
 def _token_distance(span: Span, i: int) -> int:

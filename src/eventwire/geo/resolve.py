@@ -140,11 +140,17 @@ class Resolver:
             if bare != norm:
                 want = want or ("admin2" if set(norm.split()) & ADMIN2_WORDS else "admin")
             keys += [norm, " ".join(words), bare]
+        by_pid: dict[int, int] = {}
         for key in dict.fromkeys(keys):
             for m in self.gaz.lookup(key):
                 if m.record.pid not in seen:
                     seen.add(m.record.pid)
+                    by_pid[m.record.pid] = len(matches)
                     matches.append(m)
+                elif m.kind in (PRIMARY, ALIAS) and matches[by_pid[m.record.pid]].kind == ALTERNATE:
+                    # "Gaza City" is listed as Gaza's alternate name, but without its type word it is
+                    # the city's own name: matched as such, not as a spelling that may be a namesake's
+                    matches[by_pid[m.record.pid]] = m
         # Abbreviations ("CAR", "DRC") count only when the text writes them in capitals.
         matches = [m for m in matches if m.kind != ABBREVIATION or name.replace(".", "").strip().isupper()]
         fuzzy_pids: set[int] = set()

@@ -115,7 +115,7 @@ def locative_cue(span: Span, sent: Span) -> bool:
     doc = span.doc
     prev = doc[span.start - 1] if span.start > sent.start else None
     nxt = doc[span.end] if span.end < sent.end else None
-    if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+    if type_word_follows(span, sent):
         return True
     if all(not t.is_alpha for t in sent if not (span.start <= t.i < span.end)) or alone_on_line(span):
         return True  # the sentence (or line) is just the name ("Gorlivka.")
@@ -136,6 +136,19 @@ def locative_cue(span: Span, sent: Span) -> bool:
     return bool(nxt is not None and nxt.text in {",", "(", ":"} and span.start == sent.start)
 
 
+def type_word_follows(span: Span, sent: Span) -> bool:
+    """A type word follows the name, directly or after one describing word: "Kramatorsk town",
+    "the Nuseirat refugee camp", "the Zamzam displacement camp", "the Hmeimim air base"."""
+    doc = span.doc
+    if span.end < sent.end and doc[span.end].lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+        return True
+    if span.end + 1 >= sent.end:
+        return False
+    between, word = doc[span.end], doc[span.end + 1]
+    return bool(between.is_lower and between.is_alpha and not between.is_stop and between.pos_ in {"NOUN", "ADJ"}
+                and word.lower_ in SETTLEMENT_WORDS and word.dep_ != "conj")
+
+
 def type_word(tok: Token) -> bool:
     """ "Village", "Region", "Town/City": a type word, never part of a name run."""
     return bool(set(tok.lower_.split("/")) & (ADMIN_WORDS | SETTLEMENT_WORDS))
@@ -147,7 +160,7 @@ def strong_cue(span: Span, sent: Span) -> bool:
     nxt = doc[span.end] if span.end < sent.end else None
     prev = doc[span.start - 1] if span.start > sent.start else None
     prev2 = doc[span.start - 2] if span.start - 1 > sent.start else None
-    if nxt is not None and nxt.lower_ in ADMIN_WORDS | SETTLEMENT_WORDS:
+    if type_word_follows(span, sent):
         return True
     if prev is not None and set(prev.lower_.split("/")) & SETTLEMENT_WORDS:
         return True

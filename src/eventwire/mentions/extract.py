@@ -61,7 +61,7 @@ from eventwire.sentences import is_prose, prose, span_text
 # new value ("rose to 31") is its figure, a people named by its nationality is its civilians, a development a speaker
 # says did not happen is none; 24: a reference back that names the deed's earlier day dates the deed, a place
 # named with a compass word before it ("southern Gaza") is a part of it (precision 2)
-EXTRACTOR_VERSION = "24"
+EXTRACTOR_VERSION = "25"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
