@@ -134,6 +134,11 @@ def test_a_single_conflict_sentence_in_a_long_business_story_is_context(res) -> 
         # shots counted with a mortar among the weapons, at an armed side: an exchange of fire, an Armed clash
         ("ART_MISS_ATTACK", "The forces violated the ceasefire 90 times, firing more than 900 shots from various "
          "weapons including 60-mm mortars.", 1, 1, "ARMED_CLASH"),
+        # an Agreement records a deal made: a ceasefire violated, or its violations counted, is the violence
+        ("AGREEMENT", "The monitors recorded 120 ceasefire violations in Luhansk region, including 40 explosions.",
+         None, None, "ARMED_CLASH"),
+        ("AGREEMENT", "Azerbaijani forces violated the ceasefire 25 times overnight.", 1, None, "ARMED_CLASH"),
+        ("AGREEMENT", "Armenia and Azerbaijan agreed to a humanitarian ceasefire on Saturday.", 1, 1, "AGREEMENT"),
     ],
 )
 def test_codebook_rules(code: str, text: str, inter1: int | None, inter2: int | None, expected: str) -> None:

@@ -20,6 +20,7 @@ first sub-type; the codebook then decides the distinctions it states as rules (A
   Riot); lethal or severe force against demonstrators is Excessive force against protesters.
   (Arrests, tear gas or dispersal make a Protest with intervention and otherwise it is a Peaceful
   protest; those two are left to the models, see ``_demonstration``.)
+- Agreements record deals made: a ceasefire violated or breached, or its violations counted, is the violence.
 - Property looted or destroyed, with nobody attacked, is Looting/property destruction (a
   Strategic development); other strategic developments record what is not violence, so a sentence
   of one that reports people killed or hurt, people attacked (beaten, stabbed, fired on, "came under
@@ -78,6 +79,9 @@ _FIRED_AT = re.compile(r"\b(fired\s+(?:at|on|upon|towards?)|firing\s+(?:at|on|up
 # The target is an armed side's position or unit ("fired at the positions of", "attacked a police post").
 _ARMED_TARGET = re.compile(r"\b(positions?|outposts?|posts?|checkpoints?|trenches|front\s?lines?|line\s+of\s+contact|"
                            r"bases?|barracks|convoys?|patrols?|garrisons?)\b")
+# A ceasefire said to be violated or breached, or its violations counted: the violence is what is reported.
+_CEASEFIRE_BROKEN = re.compile(r"\b(?:violat\w*|breach\w*|broke|break(?:s|ing)?|broken)\s+(?:\w+\s+){0,3}?"
+                               r"(?:cease-?fire|truce)s?\b|\b(?:cease-?fire|truce)\s+(?:violations?|breach(?:es)?)\b")
 _ABDUCTION = re.compile(r"\b(abduct\w*|kidnap\w*|taken\s+hostage|held\s+hostage|hostages?|"
                         r"forcibly\s+disappeared|enforced\s+disappearance)\b")
 _SEXUAL = re.compile(r"\b(rap(?:e|ed|es|ing)|sexual(?:ly)?\s+(?:assault\w*|violence|abuse\w*|abused)|gang[- ]rap\w*)\b")
@@ -182,6 +186,11 @@ def apply_codebook(code: str, text: str, *, inter1: int | None, inter2: int | No
         # (Looting/property destruction too: it is property destroyed "with nobody attacked")
         ruling = _violence("ARMED_CLASH", low, inter1, target)
         return Ruling(ruling.code, "people were killed or hurt: political violence, not a strategic development")
+    if code == "AGREEMENT" and _CEASEFIRE_BROKEN.search(low):
+        # an Agreement records a deal made; a ceasefire violated, or its violations counted, reports the
+        # violence (along a line of contact, forces firing at each other: an Armed clash)
+        ruling = _violence("ARMED_CLASH", low, inter1, target)
+        return Ruling(ruling.code, "a ceasefire violated is the violence, not an agreement")
     if code in STRATEGIC_FAMILY - {"DISR_WEAP", "AGREEMENT", "ARREST"} and (
             _UNDER_FIRE.search(low) or _PEOPLE_ATTACKED.search(low)):
         # "farmers came under fire while working in the fields", "police beat a street vendor": people attacked
