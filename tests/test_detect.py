@@ -289,6 +289,20 @@ def test_the_event_decision_also_reads_the_embedding_linearly(res, tmp_path) -> 
     assert np.allclose(again.decision_scores(*args), rel.decision_scores(*args))
 
 
+def test_a_count_of_one_kind_of_person_is_part_of_the_toll_not_a_rival(res) -> None:
+    """The military's count of the officials it targeted is a part of the people killed, not a smaller rival
+    toll: ACLED's fatalities are the people killed (written for this test, in the shape of a strike report)."""
+    text = ("On Sunday night, an Israeli air strike hit a camp for displaced people in the Tal al-Sultan area of "
+            "Rafah, killing at least 45 people, the Gaza health ministry said. The Israeli military said it had "
+            "struck a Hamas compound and killed two senior Hamas officials.")
+    (strike,) = _events(res, text)
+    assert strike.fatalities == 45
+    # two tolls of people in general that disagree: the smaller stands (ACLED's conservative figure)
+    (other,) = _events(res, "An air strike hit the market in Saada on Monday, killing at least 15 people, "
+                            "the health ministry said. The coalition said the strike killed three people.")
+    assert other.fatalities == 3
+
+
 def test_a_dateline_is_no_event_and_an_account_of_the_deed_is_the_deed(res) -> None:
     """A wire story's dateline line ("KHAN YOUNIS, Gaza Strip (AP) --") tells nothing; the military's account of the
     strike ("said it struck a senior militant") is the strike told again, whatever sub-type it reads as alone

@@ -61,7 +61,7 @@ from eventwire.sentences import is_prose, prose, span_text
 # new value ("rose to 31") is its figure, a people named by its nationality is its civilians, a development a speaker
 # says did not happen is none; 24: a reference back that names the deed's earlier day dates the deed, a place
 # named with a compass word before it ("southern Gaza") is a part of it (precision 2)
-EXTRACTOR_VERSION = "25"
+EXTRACTOR_VERSION = "26"
 
 NONE_CODE = "NONE"
 # fields that imply something violent happened even when the sentence's wording
@@ -108,10 +108,40 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     Sub-counts ("including 10 civilians") are parts of a total, and claims without a count
     ("reported casualties") carry no figure.
     """
-    figures = [c.value_acled if c.value_acled is not None else c.value_best for c in claims
-               if c.field == "fatalities" and c.value_best is not None
-               and "sub-count" not in c.flags and "no-count" not in c.flags and c.is_event_figure]
-    return min(figures) if figures else None
+    tolls = [c for c in claims if c.field == "fatalities" and c.value_best is not None
+             and "sub-count" not in c.flags and "no-count" not in c.flags and c.is_event_figure]
+    figures = [c.value_acled if c.value_acled is not None else c.value_best for c in tolls]
+    if not figures:
+        return None
+    # "killing at least 45 people, the ministry said" beside "the military said it killed two senior Hamas
+    # officials": a count of one kind of person is a part of a count of people in general, not a rival toll
+    # (unless it is larger, when the two disagree and the smaller stands)
+    general = [f for c, f in zip(tolls, figures, strict=True) if _counts_people_in_general(c)]
+    if general and all(f <= min(general) for c, f in zip(tolls, figures, strict=True)
+                       if not _counts_people_in_general(c)):
+        return min(general)
+    return min(figures)
+
+
+# Nouns of a count of everyone hurt, whoever they were ("45 people", "at least 12 killed")
+_GENERAL_NOUNS = frozenset({"people", "persons", "person", "individuals", "others", "victims", "dead", "killed",
+                            "lives", "deaths", "fatalities"})
+_QUANTITY_WORDS = frozenset({
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands", "million", "dozen",
+    "dozens", "scores", "several", "many", "some", "more", "others", "all", "both"})
+
+
+def _counts_people_in_general(claim: Claim) -> bool:
+    """The claim counts people whoever they were: no category, and its phrase ends on a number or on a noun such
+    as "people" (not "two senior Hamas officials", "five soldiers")."""
+    if claim.category is not None:
+        return False
+    if not claim.text.rstrip()[-1:].isalpha():
+        return True  # "killing at least 12", "the toll rose to 45"
+    last = claim.text.lower().split()[-1]
+    return last in _GENERAL_NOUNS or last in _QUANTITY_WORDS  # "killing three", "dozens"
 
 
 def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: EventModels) -> list[EventMention]:
