@@ -577,6 +577,25 @@ _PEOPLE = frozenset({"people", "person", "persons", "others", "individuals", "bo
                      "family", "households", "lives", "dead", "wounded", "injured", "casualties", "victims"})
 
 
+# Last words of a count of everyone killed or hurt, whoever they were ("45 people", "12 killed", "killing three")
+_GENERAL_TOLL_NOUNS = frozenset({"people", "persons", "person", "individuals", "others", "victims", "dead", "killed",
+                                 "lives", "deaths", "fatalities"})
+_QUANTITY_WORDS = frozenset(_UNITS) | frozenset({
+    "hundred", "hundreds", "thousand", "thousands", "million", "dozen", "dozens", "scores", "several", "many", "some",
+    "more", "others", "all", "both"})
+
+
+def counts_people_in_general(claim: model.Claim) -> bool:
+    """The claim counts people whoever they were: no category, and its phrase ends on a number or on a noun such
+    as "people" (not "two senior Hamas officials", "five soldiers")."""
+    if claim.category is not None:
+        return False
+    if not claim.text.rstrip()[-1:].isalpha():
+        return True  # "killing at least 12", "the toll rose to 45"
+    last = claim.text.lower().split()[-1]
+    return last in _GENERAL_TOLL_NOUNS or last in _QUANTITY_WORDS  # "killing three", "dozens"
+
+
 def _enumerations(found: list[_Found]) -> list[_Found]:
     """A count inside the list that names the members of a larger count of the same thing before it is a
     part of it ("Three bank workers, a man and two women, died": two women are among the three), also

@@ -24,7 +24,7 @@ from eventwire.mentions.attribution import own_account
 from eventwire.mentions.classify import Classification, classify_many
 from eventwire.mentions.coalesce import FOCUS, coalesce
 from eventwire.mentions.codebook import ARMED_GROUP_CODES, apply_codebook, second_weapons, violence_of
-from eventwire.mentions.counts import find_claims
+from eventwire.mentions.counts import counts_people_in_general, find_claims
 from eventwire.mentions.dates import DateResolution, dated_phrases, ranked_dates, resolve_date
 from eventwire.mentions.detect import EventModels, detect
 from eventwire.mentions.status import negated, sentence_status
@@ -108,40 +108,18 @@ def _mention_fatalities(claims: Sequence[Claim]) -> int | None:
     Sub-counts ("including 10 civilians") are parts of a total, and claims without a count
     ("reported casualties") carry no figure.
     """
-    tolls = [c for c in claims if c.field == "fatalities" and c.value_best is not None
+    tolls = [(c.value_acled if c.value_acled is not None else c.value_best, counts_people_in_general(c))
+             for c in claims if c.field == "fatalities" and c.value_best is not None
              and "sub-count" not in c.flags and "no-count" not in c.flags and c.is_event_figure]
-    figures = [c.value_acled if c.value_acled is not None else c.value_best for c in tolls]
-    if not figures:
+    if not tolls:
         return None
     # "killing at least 45 people, the ministry said" beside "the military said it killed two senior Hamas
     # officials": a count of one kind of person is a part of a count of people in general, not a rival toll
     # (unless it is larger, when the two disagree and the smaller stands)
-    general = [f for c, f in zip(tolls, figures, strict=True) if _counts_people_in_general(c)]
-    if general and all(f <= min(general) for c, f in zip(tolls, figures, strict=True)
-                       if not _counts_people_in_general(c)):
+    general = [f for f, in_general in tolls if in_general]
+    if general and all(f <= min(general) for f, in_general in tolls if not in_general):
         return min(general)
-    return min(figures)
-
-
-# Nouns of a count of everyone hurt, whoever they were ("45 people", "at least 12 killed")
-_GENERAL_NOUNS = frozenset({"people", "persons", "person", "individuals", "others", "victims", "dead", "killed",
-                            "lives", "deaths", "fatalities"})
-_QUANTITY_WORDS = frozenset({
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands", "million", "dozen",
-    "dozens", "scores", "several", "many", "some", "more", "others", "all", "both"})
-
-
-def _counts_people_in_general(claim: Claim) -> bool:
-    """The claim counts people whoever they were: no category, and its phrase ends on a number or on a noun such
-    as "people" (not "two senior Hamas officials", "five soldiers")."""
-    if claim.category is not None:
-        return False
-    if not claim.text.rstrip()[-1:].isalpha():
-        return True  # "killing at least 12", "the toll rose to 45"
-    last = claim.text.lower().split()[-1]
-    return last in _GENERAL_NOUNS or last in _QUANTITY_WORDS  # "killing three", "dozens"
+    return min(f for f, _ in tolls)
 
 
 def extract_mentions(article: Article, doc: Doc, *, locator: Locator, models: EventModels) -> list[EventMention]:
